@@ -1,0 +1,29 @@
+package dev.realtime.protocol;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An error from the server. With a {@code seq} it rejects that outbound event for good (it
+ * still counts toward the cumulative ack); without one it is a connection-level error.
+ *
+ * @param code the machine-readable code, for example {@code invalid_event}
+ * @param message the human-readable explanation
+ * @param seq the rejected outbound event's seq, or {@code null} for a connection-level error
+ */
+public record ErrorFrame(String code, String message, @Nullable Long seq) implements Frame {
+
+	/** The event is malformed or not allowed by the server's rules. */
+	public static final String INVALID_EVENT = "invalid_event";
+
+	/** The event's payload is larger than the server accepts. */
+	public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
+
+	/** The user may not send this event. */
+	public static final String FORBIDDEN = "forbidden";
+
+	@Override
+	public FrameType type() {
+		return FrameType.ERROR;
+	}
+
+}
