@@ -152,35 +152,37 @@ public final class FrameCodec {
 	private ObjectNode toNode(Frame frame) {
 		ObjectNode node = NODES.objectNode();
 		node.put("type", frame.type().wireName());
-		switch (frame) {
-			case EventFrame event -> writeEvent(node, event);
-			case AckFrame ack -> node.put("ack_seq", ack.ackSeq());
-			case ResumeFrame resume -> {
-				node.put("client_id", resume.clientId());
-				node.put("last_ack_seq", resume.lastAckSeq());
+		if (frame instanceof EventFrame event) {
+			writeEvent(node, event);
+		}
+		else if (frame instanceof AckFrame ack) {
+			node.put("ack_seq", ack.ackSeq());
+		}
+		else if (frame instanceof ResumeFrame resume) {
+			node.put("client_id", resume.clientId());
+			node.put("last_ack_seq", resume.lastAckSeq());
+		}
+		else if (frame instanceof ResumeResponseFrame response) {
+			node.put("ack_seq", response.ackSeq());
+			ArrayNode events = node.putArray("events");
+			for (EventFrame event : response.events()) {
+				ObjectNode eventNode = events.addObject();
+				eventNode.put("type", FrameType.EVENT.wireName());
+				writeEvent(eventNode, event);
 			}
-			case ResumeResponseFrame response -> {
-				node.put("ack_seq", response.ackSeq());
-				ArrayNode events = node.putArray("events");
-				for (EventFrame event : response.events()) {
-					ObjectNode eventNode = events.addObject();
-					eventNode.put("type", FrameType.EVENT.wireName());
-					writeEvent(eventNode, event);
-				}
-				node.put("has_more", response.hasMore());
-				node.put("reset", response.reset());
-				node.put("last_seq", response.lastSeq());
-			}
-			case MetaFrame meta -> {
-				node.put("event", meta.event());
-				node.set("payload", meta.payload());
-			}
-			case ErrorFrame error -> {
-				node.put("code", error.code());
-				node.put("message", error.message());
-				if (error.seq() != null) {
-					node.put("seq", error.seq());
-				}
+			node.put("has_more", response.hasMore());
+			node.put("reset", response.reset());
+			node.put("last_seq", response.lastSeq());
+		}
+		else if (frame instanceof MetaFrame meta) {
+			node.put("event", meta.event());
+			node.set("payload", meta.payload());
+		}
+		else if (frame instanceof ErrorFrame error) {
+			node.put("code", error.code());
+			node.put("message", error.message());
+			if (error.seq() != null) {
+				node.put("seq", error.seq());
 			}
 		}
 		return node;

@@ -1,0 +1,23 @@
+package dev.realtime.client;
+
+import java.time.Duration;
+
+/**
+ * A snapshot of a client's activity since it was created.
+ *
+ * @param reconnects connections restored after a loss
+ * @param messagesSent outbound events written to the connection, resends included
+ * @param messagesAcked outbound events the hub acked
+ * @param messagesReceived inbound events stored
+ * @param duplicatesDropped inbound events dropped because their seq was already stored
+ * @param invalidFrames received frames that were not valid protocol frames
+ * @param queueSize outbound events waiting for an ack
+ * @param deadLetters outbound events given up on
+ * @param failedInbound inbound events parked after their listeners kept failing
+ * @param averageReconnectTime mean time from losing the connection to being connected again,
+ * zero before the first reconnect
+ */
+public record ClientMetrics(long reconnects, long messagesSent, long messagesAcked, long messagesReceived,
+		long duplicatesDropped, long invalidFrames, long queueSize, long deadLetters, long failedInbound,
+		Duration averageReconnectTime) {
+}

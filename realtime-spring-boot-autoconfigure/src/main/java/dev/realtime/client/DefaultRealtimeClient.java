@@ -1,0 +1,1062 @@
+package dev.realtime.client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import dev.realtime.auth.TokenProvider;
+import dev.realtime.client.Transport.TransportSession;
+import dev.realtime.auth.TokenUnavailableException;
+import dev.realtime.protocol.AckFrame;
+import dev.realtime.protocol.CloseCodes;
+import dev.realtime.protocol.ErrorFrame;
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.Frame;
+import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.MetaFrame;
+import dev.realtime.protocol.ProtocolException;
+import dev.realtime.protocol.ResumeFrame;
+import dev.realtime.protocol.ResumeResponseFrame;
+
+/**
+ * The default {@link RealtimeClient}. All connection state lives on one event-loop thread per
+ * client: transport callbacks, timers and API calls are posted to it, so the state machine needs
+ * no locks. Listeners of inbound events run on a second thread, so a slow listener never delays
+ * acks or heartbeats.
+ */
+public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(DefaultRealtimeClient.class);
+
+	/** Events claimed per relay round when batching is off. */
+	private static final int UNBATCHED_CLAIM = 128;
+
+	private final ClientSettings settings;
+
+	private final Transport transport;
+
+	private final TokenProvider tokens;
+
+	private final OutboundQueue outbound;
+
+	private final InboundStore inbound;
+
+	private final FrameCodec codec;
+
+	private final Clock clock;
+
+	private final ScheduledExecutorService loop;
+
+	private final ScheduledExecutorService dispatchExecutor;
+
+	private final InboundDispatcher dispatcher;
+
+	private final List<Consumer<ConnectionStateChange>> stateListeners = new CopyOnWriteArrayList<>();
+
+	private final List<Consumer<Acknowledgement>> ackListeners = new CopyOnWriteArrayList<>();
+
+	private final List<Consumer<SyncReset>> resetListeners = new CopyOnWriteArrayList<>();
+
+	private final List<Consumer<MetaFrame>> metaListeners = new CopyOnWriteArrayList<>();
+
+	/** Futures of events sent by this process, by idempotency key, until acked. */
+	private final Map<String, PendingSend> pendingSends = new ConcurrentHashMap<>();
+
+	private final Counters counters = new Counters();
+
+	private volatile ConnectionState state = ConnectionState.DISCONNECTED;
+
+	private volatile long lastReceivedNanos;
+
+	private volatile @Nullable String lastError;
+
+	// --- state confined to the loop thread ---
+
+	private @Nullable Thread loopThread;
+
+	private boolean wanted;
+
+	/** Incremented whenever a connection is abandoned, so its late callbacks are ignored. */
+	private int generation;
+
+	private @Nullable TransportSession session;
+
+	private @Nullable String sessionToken;
+
+	private boolean resumed;
+
+	private boolean resumeRequested;
+
+	private long inboundCursor;
+
+	private int attempt;
+
+	private int authFailures;
+
+	private long lossStartedNanos;
+
+	/** Seqs claimed on the current connection and not yet acked, with their idempotency keys. */
+	private final NavigableMap<Long, String> inFlight = new TreeMap<>();
+
+	/** Seqs of claimed events whose sender in this process awaits the ack, with their keys. */
+	private final NavigableMap<Long, String> awaited = new TreeMap<>();
+
+	/** Claimed events waiting to fill a batch. */
+	private final List<SequencedMessage> unsent = new ArrayList<>();
+
+	private @Nullable ScheduledFuture<?> reconnectTask;
+
+	private @Nullable ScheduledFuture<?> heartbeatTask;
+
+	private @Nullable ScheduledFuture<?> resumeTimeoutTask;
+
+	private @Nullable ScheduledFuture<?> batchTask;
+
+	/**
+	 * Create a client. It does not connect until {@link #connect()}.
+	 * @param settings the settings
+	 * @param transport opens connections
+	 * @param tokens supplies the handshake token
+	 * @param stores creates the outbound queue and inbound store of the user
+	 * @param codec encodes and decodes frames
+	 * @param clock the clock for outbound timestamps
+	 */
+	public DefaultRealtimeClient(ClientSettings settings, Transport transport, TokenProvider tokens,
+			StoreFactory stores, FrameCodec codec, Clock clock) {
+		this.settings = settings;
+		this.transport = transport;
+		this.tokens = tokens;
+		this.outbound = stores.outbound(settings.userId());
+		this.inbound = stores.inbound(settings.userId());
+		this.codec = codec;
+		this.clock = clock;
+		this.loop = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "realtime-" + settings.userId());
+			thread.setDaemon(true);
+			this.loopThread = thread;
+			return thread;
+		});
+		this.dispatchExecutor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "realtime-dispatch-" + settings.userId());
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.dispatcher = new InboundDispatcher(this.inbound, settings.inboxMaxAttempts(), this.dispatchExecutor);
+	}
+
+	@Override
+	public String userId() {
+		return this.settings.userId();
+	}
+
+	@Override
+	public String clientId() {
+		return this.outbound.clientId();
+	}
+
+	@Override
+	public ConnectionState connectionState() {
+		return this.state;
+	}
+
+	/**
+	 * Return the last connection-level error, if any: why the client failed or last lost its
+	 * connection. Never contains a token.
+	 * @return the error description
+	 */
+	public @Nullable String lastError() {
+		return this.lastError;
+	}
+
+	/**
+	 * Return a snapshot of this client's activity.
+	 * @return the metrics
+	 */
+	public ClientMetrics metrics() {
+		return this.counters.snapshot(this.outbound.pendingCount(), this.outbound.deadLetterCount(),
+				this.inbound.failedCount());
+	}
+
+	// --- lifecycle -------------------------------------------------------------------------
+
+	@Override
+	public void connect() {
+		this.loop.execute(() -> {
+			this.wanted = true;
+			if (this.state == ConnectionState.DISCONNECTED || this.state == ConnectionState.FAILED) {
+				this.attempt = 0;
+				this.authFailures = 0;
+				setState(ConnectionState.CONNECTING, "connect requested", null);
+				openConnection();
+			}
+		});
+	}
+
+	@Override
+	public void disconnect() {
+		disconnect(false);
+	}
+
+	@Override
+	public void disconnect(boolean flushPersistence) {
+		runOnLoop(() -> {
+			this.wanted = false;
+			abandonConnection(CloseCodes.NORMAL, "client disconnect");
+			cancel(this.reconnectTask);
+			if (flushPersistence) {
+				this.outbound.clear();
+				this.inbound.clear();
+				this.inboundCursor = 0;
+				this.awaited.clear();
+				failAllPending("flushed", "local persistence was flushed by disconnect(true)");
+			}
+			setState(ConnectionState.DISCONNECTED, "disconnect requested", null);
+		});
+	}
+
+	/**
+	 * Disconnect and release the client's threads.
+	 */
+	@Override
+	public void close() {
+		if (!this.loop.isShutdown()) {
+			disconnect(false);
+			this.loop.shutdown();
+			this.dispatchExecutor.shutdown();
+		}
+	}
+
+	private void runOnLoop(Runnable action) {
+		if (Thread.currentThread() == this.loopThread) {
+			action.run();
+			return;
+		}
+		try {
+			this.loop.submit(action).get(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the realtime client", ex);
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("Realtime client did not respond within 30s", ex);
+		}
+	}
+
+	// --- connection state machine (loop thread) --------------------------------------------
+
+	private void openConnection() {
+		int connection = ++this.generation;
+		String token;
+		try {
+			token = this.tokens.getToken();
+		}
+		catch (TokenUnavailableException ex) {
+			if (ex.isPermanent()) {
+				fail("no token: " + ex.getMessage(), ex);
+			}
+			else {
+				connectionFailed("token unavailable: " + ex.getMessage(), false);
+			}
+			return;
+		}
+		this.sessionToken = token;
+		Map<String, String> headers = (token != null) ? Map.of("Authorization", "Bearer " + token) : Map.of();
+		logger.debug("Connecting to " + this.settings.url());
+		this.transport.connect(handshakeUri(), headers, new Listener(connection))
+			.orTimeout(this.settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((opened, failure) -> this.loop.execute(() -> {
+				if (failure == null) {
+					onOpened(connection, opened);
+				}
+				else if (connection != this.generation) {
+					logger.debug("Ignoring the failure of an abandoned connection attempt");
+				}
+				else {
+					onConnectFailed(failure);
+				}
+			}));
+	}
+
+	private URI handshakeUri() {
+		String url = this.settings.url().toString();
+		String query = "client_id=" + encode(clientId()) + "&user_id=" + encode(userId()) + "&protocol=1";
+		return URI.create(url + (url.contains("?") ? "&" : "?") + query);
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	private void onOpened(int connection, TransportSession opened) {
+		if (connection != this.generation) {
+			opened.close(CloseCodes.NORMAL, "abandoned");
+			return;
+		}
+		this.session = opened;
+		this.lastReceivedNanos = System.nanoTime();
+		this.resumed = false;
+		this.inboundCursor = this.inbound.lastSeq();
+		this.resumeRequested = true;
+		if (!send(new ResumeFrame(clientId(), this.inboundCursor))) {
+			return;
+		}
+		this.resumeTimeoutTask = this.loop.schedule(() -> {
+			if (connection == this.generation && !this.resumed) {
+				connectionLost("no resume_response within " + this.settings.connectTimeout().toMillis() + " ms");
+			}
+		}, this.settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void onConnectFailed(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		if (cause instanceof HandshakeRejectedException rejected) {
+			int status = rejected.getStatus();
+			if (status == 401) {
+				tokenRejected("hub refused the token at the handshake (HTTP 401)");
+				return;
+			}
+			if (status == 403) {
+				fail("hub refused the handshake with HTTP 403 (forbidden)", rejected);
+				return;
+			}
+			connectionFailed("hub refused the handshake with HTTP " + status, false);
+			return;
+		}
+		if (cause instanceof TimeoutException) {
+			connectionFailed("connect timed out after " + this.settings.connectTimeout().toMillis() + " ms", false);
+			return;
+		}
+		connectionFailed("connect failed: " + describe(cause), false);
+	}
+
+	private void tokenRejected(String reason) {
+		this.tokens.invalidate(this.sessionToken);
+		this.authFailures++;
+		if (this.authFailures > this.settings.maxAuthFailures()) {
+			fail(reason + "; gave up after " + this.settings.maxAuthFailures()
+					+ " refreshed tokens were rejected in a row (realtime.auth.max-failures)", null);
+			return;
+		}
+		// the first rejection is an expired token: refresh and come back at once
+		connectionFailed(reason, this.authFailures == 1);
+	}
+
+	private void onClosed(int code, String reason) {
+		String description = "closed by hub (" + code + ((reason.isEmpty()) ? "" : " " + reason) + ")";
+		dropConnection();
+		if (!this.wanted) {
+			setState(ConnectionState.DISCONNECTED, description, null);
+			return;
+		}
+		switch (code) {
+			case CloseCodes.FORBIDDEN -> fail(description, null);
+			case CloseCodes.TOKEN_EXPIRED -> tokenRejected(description);
+			case CloseCodes.PROTOCOL_ERROR -> {
+				logger.warn("Hub reported a protocol error: " + reason);
+				connectionFailed(description, false);
+			}
+			default -> connectionFailed(description, false);
+		}
+	}
+
+	/**
+	 * The current connection is dead for a reason found on this side: close it without waiting
+	 * and reconnect.
+	 */
+	private void connectionLost(String reason) {
+		abandonConnection(CloseCodes.GOING_AWAY, reason);
+		connectionFailed(reason, false);
+	}
+
+	private void abandonConnection(int code, String reason) {
+		this.generation++;
+		TransportSession current = this.session;
+		dropConnection();
+		if (current != null) {
+			current.close(code, reason);
+		}
+	}
+
+	/**
+	 * Forget the current connection: stop its timers and make its unacked events claimable
+	 * again.
+	 */
+	private void dropConnection() {
+		this.session = null;
+		this.resumed = false;
+		cancel(this.heartbeatTask);
+		cancel(this.resumeTimeoutTask);
+		cancel(this.batchTask);
+		this.batchTask = null;
+		this.inFlight.clear();
+		this.unsent.clear();
+		try {
+			this.outbound.releaseClaims();
+		}
+		catch (RuntimeException ex) {
+			// claims also expire on their own; nothing is lost
+			logger.warn("Could not release outbound claims", ex);
+		}
+	}
+
+	private void connectionFailed(String reason, boolean immediately) {
+		this.lastError = reason;
+		if (!this.wanted) {
+			setState(ConnectionState.DISCONNECTED, reason, null);
+			return;
+		}
+		this.attempt++;
+		int maxRetries = this.settings.maxRetries();
+		if (maxRetries >= 0 && this.attempt > maxRetries) {
+			fail(reason + "; gave up after " + maxRetries + " reconnect attempts (realtime.reconnect.max-retries)",
+					null);
+			return;
+		}
+		if (this.lossStartedNanos == 0) {
+			this.lossStartedNanos = System.nanoTime();
+		}
+		Duration delay = immediately ? Duration.ZERO
+				: this.settings.backoff().delay(this.attempt, ThreadLocalRandom.current()::nextDouble);
+		setState(ConnectionState.RECONNECTING, reason, null);
+		logger.info("Realtime client '" + userId() + "' reconnect attempt " + this.attempt + " in " + delay.toMillis()
+				+ " ms (" + reason + ")");
+		cancel(this.reconnectTask);
+		this.reconnectTask = this.loop.schedule(() -> {
+			if (this.wanted && this.state == ConnectionState.RECONNECTING) {
+				openConnection();
+			}
+		}, delay.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void fail(String reason, @Nullable Throwable cause) {
+		this.wanted = false;
+		this.lastError = reason;
+		abandonConnection(CloseCodes.NORMAL, "client failed");
+		cancel(this.reconnectTask);
+		logger.error("Realtime client '" + userId() + "' failed: " + reason, cause);
+		setState(ConnectionState.FAILED, reason, cause);
+	}
+
+	private void onResumed() {
+		this.resumed = true;
+		cancel(this.resumeTimeoutTask);
+		this.authFailures = 0;
+		this.attempt = 0;
+		this.lastError = null;
+		if (this.lossStartedNanos != 0) {
+			this.counters.reconnected(System.nanoTime() - this.lossStartedNanos);
+			this.lossStartedNanos = 0;
+		}
+		setState(ConnectionState.CONNECTED, "connected to " + this.settings.url(), null);
+		int connection = this.generation;
+		long interval = this.settings.heartbeatInterval().toMillis();
+		this.heartbeatTask = this.loop.scheduleAtFixedRate(() -> heartbeat(connection), interval, interval,
+				TimeUnit.MILLISECONDS);
+		relay();
+	}
+
+	private void heartbeat(int connection) {
+		if (connection != this.generation) {
+			return;
+		}
+		long pingNanos = System.nanoTime();
+		if (!send(new MetaFrame(MetaFrame.PING, this.codec.toPayload(null)))) {
+			return;
+		}
+		long timeout = this.settings.heartbeatTimeout().toMillis();
+		this.loop.schedule(() -> {
+			if (connection == this.generation && this.lastReceivedNanos - pingNanos < 0) {
+				connectionLost("heartbeat timeout: no frame within " + timeout + " ms of a ping");
+			}
+		}, timeout, TimeUnit.MILLISECONDS);
+	}
+
+	private void setState(ConnectionState next, String reason, @Nullable Throwable cause) {
+		ConnectionState previous = this.state;
+		if (previous == next) {
+			return;
+		}
+		this.state = next;
+		if (next == ConnectionState.CONNECTED) {
+			logger.info("Realtime client '" + userId() + "' connected (" + reason + ")");
+		}
+		else if (previous == ConnectionState.CONNECTED) {
+			logger.info("Realtime client '" + userId() + "' disconnected: " + reason);
+		}
+		ConnectionStateChange change = new ConnectionStateChange(userId(), previous, next, reason, cause);
+		for (Consumer<ConnectionStateChange> listener : this.stateListeners) {
+			try {
+				listener.accept(change);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Connection state listener failed", ex);
+			}
+		}
+	}
+
+	// --- inbound (loop thread) -------------------------------------------------------------
+
+	private void onText(String text) {
+		List<Frame> frames = this.codec.decode(text, this::invalidFrame);
+		List<EventFrame> events = new ArrayList<>();
+		for (Frame frame : frames) {
+			if (frame instanceof EventFrame event) {
+				events.add(event);
+				continue;
+			}
+			storeEvents(events);
+			events.clear();
+			if (this.session == null) {
+				return;
+			}
+			if (frame instanceof AckFrame ack) {
+				acknowledged(ack.ackSeq());
+			}
+			else if (frame instanceof ResumeResponseFrame response) {
+				onResumeResponse(response);
+			}
+			else if (frame instanceof ErrorFrame error) {
+				onError(error);
+			}
+			else if (frame instanceof MetaFrame meta) {
+				onMeta(meta);
+			}
+			else {
+				invalidFrame(new ProtocolException("Unexpected " + frame.type().wireName() + " frame from hub"));
+			}
+		}
+		storeEvents(events);
+	}
+
+	private void invalidFrame(ProtocolException problem) {
+		this.counters.invalidFrames.incrementAndGet();
+		logger.warn("Ignoring invalid frame from hub: " + problem.getMessage());
+	}
+
+	private void onResumeResponse(ResumeResponseFrame response) {
+		this.resumeRequested = false;
+		acknowledged(response.ackSeq());
+		if (response.reset()) {
+			this.inbound.reset(response.lastSeq());
+			this.inboundCursor = response.lastSeq();
+			logger.warn("Realtime client '" + userId() + "' was behind the hub's retention window: inbound store reset, "
+					+ "continuing after seq " + response.lastSeq());
+			SyncReset reset = new SyncReset(userId(), response.lastSeq());
+			this.resetListeners.forEach((listener) -> listener.accept(reset));
+			send(new AckFrame(response.lastSeq()));
+		}
+		storeEvents(response.events());
+		if (response.hasMore() && this.session != null) {
+			this.resumeRequested = true;
+			send(new ResumeFrame(clientId(), this.inboundCursor));
+		}
+		if (!this.resumed && this.session != null) {
+			onResumed();
+		}
+	}
+
+	/**
+	 * Store the events that continue the stream, drop what is already stored, and ask the hub
+	 * to resume from the cursor when there is a gap rather than deliver out of order.
+	 */
+	private void storeEvents(List<EventFrame> events) {
+		if (events.isEmpty() || this.session == null) {
+			return;
+		}
+		long cursor = this.inboundCursor;
+		List<InboundMessage> fresh = new ArrayList<>();
+		boolean gap = false;
+		for (EventFrame event : events) {
+			Long seq = event.seq();
+			if (seq == null) {
+				invalidFrame(new ProtocolException("Event '" + event.event() + "' from hub has no seq"));
+			}
+			else if (seq <= cursor) {
+				this.counters.duplicates.incrementAndGet();
+			}
+			else if (seq != cursor + 1) {
+				gap = true;
+				break;
+			}
+			else {
+				fresh.add(new InboundMessage(userId(), seq, event.event(), event.payload(), event.timestamp(),
+						event.clientId(), event.idempotencyKey()));
+				cursor = seq;
+			}
+		}
+		if (!fresh.isEmpty()) {
+			try {
+				this.inbound.append(fresh);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Could not store inbound events; reconnecting to resume from seq " + this.inboundCursor, ex);
+				connectionLost("inbound store failed: " + describe(ex));
+				return;
+			}
+			this.inboundCursor = cursor;
+			this.counters.received.addAndGet(fresh.size());
+			send(new AckFrame(cursor));
+			this.dispatcher.wake();
+		}
+		if (gap) {
+			this.counters.gaps.incrementAndGet();
+			if (!this.resumeRequested) {
+				logger.debug("Gap in inbound stream after seq " + cursor + "; resuming");
+				this.resumeRequested = true;
+				send(new ResumeFrame(clientId(), cursor));
+			}
+		}
+	}
+
+	private void onError(ErrorFrame error) {
+		Long seq = error.seq();
+		if (seq == null) {
+			this.lastError = "hub error " + error.code() + ": " + error.message();
+			logger.warn("Hub reported an error: " + error.code() + ": " + error.message());
+			return;
+		}
+		this.outbound.deadLetter(seq, error.code(), error.message());
+		this.inFlight.remove(seq);
+		String key = this.awaited.remove(seq);
+		logger.warn("Hub rejected outbound event seq " + seq + " (" + error.code() + "): " + error.message());
+		if (key != null) {
+			rejected(key, error.code(), error.message());
+		}
+	}
+
+	private void onMeta(MetaFrame meta) {
+		if (MetaFrame.PONG.equals(meta.event())) {
+			return;
+		}
+		for (Consumer<MetaFrame> listener : this.metaListeners) {
+			try {
+				listener.accept(meta);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Meta listener failed on '" + meta.event() + "'", ex);
+			}
+		}
+	}
+
+	// --- outbound --------------------------------------------------------------------------
+
+	@Override
+	public SendHandle sendEvent(String event, @Nullable Object payload) {
+		return sendEvent(event, payload, SendOptions.defaults());
+	}
+
+	@Override
+	public SendHandle sendEvent(String event, @Nullable Object payload, SendOptions options) {
+		if (event == null || event.isBlank()) {
+			throw new IllegalArgumentException("Event name must not be blank");
+		}
+		JsonNode json;
+		try {
+			json = this.codec.toPayload(payload);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException("Payload of event '" + event + "' cannot be converted to JSON: "
+					+ ex.getMessage(), ex);
+		}
+		DeliveryStrategy strategy = Objects.requireNonNullElse(options.deliveryStrategy(),
+				this.settings.defaultDeliveryStrategy());
+		String key = Objects.requireNonNullElseGet(options.idempotencyKey(), () -> UUID.randomUUID().toString());
+		OutboundMessage message = new OutboundMessage(key, event, json, this.clock.instant());
+		CompletableFuture<Acknowledgement> future = new CompletableFuture<>();
+		if (strategy == DeliveryStrategy.AT_MOST_ONCE) {
+			this.loop.execute(() -> sendAtMostOnce(message, future));
+			return new SendHandle(key, strategy, future);
+		}
+		PendingSend pending = new PendingSend(future, System.nanoTime());
+		this.pendingSends.put(key, pending);
+		try {
+			this.outbound.enqueue(message, strategy == DeliveryStrategy.AT_LEAST_ONCE, new EnqueueOutcome() {
+
+				@Override
+				public void claimable() {
+					wakeRelay();
+				}
+
+				@Override
+				public void discarded() {
+					if (DefaultRealtimeClient.this.pendingSends.remove(key, pending)) {
+						future.completeExceptionally(
+								new EventRejectedException(key, "rolled_back", "the sender's transaction rolled back"));
+					}
+				}
+
+			});
+		}
+		catch (RuntimeException ex) {
+			this.pendingSends.remove(key, pending);
+			throw ex;
+		}
+		return new SendHandle(key, strategy, future);
+	}
+
+	private void sendAtMostOnce(OutboundMessage message, CompletableFuture<Acknowledgement> future) {
+		if (this.state != ConnectionState.CONNECTED || this.session == null) {
+			future.completeExceptionally(new EventRejectedException(message.idempotencyKey(), "not_connected",
+					"at-most-once event dropped: not connected"));
+			return;
+		}
+		if (send(new EventFrame(null, clientId(), message.idempotencyKey(), message.event(), message.payload(),
+				message.createdAt()))) {
+			this.counters.sent.incrementAndGet();
+			future.complete(new Acknowledgement(message.idempotencyKey(), null, null));
+		}
+		else {
+			future.completeExceptionally(new EventRejectedException(message.idempotencyKey(), "not_connected",
+					"at-most-once event dropped: the connection broke"));
+		}
+	}
+
+	@Override
+	public long pendingCount() {
+		return this.outbound.pendingCount();
+	}
+
+	/**
+	 * Make the relay look for claimable events soon. Called after a commit.
+	 */
+	public void wakeRelay() {
+		if (!this.loop.isShutdown()) {
+			this.loop.execute(this::relay);
+		}
+	}
+
+	/**
+	 * Send claimable events while the connection is resumed and the in-flight window has room.
+	 */
+	private void relay() {
+		if (!this.resumed || this.session == null) {
+			return;
+		}
+		int batchSize = this.settings.batchSize();
+		int chunk = (batchSize > 0) ? batchSize : UNBATCHED_CLAIM;
+		while (this.session != null) {
+			int room = this.settings.maxInFlight() - this.inFlight.size();
+			int wanted = Math.min(room, chunk - this.unsent.size());
+			if (wanted <= 0) {
+				break;
+			}
+			List<SequencedMessage> claimed;
+			try {
+				claimed = this.outbound.claim(wanted);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Could not claim outbound events; retrying on the next wake-up", ex);
+				return;
+			}
+			for (SequencedMessage message : claimed) {
+				if (message.attempts() > this.settings.maxAttempts()) {
+					giveUp(message);
+					continue;
+				}
+				String key = message.message().idempotencyKey();
+				this.inFlight.put(message.seq(), key);
+				if (this.pendingSends.containsKey(key)) {
+					this.awaited.put(message.seq(), key);
+				}
+				this.unsent.add(message);
+			}
+			if (batchSize <= 0 || this.unsent.size() >= batchSize) {
+				flushUnsent();
+			}
+			if (claimed.size() < wanted) {
+				break;
+			}
+		}
+		if (!this.unsent.isEmpty() && this.batchTask == null) {
+			int connection = this.generation;
+			this.batchTask = this.loop.schedule(() -> {
+				this.batchTask = null;
+				if (connection == this.generation) {
+					flushUnsent();
+				}
+			}, this.settings.batchInterval().toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void flushUnsent() {
+		if (this.unsent.isEmpty()) {
+			return;
+		}
+		List<EventFrame> frames = new ArrayList<>(this.unsent.size());
+		for (SequencedMessage claimed : this.unsent) {
+			OutboundMessage message = claimed.message();
+			frames.add(new EventFrame(claimed.seq(), clientId(), message.idempotencyKey(), message.event(),
+					message.payload(), message.createdAt()));
+		}
+		this.unsent.clear();
+		boolean ok = (this.settings.batchSize() > 0) ? send(this.codec.encodeAll(frames)) : sendEach(frames);
+		if (ok) {
+			this.counters.sent.addAndGet(frames.size());
+		}
+	}
+
+	private boolean sendEach(List<EventFrame> frames) {
+		for (EventFrame frame : frames) {
+			if (!send(frame)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private void giveUp(SequencedMessage message) {
+		String key = message.message().idempotencyKey();
+		this.awaited.remove(message.seq());
+		String reason = "not acked after " + this.settings.maxAttempts() + " attempts (realtime.outbox.max-attempts)";
+		this.outbound.deadLetter(message.seq(), "max_attempts", reason);
+		logger.warn("Outbound event seq " + message.seq() + " (" + message.message().event() + ") dead-lettered: "
+				+ reason);
+		rejected(key, "max_attempts", reason);
+	}
+
+	private void acknowledged(long ackSeq) {
+		this.outbound.acknowledge(ackSeq);
+		this.inFlight.headMap(ackSeq, true).clear();
+		// also completes events of this process sent on earlier connections (acked by resume)
+		NavigableMap<Long, String> done = this.awaited.headMap(ackSeq, true);
+		long now = System.nanoTime();
+		for (Map.Entry<Long, String> entry : done.entrySet()) {
+			PendingSend pending = this.pendingSends.remove(entry.getValue());
+			if (pending == null) {
+				continue;
+			}
+			Acknowledgement ack = new Acknowledgement(entry.getValue(), entry.getKey(),
+					Duration.ofNanos(now - pending.createdNanos));
+			this.counters.acked.incrementAndGet();
+			pending.future.complete(ack);
+			for (Consumer<Acknowledgement> listener : this.ackListeners) {
+				try {
+					listener.accept(ack);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Ack listener failed", ex);
+				}
+			}
+		}
+		done.clear();
+		relay();
+	}
+
+	private void rejected(String key, String code, String message) {
+		PendingSend pending = this.pendingSends.remove(key);
+		if (pending != null) {
+			pending.future.completeExceptionally(new EventRejectedException(key, code, message));
+		}
+	}
+
+	private void failAllPending(String code, String message) {
+		for (String key : List.copyOf(this.pendingSends.keySet())) {
+			rejected(key, code, message);
+		}
+	}
+
+	private boolean send(Frame frame) {
+		return send(this.codec.encode(frame));
+	}
+
+	private boolean send(String text) {
+		TransportSession current = this.session;
+		if (current == null) {
+			return false;
+		}
+		try {
+			current.send(text);
+			return true;
+		}
+		catch (IOException | RuntimeException ex) {
+			connectionLost("send failed: " + describe(ex));
+			return false;
+		}
+	}
+
+	// --- listeners -------------------------------------------------------------------------
+
+	@Override
+	public Subscription onConnectionStateChange(Consumer<ConnectionStateChange> listener) {
+		return register(this.stateListeners, listener);
+	}
+
+	@Override
+	public Subscription onMessage(Consumer<InboundMessage> listener) {
+		return this.dispatcher.addListener(listener);
+	}
+
+	@Override
+	public Subscription onAck(Consumer<Acknowledgement> listener) {
+		return register(this.ackListeners, listener);
+	}
+
+	/**
+	 * Register a listener told when the inbound store was reset because the client was too far
+	 * behind; the application should reload its state.
+	 * @param listener the listener
+	 * @return a subscription that removes the listener when closed
+	 */
+	public Subscription onSyncReset(Consumer<SyncReset> listener) {
+		return register(this.resetListeners, listener);
+	}
+
+	/**
+	 * Register a listener for ephemeral {@code meta} signals from the hub (presence, typing),
+	 * called on the connection's thread: keep it short.
+	 * @param listener the listener
+	 * @return a subscription that removes the listener when closed
+	 */
+	public Subscription onMeta(Consumer<MetaFrame> listener) {
+		return register(this.metaListeners, listener);
+	}
+
+	/**
+	 * Send an ephemeral {@code meta} signal if connected; it is never stored nor resent.
+	 * @param event the signal, for example {@code typing.start}
+	 * @param payload the payload
+	 * @return a future completed with whether the signal was written to the connection
+	 */
+	public CompletableFuture<Boolean> sendMeta(String event, @Nullable Object payload) {
+		MetaFrame frame = new MetaFrame(event, this.codec.toPayload(payload));
+		return CompletableFuture.supplyAsync(() -> this.resumed && send(frame), this.loop);
+	}
+
+	private static <T> Subscription register(List<T> listeners, T listener) {
+		listeners.add(listener);
+		return () -> listeners.remove(listener);
+	}
+
+	// --- helpers ---------------------------------------------------------------------------
+
+	private static void cancel(@Nullable ScheduledFuture<?> task) {
+		if (task != null) {
+			task.cancel(false);
+		}
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		Throwable current = failure;
+		while ((current instanceof java.util.concurrent.CompletionException || current instanceof ExecutionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	private static String describe(Throwable ex) {
+		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+	}
+
+	@Override
+	public String toString() {
+		return "DefaultRealtimeClient[user=" + userId() + ", state=" + this.state + "]";
+	}
+
+	private final class Listener implements Transport.TransportListener {
+
+		private final int connection;
+
+		Listener(int connection) {
+			this.connection = connection;
+		}
+
+		@Override
+		public void onText(String text) {
+			DefaultRealtimeClient.this.lastReceivedNanos = System.nanoTime();
+			DefaultRealtimeClient.this.loop.execute(() -> {
+				if (this.connection == DefaultRealtimeClient.this.generation) {
+					DefaultRealtimeClient.this.onText(text);
+				}
+			});
+		}
+
+		@Override
+		public void onClosed(int code, String reason) {
+			DefaultRealtimeClient.this.loop.execute(() -> {
+				if (this.connection == DefaultRealtimeClient.this.generation) {
+					DefaultRealtimeClient.this.onClosed(code, reason);
+				}
+			});
+		}
+
+	}
+
+	private static final class PendingSend {
+
+		final CompletableFuture<Acknowledgement> future;
+
+		final long createdNanos;
+
+		PendingSend(CompletableFuture<Acknowledgement> future, long createdNanos) {
+			this.future = future;
+			this.createdNanos = createdNanos;
+		}
+
+	}
+
+	private static final class Counters {
+
+		final AtomicLong reconnects = new AtomicLong();
+
+		final AtomicLong reconnectNanos = new AtomicLong();
+
+		final AtomicLong sent = new AtomicLong();
+
+		final AtomicLong acked = new AtomicLong();
+
+		final AtomicLong received = new AtomicLong();
+
+		final AtomicLong duplicates = new AtomicLong();
+
+		final AtomicLong gaps = new AtomicLong();
+
+		final AtomicLong invalidFrames = new AtomicLong();
+
+		void reconnected(long nanos) {
+			this.reconnects.incrementAndGet();
+			this.reconnectNanos.addAndGet(nanos);
+		}
+
+		ClientMetrics snapshot(long queueSize, long deadLetters, long failedInbound) {
+			long count = this.reconnects.get();
+			Duration average = (count > 0) ? Duration.ofNanos(this.reconnectNanos.get() / count) : Duration.ZERO;
+			return new ClientMetrics(count, this.sent.get(), this.acked.get(), this.received.get(),
+					this.duplicates.get(), this.invalidFrames.get(), queueSize, deadLetters, failedInbound, average);
+		}
+
+	}
+
+}

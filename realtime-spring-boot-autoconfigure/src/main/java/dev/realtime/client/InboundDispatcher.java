@@ -1,0 +1,118 @@
+package dev.realtime.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Hands stored inbound events to the listeners, one at a time in seq order, on its own thread.
+ * An event is marked delivered only after every listener returned; a throwing listener makes it
+ * be retried after a short delay, and parked as failed after the configured attempts, so the
+ * events behind it still flow.
+ */
+final class InboundDispatcher {
+
+	private static final Log logger = LogFactory.getLog(InboundDispatcher.class);
+
+	private static final int PAGE = 256;
+
+	private static final Duration RETRY_DELAY = Duration.ofMillis(50);
+
+	private final InboundStore store;
+
+	private final int maxAttempts;
+
+	private final ScheduledExecutorService executor;
+
+	private final List<Consumer<InboundMessage>> listeners = new CopyOnWriteArrayList<>();
+
+	private final AtomicBoolean scheduled = new AtomicBoolean();
+
+	InboundDispatcher(InboundStore store, int maxAttempts, ScheduledExecutorService executor) {
+		this.store = store;
+		this.maxAttempts = maxAttempts;
+		this.executor = executor;
+	}
+
+	Subscription addListener(Consumer<InboundMessage> listener) {
+		this.listeners.add(listener);
+		wake();
+		return () -> this.listeners.remove(listener);
+	}
+
+	/**
+	 * Make the dispatcher look for undelivered events soon.
+	 */
+	void wake() {
+		if (this.scheduled.compareAndSet(false, true)) {
+			this.executor.execute(this::drain);
+		}
+	}
+
+	private void drain() {
+		this.scheduled.set(false);
+		if (this.listeners.isEmpty()) {
+			return;
+		}
+		try {
+			List<InboundMessage> page;
+			do {
+				page = this.store.undelivered(PAGE);
+				for (InboundMessage message : page) {
+					if (!deliver(message)) {
+						retryLater();
+						return;
+					}
+				}
+			}
+			while (page.size() == PAGE);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Inbound store failed while dispatching; retrying", ex);
+			retryLater();
+		}
+	}
+
+	private void retryLater() {
+		if (this.scheduled.compareAndSet(false, true)) {
+			this.executor.schedule(this::drain, RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/**
+	 * Deliver one event. Returns {@code false} when it failed and should be tried again later.
+	 */
+	private boolean deliver(InboundMessage message) {
+		try {
+			for (Consumer<InboundMessage> listener : this.listeners) {
+				listener.accept(message);
+			}
+		}
+		catch (RuntimeException ex) {
+			boolean parked = this.store.failed(message.seq(), describe(ex), this.maxAttempts);
+			if (parked) {
+				logger.error("Inbound event seq " + message.seq() + " (" + message.event() + ") parked as failed after "
+						+ this.maxAttempts + " attempts", ex);
+				return true;
+			}
+			logger.warn("Listener failed on inbound event seq " + message.seq() + " (" + message.event()
+					+ "); will retry: " + ex);
+			return false;
+		}
+		this.store.delivered(message.seq());
+		return true;
+	}
+
+	private static String describe(Throwable ex) {
+		String text = ex.getClass().getName() + ((ex.getMessage() != null) ? ": " + ex.getMessage() : "");
+		return (text.length() > 1000) ? text.substring(0, 1000) : text;
+	}
+
+}

@@ -1,0 +1,70 @@
+package dev.realtime.client;
+
+import java.util.List;
+
+/**
+ * Where one user's inbound events are stored before listeners see them, with the resume cursor
+ * (the highest stored seq). The in-memory implementation forgets everything on restart; the JPA
+ * inbox keeps it in the application's database.
+ * <p>
+ * Called by the client's inbound processing, one call at a time; deduplication and gap
+ * detection happen before {@link #append}.
+ */
+public interface InboundStore {
+
+	/**
+	 * Return the highest stored seq of the user's stream: the {@code last_ack_seq} for
+	 * {@code resume}.
+	 * @return the cursor, 0 when nothing was stored
+	 */
+	long lastSeq();
+
+	/**
+	 * Durably store events that continue the stream exactly ({@code lastSeq() + 1}, then +2, …)
+	 * and advance the cursor to the last one, atomically.
+	 * @param messages the events, contiguous and in order
+	 */
+	void append(List<InboundMessage> messages);
+
+	/**
+	 * Return stored events that listeners have not handled yet, in seq order.
+	 * @param max the most events to return
+	 * @return the events, possibly none
+	 */
+	List<InboundMessage> undelivered(int max);
+
+	/**
+	 * Record that listeners handled the event with this seq.
+	 * @param seq the seq
+	 */
+	void delivered(long seq);
+
+	/**
+	 * Record a failed listener attempt for the event with this seq.
+	 * @param seq the seq
+	 * @param error a description of the failure
+	 * @param maxAttempts after this many failed attempts the event is parked: it stays stored
+	 * as failed and is no longer returned by {@link #undelivered(int)}
+	 * @return whether the event is now parked
+	 */
+	boolean failed(long seq, String error, int maxAttempts);
+
+	/**
+	 * Return how many events are parked as failed.
+	 * @return the count
+	 */
+	long failedCount();
+
+	/**
+	 * Drop every stored event and move the cursor to {@code lastSeq}: the server said the
+	 * client is too far behind its retention window.
+	 * @param lastSeq the server's latest seq, from which the stream continues
+	 */
+	void reset(long lastSeq);
+
+	/**
+	 * Delete all of this user's inbound events and the cursor.
+	 */
+	void clear();
+
+}

@@ -1,0 +1,12 @@
+package dev.realtime.client;
+
+/**
+ * An outbound event claimed for sending, with its outbound seq. The seq is assigned on first
+ * claim and kept on every resend.
+ *
+ * @param seq the outbound seq
+ * @param attempts how many times it has been claimed for sending, this time included
+ * @param message the event
+ */
+public record SequencedMessage(long seq, int attempts, OutboundMessage message) {
+}
