@@ -83,7 +83,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 	private final List<Consumer<Acknowledgement>> ackListeners = new CopyOnWriteArrayList<>();
 
-	private final List<Consumer<SyncReset>> resetListeners = new CopyOnWriteArrayList<>();
+	private final List<Consumer<SyncResetEvent>> resetListeners = new CopyOnWriteArrayList<>();
 
 	private final List<Consumer<MetaFrame>> metaListeners = new CopyOnWriteArrayList<>();
 
@@ -145,17 +145,18 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 * @param settings the settings
 	 * @param transport opens connections
 	 * @param tokens supplies the handshake token
-	 * @param stores creates the outbound queue and inbound store of the user
+	 * @param outbound the user's outbound queue
+	 * @param inbound the user's inbound store
 	 * @param codec encodes and decodes frames
 	 * @param clock the clock for outbound timestamps
 	 */
 	public DefaultRealtimeClient(ClientSettings settings, Transport transport, TokenProvider tokens,
-			StoreFactory stores, FrameCodec codec, Clock clock) {
+			OutboundQueue outbound, InboundStore inbound, FrameCodec codec, Clock clock) {
 		this.settings = settings;
 		this.transport = transport;
 		this.tokens = tokens;
-		this.outbound = stores.outbound(settings.userId());
-		this.inbound = stores.inbound(settings.userId());
+		this.outbound = outbound;
+		this.inbound = inbound;
 		this.codec = codec;
 		this.clock = clock;
 		this.loop = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -573,7 +574,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			this.inboundCursor = response.lastSeq();
 			logger.warn("Realtime client '" + userId() + "' was behind the hub's retention window: inbound store reset, "
 					+ "continuing after seq " + response.lastSeq());
-			SyncReset reset = new SyncReset(userId(), response.lastSeq());
+			SyncResetEvent reset = new SyncResetEvent(userId(), response.lastSeq());
 			this.resetListeners.forEach((listener) -> listener.accept(reset));
 			send(new AckFrame(response.lastSeq()));
 		}
@@ -929,7 +930,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */
-	public Subscription onSyncReset(Consumer<SyncReset> listener) {
+	public Subscription onSyncReset(Consumer<SyncResetEvent> listener) {
 		return register(this.resetListeners, listener);
 	}
 

@@ -8,5 +8,5 @@ package dev.realtime.client;
  * @param userId the user
  * @param lastSeq the seq the stream continues after
  */
-public record SyncReset(String userId, long lastSeq) {
+public record SyncResetEvent(String userId, long lastSeq) {
 }

@@ -1,0 +1,176 @@
+package dev.realtime.autoconfigure;
+
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.realtime.auth.StaticTokenProvider;
+import dev.realtime.auth.TokenProvider;
+import dev.realtime.client.ClientSettings;
+import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.ExponentialBackoff;
+import dev.realtime.client.InMemoryInboundStore;
+import dev.realtime.client.InMemoryOutboundQueue;
+import dev.realtime.client.InboundStoreFactory;
+import dev.realtime.client.OutboundQueueFactory;
+import dev.realtime.client.RealtimeClient;
+import dev.realtime.client.Transport;
+import dev.realtime.client.WebSocketTransport;
+import dev.realtime.protocol.FrameCodec;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of the {@link RealtimeClient}: settings from {@code realtime.*}, the
+ * WebSocket transport, the token provider, the stores (in memory unless a persistent store
+ * factory is configured) and the client's lifecycle.
+ */
+@AutoConfiguration(afterName = { "dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration",
+		"dev.realtime.autoconfigure.RealtimeInboxAutoConfiguration",
+		"dev.realtime.autoconfigure.RealtimeAuthAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+@ConditionalOnRealtimeEnabled
+@EnableConfigurationProperties(RealtimeProperties.class)
+public final class RealtimeAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientSettings realtimeClientSettings(RealtimeProperties properties) {
+		return RealtimeSettingsMapper.toSettings(properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FrameCodec realtimeFrameCodec(ObjectProvider<JsonMapper> jsonMapper) {
+		return new FrameCodec(jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TokenProvider realtimeTokenProvider(RealtimeProperties properties) {
+		return new StaticTokenProvider(properties.getAuth().getToken());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OutboundQueueFactory realtimeOutboundQueueFactory(RealtimeProperties properties) {
+		long maxSize = properties.getOutbox().getMaxSize();
+		return (userId) -> new InMemoryOutboundQueue(maxSize);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InboundStoreFactory realtimeInboundStoreFactory() {
+		return (userId) -> new InMemoryInboundStore();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(RealtimeClient.class)
+	DefaultRealtimeClient realtimeClient(ClientSettings settings, Transport transport, TokenProvider tokenProvider,
+			OutboundQueueFactory outboundQueues, InboundStoreFactory inboundStores, FrameCodec codec) {
+		return new DefaultRealtimeClient(settings, transport, tokenProvider, outboundQueues.create(settings.userId()),
+				inboundStores.create(settings.userId()), codec, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnBean(DefaultRealtimeClient.class)
+	@ConditionalOnMissingBean
+	RealtimeClientLifecycle realtimeClientLifecycle(DefaultRealtimeClient client, RealtimeProperties properties,
+			ApplicationEventPublisher publisher) {
+		return new RealtimeClientLifecycle(client, properties.isAutoConnect(), publisher);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "jakarta.websocket.ContainerProvider")
+	static class WebSocketTransportConfiguration {
+
+		@Bean(destroyMethod = "shutdown")
+		@ConditionalOnMissingBean(name = "realtimeTransportExecutor")
+		ExecutorService realtimeTransportExecutor() {
+			return Executors.newCachedThreadPool((task) -> {
+				Thread thread = new Thread(task, "realtime-transport");
+				thread.setDaemon(true);
+				return thread;
+			});
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		Transport realtimeTransport(RealtimeProperties properties, ExecutorService realtimeTransportExecutor) {
+			long maxFrameSize = properties.getMaxFrameSize().toBytes();
+			if (maxFrameSize < 1024 || maxFrameSize > Integer.MAX_VALUE) {
+				throw new InvalidConfigurationPropertyValueException("realtime.max-frame-size",
+						properties.getMaxFrameSize(), "must be between 1KB and 2GB");
+			}
+			return new WebSocketTransport((int) maxFrameSize, properties.getConnectTimeout(),
+					realtimeTransportExecutor);
+		}
+
+	}
+
+	/**
+	 * Maps properties to settings, naming the offending property when a value is invalid.
+	 */
+	static final class RealtimeSettingsMapper {
+
+		private RealtimeSettingsMapper() {
+		}
+
+		static ClientSettings toSettings(RealtimeProperties properties) {
+			if (properties.getUrl() == null) {
+				throw new InvalidConfigurationPropertyValueException("realtime.url", null,
+						"the hub's WebSocket endpoint is required, for example ws://localhost:8080/realtime "
+								+ "(or set realtime.enabled=false)");
+			}
+			String scheme = properties.getUrl().getScheme();
+			if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
+				throw new InvalidConfigurationPropertyValueException("realtime.url", properties.getUrl(),
+						"must be a ws:// or wss:// URL");
+			}
+			String userId = properties.getUserId();
+			if (userId == null) {
+				throw new InvalidConfigurationPropertyValueException("realtime.user-id", null,
+						"the user the client acts for is required");
+			}
+			check("realtime.user-id", userId, () -> dev.realtime.client.UserIds.validate(userId));
+			RealtimeProperties.Reconnect reconnect = properties.getReconnect();
+			ExponentialBackoff backoff = check("realtime.reconnect", reconnect.getInitialDelay() + ".."
+					+ reconnect.getMaxDelay() + " jitter " + reconnect.getJitter(),
+					() -> new ExponentialBackoff(reconnect.getInitialDelay(), reconnect.getMaxDelay(),
+							reconnect.getJitter()));
+			return check("realtime", "(see reason)", () -> ClientSettings.builder(properties.getUrl(), userId)
+				.connectTimeout(properties.getConnectTimeout())
+				.reconnect(backoff, reconnect.getMaxRetries())
+				.heartbeat(properties.getHeartbeat().getInterval(), properties.getHeartbeat().getTimeout())
+				.defaultDeliveryStrategy(properties.getDeliveryStrategy())
+				.batch(properties.getBatch().getSize(), properties.getBatch().getInterval())
+				.maxInFlight(properties.getOutbox().getMaxInFlight())
+				.maxAttempts(properties.getOutbox().getMaxAttempts())
+				.inboxMaxAttempts(properties.getInbox().getMaxAttempts())
+				.maxAuthFailures(properties.getAuth().getMaxFailures())
+				.build());
+		}
+
+		private static <T> T check(String name, Object value, java.util.function.Supplier<T> action) {
+			try {
+				return action.get();
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException(name, value, ex.getMessage());
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.realtime.autoconfigure;
+
+import dev.realtime.client.DefaultRealtimeClient;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Connects the client when the application starts (after the web server, so an in-process hub
+ * is already listening) and disconnects it gracefully first thing on shutdown. Publishes
+ * connection state changes, inbound events and sync resets as application events.
+ */
+public class RealtimeClientLifecycle implements SmartLifecycle {
+
+	private final DefaultRealtimeClient client;
+
+	private final boolean autoConnect;
+
+	private volatile boolean running;
+
+	public RealtimeClientLifecycle(DefaultRealtimeClient client, boolean autoConnect,
+			ApplicationEventPublisher publisher) {
+		this.client = client;
+		this.autoConnect = autoConnect;
+		client.onConnectionStateChange(publisher::publishEvent);
+		client.onMessage(publisher::publishEvent);
+		client.onSyncReset(publisher::publishEvent);
+	}
+
+	@Override
+	public void start() {
+		if (this.autoConnect) {
+			this.client.connect();
+		}
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.client.disconnect();
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// later than the web server's lifecycle: start after it, stop before it
+		return SmartLifecycle.DEFAULT_PHASE - 512;
+	}
+
+}

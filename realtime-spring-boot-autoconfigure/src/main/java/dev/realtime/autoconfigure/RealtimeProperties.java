@@ -1,0 +1,374 @@
+package dev.realtime.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.realtime.client.DeliveryStrategy;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties of the realtime client.
+ */
+@ConfigurationProperties("realtime")
+public class RealtimeProperties {
+
+	/**
+	 * Whether to enable the realtime client.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * WebSocket endpoint of the hub, for example ws://localhost:8080/realtime. The protocol's
+	 * query parameters are added by the client.
+	 */
+	private @Nullable URI url;
+
+	/**
+	 * User the client acts for: 1 to 128 characters of a-z, 0-9, '@', '_' and '-'.
+	 */
+	private @Nullable String userId;
+
+	/**
+	 * Whether to connect when the application starts and disconnect gracefully when it stops.
+	 */
+	private boolean autoConnect = true;
+
+	/**
+	 * Time a connection attempt (handshake and resume) may take.
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Delivery strategy of events sent without explicit options.
+	 */
+	private DeliveryStrategy deliveryStrategy = DeliveryStrategy.AT_LEAST_ONCE;
+
+	/**
+	 * Largest text message accepted from the hub.
+	 */
+	private DataSize maxFrameSize = DataSize.ofMegabytes(1);
+
+	private final Reconnect reconnect = new Reconnect();
+
+	private final Heartbeat heartbeat = new Heartbeat();
+
+	private final Auth auth = new Auth();
+
+	private final Batch batch = new Batch();
+
+	private final Outbox outbox = new Outbox();
+
+	private final Inbox inbox = new Inbox();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable URI getUrl() {
+		return this.url;
+	}
+
+	public void setUrl(@Nullable URI url) {
+		this.url = url;
+	}
+
+	public @Nullable String getUserId() {
+		return this.userId;
+	}
+
+	public void setUserId(@Nullable String userId) {
+		this.userId = userId;
+	}
+
+	public boolean isAutoConnect() {
+		return this.autoConnect;
+	}
+
+	public void setAutoConnect(boolean autoConnect) {
+		this.autoConnect = autoConnect;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public DeliveryStrategy getDeliveryStrategy() {
+		return this.deliveryStrategy;
+	}
+
+	public void setDeliveryStrategy(DeliveryStrategy deliveryStrategy) {
+		this.deliveryStrategy = deliveryStrategy;
+	}
+
+	public DataSize getMaxFrameSize() {
+		return this.maxFrameSize;
+	}
+
+	public void setMaxFrameSize(DataSize maxFrameSize) {
+		this.maxFrameSize = maxFrameSize;
+	}
+
+	public Reconnect getReconnect() {
+		return this.reconnect;
+	}
+
+	public Heartbeat getHeartbeat() {
+		return this.heartbeat;
+	}
+
+	public Auth getAuth() {
+		return this.auth;
+	}
+
+	public Batch getBatch() {
+		return this.batch;
+	}
+
+	public Outbox getOutbox() {
+		return this.outbox;
+	}
+
+	public Inbox getInbox() {
+		return this.inbox;
+	}
+
+	/**
+	 * Reconnect settings.
+	 */
+	public static class Reconnect {
+
+		/**
+		 * Delay before the first reconnect attempt; it doubles on each further attempt.
+		 */
+		private Duration initialDelay = Duration.ofSeconds(1);
+
+		/**
+		 * Longest delay between reconnect attempts, jitter included.
+		 */
+		private Duration maxDelay = Duration.ofSeconds(30);
+
+		/**
+		 * Random spread of each delay, between 0 (none) and 1 (plus or minus 100%).
+		 */
+		private double jitter = 0.2;
+
+		/**
+		 * Reconnect attempts in a row before the client gives up and fails, -1 for no limit.
+		 */
+		private int maxRetries = -1;
+
+		public Duration getInitialDelay() {
+			return this.initialDelay;
+		}
+
+		public void setInitialDelay(Duration initialDelay) {
+			this.initialDelay = initialDelay;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+		public int getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(int maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+	}
+
+	/**
+	 * Heartbeat settings.
+	 */
+	public static class Heartbeat {
+
+		/**
+		 * Interval between pings to the hub.
+		 */
+		private Duration interval = Duration.ofSeconds(25);
+
+		/**
+		 * Time to wait for any frame after a ping before the connection is treated as dead.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * Authentication settings.
+	 */
+	public static class Auth {
+
+		/**
+		 * Static bearer token sent at the handshake. Prefer an environment variable
+		 * (REALTIME_AUTH_TOKEN) over a file.
+		 */
+		private @Nullable String token;
+
+		/**
+		 * Refreshed tokens the hub may reject in a row before the client fails.
+		 */
+		private int maxFailures = 3;
+
+		public @Nullable String getToken() {
+			return this.token;
+		}
+
+		public void setToken(@Nullable String token) {
+			this.token = token;
+		}
+
+		public int getMaxFailures() {
+			return this.maxFailures;
+		}
+
+		public void setMaxFailures(int maxFailures) {
+			this.maxFailures = maxFailures;
+		}
+
+	}
+
+	/**
+	 * Outbound batching settings.
+	 */
+	public static class Batch {
+
+		/**
+		 * Events sent together in one frame (a JSON array, acked cumulatively), 0 to send each
+		 * event in its own frame.
+		 */
+		private int size;
+
+		/**
+		 * Time a partial batch may wait for more events before it is sent.
+		 */
+		private Duration interval = Duration.ofMillis(50);
+
+		public int getSize() {
+			return this.size;
+		}
+
+		public void setSize(int size) {
+			this.size = size;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+	}
+
+	/**
+	 * Outbound queue settings.
+	 */
+	public static class Outbox {
+
+		/**
+		 * Pending events a user's outbound queue may hold; beyond it sendEvent fails fast.
+		 */
+		private long maxSize = 100_000;
+
+		/**
+		 * Times an event is sent without an ack before it becomes a dead letter.
+		 */
+		private int maxAttempts = 10;
+
+		/**
+		 * Sent events that may await an ack at once.
+		 */
+		private int maxInFlight = 1000;
+
+		public long getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(long maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public int getMaxInFlight() {
+			return this.maxInFlight;
+		}
+
+		public void setMaxInFlight(int maxInFlight) {
+			this.maxInFlight = maxInFlight;
+		}
+
+	}
+
+	/**
+	 * Inbound store settings.
+	 */
+	public static class Inbox {
+
+		/**
+		 * Times listeners are called for an inbound event that keeps failing before it is
+		 * parked as failed.
+		 */
+		private int maxAttempts = 3;
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+	}
+
+}
