@@ -1,0 +1,78 @@
+package dev.realtime.protocol;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class FrameCodecTests {
+
+	private final FrameCodec codec = new FrameCodec();
+
+	@Test
+	void encodesEventWithSnakeCaseFieldsAndOmitsNulls() {
+		EventFrame event = new EventFrame(7L, "c1", "k1", "chat.message", this.codec.toPayload(Map.of("text", "hi")),
+				Instant.parse("2025-11-21T14:48:02Z"));
+		assertThat(this.codec.encode(event)).isEqualTo("{\"type\":\"event\",\"seq\":7,\"client_id\":\"c1\","
+				+ "\"idempotency_key\":\"k1\",\"event\":\"chat.message\",\"payload\":{\"text\":\"hi\"},"
+				+ "\"timestamp\":\"2025-11-21T14:48:02Z\"}");
+		EventFrame atMostOnce = new EventFrame(null, null, null, "x", this.codec.toPayload(null), null);
+		assertThat(this.codec.encode(atMostOnce)).isEqualTo("{\"type\":\"event\",\"event\":\"x\",\"payload\":{}}");
+	}
+
+	@Test
+	void roundTripsEveryFrameType() {
+		EventFrame event = new EventFrame(3L, null, null, "e", this.codec.toPayload(Map.of("a", 1)), Instant.EPOCH);
+		List<Frame> frames = List.of(event, new AckFrame(3), new ResumeFrame("c", 2),
+				new ResumeResponseFrame(5, List.of(event), true, false, 9),
+				new MetaFrame("typing.start", this.codec.toPayload(Map.of("channel_id", "x"))),
+				new ErrorFrame("payload_too_large", "too big", 4L), new ErrorFrame("oops", "bad", null));
+		for (Frame frame : frames) {
+			assertThat(this.codec.decodeOne(this.codec.encode(frame))).isEqualTo(frame);
+		}
+		assertThat(this.codec.decode(this.codec.encodeAll(frames), (problem) -> {
+			throw problem;
+		})).isEqualTo(frames);
+	}
+
+	@Test
+	void ignoresUnknownFields() {
+		assertThat(this.codec.decodeOne("{\"type\":\"ack\",\"ack_seq\":4,\"shiny_new_field\":true}"))
+			.isEqualTo(new AckFrame(4));
+	}
+
+	@Test
+	void keepsValidFramesOfABatchAndReportsEachInvalidOne() {
+		List<ProtocolException> problems = new ArrayList<>();
+		List<Frame> frames = this.codec.decode(
+				"[{\"type\":\"ack\",\"ack_seq\":1},{\"type\":\"teleport\"},{\"type\":\"ack\",\"ack_seq\":-2},"
+						+ "{\"type\":\"ack\",\"ack_seq\":2}]",
+				problems::add);
+		assertThat(frames).containsExactly(new AckFrame(1), new AckFrame(2));
+		assertThat(problems).extracting(Throwable::getMessage)
+			.containsExactly("Batch element 1: Unknown frame type 'teleport'",
+					"Batch element 2: Field 'ack_seq' must be a non-negative integer");
+	}
+
+	@Test
+	void namesTheProblemOfAnInvalidFrame() {
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> this.codec.decodeOne("{oops"))
+			.withMessageStartingWith("Message is not valid JSON");
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> this.codec.decodeOne("{\"seq\":1}"))
+			.withMessage("Missing required field 'type'");
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> this.codec.decodeOne("{\"type\":\"event\",\"event\":\"x\",\"timestamp\":\"yesterday\"}"))
+			.withMessage("Field 'timestamp' is not an ISO-8601 instant: 'yesterday'");
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> this.codec.decodeOne("{\"type\":\"resume_response\",\"ack_seq\":0,\"events\":[{\"type\":\"event\",\"event\":\"x\"}]}"))
+			.withMessage("resume_response event 0 has no 'seq'");
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> this.codec.decodeOne("42"))
+			.withMessage("Frame must be a JSON object");
+	}
+
+}

@@ -1,0 +1,351 @@
+package dev.realtime.test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import dev.realtime.protocol.AckFrame;
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.Frame;
+import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.MetaFrame;
+import dev.realtime.protocol.ResumeFrame;
+import dev.realtime.protocol.ResumeResponseFrame;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * A scriptable hub for client tests: a real WebSocket server on a random port that speaks the
+ * protocol the simple way (acks what it receives, answers resume and ping) and can be told to
+ * misbehave: refuse tokens, go silent, close with a code, send arbitrary text.
+ */
+public final class TestHub implements AutoCloseable {
+
+	private final FrameCodec codec = new FrameCodec();
+
+	private final ConfigurableApplicationContext context;
+
+	private final List<EventFrame> received = new CopyOnWriteArrayList<>();
+
+	private final List<WebSocketSession> sessions = new CopyOnWriteArrayList<>();
+
+	private final Map<String, Long> highestAccepted = new ConcurrentHashMap<>();
+
+	private final Map<String, List<EventFrame>> streams = new ConcurrentHashMap<>();
+
+	private final AtomicInteger handshakes = new AtomicInteger();
+
+	private final AtomicInteger pings = new AtomicInteger();
+
+	private volatile @Nullable String requiredToken;
+
+	private volatile boolean silent;
+
+	private volatile boolean acking = true;
+
+	private TestHub() {
+		this.context = new SpringApplicationBuilder(ServerConfiguration.class).web(WebApplicationType.SERVLET)
+			.properties("server.port=0", "spring.main.banner-mode=off")
+			.initializers((context) -> context.getBeanFactory().registerSingleton("testHub", this))
+			.run();
+	}
+
+	/**
+	 * Start a hub on a random port.
+	 * @return the running hub
+	 */
+	public static TestHub start() {
+		return new TestHub();
+	}
+
+	/**
+	 * Return the endpoint clients connect to.
+	 * @return the URI
+	 */
+	public URI uri() {
+		int port = ((WebServerApplicationContext) this.context).getWebServer().getPort();
+		return URI.create("ws://localhost:" + port + "/realtime");
+	}
+
+	/**
+	 * Refuse handshakes (HTTP 401) whose bearer token is not this one.
+	 * @param token the token, or {@code null} to accept any
+	 */
+	public void requireToken(@Nullable String token) {
+		this.requiredToken = token;
+	}
+
+	/**
+	 * Stop (or resume) answering anything: no acks, no pongs, no resume responses. Handshakes
+	 * still succeed, like a hub whose process hangs behind a live load balancer.
+	 * @param silent whether to stay silent
+	 */
+	public void silent(boolean silent) {
+		this.silent = silent;
+	}
+
+	/**
+	 * Stop (or resume) acking events; they are still recorded.
+	 * @param acking whether to ack
+	 */
+	public void acking(boolean acking) {
+		this.acking = acking;
+	}
+
+	/**
+	 * Return every event frame received, duplicates included, in arrival order.
+	 * @return the events
+	 */
+	public List<EventFrame> received() {
+		return List.copyOf(this.received);
+	}
+
+	/**
+	 * Return the events received once each (by client and seq) in seq order: what a
+	 * deduplicating hub would have stored.
+	 * @return the distinct sequenced events
+	 */
+	public List<EventFrame> accepted() {
+		Map<String, EventFrame> distinct = new java.util.TreeMap<>();
+		for (EventFrame event : this.received) {
+			if (event.seq() != null) {
+				distinct.putIfAbsent(event.clientId() + "/" + String.format("%019d", event.seq()), event);
+			}
+		}
+		return new ArrayList<>(distinct.values());
+	}
+
+	/**
+	 * Return how many handshakes succeeded.
+	 * @return the count
+	 */
+	public int handshakes() {
+		return this.handshakes.get();
+	}
+
+	/**
+	 * Return how many pings arrived.
+	 * @return the count
+	 */
+	public int pings() {
+		return this.pings.get();
+	}
+
+	/**
+	 * Return how many connections are open.
+	 * @return the count
+	 */
+	public int openConnections() {
+		return (int) this.sessions.stream().filter(WebSocketSession::isOpen).count();
+	}
+
+	/**
+	 * Close every open connection with a code.
+	 * @param code the close code
+	 * @param reason the reason
+	 */
+	public void closeAll(int code, String reason) {
+		for (WebSocketSession session : this.sessions) {
+			try {
+				session.close(new CloseStatus(code, reason));
+			}
+			catch (IOException ex) {
+				// already gone
+			}
+		}
+	}
+
+	/**
+	 * Send raw text to every open connection.
+	 * @param text the text message
+	 */
+	public void sendRaw(String text) {
+		for (WebSocketSession session : this.sessions) {
+			if (session.isOpen()) {
+				try {
+					session.sendMessage(new TextMessage(text));
+				}
+				catch (IOException ex) {
+					// the client will resume
+				}
+			}
+		}
+	}
+
+	/**
+	 * Append an event to a user's stream without delivering it live: the client gets it on its
+	 * next resume.
+	 * @param userId the user
+	 * @param event the event name
+	 * @param payload the payload
+	 * @return the stored frame, with its seq
+	 */
+	public EventFrame store(String userId, String event, Object payload) {
+		List<EventFrame> stream = this.streams.computeIfAbsent(userId, (key) -> new CopyOnWriteArrayList<>());
+		synchronized (stream) {
+			EventFrame frame = new EventFrame((long) stream.size() + 1, null, null, event,
+					this.codec.toPayload(payload), java.time.Instant.now());
+			stream.add(frame);
+			return frame;
+		}
+	}
+
+	/**
+	 * Encode frames as one text message.
+	 * @param frames the frames
+	 * @return the text
+	 */
+	public String encode(List<? extends Frame> frames) {
+		return this.codec.encodeAll(frames);
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+	private void handle(WebSocketSession session, String text) throws IOException {
+		if (this.silent) {
+			return;
+		}
+		long highest = -1;
+		String userId = (String) session.getAttributes().get("user_id");
+		for (Frame frame : this.codec.decode(text, (problem) -> {
+		})) {
+			if (frame instanceof EventFrame event) {
+				this.received.add(event);
+				if (event.seq() != null) {
+					highest = Math.max(highest, event.seq());
+					this.highestAccepted.merge(String.valueOf(event.clientId()), event.seq(), Math::max);
+				}
+			}
+			else if (frame instanceof ResumeFrame resume) {
+				List<EventFrame> stream = this.streams.getOrDefault(userId, List.of());
+				List<EventFrame> missed = stream.stream().filter((event) -> event.seq() > resume.lastAckSeq()).toList();
+				session.sendMessage(new TextMessage(this.codec.encode(new ResumeResponseFrame(
+						this.highestAccepted.getOrDefault(resume.clientId(), 0L), missed, false, false, stream.size()))));
+			}
+			else if (frame instanceof MetaFrame meta && MetaFrame.PING.equals(meta.event())) {
+				this.pings.incrementAndGet();
+				session.sendMessage(new TextMessage(this.codec.encode(new MetaFrame(MetaFrame.PONG, emptyPayload()))));
+			}
+		}
+		if (highest >= 0 && this.acking) {
+			session.sendMessage(new TextMessage(this.codec.encode(new AckFrame(highest))));
+		}
+	}
+
+	private JsonNode emptyPayload() {
+		return this.codec.toPayload(null);
+	}
+
+	private boolean allowHandshake(ServerHttpRequest request, ServerHttpResponse response,
+			Map<String, Object> attributes) {
+		String required = this.requiredToken;
+		String header = request.getHeaders().getFirst("Authorization");
+		if (required != null && !("Bearer " + required).equals(header)) {
+			response.setStatusCode(HttpStatus.UNAUTHORIZED);
+			return false;
+		}
+		Map<String, String> query = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams()
+			.toSingleValueMap();
+		attributes.put("user_id", query.get("user_id"));
+		this.handshakes.incrementAndGet();
+		return true;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableWebSocket
+	@ImportAutoConfiguration({ TomcatServletWebServerAutoConfiguration.class,
+			DispatcherServletAutoConfiguration.class })
+	static class ServerConfiguration {
+
+		@Bean
+		ServletServerContainerFactoryBean webSocketContainer() {
+			// containers accept 8 KiB text messages by default; the protocol allows 1 MiB
+			ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+			container.setMaxTextMessageBufferSize(1 << 20);
+			return container;
+		}
+
+		@Bean
+		WebSocketConfigurer testHubEndpoint(TestHub hub) {
+			return (WebSocketHandlerRegistry registry) -> registry
+				.addHandler(new Handler(hub), "/realtime")
+				.addInterceptors(new HandshakeInterceptor() {
+
+					@Override
+					public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
+							WebSocketHandler handler, Map<String, Object> attributes) {
+						return hub.allowHandshake(request, response, attributes);
+					}
+
+					@Override
+					public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
+							WebSocketHandler handler, @Nullable Exception exception) {
+					}
+
+				});
+		}
+
+	}
+
+	private static final class Handler extends TextWebSocketHandler {
+
+		private final TestHub hub;
+
+		Handler(TestHub hub) {
+			this.hub = hub;
+		}
+
+		@Override
+		public void afterConnectionEstablished(WebSocketSession session) {
+			WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(session, 10_000, 1 << 20);
+			session.getAttributes().put("concurrent", concurrent);
+			this.hub.sessions.add(concurrent);
+		}
+
+		@Override
+		protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
+			this.hub.handle((WebSocketSession) session.getAttributes().get("concurrent"), message.getPayload());
+		}
+
+		@Override
+		public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+			this.hub.sessions.remove(session.getAttributes().get("concurrent"));
+		}
+
+	}
+
+}
