@@ -1,0 +1,389 @@
+package dev.realtime.demo.hub;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import dev.realtime.demo.hub.HubSession.ResumeAnswer;
+import dev.realtime.demo.hub.HubStore.NewAcceptedEvent;
+import dev.realtime.demo.hub.HubStore.NewMessage;
+import dev.realtime.demo.hub.HubStore.NewStreamEvent;
+import dev.realtime.demo.hub.HubStore.UserStream;
+import dev.realtime.protocol.ErrorFrame;
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.ResumeResponseFrame;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * The hub's service layer: accepts and deduplicates client events, fans them out into users'
+ * streams, answers resumes, and hands committed events to the open sessions. Every change
+ * commits before anything is acked or delivered.
+ */
+public class DefaultHub implements Hub {
+
+	/** Event names: letters, digits and {@code . _ : / -}, starting with a letter or digit. */
+	private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
+
+	private static final int MAX_KEY_LENGTH = 200;
+
+	private final HubStore store;
+
+	private final HubSessionRegistry sessions;
+
+	private final TransactionTemplate transactions;
+
+	private final FrameCodec codec;
+
+	private final HubProperties properties;
+
+	private final Clock clock;
+
+	DefaultHub(HubStore store, HubSessionRegistry sessions, PlatformTransactionManager transactionManager,
+			FrameCodec codec, HubProperties properties, Clock clock) {
+		this.store = store;
+		this.sessions = sessions;
+		this.transactions = new TransactionTemplate(transactionManager);
+		this.codec = codec;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	FrameCodec codec() {
+		return this.codec;
+	}
+
+	HubProperties properties() {
+		return this.properties;
+	}
+
+	HubSessionRegistry sessions() {
+		return this.sessions;
+	}
+
+	// --- Hub API ---------------------------------------------------------------------------
+
+	@Override
+	public long push(String userId, String event, @Nullable Object payload) {
+		if (!EVENT_NAME.matcher(event).matches()) {
+			throw new IllegalArgumentException("Event name '" + event + "' is not valid");
+		}
+		JsonNode json = this.codec.toPayload(payload);
+		Candidate candidate = new Candidate(new EventFrame(null, null, null, event, json, null),
+				this.codec.mapper().writeValueAsString(json), false);
+		Instant now = this.clock.instant();
+		this.store.ensureUser(userId, now);
+		Map<String, List<StreamEvent>> deliveries = this.transactions
+			.execute((status) -> fanOut(List.of(userId), List.of(candidate), null, now));
+		this.sessions.deliver(deliveries);
+		return deliveries.get(userId).get(0).seq();
+	}
+
+	@Override
+	public List<AcceptedEvent> acceptedEvents(String clientId) {
+		return this.store.acceptedEvents(clientId);
+	}
+
+	@Override
+	public int closeSessions(String userId, int closeCode, String reason) {
+		String fitted = (reason.length() > 60) ? reason.substring(0, 60) : reason;
+		return this.sessions.close(userId, new CloseStatus(closeCode, fitted));
+	}
+
+	@Override
+	public Set<String> connectedUsers() {
+		return this.sessions.connectedUsers();
+	}
+
+	// --- used by the handshake and the handler ---------------------------------------------
+
+	/**
+	 * Register the user and bind the client to it.
+	 * @return whether the client belongs to the user (false: bound to another user)
+	 */
+	boolean register(String clientId, String userId) {
+		Instant now = this.clock.instant();
+		this.store.ensureUser(userId, now);
+		return this.store.bindClient(clientId, userId, now).equals(userId);
+	}
+
+	/**
+	 * Accept a run of events received on one connection, in one transaction.
+	 */
+	Accepted accept(String clientId, String userId, List<IncomingFrame> events) {
+		List<Candidate> candidates = new ArrayList<>(events.size());
+		for (IncomingFrame incoming : events) {
+			if (incoming.frame() instanceof EventFrame event) {
+				candidates.add(validate(clientId, event));
+			}
+			else {
+				// undecodable but with a seq: rejected for good, and it still counts toward the ack
+				EventFrame placeholder = new EventFrame(incoming.rejectedSeq(), null, null, "invalid",
+						this.codec.toPayload(null), null);
+				candidates.add(Candidate.rejected(placeholder, new ErrorFrame(ErrorFrame.INVALID_EVENT,
+						String.valueOf(incoming.problem()), incoming.rejectedSeq())));
+			}
+		}
+		try {
+			return this.transactions.execute((status) -> acceptInTransaction(clientId, userId, candidates));
+		}
+		catch (DuplicateKeyException ex) {
+			// another connection of the user stored the same key concurrently: the retry sees it
+			return this.transactions.execute((status) -> acceptInTransaction(clientId, userId, candidates));
+		}
+	}
+
+	private Accepted acceptInTransaction(String clientId, String userId, List<Candidate> candidates) {
+		Instant now = this.clock.instant();
+		boolean sequenced = candidates.stream().anyMatch((c) -> c.frame().seq() != null);
+		long accepted = sequenced ? this.store.lockClient(clientId) : 0;
+		Set<String> keys = new HashSet<>();
+		for (Candidate candidate : candidates) {
+			Long seq = candidate.frame().seq();
+			if (seq != null && seq > accepted && candidate.error() == null && candidate.frame().idempotencyKey() != null) {
+				keys.add(candidate.frame().idempotencyKey());
+			}
+		}
+		Set<String> known = keys.isEmpty() ? Set.of() : this.store.existingKeys(userId, keys);
+		Set<String> batchKeys = new HashSet<>();
+		List<ErrorFrame> errors = new ArrayList<>();
+		List<Candidate> toStore = new ArrayList<>();
+		for (Candidate candidate : candidates) {
+			EventFrame frame = candidate.frame();
+			Long seq = frame.seq();
+			if (seq == null) {
+				if (candidate.error() != null) {
+					errors.add(candidate.error());
+				}
+				else {
+					toStore.add(candidate);
+				}
+				continue;
+			}
+			if (seq <= accepted) {
+				continue; // resent: already accepted (or rejected), the cumulative ack covers it
+			}
+			// seqs may skip (the hub tolerates gaps); the ack moves past every seq seen
+			accepted = seq;
+			if (candidate.error() != null) {
+				errors.add(candidate.error());
+				continue;
+			}
+			String key = frame.idempotencyKey();
+			if (key != null && (known.contains(key) || !batchKeys.add(key))) {
+				continue; // same key under a new seq or client_id: accepted at most once
+			}
+			toStore.add(candidate);
+		}
+		Map<String, List<StreamEvent>> deliveries = toStore.isEmpty() ? Map.of()
+				: fanOut(recipientsOf(userId, toStore), toStore, clientId, now, userId);
+		if (sequenced) {
+			this.store.updateAcceptedSeq(clientId, accepted);
+		}
+		return new Accepted(sequenced ? accepted : null, errors, deliveries);
+	}
+
+	private Map<String, List<StreamEvent>> fanOut(List<String> recipients, List<Candidate> candidates,
+			@Nullable String clientId, Instant now) {
+		return fanOut(List.of(recipients), candidates, clientId, now, null);
+	}
+
+	/**
+	 * Store each event once and append it to each of its recipients' streams.
+	 * @param recipients the recipients of each candidate, or a single list for all of them
+	 * @param senderUserId the user whose accepted events these are, or {@code null} for a push
+	 */
+	private Map<String, List<StreamEvent>> fanOut(List<List<String>> recipients, List<Candidate> candidates,
+			@Nullable String clientId, Instant now, @Nullable String senderUserId) {
+		SortedMap<String, Integer> counts = new TreeMap<>();
+		for (int i = 0; i < candidates.size(); i++) {
+			for (String user : recipientsAt(recipients, i)) {
+				counts.merge(user, 1, Integer::sum);
+			}
+		}
+		Map<String, Long> next = new HashMap<>(this.store.reserveSeqs(counts));
+		List<NewMessage> messages = new ArrayList<>(candidates.size());
+		List<NewStreamEvent> entries = new ArrayList<>();
+		List<NewAcceptedEvent> acceptedEvents = new ArrayList<>();
+		Map<String, List<StreamEvent>> deliveries = new LinkedHashMap<>();
+		for (int i = 0; i < candidates.size(); i++) {
+			Candidate candidate = candidates.get(i);
+			EventFrame frame = candidate.frame();
+			UUID messageId = UUID.randomUUID();
+			String originClient = (clientId != null) ? clientId : frame.clientId();
+			messages.add(new NewMessage(messageId, frame.event(), candidate.payloadJson(), originClient,
+					frame.idempotencyKey(), now));
+			if (senderUserId != null && clientId != null && frame.seq() != null) {
+				acceptedEvents.add(new NewAcceptedEvent(clientId, frame.seq(), senderUserId, frame.idempotencyKey(),
+						frame.event(), messageId, frame.timestamp(), now));
+			}
+			for (String user : recipientsAt(recipients, i)) {
+				long seq = next.merge(user, 1L, Long::sum) - 1;
+				entries.add(new NewStreamEvent(user, seq, messageId, now));
+				EventFrame delivered = new EventFrame(seq, originClient, frame.idempotencyKey(), frame.event(),
+						frame.payload(), now);
+				deliveries.computeIfAbsent(user, (u) -> new ArrayList<>())
+					.add(new StreamEvent(delivered, candidate.payloadJson().length()));
+			}
+		}
+		this.store.insertMessages(messages);
+		this.store.insertStreamEvents(entries);
+		if (!acceptedEvents.isEmpty()) {
+			this.store.insertAcceptedEvents(acceptedEvents);
+		}
+		return deliveries;
+	}
+
+	private static List<String> recipientsAt(List<List<String>> recipients, int index) {
+		return (recipients.size() == 1) ? recipients.get(0) : recipients.get(index);
+	}
+
+	/**
+	 * An event with a {@code room} goes to the room's members: for now every user the hub has
+	 * seen, the sender included. Without a room it goes to the sender's own stream.
+	 */
+	private List<List<String>> recipientsOf(String userId, List<Candidate> candidates) {
+		List<String> everyone = null;
+		List<List<String>> recipients = new ArrayList<>(candidates.size());
+		for (Candidate candidate : candidates) {
+			if (candidate.room()) {
+				if (everyone == null) {
+					everyone = this.store.userIds();
+				}
+				recipients.add(everyone);
+			}
+			else {
+				recipients.add(List.of(userId));
+			}
+		}
+		return recipients;
+	}
+
+	private Candidate validate(String clientId, EventFrame event) {
+		Long seq = event.seq();
+		if (!EVENT_NAME.matcher(event.event()).matches()) {
+			return Candidate.rejected(event,
+					new ErrorFrame(ErrorFrame.INVALID_EVENT, "Event name '" + abbreviate(event.event())
+							+ "' is not valid: use letters, digits and . _ : / - (at most 200)", seq));
+		}
+		if (event.clientId() != null && !event.clientId().equals(clientId)) {
+			return Candidate.rejected(event, new ErrorFrame(ErrorFrame.INVALID_EVENT,
+					"Field client_id does not match the connection's client_id", seq));
+		}
+		String key = event.idempotencyKey();
+		if (key != null && (key.isEmpty() || key.length() > MAX_KEY_LENGTH)) {
+			return Candidate.rejected(event, new ErrorFrame(ErrorFrame.INVALID_EVENT,
+					"Field idempotency_key must have 1 to " + MAX_KEY_LENGTH + " characters", seq));
+		}
+		String payloadJson = this.codec.mapper().writeValueAsString(event.payload());
+		long maxPayload = this.properties.getMaxPayloadSize().toBytes();
+		// a char is at most 3 UTF-8 bytes: count bytes only when it could matter
+		if ((long) payloadJson.length() * 3 > maxPayload) {
+			long bytes = payloadJson.getBytes(StandardCharsets.UTF_8).length;
+			if (bytes > maxPayload) {
+				return Candidate.rejected(event, new ErrorFrame(ErrorFrame.PAYLOAD_TOO_LARGE,
+						"Payload has " + bytes + " bytes, the hub accepts at most " + maxPayload, seq));
+			}
+		}
+		JsonNode room = event.payload().isObject() ? event.payload().get("room") : null;
+		return new Candidate(event, payloadJson, room != null && !room.isNull());
+	}
+
+	/**
+	 * Answer a resume: the client's accepted seq, and the next page of the user's stream after
+	 * its cursor, or a reset when events it needs were already purged.
+	 */
+	ResumeAnswer resume(String clientId, String userId, long lastAckSeq) {
+		long ackSeq = this.store.acceptedSeq(clientId);
+		UserStream stream = this.store.userStream(userId);
+		// a cursor ahead of the stream means the hub lost data: a reset is the only way back
+		if (lastAckSeq < stream.purgedSeq() || lastAckSeq > stream.lastSeq()) {
+			return new ResumeAnswer(new ResumeResponseFrame(ackSeq, List.of(), false, true, stream.lastSeq()), true,
+					stream.lastSeq());
+		}
+		int pageSize = Math.max(1, this.properties.getResumePageSize());
+		List<StreamEvent> page = this.store.readStream(userId, lastAckSeq, pageSize + 1);
+		// the page must also fit in one frame
+		long budget = this.properties.getMaxFrameSize().toBytes() - 256;
+		List<EventFrame> events = new ArrayList<>();
+		long size = 0;
+		long cursor = lastAckSeq;
+		for (StreamEvent event : page) {
+			if (events.size() == pageSize || (!events.isEmpty() && size + event.approximateSize() > budget)) {
+				break;
+			}
+			events.add(event.frame());
+			size += event.approximateSize();
+			cursor = event.seq();
+		}
+		boolean hasMore = events.size() < page.size();
+		return new ResumeAnswer(new ResumeResponseFrame(ackSeq, events, hasMore, false, stream.lastSeq()), !hasMore,
+				cursor);
+	}
+
+	/**
+	 * Record that a client of the user stored every event up to the seq.
+	 */
+	void delivered(String userId, long ackSeq) {
+		this.store.recordDelivered(userId, ackSeq);
+	}
+
+	/**
+	 * Delete stream events older than the retention window.
+	 * @return how many stream events were deleted
+	 */
+	public int purgeExpired() {
+		Instant cutoff = this.clock.instant().minus(this.properties.getRetention());
+		Integer purged = this.transactions.execute((status) -> this.store.purgeBefore(cutoff));
+		return (purged != null) ? purged : 0;
+	}
+
+	private static String abbreviate(String text) {
+		return (text.length() > 40) ? text.substring(0, 40) + "..." : text;
+	}
+
+	/**
+	 * An event after validation.
+	 */
+	private record Candidate(EventFrame frame, String payloadJson, boolean room, @Nullable ErrorFrame error) {
+
+		Candidate(EventFrame frame, String payloadJson, boolean room) {
+			this(frame, payloadJson, room, null);
+		}
+
+		static Candidate rejected(EventFrame frame, ErrorFrame error) {
+			return new Candidate(frame, "", false, error);
+		}
+
+	}
+
+	/**
+	 * The outcome of accepting a run of events.
+	 *
+	 * @param ackSeq the client's cumulative ack, or {@code null} when the run held no
+	 * sequenced event
+	 * @param errors rejections, in order
+	 * @param deliveries each recipient's new events, to push once acked
+	 */
+	record Accepted(@Nullable Long ackSeq, List<ErrorFrame> errors, Map<String, List<StreamEvent>> deliveries) {
+	}
+
+}

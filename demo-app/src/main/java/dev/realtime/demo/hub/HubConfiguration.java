@@ -1,0 +1,68 @@
+package dev.realtime.demo.hub;
+
+import java.time.Clock;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.realtime.protocol.FrameCodec;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+
+/**
+ * The reference hub: every hub bean, switched off with {@code demo.hub.enabled=false}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty(name = "demo.hub.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(HubProperties.class)
+@EnableWebSocket
+public class HubConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	HubTokenVerifier hubTokenVerifier(HubProperties properties) {
+		return new PropertiesHubTokenVerifier(properties.getTokens());
+	}
+
+	@Bean
+	DefaultHub hub(JdbcTemplate jdbcTemplate, PlatformTransactionManager transactionManager,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Clock> clock, HubProperties properties) {
+		// the application's mapper converts push() payloads like the rest of the application does
+		FrameCodec codec = new FrameCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+		HubStore store = new JdbcHubStore(jdbcTemplate, codec.mapper());
+		return new DefaultHub(store, new HubSessionRegistry(store), transactionManager, codec, properties,
+				clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	HubRetentionPurger hubRetentionPurger(DefaultHub hub, HubProperties properties) {
+		return new HubRetentionPurger(hub, properties);
+	}
+
+	@Bean
+	WebSocketConfigurer hubWebSocketConfigurer(DefaultHub hub, HubTokenVerifier tokenVerifier,
+			HubProperties properties) {
+		return (registry) -> registry.addHandler(new HubWebSocketHandler(hub), properties.getPath())
+			.addInterceptors(new HubHandshakeInterceptor(tokenVerifier, hub));
+	}
+
+	@Bean
+	ServletServerContainerFactoryBean hubWebSocketContainer(HubProperties properties) {
+		// containers accept 8 KiB text messages by default; the protocol allows 1 MiB
+		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+		int maxFrameSize = (int) properties.getMaxFrameSize().toBytes();
+		container.setMaxTextMessageBufferSize(maxFrameSize);
+		container.setMaxBinaryMessageBufferSize(maxFrameSize);
+		return container;
+	}
+
+}

@@ -1,0 +1,159 @@
+package dev.realtime.demo.hub;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of the reference hub, bound from {@code demo.hub.*}.
+ */
+@ConfigurationProperties("demo.hub")
+public class HubProperties {
+
+	/**
+	 * Whether to run the hub's WebSocket endpoint.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Path of the WebSocket endpoint.
+	 */
+	private String path = "/realtime";
+
+	/**
+	 * Accepted bearer tokens, mapped to the user each one authenticates.
+	 */
+	private Map<String, String> tokens = new LinkedHashMap<>();
+
+	/**
+	 * Maximum number of events in one resume_response page.
+	 */
+	private int resumePageSize = 500;
+
+	/**
+	 * Largest event payload accepted, as serialized JSON.
+	 */
+	private DataSize maxPayloadSize = DataSize.ofKilobytes(64);
+
+	/**
+	 * Largest text message, both received and sent (the protocol's frame limit).
+	 */
+	private DataSize maxFrameSize = DataSize.ofMegabytes(1);
+
+	/**
+	 * How long inbound stream events are kept for resume.
+	 */
+	private Duration retention = Duration.ofDays(7);
+
+	/**
+	 * How often events older than the retention window are purged.
+	 */
+	private Duration purgeInterval = Duration.ofMinutes(10);
+
+	/**
+	 * Number of malformed frames after which a session is closed with 4400.
+	 */
+	private int maxBadFrames = 5;
+
+	/**
+	 * How long a send to a slow session may block before the session is closed.
+	 */
+	private Duration sendTimeLimit = Duration.ofSeconds(10);
+
+	/**
+	 * How much outgoing data may queue for a slow session before it is closed.
+	 */
+	private DataSize sendBufferLimit = DataSize.ofMegabytes(8);
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getPath() {
+		return this.path;
+	}
+
+	public void setPath(String path) {
+		this.path = path;
+	}
+
+	public Map<String, String> getTokens() {
+		return this.tokens;
+	}
+
+	public void setTokens(Map<String, String> tokens) {
+		this.tokens = tokens;
+	}
+
+	public int getResumePageSize() {
+		return this.resumePageSize;
+	}
+
+	public void setResumePageSize(int resumePageSize) {
+		this.resumePageSize = resumePageSize;
+	}
+
+	public DataSize getMaxPayloadSize() {
+		return this.maxPayloadSize;
+	}
+
+	public void setMaxPayloadSize(DataSize maxPayloadSize) {
+		this.maxPayloadSize = maxPayloadSize;
+	}
+
+	public DataSize getMaxFrameSize() {
+		return this.maxFrameSize;
+	}
+
+	public void setMaxFrameSize(DataSize maxFrameSize) {
+		this.maxFrameSize = maxFrameSize;
+	}
+
+	public Duration getRetention() {
+		return this.retention;
+	}
+
+	public void setRetention(Duration retention) {
+		this.retention = retention;
+	}
+
+	public Duration getPurgeInterval() {
+		return this.purgeInterval;
+	}
+
+	public void setPurgeInterval(Duration purgeInterval) {
+		this.purgeInterval = purgeInterval;
+	}
+
+	public int getMaxBadFrames() {
+		return this.maxBadFrames;
+	}
+
+	public void setMaxBadFrames(int maxBadFrames) {
+		this.maxBadFrames = maxBadFrames;
+	}
+
+	public Duration getSendTimeLimit() {
+		return this.sendTimeLimit;
+	}
+
+	public void setSendTimeLimit(Duration sendTimeLimit) {
+		this.sendTimeLimit = sendTimeLimit;
+	}
+
+	public DataSize getSendBufferLimit() {
+		return this.sendBufferLimit;
+	}
+
+	public void setSendBufferLimit(DataSize sendBufferLimit) {
+		this.sendBufferLimit = sendBufferLimit;
+	}
+
+}

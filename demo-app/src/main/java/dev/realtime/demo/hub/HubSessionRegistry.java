@@ -1,0 +1,69 @@
+package dev.realtime.demo.hub;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * The open sessions of the hub, by user.
+ */
+final class HubSessionRegistry {
+
+	private final Map<String, Set<HubSession>> byUser = new ConcurrentHashMap<>();
+
+	private final HubStore store;
+
+	HubSessionRegistry(HubStore store) {
+		this.store = store;
+	}
+
+	void add(HubSession session) {
+		this.byUser.compute(session.userId(), (user, sessions) -> {
+			Set<HubSession> result = (sessions != null) ? sessions : ConcurrentHashMap.newKeySet();
+			result.add(session);
+			return result;
+		});
+	}
+
+	void remove(HubSession session) {
+		this.byUser.computeIfPresent(session.userId(), (user, sessions) -> {
+			sessions.remove(session);
+			return sessions.isEmpty() ? null : sessions;
+		});
+	}
+
+	Set<HubSession> sessions(String userId) {
+		return this.byUser.getOrDefault(userId, Set.of());
+	}
+
+	Set<String> connectedUsers() {
+		return this.byUser.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().stream().anyMatch(HubSession::isOpen))
+			.map(Map.Entry::getKey)
+			.collect(Collectors.toUnmodifiableSet());
+	}
+
+	/**
+	 * Push committed events to their recipients' open sessions.
+	 * @param deliveries each user's new events, in seq order
+	 */
+	void deliver(Map<String, List<StreamEvent>> deliveries) {
+		deliveries.forEach((user, events) -> {
+			for (HubSession session : sessions(user)) {
+				session.deliver(events, this.store);
+			}
+		});
+	}
+
+	int close(String userId, CloseStatus status) {
+		Set<HubSession> sessions = Set.copyOf(sessions(userId));
+		sessions.forEach((session) -> session.close(status));
+		return sessions.size();
+	}
+
+}

@@ -1,0 +1,115 @@
+package dev.realtime.demo.hub;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Durable state of the hub. Methods that change several rows expect to run inside the
+ * caller's transaction; the rest are single statements.
+ */
+interface HubStore {
+
+	/**
+	 * Register a user if it is new. Runs outside a transaction (a concurrent insert is fine).
+	 */
+	void ensureUser(String userId, Instant now);
+
+	/**
+	 * Bind a client to a user unless it is bound already.
+	 * @return the user the client is bound to (another one than asked if it was already bound)
+	 */
+	String bindClient(String clientId, String userId, Instant now);
+
+	/**
+	 * Lock a client's row for the rest of the transaction.
+	 * @return the highest outbound seq accepted from the client
+	 */
+	long lockClient(String clientId);
+
+	void updateAcceptedSeq(String clientId, long acceptedSeq);
+
+	/**
+	 * @return the highest outbound seq accepted from the client, 0 when unknown
+	 */
+	long acceptedSeq(String clientId);
+
+	/**
+	 * @return those of the keys the user's accepted events already hold
+	 */
+	Set<String> existingKeys(String userId, Collection<String> keys);
+
+	/**
+	 * @return every user the hub has seen, sorted
+	 */
+	List<String> userIds();
+
+	/**
+	 * Reserve the next seqs of users' streams, locking their rows in the given (sorted) order
+	 * so that concurrent fan-outs cannot deadlock.
+	 * @param counts how many seqs each user needs
+	 * @return the first reserved seq of each user
+	 */
+	Map<String, Long> reserveSeqs(SortedMap<String, Integer> counts);
+
+	void insertMessages(List<NewMessage> messages);
+
+	void insertStreamEvents(List<NewStreamEvent> events);
+
+	void insertAcceptedEvents(List<NewAcceptedEvent> events);
+
+	/**
+	 * @return up to {@code limit} events of the user's stream after {@code afterSeq}, in order
+	 */
+	List<StreamEvent> readStream(String userId, long afterSeq, int limit);
+
+	/**
+	 * @return the head and retention mark of the user's stream (zeros for an unknown user)
+	 */
+	UserStream userStream(String userId);
+
+	void recordDelivered(String userId, long seq);
+
+	List<AcceptedEvent> acceptedEvents(String clientId);
+
+	/**
+	 * Delete stream events, messages and accepted-event records created before the cutoff,
+	 * raising each user's purge mark. Runs inside the caller's transaction.
+	 * @return how many stream events were deleted
+	 */
+	int purgeBefore(Instant cutoff);
+
+	/**
+	 * A fanned-out event, stored once for all its recipients.
+	 */
+	record NewMessage(UUID id, String event, String payloadJson, @Nullable String originClientId,
+			@Nullable String originIdempotencyKey, Instant createdAt) {
+	}
+
+	/**
+	 * One entry of a user's stream.
+	 */
+	record NewStreamEvent(String userId, long seq, UUID messageId, Instant createdAt) {
+	}
+
+	/**
+	 * An accepted outbound event, the record deduplication relies on.
+	 */
+	record NewAcceptedEvent(String clientId, long seq, String userId, @Nullable String idempotencyKey, String event,
+			UUID messageId, @Nullable Instant clientTimestamp, Instant acceptedAt) {
+	}
+
+	/**
+	 * @param lastSeq the last seq assigned in the user's stream
+	 * @param purgedSeq the highest seq retention removed; a client behind it must reset
+	 */
+	record UserStream(long lastSeq, long purgedSeq) {
+	}
+
+}

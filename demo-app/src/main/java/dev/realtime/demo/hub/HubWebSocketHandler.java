@@ -1,0 +1,215 @@
+package dev.realtime.demo.hub;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.realtime.demo.hub.DefaultHub.Accepted;
+import dev.realtime.protocol.AckFrame;
+import dev.realtime.protocol.CloseCodes;
+import dev.realtime.protocol.ErrorFrame;
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.Frame;
+import dev.realtime.protocol.MetaFrame;
+import dev.realtime.protocol.ResumeFrame;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * The protocol on one connection: decodes each text message, processes its frames in order and
+ * answers. Events are committed before they are acked (one cumulative ack per message) and
+ * pushed live only after the ack went out. A bad frame gets an {@code error}; too many close the
+ * connection with 4400, but nothing a client sends crashes the session.
+ */
+final class HubWebSocketHandler extends TextWebSocketHandler {
+
+	/** Session attribute holding the {@link HubSession}. */
+	static final String SESSION_ATTRIBUTE = HubSession.class.getName();
+
+	private static final Log logger = LogFactory.getLog(HubWebSocketHandler.class);
+
+	private static final String INVALID_FRAME = "invalid_frame";
+
+	private final DefaultHub hub;
+
+	HubWebSocketHandler(DefaultHub hub) {
+		this.hub = hub;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) {
+		Map<String, Object> attributes = session.getAttributes();
+		String userId = (String) attributes.get(HubHandshakeInterceptor.USER_ID);
+		String clientId = (String) attributes.get(HubHandshakeInterceptor.CLIENT_ID);
+		HubProperties properties = this.hub.properties();
+		// several threads send to a session (its own replies, other users' fan-out)
+		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(session,
+				(int) properties.getSendTimeLimit().toMillis(), (int) properties.getSendBufferLimit().toBytes());
+		HubSession hubSession = new HubSession(concurrent, userId, clientId, this.hub.codec(),
+				(int) properties.getMaxFrameSize().toBytes());
+		attributes.put(SESSION_ATTRIBUTE, hubSession);
+		this.hub.sessions().add(hubSession);
+		logger.debug("Connected " + hubSession);
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+		HubSession hubSession = (HubSession) session.getAttributes().get(SESSION_ATTRIBUTE);
+		if (hubSession == null) {
+			return;
+		}
+		try {
+			process(hubSession, IncomingFrame.read(message.getPayload(), this.hub.codec()));
+		}
+		catch (RuntimeException ex) {
+			// the store failed: nothing was acked, the client resends after reconnecting
+			logger.error("Processing a message of " + hubSession + " failed; closing the session", ex);
+			hubSession.close(CloseStatus.SERVER_ERROR.withReason("hub error"));
+		}
+	}
+
+	private void process(HubSession session, List<IncomingFrame> incoming) {
+		Replies replies = new Replies(session);
+		List<IncomingFrame> events = new ArrayList<>();
+		for (IncomingFrame item : incoming) {
+			Frame frame = item.frame();
+			if (frame instanceof EventFrame || (frame == null && item.rejectedSeq() != null)) {
+				events.add(item);
+				continue;
+			}
+			// a run of events is accepted in one transaction, before the frame that ends it
+			acceptRun(session, events, replies);
+			if (frame == null) {
+				if (badFrame(session, String.valueOf(item.problem()), replies)) {
+					return;
+				}
+			}
+			else if (frame instanceof ResumeFrame resume) {
+				onResume(session, resume, replies);
+			}
+			else if (frame instanceof AckFrame ack) {
+				this.hub.delivered(session.userId(), ack.ackSeq());
+			}
+			else if (frame instanceof MetaFrame meta) {
+				onMeta(meta, replies);
+			}
+			else if (badFrame(session, "A client may not send '" + frame.type().wireName() + "' frames", replies)) {
+				return;
+			}
+		}
+		acceptRun(session, events, replies);
+		replies.flush();
+	}
+
+	private void acceptRun(HubSession session, List<IncomingFrame> events, Replies replies) {
+		if (events.isEmpty()) {
+			return;
+		}
+		Accepted accepted = this.hub.accept(session.clientId(), session.userId(), List.copyOf(events));
+		events.clear();
+		replies.add(accepted);
+	}
+
+	private void onResume(HubSession session, ResumeFrame resume, Replies replies) {
+		if (!resume.clientId().equals(session.clientId())) {
+			badFrame(session, "resume names another client_id than the connection", replies);
+			return;
+		}
+		// earlier replies first: the resume answer and live events follow them
+		replies.flush();
+		session.resume(() -> this.hub.resume(session.clientId(), session.userId(), resume.lastAckSeq()));
+	}
+
+	private void onMeta(MetaFrame meta, Replies replies) {
+		if (MetaFrame.PING.equals(meta.event())) {
+			replies.add(new MetaFrame(MetaFrame.PONG, this.hub.codec().toPayload(null)));
+		}
+		// typing and presence fan-out come later; unknown signals are ignored (forward compatible)
+	}
+
+	/**
+	 * Answer a bad frame, closing the connection once it had too many.
+	 * @return whether the connection was closed
+	 */
+	private boolean badFrame(HubSession session, String problem, Replies replies) {
+		int count = session.countBadFrame();
+		replies.add(new ErrorFrame(INVALID_FRAME, problem, null));
+		if (count >= this.hub.properties().getMaxBadFrames()) {
+			replies.flush();
+			logger.info("Closing " + session + " after " + count + " bad frames");
+			session.close(new CloseStatus(CloseCodes.PROTOCOL_ERROR, "too many bad frames"));
+			return true;
+		}
+		return false;
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession session, Throwable exception) {
+		logger.debug("Transport error on session " + session.getId(), exception);
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		HubSession hubSession = (HubSession) session.getAttributes().get(SESSION_ATTRIBUTE);
+		if (hubSession != null) {
+			this.hub.sessions().remove(hubSession);
+			logger.debug("Disconnected " + hubSession + " (" + status + ")");
+		}
+	}
+
+	/**
+	 * What a message is answered with: replies in order, then one cumulative ack for its events,
+	 * then the live push of what they fanned out (only after the ack is on its way).
+	 */
+	private final class Replies {
+
+		private final HubSession session;
+
+		private final List<Frame> frames = new ArrayList<>();
+
+		private final List<Map<String, List<StreamEvent>>> deliveries = new ArrayList<>();
+
+		private Long ackSeq;
+
+		Replies(HubSession session) {
+			this.session = session;
+		}
+
+		void add(Frame frame) {
+			this.frames.add(frame);
+		}
+
+		void add(Accepted accepted) {
+			// rejections go before the ack: the client must dead-letter them, not count them acked
+			this.frames.addAll(accepted.errors());
+			if (accepted.ackSeq() != null) {
+				this.ackSeq = (this.ackSeq == null) ? accepted.ackSeq() : Math.max(this.ackSeq, accepted.ackSeq());
+			}
+			if (!accepted.deliveries().isEmpty()) {
+				this.deliveries.add(accepted.deliveries());
+			}
+		}
+
+		void flush() {
+			if (this.ackSeq != null) {
+				this.frames.add(new AckFrame(this.ackSeq));
+				this.ackSeq = null;
+			}
+			this.session.send(this.frames);
+			this.frames.clear();
+			for (Map<String, List<StreamEvent>> delivery : this.deliveries) {
+				HubWebSocketHandler.this.hub.sessions().deliver(delivery);
+			}
+			this.deliveries.clear();
+		}
+
+	}
+
+}

@@ -1,0 +1,27 @@
+package dev.realtime.demo.hub;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@link HubTokenVerifier} over a fixed map of tokens to user ids, from
+ * {@code demo.hub.tokens}.
+ */
+public final class PropertiesHubTokenVerifier implements HubTokenVerifier {
+
+	private final Map<String, String> tokens;
+
+	/**
+	 * Create a verifier.
+	 * @param tokens the accepted tokens, mapped to the user each one authenticates
+	 */
+	public PropertiesHubTokenVerifier(Map<String, String> tokens) {
+		this.tokens = Map.copyOf(tokens);
+	}
+
+	@Override
+	public Optional<String> verify(String token) {
+		return Optional.ofNullable(this.tokens.get(token));
+	}
+
+}

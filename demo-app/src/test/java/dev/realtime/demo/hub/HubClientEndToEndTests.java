@@ -1,0 +1,331 @@
+package dev.realtime.demo.hub;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.realtime.auth.StaticTokenProvider;
+import dev.realtime.client.Acknowledgement;
+import dev.realtime.client.ClientSettings;
+import dev.realtime.client.ConnectionState;
+import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.EventRejectedException;
+import dev.realtime.client.ExponentialBackoff;
+import dev.realtime.client.InMemoryStoreFactory;
+import dev.realtime.client.InboundMessage;
+import dev.realtime.client.SendHandle;
+import dev.realtime.client.SyncReset;
+import dev.realtime.client.WebSocketTransport;
+import dev.realtime.protocol.CloseCodes;
+import dev.realtime.protocol.FrameCodec;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The hub on PostgreSQL, driven by the library's real {@link DefaultRealtimeClient}.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "demo.hub.tokens.alice-token=alice", "demo.hub.tokens.bob-token=bob",
+				"demo.hub.tokens.carol-token=carol", "demo.hub.tokens.dave-token=dave",
+				"demo.hub.tokens.erin-token=erin", "demo.hub.tokens.frank-token=frank",
+				"demo.hub.resume-page-size=3" })
+class HubClientEndToEndTests extends PostgresSchemaSupport {
+
+	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	DefaultHub hub;
+
+	@Autowired
+	MutableClock clock;
+
+	private final ExecutorService closer = Executors.newCachedThreadPool();
+
+	private final List<DefaultRealtimeClient> clients = new ArrayList<>();
+
+	@AfterEach
+	void closeClients() throws InterruptedException {
+		this.clients.forEach(DefaultRealtimeClient::close);
+		this.closer.shutdown();
+		this.closer.awaitTermination(5, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void badTokenIsRefusedWith401AndTheClientDoesNotConnect() {
+		DefaultRealtimeClient client = client("alice", "wrong-token");
+		List<ConnectionState> states = new CopyOnWriteArrayList<>();
+		client.onConnectionStateChange((change) -> states.add(change.current()));
+		client.connect();
+		await().atMost(WAIT).until(() -> client.lastError() != null && client.lastError().contains("401"));
+		assertThat(states).doesNotContain(ConnectionState.CONNECTED);
+		assertThat(this.hub.connectedUsers()).doesNotContain("alice");
+		assertThat(handshakeStatus("alice", "wrong-token", UUID.randomUUID().toString(), "1")).isEqualTo(401);
+		assertThat(handshakeStatus("alice", null, UUID.randomUUID().toString(), "1")).isEqualTo(401);
+	}
+
+	@Test
+	void handshakeChecksParametersAndIdentity() {
+		String clientId = UUID.randomUUID().toString();
+		assertThat(handshakeStatus("alice", "alice-token", clientId, "2")).isEqualTo(400);
+		assertThat(handshakeStatus("alice", "alice-token", null, "1")).isEqualTo(400);
+		assertThat(handshakeStatus("Not Valid", "alice-token", clientId, "1")).isEqualTo(400);
+		// a token names its user: it cannot be used for another
+		assertThat(handshakeStatus("bob", "alice-token", clientId, "1")).isEqualTo(403);
+		// a client_id belongs to the first user that connected with it
+		assertThat(handshakeStatus("alice", "alice-token", clientId, "1")).isEqualTo(101);
+		assertThat(handshakeStatus("bob", "bob-token", clientId, "1")).isEqualTo(403);
+		// browsers pass the token as a query parameter
+		assertThat(handshakeStatus("alice", "?access_token=alice-token", UUID.randomUUID().toString(), "1"))
+			.isEqualTo(101);
+	}
+
+	@Test
+	void sentEventIsAckedStoredAndFannedOutToASecondUser() throws Exception {
+		DefaultRealtimeClient alice = connected("alice", "alice-token");
+		DefaultRealtimeClient bob = connected("bob", "bob-token");
+		List<InboundMessage> aliceInbox = inbox(alice);
+		List<InboundMessage> bobInbox = inbox(bob);
+
+		SendHandle handle = alice.sendEvent("chat.message", Map.of("text", "Hello", "room", "general"));
+		Acknowledgement ack = handle.acknowledged().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+		assertThat(ack.seq()).isEqualTo(1);
+		assertThat(this.hub.acceptedEvents(alice.clientId())).singleElement().satisfies((accepted) -> {
+			assertThat(accepted.seq()).isEqualTo(1);
+			assertThat(accepted.idempotencyKey()).isEqualTo(handle.idempotencyKey());
+			assertThat(accepted.payload().get("text").stringValue()).isEqualTo("Hello");
+		});
+		await().atMost(WAIT).untilAsserted(() -> assertThat(chat(bobInbox)).singleElement().satisfies((message) -> {
+			assertThat(message.payload().get("text").stringValue()).isEqualTo("Hello");
+			assertThat(message.originClientId()).isEqualTo(alice.clientId());
+			assertThat(message.originIdempotencyKey()).isEqualTo(handle.idempotencyKey());
+			assertThat(message.timestamp()).isNotNull();
+		}));
+		// the sender is a member of the room too: its own message comes back
+		await().atMost(WAIT).untilAsserted(() -> assertThat(chat(aliceInbox)).hasSize(1));
+		assertThat(alice.pendingCount()).isZero();
+	}
+
+	@Test
+	void eventWithoutRoomGoesToTheSendersOwnStreamOnly() throws Exception {
+		DefaultRealtimeClient carol = connected("carol", "carol-token");
+		DefaultRealtimeClient dave = connected("dave", "dave-token");
+		List<InboundMessage> carolInbox = inbox(carol);
+		List<InboundMessage> daveInbox = inbox(dave);
+		carol.sendEvent("note.saved", Map.of("text", "private")).acknowledged().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		dave.sendEvent("chat.message", Map.of("text", "marker", "room", "general"))
+			.acknowledged()
+			.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(daveInbox).extracting(InboundMessage::event)
+			.contains("chat.message")
+			.doesNotContain("note.saved"));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(carolInbox).extracting(InboundMessage::event)
+			.contains("note.saved", "chat.message"));
+	}
+
+	@Test
+	void payloadTooLargeIsRejectedWithItsSeqAndLaterEventsStillFlow() throws Exception {
+		DefaultRealtimeClient alice = connected("alice", "alice-token");
+		SendHandle tooLarge = alice.sendEvent("chat.message", Map.of("text", "x".repeat(70 * 1024)));
+		SendHandle fine = alice.sendEvent("chat.message", Map.of("text", "small"));
+
+		assertThatThrownBy(() -> tooLarge.acknowledged().join()).isInstanceOf(CompletionException.class)
+			.cause()
+			.isInstanceOfSatisfying(EventRejectedException.class,
+					(ex) -> assertThat(ex.getCode()).isEqualTo("payload_too_large"));
+		assertThat(fine.acknowledged().get(WAIT.toSeconds(), TimeUnit.SECONDS).seq()).isNotNull();
+		assertThat(this.hub.acceptedEvents(alice.clientId())).extracting(AcceptedEvent::idempotencyKey)
+			.containsExactly(fine.idempotencyKey());
+		await().atMost(WAIT).untilAsserted(() -> assertThat(alice.pendingCount()).isZero());
+	}
+
+	@Test
+	void closedSessionsMakeTheClientReconnectAndResumeWithoutGapsOrDuplicates() throws Exception {
+		DefaultRealtimeClient erin = client("erin", "erin-token",
+				new ExponentialBackoff(Duration.ofMillis(300), Duration.ofMillis(600), 0.1));
+		List<InboundMessage> inbox = inbox(erin);
+		connect(erin);
+		this.hub.push("erin", "note.pushed", Map.of("n", 1));
+		await().atMost(WAIT).until(() -> inbox.size() == 1);
+
+		assertThat(this.hub.closeSessions("erin", CloseCodes.GOING_AWAY, "test restart")).isEqualTo(1);
+		// pushed while the client is away: replayed by resume, in pages of 3
+		for (int n = 2; n <= 8; n++) {
+			this.hub.push("erin", "note.pushed", Map.of("n", n));
+		}
+		await().atMost(WAIT).until(() -> erin.connectionState() == ConnectionState.CONNECTED
+				&& this.hub.connectedUsers().contains("erin"));
+		this.hub.push("erin", "note.pushed", Map.of("n", 9));
+
+		await().atMost(WAIT).untilAsserted(() -> assertThat(inbox).hasSize(9));
+		assertThat(inbox).extracting(InboundMessage::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+		assertThat(inbox).extracting((message) -> message.payload().get("n").intValue())
+			.containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+		assertThat(erin.metrics().reconnects()).isGreaterThanOrEqualTo(1);
+	}
+
+	@Test
+	void clientBehindTheRetentionWindowIsResetAndContinues() throws Exception {
+		for (int n = 1; n <= 3; n++) {
+			this.hub.push("frank", "note.pushed", Map.of("n", n));
+		}
+		this.clock.advance(Duration.ofDays(8));
+		assertThat(this.hub.purgeExpired()).isGreaterThanOrEqualTo(3);
+		this.hub.push("frank", "note.pushed", Map.of("n", 4));
+
+		DefaultRealtimeClient frank = client("frank", "frank-token");
+		List<SyncReset> resets = new CopyOnWriteArrayList<>();
+		frank.onSyncReset(resets::add);
+		List<InboundMessage> inbox = inbox(frank);
+		connect(frank);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(resets).singleElement()
+			.satisfies((reset) -> assertThat(reset.lastSeq()).isEqualTo(4)));
+
+		this.hub.push("frank", "note.pushed", Map.of("n", 5));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(inbox).extracting(InboundMessage::seq).containsExactly(5L));
+	}
+
+	private static List<InboundMessage> chat(List<InboundMessage> inbox) {
+		return inbox.stream().filter((message) -> message.event().equals("chat.message")).toList();
+	}
+
+	private static List<InboundMessage> inbox(DefaultRealtimeClient client) {
+		List<InboundMessage> inbox = new CopyOnWriteArrayList<>();
+		client.onMessage(inbox::add);
+		return inbox;
+	}
+
+	private DefaultRealtimeClient connected(String user, String token) {
+		DefaultRealtimeClient client = client(user, token);
+		connect(client);
+		return client;
+	}
+
+	private void connect(DefaultRealtimeClient client) {
+		client.connect();
+		await().atMost(WAIT).until(() -> client.connectionState() == ConnectionState.CONNECTED);
+	}
+
+	private DefaultRealtimeClient client(String user, String token) {
+		return client(user, token, new ExponentialBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.2));
+	}
+
+	private DefaultRealtimeClient client(String user, String token, ExponentialBackoff backoff) {
+		ClientSettings settings = ClientSettings.builder(URI.create("ws://localhost:" + this.port + "/realtime"), user)
+			.reconnect(backoff, -1)
+			.build();
+		DefaultRealtimeClient client = new DefaultRealtimeClient(settings,
+				new WebSocketTransport(1 << 20, Duration.ofSeconds(5), this.closer), new StaticTokenProvider(token),
+				new InMemoryStoreFactory(10_000), new FrameCodec(), Clock.systemUTC());
+		this.clients.add(client);
+		return client;
+	}
+
+	/**
+	 * The HTTP status of a handshake: 101 when upgraded. A token starting with {@code ?} is
+	 * sent as a query parameter instead of a header.
+	 */
+	private int handshakeStatus(String user, String token, String clientId, String protocol) {
+		StringBuilder uri = new StringBuilder("ws://localhost:" + this.port + "/realtime?user_id=")
+			.append(user.replace(" ", "%20"))
+			.append("&protocol=")
+			.append(protocol);
+		if (clientId != null) {
+			uri.append("&client_id=").append(clientId);
+		}
+		WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+		if (token != null && token.startsWith("?")) {
+			uri.append("&").append(token.substring(1));
+		}
+		else if (token != null) {
+			builder.header("Authorization", "Bearer " + token);
+		}
+		try {
+			WebSocket socket = builder.buildAsync(URI.create(uri.toString()), new WebSocket.Listener() {
+			}).get(10, TimeUnit.SECONDS);
+			socket.abort();
+			return 101;
+		}
+		catch (Exception ex) {
+			for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+				if (cause instanceof WebSocketHandshakeException handshake) {
+					return handshake.getResponse().statusCode();
+				}
+			}
+			throw new AssertionError("Handshake failed without an HTTP status", ex);
+		}
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class ClockConfiguration {
+
+		@Bean
+		MutableClock clock() {
+			return new MutableClock(Instant.now());
+		}
+
+	}
+
+	/**
+	 * A clock tests move forward, to age events past the retention window without waiting.
+	 */
+	static final class MutableClock extends Clock {
+
+		private volatile Instant now;
+
+		MutableClock(Instant now) {
+			this.now = now;
+		}
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+	}
+
+}

@@ -1,0 +1,121 @@
+package dev.realtime.demo.hub;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import dev.realtime.protocol.Frame;
+import dev.realtime.protocol.FrameCodec;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHttpHeaders;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * A plain WebSocket connection to the hub for tests that need to see and send exact frames.
+ * Received batches are flattened into one queue of frames.
+ */
+final class RawHubConnection implements AutoCloseable {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private final FrameCodec codec = new FrameCodec();
+
+	private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+
+	private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+
+	private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+
+	private final WebSocketSession session;
+
+	private RawHubConnection(URI uri, String token) throws Exception {
+		StandardWebSocketClient client = new StandardWebSocketClient();
+		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
+		headers.setBearerAuth(token);
+		this.session = client.execute(new TextWebSocketHandler() {
+
+			@Override
+			protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+				RawHubConnection.this.texts.add(message.getPayload());
+				RawHubConnection.this.frames.addAll(RawHubConnection.this.codec.decode(message.getPayload(), (ex) -> {
+					throw ex;
+				}));
+			}
+
+			@Override
+			public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+				RawHubConnection.this.closed.complete(status);
+			}
+
+		}, headers, uri).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	static RawHubConnection open(int port, String userId, String clientId, String token) throws Exception {
+		return new RawHubConnection(URI.create("ws://localhost:" + port + "/realtime?client_id=" + clientId
+				+ "&user_id=" + userId + "&protocol=1"), token);
+	}
+
+	FrameCodec codec() {
+		return this.codec;
+	}
+
+	void send(String text) throws IOException {
+		this.session.sendMessage(new TextMessage(text));
+	}
+
+	void send(Frame... frames) throws IOException {
+		send(this.codec.encodeAll(List.of(frames)));
+	}
+
+	/**
+	 * Wait for the next frame, which must be of the given type.
+	 */
+	<T extends Frame> T next(Class<T> type) throws InterruptedException {
+		Frame frame = this.frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		if (frame == null) {
+			throw new AssertionError("No frame within " + TIMEOUT);
+		}
+		if (!type.isInstance(frame)) {
+			throw new AssertionError("Expected " + type.getSimpleName() + " but received " + frame);
+		}
+		return type.cast(frame);
+	}
+
+	/**
+	 * Wait for the next text message as received (a batch stays one message).
+	 */
+	String nextText() throws InterruptedException {
+		String text = this.texts.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		if (text == null) {
+			throw new AssertionError("No message within " + TIMEOUT);
+		}
+		return text;
+	}
+
+	void skipTexts(int count) throws InterruptedException {
+		for (int i = 0; i < count; i++) {
+			nextText();
+		}
+	}
+
+	CloseStatus awaitClose() throws Exception {
+		return this.closed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	@Override
+	public void close() throws IOException {
+		if (this.session.isOpen()) {
+			this.session.close();
+		}
+	}
+
+}
