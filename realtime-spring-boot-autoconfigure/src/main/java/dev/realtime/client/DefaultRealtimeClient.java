@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -297,7 +298,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		logger.debug("Connecting to " + this.settings.url());
 		this.transport.connect(handshakeUri(), headers, new Listener(connection))
 			.orTimeout(this.settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-			.whenComplete((opened, failure) -> this.loop.execute(() -> {
+			.whenComplete((opened, failure) -> post(() -> {
 				if (failure == null) {
 					onOpened(connection, opened);
 				}
@@ -753,8 +754,19 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 * Make the relay look for claimable events soon. Called after a commit.
 	 */
 	public void wakeRelay() {
-		if (!this.loop.isShutdown()) {
-			this.loop.execute(this::relay);
+		post(this::relay);
+	}
+
+	/**
+	 * Run an action on the loop thread, unless the client was closed: transport callbacks and
+	 * commits may still arrive after {@link #close()}.
+	 */
+	private void post(Runnable action) {
+		try {
+			this.loop.execute(action);
+		}
+		catch (RejectedExecutionException ex) {
+			logger.debug("Realtime client '" + userId() + "' is closed; ignoring a late callback");
 		}
 	}
 
@@ -997,7 +1009,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		@Override
 		public void onText(String text) {
 			DefaultRealtimeClient.this.lastReceivedNanos = System.nanoTime();
-			DefaultRealtimeClient.this.loop.execute(() -> {
+			post(() -> {
 				if (this.connection == DefaultRealtimeClient.this.generation) {
 					DefaultRealtimeClient.this.onText(text);
 				}
@@ -1006,7 +1018,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 		@Override
 		public void onClosed(int code, String reason) {
-			DefaultRealtimeClient.this.loop.execute(() -> {
+			post(() -> {
 				if (this.connection == DefaultRealtimeClient.this.generation) {
 					DefaultRealtimeClient.this.onClosed(code, reason);
 				}

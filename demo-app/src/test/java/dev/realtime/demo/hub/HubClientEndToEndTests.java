@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.Acknowledgement;
 import dev.realtime.client.ClientSettings;
@@ -29,10 +30,11 @@ import dev.realtime.client.ConnectionState;
 import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.EventRejectedException;
 import dev.realtime.client.ExponentialBackoff;
-import dev.realtime.client.InMemoryStoreFactory;
+import dev.realtime.client.InMemoryInboundStore;
+import dev.realtime.client.InMemoryOutboundQueue;
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.SendHandle;
-import dev.realtime.client.SyncReset;
+import dev.realtime.client.SyncResetEvent;
 import dev.realtime.client.WebSocketTransport;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.FrameCodec;
@@ -52,7 +54,7 @@ import static org.awaitility.Awaitility.await;
  * The hub on PostgreSQL, driven by the library's real {@link DefaultRealtimeClient}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "demo.hub.tokens.alice-token=alice", "demo.hub.tokens.bob-token=bob",
+		properties = { "realtime.auto-connect=false", "demo.hub.tokens.alice-token=alice", "demo.hub.tokens.bob-token=bob",
 				"demo.hub.tokens.carol-token=carol", "demo.hub.tokens.dave-token=dave",
 				"demo.hub.tokens.erin-token=erin", "demo.hub.tokens.frank-token=frank",
 				"demo.hub.resume-page-size=3" })
@@ -204,7 +206,7 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 		this.hub.push("frank", "note.pushed", Map.of("n", 4));
 
 		DefaultRealtimeClient frank = client("frank", "frank-token");
-		List<SyncReset> resets = new CopyOnWriteArrayList<>();
+		List<SyncResetEvent> resets = new CopyOnWriteArrayList<>();
 		frank.onSyncReset(resets::add);
 		List<InboundMessage> inbox = inbox(frank);
 		connect(frank);
@@ -246,7 +248,7 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 			.build();
 		DefaultRealtimeClient client = new DefaultRealtimeClient(settings,
 				new WebSocketTransport(1 << 20, Duration.ofSeconds(5), this.closer), new StaticTokenProvider(token),
-				new InMemoryStoreFactory(10_000), new FrameCodec(), Clock.systemUTC());
+				new InMemoryOutboundQueue(10_000), new InMemoryInboundStore(), new FrameCodec(), Clock.systemUTC());
 		this.clients.add(client);
 		return client;
 	}

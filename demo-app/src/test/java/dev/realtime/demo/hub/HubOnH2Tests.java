@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the same SQL as PostgreSQL.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "spring.datasource.url=jdbc:h2:mem:hub-${random.uuid};DB_CLOSE_DELAY=-1")
+		properties = { "realtime.auto-connect=false", "spring.datasource.url=jdbc:h2:mem:hub-${random.uuid};DB_CLOSE_DELAY=-1" })
 class HubOnH2Tests {
 
 	@LocalServerPort

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.AckFrame;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.ErrorFrame;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.tuple;
  * The hub on PostgreSQL, driven frame by frame over a plain WebSocket connection.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "demo.hub.tokens.gina-token=gina", "demo.hub.tokens.hank-token=hank",
+		properties = { "realtime.auto-connect=false", "demo.hub.tokens.gina-token=gina", "demo.hub.tokens.hank-token=hank",
 				"demo.hub.tokens.ivan-token=ivan", "demo.hub.tokens.judy-token=judy",
 				"demo.hub.tokens.kim-token=kim", "demo.hub.resume-page-size=3", "demo.hub.max-bad-frames=3" })
 class HubProtocolTests extends PostgresSchemaSupport {
