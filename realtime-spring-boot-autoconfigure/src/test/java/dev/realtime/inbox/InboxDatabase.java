@@ -8,9 +8,10 @@ import javax.sql.DataSource;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
-import org.flywaydb.core.Flyway;
 import org.hibernate.SessionFactory;
 import org.hibernate.stat.Statistics;
+
+import dev.realtime.test.RealtimeSchema;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
@@ -39,7 +40,7 @@ final class InboxDatabase implements AutoCloseable {
 
 	private InboxDatabase(DataSource dataSource) {
 		this.dataSource = dataSource;
-		migrate(dataSource);
+		RealtimeSchema.migrate(dataSource);
 		LocalContainerEntityManagerFactoryBean factory = new LocalContainerEntityManagerFactoryBean();
 		factory.setDataSource(dataSource);
 		factory.setPackagesToScan("dev.realtime.inbox");
@@ -54,20 +55,6 @@ final class InboxDatabase implements AutoCloseable {
 
 	static InboxDatabase on(String url, String username, String password) {
 		return new InboxDatabase(new SimpleDriverDataSource(driver(url), url, username, password));
-	}
-
-	/**
-	 * Apply the library's migrations the way its migrator does.
-	 */
-	static void migrate(DataSource dataSource) {
-		Flyway.configure()
-			.dataSource(dataSource)
-			.locations("classpath:db/realtime/migration")
-			.table("realtime_schema_history")
-			.baselineOnMigrate(true)
-			.baselineVersion("0")
-			.load()
-			.migrate();
 	}
 
 	private static java.sql.Driver driver(String url) {
