@@ -771,6 +771,14 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	}
 
 	/**
+	 * Make the listener dispatcher look for undelivered inbound events soon. Called when parked
+	 * events were returned to the inbound store for another attempt.
+	 */
+	public void wakeDispatcher() {
+		this.dispatcher.wake();
+	}
+
+	/**
 	 * Send claimable events while the connection is resumed and the in-flight window has room.
 	 */
 	private void relay() {

@@ -91,9 +91,12 @@ final class InboundDispatcher {
 	 */
 	private boolean deliver(InboundMessage message) {
 		try {
-			for (Consumer<InboundMessage> listener : this.listeners) {
-				listener.accept(message);
-			}
+			// the store marks the event delivered, possibly in one transaction with the listeners
+			this.store.deliver(message, () -> {
+				for (Consumer<InboundMessage> listener : this.listeners) {
+					listener.accept(message);
+				}
+			});
 		}
 		catch (RuntimeException ex) {
 			boolean parked = this.store.failed(message.seq(), describe(ex), this.maxAttempts);
@@ -106,7 +109,6 @@ final class InboundDispatcher {
 					+ "); will retry: " + ex);
 			return false;
 		}
-		this.store.delivered(message.seq());
 		return true;
 	}
 

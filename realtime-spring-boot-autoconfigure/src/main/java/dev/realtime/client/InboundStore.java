@@ -40,6 +40,18 @@ public interface InboundStore {
 	void delivered(long seq);
 
 	/**
+	 * Run the listeners on an event and, when they return normally, record it as
+	 * {@link #delivered(long) delivered}. A store may run both in one transaction, so that the
+	 * listeners' own writes and the delivered mark commit or roll back together.
+	 * @param message the event
+	 * @param listeners calls every listener; throws what a listener threw
+	 */
+	default void deliver(InboundMessage message, Runnable listeners) {
+		listeners.run();
+		delivered(message.seq());
+	}
+
+	/**
 	 * Record a failed listener attempt for the event with this seq.
 	 * @param seq the seq
 	 * @param error a description of the failure

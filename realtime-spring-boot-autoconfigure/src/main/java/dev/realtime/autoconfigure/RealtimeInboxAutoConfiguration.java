@@ -1,0 +1,88 @@
+package dev.realtime.autoconfigure;
+
+import java.time.Clock;
+
+import jakarta.persistence.EntityManagerFactory;
+
+import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.InboundStoreFactory;
+import dev.realtime.inbox.FailedInboundEvents;
+import dev.realtime.inbox.JpaInboundStoreFactory;
+import dev.realtime.listener.RealtimeListener;
+import dev.realtime.listener.RealtimeListenerAnnotationBeanPostProcessor;
+import dev.realtime.protocol.FrameCodec;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.orm.jpa.SharedEntityManagerCreator;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Auto-configuration of the inbound side: {@link RealtimeListener} methods (with any inbound
+ * store), and, when the application has JPA, the inbox in its database with the API for events
+ * parked as failed. Runs before {@link RealtimeAutoConfiguration}, which falls back to an
+ * in-memory store.
+ */
+@AutoConfiguration(afterName = { "dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration",
+		"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+		"org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration" })
+@ConditionalOnRealtimeEnabled
+@EnableConfigurationProperties(RealtimeInboxProperties.class)
+public final class RealtimeInboxAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	static RealtimeListenerAnnotationBeanPostProcessor realtimeListenerAnnotationBeanPostProcessor() {
+		return new RealtimeListenerAnnotationBeanPostProcessor();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "jakarta.persistence.EntityManagerFactory", "org.hibernate.Session",
+			"org.springframework.orm.jpa.JpaTransactionManager" })
+	@ConditionalOnSingleCandidate(type = "jakarta.persistence.EntityManagerFactory")
+	static class JpaInboxConfiguration {
+
+		private final EntityManagerFactory entityManagerFactory;
+
+		private final TransactionTemplate transactions;
+
+		private final FrameCodec codec;
+
+		JpaInboxConfiguration(EntityManagerFactory entityManagerFactory,
+				ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<FrameCodec> codec) {
+			this.entityManagerFactory = entityManagerFactory;
+			// the application's transaction manager, so listener writes join the delivery transaction
+			this.transactions = new TransactionTemplate(
+					transactionManager.getIfUnique(() -> new JpaTransactionManager(entityManagerFactory)));
+			this.codec = codec.getIfAvailable(FrameCodec::new);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		InboundStoreFactory realtimeInboundStoreFactory(RealtimeInboxProperties properties) {
+			return new JpaInboundStoreFactory(
+					SharedEntityManagerCreator.createSharedEntityManager(this.entityManagerFactory), this.transactions,
+					this.codec.mapper(), properties.isTransactional(), Clock.systemUTC());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		FailedInboundEvents realtimeFailedInboundEvents(ObjectProvider<DefaultRealtimeClient> clients) {
+			return new FailedInboundEvents(
+					SharedEntityManagerCreator.createSharedEntityManager(this.entityManagerFactory), this.transactions,
+					this.codec.mapper(), (userId) -> clients.orderedStream()
+						.filter((client) -> client.userId().equals(userId))
+						.forEach(DefaultRealtimeClient::wakeDispatcher));
+		}
+
+	}
+
+}

@@ -1,0 +1,99 @@
+package dev.realtime.inbox;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import jakarta.persistence.EntityManager;
+import tools.jackson.databind.ObjectMapper;
+
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * Inbound events parked as failed, per user: list them, return them to the listeners, or
+ * delete them. Keeps the cursor's parked-event count in step.
+ */
+public class FailedInboundEvents {
+
+	private final InboxRepository repository;
+
+	private final TransactionOperations transactions;
+
+	private final ObjectMapper mapper;
+
+	private final Consumer<String> requeued;
+
+	/**
+	 * Create the service.
+	 * @param entityManager a shared, transaction-bound entity manager of the persistence unit
+	 * that holds the inbox entities
+	 * @param transactions runs the work in transactions of that persistence unit
+	 * @param mapper reads stored payloads
+	 * @param requeued told the user whose events were returned to the listeners, after commit,
+	 * so the user's client dispatches them
+	 */
+	public FailedInboundEvents(EntityManager entityManager, TransactionOperations transactions, ObjectMapper mapper,
+			Consumer<String> requeued) {
+		this.repository = new InboxRepository(entityManager);
+		this.transactions = transactions;
+		this.mapper = mapper;
+		this.requeued = requeued;
+	}
+
+	/**
+	 * Return a user's parked events in seq order.
+	 * @param userId the user
+	 * @param max the most events to return
+	 * @return the events
+	 */
+	public List<FailedInboundEvent> list(String userId, int max) {
+		List<InboxEventEntity> events = this.transactions
+			.execute((status) -> this.repository.events(userId, InboxStatus.FAILED, max));
+		return events.stream()
+			.map((event) -> new FailedInboundEvent(userId, event.getSeq(), event.getEvent(),
+					this.mapper.readTree(event.getPayload()), event.getServerTimestamp(), event.getAttempts(),
+					event.getLastError(), event.getReceivedAt()))
+			.toList();
+	}
+
+	/**
+	 * Return a parked event to the listeners with a fresh attempt budget. It is delivered before
+	 * later events that are still waiting, as it has the lower seq.
+	 * @param userId the user
+	 * @param seq the event's seq
+	 * @return whether a parked event with that seq existed
+	 */
+	public boolean retry(String userId, long seq) {
+		Boolean found = this.transactions.execute((status) -> {
+			InboxEventEntity event = this.repository.event(userId, seq);
+			if (event == null || event.getStatus() != InboxStatus.FAILED) {
+				return false;
+			}
+			event.requeue();
+			this.repository.adjustFailedCount(userId, -1);
+			return true;
+		});
+		if (Boolean.TRUE.equals(found)) {
+			this.requeued.accept(userId);
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * Delete a parked event for good.
+	 * @param userId the user
+	 * @param seq the event's seq
+	 * @return whether a parked event with that seq existed
+	 */
+	public boolean delete(String userId, long seq) {
+		Boolean found = this.transactions.execute((status) -> {
+			if (this.repository.deleteEvent(userId, seq, InboxStatus.FAILED) == 0) {
+				return false;
+			}
+			this.repository.adjustFailedCount(userId, -1);
+			return true;
+		});
+		return Boolean.TRUE.equals(found);
+	}
+
+}

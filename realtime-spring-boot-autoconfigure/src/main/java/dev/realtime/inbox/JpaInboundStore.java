@@ -1,0 +1,152 @@
+package dev.realtime.inbox;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+import tools.jackson.databind.ObjectMapper;
+
+import dev.realtime.client.InboundMessage;
+import dev.realtime.client.InboundStore;
+
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * An {@link InboundStore} in the application's database through JPA: one user's events in
+ * {@code realtime_inbox_event} and the resume cursor in {@code realtime_inbox_cursor}. Handled
+ * events are deleted; events the listeners keep failing on are parked as {@code FAILED}.
+ * <p>
+ * Each method runs in a transaction of its own, or joins the caller's: so
+ * {@link #delivered(long)} commits with the listeners' writes when delivery runs in a
+ * transaction (see {@link TransactionalInboundStore}).
+ */
+public class JpaInboundStore implements InboundStore {
+
+	private static final int MAX_ERROR_LENGTH = 1000;
+
+	private final String userId;
+
+	private final InboxRepository repository;
+
+	private final TransactionOperations transactions;
+
+	private final ObjectMapper mapper;
+
+	private final Clock clock;
+
+	JpaInboundStore(String userId, InboxRepository repository, TransactionOperations transactions, ObjectMapper mapper,
+			Clock clock) {
+		this.userId = userId;
+		this.repository = repository;
+		this.transactions = transactions;
+		this.mapper = mapper;
+		this.clock = clock;
+	}
+
+	@Override
+	public long lastSeq() {
+		return read((cursor) -> cursor.getLastAckSeq());
+	}
+
+	@Override
+	public void append(List<InboundMessage> messages) {
+		if (messages.isEmpty()) {
+			return;
+		}
+		List<InboxEventEntity> events = new ArrayList<>(messages.size());
+		for (InboundMessage message : messages) {
+			events.add(new InboxEventEntity(this.userId, message.seq(), message.event(),
+					this.mapper.writeValueAsString(message.payload()), message.timestamp(), message.originClientId(),
+					message.originIdempotencyKey(), this.clock.instant()));
+		}
+		this.transactions.executeWithoutResult((status) -> {
+			InboxCursorEntity cursor = this.repository.cursor(this.userId);
+			long expected = (cursor != null) ? cursor.getLastAckSeq() : 0;
+			long seq = expected;
+			for (InboundMessage message : messages) {
+				if (message.seq() != ++seq) {
+					throw new IllegalArgumentException(
+							"Inbound seq " + message.seq() + " does not continue the stream at " + (seq - 1));
+				}
+			}
+			this.repository.insert(events);
+			this.repository.advanceCursor(this.userId, expected, seq, this.clock.instant());
+		});
+	}
+
+	@Override
+	public List<InboundMessage> undelivered(int max) {
+		List<InboxEventEntity> events = this.transactions
+			.execute((status) -> this.repository.events(this.userId, InboxStatus.RECEIVED, max));
+		List<InboundMessage> messages = new ArrayList<>(events.size());
+		for (InboxEventEntity event : events) {
+			messages.add(new InboundMessage(this.userId, event.getSeq(), event.getEvent(),
+					this.mapper.readTree(event.getPayload()), event.getServerTimestamp(), event.getOriginClientId(),
+					event.getOriginIdempotencyKey()));
+		}
+		return messages;
+	}
+
+	@Override
+	public void delivered(long seq) {
+		this.transactions
+			.executeWithoutResult((status) -> this.repository.deleteEvent(this.userId, seq, InboxStatus.RECEIVED));
+	}
+
+	@Override
+	public boolean failed(long seq, String error, int maxAttempts) {
+		String description = (error.length() > MAX_ERROR_LENGTH) ? error.substring(0, MAX_ERROR_LENGTH) : error;
+		Boolean parked = this.transactions.execute((status) -> {
+			InboxEventEntity event = this.repository.event(this.userId, seq);
+			if (event == null || event.getStatus() != InboxStatus.RECEIVED) {
+				return false;
+			}
+			if (!event.recordFailure(description, maxAttempts)) {
+				return false;
+			}
+			this.repository.adjustFailedCount(this.userId, 1);
+			return true;
+		});
+		return Boolean.TRUE.equals(parked);
+	}
+
+	@Override
+	public long failedCount() {
+		return read((cursor) -> cursor.getFailedCount());
+	}
+
+	/**
+	 * Drop every stored event of the user, parked ones included (the application reloads its
+	 * state instead), and move the cursor.
+	 */
+	@Override
+	public void reset(long lastSeq) {
+		this.transactions.executeWithoutResult((status) -> {
+			this.repository.deleteEvents(this.userId);
+			this.repository.resetCursor(this.userId, lastSeq, this.clock.instant());
+		});
+	}
+
+	@Override
+	public void clear() {
+		this.transactions.executeWithoutResult((status) -> {
+			this.repository.deleteEvents(this.userId);
+			this.repository.deleteCursor(this.userId);
+		});
+	}
+
+	private long read(ToLongFunction<InboxCursorEntity> column) {
+		Long value = this.transactions.execute((status) -> {
+			InboxCursorEntity cursor = this.repository.cursor(this.userId);
+			return (cursor != null) ? column.applyAsLong(cursor) : 0L;
+		});
+		return (value != null) ? value : 0;
+	}
+
+	@Override
+	public String toString() {
+		return "JpaInboundStore[user=" + this.userId + "]";
+	}
+
+}

@@ -1,0 +1,143 @@
+package dev.realtime.autoconfigure;
+
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.persistence.EntityManagerFactory;
+import org.h2.Driver;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import dev.realtime.client.InMemoryInboundStore;
+import dev.realtime.client.InboundMessage;
+import dev.realtime.client.InboundStore;
+import dev.realtime.client.InboundStoreFactory;
+import dev.realtime.inbox.FailedInboundEvents;
+import dev.realtime.inbox.JpaInboundStore;
+import dev.realtime.inbox.JpaInboundStoreFactory;
+import dev.realtime.inbox.TransactionalInboundStore;
+import dev.realtime.listener.RealtimeListenerAnnotationBeanPostProcessor;
+import dev.realtime.test.RealtimeSchema;
+
+import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.transaction.support.TransactionOperations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link RealtimeInboxAutoConfiguration}.
+ */
+class RealtimeInboxAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RealtimeInboxAutoConfiguration.class, RealtimeAutoConfiguration.class))
+		.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
+				"realtime.auto-connect=false");
+
+	private final ApplicationContextRunner jpaRunner = this.runner
+		.withConfiguration(
+				AutoConfigurations.of(HibernateJpaAutoConfiguration.class, TransactionAutoConfiguration.class))
+		.withUserConfiguration(H2Configuration.class);
+
+	@Test
+	void providesJpaInboundStoreWhenTheApplicationHasJpa() {
+		this.jpaRunner.run((context) -> {
+			assertThat(context).hasSingleBean(JpaInboundStoreFactory.class).hasSingleBean(FailedInboundEvents.class);
+			InboundStore store = context.getBean(InboundStoreFactory.class).create("alice");
+			assertThat(store).isInstanceOf(JpaInboundStore.class);
+			store.append(List.of(new InboundMessage("alice", 1, "chat.message",
+					JsonNodeFactory.instance.objectNode().put("text", "hi"), null, null, null)));
+			assertThat(context.getBean(InboundStoreFactory.class).create("alice").lastSeq()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void decoratesStoresForTransactionalDeliveryWhenEnabled() {
+		this.jpaRunner.withPropertyValues("realtime.inbox.transactional=true")
+			.run((context) -> assertThat(context.getBean(InboundStoreFactory.class).create("alice"))
+				.isInstanceOf(TransactionalInboundStore.class));
+	}
+
+	@Test
+	void fallsBackToInMemoryStoreWithoutAnEntityManagerFactory() {
+		this.runner.run((context) -> {
+			assertThat(context).doesNotHaveBean(JpaInboundStoreFactory.class)
+				.doesNotHaveBean(FailedInboundEvents.class)
+				.hasSingleBean(RealtimeListenerAnnotationBeanPostProcessor.class);
+			assertThat(context.getBean(InboundStoreFactory.class).create("alice"))
+				.isInstanceOf(InMemoryInboundStore.class);
+		});
+	}
+
+	@Test
+	void fallsBackToInMemoryStoreWhenJpaIsNotOnTheClasspath() {
+		this.runner.withClassLoader(new FilteredClassLoader(EntityManagerFactory.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(JpaInboundStoreFactory.class)
+				.hasSingleBean(InboundStoreFactory.class)
+				.hasSingleBean(RealtimeListenerAnnotationBeanPostProcessor.class));
+	}
+
+	@Test
+	void backsOffWhenUserDefinesInboundStoreFactory() {
+		this.jpaRunner.withBean("myInboundStores", InboundStoreFactory.class, () -> (userId) -> new InMemoryInboundStore())
+			.run((context) -> assertThat(context).hasSingleBean(InboundStoreFactory.class)
+				.hasBean("myInboundStores")
+				.doesNotHaveBean(JpaInboundStoreFactory.class)
+				.hasSingleBean(FailedInboundEvents.class));
+	}
+
+	@Test
+	void backsOffWhenUserDefinesFailedInboundEvents() {
+		this.jpaRunner.withUserConfiguration(CustomFailedEventsConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(FailedInboundEvents.class)
+				.hasBean("myFailedEvents"));
+	}
+
+	@Test
+	void doesNothingWhenRealtimeIsDisabled() {
+		this.jpaRunner.withPropertyValues("realtime.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(InboundStoreFactory.class)
+				.doesNotHaveBean(RealtimeListenerAnnotationBeanPostProcessor.class));
+	}
+
+	/**
+	 * An application with an H2 database; registers the inbox entities and migrates the schema
+	 * itself, as the library's migrator and entity registration live elsewhere.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@AutoConfigurationPackage(basePackages = "dev.realtime.inbox")
+	static class H2Configuration {
+
+		@Bean
+		DataSource dataSource() {
+			SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new Driver(),
+					"jdbc:h2:mem:inbox" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
+			RealtimeSchema.migrate(dataSource);
+			return dataSource;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomFailedEventsConfiguration {
+
+		@Bean
+		FailedInboundEvents myFailedEvents(EntityManagerFactory entityManagerFactory) {
+			return new FailedInboundEvents(entityManagerFactory.createEntityManager(),
+					TransactionOperations.withoutTransaction(), JsonMapper.builder().build(), (userId) -> {
+					});
+		}
+
+	}
+
+}
