@@ -881,7 +881,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			Acknowledgement ack = new Acknowledgement(entry.getValue(), entry.getKey(),
 					Duration.ofNanos(now - pending.createdNanos));
 			this.counters.acked.incrementAndGet();
-			pending.future.complete(ack);
+			// listeners first: whoever waits on the handle can rely on them having seen the ack
 			for (Consumer<Acknowledgement> listener : this.ackListeners) {
 				try {
 					listener.accept(ack);
@@ -890,6 +890,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 					logger.warn("Ack listener failed", ex);
 				}
 			}
+			pending.future.complete(ack);
 		}
 		done.clear();
 		relay();
