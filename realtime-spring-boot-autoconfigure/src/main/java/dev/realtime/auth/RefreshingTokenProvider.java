@@ -159,6 +159,7 @@ public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 	}
 
 	private void fetch(CompletableFuture<IssuedToken> pending) {
+		logger.debug("Requesting a token from " + this.description);
 		IssuedToken token;
 		try {
 			token = withJwtExpiry(this.source.fetch());

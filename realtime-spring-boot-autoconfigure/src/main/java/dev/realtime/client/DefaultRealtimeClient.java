@@ -59,6 +59,9 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	/** Events claimed per relay round when batching is off. */
 	private static final int UNBATCHED_CLAIM = 128;
 
+	/** Time a failed send waits for the hub's close frame, whose code decides what comes next. */
+	private static final long CLOSE_FRAME_GRACE_MILLIS = 500;
+
 	private final ClientSettings settings;
 
 	private final Transport transport;
@@ -114,6 +117,9 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	private boolean resumed;
 
 	private boolean resumeRequested;
+
+	/** A send failed on the current connection; its close code may still be on the way. */
+	private boolean sendFailed;
 
 	private long inboundCursor;
 
@@ -417,6 +423,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	private void dropConnection() {
 		this.session = null;
 		this.resumed = false;
+		this.sendFailed = false;
 		cancel(this.heartbeatTask);
 		cancel(this.resumeTimeoutTask);
 		cancel(this.batchTask);
@@ -894,7 +901,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 	private boolean send(String text) {
 		TransportSession current = this.session;
-		if (current == null) {
+		if (current == null || this.sendFailed) {
 			return false;
 		}
 		try {
@@ -902,9 +909,25 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			return true;
 		}
 		catch (IOException | RuntimeException ex) {
-			connectionLost("send failed: " + describe(ex));
+			sendFailed("send failed: " + describe(ex));
 			return false;
 		}
+	}
+
+	/**
+	 * A send fails when the hub has just closed the connection, before its close frame is
+	 * handled: stop sending and give the close code (4001 means refresh and reconnect at once) a
+	 * moment to arrive before treating the connection as lost.
+	 */
+	private void sendFailed(String reason) {
+		this.sendFailed = true;
+		this.resumed = false;
+		int connection = this.generation;
+		this.loop.schedule(() -> {
+			if (connection == this.generation && this.sendFailed) {
+				connectionLost(reason);
+			}
+		}, CLOSE_FRAME_GRACE_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	// --- listeners -------------------------------------------------------------------------
