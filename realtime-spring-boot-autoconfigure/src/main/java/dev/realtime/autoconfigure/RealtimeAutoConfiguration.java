@@ -6,7 +6,6 @@ import java.util.concurrent.Executors;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.auth.TokenProvider;
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.DefaultRealtimeClient;
@@ -33,7 +32,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of the {@link RealtimeClient}: settings from {@code realtime.*}, the
- * WebSocket transport, the token provider, the stores (in memory unless a persistent store
+ * WebSocket transport, the stores (in memory unless a persistent store
  * factory is configured) and the client's lifecycle.
  */
 @AutoConfiguration(afterName = { "dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration",
@@ -41,25 +40,19 @@ import org.springframework.context.annotation.Configuration;
 		"dev.realtime.autoconfigure.RealtimeAuthAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnRealtimeEnabled
-@EnableConfigurationProperties(RealtimeProperties.class)
+@EnableConfigurationProperties({ RealtimeProperties.class, RealtimeAuthProperties.class })
 public final class RealtimeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ClientSettings realtimeClientSettings(RealtimeProperties properties) {
-		return RealtimeSettingsMapper.toSettings(properties);
+	ClientSettings realtimeClientSettings(RealtimeProperties properties, RealtimeAuthProperties authProperties) {
+		return RealtimeSettingsMapper.toSettings(properties, authProperties);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	FrameCodec realtimeFrameCodec(ObjectProvider<JsonMapper> jsonMapper) {
 		return new FrameCodec(jsonMapper.getIfAvailable(JsonMapper::new));
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	TokenProvider realtimeTokenProvider(RealtimeProperties properties) {
-		return new StaticTokenProvider(properties.getAuth().getToken());
 	}
 
 	@Bean
@@ -127,7 +120,7 @@ public final class RealtimeAutoConfiguration {
 		private RealtimeSettingsMapper() {
 		}
 
-		static ClientSettings toSettings(RealtimeProperties properties) {
+		static ClientSettings toSettings(RealtimeProperties properties, RealtimeAuthProperties authProperties) {
 			if (properties.getUrl() == null) {
 				throw new InvalidConfigurationPropertyValueException("realtime.url", null,
 						"the hub's WebSocket endpoint is required, for example ws://localhost:8080/realtime "
@@ -158,7 +151,7 @@ public final class RealtimeAutoConfiguration {
 				.maxInFlight(properties.getOutbox().getMaxInFlight())
 				.maxAttempts(properties.getOutbox().getMaxAttempts())
 				.inboxMaxAttempts(properties.getInbox().getMaxAttempts())
-				.maxAuthFailures(properties.getAuth().getMaxFailures())
+				.maxAuthFailures(authProperties.getMaxFailures())
 				.build());
 		}
 

@@ -56,8 +56,6 @@ public class RealtimeProperties {
 
 	private final Heartbeat heartbeat = new Heartbeat();
 
-	private final Auth auth = new Auth();
-
 	private final Batch batch = new Batch();
 
 	private final Outbox outbox = new Outbox();
@@ -126,10 +124,6 @@ public class RealtimeProperties {
 
 	public Heartbeat getHeartbeat() {
 		return this.heartbeat;
-	}
-
-	public Auth getAuth() {
-		return this.auth;
 	}
 
 	public Batch getBatch() {
@@ -232,40 +226,6 @@ public class RealtimeProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
-		}
-
-	}
-
-	/**
-	 * Authentication settings.
-	 */
-	public static class Auth {
-
-		/**
-		 * Static bearer token sent at the handshake. Prefer an environment variable
-		 * (REALTIME_AUTH_TOKEN) over a file.
-		 */
-		private @Nullable String token;
-
-		/**
-		 * Refreshed tokens the hub may reject in a row before the client fails.
-		 */
-		private int maxFailures = 3;
-
-		public @Nullable String getToken() {
-			return this.token;
-		}
-
-		public void setToken(@Nullable String token) {
-			this.token = token;
-		}
-
-		public int getMaxFailures() {
-			return this.maxFailures;
-		}
-
-		public void setMaxFailures(int maxFailures) {
-			this.maxFailures = maxFailures;
 		}
 
 	}

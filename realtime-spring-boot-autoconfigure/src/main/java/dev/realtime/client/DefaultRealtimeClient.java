@@ -60,6 +60,9 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	/** Events claimed per relay round when batching is off. */
 	private static final int UNBATCHED_CLAIM = 128;
 
+	/** Time a failed send waits for the hub's close frame, whose code decides what comes next. */
+	private static final long CLOSE_FRAME_GRACE_MILLIS = 500;
+
 	private final ClientSettings settings;
 
 	private final Transport transport;
@@ -115,6 +118,9 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	private boolean resumed;
 
 	private boolean resumeRequested;
+
+	/** A send failed on the current connection; its close code may still be on the way. */
+	private boolean sendFailed;
 
 	private long inboundCursor;
 
@@ -418,6 +424,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	private void dropConnection() {
 		this.session = null;
 		this.resumed = false;
+		this.sendFailed = false;
 		cancel(this.heartbeatTask);
 		cancel(this.resumeTimeoutTask);
 		cancel(this.batchTask);
@@ -915,7 +922,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 	private boolean send(String text) {
 		TransportSession current = this.session;
-		if (current == null) {
+		if (current == null || this.sendFailed) {
 			return false;
 		}
 		try {
@@ -923,9 +930,25 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			return true;
 		}
 		catch (IOException | RuntimeException ex) {
-			connectionLost("send failed: " + describe(ex));
+			sendFailed("send failed: " + describe(ex));
 			return false;
 		}
+	}
+
+	/**
+	 * A send fails when the hub has just closed the connection, before its close frame is
+	 * handled: stop sending and give the close code (4001 means refresh and reconnect at once) a
+	 * moment to arrive before treating the connection as lost.
+	 */
+	private void sendFailed(String reason) {
+		this.sendFailed = true;
+		this.resumed = false;
+		int connection = this.generation;
+		this.loop.schedule(() -> {
+			if (connection == this.generation && this.sendFailed) {
+				connectionLost(reason);
+			}
+		}, CLOSE_FRAME_GRACE_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	// --- listeners -------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RealtimeAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RealtimeAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(RealtimeAutoConfiguration.class, RealtimeAuthAutoConfiguration.class))
 		.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
 				"realtime.auto-connect=false");
 
@@ -76,7 +76,7 @@ class RealtimeAutoConfigurationTests {
 
 	@Test
 	void requiresUrlWithClearMessage() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RealtimeAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RealtimeAutoConfiguration.class, RealtimeAuthAutoConfiguration.class))
 			.withPropertyValues("realtime.user-id=alice")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("realtime.url")

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -68,7 +69,9 @@ public final class TestHub implements AutoCloseable {
 
 	private final AtomicInteger pings = new AtomicInteger();
 
-	private volatile @Nullable String requiredToken;
+	private final List<String> presentedTokens = new CopyOnWriteArrayList<>();
+
+	private volatile @Nullable Predicate<String> tokenCheck;
 
 	private volatile boolean silent;
 
@@ -103,7 +106,25 @@ public final class TestHub implements AutoCloseable {
 	 * @param token the token, or {@code null} to accept any
 	 */
 	public void requireToken(@Nullable String token) {
-		this.requiredToken = token;
+		acceptTokens((token != null) ? token::equals : null);
+	}
+
+	/**
+	 * Refuse handshakes (HTTP 401) whose bearer token does not pass a check, for example the
+	 * tokens a token endpoint currently considers valid.
+	 * @param valid the check, or {@code null} to accept any
+	 */
+	public void acceptTokens(@Nullable Predicate<String> valid) {
+		this.tokenCheck = valid;
+	}
+
+	/**
+	 * Return the bearer token of every handshake attempt, refused ones included, in arrival
+	 * order; an empty string for an attempt without one.
+	 * @return the tokens
+	 */
+	public List<String> presentedTokens() {
+		return List.copyOf(this.presentedTokens);
 	}
 
 	/**
@@ -272,9 +293,11 @@ public final class TestHub implements AutoCloseable {
 
 	private boolean allowHandshake(ServerHttpRequest request, ServerHttpResponse response,
 			Map<String, Object> attributes) {
-		String required = this.requiredToken;
 		String header = request.getHeaders().getFirst("Authorization");
-		if (required != null && !("Bearer " + required).equals(header)) {
+		String token = (header != null && header.startsWith("Bearer ")) ? header.substring(7) : "";
+		this.presentedTokens.add(token);
+		Predicate<String> check = this.tokenCheck;
+		if (check != null && !check.test(token)) {
 			response.setStatusCode(HttpStatus.UNAUTHORIZED);
 			return false;
 		}

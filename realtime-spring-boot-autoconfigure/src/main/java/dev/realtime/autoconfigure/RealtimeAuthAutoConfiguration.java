@@ -1,0 +1,155 @@
+package dev.realtime.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+
+import dev.realtime.auth.OAuth2TokenProvider;
+import dev.realtime.auth.OAuth2TokenProvider.GrantType;
+import dev.realtime.auth.SpringSecurityTokenProvider;
+import dev.realtime.auth.StaticTokenProvider;
+import dev.realtime.auth.TokenProvider;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+
+/**
+ * Auto-configuration of the {@link TokenProvider} the realtime client authenticates with, from
+ * {@code realtime.auth.*}: a Spring Security client registration ({@code registration-id}), an
+ * OAuth2 token endpoint ({@code token-uri}) or a static {@code token}.
+ */
+@AutoConfiguration(
+		afterName = "org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration")
+@ConditionalOnRealtimeEnabled
+@EnableConfigurationProperties(RealtimeAuthProperties.class)
+public final class RealtimeAuthAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	TokenProvider realtimeTokenProvider(RealtimeAuthProperties properties) {
+		AuthPropertiesValidator.validate(properties);
+		if (properties.getRegistrationId() != null) {
+			throw new InvalidConfigurationPropertyValueException("realtime.auth.registration-id",
+					properties.getRegistrationId(), "needs spring-security-oauth2-client on the classpath "
+							+ "(org.springframework.boot:spring-boot-starter-security-oauth2-client)");
+		}
+		URI tokenUri = properties.getTokenUri();
+		if (tokenUri == null) {
+			return new StaticTokenProvider(properties.getToken());
+		}
+		OAuth2TokenProvider.Builder builder = OAuth2TokenProvider.builder(tokenUri, properties.getClientId())
+			.clientSecret(properties.getClientSecret(), properties.getClientAuthentication())
+			.scope(properties.getScope())
+			.refreshBeforeExpiry(properties.getRefreshBeforeExpiry())
+			.timeout(properties.getTimeout());
+		if (properties.getGrantType() == GrantType.REFRESH_TOKEN) {
+			builder.refreshToken(properties.getRefreshToken());
+		}
+		return builder.build();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(OAuth2AuthorizedClientManager.class)
+	@ConditionalOnProperty(prefix = "realtime.auth", name = "registration-id")
+	static class SpringSecurityTokenProviderConfiguration {
+
+		/** Request-bound: fails outside a web request, where the client refreshes. */
+		private static final String WEB_MANAGER = "org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizedClientManager";
+
+		@Bean
+		@ConditionalOnMissingBean(TokenProvider.class)
+		SpringSecurityTokenProvider realtimeSpringSecurityTokenProvider(RealtimeAuthProperties properties,
+				ObjectProvider<ClientRegistrationRepository> registrations,
+				ObjectProvider<OAuth2AuthorizedClientService> authorizedClients,
+				ObjectProvider<OAuth2AuthorizedClientManager> managers) {
+			AuthPropertiesValidator.validate(properties);
+			String registrationId = properties.getRegistrationId();
+			ClientRegistrationRepository repository = registrations.getIfAvailable();
+			if (repository == null || repository.findByRegistrationId(registrationId) == null) {
+				throw new InvalidConfigurationPropertyValueException("realtime.auth.registration-id", registrationId,
+						"no such client registration in spring.security.oauth2.client.registration");
+			}
+			OAuth2AuthorizedClientService service = authorizedClients
+				.getIfAvailable(() -> new InMemoryOAuth2AuthorizedClientService(repository));
+			OAuth2AuthorizedClientManager manager = managers.getIfUnique();
+			if (manager == null || WEB_MANAGER.equals(manager.getClass().getName())) {
+				manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(repository, service);
+			}
+			return new SpringSecurityTokenProvider(manager, service, registrationId,
+					properties.getRefreshBeforeExpiry());
+		}
+
+	}
+
+	/**
+	 * Checks that the properties select exactly one way to authenticate, naming the property
+	 * to fix.
+	 */
+	static final class AuthPropertiesValidator {
+
+		private AuthPropertiesValidator() {
+		}
+
+		static void validate(RealtimeAuthProperties properties) {
+			int sources = count(properties.getToken(), properties.getTokenUri(), properties.getRegistrationId());
+			if (sources > 1) {
+				throw new InvalidConfigurationPropertyValueException("realtime.auth.token-uri",
+						properties.getTokenUri(), "set only one of realtime.auth.token, realtime.auth.token-uri and "
+								+ "realtime.auth.registration-id");
+			}
+			if (properties.getTokenUri() == null) {
+				if (count(properties.getClientId(), properties.getClientSecret(), properties.getRefreshToken()) > 0) {
+					throw new InvalidConfigurationPropertyValueException("realtime.auth.token-uri", null,
+							"required when realtime.auth.client-id, client-secret or refresh-token is set");
+				}
+			}
+			else {
+				if (properties.getClientId() == null) {
+					throw new InvalidConfigurationPropertyValueException("realtime.auth.client-id", null,
+							"required with realtime.auth.token-uri");
+				}
+				boolean refreshGrant = properties.getGrantType() == GrantType.REFRESH_TOKEN;
+				if (refreshGrant && properties.getRefreshToken() == null) {
+					throw new InvalidConfigurationPropertyValueException("realtime.auth.refresh-token", null,
+							"required with realtime.auth.grant-type=refresh_token");
+				}
+				if (!refreshGrant && properties.getRefreshToken() != null) {
+					throw new InvalidConfigurationPropertyValueException("realtime.auth.grant-type",
+							properties.getGrantType(), "must be refresh_token when realtime.auth.refresh-token is set");
+				}
+			}
+			if (properties.getRefreshBeforeExpiry().isNegative()) {
+				throw new InvalidConfigurationPropertyValueException("realtime.auth.refresh-before-expiry",
+						properties.getRefreshBeforeExpiry(), "must not be negative");
+			}
+			Duration timeout = properties.getTimeout();
+			if (timeout.isNegative() || timeout.isZero()) {
+				throw new InvalidConfigurationPropertyValueException("realtime.auth.timeout", timeout,
+						"must be positive");
+			}
+		}
+
+		private static int count(Object... values) {
+			int set = 0;
+			for (Object value : values) {
+				if (value != null && !value.toString().isBlank()) {
+					set++;
+				}
+			}
+			return set;
+		}
+
+	}
+
+}
