@@ -40,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RealtimeInboxAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RealtimeInboxAutoConfiguration.class, RealtimeAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(RealtimeInboxAutoConfiguration.class, RealtimeAuthAutoConfiguration.class,
+				RealtimeAutoConfiguration.class))
 		.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
 				"realtime.auto-connect=false");
 

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import dev.realtime.autoconfigure.RealtimeAuthAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeInboxAutoConfiguration;
 import dev.realtime.client.DefaultRealtimeClient;
@@ -31,7 +32,8 @@ import static org.awaitility.Awaitility.await;
 class RealtimeListenerTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RealtimeInboxAutoConfiguration.class, RealtimeAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(RealtimeInboxAutoConfiguration.class, RealtimeAuthAutoConfiguration.class,
+				RealtimeAutoConfiguration.class))
 		.withBean(Transport.class, InMemoryHub::new)
 		.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
 				"realtime.inbox.max-attempts=3");

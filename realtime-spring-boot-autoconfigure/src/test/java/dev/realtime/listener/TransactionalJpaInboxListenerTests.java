@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.Driver;
 import tools.jackson.databind.JsonNode;
 
+import dev.realtime.autoconfigure.RealtimeAuthAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeInboxAutoConfiguration;
 import dev.realtime.client.InboundMessage;
@@ -56,7 +57,7 @@ class TransactionalJpaInboxListenerTests {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(HibernateJpaAutoConfiguration.class,
 					TransactionAutoConfiguration.class, RealtimeInboxAutoConfiguration.class,
-					RealtimeAutoConfiguration.class))
+					RealtimeAuthAutoConfiguration.class, RealtimeAutoConfiguration.class))
 			.withUserConfiguration(PostgresConfiguration.class, OrderListener.class)
 			.withBean(Transport.class, InMemoryHub::new)
 			.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
