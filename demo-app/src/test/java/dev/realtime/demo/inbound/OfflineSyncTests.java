@@ -1,0 +1,123 @@
+package dev.realtime.demo.inbound;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.realtime.client.ConnectionState;
+import dev.realtime.client.InboundMessage;
+import dev.realtime.client.RealtimeClient;
+import dev.realtime.demo.PostgresSchemaSupport;
+import dev.realtime.demo.hub.Hub;
+import dev.realtime.listener.RealtimeListener;
+import dev.realtime.test.TestDatabases;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Events the hub delivers while a client is disconnected, and while its process is down,
+ * arrive after reconnect exactly once each and in seq order through {@link RealtimeListener},
+ * via the durable inbound store on PostgreSQL. The hub runs in this test's context; the client
+ * is a separate application context on its own schema, stopped and started like a process.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "realtime.auto-connect=false", "demo.hub.tokens.reader-token=reader" })
+class OfflineSyncTests extends PostgresSchemaSupport {
+
+	private static final int HALF = 2_500;
+
+	/** Shared by the listener beans of every client context this test starts. */
+	static final List<InboundMessage> delivered = new CopyOnWriteArrayList<>();
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private Hub hub;
+
+	private final TestDatabases.Isolated clientSchema = TestDatabases.postgres().createIsolated("sync_client");
+
+	@AfterEach
+	void dropClientSchema() {
+		this.clientSchema.close();
+	}
+
+	@Test
+	void eventsPushedWhileOfflineArriveOnceInOrder() {
+		delivered.clear();
+		try (ConfigurableApplicationContext client = startClient()) {
+			RealtimeClient realtime = client.getBean(RealtimeClient.class);
+			await().until(() -> realtime.connectionState() == ConnectionState.CONNECTED);
+			realtime.disconnect();
+
+			pushLoad(1, HALF);
+			realtime.connect();
+
+			await().atMost(Duration.ofSeconds(60)).until(() -> delivered.size() >= HALF);
+		}
+
+		// the client's process is down while the second half is pushed
+		pushLoad(HALF + 1, 2 * HALF);
+		try (ConfigurableApplicationContext client = startClient()) {
+			await().atMost(Duration.ofSeconds(60)).until(() -> delivered.size() >= 2 * HALF);
+		}
+
+		assertThat(delivered).extracting(InboundMessage::seq)
+			.containsExactlyElementsOf(LongStream.rangeClosed(1, 2 * HALF).boxed().toList());
+		assertThat(delivered).extracting((message) -> message.payload().get("n").longValue())
+			.containsExactlyElementsOf(LongStream.rangeClosed(1, 2 * HALF).boxed().toList());
+	}
+
+	private void pushLoad(int from, int to) {
+		for (int n = from; n <= to; n++) {
+			this.hub.push("reader", "load.item", Map.of("n", n));
+		}
+	}
+
+	private ConfigurableApplicationContext startClient() {
+		return new SpringApplicationBuilder(ClientApplication.class)
+			.properties("spring.main.web-application-type=none", "spring.main.banner-mode=off",
+					"spring.flyway.enabled=false", "spring.jpa.open-in-view=false",
+					"realtime.url=ws://localhost:" + this.port + "/realtime", "realtime.user-id=reader",
+					"realtime.auth.token=reader-token")
+			.properties(this.clientSchema.springProperties())
+			.run();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class ClientApplication {
+
+		@Bean
+		LoadListener loadListener() {
+			return new LoadListener();
+		}
+
+	}
+
+	static class LoadListener {
+
+		@RealtimeListener(events = "load.*")
+		void onLoad(InboundMessage message) {
+			delivered.add(message);
+		}
+
+	}
+
+}
