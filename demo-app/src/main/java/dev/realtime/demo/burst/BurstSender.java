@@ -5,6 +5,7 @@ import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
 import dev.realtime.client.RealtimeClient;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -22,6 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * a restarted process continues after the last committed chunk and nothing is sent twice.
  */
 @Component
+@ConditionalOnRealtimeEnabled
 @ConditionalOnProperty("demo.burst.count")
 public class BurstSender {
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
+import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
 import dev.realtime.client.OutboundQueueFullException;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Sends chat messages through the realtime client and lists the events it received.
  */
 @RestController
+@ConditionalOnRealtimeEnabled
 @RequestMapping("/api/messages")
 class MessageController {
 

@@ -3,6 +3,7 @@ package dev.realtime.demo.chat;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
 import dev.realtime.client.InboundMessage;
 
 import org.springframework.context.event.EventListener;
@@ -13,6 +14,7 @@ import org.springframework.stereotype.Component;
  * demo shows the round trip; a real application stores what it needs in its own tables.
  */
 @Component
+@ConditionalOnRealtimeEnabled
 public class ReceivedMessages {
 
 	private final List<InboundMessage> messages = new ArrayList<>();

@@ -1,0 +1,122 @@
+package dev.realtime.demo.outbound;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.realtime.client.ConnectionState;
+import dev.realtime.client.RealtimeClient;
+import dev.realtime.demo.DemoApplication;
+import dev.realtime.demo.hub.AcceptedEvent;
+import dev.realtime.demo.hub.Hub;
+import dev.realtime.test.TestDatabases;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.test.util.TestSocketUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A stream of events sent through the durable outbox while the hub drops the connection and
+ * then restarts: the hub ends up holding every event exactly once, in seq order. Hub and client
+ * are separate application contexts on separate PostgreSQL schemas; the hub restarts on the
+ * same port and schema, as a redeployed server would.
+ */
+class StreamResilienceTests {
+
+	private static final int COUNT = 3_000;
+
+	private static final String USER = "streamer";
+
+	private final int port = TestSocketUtils.findAvailableTcpPort();
+
+	private final TestDatabases.Isolated hubSchema = TestDatabases.postgres().createIsolated("stream_hub");
+
+	private final TestDatabases.Isolated clientSchema = TestDatabases.postgres().createIsolated("stream_client");
+
+	private ConfigurableApplicationContext hub;
+
+	@AfterEach
+	void dropSchemas() {
+		if (this.hub != null) {
+			this.hub.close();
+		}
+		this.hubSchema.close();
+		this.clientSchema.close();
+	}
+
+	@Test
+	void droppedConnectionsAndHubRestartLoseAndDuplicateNothing() throws Exception {
+		this.hub = startHub();
+		try (ConfigurableApplicationContext client = startClient()) {
+			RealtimeClient realtime = client.getBean(RealtimeClient.class);
+			await().until(() -> realtime.connectionState() == ConnectionState.CONNECTED);
+			Thread sender = new Thread(() -> {
+				for (int i = 1; i <= COUNT; i++) {
+					realtime.sendEvent("stream.item", Map.of("i", i));
+				}
+			});
+			sender.start();
+
+			await().atMost(Duration.ofSeconds(60)).until(() -> accepted(realtime).size() >= 500);
+			assertThat(hub().closeSessions(USER, 1001, "rolling restart")).isPositive();
+
+			await().atMost(Duration.ofSeconds(60)).until(() -> accepted(realtime).size() >= 1500);
+			this.hub.close();
+			this.hub = startHub();
+
+			sender.join();
+			await().atMost(Duration.ofSeconds(90)).until(() -> accepted(realtime).size() >= COUNT);
+			await().until(() -> realtime.pendingCount() == 0);
+
+			List<AcceptedEvent> accepted = accepted(realtime);
+			List<Long> expected = LongStream.rangeClosed(1, COUNT).boxed().toList();
+			assertThat(accepted).extracting(AcceptedEvent::seq).containsExactlyElementsOf(expected);
+			assertThat(accepted).extracting((event) -> (long) event.payload().get("i").intValue())
+				.containsExactlyElementsOf(expected);
+			assertThat(accepted).extracting(AcceptedEvent::idempotencyKey).doesNotHaveDuplicates();
+		}
+	}
+
+	private Hub hub() {
+		return this.hub.getBean(Hub.class);
+	}
+
+	private List<AcceptedEvent> accepted(RealtimeClient client) {
+		return hub().acceptedEvents(client.clientId());
+	}
+
+	private ConfigurableApplicationContext startHub() {
+		return new SpringApplicationBuilder(DemoApplication.class)
+			.properties("server.port=" + this.port, "spring.main.banner-mode=off", "realtime.enabled=false",
+					"demo.hub.tokens.streamer-token=" + USER)
+			.properties(this.hubSchema.springProperties())
+			.run();
+	}
+
+	private ConfigurableApplicationContext startClient() {
+		return new SpringApplicationBuilder(ClientApplication.class)
+			.properties("spring.main.web-application-type=none", "spring.main.banner-mode=off",
+					"spring.flyway.enabled=false", "spring.jpa.open-in-view=false",
+					"realtime.url=ws://localhost:" + this.port + "/realtime", "realtime.user-id=" + USER,
+					"realtime.auth.token=streamer-token", "realtime.batch.size=20",
+					"realtime.reconnect.initial-delay=50ms", "realtime.reconnect.max-delay=500ms")
+			.properties(this.clientSchema.springProperties())
+			.run();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class ClientApplication {
+
+	}
+
+}
