@@ -156,6 +156,8 @@ public final class JpaOutboundQueue implements OutboundQueue {
 		if (max <= 0) {
 			return List.of();
 		}
+		// create the stream's row first, in a transaction of its own: MariaDB would gap-lock it
+		clientId();
 		long now = this.clock.millis();
 		Claim claim = this.ownTransaction.execute((status) -> claimInTransaction(max, now));
 		if (claim == null) {
@@ -171,10 +173,7 @@ public final class JpaOutboundQueue implements OutboundQueue {
 
 	private @Nullable Claim claimInTransaction(int max, long now) {
 		OutboxClientEntity client = this.repository.lockClient(this.userId);
-		if (client == null) {
-			clientId();
-			client = this.repository.lockClient(this.userId);
-		}
+		// no row: the queue was cleared concurrently; the next claim creates it again
 		if (client == null || !client.lead(this.owner, now, now + this.leaseMillis)) {
 			return null;
 		}
