@@ -73,6 +73,9 @@ public final class JpaOutboundQueue implements OutboundQueue {
 
 	private volatile long lastRecount;
 
+	/** Whether the counts were read; not in the constructor, which may run before the schema exists. */
+	private volatile boolean counted;
+
 	JpaOutboundQueue(String userId, OutboxRepository repository, ObjectMapper mapper,
 			PlatformTransactionManager transactionManager, Clock clock, long maxSize, Duration leaseDuration,
 			String owner) {
@@ -86,7 +89,6 @@ public final class JpaOutboundQueue implements OutboundQueue {
 		this.maxSize = maxSize;
 		this.leaseMillis = leaseDuration.toMillis();
 		this.owner = owner;
-		recount();
 	}
 
 	@Override
@@ -127,6 +129,7 @@ public final class JpaOutboundQueue implements OutboundQueue {
 			outcome.claimable();
 			return;
 		}
+		countOnce();
 		// reserve room before anything is written; released again if the write rolls back
 		long pending = this.durablePending.incrementAndGet() + this.memory.size();
 		if (pending > this.maxSize) {
@@ -251,11 +254,13 @@ public final class JpaOutboundQueue implements OutboundQueue {
 
 	@Override
 	public long pendingCount() {
+		countOnce();
 		return Math.max(0, this.durablePending.get()) + this.memory.size();
 	}
 
 	@Override
 	public long deadLetterCount() {
+		countOnce();
 		return this.deadLetters.get();
 	}
 
@@ -266,6 +271,12 @@ public final class JpaOutboundQueue implements OutboundQueue {
 		this.clientId = null;
 		this.durablePending.set(0);
 		this.deadLetters.set(0);
+	}
+
+	private void countOnce() {
+		if (!this.counted) {
+			recount();
+		}
 	}
 
 	/**
@@ -280,6 +291,7 @@ public final class JpaOutboundQueue implements OutboundQueue {
 		if (counts != null) {
 			this.durablePending.set(counts[0]);
 			this.deadLetters.set(counts[1]);
+			this.counted = true;
 		}
 	}
 
