@@ -87,8 +87,8 @@ abstract class AbstractJpaOutboundQueueTests {
 
 	@BeforeEach
 	void setUp(TestInfo test) {
-		this.userId = test.getTestMethod().orElseThrow().getName().toLowerCase().substring(0, 20) + "-"
-				+ UUID.randomUUID().toString().substring(0, 8);
+		String name = test.getTestMethod().orElseThrow().getName().toLowerCase();
+		this.userId = name.substring(0, Math.min(20, name.length())) + "-" + UUID.randomUUID().toString().substring(0, 8);
 		this.transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
 		this.jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 	}
