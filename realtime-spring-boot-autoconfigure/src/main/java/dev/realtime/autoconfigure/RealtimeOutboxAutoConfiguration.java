@@ -1,0 +1,83 @@
+package dev.realtime.autoconfigure;
+
+import java.time.Clock;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.persistence.EntityManagerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.realtime.client.OutboundQueueFactory;
+import dev.realtime.outbox.JpaOutboundQueueFactory;
+import dev.realtime.outbox.OutboxDeadLetters;
+import dev.realtime.schema.RealtimeSchemaMigrator;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Auto-configuration of the JPA outbox: when the application has a JPA persistence unit, the
+ * library's schema is migrated at startup, its entities join the persistence unit and the
+ * client's outbound queues live in the database.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+		"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+		"org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration" })
+@ConditionalOnClass(name = { "jakarta.persistence.EntityManagerFactory", "org.hibernate.Session",
+		"org.springframework.orm.jpa.SharedEntityManagerCreator" })
+@ConditionalOnBean({ DataSource.class, EntityManagerFactory.class })
+@ConditionalOnRealtimeEnabled
+@EnableConfigurationProperties({ RealtimeProperties.class, RealtimeOutboxProperties.class,
+		RealtimeSchemaProperties.class })
+public final class RealtimeOutboxAutoConfiguration {
+
+	@Bean
+	static RealtimeManagedTypesPostProcessor realtimeManagedTypesPostProcessor(ResourceLoader resourceLoader) {
+		return new RealtimeManagedTypesPostProcessor(resourceLoader);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(OutboundQueueFactory.class)
+	@ConditionalOnSingleCandidate(PlatformTransactionManager.class)
+	JpaOutboundQueueFactory realtimeOutboundQueueFactory(EntityManagerFactory entityManagerFactory,
+			PlatformTransactionManager transactionManager, ObjectProvider<JsonMapper> jsonMapper,
+			RealtimeProperties properties, RealtimeOutboxProperties outboxProperties) {
+		return new JpaOutboundQueueFactory(entityManagerFactory, transactionManager,
+				jsonMapper.getIfAvailable(JsonMapper::new), properties.getOutbox().getMaxSize(),
+				outboxProperties.getLeaseDuration(), UUID.randomUUID().toString(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnBean(JpaOutboundQueueFactory.class)
+	@ConditionalOnMissingBean
+	OutboxDeadLetters realtimeOutboxDeadLetters(JpaOutboundQueueFactory queues) {
+		return new OutboxDeadLetters(queues);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.flywaydb.core.Flyway")
+	@ConditionalOnProperty(prefix = "realtime.schema", name = "enabled", matchIfMissing = true)
+	static class SchemaConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnSingleCandidate(DataSource.class)
+		RealtimeSchemaMigrator realtimeSchemaMigrator(DataSource dataSource) {
+			return new RealtimeSchemaMigrator(dataSource);
+		}
+
+	}
+
+}

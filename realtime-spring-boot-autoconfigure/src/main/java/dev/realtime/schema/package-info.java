@@ -1,0 +1,8 @@
+/**
+ * The library's own database schema: Flyway migrations under
+ * {@code classpath:db/realtime/migration} with their own history table.
+ */
+@NullMarked
+package dev.realtime.schema;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,181 @@
+package dev.realtime.autoconfigure;
+
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import org.junit.jupiter.api.Test;
+
+import dev.realtime.autoconfigure.app.AppNote;
+import dev.realtime.client.EnqueueOutcome;
+import dev.realtime.client.InMemoryOutboundQueue;
+import dev.realtime.client.OutboundMessage;
+import dev.realtime.client.OutboundQueueFactory;
+import dev.realtime.client.RealtimeClient;
+import dev.realtime.outbox.JpaOutboundQueue;
+import dev.realtime.outbox.JpaOutboundQueueFactory;
+import dev.realtime.outbox.OutboxDeadLetters;
+import dev.realtime.schema.RealtimeSchemaMigrator;
+import dev.realtime.test.TestDatabases;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
+import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.persistence.autoconfigure.EntityScan;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.orm.jpa.SharedEntityManagerCreator;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link RealtimeOutboxAutoConfiguration}.
+ */
+class RealtimeOutboxAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, HibernateJpaAutoConfiguration.class,
+				TransactionAutoConfiguration.class, FlywayAutoConfiguration.class,
+				RealtimeOutboxAutoConfiguration.class, RealtimeAutoConfiguration.class))
+		.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
+				"realtime.auto-connect=false", "spring.flyway.enabled=false");
+
+	private ApplicationContextRunner h2() {
+		return this.runner.withPropertyValues(
+				"spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+				"spring.jpa.hibernate.ddl-auto=none");
+	}
+
+	@Test
+	void usesTheJpaOutboxWhenTheApplicationHasADatabase() {
+		h2().run((context) -> {
+			assertThat(context).hasSingleBean(RealtimeSchemaMigrator.class)
+				.hasSingleBean(OutboxDeadLetters.class)
+				.hasSingleBean(RealtimeClient.class);
+			assertThat(context.getBean(OutboundQueueFactory.class)).isInstanceOf(JpaOutboundQueueFactory.class);
+			assertThat(context.getBean(OutboundQueueFactory.class).create("alice").pendingCount()).isZero();
+			assertThat(context).doesNotHaveBean(org.flywaydb.core.Flyway.class);
+		});
+	}
+
+	@Test
+	void usesTheInMemoryQueueWithoutJpa() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.hibernate", "jakarta.persistence")).run((context) -> {
+			assertThat(context).doesNotHaveBean(JpaOutboundQueueFactory.class)
+				.doesNotHaveBean(RealtimeSchemaMigrator.class);
+			assertThat(context.getBean(OutboundQueueFactory.class).create("alice"))
+				.isInstanceOf(InMemoryOutboundQueue.class);
+		});
+	}
+
+	@Test
+	void usesTheInMemoryQueueWithoutADataSource() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(RealtimeOutboxAutoConfiguration.class, RealtimeAutoConfiguration.class))
+			.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
+					"realtime.auto-connect=false")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(JpaOutboundQueueFactory.class);
+				assertThat(context.getBean(OutboundQueueFactory.class).create("alice"))
+					.isInstanceOf(InMemoryOutboundQueue.class);
+			});
+	}
+
+	@Test
+	void backsOffWhenUserDefinesOutboundQueueFactory() {
+		h2().withUserConfiguration(UserQueueFactory.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(JpaOutboundQueueFactory.class)
+				.doesNotHaveBean(OutboxDeadLetters.class);
+			assertThat(context.getBean(OutboundQueueFactory.class)).isSameAs(UserQueueFactory.FACTORY);
+		});
+	}
+
+	@Test
+	void skipsTheMigrationWhenSchemaIsDisabled() {
+		h2().withPropertyValues("realtime.schema.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(RealtimeSchemaMigrator.class)
+				.hasSingleBean(JpaOutboundQueueFactory.class);
+			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			assertThat(jdbc.queryForObject(
+					"select count(*) from information_schema.tables where lower(table_name) = 'realtime_outbox'",
+					Long.class))
+				.isZero();
+		});
+	}
+
+	@Test
+	void migratesBothSchemasAndKeepsBothEntitySetsWithTheApplicationsOwnEntityScanOnPostgresql() {
+		try (TestDatabases.Isolated database = TestDatabases.postgres().createIsolated("app")) {
+			this.runner.withUserConfiguration(ApplicationWithOwnEntityScan.class)
+				.withPropertyValues(database.springProperties())
+				.withPropertyValues("spring.flyway.enabled=true", "spring.jpa.hibernate.ddl-auto=validate")
+				.run((context) -> {
+					assertThat(context).hasNotFailed().hasSingleBean(org.flywaydb.core.Flyway.class);
+					EntityManagerFactory entityManagerFactory = context.getBean(EntityManagerFactory.class);
+					EntityManager entityManager = SharedEntityManagerCreator
+						.createSharedEntityManager(entityManagerFactory);
+					TransactionTemplate transaction = new TransactionTemplate(
+							context.getBean(PlatformTransactionManager.class));
+					JpaOutboundQueue queue = context.getBean(JpaOutboundQueueFactory.class).create("alice");
+					// one transaction writes the application's entity and the library's
+					transaction.executeWithoutResult((status) -> {
+						entityManager.persist(new AppNote(1L, "hello"));
+						queue.enqueue(new OutboundMessage("k1", "note.created",
+								JsonNodeFactory.instance.objectNode().put("id", 1), java.time.Instant.now()), true,
+								new NoOutcome());
+					});
+					String text = transaction.execute((status) -> entityManager.find(AppNote.class, 1L).getText());
+					assertThat(text).isEqualTo("hello");
+					assertThat(queue.claim(10)).hasSize(1);
+					JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+					assertThat(jdbc.queryForObject("select count(*) from flyway_schema_history where success",
+							Long.class))
+						.isEqualTo(1);
+					assertThat(jdbc.queryForObject("select max(version) from realtime_schema_history", String.class))
+						.isEqualTo("1");
+				});
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EntityScan(basePackageClasses = AppNote.class)
+	static class ApplicationWithOwnEntityScan {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserQueueFactory {
+
+		static final OutboundQueueFactory FACTORY = (userId) -> new InMemoryOutboundQueue(10);
+
+		@Bean
+		OutboundQueueFactory userOutboundQueueFactory() {
+			return FACTORY;
+		}
+
+	}
+
+	static final class NoOutcome implements EnqueueOutcome {
+
+		@Override
+		public void claimable() {
+		}
+
+		@Override
+		public void discarded() {
+		}
+
+	}
+
+}
