@@ -2,8 +2,6 @@
 -- waiting for the hub's ack (realtime_outbox). Portable across PostgreSQL, H2 and MariaDB.
 -- Times are epoch milliseconds (created_at: microseconds) in bigint columns: MariaDB's
 -- TIMESTAMP has implicit defaults and time-zone conversion, and no timestamp type is portable.
--- ${realtime_large_text} is the type of a payload up to the protocol's 1 MiB frame: text, or
--- mediumtext on MariaDB/MySQL whose text holds 64 KiB only (set it when copying this script).
 
 create table realtime_client (
     user_id           varchar(128) not null,
@@ -21,7 +19,7 @@ create table realtime_outbox (
     user_id         varchar(128) not null,
     idempotency_key varchar(255) not null,
     event           varchar(255) not null,
-    payload         ${realtime_large_text} not null,
+    payload         text         not null,
     created_at      bigint       not null,
     seq             bigint,
     status          varchar(16)  not null,
@@ -38,3 +36,7 @@ create table realtime_outbox (
 -- What the relay queries: a user's PENDING rows, resends by seq, new rows (seq null) by id;
 -- also serves the cumulative ack's delete and the dead-letter listing.
 create index realtime_outbox_relay_ix on realtime_outbox (user_id, status, seq, id);
+
+-- MySQL/MariaDB only (an executable comment, a plain comment elsewhere): text holds only
+-- 64 KiB there while a frame may carry 1 MiB.
+/*!50503 alter table realtime_outbox modify payload mediumtext not null */;

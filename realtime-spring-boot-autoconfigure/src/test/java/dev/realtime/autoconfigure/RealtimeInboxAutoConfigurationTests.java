@@ -19,9 +19,7 @@ import dev.realtime.inbox.JpaInboundStore;
 import dev.realtime.inbox.JpaInboundStoreFactory;
 import dev.realtime.inbox.TransactionalInboundStore;
 import dev.realtime.listener.RealtimeListenerAnnotationBeanPostProcessor;
-import dev.realtime.test.RealtimeSchema;
 
-import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -47,7 +45,9 @@ class RealtimeInboxAutoConfigurationTests {
 
 	private final ApplicationContextRunner jpaRunner = this.runner
 		.withConfiguration(
-				AutoConfigurations.of(HibernateJpaAutoConfiguration.class, TransactionAutoConfiguration.class))
+				AutoConfigurations.of(HibernateJpaAutoConfiguration.class, TransactionAutoConfiguration.class,
+						RealtimeOutboxAutoConfiguration.class))
+		.withPropertyValues("spring.jpa.hibernate.ddl-auto=none")
 		.withUserConfiguration(H2Configuration.class);
 
 	@Test
@@ -112,18 +112,16 @@ class RealtimeInboxAutoConfigurationTests {
 	}
 
 	/**
-	 * An application with an H2 database; registers the inbox entities and migrates the schema
-	 * itself, as the library's migrator and entity registration live elsewhere.
+	 * An application with an H2 database; the library migrates its schema and registers its
+	 * entities.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@AutoConfigurationPackage(basePackages = "dev.realtime.inbox")
 	static class H2Configuration {
 
 		@Bean
 		DataSource dataSource() {
 			SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new Driver(),
 					"jdbc:h2:mem:inbox" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
-			RealtimeSchema.migrate(dataSource);
 			return dataSource;
 		}
 

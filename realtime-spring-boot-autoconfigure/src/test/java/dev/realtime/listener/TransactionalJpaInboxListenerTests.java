@@ -13,14 +13,13 @@ import tools.jackson.databind.JsonNode;
 import dev.realtime.autoconfigure.RealtimeAuthAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeInboxAutoConfiguration;
+import dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration;
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.Transport;
 import dev.realtime.inbox.FailedInboundEvent;
 import dev.realtime.inbox.FailedInboundEvents;
-import dev.realtime.test.RealtimeSchema;
 import dev.realtime.test.TestDatabases;
 
-import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -56,7 +55,8 @@ class TransactionalJpaInboxListenerTests {
 	void listenerWritesCommitWithDeliveryAndParkedEventsCanBeRetried() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(HibernateJpaAutoConfiguration.class,
-					TransactionAutoConfiguration.class, RealtimeInboxAutoConfiguration.class,
+					TransactionAutoConfiguration.class, RealtimeOutboxAutoConfiguration.class,
+					RealtimeInboxAutoConfiguration.class,
 					RealtimeAuthAutoConfiguration.class, RealtimeAutoConfiguration.class))
 			.withUserConfiguration(PostgresConfiguration.class, OrderListener.class)
 			.withBean(Transport.class, InMemoryHub::new)
@@ -94,14 +94,12 @@ class TransactionalJpaInboxListenerTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@AutoConfigurationPackage(basePackages = "dev.realtime.inbox")
 	static class PostgresConfiguration {
 
 		@Bean
 		DataSource dataSource() {
 			SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new Driver(), database.url(),
 					database.server().username(), database.server().password());
-			RealtimeSchema.migrate(dataSource);
 			new JdbcTemplate(dataSource).execute("create table orders (id varchar(32) primary key)");
 			return dataSource;
 		}

@@ -2,11 +2,11 @@ package dev.realtime.test;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
+import dev.realtime.schema.RealtimeSchemaMigrator;
 
 /**
- * Applies the library's migrations to a test database the way the library's migrator does, for
- * tests that build their persistence setup by hand.
+ * Applies the library's migrations to a test database, for tests that build their persistence
+ * setup by hand.
  */
 public final class RealtimeSchema {
 
@@ -18,14 +18,7 @@ public final class RealtimeSchema {
 	 * @param dataSource the database
 	 */
 	public static void migrate(DataSource dataSource) {
-		Flyway.configure()
-			.dataSource(dataSource)
-			.locations("classpath:db/realtime/migration")
-			.table("realtime_schema_history")
-			.baselineOnMigrate(true)
-			.baselineVersion("0")
-			.load()
-			.migrate();
+		new RealtimeSchemaMigrator(dataSource).migrate();
 	}
 
 }
