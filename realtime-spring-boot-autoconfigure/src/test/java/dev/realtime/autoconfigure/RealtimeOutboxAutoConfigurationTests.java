@@ -121,7 +121,8 @@ class RealtimeOutboxAutoConfigurationTests {
 		try (TestDatabases.Isolated database = TestDatabases.postgres().createIsolated("app")) {
 			this.runner.withUserConfiguration(ApplicationWithOwnEntityScan.class)
 				.withPropertyValues(database.springProperties())
-				.withPropertyValues("spring.flyway.enabled=true", "spring.jpa.hibernate.ddl-auto=validate")
+				.withPropertyValues("spring.flyway.enabled=true", "spring.flyway.locations=classpath:db/sample-app",
+						"spring.jpa.hibernate.ddl-auto=validate")
 				.run((context) -> {
 					assertThat(context).hasNotFailed().hasSingleBean(org.flywaydb.core.Flyway.class);
 					EntityManagerFactory entityManagerFactory = context.getBean(EntityManagerFactory.class);

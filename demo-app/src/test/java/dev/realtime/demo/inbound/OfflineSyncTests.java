@@ -12,20 +12,17 @@ import org.junit.jupiter.api.Test;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.RealtimeClient;
+import dev.realtime.demo.ClientOnlyApplication;
 import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.demo.hub.Hub;
 import dev.realtime.listener.RealtimeListener;
 import dev.realtime.test.TestDatabases;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -91,24 +88,8 @@ class OfflineSyncTests extends PostgresSchemaSupport {
 	}
 
 	private ConfigurableApplicationContext startClient() {
-		return new SpringApplicationBuilder(ClientApplication.class)
-			.properties("spring.main.web-application-type=none", "spring.main.banner-mode=off",
-					"spring.flyway.enabled=false", "spring.jpa.open-in-view=false",
-					"realtime.url=ws://localhost:" + this.port + "/realtime", "realtime.user-id=reader",
-					"realtime.auth.token=reader-token")
-			.properties(this.clientSchema.springProperties())
-			.run();
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class ClientApplication {
-
-		@Bean
-		LoadListener loadListener() {
-			return new LoadListener();
-		}
-
+		return ClientOnlyApplication.start(this.port, "reader", "reader-token", this.clientSchema,
+				List.of(LoadListener.class));
 	}
 
 	static class LoadListener {

@@ -1,0 +1,54 @@
+package dev.realtime.demo;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.realtime.test.TestDatabases;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * An application that only uses the starter, like a user's service: the realtime client with
+ * its JPA outbox and inbox on its own database, no hub and no web server. Not a component, so
+ * the demo's component scan never picks it up.
+ */
+@EnableAutoConfiguration
+public class ClientOnlyApplication {
+
+	/**
+	 * Start a client application.
+	 * @param port the hub's port on localhost
+	 * @param userId the user
+	 * @param token the user's token at the hub
+	 * @param database the client's own database
+	 * @param sources further bean classes, for example listeners
+	 * @param properties further properties
+	 * @return the running context
+	 */
+	public static ConfigurableApplicationContext start(int port, String userId, String token,
+			TestDatabases.Isolated database, List<Class<?>> sources, String... properties) {
+		List<Class<?>> all = new ArrayList<>(List.of(ClientOnlyApplication.class));
+		all.addAll(sources);
+		List<String> args = new ArrayList<>(List.of("spring.main.web-application-type=none",
+				"spring.main.banner-mode=off", "spring.flyway.enabled=false", "spring.jpa.open-in-view=false",
+				"realtime.url=ws://localhost:" + port + "/realtime", "realtime.user-id=" + userId,
+				"realtime.auth.token=" + token, "realtime.reconnect.initial-delay=50ms",
+				"realtime.reconnect.max-delay=500ms"));
+		args.addAll(List.of(database.springProperties()));
+		args.addAll(List.of(properties));
+		return new SpringApplicationBuilder(all.toArray(Class<?>[]::new)).run(asArguments(args));
+	}
+
+	/**
+	 * Turn properties into command-line arguments, which win over the demo's
+	 * {@code application.yml} on the classpath (builder properties would not).
+	 * @param properties {@code key=value} strings
+	 * @return {@code --key=value} arguments
+	 */
+	public static String[] asArguments(List<String> properties) {
+		return properties.stream().map((property) -> "--" + property).toArray(String[]::new);
+	}
+
+}
