@@ -22,7 +22,8 @@ import dev.realtime.client.DefaultRealtimeClient;
 /**
  * Binds the {@link RealtimeMeters} of one client. Counters and store gauges read the client's
  * metrics snapshot (through a short-lived cache, so a scrape queries the stores at most once);
- * the timers are recorded from the client's ack and reconnect listeners.
+ * the timers are recorded from the client's ack and reconnect listeners. Meters hold the client
+ * weakly, like every Micrometer function meter, and the snapshot supplier through this binder.
  */
 public class RealtimeClientMeterBinder implements MeterBinder {
 
@@ -61,7 +62,7 @@ public class RealtimeClientMeterBinder implements MeterBinder {
 		gauge(registry, RealtimeMeters.OUTBOX_SIZE, tags, ClientMetrics::queueSize);
 		gauge(registry, RealtimeMeters.OUTBOX_DEAD, tags, ClientMetrics::deadLetters);
 		RealtimeMeters.OUTBOX_OLDEST_AGE
-			.timeGauge(this.metrics, TimeUnit.MILLISECONDS, (supplier) -> oldestPendingAgeMillis(supplier.get()))
+			.timeGauge(this.client, TimeUnit.MILLISECONDS, (client) -> oldestPendingAgeMillis(this.metrics.get()))
 			.tags(tags)
 			.register(registry);
 		RealtimeMeters.CONNECTED
@@ -89,13 +90,13 @@ public class RealtimeClientMeterBinder implements MeterBinder {
 
 	private void counter(MeterRegistry registry, RealtimeMeters meter, Tags tags,
 			ToDoubleFunction<ClientMetrics> count) {
-		meter.functionCounter(this.metrics, (supplier) -> count.applyAsDouble(supplier.get()))
+		meter.functionCounter(this.client, (client) -> count.applyAsDouble(this.metrics.get()))
 			.tags(tags)
 			.register(registry);
 	}
 
 	private void gauge(MeterRegistry registry, RealtimeMeters meter, Tags tags, ToDoubleFunction<ClientMetrics> value) {
-		meter.gauge(this.metrics, (supplier) -> value.applyAsDouble(supplier.get())).tags(tags).register(registry);
+		meter.gauge(this.client, (client) -> value.applyAsDouble(this.metrics.get())).tags(tags).register(registry);
 	}
 
 	private static double oldestPendingAgeMillis(ClientMetrics metrics) {
