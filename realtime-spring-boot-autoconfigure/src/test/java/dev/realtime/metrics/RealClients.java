@@ -17,12 +17,12 @@ import dev.realtime.protocol.FrameCodec;
 /**
  * Real clients with in-memory stores and fast reconnects, for tests outside the client package.
  */
-final class RealClients {
+public final class RealClients {
 
 	private RealClients() {
 	}
 
-	static DefaultRealtimeClient create(URI hub, String userId, TokenProvider tokens) {
+	public static DefaultRealtimeClient create(URI hub, String userId, TokenProvider tokens) {
 		ClientSettings settings = ClientSettings.builder(hub, userId)
 			.connectTimeout(Duration.ofSeconds(5))
 			.reconnect(new ExponentialBackoff(Duration.ofMillis(20), Duration.ofMillis(100), 0.2), -1)
