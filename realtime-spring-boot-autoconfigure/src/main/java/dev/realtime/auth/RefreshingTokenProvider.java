@@ -181,10 +181,8 @@ public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 			scheduleRefresh(token);
 		}
 		count(RefreshOutcome.SUCCESS);
-		if (logger.isDebugEnabled()) {
-			logger.debug("Got a token from " + this.description + ((token.expiresAt() != null)
-					? " valid until " + token.expiresAt() : " without expiry"));
-		}
+		logger.info("Realtime token refreshed from " + this.description
+				+ ((token.expiresAt() != null) ? ", valid until " + token.expiresAt() : ", without expiry"));
 		pending.complete(token);
 	}
 

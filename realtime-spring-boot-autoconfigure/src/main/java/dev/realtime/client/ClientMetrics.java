@@ -1,9 +1,12 @@
 package dev.realtime.client;
 
 import java.time.Duration;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
 
 /**
- * A snapshot of a client's activity since it was created.
+ * A snapshot of a client's activity since it was created, and of its stores.
  *
  * @param reconnects connections restored after a loss
  * @param messagesSent outbound events written to the connection, resends included
@@ -16,8 +19,15 @@ import java.time.Duration;
  * @param failedInbound inbound events parked after their listeners kept failing
  * @param averageReconnectTime mean time from losing the connection to being connected again,
  * zero before the first reconnect
+ * @param messagesDeadLettered outbound events this client gave up on (rejected by the hub or
+ * out of attempts), whereas {@code deadLetters} is what the store holds now
+ * @param messagesParked inbound events this client parked as failed, whereas
+ * {@code failedInbound} is what the store holds now
+ * @param oldestPendingCreatedAt when the oldest outbound event waiting for an ack was handed
+ * over, {@code null} when none is waiting or the outbound queue does not track it
  */
 public record ClientMetrics(long reconnects, long messagesSent, long messagesAcked, long messagesReceived,
 		long duplicatesDropped, long invalidFrames, long queueSize, long deadLetters, long failedInbound,
-		Duration averageReconnectTime) {
+		Duration averageReconnectTime, long messagesDeadLettered, long messagesParked,
+		@Nullable Instant oldestPendingCreatedAt) {
 }

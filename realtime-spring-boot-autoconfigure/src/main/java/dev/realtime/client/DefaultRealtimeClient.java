@@ -91,6 +91,10 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 	private final List<Consumer<MetaFrame>> metaListeners = new CopyOnWriteArrayList<>();
 
+	private final List<Consumer<Duration>> reconnectListeners = new CopyOnWriteArrayList<>();
+
+	private final List<SendListener> sendListeners = new CopyOnWriteArrayList<>();
+
 	/** Futures of events sent by this process, by idempotency key, until acked. */
 	private final Map<String, PendingSend> pendingSends = new ConcurrentHashMap<>();
 
@@ -177,7 +181,8 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.dispatcher = new InboundDispatcher(this.inbound, settings.inboxMaxAttempts(), this.dispatchExecutor);
+		this.dispatcher = new InboundDispatcher(this.inbound, settings.inboxMaxAttempts(), this.dispatchExecutor,
+				this.counters.parked::incrementAndGet);
 	}
 
 	@Override
@@ -210,7 +215,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 */
 	public ClientMetrics metrics() {
 		return this.counters.snapshot(this.outbound.pendingCount(), this.outbound.deadLetterCount(),
-				this.inbound.failedCount());
+				this.inbound.failedCount(), this.outbound.oldestPendingCreatedAt().orElse(null));
 	}
 
 	// --- lifecycle -------------------------------------------------------------------------
@@ -484,11 +489,17 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		this.authFailures = 0;
 		this.attempt = 0;
 		this.lastError = null;
-		if (this.lossStartedNanos != 0) {
-			this.counters.reconnected(System.nanoTime() - this.lossStartedNanos);
-			this.lossStartedNanos = 0;
+		if (this.lossStartedNanos == 0) {
+			setState(ConnectionState.CONNECTED, "connected to " + this.settings.url(), null);
 		}
-		setState(ConnectionState.CONNECTED, "connected to " + this.settings.url(), null);
+		else {
+			Duration outage = Duration.ofNanos(System.nanoTime() - this.lossStartedNanos);
+			this.lossStartedNanos = 0;
+			this.counters.reconnected(outage.toNanos());
+			setState(ConnectionState.CONNECTED,
+					"reconnected to " + this.settings.url() + " after " + outage.toMillis() + " ms", null);
+			notifyAll(this.reconnectListeners, outage, "Reconnect");
+		}
 		int connection = this.generation;
 		long interval = this.settings.heartbeatInterval().toMillis();
 		this.heartbeatTask = this.loop.scheduleAtFixedRate(() -> heartbeat(connection), interval, interval,
@@ -525,14 +536,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			logger.info("Realtime client '" + userId() + "' disconnected: " + reason);
 		}
 		ConnectionStateChange change = new ConnectionStateChange(userId(), previous, next, reason, cause);
-		for (Consumer<ConnectionStateChange> listener : this.stateListeners) {
-			try {
-				listener.accept(change);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Connection state listener failed", ex);
-			}
-		}
+		notifyAll(this.stateListeners, change, "Connection state");
 	}
 
 	// --- inbound (loop thread) -------------------------------------------------------------
@@ -657,6 +661,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			return;
 		}
 		this.outbound.deadLetter(seq, error.code(), error.message());
+		this.counters.deadLettered.incrementAndGet();
 		this.inFlight.remove(seq);
 		String key = this.awaited.remove(seq);
 		logger.warn("Hub rejected outbound event seq " + seq + " (" + error.code() + "): " + error.message());
@@ -669,14 +674,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		if (MetaFrame.PONG.equals(meta.event())) {
 			return;
 		}
-		for (Consumer<MetaFrame> listener : this.metaListeners) {
-			try {
-				listener.accept(meta);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Meta listener failed on '" + meta.event() + "'", ex);
-			}
-		}
+		notifyAll(this.metaListeners, meta, "Meta");
 	}
 
 	// --- outbound --------------------------------------------------------------------------
@@ -705,8 +703,9 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		OutboundMessage message = new OutboundMessage(key, event, json, this.clock.instant());
 		CompletableFuture<Acknowledgement> future = new CompletableFuture<>();
 		if (strategy == DeliveryStrategy.AT_MOST_ONCE) {
+			SendHandle handle = accepted(message, new SendHandle(key, strategy, future));
 			this.loop.execute(() -> sendAtMostOnce(message, future));
-			return new SendHandle(key, strategy, future);
+			return handle;
 		}
 		PendingSend pending = new PendingSend(future, System.nanoTime());
 		this.pendingSends.put(key, pending);
@@ -732,7 +731,19 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			this.pendingSends.remove(key, pending);
 			throw ex;
 		}
-		return new SendHandle(key, strategy, future);
+		return accepted(message, new SendHandle(key, strategy, future));
+	}
+
+	private SendHandle accepted(OutboundMessage message, SendHandle handle) {
+		for (SendListener listener : this.sendListeners) {
+			try {
+				listener.accepted(message, handle);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Send listener failed", ex);
+			}
+		}
+		return handle;
 	}
 
 	private void sendAtMostOnce(OutboundMessage message, CompletableFuture<Acknowledgement> future) {
@@ -869,6 +880,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		this.awaited.remove(message.seq());
 		String reason = "not acked after " + this.settings.maxAttempts() + " attempts (realtime.outbox.max-attempts)";
 		this.outbound.deadLetter(message.seq(), "max_attempts", reason);
+		this.counters.deadLettered.incrementAndGet();
 		logger.warn("Outbound event seq " + message.seq() + " (" + message.message().event() + ") dead-lettered: "
 				+ reason);
 		rejected(key, "max_attempts", reason);
@@ -889,14 +901,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 					Duration.ofNanos(now - pending.createdNanos));
 			this.counters.acked.incrementAndGet();
 			// listeners first: whoever waits on the handle can rely on them having seen the ack
-			for (Consumer<Acknowledgement> listener : this.ackListeners) {
-				try {
-					listener.accept(ack);
-				}
-				catch (RuntimeException ex) {
-					logger.warn("Ack listener failed", ex);
-				}
-			}
+			notifyAll(this.ackListeners, ack, "Ack");
 			pending.future.complete(ack);
 		}
 		done.clear();
@@ -969,6 +974,27 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	}
 
 	/**
+	 * Register a listener told, after each reconnect, how long the client was without a
+	 * connection: from losing it to being connected and resumed again. Called on the
+	 * connection's thread: keep it short.
+	 * @param listener the listener
+	 * @return a subscription that removes the listener when closed
+	 */
+	public Subscription onReconnected(Consumer<Duration> listener) {
+		return register(this.reconnectListeners, listener);
+	}
+
+	/**
+	 * Register a listener told about every event accepted by {@code sendEvent}, on the
+	 * sender's thread.
+	 * @param listener the listener
+	 * @return a subscription that removes the listener when closed
+	 */
+	public Subscription onSend(SendListener listener) {
+		return register(this.sendListeners, listener);
+	}
+
+	/**
 	 * Register a listener told when the inbound store was reset because the client was too far
 	 * behind; the application should reload its state.
 	 * @param listener the listener
@@ -997,6 +1023,17 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	public CompletableFuture<Boolean> sendMeta(String event, @Nullable Object payload) {
 		MetaFrame frame = new MetaFrame(event, this.codec.toPayload(payload));
 		return CompletableFuture.supplyAsync(() -> this.resumed && send(frame), this.loop);
+	}
+
+	private static <T> void notifyAll(List<Consumer<T>> listeners, T value, String kind) {
+		for (Consumer<T> listener : listeners) {
+			try {
+				listener.accept(value);
+			}
+			catch (RuntimeException ex) {
+				logger.warn(kind + " listener failed", ex);
+			}
+		}
 	}
 
 	private static <T> Subscription register(List<T> listeners, T listener) {
@@ -1090,16 +1127,22 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 		final AtomicLong invalidFrames = new AtomicLong();
 
+		final AtomicLong deadLettered = new AtomicLong();
+
+		final AtomicLong parked = new AtomicLong();
+
 		void reconnected(long nanos) {
 			this.reconnects.incrementAndGet();
 			this.reconnectNanos.addAndGet(nanos);
 		}
 
-		ClientMetrics snapshot(long queueSize, long deadLetters, long failedInbound) {
+		ClientMetrics snapshot(long queueSize, long deadLetters, long failedInbound,
+				@Nullable Instant oldestPendingCreatedAt) {
 			long count = this.reconnects.get();
 			Duration average = (count > 0) ? Duration.ofNanos(this.reconnectNanos.get() / count) : Duration.ZERO;
 			return new ClientMetrics(count, this.sent.get(), this.acked.get(), this.received.get(),
-					this.duplicates.get(), this.invalidFrames.get(), queueSize, deadLetters, failedInbound, average);
+					this.duplicates.get(), this.invalidFrames.get(), queueSize, deadLetters, failedInbound, average,
+					this.deadLettered.get(), this.parked.get(), oldestPendingCreatedAt);
 		}
 
 	}

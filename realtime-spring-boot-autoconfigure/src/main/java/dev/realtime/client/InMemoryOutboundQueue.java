@@ -1,10 +1,12 @@
 package dev.realtime.client;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -102,6 +104,13 @@ public final class InMemoryOutboundQueue implements OutboundQueue {
 	@Override
 	public synchronized long pendingCount() {
 		return this.claimed.size() + this.waiting.size();
+	}
+
+	@Override
+	public synchronized Optional<Instant> oldestPendingCreatedAt() {
+		// both deques are in seq order, and seq order is hand-over order
+		return Optional.ofNullable(this.claimed.isEmpty() ? this.waiting.peekFirst() : this.claimed.peekFirst())
+			.map((entry) -> entry.message.createdAt());
 	}
 
 	@Override

@@ -35,10 +35,17 @@ final class InboundDispatcher {
 
 	private final AtomicBoolean scheduled = new AtomicBoolean();
 
-	InboundDispatcher(InboundStore store, int maxAttempts, ScheduledExecutorService executor) {
+	private final Runnable parked;
+
+	/**
+	 * Create a dispatcher.
+	 * @param parked told each time an event is parked as failed, for the client's counters
+	 */
+	InboundDispatcher(InboundStore store, int maxAttempts, ScheduledExecutorService executor, Runnable parked) {
 		this.store = store;
 		this.maxAttempts = maxAttempts;
 		this.executor = executor;
+		this.parked = parked;
 	}
 
 	Subscription addListener(Consumer<InboundMessage> listener) {
@@ -101,6 +108,7 @@ final class InboundDispatcher {
 		catch (RuntimeException ex) {
 			boolean parked = this.store.failed(message.seq(), describe(ex), this.maxAttempts);
 			if (parked) {
+				this.parked.run();
 				logger.error("Inbound event seq " + message.seq() + " (" + message.event() + ") parked as failed after "
 						+ this.maxAttempts + " attempts", ex);
 				return true;

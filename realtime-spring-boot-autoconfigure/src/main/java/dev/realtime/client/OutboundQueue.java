@@ -1,6 +1,8 @@
 package dev.realtime.client;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where one user's sequenced outbound events wait until the server acks them. The in-memory
@@ -64,6 +66,17 @@ public interface OutboundQueue {
 	 * @return the pending count
 	 */
 	long pendingCount();
+
+	/**
+	 * Return when the oldest event still waiting to be acked was handed over, for the age of
+	 * the backlog. Called by metrics and health checks: implementations over a database should
+	 * answer from an index.
+	 * @return the creation time of the oldest pending event, empty when none is pending or the
+	 * implementation does not track it
+	 */
+	default Optional<Instant> oldestPendingCreatedAt() {
+		return Optional.empty();
+	}
 
 	/**
 	 * Return the number of dead letters.

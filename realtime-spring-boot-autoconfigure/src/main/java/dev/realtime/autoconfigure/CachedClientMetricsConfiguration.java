@@ -1,0 +1,25 @@
+package dev.realtime.autoconfigure;
+
+import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.metrics.CachedClientMetrics;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The cached metrics snapshot shared by the meters and the health indicator, imported by both
+ * auto-configurations.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(RealtimeMetricsProperties.class)
+class CachedClientMetricsConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	CachedClientMetrics realtimeCachedClientMetrics(DefaultRealtimeClient client, RealtimeMetricsProperties properties) {
+		return new CachedClientMetrics(client, properties.getStoreCountsTtl());
+	}
+
+}

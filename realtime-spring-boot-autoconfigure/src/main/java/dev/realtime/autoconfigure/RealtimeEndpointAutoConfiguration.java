@@ -1,0 +1,33 @@
+package dev.realtime.autoconfigure;
+
+import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.inbox.FailedInboundEvents;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@link RealtimeEndpoint}, when the actuator is on the classpath and
+ * the endpoint is enabled and exposed.
+ */
+@AutoConfiguration(after = { RealtimeAutoConfiguration.class, RealtimeInboxAutoConfiguration.class })
+@ConditionalOnRealtimeEnabled
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnAvailableEndpoint(RealtimeEndpoint.class)
+@ConditionalOnSingleCandidate(DefaultRealtimeClient.class)
+public final class RealtimeEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	RealtimeEndpoint realtimeEndpoint(DefaultRealtimeClient client, ObjectProvider<FailedInboundEvents> failedInbound,
+			ObjectProvider<DeadLetterOperations> deadLetters) {
+		return new RealtimeEndpoint(client, failedInbound.getIfUnique(), deadLetters.getIfUnique());
+	}
+
+}

@@ -1,0 +1,113 @@
+package dev.realtime.autoconfigure;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.realtime.client.ClientMetrics;
+import dev.realtime.client.ConnectionState;
+import dev.realtime.client.DefaultRealtimeClient;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+
+/**
+ * Health of a realtime client: {@code UP} when connected, and during short reconnects;
+ * {@code DOWN} when the client failed for good; the configured degraded status (by default
+ * {@code OUT_OF_SERVICE}) when it has been connecting or reconnecting longer than
+ * {@code realtime.health.reconnecting-threshold} or its oldest pending outbound event is older
+ * than {@code realtime.health.outbox-age-threshold}; {@code UNKNOWN} while it connects for the
+ * first time or when it was disconnected on purpose. Details: state, user, client id, store
+ * counts and the last error; never a token.
+ */
+public class RealtimeHealthIndicator implements HealthIndicator {
+
+	private final DefaultRealtimeClient client;
+
+	private final Supplier<ClientMetrics> metrics;
+
+	private final RealtimeHealthProperties properties;
+
+	private final Clock clock;
+
+	private volatile Instant stateSince;
+
+	/**
+	 * Create the indicator. It listens to the client's state changes from now on.
+	 * @param client the client
+	 * @param metrics supplies the client's metrics
+	 * @param properties the thresholds
+	 * @param clock the clock durations are measured with
+	 */
+	public RealtimeHealthIndicator(DefaultRealtimeClient client, Supplier<ClientMetrics> metrics,
+			RealtimeHealthProperties properties, Clock clock) {
+		this.client = client;
+		this.metrics = metrics;
+		this.properties = properties;
+		this.clock = clock;
+		this.stateSince = clock.instant();
+		client.onConnectionStateChange((change) -> this.stateSince = this.clock.instant());
+	}
+
+	@Override
+	public Health health() {
+		ConnectionState state = this.client.connectionState();
+		Instant now = this.clock.instant();
+		Duration inState = Duration.between(this.stateSince, now);
+		ClientMetrics metrics = this.metrics.get();
+		Instant oldest = metrics.oldestPendingCreatedAt();
+		Duration oldestAge = (oldest != null) ? Duration.between(oldest, now) : Duration.ZERO;
+		String degraded = degradedReason(state, inState, oldestAge);
+		Health.Builder health = Health.status(status(state, degraded))
+			.withDetail("state", state)
+			.withDetail("since", this.stateSince.toString())
+			.withDetail("user", this.client.userId())
+			.withDetail("clientId", this.client.clientId())
+			.withDetail("pending", metrics.queueSize())
+			.withDetail("oldestPendingAge", oldestAge.toString())
+			.withDetail("deadLetters", metrics.deadLetters())
+			.withDetail("failedInbound", metrics.failedInbound());
+		if (degraded != null) {
+			health.withDetail("degraded", degraded);
+		}
+		String lastError = this.client.lastError();
+		if (lastError != null) {
+			health.withDetail("lastError", lastError);
+		}
+		return health.build();
+	}
+
+	private @Nullable String degradedReason(ConnectionState state, Duration inState, Duration oldestAge) {
+		boolean connecting = state == ConnectionState.CONNECTING || state == ConnectionState.RECONNECTING;
+		Duration reconnecting = this.properties.getReconnectingThreshold();
+		if (connecting && inState.compareTo(reconnecting) > 0) {
+			return state.name().toLowerCase(Locale.ROOT) + " for " + inState + ", longer than " + reconnecting
+					+ " (realtime.health.reconnecting-threshold)";
+		}
+		Duration outbox = this.properties.getOutboxAgeThreshold();
+		if (oldestAge.compareTo(outbox) > 0) {
+			return "oldest pending outbound event is " + oldestAge + " old, older than " + outbox
+					+ " (realtime.health.outbox-age-threshold)";
+		}
+		return null;
+	}
+
+	private Status status(ConnectionState state, @Nullable String degraded) {
+		if (state == ConnectionState.FAILED) {
+			return Status.DOWN;
+		}
+		if (degraded != null) {
+			return new Status(this.properties.getDegradedStatus());
+		}
+		if (state == ConnectionState.CONNECTING || state == ConnectionState.DISCONNECTED) {
+			return Status.UNKNOWN;
+		}
+		return Status.UP;
+	}
+
+}

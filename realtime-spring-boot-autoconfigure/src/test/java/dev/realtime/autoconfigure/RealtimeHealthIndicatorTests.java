@@ -1,0 +1,83 @@
+package dev.realtime.autoconfigure;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.realtime.auth.StaticTokenProvider;
+import dev.realtime.client.ConnectionState;
+import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.metrics.CachedClientMetrics;
+import dev.realtime.metrics.RealClients;
+import dev.realtime.test.TestHub;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The health indicator's thresholds, over a real client and hub.
+ */
+class RealtimeHealthIndicatorTests {
+
+	private final RealtimeHealthProperties properties = new RealtimeHealthProperties();
+
+	private TestHub hub;
+
+	private DefaultRealtimeClient client;
+
+	private RealtimeHealthIndicator indicator;
+
+	@BeforeEach
+	void connect() {
+		this.hub = TestHub.start();
+		this.client = RealClients.create(this.hub.uri(), "alice", new StaticTokenProvider("t"));
+		this.indicator = new RealtimeHealthIndicator(this.client, new CachedClientMetrics(this.client, Duration.ZERO),
+				this.properties, Clock.systemUTC());
+		this.client.connect();
+		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
+	}
+
+	@AfterEach
+	void stop() {
+		this.client.close();
+		this.hub.close();
+	}
+
+	@Test
+	void upDuringShortReconnectThenDegradedPastThreshold() {
+		this.properties.setReconnectingThreshold(Duration.ofMillis(300));
+		this.hub.close();
+
+		await().until(() -> this.client.connectionState() == ConnectionState.RECONNECTING);
+		assertThat(this.indicator.health().getStatus()).isIn(Status.UP, Status.OUT_OF_SERVICE);
+		await().until(() -> this.indicator.health().getStatus().equals(Status.OUT_OF_SERVICE));
+		Health health = this.indicator.health();
+		assertThat(health.getDetails()).containsEntry("state", ConnectionState.RECONNECTING);
+		assertThat((String) health.getDetails().get("degraded")).contains("realtime.health.reconnecting-threshold");
+		assertThat((String) health.getDetails().get("lastError")).isNotBlank();
+		this.hub = TestHub.start();
+	}
+
+	@Test
+	void degradedStatusWhenOutboxBacksUp() {
+		this.properties.setOutboxAgeThreshold(Duration.ofMillis(100));
+		this.properties.setDegradedStatus("DEGRADED");
+		this.hub.acking(false);
+		assertThat(this.indicator.health().getStatus()).isEqualTo(Status.UP);
+
+		this.client.sendEvent("n", Map.of("i", 1));
+
+		await().until(() -> this.indicator.health().getStatus().getCode().equals("DEGRADED"));
+		Health health = this.indicator.health();
+		assertThat(health.getDetails()).containsEntry("pending", 1L).containsEntry("state", ConnectionState.CONNECTED);
+		assertThat((String) health.getDetails().get("degraded")).contains("realtime.health.outbox-age-threshold");
+	}
+
+}
