@@ -95,7 +95,7 @@ final class HubRooms {
 			return;
 		}
 		Set<String> others = otherMembers(room, userId);
-		sendPresenceOf(others, Set.of(userId));
+		sendPresenceOf(others, this.sessions.sessions(userId));
 		JsonNode own = this.presence.get(userId);
 		if (own != null) {
 			send(others, new MetaFrame(PresenceManager.PRESENCE_UPDATE, own));
@@ -138,7 +138,7 @@ final class HubRooms {
 		JsonNode metadata = payload.path("metadata");
 		publishPresence(session.userId(), status, metadata.isObject() ? metadata : this.codec.toPayload(null));
 		if (session.markPresenceSynced()) {
-			sendPresenceOf(coMembers(session.userId()), Set.of(session.userId()));
+			sendPresenceOf(coMembers(session.userId()), Set.of(session));
 		}
 	}
 
@@ -170,15 +170,15 @@ final class HubRooms {
 	}
 
 	/**
-	 * Send the last known presence of some users to others.
+	 * Send the last known presence of some users to some connections.
 	 */
-	private void sendPresenceOf(Set<String> users, Set<String> recipients) {
+	private void sendPresenceOf(Set<String> users, Set<HubSession> recipients) {
 		List<MetaFrame> frames = users.stream()
 			.map(this.presence::get)
 			.filter((payload) -> payload != null)
 			.map((payload) -> new MetaFrame(PresenceManager.PRESENCE_UPDATE, payload))
 			.toList();
-		send(recipients, frames);
+		recipients.forEach((session) -> session.send(frames));
 	}
 
 	/**
@@ -196,13 +196,9 @@ final class HubRooms {
 	}
 
 	private void send(Set<String> users, MetaFrame frame) {
-		send(users, List.of(frame));
-	}
-
-	private void send(Set<String> users, List<MetaFrame> frames) {
 		for (String user : users) {
 			for (HubSession session : this.sessions.sessions(user)) {
-				session.send(frames);
+				session.send(List.of(frame));
 			}
 		}
 	}
