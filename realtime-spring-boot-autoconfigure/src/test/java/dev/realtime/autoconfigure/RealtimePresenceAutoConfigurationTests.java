@@ -24,6 +24,7 @@ import dev.realtime.test.RealtimeSchema;
 import dev.realtime.typing.TypingManager;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -77,6 +78,16 @@ class RealtimePresenceAutoConfigurationTests {
 					.isCompletedWithValue(false);
 				assertThat(context.getBean(DefaultRealtimeClient.class).pendingCount()).isZero();
 			});
+	}
+
+	@Test
+	void failsNamingThePropertyWhenTypingExpiryIsNotPositive() {
+		this.runner.withPropertyValues("realtime.typing.expiry=0s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("realtime.typing.expiry"));
 	}
 
 	@Test
