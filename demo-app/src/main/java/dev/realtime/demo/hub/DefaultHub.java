@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import dev.realtime.demo.hub.HubSession.ResumeAnswer;
 import dev.realtime.demo.hub.HubStore.NewAcceptedEvent;
@@ -27,6 +28,7 @@ import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.ResumeResponseFrame;
+import dev.realtime.receipts.ReadReceiptManager;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -49,6 +51,8 @@ public class DefaultHub implements Hub {
 
 	private final HubSessionRegistry sessions;
 
+	private final HubRooms rooms;
+
 	private final TransactionTemplate transactions;
 
 	private final FrameCodec codec;
@@ -57,10 +61,11 @@ public class DefaultHub implements Hub {
 
 	private final Clock clock;
 
-	DefaultHub(HubStore store, HubSessionRegistry sessions, PlatformTransactionManager transactionManager,
-			FrameCodec codec, HubProperties properties, Clock clock) {
+	DefaultHub(HubStore store, HubSessionRegistry sessions, HubRooms rooms,
+			PlatformTransactionManager transactionManager, FrameCodec codec, HubProperties properties, Clock clock) {
 		this.store = store;
 		this.sessions = sessions;
+		this.rooms = rooms;
 		this.transactions = new TransactionTemplate(transactionManager);
 		this.codec = codec;
 		this.properties = properties;
@@ -79,6 +84,10 @@ public class DefaultHub implements Hub {
 		return this.sessions;
 	}
 
+	HubRooms rooms() {
+		return this.rooms;
+	}
+
 	// --- Hub API ---------------------------------------------------------------------------
 
 	@Override
@@ -88,7 +97,7 @@ public class DefaultHub implements Hub {
 		}
 		JsonNode json = this.codec.toPayload(payload);
 		Candidate candidate = new Candidate(new EventFrame(null, null, null, event, json, null),
-				this.codec.mapper().writeValueAsString(json), false);
+				this.codec.mapper().writeValueAsString(json), Audience.SENDER, null);
 		Instant now = this.clock.instant();
 		this.store.ensureUser(userId, now);
 		Map<String, List<StreamEvent>> deliveries = this.transactions
@@ -106,6 +115,11 @@ public class DefaultHub implements Hub {
 	public int closeSessions(String userId, int closeCode, String reason) {
 		String fitted = (reason.length() > 60) ? reason.substring(0, 60) : reason;
 		return this.sessions.close(userId, new CloseStatus(closeCode, fitted));
+	}
+
+	@Override
+	public Set<String> roomMembers(String room) {
+		return this.rooms.members(room);
 	}
 
 	@Override
@@ -132,7 +146,7 @@ public class DefaultHub implements Hub {
 		List<Candidate> candidates = new ArrayList<>(events.size());
 		for (IncomingFrame incoming : events) {
 			if (incoming.frame() instanceof EventFrame event) {
-				candidates.add(validate(clientId, event));
+				candidates.add(validate(clientId, userId, event));
 			}
 			else {
 				// undecodable but with a seq: rejected for good, and it still counts toward the ack
@@ -140,6 +154,12 @@ public class DefaultHub implements Hub {
 						this.codec.toPayload(null), null);
 				candidates.add(Candidate.rejected(placeholder, new ErrorFrame(ErrorFrame.INVALID_EVENT,
 						String.valueOf(incoming.problem()), incoming.rejectedSeq())));
+			}
+		}
+		// sending to a room joins it, before its receipts are fanned out to the other members
+		for (Candidate candidate : candidates) {
+			if (candidate.room() != null) {
+				this.rooms.join(userId, candidate.room());
 			}
 		}
 		try {
@@ -257,18 +277,23 @@ public class DefaultHub implements Hub {
 	}
 
 	/**
-	 * An event with a {@code room} goes to the room's members: for now every user the hub has
-	 * seen, the sender included. Without a room it goes to the sender's own stream.
+	 * An event with a {@code room} goes to every user the hub has seen, the sender included. A
+	 * {@code receipt.read} goes to the channel's other members, or to nobody when the reader
+	 * keeps read receipts private. Anything else goes to the sender's own stream.
 	 */
 	private List<List<String>> recipientsOf(String userId, List<Candidate> candidates) {
 		List<String> everyone = null;
 		List<List<String>> recipients = new ArrayList<>(candidates.size());
 		for (Candidate candidate : candidates) {
-			if (candidate.room()) {
+			if (candidate.audience() == Audience.EVERYONE) {
 				if (everyone == null) {
 					everyone = this.store.userIds();
 				}
 				recipients.add(everyone);
+			}
+			else if (candidate.audience() == Audience.OTHER_MEMBERS) {
+				recipients.add(this.rooms.sharesReadReceipts(userId)
+						? List.copyOf(this.rooms.otherMembers(candidate.room(), userId)) : List.of());
 			}
 			else {
 				recipients.add(List.of(userId));
@@ -277,7 +302,7 @@ public class DefaultHub implements Hub {
 		return recipients;
 	}
 
-	private Candidate validate(String clientId, EventFrame event) {
+	private Candidate validate(String clientId, String userId, EventFrame event) {
 		Long seq = event.seq();
 		if (!EVENT_NAME.matcher(event.event()).matches()) {
 			return Candidate.rejected(event,
@@ -303,8 +328,31 @@ public class DefaultHub implements Hub {
 						"Payload has " + bytes + " bytes, the hub accepts at most " + maxPayload, seq));
 			}
 		}
-		JsonNode room = event.payload().isObject() ? event.payload().get("room") : null;
-		return new Candidate(event, payloadJson, room != null && !room.isNull());
+		if (ReadReceiptManager.RECEIPT_READ.equals(event.event())) {
+			return receipt(userId, event);
+		}
+		JsonNode room = event.payload().path("room");
+		if (room.isMissingNode() || room.isNull()) {
+			return new Candidate(event, payloadJson, Audience.SENDER, null);
+		}
+		return new Candidate(event, payloadJson, Audience.EVERYONE, room.isString() ? room.stringValue() : null);
+	}
+
+	/**
+	 * A read receipt names its message and channel; the hub adds the reader.
+	 */
+	private Candidate receipt(String userId, EventFrame event) {
+		JsonNode messageId = event.payload().path("message_id");
+		JsonNode channelId = event.payload().path("channel_id");
+		if (!messageId.isString() || !channelId.isString()) {
+			return Candidate.rejected(event, new ErrorFrame(ErrorFrame.INVALID_EVENT,
+					"A receipt.read payload needs message_id and channel_id strings", event.seq()));
+		}
+		JsonNode payload = ((ObjectNode) event.payload()).deepCopy().put("user_id", userId);
+		EventFrame withReader = new EventFrame(event.seq(), event.clientId(), event.idempotencyKey(), event.event(),
+				payload, event.timestamp());
+		return new Candidate(withReader, this.codec.mapper().writeValueAsString(payload), Audience.OTHER_MEMBERS,
+				channelId.stringValue());
 	}
 
 	/**
@@ -361,16 +409,35 @@ public class DefaultHub implements Hub {
 	}
 
 	/**
-	 * An event after validation.
+	 * Who an accepted event goes to.
 	 */
-	private record Candidate(EventFrame frame, String payloadJson, boolean room, @Nullable ErrorFrame error) {
+	private enum Audience {
 
-		Candidate(EventFrame frame, String payloadJson, boolean room) {
-			this(frame, payloadJson, room, null);
+		/** The sender's own stream. */
+		SENDER,
+
+		/** Every user the hub has seen. */
+		EVERYONE,
+
+		/** The room's members but the sender. */
+		OTHER_MEMBERS
+
+	}
+
+	/**
+	 * An event after validation.
+	 *
+	 * @param room the room the sender joins by sending it, if any
+	 */
+	private record Candidate(EventFrame frame, String payloadJson, Audience audience, @Nullable String room,
+			@Nullable ErrorFrame error) {
+
+		Candidate(EventFrame frame, String payloadJson, Audience audience, @Nullable String room) {
+			this(frame, payloadJson, audience, room, null);
 		}
 
 		static Candidate rejected(EventFrame frame, ErrorFrame error) {
-			return new Candidate(frame, "", false, error);
+			return new Candidate(frame, "", Audience.SENDER, null, error);
 		}
 
 	}

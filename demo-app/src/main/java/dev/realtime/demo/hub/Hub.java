@@ -38,6 +38,13 @@ public interface Hub {
 	int closeSessions(String userId, int closeCode, String reason);
 
 	/**
+	 * Return the members of a room (see {@link HubRooms} for how users join one).
+	 * @param room the room, also called channel
+	 * @return the user ids
+	 */
+	Set<String> roomMembers(String room);
+
+	/**
 	 * Return the users with at least one open session.
 	 * @return the user ids
 	 */

@@ -39,8 +39,10 @@ public class HubConfiguration {
 		// the application's mapper converts push() payloads like the rest of the application does
 		FrameCodec codec = new FrameCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 		HubStore store = new JdbcHubStore(jdbcTemplate, codec.mapper());
-		return new DefaultHub(store, new HubSessionRegistry(store), transactionManager, codec, properties,
-				clock.getIfAvailable(Clock::systemUTC));
+		HubSessionRegistry sessions = new HubSessionRegistry(store);
+		Clock hubClock = clock.getIfAvailable(Clock::systemUTC);
+		return new DefaultHub(store, sessions, new HubRooms(sessions, codec, hubClock), transactionManager, codec,
+				properties, hubClock);
 	}
 
 	@Bean

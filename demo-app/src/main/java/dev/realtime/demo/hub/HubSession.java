@@ -46,6 +46,9 @@ final class HubSession {
 	/** Only touched by the container's thread reading this connection. */
 	private int badFrames;
 
+	/** Whether the connection was sent the presence of its user's room mates. Same thread. */
+	private boolean presenceSynced;
+
 	HubSession(WebSocketSession session, String userId, String clientId, FrameCodec codec, int maxFrameSize) {
 		this.session = session;
 		this.userId = userId;
@@ -72,6 +75,16 @@ final class HubSession {
 
 	int countBadFrame() {
 		return ++this.badFrames;
+	}
+
+	/**
+	 * Note that the connection got the presence of its user's room mates.
+	 * @return whether this was the first time
+	 */
+	boolean markPresenceSynced() {
+		boolean first = !this.presenceSynced;
+		this.presenceSynced = true;
+		return first;
 	}
 
 	/**

@@ -29,11 +29,17 @@ final class HubSessionRegistry {
 		});
 	}
 
-	void remove(HubSession session) {
+	/**
+	 * Remove a closed session.
+	 * @return whether it was its user's last one
+	 */
+	boolean remove(HubSession session) {
+		boolean[] last = new boolean[1];
 		this.byUser.computeIfPresent(session.userId(), (user, sessions) -> {
-			sessions.remove(session);
+			last[0] = sessions.remove(session) && sessions.isEmpty();
 			return sessions.isEmpty() ? null : sessions;
 		});
+		return last[0];
 	}
 
 	Set<HubSession> sessions(String userId) {

@@ -98,7 +98,7 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 				this.hub.delivered(session.userId(), ack.ackSeq());
 			}
 			else if (frame instanceof MetaFrame meta) {
-				onMeta(meta, replies);
+				onMeta(session, meta, replies);
 			}
 			else if (badFrame(session, "A client may not send '" + frame.type().wireName() + "' frames", replies)) {
 				return;
@@ -127,11 +127,13 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 		session.resume(() -> this.hub.resume(session.clientId(), session.userId(), resume.lastAckSeq()));
 	}
 
-	private void onMeta(MetaFrame meta, Replies replies) {
+	private void onMeta(HubSession session, MetaFrame meta, Replies replies) {
 		if (MetaFrame.PING.equals(meta.event())) {
 			replies.add(new MetaFrame(MetaFrame.PONG, this.hub.codec().toPayload(null)));
 		}
-		// typing and presence fan-out come later; unknown signals are ignored (forward compatible)
+		else {
+			this.hub.rooms().onMeta(session, meta);
+		}
 	}
 
 	/**
@@ -159,8 +161,10 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 		HubSession hubSession = (HubSession) session.getAttributes().get(SESSION_ATTRIBUTE);
 		if (hubSession != null) {
-			this.hub.sessions().remove(hubSession);
 			logger.debug("Disconnected " + hubSession + " (" + status + ")");
+			if (this.hub.sessions().remove(hubSession)) {
+				this.hub.rooms().disconnected(hubSession.userId());
+			}
 		}
 	}
 

@@ -1,0 +1,210 @@
+package dev.realtime.demo.hub;
+
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.JsonNode;
+
+import dev.realtime.presence.PresenceManager;
+import dev.realtime.presence.PresenceStatus;
+import dev.realtime.privacy.PrivacyAnnouncer;
+import dev.realtime.privacy.PrivacySettings;
+import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.MetaFrame;
+import dev.realtime.typing.TypingManager;
+
+/**
+ * Rooms (channels) and the ephemeral signals exchanged in them: membership, presence, typing
+ * and each user's privacy settings. Kept in memory only: after a hub restart clients announce
+ * presence and privacy again at connect, and users rejoin rooms as below.
+ * <p>
+ * Meta signals the hub understands from clients (others are ignored):
+ * <ul>
+ * <li>{@code room.join} {@code {"room": …}}: join a room. A user also joins a room by sending
+ * an event with {@code room}, a {@code receipt.read} or a {@code typing.start} to it.
+ * Membership is per user, not per connection, and lasts until the hub restarts.</li>
+ * <li>{@code presence.update} {@code {"status": …, "metadata": {…}}}: fanned out to the users
+ * sharing a room with the sender as {@code {user_id, status, metadata, timestamp}}. The first
+ * one on a connection is answered with the last known presence of those users; a joiner and a
+ * room's members exchange theirs too. When the last connection of a user closes, the hub
+ * announces it {@code offline}.</li>
+ * <li>{@code typing.start} / {@code typing.stop} {@code {"channel_id": …}}: fanned out to the
+ * channel's other members with the typist's {@code user_id} added.</li>
+ * <li>{@code privacy.update} {@code {"typing_indicators": bool, "read_receipts": bool}}: a
+ * user with typing indicators off has their typing signals dropped; one with read receipts
+ * off has their {@code receipt.read} events accepted but fanned out to nobody.</li>
+ * </ul>
+ */
+final class HubRooms {
+
+	/** The meta signal joining a room. */
+	static final String ROOM_JOIN = "room.join";
+
+	private static final Log logger = LogFactory.getLog(HubRooms.class);
+
+	private final Map<String, Set<String>> members = new ConcurrentHashMap<>();
+
+	/** The last presence payload of each user, as fanned out. */
+	private final Map<String, JsonNode> presence = new ConcurrentHashMap<>();
+
+	private final Map<String, PrivacySettings> privacy = new ConcurrentHashMap<>();
+
+	private final HubSessionRegistry sessions;
+
+	private final FrameCodec codec;
+
+	private final Clock clock;
+
+	HubRooms(HubSessionRegistry sessions, FrameCodec codec, Clock clock) {
+		this.sessions = sessions;
+		this.codec = codec;
+		this.clock = clock;
+	}
+
+	/**
+	 * Handle a meta signal of a connection (other than {@code ping}).
+	 */
+	void onMeta(HubSession session, MetaFrame meta) {
+		JsonNode payload = meta.payload();
+		String userId = session.userId();
+		switch (meta.event()) {
+			case ROOM_JOIN -> text(payload, "room").ifPresent((room) -> join(userId, room));
+			case PresenceManager.PRESENCE_UPDATE -> onPresence(session, payload);
+			case TypingManager.TYPING_START, TypingManager.TYPING_STOP -> onTyping(userId, meta.event(), payload);
+			case PrivacyAnnouncer.PRIVACY_UPDATE -> this.privacy.put(userId,
+					new PrivacySettings(payload.path(PrivacyAnnouncer.TYPING_INDICATORS).asBoolean(true),
+							payload.path(PrivacyAnnouncer.READ_RECEIPTS).asBoolean(true)));
+			default -> logger.trace("Ignoring meta signal '" + meta.event() + "' of " + session);
+		}
+	}
+
+	/**
+	 * Make a user a member of a room; a new member and the room's members learn each other's
+	 * last known presence.
+	 */
+	void join(String userId, String room) {
+		if (!this.members.computeIfAbsent(room, (r) -> ConcurrentHashMap.newKeySet()).add(userId)) {
+			return;
+		}
+		Set<String> others = otherMembers(room, userId);
+		sendPresenceOf(others, this.sessions.sessions(userId));
+		JsonNode own = this.presence.get(userId);
+		if (own != null) {
+			send(others, new MetaFrame(PresenceManager.PRESENCE_UPDATE, own));
+		}
+	}
+
+	/**
+	 * Return the members of a room other than the user.
+	 */
+	Set<String> otherMembers(String room, String userId) {
+		Set<String> others = new HashSet<>(this.members.getOrDefault(room, Set.of()));
+		others.remove(userId);
+		return others;
+	}
+
+	Set<String> members(String room) {
+		return Set.copyOf(this.members.getOrDefault(room, Set.of()));
+	}
+
+	/**
+	 * Return whether the user's receipts may be fanned out.
+	 */
+	boolean sharesReadReceipts(String userId) {
+		return this.privacy.getOrDefault(userId, PrivacySettings.SHARE_ALL).readReceipts();
+	}
+
+	/**
+	 * The last connection of a user closed: announce it offline.
+	 */
+	void disconnected(String userId) {
+		publishPresence(userId, PresenceStatus.OFFLINE, this.codec.toPayload(null));
+	}
+
+	private void onPresence(HubSession session, JsonNode payload) {
+		PresenceStatus status = PresenceStatus.fromWireName(text(payload, "status").orElse(null));
+		if (status == null) {
+			logger.debug("Ignoring presence.update without a known status from " + session);
+			return;
+		}
+		JsonNode metadata = payload.path("metadata");
+		publishPresence(session.userId(), status, metadata.isObject() ? metadata : this.codec.toPayload(null));
+		if (session.markPresenceSynced()) {
+			sendPresenceOf(coMembers(session.userId()), Set.of(session));
+		}
+	}
+
+	private void publishPresence(String userId, PresenceStatus status, JsonNode metadata) {
+		Map<String, Object> update = new LinkedHashMap<>();
+		update.put("user_id", userId);
+		update.put("status", status.wireName());
+		update.put("metadata", metadata);
+		update.put("timestamp", this.clock.instant().toString());
+		JsonNode payload = this.codec.toPayload(update);
+		this.presence.put(userId, payload);
+		send(coMembers(userId), new MetaFrame(PresenceManager.PRESENCE_UPDATE, payload));
+	}
+
+	private void onTyping(String userId, String event, JsonNode payload) {
+		Optional<String> channel = text(payload, "channel_id");
+		if (channel.isEmpty()) {
+			return;
+		}
+		if (!this.privacy.getOrDefault(userId, PrivacySettings.SHARE_ALL).typingIndicators()) {
+			logger.debug("Dropping " + event + " of '" + userId + "': typing indicators are private");
+			return;
+		}
+		if (TypingManager.TYPING_START.equals(event)) {
+			join(userId, channel.get());
+		}
+		send(otherMembers(channel.get(), userId),
+				new MetaFrame(event, this.codec.toPayload(Map.of("channel_id", channel.get(), "user_id", userId))));
+	}
+
+	/**
+	 * Send the last known presence of some users to some connections.
+	 */
+	private void sendPresenceOf(Set<String> users, Set<HubSession> recipients) {
+		List<MetaFrame> frames = users.stream()
+			.map(this.presence::get)
+			.filter((payload) -> payload != null)
+			.map((payload) -> new MetaFrame(PresenceManager.PRESENCE_UPDATE, payload))
+			.toList();
+		recipients.forEach((session) -> session.send(frames));
+	}
+
+	/**
+	 * Return the users sharing a room with the user, not the user.
+	 */
+	private Set<String> coMembers(String userId) {
+		Set<String> result = new HashSet<>();
+		for (Set<String> room : this.members.values()) {
+			if (room.contains(userId)) {
+				result.addAll(room);
+			}
+		}
+		result.remove(userId);
+		return result;
+	}
+
+	private void send(Set<String> users, MetaFrame frame) {
+		for (String user : users) {
+			for (HubSession session : this.sessions.sessions(user)) {
+				session.send(List.of(frame));
+			}
+		}
+	}
+
+	private static Optional<String> text(JsonNode payload, String field) {
+		return payload.path(field).stringValueOpt().filter((value) -> !value.isBlank());
+	}
+
+}

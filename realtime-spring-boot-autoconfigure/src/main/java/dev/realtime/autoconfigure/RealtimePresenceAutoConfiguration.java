@@ -1,0 +1,93 @@
+package dev.realtime.autoconfigure;
+
+import java.time.Clock;
+
+import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.RealtimeClient;
+import dev.realtime.presence.PresenceManager;
+import dev.realtime.privacy.PrivacyAnnouncer;
+import dev.realtime.privacy.PrivacySettings;
+import dev.realtime.protocol.FrameCodec;
+import dev.realtime.receipts.ReadReceipt;
+import dev.realtime.receipts.ReadReceiptManager;
+import dev.realtime.receipts.ReceiptStore;
+import dev.realtime.typing.TypingManager;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Auto-configuration of presence, typing indicators, read receipts and privacy settings for
+ * the application's realtime client: a {@link PresenceManager}, a {@link TypingManager} and a
+ * {@link ReadReceiptManager}, with receipts kept in the application's database when it has
+ * JPA (the receipt entity is registered here, so no {@code @EntityScan} is needed unless the
+ * application declares its own), else in memory.
+ */
+@AutoConfiguration(after = RealtimeAutoConfiguration.class,
+		afterName = { "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+				"org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration" })
+@ConditionalOnRealtimeEnabled
+@AutoConfigurationPackage(basePackageClasses = ReadReceipt.class)
+@EnableConfigurationProperties({ RealtimePrivacyProperties.class, RealtimeTypingProperties.class })
+@Import({ ReceiptStoreConfigurations.Jpa.class, ReceiptStoreConfigurations.InMemory.class })
+public final class RealtimePresenceAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	PrivacySettings realtimePrivacySettings(RealtimePrivacyProperties properties) {
+		return new PrivacySettings(properties.isTypingIndicators(), properties.isReadReceipts());
+	}
+
+	@Bean
+	@ConditionalOnSingleCandidate(RealtimeClient.class)
+	@ConditionalOnMissingBean
+	ReadReceiptManager realtimeReadReceiptManager(RealtimeClient client, ReceiptStore store,
+			PrivacySettings privacy) {
+		return new ReadReceiptManager(client, store, privacy, Clock.systemUTC());
+	}
+
+	/**
+	 * Presence and typing ride on meta signals, which only the default client exposes.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnSingleCandidate(DefaultRealtimeClient.class)
+	static class MetaSignalsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PrivacyAnnouncer realtimePrivacyAnnouncer(DefaultRealtimeClient client, PrivacySettings privacy) {
+			return new PrivacyAnnouncer(client, privacy);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		PresenceManager realtimePresenceManager(DefaultRealtimeClient client, FrameCodec codec) {
+			return new PresenceManager(client, codec.mapper(), Clock.systemUTC());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		TypingManager realtimeTypingManager(DefaultRealtimeClient client, PrivacySettings privacy,
+				RealtimeTypingProperties properties) {
+			if (properties.getExpiry().isNegative() || properties.getExpiry().isZero()) {
+				throw new InvalidConfigurationPropertyValueException("realtime.typing.expiry", properties.getExpiry(),
+						"must be positive");
+			}
+			if (properties.getThrottle().isNegative()) {
+				throw new InvalidConfigurationPropertyValueException("realtime.typing.throttle",
+						properties.getThrottle(), "must not be negative");
+			}
+			return new TypingManager(client, privacy, properties.getExpiry(), properties.getThrottle(),
+					Clock.systemUTC());
+		}
+
+	}
+
+}

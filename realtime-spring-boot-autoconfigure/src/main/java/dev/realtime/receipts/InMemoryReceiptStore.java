@@ -1,0 +1,39 @@
+package dev.realtime.receipts;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link ReceiptStore} in memory: the fallback without JPA; receipts are lost on restart.
+ */
+public class InMemoryReceiptStore implements ReceiptStore {
+
+	/** Receipts by owner and message, then by reader. */
+	private final Map<Key, Map<String, ReadReceipt>> receipts = new ConcurrentHashMap<>();
+
+	@Override
+	public boolean save(String ownerUserId, ReadReceipt receipt) {
+		return this.receipts.computeIfAbsent(new Key(ownerUserId, receipt.messageId()), (key) -> new ConcurrentHashMap<>())
+			.putIfAbsent(receipt.userId(), receipt) == null;
+	}
+
+	@Override
+	public List<ReadReceipt> findByMessage(String ownerUserId, String messageId) {
+		return this.receipts.getOrDefault(new Key(ownerUserId, messageId), Map.of())
+			.values()
+			.stream()
+			.sorted(Comparator.comparing(ReadReceipt::readAt).thenComparing(ReadReceipt::userId))
+			.toList();
+	}
+
+	@Override
+	public boolean exists(String ownerUserId, String messageId, String readerUserId) {
+		return this.receipts.getOrDefault(new Key(ownerUserId, messageId), Map.of()).containsKey(readerUserId);
+	}
+
+	private record Key(String ownerUserId, String messageId) {
+	}
+
+}
