@@ -8,6 +8,7 @@ import dev.realtime.client.ClientMetrics;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.inbox.FailedInboundEvents;
+import dev.realtime.outbox.OutboxDeadLetters;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -18,8 +19,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * The {@code realtime} actuator endpoint: the client's state and metrics, its inbound events
- * parked as failed and its outbound dead letters, which {@code POST /actuator/realtime/{direction}/{seq}}
- * retries and {@code DELETE} removes ({@code direction} is {@code inbound} or {@code outbound}).
+ * parked as failed and its outbound dead letters, which {@code POST /actuator/realtime/{direction}/{id}}
+ * retries and {@code DELETE} removes ({@code direction} is {@code inbound}, with the event's seq
+ * as id, or {@code outbound}, with the dead letter's id).
  * Lists show the first {@value #LIST_LIMIT} entries; nothing shown is a secret.
  */
 @Endpoint(id = "realtime")
@@ -36,7 +38,7 @@ public class RealtimeEndpoint {
 
 	private final @Nullable FailedInboundEvents failedInbound;
 
-	private final @Nullable DeadLetterOperations deadLetters;
+	private final @Nullable OutboxDeadLetters deadLetters;
 
 	/**
 	 * Create the endpoint.
@@ -45,7 +47,7 @@ public class RealtimeEndpoint {
 	 * @param deadLetters the outbox's dead letters, when the outbox is durable
 	 */
 	public RealtimeEndpoint(DefaultRealtimeClient client, @Nullable FailedInboundEvents failedInbound,
-			@Nullable DeadLetterOperations deadLetters) {
+			@Nullable OutboxDeadLetters deadLetters) {
 		this.client = client;
 		this.failedInbound = failedInbound;
 		this.deadLetters = deadLetters;
@@ -61,40 +63,40 @@ public class RealtimeEndpoint {
 		return new RealtimeDescriptor(userId, this.client.clientId(), this.client.connectionState(),
 				this.client.lastError(), this.client.metrics(),
 				(this.failedInbound != null) ? this.failedInbound.list(userId, LIST_LIMIT) : null,
-				(this.deadLetters != null) ? this.deadLetters.list(userId, LIST_LIMIT) : null);
+				(this.deadLetters != null) ? this.deadLetters.list(userId, 0, LIST_LIMIT) : null);
 	}
 
 	/**
 	 * Return a parked inbound event to the listeners, or a dead letter to the outbox.
 	 * @param direction {@code inbound} or {@code outbound}
-	 * @param seq the event's seq
+	 * @param id the inbound event's seq, or the outbound dead letter's id
 	 * @return what was done
 	 */
 	@WriteOperation
-	public OperationResult retry(@Selector String direction, @Selector long seq) {
+	public OperationResult retry(@Selector String direction, @Selector long id) {
 		String userId = this.client.userId();
 		if (INBOUND.equals(direction)) {
-			return new OperationResult(direction, seq, "retry", inbound().retry(userId, seq));
+			return new OperationResult(direction, id, "retry", inbound().retry(userId, id));
 		}
-		boolean found = outbound(direction).retry(userId, seq);
+		boolean found = outbound(direction).retry(userId, id);
 		if (found) {
 			this.client.wakeRelay();
 		}
-		return new OperationResult(direction, seq, "retry", found);
+		return new OperationResult(direction, id, "retry", found);
 	}
 
 	/**
 	 * Delete a parked inbound event or a dead letter for good.
 	 * @param direction {@code inbound} or {@code outbound}
-	 * @param seq the event's seq
+	 * @param id the inbound event's seq, or the outbound dead letter's id
 	 * @return what was done
 	 */
 	@DeleteOperation
-	public OperationResult delete(@Selector String direction, @Selector long seq) {
+	public OperationResult delete(@Selector String direction, @Selector long id) {
 		String userId = this.client.userId();
-		boolean found = INBOUND.equals(direction) ? inbound().delete(userId, seq)
-				: outbound(direction).delete(userId, seq);
-		return new OperationResult(direction, seq, "delete", found);
+		boolean found = INBOUND.equals(direction) ? inbound().delete(userId, id)
+				: outbound(direction).delete(userId, id);
+		return new OperationResult(direction, id, "delete", found);
 	}
 
 	private FailedInboundEvents inbound() {
@@ -105,7 +107,7 @@ public class RealtimeEndpoint {
 		return this.failedInbound;
 	}
 
-	private DeadLetterOperations outbound(String direction) {
+	private OutboxDeadLetters outbound(String direction) {
 		if (!OUTBOUND.equals(direction)) {
 			throw new InvalidEndpointRequestException("Direction must be 'inbound' or 'outbound', not '" + direction
 					+ "'", "unknown direction");
@@ -126,7 +128,7 @@ public class RealtimeEndpoint {
 	 * @param lastError the last connection-level error, if any
 	 * @param metrics the activity and store counts
 	 * @param failedInbound parked inbound events, {@code null} without a durable inbox
-	 * @param deadLetters outbound dead letters, {@code null} without dead-letter operations
+	 * @param deadLetters outbound dead letters, {@code null} without a durable outbox
 	 */
 	public record RealtimeDescriptor(String userId, String clientId, ConnectionState state,
 			@Nullable String lastError, ClientMetrics metrics, @Nullable List<?> failedInbound,
@@ -137,11 +139,11 @@ public class RealtimeEndpoint {
 	 * The outcome of a retry or delete.
 	 *
 	 * @param direction {@code inbound} or {@code outbound}
-	 * @param seq the event's seq
+	 * @param id the inbound event's seq, or the outbound dead letter's id
 	 * @param operation {@code retry} or {@code delete}
 	 * @param found whether such an event existed (and was retried or deleted)
 	 */
-	public record OperationResult(String direction, long seq, String operation, boolean found) {
+	public record OperationResult(String direction, long id, String operation, boolean found) {
 	}
 
 }

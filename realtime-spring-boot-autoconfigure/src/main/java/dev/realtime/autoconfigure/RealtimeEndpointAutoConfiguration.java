@@ -2,6 +2,7 @@ package dev.realtime.autoconfigure;
 
 import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.inbox.FailedInboundEvents;
+import dev.realtime.outbox.OutboxDeadLetters;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -16,7 +17,8 @@ import org.springframework.context.annotation.Bean;
  * Auto-configuration of the {@link RealtimeEndpoint}, when the actuator is on the classpath and
  * the endpoint is enabled and exposed.
  */
-@AutoConfiguration(after = { RealtimeAutoConfiguration.class, RealtimeInboxAutoConfiguration.class })
+@AutoConfiguration(after = { RealtimeAutoConfiguration.class, RealtimeInboxAutoConfiguration.class,
+		RealtimeOutboxAutoConfiguration.class })
 @ConditionalOnRealtimeEnabled
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnAvailableEndpoint(RealtimeEndpoint.class)
@@ -26,7 +28,7 @@ public final class RealtimeEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RealtimeEndpoint realtimeEndpoint(DefaultRealtimeClient client, ObjectProvider<FailedInboundEvents> failedInbound,
-			ObjectProvider<DeadLetterOperations> deadLetters) {
+			ObjectProvider<OutboxDeadLetters> deadLetters) {
 		return new RealtimeEndpoint(client, failedInbound.getIfUnique(), deadLetters.getIfUnique());
 	}
 

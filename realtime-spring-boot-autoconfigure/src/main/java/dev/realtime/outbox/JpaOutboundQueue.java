@@ -2,6 +2,8 @@ package dev.realtime.outbox;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -9,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -259,6 +262,18 @@ public final class JpaOutboundQueue implements OutboundQueue {
 	}
 
 	@Override
+	public Optional<Instant> oldestPendingCreatedAt() {
+		Long durable = this.ownTransaction
+			.execute((status) -> this.repository.oldestPendingCreatedAtMicros(this.userId));
+		Optional<Instant> inMemory = this.memory.oldestCreatedAt();
+		if (durable == null) {
+			return inMemory;
+		}
+		Instant oldest = Instant.EPOCH.plus(durable, ChronoUnit.MICROS);
+		return Optional.of(inMemory.filter((created) -> created.isBefore(oldest)).orElse(oldest));
+	}
+
+	@Override
 	public long deadLetterCount() {
 		countOnce();
 		return this.deadLetters.get();
@@ -359,6 +374,17 @@ public final class JpaOutboundQueue implements OutboundQueue {
 
 		synchronized int size() {
 			return this.fresh.size() + this.released.size() + this.claimed.size();
+		}
+
+		synchronized Optional<Instant> oldestCreatedAt() {
+			// sequenced entries (lowest seq first) were handed over before the fresh ones
+			Map.Entry<Long, MemoryEntry> claimedFirst = this.claimed.firstEntry();
+			Map.Entry<Long, MemoryEntry> releasedFirst = this.released.firstEntry();
+			Map.Entry<Long, MemoryEntry> sequenced = (claimedFirst == null) ? releasedFirst
+					: (releasedFirst == null || claimedFirst.getKey() < releasedFirst.getKey()) ? claimedFirst
+							: releasedFirst;
+			MemoryEntry oldest = (sequenced != null) ? sequenced.getValue() : this.fresh.peekFirst();
+			return Optional.ofNullable(oldest).map((entry) -> entry.message.createdAt());
 		}
 
 		synchronized List<MemoryEntry> resends(int max) {

@@ -104,6 +104,21 @@ class OutboxRepository {
 			.executeUpdate();
 	}
 
+	/**
+	 * The creation time of a user's oldest pending row: the lowest id, found through the relay's
+	 * index instead of scanning created_at.
+	 */
+	@Nullable Long oldestPendingCreatedAtMicros(String userId) {
+		List<Long> oldest = this.entityManager
+			.createQuery("select e.createdAt from OutboxEntryEntity e where e.userId = :userId and e.status = :status"
+					+ " order by e.id", Long.class)
+			.setParameter("userId", userId)
+			.setParameter("status", OutboxStatus.PENDING)
+			.setMaxResults(1)
+			.getResultList();
+		return oldest.isEmpty() ? null : oldest.get(0);
+	}
+
 	long count(String userId, OutboxStatus status) {
 		return this.entityManager
 			.createQuery("select count(e) from OutboxEntryEntity e where e.userId = :userId and e.status = :status",

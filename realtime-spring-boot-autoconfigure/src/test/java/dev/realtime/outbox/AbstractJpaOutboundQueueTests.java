@@ -173,6 +173,23 @@ abstract class AbstractJpaOutboundQueueTests {
 	}
 
 	@Test
+	void oldestPendingCreatedAtFollowsTheBacklog() {
+		JpaOutboundQueue queue = queue("a");
+		assertThat(queue.oldestPendingCreatedAt()).isEmpty();
+		queue.enqueue(new OutboundMessage("old", "e", JsonNodeFactory.instance.objectNode(),
+				Instant.parse("2025-11-21T10:00:00.000001Z")), true, new RecordingOutcome());
+		queue.enqueue(new OutboundMessage("new", "e", JsonNodeFactory.instance.objectNode(),
+				Instant.parse("2025-11-21T11:00:00Z")), true, new RecordingOutcome());
+		assertThat(queue.oldestPendingCreatedAt()).contains(Instant.parse("2025-11-21T10:00:00.000001Z"));
+		queue.claim(1);
+		queue.acknowledge(1);
+		assertThat(queue.oldestPendingCreatedAt()).contains(Instant.parse("2025-11-21T11:00:00Z"));
+		queue.claim(1);
+		queue.acknowledge(2);
+		assertThat(queue.oldestPendingCreatedAt()).isEmpty();
+	}
+
+	@Test
 	void bestEffortEventsStayInMemoryButShareTheSeqStream() {
 		JpaOutboundQueue queue = queue("a");
 		queue.enqueue(message("durable-1"), true, new RecordingOutcome());
