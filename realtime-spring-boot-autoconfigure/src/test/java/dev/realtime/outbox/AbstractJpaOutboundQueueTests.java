@@ -29,6 +29,7 @@ import dev.realtime.client.EnqueueOutcome;
 import dev.realtime.client.OutboundMessage;
 import dev.realtime.client.OutboundQueueFullException;
 import dev.realtime.client.SequencedMessage;
+import dev.realtime.test.MutableClock;
 import dev.realtime.test.TestDatabases;
 
 import org.springframework.boot.WebApplicationType;

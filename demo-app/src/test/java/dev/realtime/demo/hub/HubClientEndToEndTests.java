@@ -7,8 +7,6 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +36,7 @@ import dev.realtime.client.SyncResetEvent;
 import dev.realtime.client.WebSocketTransport;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.test.MutableClock;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -294,38 +293,6 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 		@Bean
 		MutableClock clock() {
 			return new MutableClock(Instant.now());
-		}
-
-	}
-
-	/**
-	 * A clock tests move forward, to age events past the retention window without waiting.
-	 */
-	static final class MutableClock extends Clock {
-
-		private volatile Instant now;
-
-		MutableClock(Instant now) {
-			this.now = now;
-		}
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
 		}
 
 	}

@@ -1,4 +1,4 @@
-package dev.realtime.outbox;
+package dev.realtime.test;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,13 +7,21 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock the test moves forward, so lease expiry needs no sleeping.
+ * A clock tests move forward, so lease expiry or retention needs no waiting.
  */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
-	private volatile Instant now = Instant.parse("2025-11-21T14:48:02Z");
+	private volatile Instant now;
 
-	void advance(Duration duration) {
+	public MutableClock(Instant now) {
+		this.now = now;
+	}
+
+	public MutableClock() {
+		this(Instant.parse("2025-11-21T14:48:02Z"));
+	}
+
+	public void advance(Duration duration) {
 		this.now = this.now.plus(duration);
 	}
 
