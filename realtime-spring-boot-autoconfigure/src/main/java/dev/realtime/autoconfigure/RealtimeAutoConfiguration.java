@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.realtime.auth.TokenProvider;
@@ -43,6 +45,8 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties({ RealtimeProperties.class, RealtimeAuthProperties.class })
 public final class RealtimeAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(RealtimeAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	ClientSettings realtimeClientSettings(RealtimeProperties properties, RealtimeAuthProperties authProperties) {
@@ -58,6 +62,8 @@ public final class RealtimeAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OutboundQueueFactory realtimeOutboundQueueFactory(RealtimeProperties properties) {
+		logger.warn("Realtime outbox is in memory: events survive reconnects but not a restart. Add "
+				+ "spring-boot-starter-data-jpa and a DataSource for the durable outbox and inbox.");
 		long maxSize = properties.getOutbox().getMaxSize();
 		return (userId) -> new InMemoryOutboundQueue(maxSize);
 	}
