@@ -6,16 +6,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -25,7 +21,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -56,9 +51,6 @@ import dev.realtime.protocol.ResumeResponseFrame;
 public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(DefaultRealtimeClient.class);
-
-	/** Events claimed per relay round when batching is off. */
-	private static final int UNBATCHED_CLAIM = 128;
 
 	/** Time a failed send waits for the hub's close frame, whose code decides what comes next. */
 	private static final long CLOSE_FRAME_GRACE_MILLIS = 500;
@@ -95,10 +87,9 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 	private final List<SendListener> sendListeners = new CopyOnWriteArrayList<>();
 
-	/** Futures of events sent by this process, by idempotency key, until acked. */
-	private final Map<String, PendingSend> pendingSends = new ConcurrentHashMap<>();
+	private final ClientCounters counters = new ClientCounters();
 
-	private final Counters counters = new Counters();
+	private final OutboundRelay relay;
 
 	private volatile ConnectionState state = ConnectionState.DISCONNECTED;
 
@@ -134,22 +125,11 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 	private long lossStartedNanos;
 
-	/** Seqs claimed on the current connection and not yet acked, with their idempotency keys. */
-	private final NavigableMap<Long, String> inFlight = new TreeMap<>();
-
-	/** Seqs of claimed events whose sender in this process awaits the ack, with their keys. */
-	private final NavigableMap<Long, String> awaited = new TreeMap<>();
-
-	/** Claimed events waiting to fill a batch. */
-	private final List<SequencedMessage> unsent = new ArrayList<>();
-
 	private @Nullable ScheduledFuture<?> reconnectTask;
 
 	private @Nullable ScheduledFuture<?> heartbeatTask;
 
 	private @Nullable ScheduledFuture<?> resumeTimeoutTask;
-
-	private @Nullable ScheduledFuture<?> batchTask;
 
 	/**
 	 * Create a client. It does not connect until {@link #connect()}.
@@ -183,6 +163,26 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		});
 		this.dispatcher = new InboundDispatcher(this.inbound, settings.inboxMaxAttempts(), this.dispatchExecutor,
 				this.counters.parked::incrementAndGet);
+		this.relay = new OutboundRelay(settings, outbound, codec, this.loop, this.counters,
+				(ack) -> notifyAll(this.ackListeners, ack, "Ack"), new OutboundRelay.Link() {
+
+					@Override
+					public boolean ready() {
+						return DefaultRealtimeClient.this.resumed && DefaultRealtimeClient.this.session != null
+								&& !DefaultRealtimeClient.this.sendFailed;
+					}
+
+					@Override
+					public boolean send(String text) {
+						return DefaultRealtimeClient.this.send(text);
+					}
+
+					@Override
+					public String clientId() {
+						return DefaultRealtimeClient.this.clientId();
+					}
+
+				});
 	}
 
 	@Override
@@ -248,8 +248,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 				this.outbound.clear();
 				this.inbound.clear();
 				this.inboundCursor = 0;
-				this.awaited.clear();
-				failAllPending("flushed", "local persistence was flushed by disconnect(true)");
+				this.relay.flushed();
 			}
 			setState(ConnectionState.DISCONNECTED, "disconnect requested", null);
 		});
@@ -432,17 +431,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		this.sendFailed = false;
 		cancel(this.heartbeatTask);
 		cancel(this.resumeTimeoutTask);
-		cancel(this.batchTask);
-		this.batchTask = null;
-		this.inFlight.clear();
-		this.unsent.clear();
-		try {
-			this.outbound.releaseClaims();
-		}
-		catch (RuntimeException ex) {
-			// claims also expire on their own; nothing is lost
-			logger.warn("Could not release outbound claims", ex);
-		}
+		this.relay.connectionDropped();
 	}
 
 	private void connectionFailed(String reason, boolean immediately) {
@@ -504,7 +493,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		long interval = this.settings.heartbeatInterval().toMillis();
 		this.heartbeatTask = this.loop.scheduleAtFixedRate(() -> heartbeat(connection), interval, interval,
 				TimeUnit.MILLISECONDS);
-		relay();
+		this.relay.relay();
 	}
 
 	private void heartbeat(int connection) {
@@ -555,7 +544,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 				return;
 			}
 			if (frame instanceof AckFrame ack) {
-				acknowledged(ack.ackSeq());
+				this.relay.acknowledged(ack.ackSeq());
 			}
 			else if (frame instanceof ResumeResponseFrame response) {
 				onResumeResponse(response);
@@ -580,7 +569,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 	private void onResumeResponse(ResumeResponseFrame response) {
 		this.resumeRequested = false;
-		acknowledged(response.ackSeq());
+		this.relay.acknowledged(response.ackSeq());
 		if (response.reset()) {
 			this.inbound.reset(response.lastSeq());
 			this.inboundCursor = response.lastSeq();
@@ -660,14 +649,8 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			logger.warn("Hub reported an error: " + error.code() + ": " + error.message());
 			return;
 		}
-		this.outbound.deadLetter(seq, error.code(), error.message());
-		this.counters.deadLettered.incrementAndGet();
-		this.inFlight.remove(seq);
-		String key = this.awaited.remove(seq);
 		logger.warn("Hub rejected outbound event seq " + seq + " (" + error.code() + "): " + error.message());
-		if (key != null) {
-			rejected(key, error.code(), error.message());
-		}
+		this.relay.deadLetter(seq, error.code(), error.message());
 	}
 
 	private void onMeta(MetaFrame meta) {
@@ -707,8 +690,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			this.loop.execute(() -> sendAtMostOnce(message, future));
 			return handle;
 		}
-		PendingSend pending = new PendingSend(future, System.nanoTime());
-		this.pendingSends.put(key, pending);
+		OutboundRelay.PendingSend pending = this.relay.track(key, future);
 		try {
 			this.outbound.enqueue(message, strategy == DeliveryStrategy.AT_LEAST_ONCE, new EnqueueOutcome() {
 
@@ -719,7 +701,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 				@Override
 				public void discarded() {
-					if (DefaultRealtimeClient.this.pendingSends.remove(key, pending)) {
+					if (DefaultRealtimeClient.this.relay.forget(key, pending)) {
 						future.completeExceptionally(
 								new EventRejectedException(key, "rolled_back", "the sender's transaction rolled back"));
 					}
@@ -728,7 +710,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			});
 		}
 		catch (RuntimeException ex) {
-			this.pendingSends.remove(key, pending);
+			this.relay.forget(key, pending);
 			throw ex;
 		}
 		return accepted(message, new SendHandle(key, strategy, future));
@@ -772,7 +754,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 * Make the relay look for claimable events soon. Called after a commit.
 	 */
 	public void wakeRelay() {
-		post(this::relay);
+		post(this.relay::relay);
 	}
 
 	/**
@@ -794,131 +776,6 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 */
 	public void wakeDispatcher() {
 		this.dispatcher.wake();
-	}
-
-	/**
-	 * Send claimable events while the connection is resumed and the in-flight window has room.
-	 */
-	private void relay() {
-		if (!this.resumed || this.session == null) {
-			return;
-		}
-		int batchSize = this.settings.batchSize();
-		int chunk = (batchSize > 0) ? batchSize : UNBATCHED_CLAIM;
-		while (this.session != null) {
-			int room = this.settings.maxInFlight() - this.inFlight.size();
-			int wanted = Math.min(room, chunk - this.unsent.size());
-			if (wanted <= 0) {
-				break;
-			}
-			List<SequencedMessage> claimed;
-			try {
-				claimed = this.outbound.claim(wanted);
-			}
-			catch (RuntimeException ex) {
-				logger.error("Could not claim outbound events; retrying on the next wake-up", ex);
-				return;
-			}
-			for (SequencedMessage message : claimed) {
-				if (message.attempts() > this.settings.maxAttempts()) {
-					giveUp(message);
-					continue;
-				}
-				String key = message.message().idempotencyKey();
-				this.inFlight.put(message.seq(), key);
-				if (this.pendingSends.containsKey(key)) {
-					this.awaited.put(message.seq(), key);
-				}
-				this.unsent.add(message);
-			}
-			if (batchSize <= 0 || this.unsent.size() >= batchSize) {
-				flushUnsent();
-			}
-			if (claimed.size() < wanted) {
-				break;
-			}
-		}
-		if (!this.unsent.isEmpty() && this.batchTask == null) {
-			int connection = this.generation;
-			this.batchTask = this.loop.schedule(() -> {
-				this.batchTask = null;
-				if (connection == this.generation) {
-					flushUnsent();
-				}
-			}, this.settings.batchInterval().toMillis(), TimeUnit.MILLISECONDS);
-		}
-	}
-
-	private void flushUnsent() {
-		if (this.unsent.isEmpty()) {
-			return;
-		}
-		List<EventFrame> frames = new ArrayList<>(this.unsent.size());
-		for (SequencedMessage claimed : this.unsent) {
-			OutboundMessage message = claimed.message();
-			frames.add(new EventFrame(claimed.seq(), clientId(), message.idempotencyKey(), message.event(),
-					message.payload(), message.createdAt()));
-		}
-		this.unsent.clear();
-		boolean ok = (this.settings.batchSize() > 0) ? send(this.codec.encodeAll(frames)) : sendEach(frames);
-		if (ok) {
-			this.counters.sent.addAndGet(frames.size());
-		}
-	}
-
-	private boolean sendEach(List<EventFrame> frames) {
-		for (EventFrame frame : frames) {
-			if (!send(frame)) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	private void giveUp(SequencedMessage message) {
-		String key = message.message().idempotencyKey();
-		this.awaited.remove(message.seq());
-		String reason = "not acked after " + this.settings.maxAttempts() + " attempts (realtime.outbox.max-attempts)";
-		this.outbound.deadLetter(message.seq(), "max_attempts", reason);
-		this.counters.deadLettered.incrementAndGet();
-		logger.warn("Outbound event seq " + message.seq() + " (" + message.message().event() + ") dead-lettered: "
-				+ reason);
-		rejected(key, "max_attempts", reason);
-	}
-
-	private void acknowledged(long ackSeq) {
-		this.outbound.acknowledge(ackSeq);
-		this.inFlight.headMap(ackSeq, true).clear();
-		// also completes events of this process sent on earlier connections (acked by resume)
-		NavigableMap<Long, String> done = this.awaited.headMap(ackSeq, true);
-		long now = System.nanoTime();
-		for (Map.Entry<Long, String> entry : done.entrySet()) {
-			PendingSend pending = this.pendingSends.remove(entry.getValue());
-			if (pending == null) {
-				continue;
-			}
-			Acknowledgement ack = new Acknowledgement(entry.getValue(), entry.getKey(),
-					Duration.ofNanos(now - pending.createdNanos));
-			this.counters.acked.incrementAndGet();
-			// listeners first: whoever waits on the handle can rely on them having seen the ack
-			notifyAll(this.ackListeners, ack, "Ack");
-			pending.future.complete(ack);
-		}
-		done.clear();
-		relay();
-	}
-
-	private void rejected(String key, String code, String message) {
-		PendingSend pending = this.pendingSends.remove(key);
-		if (pending != null) {
-			pending.future.completeExceptionally(new EventRejectedException(key, code, message));
-		}
-	}
-
-	private void failAllPending(String code, String message) {
-		for (String key : List.copyOf(this.pendingSends.keySet())) {
-			rejected(key, code, message);
-		}
 	}
 
 	private boolean send(Frame frame) {
@@ -1092,57 +949,6 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 					DefaultRealtimeClient.this.onClosed(code, reason);
 				}
 			});
-		}
-
-	}
-
-	private static final class PendingSend {
-
-		final CompletableFuture<Acknowledgement> future;
-
-		final long createdNanos;
-
-		PendingSend(CompletableFuture<Acknowledgement> future, long createdNanos) {
-			this.future = future;
-			this.createdNanos = createdNanos;
-		}
-
-	}
-
-	private static final class Counters {
-
-		final AtomicLong reconnects = new AtomicLong();
-
-		final AtomicLong reconnectNanos = new AtomicLong();
-
-		final AtomicLong sent = new AtomicLong();
-
-		final AtomicLong acked = new AtomicLong();
-
-		final AtomicLong received = new AtomicLong();
-
-		final AtomicLong duplicates = new AtomicLong();
-
-		final AtomicLong gaps = new AtomicLong();
-
-		final AtomicLong invalidFrames = new AtomicLong();
-
-		final AtomicLong deadLettered = new AtomicLong();
-
-		final AtomicLong parked = new AtomicLong();
-
-		void reconnected(long nanos) {
-			this.reconnects.incrementAndGet();
-			this.reconnectNanos.addAndGet(nanos);
-		}
-
-		ClientMetrics snapshot(long queueSize, long deadLetters, long failedInbound,
-				@Nullable Instant oldestPendingCreatedAt) {
-			long count = this.reconnects.get();
-			Duration average = (count > 0) ? Duration.ofNanos(this.reconnectNanos.get() / count) : Duration.ZERO;
-			return new ClientMetrics(count, this.sent.get(), this.acked.get(), this.received.get(),
-					this.duplicates.get(), this.invalidFrames.get(), queueSize, deadLetters, failedInbound, average,
-					this.deadLettered.get(), this.parked.get(), oldestPendingCreatedAt);
 		}
 
 	}
