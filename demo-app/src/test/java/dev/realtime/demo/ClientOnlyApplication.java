@@ -34,11 +34,22 @@ public class ClientOnlyApplication {
 		List<String> args = new ArrayList<>(List.of("spring.main.web-application-type=none",
 				"spring.main.banner-mode=off", "spring.flyway.enabled=false", "spring.jpa.open-in-view=false",
 				"realtime.url=ws://localhost:" + port + "/realtime", "realtime.user-id=" + userId,
-				"realtime.auth.token=" + token, "realtime.reconnect.initial-delay=50ms",
-				"realtime.reconnect.max-delay=500ms"));
+				"realtime.reconnect.initial-delay=50ms", "realtime.reconnect.max-delay=500ms"));
+		args.addAll(staticToken(token));
 		args.addAll(List.of(database.springProperties()));
 		args.addAll(List.of(properties));
 		return new SpringApplicationBuilder(all.toArray(Class<?>[]::new)).run(asArguments(args));
+	}
+
+	/**
+	 * Authenticate with a static token instead of the demo's token endpoint, whose settings in
+	 * the demo's {@code application.yml} are blanked (one way to authenticate only).
+	 * @param token the token
+	 * @return {@code key=value} strings
+	 */
+	public static List<String> staticToken(String token) {
+		return List.of("realtime.auth.token=" + token, "realtime.auth.token-uri=", "realtime.auth.client-id=",
+				"realtime.auth.client-secret=");
 	}
 
 	/**

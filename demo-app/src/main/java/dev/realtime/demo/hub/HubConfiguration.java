@@ -2,6 +2,8 @@ package dev.realtime.demo.hub;
 
 import java.time.Clock;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.realtime.protocol.FrameCodec;
@@ -10,6 +12,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,10 +30,42 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 @EnableWebSocket
 public class HubConfiguration {
 
+	private static final Log logger = LogFactory.getLog(HubConfiguration.class);
+
+	@Bean
+	HmacJwt hubJwt(HubProperties properties) {
+		String secret = properties.getAuth().getJwtSecret();
+		try {
+			HmacJwt jwt = new HmacJwt(secret);
+			if (HubProperties.DEMO_JWT_SECRET.equals(secret)) {
+				logger.warn("The hub accepts JWTs signed with the public demo secret; "
+						+ "set demo.hub.auth.jwt-secret outside the demo");
+			}
+			return jwt;
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("demo.hub.auth.jwt-secret", "******",
+					ex.getMessage());
+		}
+	}
+
+	/**
+	 * The static demo tokens of {@code demo.hub.tokens} (leave it empty to accept none) and
+	 * JWTs signed with {@code demo.hub.auth.jwt-secret}, both at once: the web page logs in
+	 * with a static token while the demo's own client gets JWTs from the token endpoint.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	HubTokenVerifier hubTokenVerifier(HubProperties properties) {
-		return new PropertiesHubTokenVerifier(properties.getTokens());
+	HubTokenVerifier hubTokenVerifier(HubProperties properties, HmacJwt jwt, ObjectProvider<Clock> clock) {
+		HubTokenVerifier statics = new PropertiesHubTokenVerifier(properties.getTokens());
+		HubTokenVerifier jwts = new JwtHubTokenVerifier(jwt, properties.getAuth().getClockSkew(),
+				clock.getIfAvailable(Clock::systemUTC));
+		return (token) -> statics.verify(token).or(() -> jwts.verify(token));
+	}
+
+	@Bean
+	HubSessionExpiry hubSessionExpiry(ObjectProvider<Clock> clock) {
+		return new HubSessionExpiry(clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean
@@ -52,8 +87,8 @@ public class HubConfiguration {
 
 	@Bean
 	WebSocketConfigurer hubWebSocketConfigurer(DefaultHub hub, HubTokenVerifier tokenVerifier,
-			HubProperties properties) {
-		return (registry) -> registry.addHandler(new HubWebSocketHandler(hub), properties.getPath())
+			HubSessionExpiry expiry, HubProperties properties) {
+		return (registry) -> registry.addHandler(new HubWebSocketHandler(hub, expiry), properties.getPath())
 			.addInterceptors(new HubHandshakeInterceptor(tokenVerifier, hub));
 	}
 

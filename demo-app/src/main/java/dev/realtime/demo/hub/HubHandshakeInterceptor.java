@@ -1,6 +1,7 @@
 package dev.realtime.demo.hub;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,9 @@ final class HubHandshakeInterceptor implements HandshakeInterceptor {
 	static final String USER_ID = "realtime.userId";
 
 	static final String CLIENT_ID = "realtime.clientId";
+
+	/** When the session's token stops being accepted; absent for a token that does not expire. */
+	static final String TOKEN_VALID_UNTIL = "realtime.tokenValidUntil";
 
 	private static final Log logger = LogFactory.getLog(HubHandshakeInterceptor.class);
 
@@ -65,11 +69,11 @@ final class HubHandshakeInterceptor implements HandshakeInterceptor {
 			return refuse(response, HttpStatus.BAD_REQUEST, "unsupported protocol version");
 		}
 		String token = token(request.getHeaders(), query);
-		Optional<String> subject = (token != null) ? this.tokens.verify(token) : Optional.empty();
-		if (subject.isEmpty()) {
+		Optional<VerifiedToken> verified = (token != null) ? this.tokens.verify(token) : Optional.empty();
+		if (verified.isEmpty()) {
 			return refuse(response, HttpStatus.UNAUTHORIZED, "missing or invalid token for user '" + userId + "'");
 		}
-		if (!subject.get().equals(userId)) {
+		if (!verified.get().userId().equals(userId)) {
 			return refuse(response, HttpStatus.FORBIDDEN, "token of another user than '" + userId + "'");
 		}
 		if (!this.hub.register(clientId, userId)) {
@@ -77,6 +81,10 @@ final class HubHandshakeInterceptor implements HandshakeInterceptor {
 		}
 		attributes.put(USER_ID, userId);
 		attributes.put(CLIENT_ID, clientId);
+		Instant validUntil = verified.get().validUntil();
+		if (validUntil != null) {
+			attributes.put(TOKEN_VALID_UNTIL, validUntil);
+		}
 		return true;
 	}
 

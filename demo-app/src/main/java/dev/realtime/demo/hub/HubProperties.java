@@ -13,6 +13,9 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("demo.hub")
 public class HubProperties {
 
+	/** Published in this repository: anyone can sign tokens with it. */
+	static final String DEMO_JWT_SECRET = "demo-only-jwt-secret-do-not-use-in-production";
+
 	/**
 	 * Whether to run the hub's WebSocket endpoint.
 	 */
@@ -27,6 +30,11 @@ public class HubProperties {
 	 * Accepted bearer tokens, mapped to the user each one authenticates.
 	 */
 	private Map<String, String> tokens = new LinkedHashMap<>();
+
+	/**
+	 * Handshake authentication with signed tokens, beside the static ones.
+	 */
+	private final Auth auth = new Auth();
 
 	/**
 	 * Maximum number of events in one resume_response page.
@@ -92,6 +100,10 @@ public class HubProperties {
 		this.tokens = tokens;
 	}
 
+	public Auth getAuth() {
+		return this.auth;
+	}
+
 	public int getResumePageSize() {
 		return this.resumePageSize;
 	}
@@ -154,6 +166,41 @@ public class HubProperties {
 
 	public void setSendBufferLimit(DataSize sendBufferLimit) {
 		this.sendBufferLimit = sendBufferLimit;
+	}
+
+	/**
+	 * Settings of the HS256 JWTs the hub accepts.
+	 */
+	public static class Auth {
+
+		/**
+		 * Shared HS256 secret the hub verifies JWTs with and the demo token endpoint signs
+		 * them with, at least 32 bytes. The default is public and fit for the demo only.
+		 */
+		private String jwtSecret = DEMO_JWT_SECRET;
+
+		/**
+		 * Clock difference tolerated between the token issuer and the hub when checking exp
+		 * and nbf.
+		 */
+		private Duration clockSkew = Duration.ofSeconds(5);
+
+		public String getJwtSecret() {
+			return this.jwtSecret;
+		}
+
+		public void setJwtSecret(String jwtSecret) {
+			this.jwtSecret = jwtSecret;
+		}
+
+		public Duration getClockSkew() {
+			return this.clockSkew;
+		}
+
+		public void setClockSkew(Duration clockSkew) {
+			this.clockSkew = clockSkew;
+		}
+
 	}
 
 }

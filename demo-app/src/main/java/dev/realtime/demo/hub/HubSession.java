@@ -3,10 +3,12 @@ package dev.realtime.demo.hub;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.Frame;
@@ -48,6 +50,9 @@ final class HubSession {
 
 	/** Whether the connection was sent the presence of its user's room mates. Same thread. */
 	private boolean presenceSynced;
+
+	/** Closes the session when its token expires; cancelled when it closes first. */
+	private volatile @Nullable Future<?> expiry;
 
 	HubSession(WebSocketSession session, String userId, String clientId, FrameCodec codec, int maxFrameSize) {
 		this.session = session;
@@ -182,6 +187,20 @@ final class HubSession {
 			// the decorator gives up on a peer that stopped reading: drop it, the client resumes
 			logger.debug("Send to session " + id() + " of '" + this.userId + "' failed; closing it", ex);
 			close(CloseStatus.SESSION_NOT_RELIABLE);
+		}
+	}
+
+	void expireWith(Future<?> expiry) {
+		this.expiry = expiry;
+	}
+
+	/**
+	 * Forget the session's expiry, once it is closed.
+	 */
+	void closed() {
+		Future<?> pending = this.expiry;
+		if (pending != null) {
+			pending.cancel(false);
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.realtime.demo.hub;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +40,11 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 
 	private final DefaultHub hub;
 
-	HubWebSocketHandler(DefaultHub hub) {
+	private final HubSessionExpiry expiry;
+
+	HubWebSocketHandler(DefaultHub hub, HubSessionExpiry expiry) {
 		this.hub = hub;
+		this.expiry = expiry;
 	}
 
 	@Override
@@ -56,6 +60,10 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 				(int) properties.getMaxFrameSize().toBytes());
 		attributes.put(SESSION_ATTRIBUTE, hubSession);
 		this.hub.sessions().add(hubSession);
+		Instant tokenValidUntil = (Instant) attributes.get(HubHandshakeInterceptor.TOKEN_VALID_UNTIL);
+		if (tokenValidUntil != null) {
+			this.expiry.watch(hubSession, tokenValidUntil);
+		}
 		logger.debug("Connected " + hubSession);
 	}
 
@@ -162,6 +170,7 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 		HubSession hubSession = (HubSession) session.getAttributes().get(SESSION_ATTRIBUTE);
 		if (hubSession != null) {
 			logger.debug("Disconnected " + hubSession + " (" + status + ")");
+			hubSession.closed();
 			if (this.hub.sessions().remove(hubSession)) {
 				this.hub.rooms().disconnected(hubSession.userId());
 			}

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * A {@link HubTokenVerifier} over a fixed map of tokens to user ids, from
- * {@code demo.hub.tokens}.
+ * {@code demo.hub.tokens}. Such tokens never expire: fit for a demo only.
  */
 public final class PropertiesHubTokenVerifier implements HubTokenVerifier {
 
@@ -20,8 +20,8 @@ public final class PropertiesHubTokenVerifier implements HubTokenVerifier {
 	}
 
 	@Override
-	public Optional<String> verify(String token) {
-		return Optional.ofNullable(this.tokens.get(token));
+	public Optional<VerifiedToken> verify(String token) {
+		return Optional.ofNullable(this.tokens.get(token)).map((user) -> new VerifiedToken(user, null));
 	}
 
 }

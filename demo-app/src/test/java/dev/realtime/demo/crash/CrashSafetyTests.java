@@ -5,12 +5,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.realtime.demo.ChildJvm;
+import dev.realtime.demo.ClientOnlyApplication;
 import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.demo.hub.AcceptedEvent;
 import dev.realtime.demo.hub.Hub;
@@ -76,14 +78,14 @@ class CrashSafetyTests extends PostgresSchemaSupport {
 	}
 
 	private ChildJvm startClient(String name) throws Exception {
-		return ChildJvm.start(name,
-				List.of("--server.port=0", "--demo.hub.enabled=false",
-						"--realtime.url=ws://localhost:" + this.port + "/realtime", "--realtime.user-id=crasher",
-						"--realtime.auth.token=crash-token", "--realtime.batch.size=100",
-						"--realtime.outbox.lease-duration=2s", "--demo.burst.count=" + COUNT,
-						"--spring.datasource.url=" + this.clientSchema.url(),
-						"--spring.datasource.username=" + this.clientSchema.server().username(),
-						"--spring.datasource.password=" + this.clientSchema.server().password()));
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--demo.hub.enabled=false",
+				"--realtime.url=ws://localhost:" + this.port + "/realtime", "--realtime.user-id=crasher",
+				"--realtime.batch.size=100", "--realtime.outbox.lease-duration=2s", "--demo.burst.count=" + COUNT,
+				"--spring.datasource.url=" + this.clientSchema.url(),
+				"--spring.datasource.username=" + this.clientSchema.server().username(),
+				"--spring.datasource.password=" + this.clientSchema.server().password()));
+		args.addAll(List.of(ClientOnlyApplication.asArguments(ClientOnlyApplication.staticToken("crash-token"))));
+		return ChildJvm.start(name, args);
 	}
 
 	private static List<Long> sequence() {

@@ -1,9 +1,6 @@
 package dev.realtime.demo.hub;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -252,39 +249,8 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 		return client;
 	}
 
-	/**
-	 * The HTTP status of a handshake: 101 when upgraded. A token starting with {@code ?} is
-	 * sent as a query parameter instead of a header.
-	 */
 	private int handshakeStatus(String user, String token, String clientId, String protocol) {
-		StringBuilder uri = new StringBuilder("ws://localhost:" + this.port + "/realtime?user_id=")
-			.append(user.replace(" ", "%20"))
-			.append("&protocol=")
-			.append(protocol);
-		if (clientId != null) {
-			uri.append("&client_id=").append(clientId);
-		}
-		WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
-		if (token != null && token.startsWith("?")) {
-			uri.append("&").append(token.substring(1));
-		}
-		else if (token != null) {
-			builder.header("Authorization", "Bearer " + token);
-		}
-		try {
-			WebSocket socket = builder.buildAsync(URI.create(uri.toString()), new WebSocket.Listener() {
-			}).get(10, TimeUnit.SECONDS);
-			socket.abort();
-			return 101;
-		}
-		catch (Exception ex) {
-			for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-				if (cause instanceof WebSocketHandshakeException handshake) {
-					return handshake.getResponse().statusCode();
-				}
-			}
-			throw new AssertionError("Handshake failed without an HTTP status", ex);
-		}
+		return RawHubConnection.handshakeStatus(this.port, user, token, clientId, protocol);
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)

@@ -2,7 +2,12 @@ package dev.realtime.demo.hub;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +26,22 @@ class HubConfigurationTests {
 			assertThat(context).doesNotHaveBean(HubTokenVerifier.class);
 			assertThat(context).doesNotHaveBean(HubProperties.class);
 		});
+	}
+
+	@Test
+	void refusesToStartWithAJwtSecretShorterThan32Bytes() {
+		DriverManagerDataSource dataSource = new DriverManagerDataSource("jdbc:h2:mem:hub-configuration");
+		this.runner.withBean(JdbcTemplate.class, () -> new JdbcTemplate(dataSource))
+			.withBean(PlatformTransactionManager.class, () -> new DataSourceTransactionManager(dataSource))
+			.withPropertyValues("demo.hub.auth.jwt-secret=too-short-secret")
+			.run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("demo.hub.auth.jwt-secret")
+				.hasMessageContaining("at least 32 bytes")
+				.hasMessageNotContaining("too-short-secret");
+			});
 	}
 
 }

@@ -2,12 +2,17 @@ package dev.realtime.demo.hub;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.realtime.protocol.Frame;
 import dev.realtime.protocol.FrameCodec;
@@ -104,6 +109,48 @@ final class RawHubConnection implements AutoCloseable {
 	void skipTexts(int count) throws InterruptedException {
 		for (int i = 0; i < count; i++) {
 			nextText();
+		}
+	}
+
+	/**
+	 * The HTTP status of a handshake: 101 when upgraded. A token starting with {@code ?} is
+	 * sent as a query parameter instead of a header.
+	 * @param port the hub's port
+	 * @param user the user_id asked for
+	 * @param token the token, {@code null} for none
+	 * @param clientId the client_id, {@code null} for none
+	 * @param protocol the protocol version asked for
+	 * @return the status
+	 */
+	static int handshakeStatus(int port, String user, @Nullable String token, @Nullable String clientId,
+			String protocol) {
+		StringBuilder uri = new StringBuilder("ws://localhost:" + port + "/realtime?user_id=")
+			.append(user.replace(" ", "%20"))
+			.append("&protocol=")
+			.append(protocol);
+		if (clientId != null) {
+			uri.append("&client_id=").append(clientId);
+		}
+		WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+		if (token != null && token.startsWith("?")) {
+			uri.append("&").append(token.substring(1));
+		}
+		else if (token != null) {
+			builder.header("Authorization", "Bearer " + token);
+		}
+		try {
+			WebSocket socket = builder.buildAsync(URI.create(uri.toString()), new WebSocket.Listener() {
+			}).get(10, TimeUnit.SECONDS);
+			socket.abort();
+			return 101;
+		}
+		catch (Exception ex) {
+			for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+				if (cause instanceof WebSocketHandshakeException handshake) {
+					return handshake.getResponse().statusCode();
+				}
+			}
+			throw new AssertionError("Handshake failed without an HTTP status", ex);
 		}
 	}
 

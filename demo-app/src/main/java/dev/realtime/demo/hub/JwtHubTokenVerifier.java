@@ -1,0 +1,74 @@
+package dev.realtime.demo.hub;
+
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A {@link HubTokenVerifier} for HS256 JWTs signed with the hub's secret
+ * ({@code demo.hub.auth.jwt-secret}): the signature must match, {@code exp} is required and
+ * must not have passed (give or take {@code demo.hub.auth.clock-skew}), an {@code nbf} must have
+ * come, and {@code sub} names the user.
+ */
+public final class JwtHubTokenVerifier implements HubTokenVerifier {
+
+	private final HmacJwt jwt;
+
+	private final Duration clockSkew;
+
+	private final Clock clock;
+
+	/**
+	 * Create a verifier.
+	 * @param jwt checks signatures
+	 * @param clockSkew how far the issuer's clock may be off from the hub's
+	 * @param clock the hub's clock
+	 */
+	public JwtHubTokenVerifier(HmacJwt jwt, Duration clockSkew, Clock clock) {
+		if (clockSkew.isNegative()) {
+			throw new IllegalArgumentException("clockSkew must not be negative");
+		}
+		this.jwt = jwt;
+		this.clockSkew = clockSkew;
+		this.clock = clock;
+	}
+
+	@Override
+	public Optional<VerifiedToken> verify(String token) {
+		JsonNode claims = this.jwt.verify(token);
+		if (claims == null) {
+			return Optional.empty();
+		}
+		JsonNode subject = claims.get("sub");
+		JsonNode expiry = claims.get("exp");
+		JsonNode notBefore = claims.get("nbf");
+		// a JWT without exp would be a static token that cannot be revoked: refuse it
+		if (subject == null || !subject.isString() || subject.stringValue().isEmpty() || !isNumericDate(expiry)
+				|| (notBefore != null && !isNumericDate(notBefore))) {
+			return Optional.empty();
+		}
+		try {
+			Instant now = this.clock.instant();
+			Instant validUntil = Instant.ofEpochSecond(expiry.longValue()).plus(this.clockSkew);
+			if (!now.isBefore(validUntil) || (notBefore != null
+					&& now.plus(this.clockSkew).isBefore(Instant.ofEpochSecond(notBefore.longValue())))) {
+				return Optional.empty();
+			}
+			return Optional.of(new VerifiedToken(subject.stringValue(), validUntil));
+		}
+		catch (DateTimeException | ArithmeticException ex) {
+			// a date beyond what an Instant holds
+			return Optional.empty();
+		}
+	}
+
+	private static boolean isNumericDate(@Nullable JsonNode node) {
+		return node != null && node.isNumber() && node.canConvertToLong();
+	}
+
+}

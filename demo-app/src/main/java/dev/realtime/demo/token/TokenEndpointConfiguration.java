@@ -1,0 +1,72 @@
+package dev.realtime.demo.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.realtime.demo.hub.HmacJwt;
+import dev.realtime.demo.token.TokenEndpoint.RegisteredClient;
+import dev.realtime.demo.token.TokenEndpointProperties.Client;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
+import org.springframework.util.StringUtils;
+import org.springframework.web.servlet.function.RequestPredicates;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * The demo token endpoint, beside the hub whose secret it signs with; switched off with
+ * {@code demo.token-endpoint.enabled=false} or {@code demo.hub.enabled=false}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty(name = { "demo.hub.enabled", "demo.token-endpoint.enabled" }, matchIfMissing = true)
+@EnableConfigurationProperties(TokenEndpointProperties.class)
+public class TokenEndpointConfiguration {
+
+	@Bean
+	RouterFunction<ServerResponse> tokenEndpointRoute(TokenEndpointProperties properties, HmacJwt hubJwt,
+			ObjectProvider<Clock> clock) {
+		TokenEndpoint endpoint = new TokenEndpoint(clients(properties), hubJwt, tokenTtl(properties),
+				clock.getIfAvailable(Clock::systemUTC));
+		return RouterFunctions.route()
+			.POST(TokenEndpoint.PATH, RequestPredicates.contentType(MediaType.APPLICATION_FORM_URLENCODED),
+					endpoint::token)
+			.build();
+	}
+
+	private static Map<String, RegisteredClient> clients(TokenEndpointProperties properties) {
+		Map<String, RegisteredClient> clients = new LinkedHashMap<>();
+		properties.getClients().forEach((id, client) -> clients.put(id, registered(id, client)));
+		return clients;
+	}
+
+	private static RegisteredClient registered(String id, Client client) {
+		String prefix = "demo.token-endpoint.clients." + id;
+		if (!StringUtils.hasText(client.getSecret())) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".secret", null, "required");
+		}
+		if (!StringUtils.hasText(client.getUser())) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".user", client.getUser(), "required");
+		}
+		return new RegisteredClient(client.getSecret(), client.getUser());
+	}
+
+	private static Duration tokenTtl(TokenEndpointProperties properties) {
+		Duration ttl = properties.getTokenTtl();
+		// exp is in whole seconds
+		if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+			throw new InvalidConfigurationPropertyValueException("demo.token-endpoint.token-ttl", ttl,
+					"must be at least 1s");
+		}
+		return ttl;
+	}
+
+}
