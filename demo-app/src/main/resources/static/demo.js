@@ -234,8 +234,9 @@ function showEvent(frame) {
 	const time = document.createElement('time');
 	time.textContent = frame.timestamp ? new Date(frame.timestamp).toLocaleTimeString() : '';
 	item.append(name, text, time);
-	$('messages').append(item);
-	item.scrollIntoView({ block: 'nearest' });
+	const list = $('messages');
+	list.append(item);
+	list.scrollTop = list.scrollHeight;
 	typists.delete(author);
 	showTypists();
 }
