@@ -177,7 +177,7 @@ class DemoPageBrowserTests extends PostgresSchemaSupport {
 				status);
 	}
 
-	/** Kept under target/ for a look at what the browser saw (the README's picture comes from it). */
+	/** Kept as target/demo-page.png, to see what the browser saw when a run needs explaining. */
 	private static void saveScreenshot() throws IOException {
 		File shot = browser.getScreenshotAs(OutputType.FILE);
 		Files.copy(shot.toPath(), Path.of("target", "demo-page.png"), StandardCopyOption.REPLACE_EXISTING);
