@@ -1,5 +1,6 @@
 /**
- * The realtime demo application: the reference hub and, later, a client using the starter.
+ * The realtime demo application: the reference hub, a client using the starter, and a web
+ * page that chats through the hub and watches that client.
  */
 @NullMarked
 package dev.realtime.demo;

@@ -279,7 +279,8 @@ public class DefaultHub implements Hub {
 	/**
 	 * An event with a {@code room} goes to every user the hub has seen, the sender included. A
 	 * {@code receipt.read} goes to the channel's other members, or to nobody when the reader
-	 * keeps read receipts private. Anything else goes to the sender's own stream.
+	 * keeps read receipts private. Anything else goes to the sender's own stream. Events to a
+	 * room and receipts carry the sender's {@code user_id}, added by the hub.
 	 */
 	private List<List<String>> recipientsOf(String userId, List<Candidate> candidates) {
 		List<String> everyone = null;
@@ -335,7 +336,8 @@ public class DefaultHub implements Hub {
 		if (room.isMissingNode() || room.isNull()) {
 			return new Candidate(event, payloadJson, Audience.SENDER, null);
 		}
-		return new Candidate(event, payloadJson, Audience.EVERYONE, room.isString() ? room.stringValue() : null);
+		// receivers learn who wrote to the room from the hub, which authenticated the sender
+		return withUserId(event, userId, Audience.EVERYONE, room.isString() ? room.stringValue() : null);
 	}
 
 	/**
@@ -348,11 +350,17 @@ public class DefaultHub implements Hub {
 			return Candidate.rejected(event, new ErrorFrame(ErrorFrame.INVALID_EVENT,
 					"A receipt.read payload needs message_id and channel_id strings", event.seq()));
 		}
+		return withUserId(event, userId, Audience.OTHER_MEMBERS, channelId.stringValue());
+	}
+
+	/**
+	 * Stamp the sender's {@code user_id} into an object payload, replacing any the client set.
+	 */
+	private Candidate withUserId(EventFrame event, String userId, Audience audience, @Nullable String room) {
 		JsonNode payload = ((ObjectNode) event.payload()).deepCopy().put("user_id", userId);
-		EventFrame withReader = new EventFrame(event.seq(), event.clientId(), event.idempotencyKey(), event.event(),
+		EventFrame stamped = new EventFrame(event.seq(), event.clientId(), event.idempotencyKey(), event.event(),
 				payload, event.timestamp());
-		return new Candidate(withReader, this.codec.mapper().writeValueAsString(payload), Audience.OTHER_MEMBERS,
-				channelId.stringValue());
+		return new Candidate(stamped, this.codec.mapper().writeValueAsString(payload), audience, room);
 	}
 
 	/**

@@ -114,7 +114,9 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 		List<InboundMessage> aliceInbox = inbox(alice);
 		List<InboundMessage> bobInbox = inbox(bob);
 
-		SendHandle handle = alice.sendEvent("chat.message", Map.of("text", "Hello", "room", "general"));
+		// a client cannot pass for another user: the hub stamps the sender's own user_id
+		SendHandle handle = alice.sendEvent("chat.message",
+				Map.of("text", "Hello", "room", "general", "user_id", "mallory"));
 		Acknowledgement ack = handle.acknowledged().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
 		assertThat(ack.seq()).isEqualTo(1);
@@ -125,6 +127,7 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 		});
 		await().atMost(WAIT).untilAsserted(() -> assertThat(chat(bobInbox)).singleElement().satisfies((message) -> {
 			assertThat(message.payload().get("text").stringValue()).isEqualTo("Hello");
+			assertThat(message.payload().get("user_id").stringValue()).isEqualTo("alice");
 			assertThat(message.originClientId()).isEqualTo(alice.clientId());
 			assertThat(message.originIdempotencyKey()).isEqualTo(handle.idempotencyKey());
 			assertThat(message.timestamp()).isNotNull();

@@ -1,0 +1,43 @@
+package dev.realtime.demo.page;
+
+import java.util.Map;
+
+import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
+import dev.realtime.client.ConnectionState;
+import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.Subscription;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes the demo's own client a member of the page's chat room at every connect, so visitors
+ * see it online and it sees their typing. Rooms live in the hub's memory: after a hub restart
+ * the next connect joins again.
+ */
+@Component
+@ConditionalOnRealtimeEnabled
+class ChatRoomMembership implements DisposableBean {
+
+	/** The room the demo page chats in. */
+	static final String ROOM = "general";
+
+	/** The hub's meta signal for joining a room (see {@code HubRooms}). */
+	private static final String ROOM_JOIN = "room.join";
+
+	private final Subscription subscription;
+
+	ChatRoomMembership(DefaultRealtimeClient client) {
+		this.subscription = client.onConnectionStateChange((change) -> {
+			if (change.current() == ConnectionState.CONNECTED) {
+				client.sendMeta(ROOM_JOIN, Map.of("room", ROOM));
+			}
+		});
+	}
+
+	@Override
+	public void destroy() {
+		this.subscription.close();
+	}
+
+}
