@@ -6,11 +6,13 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import jakarta.persistence.EntityManagerFactory;
+import org.hibernate.cfg.SchemaToolingSettings;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.realtime.client.OutboundQueueFactory;
 import dev.realtime.outbox.JpaOutboundQueueFactory;
 import dev.realtime.outbox.OutboxDeadLetters;
+import dev.realtime.schema.LibraryTablesSchemaFilterProvider;
 import dev.realtime.schema.RealtimeSchemaMigrator;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
@@ -42,6 +45,14 @@ import org.springframework.transaction.PlatformTransactionManager;
 @EnableConfigurationProperties({ RealtimeProperties.class, RealtimeOutboxProperties.class,
 		RealtimeSchemaProperties.class })
 public final class RealtimeOutboxAutoConfiguration {
+
+	@Bean
+	@ConditionalOnProperty(prefix = "realtime.schema", name = "enabled", matchIfMissing = true)
+	HibernatePropertiesCustomizer realtimeSchemaFilter() {
+		// an application's own filter wins; then it must leave realtime_* tables alone itself
+		return (properties) -> properties.putIfAbsent(SchemaToolingSettings.HBM2DDL_FILTER_PROVIDER,
+				LibraryTablesSchemaFilterProvider.class.getName());
+	}
 
 	@Bean
 	static RealtimeManagedTypesPostProcessor realtimeManagedTypesPostProcessor(ResourceLoader resourceLoader) {

@@ -1,5 +1,6 @@
 package dev.realtime.autoconfigure;
 
+import java.time.Instant;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -12,6 +13,7 @@ import dev.realtime.autoconfigure.app.AppNote;
 import dev.realtime.client.EnqueueOutcome;
 import dev.realtime.client.InMemoryOutboundQueue;
 import dev.realtime.client.OutboundMessage;
+import dev.realtime.client.OutboundQueue;
 import dev.realtime.client.OutboundQueueFactory;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.outbox.JpaOutboundQueue;
@@ -67,6 +69,27 @@ class RealtimeOutboxAutoConfigurationTests {
 			assertThat(context.getBean(OutboundQueueFactory.class).create("alice").pendingCount()).isZero();
 			assertThat(context).doesNotHaveBean(org.flywaydb.core.Flyway.class);
 		});
+	}
+
+	@Test
+	void hibernateCreateDropLeavesTheLibraryTablesToItsMigrations() {
+		this.runner.withUserConfiguration(ApplicationWithOwnEntityScan.class)
+			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+					"spring.jpa.hibernate.ddl-auto=create-drop")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+				// Hibernate created the application's table and left the migrated ones alone: a table
+				// it had recreated from the entity mappings would have lost the relay's index
+				assertThat(jdbc.queryForObject("select count(*) from information_schema.tables"
+						+ " where lower(table_name) = 'app_note'", Long.class)).isEqualTo(1);
+				assertThat(jdbc.queryForObject("select count(*) from information_schema.indexes"
+						+ " where lower(index_name) = 'realtime_outbox_relay_ix'", Long.class)).isPositive();
+				OutboundQueue queue = context.getBean(OutboundQueueFactory.class).create("alice");
+				queue.enqueue(new OutboundMessage("k1", "e", JsonNodeFactory.instance.objectNode(), Instant.now()), true,
+						new NoOutcome());
+				assertThat(queue.claim(10)).hasSize(1);
+			});
 	}
 
 	@Test
