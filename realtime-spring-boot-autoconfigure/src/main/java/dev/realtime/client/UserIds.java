@@ -2,6 +2,8 @@ package dev.realtime.client;
 
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The rule for user ids: what the protocol puts in the handshake URL and keys local data by.
  */
@@ -10,6 +12,15 @@ public final class UserIds {
 	private static final Pattern VALID = Pattern.compile("[a-z0-9@_-]{1,128}");
 
 	private UserIds() {
+	}
+
+	/**
+	 * Return whether a user id follows the rule.
+	 * @param userId the candidate
+	 * @return whether it is valid
+	 */
+	public static boolean isValid(@Nullable String userId) {
+		return userId != null && VALID.matcher(userId).matches();
 	}
 
 	/**

@@ -12,8 +12,8 @@ import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.metrics.CachedClientMetrics;
-import dev.realtime.metrics.RealClients;
 import dev.realtime.test.TestHub;
+import dev.realtime.test.TestClients;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -37,7 +37,7 @@ class RealtimeHealthIndicatorTests {
 	@BeforeEach
 	void connect() {
 		this.hub = TestHub.start();
-		this.client = RealClients.create(this.hub.uri(), "alice", new StaticTokenProvider("t"));
+		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(), new StaticTokenProvider("t"));
 		this.indicator = new RealtimeHealthIndicator(this.client, new CachedClientMetrics(this.client, Duration.ZERO),
 				this.properties, Clock.systemUTC());
 		this.client.connect();

@@ -19,6 +19,7 @@ import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.test.TestHub;
 import dev.realtime.test.TestTokenEndpoint;
+import dev.realtime.test.TestClients;
 
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;

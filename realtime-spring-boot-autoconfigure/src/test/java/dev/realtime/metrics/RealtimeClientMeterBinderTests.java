@@ -27,6 +27,7 @@ import dev.realtime.client.SendHandle;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.test.TestHub;
+import dev.realtime.test.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,7 +57,7 @@ class RealtimeClientMeterBinderTests {
 	}
 
 	private void connect(RefreshingTokenProvider tokens) {
-		this.client = RealClients.create(this.hub.uri(), "alice",
+		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(),
 				(tokens != null) ? tokens : new StaticTokenProvider("t"));
 		new RealtimeClientMeterBinder(this.client, new CachedClientMetrics(this.client, Duration.ZERO), tokens)
 			.bindTo(this.registry);

@@ -20,6 +20,7 @@ import dev.realtime.client.EventRejectedException;
 import dev.realtime.client.SendHandle;
 import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.test.TestHub;
+import dev.realtime.test.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -54,7 +55,7 @@ class SendObservationsTests {
 
 		});
 		this.hub = TestHub.start();
-		this.client = RealClients.create(this.hub.uri(), "alice", new StaticTokenProvider("t"));
+		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(), new StaticTokenProvider("t"));
 		this.client.onSend(new SendObservations("alice", this.registry, null));
 		this.client.connect();
 		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);

@@ -11,6 +11,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.realtime.client.UserIds;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
@@ -37,9 +39,6 @@ final class HubHandshakeInterceptor implements HandshakeInterceptor {
 
 	private static final Log logger = LogFactory.getLog(HubHandshakeInterceptor.class);
 
-	/** The protocol's rule for user ids, as the client library applies it. */
-	private static final Pattern USER_ID_PATTERN = Pattern.compile("[a-z0-9@_-]{1,128}");
-
 	/** A UUID in practice; any short opaque id of safe characters is accepted. */
 	private static final Pattern CLIENT_ID_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
@@ -61,8 +60,7 @@ final class HubHandshakeInterceptor implements HandshakeInterceptor {
 		String clientId = param(query, "client_id");
 		String userId = param(query, "user_id");
 		String protocol = param(query, "protocol");
-		if (clientId == null || !CLIENT_ID_PATTERN.matcher(clientId).matches() || userId == null
-				|| !USER_ID_PATTERN.matcher(userId).matches()) {
+		if (clientId == null || !CLIENT_ID_PATTERN.matcher(clientId).matches() || !UserIds.isValid(userId)) {
 			return refuse(response, HttpStatus.BAD_REQUEST, "missing or invalid client_id or user_id");
 		}
 		if (!"1".equals(protocol)) {

@@ -1,7 +1,6 @@
 package dev.realtime.demo.hub;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,30 +9,24 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.realtime.demo.PostgresSchemaSupport;
-import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.Acknowledgement;
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.EventRejectedException;
 import dev.realtime.client.ExponentialBackoff;
-import dev.realtime.client.InMemoryInboundStore;
-import dev.realtime.client.InMemoryOutboundQueue;
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SyncResetEvent;
-import dev.realtime.client.WebSocketTransport;
 import dev.realtime.protocol.CloseCodes;
-import dev.realtime.protocol.FrameCodec;
 import dev.realtime.test.MutableClock;
+import dev.realtime.test.TestClients;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -67,15 +60,11 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 	@Autowired
 	MutableClock clock;
 
-	private final ExecutorService closer = Executors.newCachedThreadPool();
-
 	private final List<DefaultRealtimeClient> clients = new ArrayList<>();
 
 	@AfterEach
-	void closeClients() throws InterruptedException {
+	void closeClients() {
 		this.clients.forEach(DefaultRealtimeClient::close);
-		this.closer.shutdown();
-		this.closer.awaitTermination(5, TimeUnit.SECONDS);
 	}
 
 	@Test
@@ -245,9 +234,7 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 		ClientSettings settings = ClientSettings.builder(URI.create("ws://localhost:" + this.port + "/realtime"), user)
 			.reconnect(backoff, -1)
 			.build();
-		DefaultRealtimeClient client = new DefaultRealtimeClient(settings,
-				new WebSocketTransport(1 << 20, Duration.ofSeconds(5), this.closer), new StaticTokenProvider(token),
-				new InMemoryOutboundQueue(10_000), new InMemoryInboundStore(), new FrameCodec(), Clock.systemUTC());
+		DefaultRealtimeClient client = TestClients.create(settings, token);
 		this.clients.add(client);
 		return client;
 	}

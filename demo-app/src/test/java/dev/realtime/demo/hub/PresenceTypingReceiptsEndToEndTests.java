@@ -9,23 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.ExponentialBackoff;
-import dev.realtime.client.InMemoryInboundStore;
-import dev.realtime.client.InMemoryOutboundQueue;
 import dev.realtime.client.InboundMessage;
-import dev.realtime.client.WebSocketTransport;
 import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.presence.PresenceManager;
 import dev.realtime.presence.PresenceStatus;
@@ -43,6 +36,7 @@ import dev.realtime.test.RealtimeSchema;
 import dev.realtime.test.TestDatabases;
 import dev.realtime.typing.TypingEvent;
 import dev.realtime.typing.TypingManager;
+import dev.realtime.test.TestClients;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -79,8 +73,6 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 	@Autowired
 	Hub hub;
 
-	private final ExecutorService transportExecutor = Executors.newCachedThreadPool();
-
 	private final List<AutoCloseable> closeables = new ArrayList<>();
 
 	@AfterEach
@@ -88,8 +80,6 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 		for (int i = this.closeables.size() - 1; i >= 0; i--) {
 			this.closeables.get(i).close();
 		}
-		this.transportExecutor.shutdown();
-		this.transportExecutor.awaitTermination(5, TimeUnit.SECONDS);
 	}
 
 	@Test
@@ -244,13 +234,9 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 		ClientSettings settings = ClientSettings.builder(URI.create("ws://localhost:" + this.port + "/realtime"), user)
 			.reconnect(new ExponentialBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.2), -1)
 			.build();
-		FrameCodec codec = new FrameCodec();
-		DefaultRealtimeClient client = new DefaultRealtimeClient(settings,
-				new WebSocketTransport(1 << 20, Duration.ofSeconds(5), this.transportExecutor),
-				new StaticTokenProvider(user + "-token"), new InMemoryOutboundQueue(10_000), new InMemoryInboundStore(),
-				codec, Clock.systemUTC());
+		DefaultRealtimeClient client = TestClients.create(settings, user + "-token");
 		Peer peer = new Peer(client, new PrivacyAnnouncer(client, privacy),
-				new PresenceManager(client, codec.mapper(), Clock.systemUTC()),
+				new PresenceManager(client, new FrameCodec().mapper(), Clock.systemUTC()),
 				new TypingManager(client, privacy, Duration.ofMillis(400), Duration.ofSeconds(2), Clock.systemUTC()),
 				new ReadReceiptManager(client, receipts, privacy, Clock.systemUTC()));
 		this.closeables.add(peer);

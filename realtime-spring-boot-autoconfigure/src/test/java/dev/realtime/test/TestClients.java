@@ -1,4 +1,4 @@
-package dev.realtime.client;
+package dev.realtime.test;
 
 import java.net.URI;
 import java.time.Clock;
@@ -9,28 +9,35 @@ import org.jspecify.annotations.Nullable;
 
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.auth.TokenProvider;
+import dev.realtime.client.ClientSettings;
+import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.ExponentialBackoff;
+import dev.realtime.client.InMemoryInboundStore;
+import dev.realtime.client.InMemoryOutboundQueue;
+import dev.realtime.client.WebSocketTransport;
 import dev.realtime.protocol.FrameCodec;
 
 /**
- * Builds real clients with in-memory stores and fast timings for tests.
+ * Builds real clients (WebSocket transport, in-memory stores) with fast timings, for tests of
+ * the library and of the demo's hub.
  */
-final class TestClients {
+public final class TestClients {
 
 	private TestClients() {
 	}
 
-	static ClientSettings.Builder fastSettings(URI uri, String userId) {
+	public static ClientSettings.Builder fastSettings(URI uri, String userId) {
 		return ClientSettings.builder(uri, userId)
 			.connectTimeout(Duration.ofSeconds(5))
 			.reconnect(new ExponentialBackoff(Duration.ofMillis(50), Duration.ofMillis(400), 0.2), -1)
 			.heartbeat(Duration.ofSeconds(25), Duration.ofSeconds(10));
 	}
 
-	static DefaultRealtimeClient create(ClientSettings settings, @Nullable String token) {
+	public static DefaultRealtimeClient create(ClientSettings settings, @Nullable String token) {
 		return create(settings, new StaticTokenProvider(token));
 	}
 
-	static DefaultRealtimeClient create(ClientSettings settings, TokenProvider tokens) {
+	public static DefaultRealtimeClient create(ClientSettings settings, TokenProvider tokens) {
 		return new DefaultRealtimeClient(settings,
 				new WebSocketTransport(1 << 20, settings.connectTimeout(), Executors.newCachedThreadPool()), tokens,
 				new InMemoryOutboundQueue(100_000), new InMemoryInboundStore(), new FrameCodec(), Clock.systemUTC());
