@@ -195,6 +195,9 @@ class OutboxRepository {
 	}
 
 	int deleteAcked(String userId, long ackSeq) {
+		if (this.dialect.asyncCommit != null) {
+			this.jdbc.execute(this.dialect.asyncCommit);
+		}
 		return this.jdbc.update(DELETE_ACKED, userId, ackSeq);
 	}
 
