@@ -692,28 +692,17 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	}
 
 	/**
-	 * The hub acked outbound events. An ack of more than this client ever gave out is hostile
-	 * or a sign of a stream restored from an older backup: counted and logged; on a resume the
-	 * stream moves past it (so no new event is taken for one the hub has), on a live connection
-	 * only what was sent is completed.
+	 * The hub acked outbound events. An ack of more than this client ever gave out claims what
+	 * was never sent: counted, logged, and only what was sent is completed.
 	 */
 	private void onAck(long ackSeq, boolean resume) {
 		long bound = Math.max(this.highestSent, this.relay.highestSeq());
-		if (ackSeq <= bound) {
-			this.relay.acked(ackSeq);
-			return;
+		if (ackSeq > bound) {
+			this.counters.invalidFrames.incrementAndGet();
+			logger.warn("Hub " + (resume ? "resumed with ack_seq " : "acked seq ") + ackSeq
+					+ ", beyond the highest seq this client gave out (" + bound + "); completing only what was sent");
 		}
-		this.counters.invalidFrames.incrementAndGet();
-		if (resume) {
-			logger.warn("Hub's resume_response acks seq " + ackSeq + ", beyond the highest seq this client gave out ("
-					+ bound + "); its outbound stream continues after " + ackSeq);
-			this.relay.acked(ackSeq);
-		}
-		else {
-			logger.warn("Hub acked seq " + ackSeq + ", beyond the highest seq sent (" + bound
-					+ "); completing only what was sent");
-			this.relay.acked(bound);
-		}
+		this.relay.acked(Math.min(ackSeq, bound));
 	}
 
 	private void onResumeResponse(ResumeResponseFrame response) {
