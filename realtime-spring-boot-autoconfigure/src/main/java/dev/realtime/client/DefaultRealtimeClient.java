@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -22,6 +24,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -92,6 +95,11 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	private final ScheduledExecutorService storeExecutor;
 
 	private final SendTracker tracker = new SendTracker();
+
+	/** At-most-once events waiting for the connection's thread. */
+	private final Queue<AtMostOnce> atMostOnce = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean atMostOnceScheduled = new AtomicBoolean();
 
 	private final InboundDispatcher dispatcher;
 
@@ -931,7 +939,10 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			checkFrameSize(event, FrameSizes.utf8Length(frame));
 			CompletableFuture<Acknowledgement> future = new CompletableFuture<>();
 			SendHandle handle = accepted(message, new SendHandle(key, strategy, future));
-			this.loop.execute(() -> sendAtMostOnce(key, frame, future));
+			this.atMostOnce.add(new AtMostOnce(key, frame, future));
+			if (this.atMostOnceScheduled.compareAndSet(false, true)) {
+				post(this::sendAtMostOnce);
+			}
 			return handle;
 		}
 		checkFrameSize(event, FrameSizes.maxEventFrameBytes(this.codec, clientId(), key, event, json,
@@ -983,19 +994,34 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		}
 	}
 
-	private void sendAtMostOnce(String key, String frame, CompletableFuture<Acknowledgement> future) {
-		if (this.state != ConnectionState.CONNECTED || this.session == null) {
-			future.completeExceptionally(
-					new EventRejectedException(key, "not_connected", "at-most-once event dropped: not connected"));
-			return;
+	/**
+	 * Send the at-most-once events queued since the last time, several to a frame when the
+	 * sender is faster than the connection.
+	 */
+	private void sendAtMostOnce() {
+		this.atMostOnceScheduled.set(false);
+		List<AtMostOnce> queued = new ArrayList<>();
+		for (AtMostOnce next = this.atMostOnce.poll(); next != null; next = this.atMostOnce.poll()) {
+			queued.add(next);
 		}
-		if (send(frame)) {
-			this.counters.sent.incrementAndGet();
-			future.complete(new Acknowledgement(key, null, null));
-		}
-		else {
-			future.completeExceptionally(new EventRejectedException(key, "not_connected",
-					"at-most-once event dropped: the connection broke"));
+		boolean connected = this.state == ConnectionState.CONNECTED && this.session != null;
+		int next = 0;
+		for (FramePacker.Packed packed : FramePacker.pack(queued.stream().map(AtMostOnce::frame).toList(),
+				this.settings.batchSize(), this.settings.maxFrameSize())) {
+			boolean sent = connected && send(packed.text());
+			for (AtMostOnce event : queued.subList(next, next + packed.frames())) {
+				if (sent) {
+					event.future().complete(new Acknowledgement(event.key(), null, null));
+				}
+				else {
+					event.future().completeExceptionally(new EventRejectedException(event.key(), "not_connected",
+							"at-most-once event dropped: " + (connected ? "the connection broke" : "not connected")));
+				}
+			}
+			if (sent) {
+				this.counters.sent.addAndGet(packed.frames());
+			}
+			next += packed.frames();
 		}
 	}
 
@@ -1215,6 +1241,12 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			});
 		}
 
+	}
+
+	/**
+	 * An at-most-once event, encoded, waiting to be sent.
+	 */
+	private record AtMostOnce(String key, String frame, CompletableFuture<Acknowledgement> future) {
 	}
 
 }

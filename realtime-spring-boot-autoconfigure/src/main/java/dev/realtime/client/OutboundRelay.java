@@ -20,7 +20,6 @@ import org.jspecify.annotations.Nullable;
 
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
-import dev.realtime.protocol.FrameSizes;
 
 /**
  * Moves outbound events from the queue to the connection, on a thread of its own so that a
@@ -325,37 +324,21 @@ final class OutboundRelay {
 	}
 
 	/**
-	 * Pack events into as few frames as the batch size and the frame limit allow; a frame of
-	 * one event is the bare event, so an event of exactly the limit fits.
+	 * Encode events and pack them into as few frames as the batch size and the frame limit allow.
 	 */
 	private List<String> pack(List<SequencedMessage> claimed) {
-		List<String> frames = new ArrayList<>();
-		List<String> batch = new ArrayList<>();
-		long batchBytes = 0;
-		long max = this.settings.maxFrameSize();
+		List<String> encoded = new ArrayList<>(claimed.size());
 		for (SequencedMessage claimedMessage : claimed) {
 			OutboundMessage message = claimedMessage.message();
-			String encoded = this.codec.encode(new EventFrame(claimedMessage.seq(), this.clientId,
-					message.idempotencyKey(), message.event(), message.payload(), message.createdAt()));
-			long bytes = FrameSizes.utf8Length(encoded);
-			// an array adds its brackets and a comma per further element
-			if (!batch.isEmpty()
-					&& (batch.size() == this.settings.batchSize() || batchBytes + 1 + bytes + 2 > max)) {
-				frames.add(join(batch));
-				batch.clear();
-				batchBytes = 0;
-			}
-			batch.add(encoded);
-			batchBytes += (batch.size() == 1) ? bytes : 1 + bytes;
+			encoded.add(this.codec.encode(new EventFrame(claimedMessage.seq(), this.clientId,
+					message.idempotencyKey(), message.event(), message.payload(), message.createdAt())));
 		}
-		if (!batch.isEmpty()) {
-			frames.add(join(batch));
+		List<String> frames = new ArrayList<>();
+		for (FramePacker.Packed packed : FramePacker.pack(encoded, this.settings.batchSize(),
+				this.settings.maxFrameSize())) {
+			frames.add(packed.text());
 		}
 		return frames;
-	}
-
-	private static String join(List<String> batch) {
-		return (batch.size() == 1) ? batch.get(0) : "[" + String.join(",", batch) + "]";
 	}
 
 	private void lostLease(LeaseLostException ex) {

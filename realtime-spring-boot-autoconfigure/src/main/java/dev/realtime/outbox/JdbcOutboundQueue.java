@@ -80,6 +80,12 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	/** The highest seq claimed since the claims were last released: resends continue after it. */
 	private long claimedUpTo;
 
+	/**
+	 * Whether every numbered row was claimed since the claims were released: only this instance
+	 * numbers rows while it holds the lease, so later claims need not look for resends.
+	 */
+	private boolean resendsDone;
+
 	private volatile long lastRecount;
 
 	/** Whether the counts were read; not in the constructor, which may run before the schema exists. */
@@ -213,7 +219,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		}
 		this.epoch = acquired[0];
 		this.highestSeq = acquired[1] - 1;
-		this.claimedUpTo = 0;
+		releaseClaims();
 		recount();
 		return true;
 	}
@@ -261,6 +267,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		for (int i = 0; i < claim.memoryNumbered.size(); i++) {
 			claim.messages.set(claim.memoryIndexes.get(i), this.memory.number(claim.memoryNumbered.get(i)));
 		}
+		this.resendsDone = claim.resendsDone;
 		if (!claim.messages.isEmpty()) {
 			this.claimedUpTo = claim.messages.get(claim.messages.size() - 1).seq();
 			this.highestSeq = Math.max(this.highestSeq, this.claimedUpTo);
@@ -275,7 +282,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	private Claim claimLocked(OutboxRepository.ClientRow client, int max) {
 		Claim claim = new Claim();
 		// resends keep their seq: durable rows and in-memory events, merged by seq
-		List<OutboxRepository.OutboxRow> rows = this.repository.resends(this.userId, this.claimedUpTo, max);
+		List<OutboxRepository.OutboxRow> rows = this.resendsDone ? List.of()
+				: this.repository.resends(this.userId, this.claimedUpTo, max);
 		List<SequencedMessage> entries = this.memory.after(this.claimedUpTo, max);
 		int r = 0;
 		int m = 0;
@@ -292,6 +300,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		if (room <= 0) {
 			return claim;
 		}
+		claim.resendsDone = true;
 		// new events take the next seqs in the order they were handed over, durable or not
 		List<OutboxRepository.OutboxRow> fresh = this.repository.fresh(this.userId, room);
 		List<OutboundMessage> memoryFresh = this.memory.peekFresh(room);
@@ -363,6 +372,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	@Override
 	public void releaseClaims() {
 		this.claimedUpTo = 0;
+		this.resendsDone = false;
 	}
 
 	@Override
@@ -400,7 +410,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		this.clientId = null;
 		this.epoch = -1;
 		this.highestSeq = 0;
-		this.claimedUpTo = 0;
+		releaseClaims();
 		this.durablePending.set(0);
 		this.deadLetters.set(0);
 	}
@@ -467,6 +477,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		final List<Integer> memoryIndexes = new ArrayList<>();
 
 		final List<Long> memoryNumbered = new ArrayList<>();
+
+		boolean resendsDone;
 
 	}
 
