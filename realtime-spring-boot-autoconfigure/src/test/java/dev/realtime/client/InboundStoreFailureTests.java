@@ -1,11 +1,9 @@
 package dev.realtime.client;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.protocol.EventFrame;
-import dev.realtime.protocol.FrameCodec;
 import dev.realtime.test.TestClients;
 import dev.realtime.test.TestHub;
 
@@ -44,10 +41,8 @@ class InboundStoreFailureTests {
 		ClientSettings settings = TestClients.fastSettings(this.hub.uri(), "alice")
 			.heartbeat(Duration.ofMillis(200), Duration.ofSeconds(10))
 			.build();
-		this.client = new DefaultRealtimeClient(settings,
-				new WebSocketTransport(1 << 20, settings.connectTimeout(), Executors.newCachedThreadPool()),
-				new StaticTokenProvider("t"), new InMemoryOutboundQueue(1000), this.store, new FrameCodec(),
-				Clock.systemUTC());
+		this.client = TestClients.create(settings, new StaticTokenProvider("t"), new InMemoryOutboundQueue(1000),
+				this.store);
 		this.client.onMessage(this.delivered::add);
 		this.client.connect();
 		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);

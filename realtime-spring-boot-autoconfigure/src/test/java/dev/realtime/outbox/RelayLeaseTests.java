@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -19,9 +18,7 @@ import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.InMemoryInboundStore;
-import dev.realtime.client.WebSocketTransport;
 import dev.realtime.protocol.EventFrame;
-import dev.realtime.protocol.FrameCodec;
 import dev.realtime.test.RealtimeSchema;
 import dev.realtime.test.TestClients;
 import dev.realtime.test.TestDatabases;
@@ -69,10 +66,8 @@ class RelayLeaseTests {
 		ClientSettings settings = TestClients.fastSettings(this.hub.uri(), "alice").build();
 		JdbcOutboundQueueFactory outbox = new JdbcOutboundQueueFactory(this.dataSource, new JsonMapper(), 100_000,
 				Duration.ofSeconds(30), Duration.ofSeconds(5), owner, Clock.systemUTC());
-		DefaultRealtimeClient client = new DefaultRealtimeClient(settings,
-				new WebSocketTransport(1 << 20, settings.connectTimeout(), Executors.newCachedThreadPool()),
-				new StaticTokenProvider("t"), outbox.create("alice"), new InMemoryInboundStore(), new FrameCodec(),
-				Clock.systemUTC());
+		DefaultRealtimeClient client = TestClients.create(settings, new StaticTokenProvider("t"),
+				outbox.create("alice"), new InMemoryInboundStore());
 		this.clients.add(client);
 		return client;
 	}

@@ -14,6 +14,8 @@ import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.ExponentialBackoff;
 import dev.realtime.client.InMemoryInboundStore;
 import dev.realtime.client.InMemoryOutboundQueue;
+import dev.realtime.client.InboundStore;
+import dev.realtime.client.OutboundQueue;
 import dev.realtime.client.WebSocketTransport;
 import dev.realtime.protocol.FrameCodec;
 
@@ -38,9 +40,14 @@ public final class TestClients {
 	}
 
 	public static DefaultRealtimeClient create(ClientSettings settings, TokenProvider tokens) {
+		return create(settings, tokens, new InMemoryOutboundQueue(100_000), new InMemoryInboundStore());
+	}
+
+	public static DefaultRealtimeClient create(ClientSettings settings, TokenProvider tokens, OutboundQueue outbound,
+			InboundStore inbound) {
 		return new DefaultRealtimeClient(settings,
 				new WebSocketTransport(1 << 20, settings.connectTimeout(), Executors.newCachedThreadPool()), tokens,
-				new InMemoryOutboundQueue(100_000), new InMemoryInboundStore(), new FrameCodec(), Clock.systemUTC());
+				outbound, inbound, new FrameCodec(), Clock.systemUTC());
 	}
 
 }
