@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -78,6 +79,9 @@ final class OutboundRelay {
 	private final AtomicBoolean ackScheduled = new AtomicBoolean();
 
 	private final AtomicBoolean relayScheduled = new AtomicBoolean();
+
+	/** Rejected seqs not dead-lettered yet, with why. */
+	private final ConcurrentSkipListMap<Long, Rejection> rejections = new ConcurrentSkipListMap<>();
 
 	/** The highest seq the queue gave out, for telling an ack of more than was sent. */
 	private volatile long highestSeq;
@@ -170,29 +174,46 @@ final class OutboundRelay {
 	}
 
 	/**
-	 * The hub rejected the event with this seq for good.
+	 * The hub rejected the event with this seq for good. Called before the ack that covers
+	 * it (the hub sends the error first): the rejection is recorded at once, so no ack can
+	 * complete the event as delivered before it is dead-lettered.
 	 */
 	void rejected(long seq, String code, String message) {
-		post(() -> {
+		this.rejections.put(seq, new Rejection(code, message));
+		post(this::applyRejections);
+	}
+
+	/**
+	 * Dead-letter the rejected events.
+	 * @return whether none is left, so acks may complete what they cover
+	 */
+	private boolean applyRejections() {
+		for (Map.Entry<Long, Rejection> entry = this.rejections.firstEntry(); entry != null; entry = this.rejections
+			.firstEntry()) {
+			long seq = entry.getKey();
+			Rejection rejection = entry.getValue();
 			try {
-				if (this.queue.deadLetter(seq, code, message)) {
+				if (this.queue.deadLetter(seq, rejection.code(), rejection.message())) {
 					this.counters.deadLettered.incrementAndGet();
 				}
 			}
 			catch (LeaseLostException ex) {
+				this.rejections.clear();
 				lostLease(ex);
-				return;
+				return false;
 			}
 			catch (RuntimeException ex) {
-				// still pending: the next connection resends it and the hub rejects it again
-				logger.error("Could not dead-letter outbound event seq " + seq, ex);
-				return;
+				// kept, and so is every ack behind it: retried at the next poll
+				logFailure("Could not dead-letter outbound event seq " + seq, ex);
+				return false;
 			}
+			this.rejections.remove(seq);
 			String key = this.inFlight.remove(seq);
 			if (key != null) {
-				this.tracker.rejected(key, code, message);
+				this.tracker.rejected(key, rejection.code(), rejection.message());
 			}
-		});
+		}
+		return true;
 	}
 
 	/**
@@ -260,6 +281,9 @@ final class OutboundRelay {
 
 	private void flushAcks() {
 		this.ackScheduled.set(false);
+		if (!applyRejections()) {
+			return;
+		}
 		long ack = this.pendingAck.get();
 		if (ack <= this.ackedUpTo) {
 			return;
@@ -367,6 +391,9 @@ final class OutboundRelay {
 		catch (RejectedExecutionException ex) {
 			logger.debug("Relay of user '" + this.settings.userId() + "' is closed; ignoring a late call");
 		}
+	}
+
+	private record Rejection(String code, String message) {
 	}
 
 }
