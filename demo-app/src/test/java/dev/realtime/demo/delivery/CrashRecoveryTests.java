@@ -140,7 +140,7 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 			.arguments(this.port, user, user, database.isolated(), instance, count, (count > 0) ? 1 : 0));
 	}
 
-	private static Instant latest(Instant a, Instant b) {
+	static Instant latest(Instant a, Instant b) {
 		return a.isAfter(b) ? a : b;
 	}
 
