@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +33,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -88,7 +90,8 @@ class ConnectionDropTests extends PostgresSchemaSupport {
 		for (int drop = 1; drop <= drops; drop++) {
 			int sent = drop;
 			// the event reached the hub on this connection and was not acked: close it under the client
-			await().atMost(Duration.ofSeconds(30)).until(() -> this.tap.heldCount(key) >= sent);
+			await("arrival " + sent + " of the held event").atMost(Duration.ofSeconds(30))
+				.until(() -> this.tap.heldCount(key), (count) -> count >= sent);
 			await().until(() -> this.hub.closeSessions("held", CloseCodes.GOING_AWAY, "dropped by the test") > 0);
 		}
 		handle.acknowledged().orTimeout(30, TimeUnit.SECONDS).join();
@@ -101,19 +104,26 @@ class ConnectionDropTests extends PostgresSchemaSupport {
 	@Test
 	void fiveThousandEventsThroughFiftyDropsAreDeliveredOnceInOrder() {
 		RealtimeClient realtime = startClient("flowing");
+		TransactionTemplate transactions = this.client.getBean(TransactionTemplate.class);
+		AtomicInteger acked = new AtomicInteger();
+		realtime.onAck((ack) -> acked.incrementAndGet());
 		int rounds = 50;
 		int perRound = 100;
 		for (int round = 0; round < rounds; round++) {
-			for (int i = 1; i <= perRound; i++) {
-				realtime.sendEvent("drop.item", Map.of("i", round * perRound + i));
-			}
+			int first = round * perRound + 1;
+			transactions.executeWithoutResult((status) -> {
+				for (int i = first; i < first + perRound; i++) {
+					realtime.sendEvent("drop.item", Map.of("i", i));
+				}
+			});
 			// drop the connection once half of the round is through, the rest being in flight or pending
-			int half = round * perRound + perRound / 2;
-			await().atMost(Duration.ofSeconds(30)).until(() -> accepted(realtime).size() >= half);
+			int half = first + perRound / 2;
+			await().atMost(Duration.ofSeconds(30)).until(acked::get, (count) -> count >= half);
 			await().until(() -> this.hub.closeSessions("flowing", CloseCodes.GOING_AWAY, "dropped by the test") > 0);
 		}
 		int count = rounds * perRound;
-		await().atMost(Duration.ofSeconds(60)).until(() -> accepted(realtime).size(), (size) -> size >= count);
+		await("events at the hub").atMost(Duration.ofSeconds(60))
+			.until(() -> accepted(realtime).size(), (size) -> size >= count);
 		List<AcceptedEvent> accepted = accepted(realtime);
 		assertThat(accepted).extracting((event) -> event.payload().get("i").intValue())
 			.containsExactlyElementsOf(IntStream.rangeClosed(1, count).boxed().toList());

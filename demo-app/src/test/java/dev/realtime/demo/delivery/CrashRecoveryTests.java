@@ -77,7 +77,7 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 			try (ChildJvm restarted = startService(database, user, "restarted", 0)) {
 				Instant ready = database.awaitReady("restarted");
 				Instant deadline = latest(killedAt.plus(LEASE), ready).plus(POLL).plus(TRANSFER);
-				await().atMost(Duration.between(Instant.now(), deadline))
+				await("events at the hub").atMost(Duration.between(Instant.now(), deadline))
 					.until(() -> this.hub.acceptedEvents(clientId).size(), (accepted) -> accepted >= COUNT);
 			}
 			assertDeliveredOnceInOrder(clientId);
@@ -94,7 +94,7 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 			try (ChildJvm restarted = startService(database, user, "restarted", 0)) {
 				Instant ready = database.awaitReady("restarted");
 				// a graceful stop hands the lease over at once: no waiting for it to expire
-				await().atMost(POLL.plus(TRANSFER))
+				await("events at the hub").atMost(POLL.plus(TRANSFER))
 					.until(() -> this.hub.acceptedEvents(clientId).size(), (accepted) -> accepted >= COUNT);
 				assertThat(Duration.between(stoppedAt, Instant.now())).as("from the stop to the last delivery, ready "
 						+ Duration.between(stoppedAt, ready).toMillis() + " ms after the stop")
@@ -114,7 +114,7 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 		String clientId;
 		try (ChildJvm first = startService(database, user, "first", COUNT)) {
 			database.awaitReady("first");
-			await().atMost(Duration.ofSeconds(120)).until(() -> database.lastSent("first").get(0),
+			await("events committed").atMost(Duration.ofSeconds(120)).until(() -> database.lastSent("first").get(0),
 					(last) -> last != null && last == COUNT);
 			clientId = database.clientId(user);
 			await().atMost(Duration.ofSeconds(30))

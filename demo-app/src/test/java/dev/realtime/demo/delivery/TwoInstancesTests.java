@@ -87,7 +87,7 @@ class TwoInstancesTests extends PostgresSchemaSupport {
 			Instant deadline = CrashRecoveryTests.latest(killedAt.plus(CrashRecoveryTests.LEASE), survivorDone)
 				.plus(CrashRecoveryTests.POLL)
 				.plus(CrashRecoveryTests.TRANSFER);
-			await().atMost(Duration.between(Instant.now(), deadline))
+			await("events at the hub").atMost(Duration.between(Instant.now(), deadline))
 				.until(() -> this.hub.acceptedEvents(clientId).size(), (accepted) -> accepted >= expected);
 
 			List<AcceptedEvent> accepted = this.hub.acceptedEvents(clientId);
@@ -102,7 +102,7 @@ class TwoInstancesTests extends PostgresSchemaSupport {
 
 			// the user's stream holds the pushes and, echoed by the hub, the user's own events
 			long streamLength = expected + PUSHES;
-			await().atMost(Duration.ofSeconds(60)).until(database::receivedDistinct, (seqs) -> seqs >= streamLength);
+			await("inbound events processed").atMost(Duration.ofSeconds(60)).until(database::receivedDistinct, (seqs) -> seqs >= streamLength);
 			assertThat(database.receivedDistinct()).isEqualTo(streamLength);
 			assertThat(database.received()).as("inbound events processed by the listeners of both processes")
 				.isEqualTo(streamLength);
