@@ -9,29 +9,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.realtime.client.ConnectionState;
 import dev.realtime.client.EventRejectedException;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SendOptions;
-import dev.realtime.demo.ClientOnlyApplication;
-import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.demo.hub.AcceptedEvent;
-import dev.realtime.demo.hub.Hub;
 import dev.realtime.demo.hub.HubTap;
 import dev.realtime.outbox.OutboxDeadLetter;
 import dev.realtime.outbox.OutboxDeadLetters;
 import dev.realtime.protocol.CloseCodes;
-import dev.realtime.test.TestDatabases;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -51,7 +43,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "realtime.auto-connect=false", "demo.hub.tokens.held=held", "demo.hub.tokens.flowing=flowing",
 				"demo.hub.tokens.rejected=rejected" })
 @Import(HubTap.class)
-class ConnectionDropTests extends PostgresSchemaSupport {
+class ConnectionDropTests extends ClientAgainstHubSupport {
 
 	/**
 	 * The attempts limit the client had before the redesign, set low so that this test proves
@@ -59,26 +51,8 @@ class ConnectionDropTests extends PostgresSchemaSupport {
 	 */
 	private static final int FORMER_MAX_ATTEMPTS = 5;
 
-	@LocalServerPort
-	private int port;
-
-	@Autowired
-	private Hub hub;
-
 	@Autowired
 	private HubTap tap;
-
-	private final TestDatabases.Isolated clientSchema = TestDatabases.postgres().createIsolated("drops_client");
-
-	private ConfigurableApplicationContext client;
-
-	@AfterEach
-	void stopClient() {
-		if (this.client != null) {
-			this.client.close();
-		}
-		this.clientSchema.close();
-	}
 
 	@Test
 	void eventInFlightAcrossMoreDropsThanTheFormerAttemptsLimitIsDeliveredOnce() {
@@ -104,7 +78,7 @@ class ConnectionDropTests extends PostgresSchemaSupport {
 	@Test
 	void fiveThousandEventsThroughFiftyDropsAreDeliveredOnceInOrder() {
 		RealtimeClient realtime = startClient("flowing");
-		TransactionTemplate transactions = this.client.getBean(TransactionTemplate.class);
+		TransactionTemplate transactions = client().getBean(TransactionTemplate.class);
 		AtomicInteger acked = new AtomicInteger();
 		realtime.onAck((ack) -> acked.incrementAndGet());
 		int rounds = 50;
@@ -161,21 +135,15 @@ class ConnectionDropTests extends PostgresSchemaSupport {
 	}
 
 	private RealtimeClient startClient(String user) {
-		// the helper's 50 ms reconnect delay (instead of 1 s) only keeps 50 reconnects short:
-		// what is tested is how drops count against events, not the backoff
-		this.client = ClientOnlyApplication.start(this.port, user, user, this.clientSchema, List.of(),
-				"realtime.outbox.max-attempts=" + FORMER_MAX_ATTEMPTS);
-		RealtimeClient realtime = this.client.getBean(RealtimeClient.class);
-		await().atMost(Duration.ofSeconds(30)).until(() -> realtime.connectionState() == ConnectionState.CONNECTED);
-		return realtime;
+		return startClient(user, "realtime.outbox.max-attempts=" + FORMER_MAX_ATTEMPTS);
 	}
 
 	private List<AcceptedEvent> accepted(RealtimeClient realtime) {
-		return this.hub.acceptedEvents(realtime.clientId());
+		return accepted(realtime, "drop.item");
 	}
 
 	private OutboxDeadLetters deadLetters() {
-		return this.client.getBean(OutboxDeadLetters.class);
+		return client().getBean(OutboxDeadLetters.class);
 	}
 
 }

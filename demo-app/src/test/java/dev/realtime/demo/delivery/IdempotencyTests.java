@@ -24,18 +24,12 @@ import dev.realtime.client.ConnectionState;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SendOptions;
-import dev.realtime.demo.ClientOnlyApplication;
-import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.demo.hub.AcceptedEvent;
-import dev.realtime.demo.hub.Hub;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.test.TestDatabases;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -53,29 +47,15 @@ import static org.awaitility.Awaitility.await;
 		properties = { "realtime.auto-connect=false", "demo.hub.tokens.keys-postgresql=keys-postgresql",
 				"demo.hub.tokens.keys-mariadb=keys-mariadb", "demo.hub.tokens.receipts-postgresql=receipts-postgresql",
 				"demo.hub.tokens.receipts-mariadb=receipts-mariadb" })
-class IdempotencyTests extends PostgresSchemaSupport {
-
-	@LocalServerPort
-	private int port;
-
-	@Autowired
-	private Hub hub;
+class IdempotencyTests extends ClientAgainstHubSupport {
 
 	private final ExecutorService executor = Executors.newFixedThreadPool(2);
 
 	private TestDatabases.Isolated clientDatabase;
 
-	private ConfigurableApplicationContext client;
-
 	@AfterEach
-	void stopClient() {
+	void stopExecutor() {
 		this.executor.shutdownNow();
-		if (this.client != null) {
-			this.client.close();
-		}
-		if (this.clientDatabase != null) {
-			this.clientDatabase.close();
-		}
 	}
 
 	@ParameterizedTest
@@ -83,8 +63,8 @@ class IdempotencyTests extends PostgresSchemaSupport {
 	void sameKeyFromTwoConcurrentTransactionsIsOneEventAndBothCommit(TestDatabases.Kind kind) throws Exception {
 		String user = "keys-" + kind.name().toLowerCase(Locale.ROOT);
 		RealtimeClient realtime = startDisconnectedClient(kind, user);
-		TransactionTemplate transactions = this.client.getBean(TransactionTemplate.class);
-		JdbcTemplate jdbc = this.client.getBean(JdbcTemplate.class);
+		TransactionTemplate transactions = client().getBean(TransactionTemplate.class);
+		JdbcTemplate jdbc = client().getBean(JdbcTemplate.class);
 		SendOptions options = SendOptions.defaults().idempotencyKey("order-42-v1");
 		CountDownLatch firstSent = new CountDownLatch(1);
 		CountDownLatch commitFirst = new CountDownLatch(1);
@@ -112,8 +92,7 @@ class IdempotencyTests extends PostgresSchemaSupport {
 		Acknowledgement secondAck = secondHandle.acknowledged().get(30, TimeUnit.SECONDS);
 		assertThat(secondAck.seq()).isEqualTo(firstAck.seq());
 		await().until(() -> realtime.pendingCount() == 0);
-		assertThat(this.hub.acceptedEvents(realtime.clientId())).filteredOn((event) -> event.event().equals("order.placed"))
-			.extracting(AcceptedEvent::idempotencyKey)
+		assertThat(accepted(realtime, "order.placed")).extracting(AcceptedEvent::idempotencyKey)
 			.containsExactly("order-42-v1");
 	}
 
@@ -122,9 +101,9 @@ class IdempotencyTests extends PostgresSchemaSupport {
 	void readReceiptSentTwiceInsideAndOutsideTransactionsIsOneEvent(TestDatabases.Kind kind) throws Exception {
 		String user = "receipts-" + kind.name().toLowerCase(Locale.ROOT);
 		RealtimeClient realtime = startDisconnectedClient(kind, user);
-		TransactionTemplate transactions = this.client.getBean(TransactionTemplate.class);
-		JdbcTemplate jdbc = this.client.getBean(JdbcTemplate.class);
-		ReadReceiptManager receipts = this.client.getBean(ReadReceiptManager.class);
+		TransactionTemplate transactions = client().getBean(TransactionTemplate.class);
+		JdbcTemplate jdbc = client().getBean(JdbcTemplate.class);
+		ReadReceiptManager receipts = client().getBean(ReadReceiptManager.class);
 
 		receipts.sendReadReceipt("m-outside", "room-1");
 		receipts.sendReadReceipt("m-outside", "room-1");
@@ -142,22 +121,16 @@ class IdempotencyTests extends PostgresSchemaSupport {
 
 		realtime.connect();
 		await().atMost(Duration.ofSeconds(30)).until(() -> realtime.pendingCount() == 0);
-		assertThat(this.hub.acceptedEvents(realtime.clientId()))
-			.filteredOn((event) -> event.event().equals(ReadReceiptManager.RECEIPT_READ))
-			.extracting((event) -> event.payload().get("message_id").stringValue())
+		assertThat(accepted(realtime, ReadReceiptManager.RECEIPT_READ)).extracting((event) -> event.payload().get("message_id").stringValue())
 			.containsExactlyInAnyOrder("m-outside", "m-inside", "m-mixed");
 	}
 
 	private RealtimeClient startDisconnectedClient(TestDatabases.Kind kind, String user) throws SQLException {
-		TestDatabases.Server server = (kind == TestDatabases.Kind.POSTGRESQL) ? TestDatabases.postgres()
-				: TestDatabases.mariadb();
-		this.clientDatabase = server.createIsolated("keys_client");
+		this.clientDatabase = createClientDatabase(kind);
 		try (Connection connection = this.clientDatabase.connect(); Statement statement = connection.createStatement()) {
 			statement.execute("create table idem_work (name varchar(16) not null)");
 		}
-		this.client = ClientOnlyApplication.start(this.port, user, user, this.clientDatabase, List.of());
-		RealtimeClient realtime = this.client.getBean(RealtimeClient.class);
-		await().atMost(Duration.ofSeconds(30)).until(() -> realtime.connectionState() == ConnectionState.CONNECTED);
+		RealtimeClient realtime = startClient(this.clientDatabase, user);
 		// disconnected, the client keeps the first event pending while the second one is sent
 		realtime.disconnect();
 		await().until(() -> realtime.connectionState() == ConnectionState.DISCONNECTED);

@@ -7,23 +7,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.realtime.client.ConnectionState;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
-import dev.realtime.demo.ClientOnlyApplication;
-import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.demo.hub.AcceptedEvent;
-import dev.realtime.demo.hub.Hub;
-import dev.realtime.test.TestDatabases;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,34 +27,14 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "realtime.auto-connect=false", "demo.hub.tokens.late=late" })
-class LateCommitTests extends PostgresSchemaSupport {
+class LateCommitTests extends ClientAgainstHubSupport {
 
 	private static final Duration COMMIT_DELAY = Duration.ofSeconds(10);
 
-	@LocalServerPort
-	private int port;
-
-	@Autowired
-	private Hub hub;
-
-	private final TestDatabases.Isolated clientSchema = TestDatabases.postgres().createIsolated("late_client");
-
-	private ConfigurableApplicationContext client;
-
-	@AfterEach
-	void stopClient() {
-		if (this.client != null) {
-			this.client.close();
-		}
-		this.clientSchema.close();
-	}
-
 	@Test
 	void eventCommittedAfterLaterEventsWereRelayedIsDelivered() throws Exception {
-		this.client = ClientOnlyApplication.start(this.port, "late", "late", this.clientSchema, List.of());
-		RealtimeClient realtime = this.client.getBean(RealtimeClient.class);
-		TransactionTemplate transactions = this.client.getBean(TransactionTemplate.class);
-		await().atMost(Duration.ofSeconds(30)).until(() -> realtime.connectionState() == ConnectionState.CONNECTED);
+		RealtimeClient realtime = startClient("late");
+		TransactionTemplate transactions = client().getBean(TransactionTemplate.class);
 
 		CountDownLatch lateSent = new CountDownLatch(1);
 		CountDownLatch commit = new CountDownLatch(1);
@@ -104,10 +75,6 @@ class LateCommitTests extends PostgresSchemaSupport {
 
 	private List<AcceptedEvent> others(RealtimeClient realtime) {
 		return accepted(realtime, "late.other");
-	}
-
-	private List<AcceptedEvent> accepted(RealtimeClient realtime, String event) {
-		return this.hub.acceptedEvents(realtime.clientId()).stream().filter((e) -> e.event().equals(event)).toList();
 	}
 
 }
