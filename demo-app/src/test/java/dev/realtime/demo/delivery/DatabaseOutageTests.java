@@ -118,7 +118,7 @@ class DatabaseOutageTests extends ClientAgainstHubSupport {
 		long pongs = traffic.pongs().stream().filter((at) -> at.isAfter(outageStart) && at.isBefore(outageEnd)).count();
 		long expected = OUTAGE.toSeconds() / HEARTBEAT.toSeconds();
 		assertThat(pings).as("pings during the outage").isGreaterThanOrEqualTo(expected);
-		assertThat(pongs).as("pongs during the outage").isEqualTo(pings);
+		assertThat(pongs).as("pongs during the outage").isGreaterThanOrEqualTo(expected);
 
 		await().atMost(Duration.ofSeconds(60)).until(() -> accepted(realtime).size(), (size) -> size >= BURST);
 		assertThat(accepted(realtime)).extracting((event) -> event.payload().get("i").intValue())
