@@ -53,6 +53,10 @@ class IdempotencyTests extends ClientAgainstHubSupport {
 
 	private TestDatabases.Isolated clientDatabase;
 
+	private TransactionTemplate transactions;
+
+	private JdbcTemplate jdbc;
+
 	@AfterEach
 	void stopExecutor() {
 		this.executor.shutdownNow();
@@ -63,21 +67,19 @@ class IdempotencyTests extends ClientAgainstHubSupport {
 	void sameKeyFromTwoConcurrentTransactionsIsOneEventAndBothCommit(TestDatabases.Kind kind) throws Exception {
 		String user = "keys-" + kind.name().toLowerCase(Locale.ROOT);
 		RealtimeClient realtime = startDisconnectedClient(kind, user);
-		TransactionTemplate transactions = client().getBean(TransactionTemplate.class);
-		JdbcTemplate jdbc = client().getBean(JdbcTemplate.class);
 		SendOptions options = SendOptions.defaults().idempotencyKey("order-42-v1");
 		CountDownLatch firstSent = new CountDownLatch(1);
 		CountDownLatch commitFirst = new CountDownLatch(1);
-		Future<SendHandle> first = this.executor.submit(() -> transactions.execute((status) -> {
-			jdbc.update("insert into idem_work (name) values ('first')");
+		Future<SendHandle> first = this.executor.submit(() -> this.transactions.execute((status) -> {
+			this.jdbc.update("insert into idem_work (name) values ('first')");
 			SendHandle handle = realtime.sendEvent("order.placed", Map.of("order", 42), options);
 			firstSent.countDown();
 			awaitLatch(commitFirst);
 			return handle;
 		}));
 		assertThat(firstSent.await(30, TimeUnit.SECONDS)).isTrue();
-		Future<SendHandle> second = this.executor.submit(() -> transactions.execute((status) -> {
-			jdbc.update("insert into idem_work (name) values ('second')");
+		Future<SendHandle> second = this.executor.submit(() -> this.transactions.execute((status) -> {
+			this.jdbc.update("insert into idem_work (name) values ('second')");
 			return realtime.sendEvent("order.placed", Map.of("order", 42), options);
 		}));
 		// the second transaction waits for the first one's row, or does not need to
@@ -101,20 +103,18 @@ class IdempotencyTests extends ClientAgainstHubSupport {
 	void readReceiptSentTwiceInsideAndOutsideTransactionsIsOneEvent(TestDatabases.Kind kind) throws Exception {
 		String user = "receipts-" + kind.name().toLowerCase(Locale.ROOT);
 		RealtimeClient realtime = startDisconnectedClient(kind, user);
-		TransactionTemplate transactions = client().getBean(TransactionTemplate.class);
-		JdbcTemplate jdbc = client().getBean(JdbcTemplate.class);
 		ReadReceiptManager receipts = client().getBean(ReadReceiptManager.class);
 
 		receipts.sendReadReceipt("m-outside", "room-1");
 		receipts.sendReadReceipt("m-outside", "room-1");
-		transactions.executeWithoutResult((status) -> {
-			jdbc.update("insert into idem_work (name) values ('inside')");
+		this.transactions.executeWithoutResult((status) -> {
+			this.jdbc.update("insert into idem_work (name) values ('inside')");
 			receipts.sendReadReceipt("m-inside", "room-1");
 			receipts.sendReadReceipt("m-inside", "room-1");
 		});
 		receipts.sendReadReceipt("m-mixed", "room-1");
-		transactions.executeWithoutResult((status) -> {
-			jdbc.update("insert into idem_work (name) values ('mixed')");
+		this.transactions.executeWithoutResult((status) -> {
+			this.jdbc.update("insert into idem_work (name) values ('mixed')");
 			receipts.sendReadReceipt("m-mixed", "room-1");
 		});
 		assertThat(work()).containsExactlyInAnyOrder("inside", "mixed");
@@ -131,6 +131,8 @@ class IdempotencyTests extends ClientAgainstHubSupport {
 			statement.execute("create table idem_work (name varchar(16) not null)");
 		}
 		RealtimeClient realtime = startClient(this.clientDatabase, user);
+		this.transactions = client().getBean(TransactionTemplate.class);
+		this.jdbc = client().getBean(JdbcTemplate.class);
 		// disconnected, the client keeps the first event pending while the second one is sent
 		realtime.disconnect();
 		await().until(() -> realtime.connectionState() == ConnectionState.DISCONNECTED);
