@@ -936,16 +936,17 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 				this.settings.defaultDeliveryStrategy());
 		String key = Objects.requireNonNullElseGet(options.idempotencyKey(), () -> UUID.randomUUID().toString());
 		OutboundMessage message = new OutboundMessage(key, event, json, this.clock.instant());
-		long frameBytes = FrameSizes.maxEventFrameBytes(this.codec, clientId(), key, event, json, message.createdAt());
-		if (frameBytes > this.settings.maxFrameSize()) {
-			throw new EventTooLargeException(event, frameBytes, this.settings.maxFrameSize());
-		}
 		if (strategy == DeliveryStrategy.AT_MOST_ONCE) {
+			// no seq: the frame as it will be sent, encoded once
+			String frame = this.codec.encode(new EventFrame(null, clientId(), key, event, json, message.createdAt()));
+			checkFrameSize(event, FrameSizes.utf8Length(frame));
 			CompletableFuture<Acknowledgement> future = new CompletableFuture<>();
 			SendHandle handle = accepted(message, new SendHandle(key, strategy, future));
-			this.loop.execute(() -> sendAtMostOnce(message, future));
+			this.loop.execute(() -> sendAtMostOnce(key, frame, future));
 			return handle;
 		}
+		checkFrameSize(event, FrameSizes.maxEventFrameBytes(this.codec, clientId(), key, event, json,
+				message.createdAt()));
 		SendTracker.Handle tracked = this.tracker.track(key);
 		boolean added;
 		try {
@@ -987,19 +988,24 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		return handle;
 	}
 
-	private void sendAtMostOnce(OutboundMessage message, CompletableFuture<Acknowledgement> future) {
+	private void checkFrameSize(String event, long frameBytes) {
+		if (frameBytes > this.settings.maxFrameSize()) {
+			throw new EventTooLargeException(event, frameBytes, this.settings.maxFrameSize());
+		}
+	}
+
+	private void sendAtMostOnce(String key, String frame, CompletableFuture<Acknowledgement> future) {
 		if (this.state != ConnectionState.CONNECTED || this.session == null) {
-			future.completeExceptionally(new EventRejectedException(message.idempotencyKey(), "not_connected",
-					"at-most-once event dropped: not connected"));
+			future.completeExceptionally(
+					new EventRejectedException(key, "not_connected", "at-most-once event dropped: not connected"));
 			return;
 		}
-		if (send(new EventFrame(null, clientId(), message.idempotencyKey(), message.event(), message.payload(),
-				message.createdAt()))) {
+		if (send(frame)) {
 			this.counters.sent.incrementAndGet();
-			future.complete(new Acknowledgement(message.idempotencyKey(), null, null));
+			future.complete(new Acknowledgement(key, null, null));
 		}
 		else {
-			future.completeExceptionally(new EventRejectedException(message.idempotencyKey(), "not_connected",
+			future.completeExceptionally(new EventRejectedException(key, "not_connected",
 					"at-most-once event dropped: the connection broke"));
 		}
 	}

@@ -89,6 +89,9 @@ final class OutboundRelay {
 
 	private boolean leading;
 
+	/** Whether the client was told whether this instance holds the lease since it activated the relay. */
+	private volatile boolean announced;
+
 	/** The connection events go to, or -1 while there is none ready. */
 	private int connection = -1;
 
@@ -126,6 +129,7 @@ final class OutboundRelay {
 	 */
 	Future<?> activate(boolean active) {
 		this.active = active;
+		this.announced = false;
 		try {
 			return this.executor.submit(active ? this::poll : this::resign);
 		}
@@ -225,8 +229,9 @@ final class OutboundRelay {
 			logFailure("Could not renew the lease of user '" + this.settings.userId() + "'", ex);
 			return;
 		}
-		if (holds != this.leading) {
+		if (holds != this.leading || !this.announced) {
 			this.leading = holds;
+			this.announced = true;
 			this.link.leadershipChanged(holds, holds ? "took the lease of user '" + this.settings.userId() + "'"
 					: "another instance holds the lease of user '" + this.settings.userId() + "'");
 		}
