@@ -1,0 +1,153 @@
+package dev.realtime.demo.delivery;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.realtime.test.TestDatabases;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the test reads from the database of {@link DeliveryService} instances: their progress,
+ * their connection state and what their listeners recorded.
+ */
+final class ServiceDatabase implements AutoCloseable {
+
+	private final TestDatabases.Isolated database;
+
+	private ServiceDatabase(TestDatabases.Isolated database) {
+		this.database = database;
+	}
+
+	/**
+	 * Create a database of its own for a service, with the service's tables.
+	 * @param kind the kind of database
+	 * @return the database
+	 * @throws SQLException if the tables cannot be created
+	 */
+	static ServiceDatabase create(TestDatabases.Kind kind) throws SQLException {
+		TestDatabases.Server server = (kind == TestDatabases.Kind.POSTGRESQL) ? TestDatabases.postgres()
+				: TestDatabases.mariadb();
+		TestDatabases.Isolated database = server.createIsolated("service");
+		DeliveryService.createTables(database);
+		return new ServiceDatabase(database);
+	}
+
+	TestDatabases.Isolated isolated() {
+		return this.database;
+	}
+
+	/**
+	 * Wait until an instance reported that it is ready.
+	 * @param instance the instance
+	 * @return when it was seen ready
+	 */
+	Instant awaitReady(String instance) {
+		// a JVM starting Spring Boot on a loaded 2-core machine may take a minute
+		await().atMost(Duration.ofSeconds(180)).until(() -> state(instance) != null);
+		return Instant.now();
+	}
+
+	/**
+	 * Return an instance's last reported connection state.
+	 * @param instance the instance
+	 * @return the state, {@code null} before it is ready
+	 */
+	@Nullable String state(String instance) {
+		return queryString("select state from delivery_instance where instance = ?", instance);
+	}
+
+	/**
+	 * Return the last event number each sending thread of an instance committed.
+	 * @param instance the instance
+	 * @return the number by thread
+	 */
+	Map<Integer, Integer> lastSent(String instance) {
+		Map<Integer, Integer> result = new HashMap<>();
+		try (Connection connection = this.database.connect();
+				PreparedStatement statement = connection
+					.prepareStatement("select thread, last_sent from delivery_progress where instance = ?")) {
+			statement.setString(1, instance);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					result.put(rs.getInt(1), rs.getInt(2));
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return result;
+	}
+
+	/**
+	 * Return the {@code client_id} the services of a user share, once one migrated the schema
+	 * and registered it.
+	 * @param userId the user
+	 * @return the client id, or {@code null} if not yet registered
+	 */
+	@Nullable String clientId(String userId) {
+		try {
+			return queryString("select client_id from realtime_client where user_id = ?", userId);
+		}
+		catch (IllegalStateException ex) {
+			// the library's tables are not migrated yet
+			return null;
+		}
+	}
+
+	/**
+	 * Return how many inbound events the listeners of all instances recorded.
+	 * @return the count
+	 */
+	long received() {
+		return count("select count(*) from delivery_received");
+	}
+
+	/**
+	 * Return how many different inbound seqs the listeners of all instances recorded.
+	 * @return the count
+	 */
+	long receivedDistinct() {
+		return count("select count(distinct seq) from delivery_received");
+	}
+
+	private long count(String sql) {
+		try (Connection connection = this.database.connect();
+				PreparedStatement statement = connection.prepareStatement(sql);
+				ResultSet rs = statement.executeQuery()) {
+			rs.next();
+			return rs.getLong(1);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private @Nullable String queryString(String sql, String parameter) {
+		try (Connection connection = this.database.connect();
+				PreparedStatement statement = connection.prepareStatement(sql)) {
+			statement.setString(1, parameter);
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next() ? rs.getString(1) : null;
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.database.close();
+	}
+
+}
