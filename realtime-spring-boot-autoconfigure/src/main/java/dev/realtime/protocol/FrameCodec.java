@@ -106,19 +106,10 @@ public final class FrameCodec {
 	public List<Frame> decode(String text, Consumer<ProtocolException> onInvalid) {
 		JsonNode root;
 		try {
-			root = this.reader.readTree(text);
+			root = readTree(text);
 		}
-		catch (JacksonException ex) {
-			onInvalid.accept(new ProtocolException("Message is not valid JSON: " + withoutQuotedText(ex)));
-			return List.of();
-		}
-		catch (NumberFormatException ex) {
-			// Jackson throws this, not one of its own, for an exponent beyond what BigDecimal holds
-			onInvalid.accept(new ProtocolException("Message holds a number out of range"));
-			return List.of();
-		}
-		if (root == null || root.isMissingNode()) {
-			onInvalid.accept(new ProtocolException("Message is empty"));
+		catch (ProtocolException ex) {
+			onInvalid.accept(ex);
 			return List.of();
 		}
 		if (root.isArray()) {
@@ -140,6 +131,43 @@ public final class FrameCodec {
 			onInvalid.accept(ex);
 			return List.of();
 		}
+	}
+
+	/**
+	 * Parse a text message into a JSON tree, for a caller that looks at invalid elements
+	 * itself; numbers are kept exactly as {@link #decode} keeps them.
+	 * @param text the text message
+	 * @return the tree: a frame object, or an array of them
+	 * @throws ProtocolException if the text is not JSON
+	 * @see #decodeFrame(JsonNode)
+	 */
+	public JsonNode readTree(String text) {
+		JsonNode root;
+		try {
+			root = this.reader.readTree(text);
+		}
+		catch (JacksonException ex) {
+			throw new ProtocolException("Message is not valid JSON: " + withoutQuotedText(ex));
+		}
+		catch (NumberFormatException ex) {
+			// Jackson throws this, not one of its own, for an exponent beyond what BigDecimal holds
+			throw new ProtocolException("Message holds a number out of range");
+		}
+		if (root == null || root.isMissingNode()) {
+			throw new ProtocolException("Message is empty");
+		}
+		return root;
+	}
+
+	/**
+	 * Decode one frame object, for example an element of a batch parsed by
+	 * {@link #readTree(String)}.
+	 * @param node the frame object
+	 * @return the frame
+	 * @throws ProtocolException if the node is not a valid frame
+	 */
+	public Frame decodeFrame(JsonNode node) {
+		return toFrame(node);
 	}
 
 	/**
