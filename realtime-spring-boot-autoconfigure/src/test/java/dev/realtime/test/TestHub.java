@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -77,6 +78,8 @@ public final class TestHub implements AutoCloseable {
 
 	private volatile boolean acking = true;
 
+	private volatile UnaryOperator<ResumeResponseFrame> resumeAnswers = UnaryOperator.identity();
+
 	private TestHub() {
 		this.context = new SpringApplicationBuilder(ServerConfiguration.class).web(WebApplicationType.SERVLET)
 			.properties("server.port=0", "spring.main.banner-mode=off")
@@ -142,6 +145,15 @@ public final class TestHub implements AutoCloseable {
 	 */
 	public void acking(boolean acking) {
 		this.acking = acking;
+	}
+
+	/**
+	 * Change the answers to resume requests before they are sent, for example to skip or
+	 * repeat events or to claim a higher {@code ack_seq}, like a broken or hostile hub.
+	 * @param tamper turns the honest answer into the one sent
+	 */
+	public void tamperWithResumeAnswers(UnaryOperator<ResumeResponseFrame> tamper) {
+		this.resumeAnswers = tamper;
 	}
 
 	/**
@@ -274,8 +286,9 @@ public final class TestHub implements AutoCloseable {
 			else if (frame instanceof ResumeFrame resume) {
 				List<EventFrame> stream = this.streams.getOrDefault(userId, List.of());
 				List<EventFrame> missed = stream.stream().filter((event) -> event.seq() > resume.lastAckSeq()).toList();
-				session.sendMessage(new TextMessage(this.codec.encode(new ResumeResponseFrame(
-						this.highestAccepted.getOrDefault(resume.clientId(), 0L), missed, false, false, stream.size()))));
+				ResumeResponseFrame answer = new ResumeResponseFrame(
+						this.highestAccepted.getOrDefault(resume.clientId(), 0L), missed, false, false, stream.size());
+				session.sendMessage(new TextMessage(this.codec.encode(this.resumeAnswers.apply(answer))));
 			}
 			else if (frame instanceof MetaFrame meta && MetaFrame.PING.equals(meta.event())) {
 				this.pings.incrementAndGet();
