@@ -80,9 +80,10 @@ public final class TestHub implements AutoCloseable {
 
 	private volatile UnaryOperator<ResumeResponseFrame> resumeAnswers = UnaryOperator.identity();
 
-	private TestHub() {
+	private TestHub(String... properties) {
 		this.context = new SpringApplicationBuilder(ServerConfiguration.class).web(WebApplicationType.SERVLET)
 			.properties("server.port=0", "spring.main.banner-mode=off")
+			.properties(properties)
 			.initializers((context) -> context.getBeanFactory().registerSingleton("testHub", this))
 			.run();
 	}
@@ -96,12 +97,23 @@ public final class TestHub implements AutoCloseable {
 	}
 
 	/**
+	 * Start a hub on a random port with extra server properties, for example
+	 * {@code server.ssl.*} to serve {@code wss://}.
+	 * @param properties the properties as {@code key=value} strings
+	 * @return the running hub
+	 */
+	public static TestHub start(String... properties) {
+		return new TestHub(properties);
+	}
+
+	/**
 	 * Return the endpoint clients connect to.
 	 * @return the URI
 	 */
 	public URI uri() {
 		int port = ((WebServerApplicationContext) this.context).getWebServer().getPort();
-		return URI.create("ws://localhost:" + port + "/realtime");
+		boolean tls = this.context.getEnvironment().containsProperty("server.ssl.key-store");
+		return URI.create((tls ? "wss" : "ws") + "://localhost:" + port + "/realtime");
 	}
 
 	/**
