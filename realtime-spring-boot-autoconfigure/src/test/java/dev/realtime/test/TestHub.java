@@ -298,8 +298,11 @@ public final class TestHub implements AutoCloseable {
 			else if (frame instanceof ResumeFrame resume) {
 				List<EventFrame> stream = this.streams.getOrDefault(userId, List.of());
 				List<EventFrame> missed = stream.stream().filter((event) -> event.seq() > resume.lastAckSeq()).toList();
+				// pages of 500 keep the answer within the frame limit
+				boolean more = missed.size() > 500;
 				ResumeResponseFrame answer = new ResumeResponseFrame(
-						this.highestAccepted.getOrDefault(resume.clientId(), 0L), missed, false, false, stream.size());
+						this.highestAccepted.getOrDefault(resume.clientId(), 0L), more ? missed.subList(0, 500) : missed,
+						more, false, stream.size());
 				session.sendMessage(new TextMessage(this.codec.encode(this.resumeAnswers.apply(answer))));
 			}
 			else if (frame instanceof MetaFrame meta && MetaFrame.PING.equals(meta.event())) {
