@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import javax.net.ssl.SSLContext;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.realtime.auth.TokenProvider;
@@ -28,6 +31,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,7 +45,8 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(afterName = { "dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration",
 		"dev.realtime.autoconfigure.RealtimeInboxAutoConfiguration",
 		"dev.realtime.autoconfigure.RealtimeAuthAutoConfiguration",
-		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
 @ConditionalOnRealtimeEnabled
 @EnableConfigurationProperties({ RealtimeProperties.class, RealtimeAuthProperties.class })
 public final class RealtimeAutoConfiguration {
@@ -106,14 +112,32 @@ public final class RealtimeAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		Transport realtimeTransport(RealtimeProperties properties, ExecutorService realtimeTransportExecutor) {
+		Transport realtimeTransport(RealtimeProperties properties, ExecutorService realtimeTransportExecutor,
+				ObjectProvider<SslBundles> sslBundles) {
 			long maxFrameSize = properties.getMaxFrameSize().toBytes();
 			if (maxFrameSize < 1024 || maxFrameSize > Integer.MAX_VALUE) {
 				throw new InvalidConfigurationPropertyValueException("realtime.max-frame-size",
 						properties.getMaxFrameSize(), "must be between 1KB and 2GB");
 			}
 			return new WebSocketTransport((int) maxFrameSize, properties.getConnectTimeout(),
-					realtimeTransportExecutor);
+					realtimeTransportExecutor, sslContext(properties.getSsl().getBundle(), sslBundles));
+		}
+
+		private static @Nullable SSLContext sslContext(@Nullable String bundle, ObjectProvider<SslBundles> sslBundles) {
+			if (bundle == null) {
+				return null;
+			}
+			SslBundles bundles = sslBundles.getIfAvailable();
+			if (bundles == null) {
+				throw new InvalidConfigurationPropertyValueException("realtime.ssl.bundle", bundle,
+						"no SSL bundles are configured (spring.ssl.bundle.*)");
+			}
+			try {
+				return bundles.getBundle(bundle).createSslContext();
+			}
+			catch (NoSuchSslBundleException ex) {
+				throw new InvalidConfigurationPropertyValueException("realtime.ssl.bundle", bundle, ex.getMessage());
+			}
 		}
 
 	}

@@ -63,6 +63,8 @@ public class RealtimeProperties {
 
 	private final Inbox inbox = new Inbox();
 
+	private final Ssl ssl = new Ssl();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -137,6 +139,10 @@ public class RealtimeProperties {
 
 	public Inbox getInbox() {
 		return this.inbox;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
 	}
 
 	/**
@@ -347,6 +353,28 @@ public class RealtimeProperties {
 
 		public void setMaxAttempts(int maxAttempts) {
 			this.maxAttempts = maxAttempts;
+		}
+
+	}
+
+	/**
+	 * TLS settings of {@code wss://} connections. The hub's certificate and host name are
+	 * always verified; without a bundle, against the JVM's trust store.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) holding the trust store
+		 * for the hub's certificate and, for mutual TLS, the client's key store.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
 		}
 
 	}

@@ -9,6 +9,9 @@ import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
 import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.WebSocketContainer;
 import org.apache.commons.logging.Log;
@@ -24,7 +27,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * The WebSocket transport, over Spring's {@link StandardWebSocketClient} and the JSR-356
- * container on the classpath (Tomcat's by default).
+ * container on the classpath (Tomcat's by default). For {@code wss://} the hub's certificate
+ * and host name are always verified, against the JVM's trust store or a given
+ * {@link SSLContext}.
  */
 public final class WebSocketTransport implements Transport {
 
@@ -49,10 +54,27 @@ public final class WebSocketTransport implements Transport {
 	 * @param closer runs closes, so that a peer that stopped reading never blocks the caller
 	 */
 	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor closer) {
+		this(maxMessageSize, handshakeTimeout, closer, null);
+	}
+
+	/**
+	 * Create a transport with its own trust material for {@code wss://}.
+	 * @param maxMessageSize the largest text message accepted, in bytes (the protocol's frame
+	 * limit; containers default to 8 KiB)
+	 * @param handshakeTimeout how long the handshake may take
+	 * @param closer runs closes, so that a peer that stopped reading never blocks the caller
+	 * @param sslContext the trust store (and client certificate, if any) for {@code wss://},
+	 * or {@code null} for the JVM's defaults; host names are verified either way
+	 */
+	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor closer,
+			@Nullable SSLContext sslContext) {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		container.setDefaultMaxTextMessageBufferSize(maxMessageSize);
 		this.client = new StandardWebSocketClient(container);
 		this.client.getUserProperties().put(TOMCAT_IO_TIMEOUT, String.valueOf(handshakeTimeout.toMillis()));
+		if (sslContext != null) {
+			this.client.setSslContext(sslContext);
+		}
 		this.closer = closer;
 	}
 
@@ -64,14 +86,20 @@ public final class WebSocketTransport implements Transport {
 		return this.client.execute(new Handler(listener), httpHeaders, uri)
 			.handle((session, failure) -> {
 				if (failure != null) {
-					throw asConnectFailure(failure);
+					throw asConnectFailure(uri, failure);
 				}
 				return new Session(session, this.closer);
 			});
 	}
 
-	private static RuntimeException asConnectFailure(Throwable failure) {
+	private static RuntimeException asConnectFailure(URI uri, Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SSLException) {
+				return new IllegalStateException("TLS handshake with " + uri.getHost() + ":" + uri.getPort()
+						+ " failed (" + cause.getMessage() + "). The hub's certificate must be trusted and name "
+						+ "that host; to trust a private CA or present a client certificate, configure a Spring "
+						+ "Boot SSL bundle (spring.ssl.bundle.*) and name it in realtime.ssl.bundle", failure);
+			}
 			Matcher matcher = (cause.getMessage() != null) ? REFUSED_STATUS.matcher(cause.getMessage()) : null;
 			if (matcher != null && matcher.find()) {
 				return new HandshakeRejectedException(Integer.parseInt(matcher.group(1)), failure);

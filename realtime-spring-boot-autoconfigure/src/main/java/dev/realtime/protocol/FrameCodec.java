@@ -8,8 +8,10 @@ import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -25,6 +27,8 @@ public final class FrameCodec {
 
 	private final ObjectMapper mapper;
 
+	private final ObjectReader reader;
+
 	/**
 	 * Create a codec with a plain {@link JsonMapper}.
 	 */
@@ -38,6 +42,8 @@ public final class FrameCodec {
 	 */
 	public FrameCodec(ObjectMapper mapper) {
 		this.mapper = mapper;
+		// payload numbers are kept exactly: as doubles, 1e999 would turn into "Infinity" and 0.1 lose digits
+		this.reader = mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 	}
 
 	/**
@@ -100,14 +106,10 @@ public final class FrameCodec {
 	public List<Frame> decode(String text, Consumer<ProtocolException> onInvalid) {
 		JsonNode root;
 		try {
-			root = this.mapper.readTree(text);
+			root = readTree(text);
 		}
-		catch (JacksonException ex) {
-			onInvalid.accept(new ProtocolException("Message is not valid JSON: " + ex.getOriginalMessage()));
-			return List.of();
-		}
-		if (root == null || root.isMissingNode()) {
-			onInvalid.accept(new ProtocolException("Message is empty"));
+		catch (ProtocolException ex) {
+			onInvalid.accept(ex);
 			return List.of();
 		}
 		if (root.isArray()) {
@@ -132,6 +134,43 @@ public final class FrameCodec {
 	}
 
 	/**
+	 * Parse a text message into a JSON tree, for a caller that looks at invalid elements
+	 * itself; numbers are kept exactly as {@link #decode} keeps them.
+	 * @param text the text message
+	 * @return the tree: a frame object, or an array of them
+	 * @throws ProtocolException if the text is not JSON
+	 * @see #decodeFrame(JsonNode)
+	 */
+	public JsonNode readTree(String text) {
+		JsonNode root;
+		try {
+			root = this.reader.readTree(text);
+		}
+		catch (JacksonException ex) {
+			throw new ProtocolException("Message is not valid JSON: " + withoutQuotedText(ex));
+		}
+		catch (NumberFormatException ex) {
+			// Jackson throws this, not one of its own, for an exponent beyond what BigDecimal holds
+			throw new ProtocolException("Message holds a number out of range");
+		}
+		if (root == null || root.isMissingNode()) {
+			throw new ProtocolException("Message is empty");
+		}
+		return root;
+	}
+
+	/**
+	 * Decode one frame object, for example an element of a batch parsed by
+	 * {@link #readTree(String)}.
+	 * @param node the frame object
+	 * @return the frame
+	 * @throws ProtocolException if the node is not a valid frame
+	 */
+	public Frame decodeFrame(JsonNode node) {
+		return toFrame(node);
+	}
+
+	/**
 	 * Decode a text message that must hold exactly one valid frame.
 	 * @param text the text message
 	 * @return the frame
@@ -147,6 +186,12 @@ public final class FrameCodec {
 			throw new ProtocolException("Expected one frame but the message holds " + frames.size());
 		}
 		return frames.get(0);
+	}
+
+	// Jackson quotes the offending token, which may be a piece of user data or a credential
+	private static String withoutQuotedText(JacksonException ex) {
+		String message = String.valueOf(ex.getOriginalMessage()).replaceAll("'[^']*'", "'…'");
+		return (ex.getLocation() != null) ? message + " at column " + ex.getLocation().getColumnNr() : message;
 	}
 
 	private ObjectNode toNode(Frame frame) {
@@ -212,15 +257,15 @@ public final class FrameCodec {
 		String typeName = requiredString(node, "type");
 		FrameType type = FrameType.fromWireName(typeName);
 		if (type == null) {
-			throw new ProtocolException("Unknown frame type '" + typeName + "'");
+			throw new ProtocolException("Unknown frame type " + quoted(typeName));
 		}
 		return switch (type) {
 			case EVENT -> readEvent(node);
 			case ACK -> new AckFrame(requiredSeq(node, "ack_seq"));
 			case RESUME -> new ResumeFrame(requiredString(node, "client_id"), requiredSeq(node, "last_ack_seq"));
 			case RESUME_RESPONSE -> readResumeResponse(node);
-			case META -> new MetaFrame(requiredString(node, "event"), payload(node));
-			case ERROR -> new ErrorFrame(requiredString(node, "code"), optionalString(node, "message", ""),
+			case META -> new MetaFrame(requiredName(node, "event"), payload(node));
+			case ERROR -> new ErrorFrame(requiredName(node, "code"), optionalString(node, "message", ""),
 					optionalSeq(node, "seq"));
 		};
 	}
@@ -237,6 +282,11 @@ public final class FrameCodec {
 				if (!eventNode.isObject()) {
 					throw new ProtocolException("resume_response event " + i + " must be a JSON object");
 				}
+				String type = optionalString(eventNode, "type", FrameType.EVENT.wireName());
+				if (!FrameType.EVENT.wireName().equals(type)) {
+					throw new ProtocolException(
+							"resume_response event " + i + " has 'type' " + quoted(type) + " instead of 'event'");
+				}
 				EventFrame event = readEvent(eventNode);
 				if (event.seq() == null) {
 					throw new ProtocolException("resume_response event " + i + " has no 'seq'");
@@ -249,12 +299,9 @@ public final class FrameCodec {
 	}
 
 	private EventFrame readEvent(JsonNode node) {
-		String event = requiredString(node, "event");
-		if (event.isBlank()) {
-			throw new ProtocolException("Field 'event' must not be blank");
-		}
 		return new EventFrame(optionalSeq(node, "seq"), optionalString(node, "client_id", null),
-				optionalString(node, "idempotency_key", null), event, payload(node), timestamp(node));
+				optionalString(node, "idempotency_key", null), requiredName(node, "event"), payload(node),
+				timestamp(node));
 	}
 
 	private static JsonNode payload(JsonNode node) {
@@ -271,7 +318,7 @@ public final class FrameCodec {
 			return Instant.parse(text);
 		}
 		catch (DateTimeParseException ex) {
-			throw new ProtocolException("Field 'timestamp' is not an ISO-8601 instant: '" + text + "'");
+			throw new ProtocolException("Field 'timestamp' is not an ISO-8601 instant: " + quoted(text));
 		}
 	}
 
@@ -284,6 +331,19 @@ public final class FrameCodec {
 			throw new ProtocolException("Field '" + field + "' must be a string");
 		}
 		return value.stringValue();
+	}
+
+	// names from the wire are short; a long one is cut so a message never carries a whole frame
+	private static String quoted(String text) {
+		return "'" + ((text.length() > 40) ? text.substring(0, 40) + "…" : text) + "'";
+	}
+
+	private static String requiredName(JsonNode node, String field) {
+		String name = requiredString(node, field);
+		if (name.isBlank()) {
+			throw new ProtocolException("Field '" + field + "' must not be blank");
+		}
+		return name;
 	}
 
 	private static @Nullable String optionalString(JsonNode node, String field, @Nullable String fallback) {

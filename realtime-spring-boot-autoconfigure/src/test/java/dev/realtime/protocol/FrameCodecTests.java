@@ -75,4 +75,47 @@ class FrameCodecTests {
 			.withMessage("Frame must be a JSON object");
 	}
 
+	@Test
+	void keepsPayloadNumbersExactly() {
+		// as doubles, 1e999 became "-Infinity" (a string) on the way on, and 0.1 would lose digits
+		MetaFrame frame = (MetaFrame) this.codec
+			.decodeOne("{\"type\":\"meta\",\"event\":\"x\",\"payload\":{\"big\":-1e999,\"exact\":0.10000000000000000001}}");
+		assertThat(this.codec.decodeOne(this.codec.encode(frame))).isEqualTo(frame);
+		assertThat(frame.payload().get("big").isNumber()).isTrue();
+		assertThat(frame.payload().get("exact").decimalValue()).isEqualByComparingTo("0.10000000000000000001");
+	}
+
+	@Test
+	void rejectsAnExponentBeyondRangeAsAProtocolProblem() {
+		// Jackson threw NumberFormatException here, which escaped decode()
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> this.codec.decodeOne("{\"type\":\"ack\",\"ack_seq\":92233720E6854775807}"))
+			.withMessage("Message holds a number out of range");
+	}
+
+	@Test
+	void doesNotRepeatTheOffendingTextInProblems() {
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> this.codec.decodeOne("{\"type\":\"ack\",\"ack_seq\":secretToken}"))
+			.withMessageStartingWith("Message is not valid JSON")
+			.withMessageNotContaining("secretToken");
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> this.codec.decodeOne("{\"type\":\"" + "x".repeat(10_000) + "\"}"))
+			.withMessage("Unknown frame type '" + "x".repeat(40) + "…'");
+	}
+
+	@Test
+	void rejectsBlankMetaAndErrorNamesAndResumedFramesOfAnotherType() {
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> this.codec.decodeOne("{\"type\":\"meta\",\"event\":\" \"}"))
+			.withMessage("Field 'event' must not be blank");
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> this.codec.decodeOne("{\"type\":\"error\",\"code\":\"\"}"))
+			.withMessage("Field 'code' must not be blank");
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> this.codec.decodeOne(
+					"{\"type\":\"resume_response\",\"ack_seq\":0,\"events\":[{\"type\":\"ack\",\"seq\":1,\"event\":\"x\"}]}"))
+			.withMessage("resume_response event 0 has 'type' 'ack' instead of 'event'");
+	}
+
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -207,10 +208,15 @@ class FaultProxyTests {
 
 	@Test
 	void connectionToADeadTargetIsReset() throws IOException {
-		this.echo.close();
-		try (Socket socket = connect()) {
-			socket.setSoTimeout(5000);
-			assertThat(endsOrResets(socket)).isTrue();
+		// a bound socket that does not listen keeps its port dead: nobody else can take it
+		try (Socket dead = new Socket()) {
+			dead.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			try (FaultProxy deadProxy = FaultProxy.start("127.0.0.1", dead.getLocalPort());
+					Socket socket = new Socket(InetAddress.getLoopbackAddress(), deadProxy.port())) {
+				socket.setSoTimeout(5000);
+				assertThat(endsOrResets(socket)).isTrue();
+				assertThat(deadProxy.connectionsRefused()).isEqualTo(1);
+			}
 		}
 	}
 

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -77,9 +78,12 @@ public final class TestHub implements AutoCloseable {
 
 	private volatile boolean acking = true;
 
-	private TestHub() {
+	private volatile UnaryOperator<ResumeResponseFrame> resumeAnswers = UnaryOperator.identity();
+
+	private TestHub(String... properties) {
 		this.context = new SpringApplicationBuilder(ServerConfiguration.class).web(WebApplicationType.SERVLET)
 			.properties("server.port=0", "spring.main.banner-mode=off")
+			.properties(properties)
 			.initializers((context) -> context.getBeanFactory().registerSingleton("testHub", this))
 			.run();
 	}
@@ -93,12 +97,23 @@ public final class TestHub implements AutoCloseable {
 	}
 
 	/**
+	 * Start a hub on a random port with extra server properties, for example
+	 * {@code server.ssl.*} to serve {@code wss://}.
+	 * @param properties the properties as {@code key=value} strings
+	 * @return the running hub
+	 */
+	public static TestHub start(String... properties) {
+		return new TestHub(properties);
+	}
+
+	/**
 	 * Return the endpoint clients connect to.
 	 * @return the URI
 	 */
 	public URI uri() {
 		int port = ((WebServerApplicationContext) this.context).getWebServer().getPort();
-		return URI.create("ws://localhost:" + port + "/realtime");
+		boolean tls = this.context.getEnvironment().containsProperty("server.ssl.key-store");
+		return URI.create((tls ? "wss" : "ws") + "://localhost:" + port + "/realtime");
 	}
 
 	/**
@@ -142,6 +157,15 @@ public final class TestHub implements AutoCloseable {
 	 */
 	public void acking(boolean acking) {
 		this.acking = acking;
+	}
+
+	/**
+	 * Change the answers to resume requests before they are sent, for example to skip or
+	 * repeat events or to claim a higher {@code ack_seq}, like a broken or hostile hub.
+	 * @param tamper turns the honest answer into the one sent
+	 */
+	public void tamperWithResumeAnswers(UnaryOperator<ResumeResponseFrame> tamper) {
+		this.resumeAnswers = tamper;
 	}
 
 	/**
@@ -217,8 +241,8 @@ public final class TestHub implements AutoCloseable {
 				try {
 					session.sendMessage(new TextMessage(text));
 				}
-				catch (IOException ex) {
-					// the client will resume
+				catch (IOException | RuntimeException ex) {
+					// broken, or too slow a reader (the session decorator closes it): the client will resume
 				}
 			}
 		}
@@ -274,8 +298,12 @@ public final class TestHub implements AutoCloseable {
 			else if (frame instanceof ResumeFrame resume) {
 				List<EventFrame> stream = this.streams.getOrDefault(userId, List.of());
 				List<EventFrame> missed = stream.stream().filter((event) -> event.seq() > resume.lastAckSeq()).toList();
-				session.sendMessage(new TextMessage(this.codec.encode(new ResumeResponseFrame(
-						this.highestAccepted.getOrDefault(resume.clientId(), 0L), missed, false, false, stream.size()))));
+				// pages of 500 keep the answer within the frame limit
+				boolean more = missed.size() > 500;
+				ResumeResponseFrame answer = new ResumeResponseFrame(
+						this.highestAccepted.getOrDefault(resume.clientId(), 0L), more ? missed.subList(0, 500) : missed,
+						more, false, stream.size());
+				session.sendMessage(new TextMessage(this.codec.encode(this.resumeAnswers.apply(answer))));
 			}
 			else if (frame instanceof MetaFrame meta && MetaFrame.PING.equals(meta.event())) {
 				this.pings.incrementAndGet();

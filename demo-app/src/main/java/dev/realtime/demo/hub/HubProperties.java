@@ -67,6 +67,11 @@ public class HubProperties {
 	private int maxBadFrames = 5;
 
 	/**
+	 * Limit on the messages one connection may send; a connection over it is closed with 4008.
+	 */
+	private final RateLimit rateLimit = new RateLimit();
+
+	/**
 	 * How long a send to a slow session may block before the session is closed.
 	 */
 	private Duration sendTimeLimit = Duration.ofSeconds(10);
@@ -152,6 +157,10 @@ public class HubProperties {
 		this.maxBadFrames = maxBadFrames;
 	}
 
+	public RateLimit getRateLimit() {
+		return this.rateLimit;
+	}
+
 	public Duration getSendTimeLimit() {
 		return this.sendTimeLimit;
 	}
@@ -199,6 +208,53 @@ public class HubProperties {
 
 		public void setClockSkew(Duration clockSkew) {
 			this.clockSkew = clockSkew;
+		}
+
+	}
+
+	/**
+	 * Settings of the per-connection rate limit. The defaults stay far above what the client
+	 * library sends (it batches events when busy) and stop a client that floods.
+	 */
+	public static class RateLimit {
+
+		/**
+		 * Whether to close connections that send more text messages than allowed.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Text messages one connection may send per second, on average.
+		 */
+		private int messagesPerSecond = 10_000;
+
+		/**
+		 * Text messages one connection may send at once after a quiet time.
+		 */
+		private int burst = 20_000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMessagesPerSecond() {
+			return this.messagesPerSecond;
+		}
+
+		public void setMessagesPerSecond(int messagesPerSecond) {
+			this.messagesPerSecond = messagesPerSecond;
+		}
+
+		public int getBurst() {
+			return this.burst;
+		}
+
+		public void setBurst(int burst) {
+			this.burst = burst;
 		}
 
 	}

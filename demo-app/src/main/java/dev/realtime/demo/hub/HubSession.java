@@ -48,14 +48,19 @@ final class HubSession {
 	/** Only touched by the container's thread reading this connection. */
 	private int badFrames;
 
+	/** Limits the messages the connection sends, {@code null} when unlimited. Same thread. */
+	private final @Nullable HubRateLimiter rateLimiter;
+
 	/** Whether the connection was sent the presence of its user's room mates. Same thread. */
 	private boolean presenceSynced;
 
 	/** Closes the session when its token expires; cancelled when it closes first. */
 	private volatile @Nullable Future<?> expiry;
 
-	HubSession(WebSocketSession session, String userId, String clientId, FrameCodec codec, int maxFrameSize) {
+	HubSession(WebSocketSession session, String userId, String clientId, FrameCodec codec, int maxFrameSize,
+			@Nullable HubRateLimiter rateLimiter) {
 		this.session = session;
+		this.rateLimiter = rateLimiter;
 		this.userId = userId;
 		this.clientId = clientId;
 		this.codec = codec;
@@ -76,6 +81,14 @@ final class HubSession {
 
 	boolean isOpen() {
 		return this.session.isOpen();
+	}
+
+	/**
+	 * Count a message received against the connection's rate limit.
+	 * @return whether the message is within the limit
+	 */
+	boolean withinRateLimit() {
+		return this.rateLimiter == null || this.rateLimiter.tryAcquire();
 	}
 
 	int countBadFrame() {

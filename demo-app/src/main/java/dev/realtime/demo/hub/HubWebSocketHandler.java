@@ -27,7 +27,8 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * The protocol on one connection: decodes each text message, processes its frames in order and
  * answers. Events are committed before they are acked (one cumulative ack per message) and
  * pushed live only after the ack went out. A bad frame gets an {@code error}; too many close the
- * connection with 4400, but nothing a client sends crashes the session.
+ * connection with 4400, a flood of messages closes it with 4008, but nothing a client sends
+ * crashes the session.
  */
 final class HubWebSocketHandler extends TextWebSocketHandler {
 
@@ -56,8 +57,11 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 		// several threads send to a session (its own replies, other users' fan-out)
 		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(session,
 				(int) properties.getSendTimeLimit().toMillis(), (int) properties.getSendBufferLimit().toBytes());
+		HubProperties.RateLimit rateLimit = properties.getRateLimit();
+		HubRateLimiter rateLimiter = rateLimit.isEnabled()
+				? new HubRateLimiter(rateLimit.getMessagesPerSecond(), rateLimit.getBurst(), System::nanoTime) : null;
 		HubSession hubSession = new HubSession(concurrent, userId, clientId, this.hub.codec(),
-				(int) properties.getMaxFrameSize().toBytes());
+				(int) properties.getMaxFrameSize().toBytes(), rateLimiter);
 		attributes.put(SESSION_ATTRIBUTE, hubSession);
 		this.hub.sessions().add(hubSession);
 		Instant tokenValidUntil = (Instant) attributes.get(HubHandshakeInterceptor.TOKEN_VALID_UNTIL);
@@ -70,7 +74,14 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
 		HubSession hubSession = (HubSession) session.getAttributes().get(SESSION_ATTRIBUTE);
-		if (hubSession == null) {
+		if (hubSession == null || !hubSession.isOpen()) {
+			return;
+		}
+		if (!hubSession.withinRateLimit()) {
+			// nothing of the message is processed: the client resends what was not acked
+			logger.warn("Closing " + hubSession + " with " + CloseCodes.RATE_LIMITED + ": it sent more than "
+					+ this.hub.properties().getRateLimit().getMessagesPerSecond() + " messages per second");
+			hubSession.close(new CloseStatus(CloseCodes.RATE_LIMITED, "rate limited"));
 			return;
 		}
 		try {

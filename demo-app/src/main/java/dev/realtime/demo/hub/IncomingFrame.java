@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 import dev.realtime.protocol.Frame;
@@ -23,43 +22,34 @@ import dev.realtime.protocol.ProtocolException;
 record IncomingFrame(@Nullable Frame frame, @Nullable String problem, @Nullable Long rejectedSeq) {
 
 	/**
-	 * Decode a text message. The common case (everything valid) decodes once; only a message
-	 * with problems is taken apart element by element to tell which ones failed.
+	 * Decode a text message, each element on its own, so an invalid one is told apart from the
+	 * valid ones around it.
 	 */
 	static List<IncomingFrame> read(String text, FrameCodec codec) {
-		List<ProtocolException> problems = new ArrayList<>();
-		List<Frame> frames = codec.decode(text, problems::add);
-		List<IncomingFrame> result = new ArrayList<>(frames.size() + problems.size());
-		if (problems.isEmpty()) {
-			frames.forEach((frame) -> result.add(new IncomingFrame(frame, null, null)));
-			return result;
-		}
 		JsonNode root;
 		try {
-			root = codec.mapper().readTree(text);
+			root = codec.readTree(text);
 		}
-		catch (JacksonException ex) {
-			root = null;
+		catch (ProtocolException ex) {
+			return List.of(new IncomingFrame(null, ex.getMessage(), null));
 		}
-		if (root == null || !root.isArray()) {
-			result.add(new IncomingFrame(null, problems.get(0).getMessage(), rejectedSeq(root)));
-			return result;
+		if (!root.isArray()) {
+			return List.of(element(root, null, codec));
 		}
+		List<IncomingFrame> result = new ArrayList<>(root.size());
 		for (int i = 0; i < root.size(); i++) {
 			result.add(element(root.get(i), i, codec));
 		}
 		return result;
 	}
 
-	private static IncomingFrame element(JsonNode node, int index, FrameCodec codec) {
-		if (!node.isObject()) {
-			return new IncomingFrame(null, "Batch element " + index + ": Frame must be a JSON object", null);
-		}
+	private static IncomingFrame element(JsonNode node, @Nullable Integer index, FrameCodec codec) {
 		try {
-			return new IncomingFrame(codec.decodeOne(codec.mapper().writeValueAsString(node)), null, null);
+			return new IncomingFrame(codec.decodeFrame(node), null, null);
 		}
 		catch (ProtocolException ex) {
-			return new IncomingFrame(null, "Batch element " + index + ": " + ex.getMessage(), rejectedSeq(node));
+			String problem = (index != null) ? "Batch element " + index + ": " + ex.getMessage() : ex.getMessage();
+			return new IncomingFrame(null, problem, rejectedSeq(node));
 		}
 	}
 

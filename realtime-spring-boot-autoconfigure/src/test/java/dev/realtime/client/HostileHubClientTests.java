@@ -1,0 +1,179 @@
+package dev.realtime.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.ResumeResponseFrame;
+import dev.realtime.test.TestClients;
+import dev.realtime.test.TestHub;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real client against a hub that sends what no honest hub sends: malformed JSON, unknown
+ * types, wrong field types, bad seqs, a flood. Each is logged and counted, and the client
+ * neither crashes, nor reconnects for it, nor loses an event.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class HostileHubClientTests {
+
+	private TestHub hub;
+
+	private DefaultRealtimeClient client;
+
+	private final List<InboundMessage> messages = new CopyOnWriteArrayList<>();
+
+	@BeforeEach
+	void startHub() {
+		this.hub = TestHub.start();
+	}
+
+	@AfterEach
+	void stop() {
+		if (this.client != null) {
+			this.client.close();
+		}
+		this.hub.close();
+	}
+
+	private void connect() {
+		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(), "t");
+		this.client.onMessage(this.messages::add);
+		this.client.connect();
+		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
+	}
+
+	@Test
+	void malformedFramesAreLoggedCountedAndIgnored(CapturedOutput output) throws Exception {
+		connect();
+		List<String> hostile = List.of("not json", "{\"type\":\"ack\",\"ack_seq\":", "[1,", "", "null", "42",
+				"{\"type\":\"teleport\",\"seq\":1}", "{\"type\":5}", "{\"ack_seq\":1}",
+				"{\"type\":\"event\",\"seq\":-1,\"event\":\"x\",\"payload\":{}}",
+				"{\"type\":\"event\",\"seq\":18446744073709551616,\"event\":\"x\",\"payload\":{}}",
+				"{\"type\":\"event\",\"seq\":1.5,\"event\":\"x\",\"payload\":{}}",
+				"{\"type\":\"event\",\"seq\":\"1\",\"event\":\"x\",\"payload\":{}}",
+				"{\"type\":\"event\",\"seq\":1,\"event\":7,\"payload\":{}}",
+				"{\"type\":\"event\",\"seq\":1,\"event\":\"x\",\"timestamp\":12}", "{\"type\":\"ack\",\"ack_seq\":-1}",
+				"{\"type\":\"ack\",\"ack_seq\":\"2\"}", "{\"type\":\"ack\",\"ack_seq\":2.0}",
+				"{\"type\":\"resume_response\",\"ack_seq\":0,\"events\":{}}",
+				"{\"type\":\"resume_response\",\"ack_seq\":0,\"has_more\":\"yes\"}", "{\"type\":\"error\",\"code\":[]}",
+				"{\"type\":\"meta\",\"event\":null}", "[{\"type\":\"meta\",\"event\":\"pong\"},17]",
+				"{\"type\":\"meta\",\"event\":\"pong\",\"payload\":" + "[".repeat(5000) + "]".repeat(5000) + "}",
+				// valid for the codec, but the hub's events must carry a seq
+				"{\"type\":\"event\",\"event\":\"x\",\"payload\":{}}");
+		for (String text : hostile) {
+			this.hub.sendRaw(text);
+		}
+		await().until(() -> this.client.metrics().invalidFrames() == hostile.size());
+		assertThat(output).contains("Ignoring invalid frame from hub: Message is not valid JSON",
+				"Unknown frame type 'teleport'", "Field 'seq' must be a non-negative integer",
+				"Field 'ack_seq' must be a non-negative integer", "Batch element 1: Frame must be a JSON object");
+		assertStillWorking();
+		assertThat(this.hub.handshakes()).isEqualTo(1);
+	}
+
+	@Test
+	void aFloodOfFramesIsProcessedWithoutStallingTheClient() throws Exception {
+		connect();
+		int floods = 200;
+		StringBuilder batch = new StringBuilder("[");
+		for (int i = 0; i < 100; i++) {
+			batch.append((i % 2 == 0) ? "{\"type\":\"meta\",\"event\":\"pong\"}," : "{\"type\":\"bogus\"},");
+		}
+		String text = batch.substring(0, batch.length() - 1) + "]";
+		for (int i = 0; i < floods; i++) {
+			this.hub.sendRaw(text);
+		}
+		await().until(() -> this.client.metrics().invalidFrames() == floods * 50L);
+		assertStillWorking();
+		assertThat(this.hub.handshakes()).isEqualTo(1);
+	}
+
+	@Test
+	void aMessageAboveTheFrameLimitDropsTheConnectionAndNothingElse(CapturedOutput output) throws Exception {
+		connect();
+		SendHandle before = this.client.sendEvent("note", Map.of("i", 1));
+		before.acknowledged().get(10, TimeUnit.SECONDS);
+		this.hub.sendRaw("{\"type\":\"meta\",\"event\":\"pong\",\"payload\":{\"x\":\"" + "x".repeat(1 << 20) + "\"}}");
+		await().until(() -> this.hub.handshakes() == 2 && this.client.connectionState() == ConnectionState.CONNECTED);
+		assertStillWorking();
+		assertThat(this.hub.accepted()).extracting(EventFrame::seq).containsExactly(1L, 2L);
+	}
+
+	@Test
+	void resumeResponseThatSkipsASeqIsNotStoredOutOfOrder() {
+		this.hub.store("alice", "n", Map.of("i", 1));
+		this.hub.store("alice", "n", Map.of("i", 2));
+		this.hub.store("alice", "n", Map.of("i", 3));
+		this.hub.tamperWithResumeAnswers((answer) -> {
+			// only the first answer lies: it leaves out seq 2
+			this.hub.tamperWithResumeAnswers((honest) -> honest);
+			return withEvents(answer, answer.events().stream().filter((event) -> event.seq() != 2).toList());
+		});
+		connect();
+		await().until(() -> this.messages.size() >= 3);
+		assertThat(this.messages).extracting(InboundMessage::seq).containsExactly(1L, 2L, 3L);
+		assertThat(this.client.metrics().messagesReceived()).isEqualTo(3);
+	}
+
+	@Test
+	void resumeResponseThatRepeatsSeqsStoresEachOnce() {
+		this.hub.store("alice", "n", Map.of("i", 1));
+		this.hub.store("alice", "n", Map.of("i", 2));
+		this.hub.tamperWithResumeAnswers((answer) -> {
+			List<EventFrame> doubled = new ArrayList<>();
+			answer.events().forEach((event) -> {
+				doubled.add(event);
+				doubled.add(event);
+			});
+			return withEvents(answer, doubled);
+		});
+		connect();
+		await().until(() -> this.client.metrics().duplicatesDropped() == 2);
+		assertThat(this.messages).extracting(InboundMessage::seq).containsExactly(1L, 2L);
+	}
+
+	@Test
+	void eventsAfterAGapAreFetchedAgainInOrder() {
+		connect();
+		this.hub.store("alice", "n", Map.of("i", 1));
+		this.hub.store("alice", "n", Map.of("i", 2));
+		EventFrame third = this.hub.store("alice", "n", Map.of("i", 3));
+		// live push of seq 3 only: the client must fetch 1 and 2 first
+		this.hub.sendRaw(this.hub.encode(List.of(third)));
+		await().until(() -> this.messages.size() >= 3);
+		assertThat(this.messages).extracting(InboundMessage::seq).containsExactly(1L, 2L, 3L);
+	}
+
+	private static ResumeResponseFrame withEvents(ResumeResponseFrame answer, List<EventFrame> events) {
+		return new ResumeResponseFrame(answer.ackSeq(), events, answer.hasMore(), answer.reset(), answer.lastSeq());
+	}
+
+	/**
+	 * The client still sends, gets acks and stores inbound events.
+	 */
+	private void assertStillWorking() throws Exception {
+		SendHandle handle = this.client.sendEvent("note", Map.of("still", "working"));
+		assertThat(handle.acknowledged().get(10, TimeUnit.SECONDS).seq()).isNotNull();
+		int before = this.messages.size();
+		EventFrame event = this.hub.store("alice", "n", Map.of("after", "hostility"));
+		this.hub.sendRaw(this.hub.encode(List.of(event)));
+		await().until(() -> this.messages.size() > before);
+		assertThat(this.messages.get(this.messages.size() - 1).seq()).isEqualTo(event.seq());
+		assertThat(this.client.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+	}
+
+}

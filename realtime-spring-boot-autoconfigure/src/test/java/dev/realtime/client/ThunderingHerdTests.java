@@ -1,0 +1,164 @@
+package dev.realtime.client;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.realtime.auth.StaticTokenProvider;
+import dev.realtime.protocol.FrameCodec;
+import dev.realtime.test.TestHub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * 200 clients with the default backoff on a hub that restarts: their first reconnect attempts
+ * spread over the jitter window instead of arriving together, none gives up, and all resume
+ * and deliver what was sent while the hub was down.
+ */
+class ThunderingHerdTests {
+
+	private static final int CLIENTS = 200;
+
+	private static final long BUCKET_MILLIS = 50;
+
+	private final ExecutorService closer = Executors.newCachedThreadPool();
+
+	private final List<DefaultRealtimeClient> clients = new ArrayList<>();
+
+	private TestHub hub;
+
+	@AfterEach
+	void stop() {
+		this.clients.forEach(DefaultRealtimeClient::close);
+		if (this.hub != null) {
+			this.hub.close();
+		}
+		this.closer.shutdownNow();
+	}
+
+	@Test
+	void firstReconnectAttemptsSpreadOverTheJitterWindowAndAllResume() throws Exception {
+		this.hub = TestHub.start("server.shutdown=immediate");
+		URI uri = this.hub.uri();
+		ClientSettings defaults = ClientSettings.builder(uri, "user").build();
+		ExponentialBackoff backoff = defaults.backoff();
+		List<RecordingTransport> transports = new ArrayList<>();
+		for (int i = 0; i < CLIENTS; i++) {
+			RecordingTransport transport = new RecordingTransport(
+					new WebSocketTransport(1 << 20, defaults.connectTimeout(), this.closer));
+			transports.add(transport);
+			DefaultRealtimeClient client = new DefaultRealtimeClient(ClientSettings.builder(uri, "user-" + i).build(),
+					transport, new StaticTokenProvider("t"), new InMemoryOutboundQueue(1000), new InMemoryInboundStore(),
+					new FrameCodec(), Clock.systemUTC());
+			this.clients.add(client);
+			client.onConnectionStateChange((change) -> {
+				if (change.current() == ConnectionState.RECONNECTING) {
+					transport.dropped(System.nanoTime());
+				}
+			});
+			client.connect();
+		}
+		await().atMost(Duration.ofSeconds(60)).until(() -> this.hub.openConnections() == CLIENTS);
+
+		this.hub.close();
+		List<SendHandle> whileDown = new ArrayList<>();
+		for (DefaultRealtimeClient client : this.clients) {
+			whileDown.add(client.sendEvent("note", Map.of("sent", "while the hub was down")));
+		}
+		this.hub = TestHub.start("server.port=" + uri.getPort(), "server.shutdown=immediate");
+
+		await().atMost(Duration.ofSeconds(120))
+			.until(() -> transports.stream().allMatch((transport) -> transport.attempts().size() >= 2));
+		long firstDrop = transports.stream().mapToLong(RecordingTransport::droppedAt).min().orElseThrow();
+		long[] attempts = transports.stream().mapToLong((transport) -> transport.attempts().get(1) - firstDrop).toArray();
+		long[] delays = transports.stream()
+			.mapToLong((transport) -> transport.attempts().get(1) - transport.droppedAt())
+			.sorted()
+			.toArray();
+		Arrays.sort(attempts);
+		long windowStart = (long) (backoff.initialDelay().toNanos() * (1 - backoff.jitter()));
+		long windowEnd = (long) (backoff.initialDelay().toNanos() * (1 + backoff.jitter()));
+		int[] buckets = new int[(int) ((attempts[CLIENTS - 1] - attempts[0]) / millis(BUCKET_MILLIS)) + 1];
+		for (long attempt : attempts) {
+			buckets[(int) ((attempt - attempts[0]) / millis(BUCKET_MILLIS))]++;
+		}
+		System.out.printf("Herd of %d, default backoff %s ±%.0f%%: drops seen within %d ms; first reconnect attempts "
+				+ "%d..%d ms after the first drop (median %d ms), each %d..%d ms after its own drop; clients per "
+				+ "50 ms bucket: %s%n", CLIENTS, backoff.initialDelay(), backoff.jitter() * 100,
+				(transports.stream().mapToLong(RecordingTransport::droppedAt).max().orElseThrow() - firstDrop) / 1_000_000,
+				attempts[0] / 1_000_000, attempts[CLIENTS - 1] / 1_000_000, attempts[CLIENTS / 2] / 1_000_000,
+				delays[0] / 1_000_000, delays[CLIENTS - 1] / 1_000_000, Arrays.toString(buckets));
+
+		// no attempt before the jitter window opens; scheduling under load may only delay them
+		assertThat(delays[0]).isGreaterThanOrEqualTo(windowStart);
+		assertThat(delays[CLIENTS - 1]).isLessThan(windowEnd + millis(1000));
+		// most of the window is covered, and no 50 ms bucket holds more than a fifth of the herd
+		assertThat(attempts[CLIENTS - 1] - attempts[0]).isGreaterThanOrEqualTo((windowEnd - windowStart) * 3 / 4);
+		assertThat(Arrays.stream(buckets).max().orElseThrow()).isLessThanOrEqualTo(CLIENTS / 5);
+
+		await().atMost(Duration.ofSeconds(120)).until(() -> this.hub.openConnections() == CLIENTS
+				&& this.clients.stream().allMatch((client) -> client.connectionState() == ConnectionState.CONNECTED));
+		for (SendHandle handle : whileDown) {
+			handle.acknowledged().get(60, TimeUnit.SECONDS);
+		}
+		assertThat(this.hub.accepted()).hasSize(CLIENTS);
+		assertThat(this.clients).extracting(DefaultRealtimeClient::connectionState)
+			.containsOnly(ConnectionState.CONNECTED);
+	}
+
+	private static long millis(long millis) {
+		return TimeUnit.MILLISECONDS.toNanos(millis);
+	}
+
+	/**
+	 * Notes the time of every connection attempt of one client.
+	 */
+	private static final class RecordingTransport implements Transport {
+
+		private final Transport delegate;
+
+		private final List<Long> attempts = new CopyOnWriteArrayList<>();
+
+		private volatile long droppedAt;
+
+		RecordingTransport(Transport delegate) {
+			this.delegate = delegate;
+		}
+
+		List<Long> attempts() {
+			return this.attempts;
+		}
+
+		void dropped(long nanos) {
+			if (this.droppedAt == 0) {
+				this.droppedAt = nanos;
+			}
+		}
+
+		long droppedAt() {
+			return this.droppedAt;
+		}
+
+		@Override
+		public CompletableFuture<TransportSession> connect(URI uri, Map<String, String> headers,
+				TransportListener listener) {
+			this.attempts.add(System.nanoTime());
+			return this.delegate.connect(uri, headers, listener);
+		}
+
+	}
+
+}
