@@ -21,6 +21,7 @@ import dev.realtime.client.Transport;
 import dev.realtime.client.WebSocketTransport;
 import dev.realtime.protocol.FrameCodec;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -92,28 +93,32 @@ public final class RealtimeAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "jakarta.websocket.ContainerProvider")
-	static class WebSocketTransportConfiguration {
+	static class WebSocketTransportConfiguration implements DisposableBean {
 
-		@Bean(destroyMethod = "shutdown")
-		@ConditionalOnMissingBean(name = "realtimeTransportExecutor")
-		ExecutorService realtimeTransportExecutor() {
-			return Executors.newCachedThreadPool((task) -> {
-				Thread thread = new Thread(task, "realtime-transport");
-				thread.setDaemon(true);
-				return thread;
-			});
-		}
+		/**
+		 * Closes sessions off the caller's thread. Not a bean: an {@code Executor} bean would
+		 * make Boot back off from its {@code applicationTaskExecutor}.
+		 */
+		private final ExecutorService closer = Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "realtime-transport");
+			thread.setDaemon(true);
+			return thread;
+		});
 
 		@Bean
 		@ConditionalOnMissingBean
-		Transport realtimeTransport(RealtimeProperties properties, ExecutorService realtimeTransportExecutor) {
+		Transport realtimeTransport(RealtimeProperties properties) {
 			long maxFrameSize = properties.getMaxFrameSize().toBytes();
 			if (maxFrameSize < 1024 || maxFrameSize > Integer.MAX_VALUE) {
 				throw new InvalidConfigurationPropertyValueException("realtime.max-frame-size",
 						properties.getMaxFrameSize(), "must be between 1KB and 2GB");
 			}
-			return new WebSocketTransport((int) maxFrameSize, properties.getConnectTimeout(),
-					realtimeTransportExecutor);
+			return new WebSocketTransport((int) maxFrameSize, properties.getConnectTimeout(), this.closer);
+		}
+
+		@Override
+		public void destroy() {
+			this.closer.shutdown();
 		}
 
 	}
