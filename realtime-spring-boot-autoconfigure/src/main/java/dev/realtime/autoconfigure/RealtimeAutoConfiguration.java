@@ -14,12 +14,14 @@ import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.ExponentialBackoff;
 import dev.realtime.client.InMemoryInboundStore;
 import dev.realtime.client.InMemoryOutboundQueue;
+import dev.realtime.client.InboundStore;
 import dev.realtime.client.InboundStoreFactory;
 import dev.realtime.client.OutboundQueueFactory;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.Transport;
 import dev.realtime.client.WebSocketTransport;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.receipts.ReceiptStore;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
@@ -78,9 +80,16 @@ public final class RealtimeAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(RealtimeClient.class)
 	DefaultRealtimeClient realtimeClient(ClientSettings settings, Transport transport, TokenProvider tokenProvider,
-			OutboundQueueFactory outboundQueues, InboundStoreFactory inboundStores, FrameCodec codec) {
+			OutboundQueueFactory outboundQueues, InboundStoreFactory inboundStores, FrameCodec codec,
+			ObjectProvider<ReceiptStore> receipts) {
+		InboundStore inbound = inboundStores.create(settings.userId());
+		ReceiptStore receiptStore = receipts.getIfUnique();
+		if (receiptStore != null) {
+			// disconnect(true) flushes the user's receipts with its inbound events
+			inbound = new ReceiptsClearingInboundStore(inbound, receiptStore, settings.userId());
+		}
 		return new DefaultRealtimeClient(settings, transport, tokenProvider, outboundQueues.create(settings.userId()),
-				inboundStores.create(settings.userId()), codec, Clock.systemUTC());
+				inbound, codec, Clock.systemUTC());
 	}
 
 	@Bean

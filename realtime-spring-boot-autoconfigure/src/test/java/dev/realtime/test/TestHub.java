@@ -77,6 +77,10 @@ public final class TestHub implements AutoCloseable {
 
 	private volatile boolean acking = true;
 
+	private volatile int resumePageSize = Integer.MAX_VALUE;
+
+	private volatile long retainedFrom = 1;
+
 	private TestHub() {
 		this.context = new SpringApplicationBuilder(ServerConfiguration.class).web(WebApplicationType.SERVLET)
 			.properties("server.port=0", "spring.main.banner-mode=off")
@@ -208,6 +212,24 @@ public final class TestHub implements AutoCloseable {
 	}
 
 	/**
+	 * Answer a {@code resume} with at most this many events, and {@code has_more} when more
+	 * are missed.
+	 * @param pageSize the page size
+	 */
+	public void resumePageSize(int pageSize) {
+		this.resumePageSize = pageSize;
+	}
+
+	/**
+	 * Drop every event before a seq from the retention window: a client that resumes from
+	 * before it gets {@code reset} and continues after {@code seq - 1}.
+	 * @param seq the first retained seq
+	 */
+	public void retainFrom(long seq) {
+		this.retainedFrom = seq;
+	}
+
+	/**
 	 * Send raw text to every open connection.
 	 * @param text the text message
 	 */
@@ -273,9 +295,14 @@ public final class TestHub implements AutoCloseable {
 			}
 			else if (frame instanceof ResumeFrame resume) {
 				List<EventFrame> stream = this.streams.getOrDefault(userId, List.of());
-				List<EventFrame> missed = stream.stream().filter((event) -> event.seq() > resume.lastAckSeq()).toList();
-				session.sendMessage(new TextMessage(this.codec.encode(new ResumeResponseFrame(
-						this.highestAccepted.getOrDefault(resume.clientId(), 0L), missed, false, false, stream.size()))));
+				boolean reset = resume.lastAckSeq() + 1 < this.retainedFrom;
+				long after = reset ? this.retainedFrom - 1 : resume.lastAckSeq();
+				List<EventFrame> missed = stream.stream().filter((event) -> event.seq() > after).toList();
+				boolean hasMore = missed.size() > this.resumePageSize;
+				List<EventFrame> page = hasMore ? missed.subList(0, this.resumePageSize) : missed;
+				session.sendMessage(new TextMessage(this.codec.encode(
+						new ResumeResponseFrame(this.highestAccepted.getOrDefault(resume.clientId(), 0L), page, hasMore,
+								reset, reset ? after : stream.size()))));
 			}
 			else if (frame instanceof MetaFrame meta && MetaFrame.PING.equals(meta.event())) {
 				this.pings.incrementAndGet();
