@@ -1,11 +1,11 @@
 package dev.realtime.auth;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,6 +22,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.realtime.auth.TokenSource.IssuedToken;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 
 /**
  * A {@link RefreshingTokenProvider} that gets access tokens from an OAuth2 token endpoint
@@ -123,6 +130,8 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 
 		private Clock clock = Clock.systemUTC();
 
+		private @Nullable ClientHttpRequestFactory requestFactory;
+
 		private Builder(URI tokenUri, String clientId) {
 			this.tokenUri = tokenUri;
 			this.clientId = clientId;
@@ -182,6 +191,19 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 		}
 
 		/**
+		 * Set the HTTP client the token requests go through, for example one built by Spring
+		 * Boot with its HTTP client settings and an SSL bundle. It should speak HTTP/1.1 to a
+		 * plain-HTTP endpoint (see {@link #defaultRequestFactory(Duration)}). Without one, the
+		 * default request factory applies the {@link #timeout(Duration) timeout}.
+		 * @param requestFactory the request factory
+		 * @return this builder
+		 */
+		public Builder requestFactory(ClientHttpRequestFactory requestFactory) {
+			this.requestFactory = requestFactory;
+			return this;
+		}
+
+		/**
 		 * Set the clock expiries are compared with.
 		 * @param clock the clock
 		 * @return this builder
@@ -199,6 +221,23 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 			return new OAuth2TokenProvider(this);
 		}
 
+		/**
+		 * Return the request factory used when none is set: the JDK client, restricted to
+		 * HTTP/1.1. Its default HTTP/2 asks a plain-HTTP endpoint for an {@code h2c} upgrade,
+		 * which servers that route upgrade requests to their WebSocket handler refuse.
+		 * @param timeout the connect and read timeout
+		 * @return a request factory
+		 */
+		public static ClientHttpRequestFactory defaultRequestFactory(Duration timeout) {
+			HttpClient client = HttpClient.newBuilder()
+				.version(HttpClient.Version.HTTP_1_1)
+				.connectTimeout(timeout)
+				.build();
+			JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(client);
+			requestFactory.setReadTimeout(timeout);
+			return requestFactory;
+		}
+
 	}
 
 	/**
@@ -208,6 +247,8 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 	private static final class Endpoint implements TokenSource {
 
 		private static final JsonMapper json = JsonMapper.builder().build();
+
+		private static final int MAX_BODY = 64 * 1024;
 
 		private final URI tokenUri;
 
@@ -225,7 +266,7 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 
 		private final Clock clock;
 
-		private final HttpClient http;
+		private final RestClient http;
 
 		private volatile @Nullable String refreshToken;
 
@@ -243,37 +284,14 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 			this.scope = builder.scope;
 			this.timeout = builder.timeout;
 			this.clock = builder.clock;
-			this.http = HttpClient.newBuilder().connectTimeout(builder.timeout).build();
+			ClientHttpRequestFactory requestFactory = (builder.requestFactory != null) ? builder.requestFactory
+					: Builder.defaultRequestFactory(builder.timeout);
+			this.http = RestClient.builder().requestFactory(requestFactory).build();
 		}
 
 		@Override
 		public IssuedToken fetch() {
 			Instant requested = this.clock.instant();
-			HttpResponse<String> response;
-			try {
-				response = this.http.send(request(), HttpResponse.BodyHandlers.ofString());
-			}
-			catch (HttpTimeoutException ex) {
-				throw new TokenUnavailableException(
-						"Token endpoint " + this.tokenUri + " did not answer within " + this.timeout.toMillis()
-								+ " ms (realtime.auth.timeout)", false, ex);
-			}
-			catch (IOException ex) {
-				throw new TokenUnavailableException("Token endpoint " + this.tokenUri + " is unreachable: "
-						+ ((ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName()), false, ex);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new TokenUnavailableException("Interrupted while requesting a token from " + this.tokenUri,
-						false, ex);
-			}
-			if (response.statusCode() == 200) {
-				return issued(response.body(), requested);
-			}
-			throw failure(response.statusCode(), response.body());
-		}
-
-		private HttpRequest request() {
 			Map<String, String> form = new LinkedHashMap<>();
 			form.put("grant_type", this.grantType.value());
 			if (this.grantType == GrantType.REFRESH_TOKEN) {
@@ -282,15 +300,12 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 			if (this.scope != null) {
 				form.put("scope", this.scope);
 			}
-			HttpRequest.Builder request = HttpRequest.newBuilder(this.tokenUri)
-				.timeout(this.timeout)
-				.header("Content-Type", "application/x-www-form-urlencoded")
-				.header("Accept", "application/json");
+			String authorization = null;
 			if (this.clientSecret != null && this.clientAuthentication == ClientAuthentication.CLIENT_SECRET_BASIC) {
 				// RFC 6749 section 2.3.1: both parts are form-encoded before Base64
 				String credentials = encode(this.clientId) + ":" + encode(this.clientSecret);
-				request.header("Authorization", "Basic "
-						+ Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+				authorization = "Basic "
+						+ Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
 			}
 			else {
 				form.put("client_id", this.clientId);
@@ -302,7 +317,55 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 				.stream()
 				.map((entry) -> encode(entry.getKey()) + "=" + encode(entry.getValue()))
 				.collect(Collectors.joining("&"));
-			return request.POST(HttpRequest.BodyPublishers.ofString(body)).build();
+			String basic = authorization;
+			try {
+				return this.http.post()
+					.uri(this.tokenUri)
+					.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+					.accept(MediaType.APPLICATION_JSON)
+					.headers((headers) -> {
+						if (basic != null) {
+							headers.set(HttpHeaders.AUTHORIZATION, basic);
+						}
+					})
+					.body(body)
+					.exchange((request, response) -> {
+						String answer = read(response.getBody());
+						int status = response.getStatusCode().value();
+						if (status == 200) {
+							return issued(answer, requested);
+						}
+						throw failure(status, answer);
+					});
+			}
+			catch (ResourceAccessException ex) {
+				if (isTimeout(ex)) {
+					throw new TokenUnavailableException("Token endpoint " + this.tokenUri + " did not answer within "
+							+ this.timeout.toMillis() + " ms (realtime.auth.timeout)", false, ex);
+				}
+				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+				throw new TokenUnavailableException("Token endpoint " + this.tokenUri + " is unreachable: "
+						+ ((cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName()), false,
+						ex);
+			}
+		}
+
+		private static boolean isTimeout(Throwable ex) {
+			for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+				if (cause instanceof HttpTimeoutException || cause instanceof SocketTimeoutException) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		/**
+		 * Read at most {@value #MAX_BODY} bytes of an answer: a token response is small, and the
+		 * endpoint is not trusted to end its body.
+		 */
+		private static String read(InputStream body) throws IOException {
+			byte[] bytes = body.readNBytes(MAX_BODY);
+			return new String(bytes, StandardCharsets.UTF_8);
 		}
 
 		private IssuedToken issued(String body, Instant requested) {

@@ -1,6 +1,7 @@
 package dev.realtime.autoconfigure;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 
 import dev.realtime.auth.OAuth2TokenProvider;
@@ -9,6 +10,7 @@ import dev.realtime.auth.SpringSecurityTokenProvider;
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.auth.TokenProvider;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -16,13 +18,19 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of the {@link TokenProvider} the realtime client authenticates with, from
@@ -35,9 +43,12 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 @EnableConfigurationProperties(RealtimeAuthProperties.class)
 public final class RealtimeAuthAutoConfiguration {
 
+	private static final String BOOT_HTTP_CLIENT = "org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder";
+
 	@Bean
 	@ConditionalOnMissingBean
-	TokenProvider realtimeTokenProvider(RealtimeAuthProperties properties) {
+	TokenProvider realtimeTokenProvider(RealtimeAuthProperties properties, BeanFactory beanFactory,
+			ObjectProvider<SslBundles> sslBundles) {
 		AuthPropertiesValidator.validate(properties);
 		if (properties.getRegistrationId() != null) {
 			throw new InvalidConfigurationPropertyValueException("realtime.auth.registration-id",
@@ -53,6 +64,13 @@ public final class RealtimeAuthAutoConfiguration {
 			.scope(properties.getScope())
 			.refreshBeforeExpiry(properties.getRefreshBeforeExpiry())
 			.timeout(properties.getTimeout());
+		if (ClassUtils.isPresent(BOOT_HTTP_CLIENT, RealtimeAuthAutoConfiguration.class.getClassLoader())) {
+			builder.requestFactory(TokenRequestFactory.create(properties, beanFactory, sslBundles));
+		}
+		else if (properties.getSslBundle() != null) {
+			throw new InvalidConfigurationPropertyValueException("realtime.auth.ssl-bundle", properties.getSslBundle(),
+					"needs org.springframework.boot:spring-boot-http-client on the classpath");
+		}
 		if (properties.getGrantType() == GrantType.REFRESH_TOKEN) {
 			builder.refreshToken(properties.getRefreshToken());
 		}
@@ -88,6 +106,44 @@ public final class RealtimeAuthAutoConfiguration {
 			}
 			return new SpringSecurityTokenProvider(manager, service, registrationId,
 					properties.getRefreshBeforeExpiry());
+		}
+
+	}
+
+	/**
+	 * Builds the token client with Boot's HTTP client settings ({@code spring.http.clients.*}:
+	 * redirects, SSL bundle), the realtime timeout and SSL bundle taking precedence. Always the
+	 * JDK client restricted to HTTP/1.1: a plain-HTTP endpoint that shares its port with a
+	 * WebSocket endpoint refuses the JDK client's default {@code h2c} upgrade request.
+	 */
+	static final class TokenRequestFactory {
+
+		private TokenRequestFactory() {
+		}
+
+		static ClientHttpRequestFactory create(RealtimeAuthProperties properties, BeanFactory beanFactory,
+				ObjectProvider<SslBundles> sslBundles) {
+			HttpClientSettings settings = beanFactory.getBeanProvider(HttpClientSettings.class)
+				.getIfAvailable(HttpClientSettings::defaults)
+				.withTimeouts(properties.getTimeout(), properties.getTimeout());
+			String bundle = properties.getSslBundle();
+			if (bundle != null) {
+				SslBundles bundles = sslBundles.getIfAvailable();
+				if (bundles == null) {
+					throw new InvalidConfigurationPropertyValueException("realtime.auth.ssl-bundle", bundle,
+							"no SSL bundles are configured (spring.ssl.bundle.*)");
+				}
+				try {
+					settings = settings.withSslBundle(bundles.getBundle(bundle));
+				}
+				catch (NoSuchSslBundleException ex) {
+					throw new InvalidConfigurationPropertyValueException("realtime.auth.ssl-bundle", bundle,
+							ex.getMessage());
+				}
+			}
+			return ClientHttpRequestFactoryBuilder.jdk()
+				.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1))
+				.build(settings);
 		}
 
 	}

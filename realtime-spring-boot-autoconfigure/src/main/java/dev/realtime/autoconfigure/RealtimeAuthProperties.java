@@ -72,6 +72,12 @@ public class RealtimeAuthProperties {
 	private Duration timeout = Duration.ofSeconds(10);
 
 	/**
+	 * SSL bundle (spring.ssl.bundle.*) that token requests to token-uri trust and present,
+	 * instead of the JVM's defaults.
+	 */
+	private @Nullable String sslBundle;
+
+	/**
 	 * Spring Security OAuth2 client registration (spring.security.oauth2.client.registration.*)
 	 * to get access tokens for, instead of token-uri.
 	 */
@@ -160,6 +166,14 @@ public class RealtimeAuthProperties {
 
 	public void setTimeout(Duration timeout) {
 		this.timeout = timeout;
+	}
+
+	public @Nullable String getSslBundle() {
+		return this.sslBundle;
+	}
+
+	public void setSslBundle(@Nullable String sslBundle) {
+		this.sslBundle = sslBundle;
 	}
 
 	public @Nullable String getRegistrationId() {

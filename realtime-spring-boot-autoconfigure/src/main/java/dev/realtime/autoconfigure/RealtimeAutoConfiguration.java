@@ -17,13 +17,16 @@ import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.ExponentialBackoff;
 import dev.realtime.client.InMemoryInboundStore;
 import dev.realtime.client.InMemoryOutboundQueue;
+import dev.realtime.client.InboundStore;
 import dev.realtime.client.InboundStoreFactory;
 import dev.realtime.client.OutboundQueueFactory;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.Transport;
 import dev.realtime.client.WebSocketTransport;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.receipts.ReceiptStore;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -83,9 +86,16 @@ public final class RealtimeAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(RealtimeClient.class)
 	DefaultRealtimeClient realtimeClient(ClientSettings settings, Transport transport, TokenProvider tokenProvider,
-			OutboundQueueFactory outboundQueues, InboundStoreFactory inboundStores, FrameCodec codec) {
+			OutboundQueueFactory outboundQueues, InboundStoreFactory inboundStores, FrameCodec codec,
+			ObjectProvider<ReceiptStore> receipts) {
+		InboundStore inbound = inboundStores.create(settings.userId());
+		ReceiptStore receiptStore = receipts.getIfUnique();
+		if (receiptStore != null) {
+			// disconnect(true) flushes the user's receipts with its inbound events
+			inbound = new ReceiptsClearingInboundStore(inbound, receiptStore, settings.userId());
+		}
 		return new DefaultRealtimeClient(settings, transport, tokenProvider, outboundQueues.create(settings.userId()),
-				inboundStores.create(settings.userId()), codec, Clock.systemUTC());
+				inbound, codec, Clock.systemUTC());
 	}
 
 	@Bean
@@ -98,29 +108,28 @@ public final class RealtimeAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "jakarta.websocket.ContainerProvider")
-	static class WebSocketTransportConfiguration {
+	static class WebSocketTransportConfiguration implements DisposableBean {
 
-		@Bean(destroyMethod = "shutdown")
-		@ConditionalOnMissingBean(name = "realtimeTransportExecutor")
-		ExecutorService realtimeTransportExecutor() {
-			return Executors.newCachedThreadPool((task) -> {
-				Thread thread = new Thread(task, "realtime-transport");
-				thread.setDaemon(true);
-				return thread;
-			});
-		}
+		/**
+		 * Closes sessions off the caller's thread. Not a bean: an {@code Executor} bean would
+		 * make Boot back off from its {@code applicationTaskExecutor}.
+		 */
+		private final ExecutorService closer = Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "realtime-transport");
+			thread.setDaemon(true);
+			return thread;
+		});
 
 		@Bean
 		@ConditionalOnMissingBean
-		Transport realtimeTransport(RealtimeProperties properties, ExecutorService realtimeTransportExecutor,
-				ObjectProvider<SslBundles> sslBundles) {
+		Transport realtimeTransport(RealtimeProperties properties, ObjectProvider<SslBundles> sslBundles) {
 			long maxFrameSize = properties.getMaxFrameSize().toBytes();
 			if (maxFrameSize < 1024 || maxFrameSize > Integer.MAX_VALUE) {
 				throw new InvalidConfigurationPropertyValueException("realtime.max-frame-size",
 						properties.getMaxFrameSize(), "must be between 1KB and 2GB");
 			}
-			return new WebSocketTransport((int) maxFrameSize, properties.getConnectTimeout(),
-					realtimeTransportExecutor, sslContext(properties.getSsl().getBundle(), sslBundles));
+			return new WebSocketTransport((int) maxFrameSize, properties.getConnectTimeout(), this.closer,
+					sslContext(properties.getSsl().getBundle(), sslBundles));
 		}
 
 		private static @Nullable SSLContext sslContext(@Nullable String bundle, ObjectProvider<SslBundles> sslBundles) {
@@ -138,6 +147,11 @@ public final class RealtimeAutoConfiguration {
 			catch (NoSuchSslBundleException ex) {
 				throw new InvalidConfigurationPropertyValueException("realtime.ssl.bundle", bundle, ex.getMessage());
 			}
+		}
+
+		@Override
+		public void destroy() {
+			this.closer.shutdown();
 		}
 
 	}

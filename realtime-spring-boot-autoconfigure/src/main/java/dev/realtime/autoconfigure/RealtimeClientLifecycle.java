@@ -8,7 +8,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Connects the client when the application starts (after the web server, so an in-process hub
  * is already listening) and disconnects it gracefully first thing on shutdown. Publishes
- * connection state changes, inbound events and sync resets as application events.
+ * connection state changes, inbound events, sync resets and completed catch-ups
+ * ({@code SyncCompletedEvent}) as application events.
  */
 public class RealtimeClientLifecycle implements SmartLifecycle {
 
@@ -25,6 +26,7 @@ public class RealtimeClientLifecycle implements SmartLifecycle {
 		client.onConnectionStateChange(publisher::publishEvent);
 		client.onMessage(publisher::publishEvent);
 		client.onSyncReset(publisher::publishEvent);
+		client.syncProgress().onCompleted(publisher::publishEvent);
 	}
 
 	@Override

@@ -3,7 +3,9 @@ package dev.realtime.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -11,6 +13,8 @@ import org.jspecify.annotations.Nullable;
 import dev.realtime.client.ClientMetrics;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.SyncCompletedEvent;
+import dev.realtime.client.SyncProgress;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -23,7 +27,9 @@ import org.springframework.boot.health.contributor.Status;
  * {@code realtime.health.reconnecting-threshold} or its oldest pending outbound event is older
  * than {@code realtime.health.outbox-age-threshold}; {@code UNKNOWN} while it connects for the
  * first time or when it was disconnected on purpose. Details: state, user, client id, store
- * counts and the last error; never a token.
+ * counts, whether the resume catch-up has received all its pages ({@code sync.caughtUp}, with
+ * the last completed catch-up and the last reset of the stream) and the last error; never a
+ * token.
  */
 public class RealtimeHealthIndicator implements HealthIndicator {
 
@@ -72,6 +78,7 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 			.withDetail("oldestPendingAge", oldestAge.toString())
 			.withDetail("deadLetters", metrics.deadLetters())
 			.withDetail("failedInbound", metrics.failedInbound());
+		health.withDetail("sync", sync(state));
 		if (degraded != null) {
 			health.withDetail("degraded", degraded);
 		}
@@ -80,6 +87,26 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 			health.withDetail("lastError", lastError);
 		}
 		return health.build();
+	}
+
+	/**
+	 * Whether the resume catch-up of the current connection has received all its pages, with
+	 * the last completed catch-up and the last reset of the stream.
+	 */
+	private Map<String, Object> sync(ConnectionState state) {
+		SyncProgress progress = this.client.syncProgress();
+		Map<String, Object> sync = new LinkedHashMap<>();
+		sync.put("caughtUp", state == ConnectionState.CONNECTED && progress.isCaughtUp());
+		SyncCompletedEvent completed = progress.lastCompleted();
+		if (completed != null) {
+			sync.put("lastCompleted", completed.completedAt().toString());
+			sync.put("lastPages", completed.pages());
+		}
+		Instant reset = progress.lastResetAt();
+		if (reset != null) {
+			sync.put("lastReset", reset.toString());
+		}
+		return sync;
 	}
 
 	private @Nullable String degradedReason(ConnectionState state, Duration inState, Duration oldestAge) {

@@ -21,7 +21,7 @@ import org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypesScanne
 final class RealtimeManagedTypesPostProcessor implements BeanPostProcessor {
 
 	/** The packages of the library's entities. */
-	static final String[] ENTITY_PACKAGES = { "dev.realtime.outbox", "dev.realtime.inbox" };
+	static final String[] ENTITY_PACKAGES = { "dev.realtime.outbox", "dev.realtime.inbox", "dev.realtime.receipts" };
 
 	private final ResourceLoader resourceLoader;
 

@@ -27,8 +27,8 @@ import org.springframework.context.annotation.Import;
  * Auto-configuration of presence, typing indicators, read receipts and privacy settings for
  * the application's realtime client: a {@link PresenceManager}, a {@link TypingManager} and a
  * {@link ReadReceiptManager}, with receipts kept in the application's database when it has
- * JPA (the receipt entity is registered here, so no {@code @EntityScan} is needed unless the
- * application declares its own), else in memory.
+ * JPA (the receipt entity joins the persistence unit like the outbox and inbox entities, with or
+ * without the application's own {@code @EntityScan}), else in memory.
  */
 @AutoConfiguration(after = RealtimeAutoConfiguration.class,
 		afterName = { "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",

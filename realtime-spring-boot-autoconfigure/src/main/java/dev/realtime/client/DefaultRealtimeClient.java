@@ -119,6 +119,8 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 	private final OutboundRelay relay;
 
+	private final SyncProgress sync;
+
 	private volatile ConnectionState state = ConnectionState.DISCONNECTED;
 
 	private volatile long lastReceivedNanos;
@@ -196,6 +198,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		this.inbound = inbound;
 		this.codec = codec;
 		this.clock = clock;
+		this.sync = new SyncProgress(clock);
 		this.loop = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "realtime-" + settings.userId());
 			thread.setDaemon(true);
@@ -720,6 +723,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			reset(response.lastSeq());
 		}
 		storeEvents(response.events());
+		this.sync.pageReceived(userId(), !this.resumed, response);
 		if (response.hasMore() && this.session != null) {
 			this.resumeRequested = true;
 			send(new ResumeFrame(clientId(), this.inboundCursor));
@@ -1149,6 +1153,15 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 */
 	public Subscription onSyncReset(Consumer<SyncResetEvent> listener) {
 		return register(this.resetListeners, listener);
+	}
+
+	/**
+	 * Return the progress of the resume catch-up: whether the client has received every page
+	 * of what it missed, and a listener registry for completed catch-ups.
+	 * @return the sync progress
+	 */
+	public SyncProgress syncProgress() {
+		return this.sync;
 	}
 
 	/**

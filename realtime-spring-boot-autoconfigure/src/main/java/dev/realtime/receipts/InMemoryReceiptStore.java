@@ -33,6 +33,11 @@ public class InMemoryReceiptStore implements ReceiptStore {
 		return this.receipts.getOrDefault(new Key(ownerUserId, messageId), Map.of()).containsKey(readerUserId);
 	}
 
+	@Override
+	public void deleteAll(String ownerUserId) {
+		this.receipts.keySet().removeIf((key) -> key.ownerUserId().equals(ownerUserId));
+	}
+
 	private record Key(String ownerUserId, String messageId) {
 	}
 

@@ -63,4 +63,12 @@ public class JpaReceiptStore implements ReceiptStore {
 		return Boolean.TRUE.equals(found);
 	}
 
+	@Override
+	public void deleteAll(String ownerUserId) {
+		this.transactions.executeWithoutResult((status) -> this.entityManager
+			.createQuery("delete from RealtimeReadReceipt r where r.ownerUserId = :owner")
+			.setParameter("owner", ownerUserId)
+			.executeUpdate());
+	}
+
 }

@@ -33,4 +33,11 @@ public interface ReceiptStore {
 	 */
 	boolean exists(String ownerUserId, String messageId, String readerUserId);
 
+	/**
+	 * Delete every receipt the owner has, its own and those of other readers: the owner's
+	 * local persistence is flushed ({@code disconnect(true)}).
+	 * @param ownerUserId the client's user
+	 */
+	void deleteAll(String ownerUserId);
+
 }

@@ -54,6 +54,16 @@ class OAuth2TokenProviderTests {
 	}
 
 	@Test
+	void getsTokenFromAnEndpointThatSharesItsPortWithAWebSocketEndpoint() {
+		this.endpoint.routeUpgradesToWebSocket();
+		OAuth2TokenProvider provider = provider(clientCredentials());
+
+		assertThat(this.endpoint.isValid(provider.getToken())).isTrue();
+		// an HTTP/2 client would have asked for an h2c upgrade and got the WebSocket handler's 401
+		assertThat(this.endpoint.upgradeRequests()).isZero();
+	}
+
+	@Test
 	void getsTokenWithClientCredentialsAndReusesItUntilExpiry() {
 		OAuth2TokenProvider provider = provider(clientCredentials());
 

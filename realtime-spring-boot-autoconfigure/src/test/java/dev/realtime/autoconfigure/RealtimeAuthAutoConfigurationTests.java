@@ -14,7 +14,10 @@ import dev.realtime.test.TestHub;
 import dev.realtime.test.TestTokenEndpoint;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -61,6 +64,31 @@ class RealtimeAuthAutoConfigurationTests {
 				assertThat(this.endpoint.presentedRefreshTokens()).containsExactly("rt-initial");
 				assertThat(context.getBean(TokenProvider.class).toString()).doesNotContain(token).doesNotContain(SECRET);
 			});
+	}
+
+	@Test
+	void tokenRequestsUseBootsHttpClientSettingsAndReachAnEndpointBesideAWebSocketEndpoint() {
+		this.endpoint.routeUpgradesToWebSocket();
+		this.runner.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class))
+			.withPropertyValues("realtime.auth.token-uri=" + this.endpoint.uri(), "realtime.auth.client-id=svc",
+					"realtime.auth.client-secret=" + SECRET, "spring.http.clients.redirects=dont-follow")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(HttpClientSettings.class);
+				assertThat(this.endpoint.isValid(context.getBean(TokenProvider.class).getToken())).isTrue();
+				assertThat(this.endpoint.upgradeRequests()).isZero();
+			});
+	}
+
+	@Test
+	void failsNamingThePropertyWhenTheSslBundleDoesNotExist() {
+		this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+			.withPropertyValues("realtime.auth.token-uri=" + this.endpoint.uri(), "realtime.auth.client-id=svc",
+					"realtime.auth.ssl-bundle=missing")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("realtime.auth.ssl-bundle")
+				.hasMessageContaining("missing"));
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package dev.realtime.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +14,10 @@ import dev.realtime.client.DeliveryStrategy;
 import dev.realtime.client.InMemoryOutboundQueue;
 import dev.realtime.client.OutboundQueueFactory;
 import dev.realtime.client.RealtimeClient;
+import dev.realtime.client.Transport;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -28,6 +31,15 @@ class RealtimeAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(RealtimeAutoConfiguration.class, RealtimeAuthAutoConfiguration.class))
 		.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
 				"realtime.auto-connect=false");
+
+	@Test
+	void leavesBootsApplicationTaskExecutorInPlace() {
+		this.runner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class)).run((context) -> {
+			assertThat(context).hasSingleBean(Transport.class).hasBean("applicationTaskExecutor");
+			// @Async and MVC async find Boot's executor: the starter registers no Executor of its own
+			assertThat(context.getBeansOfType(Executor.class)).containsOnlyKeys("applicationTaskExecutor");
+		});
+	}
 
 	@Test
 	void createsClientWithDefaultsFromProperties() {

@@ -19,6 +19,9 @@ import dev.realtime.client.RealtimeClient;
 import dev.realtime.outbox.JdbcOutboundQueue;
 import dev.realtime.outbox.JdbcOutboundQueueFactory;
 import dev.realtime.outbox.OutboxDeadLetters;
+import dev.realtime.receipts.JpaReceiptStore;
+import dev.realtime.receipts.ReadReceipt;
+import dev.realtime.receipts.ReceiptStore;
 import dev.realtime.schema.RealtimeSchemaMigrator;
 import dev.realtime.test.TestDatabases;
 
@@ -90,6 +93,20 @@ class RealtimeOutboxAutoConfigurationTests {
 						new NoOutcome());
 				assertThat(queue.acquireLease()).isTrue();
 				assertThat(queue.claim(10)).hasSize(1);
+			});
+	}
+
+	@Test
+	void storesReadReceiptsBesideTheApplicationsOwnEntityScan() {
+		h2().withConfiguration(AutoConfigurations.of(RealtimePresenceAutoConfiguration.class))
+			.withUserConfiguration(ApplicationWithOwnEntityScan.class)
+			.run((context) -> {
+				ReceiptStore store = context.getBean(ReceiptStore.class);
+				assertThat(store).isInstanceOf(JpaReceiptStore.class);
+				// an entity missing from the persistence unit fails here with "Unknown entity type"
+				ReadReceipt receipt = new ReadReceipt("m-1", "general", "bob", Instant.parse("2026-01-02T03:04:05Z"));
+				assertThat(store.save("alice", receipt)).isTrue();
+				assertThat(store.findByMessage("alice", "m-1")).containsExactly(receipt);
 			});
 	}
 

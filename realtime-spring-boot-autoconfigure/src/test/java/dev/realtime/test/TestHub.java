@@ -80,6 +80,11 @@ public final class TestHub implements AutoCloseable {
 
 	private volatile UnaryOperator<ResumeResponseFrame> resumeAnswers = UnaryOperator.identity();
 
+	/** Pages of 500 keep a resume answer within the frame limit. */
+	private volatile int resumePageSize = 500;
+
+	private volatile long retainedFrom = 1;
+
 	private TestHub(String... properties) {
 		this.context = new SpringApplicationBuilder(ServerConfiguration.class).web(WebApplicationType.SERVLET)
 			.properties("server.port=0", "spring.main.banner-mode=off")
@@ -232,6 +237,24 @@ public final class TestHub implements AutoCloseable {
 	}
 
 	/**
+	 * Answer a {@code resume} with at most this many events, and {@code has_more} when more
+	 * are missed.
+	 * @param pageSize the page size
+	 */
+	public void resumePageSize(int pageSize) {
+		this.resumePageSize = pageSize;
+	}
+
+	/**
+	 * Drop every event before a seq from the retention window: a client that resumes from
+	 * before it gets {@code reset} and continues after {@code seq - 1}.
+	 * @param seq the first retained seq
+	 */
+	public void retainFrom(long seq) {
+		this.retainedFrom = seq;
+	}
+
+	/**
 	 * Send raw text to every open connection.
 	 * @param text the text message
 	 */
@@ -297,12 +320,14 @@ public final class TestHub implements AutoCloseable {
 			}
 			else if (frame instanceof ResumeFrame resume) {
 				List<EventFrame> stream = this.streams.getOrDefault(userId, List.of());
-				List<EventFrame> missed = stream.stream().filter((event) -> event.seq() > resume.lastAckSeq()).toList();
-				// pages of 500 keep the answer within the frame limit
-				boolean more = missed.size() > 500;
+				boolean reset = resume.lastAckSeq() + 1 < this.retainedFrom;
+				long after = reset ? this.retainedFrom - 1 : resume.lastAckSeq();
+				List<EventFrame> missed = stream.stream().filter((event) -> event.seq() > after).toList();
+				boolean hasMore = missed.size() > this.resumePageSize;
+				List<EventFrame> page = hasMore ? missed.subList(0, this.resumePageSize) : missed;
 				ResumeResponseFrame answer = new ResumeResponseFrame(
-						this.highestAccepted.getOrDefault(resume.clientId(), 0L), more ? missed.subList(0, 500) : missed,
-						more, false, stream.size());
+						this.highestAccepted.getOrDefault(resume.clientId(), 0L), page, hasMore, reset,
+						reset ? after : stream.size());
 				session.sendMessage(new TextMessage(this.codec.encode(this.resumeAnswers.apply(answer))));
 			}
 			else if (frame instanceof MetaFrame meta && MetaFrame.PING.equals(meta.event())) {

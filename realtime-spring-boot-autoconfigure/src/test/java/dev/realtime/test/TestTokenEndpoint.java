@@ -59,6 +59,10 @@ public final class TestTokenEndpoint implements AutoCloseable {
 
 	private volatile @Nullable CountDownLatch hold;
 
+	private volatile boolean upgradesToWebSocket;
+
+	private final AtomicInteger upgradeRequests = new AtomicInteger();
+
 	private TestTokenEndpoint(String clientId, String clientSecret, String refreshToken) {
 		this.clientId = clientId;
 		this.clientSecret = clientSecret;
@@ -118,6 +122,24 @@ public final class TestTokenEndpoint implements AutoCloseable {
 
 	public void recover() {
 		this.failStatus = 0;
+	}
+
+	/**
+	 * Behave like a server whose token route shares its port with a WebSocket endpoint and
+	 * which hands every request carrying an {@code Upgrade} header to its WebSocket handler:
+	 * such a request gets the handler's 401 (it carries no bearer token), whatever it asks
+	 * to be upgraded to.
+	 */
+	public void routeUpgradesToWebSocket() {
+		this.upgradesToWebSocket = true;
+	}
+
+	/**
+	 * Return how many requests carried an {@code Upgrade} header.
+	 * @return the count
+	 */
+	public int upgradeRequests() {
+		return this.upgradeRequests.get();
 	}
 
 	/**
@@ -186,6 +208,13 @@ public final class TestTokenEndpoint implements AutoCloseable {
 	private void handle(HttpExchange exchange) throws IOException {
 		this.requests.incrementAndGet();
 		try (exchange) {
+			if (exchange.getRequestHeaders().containsKey("Upgrade")) {
+				this.upgradeRequests.incrementAndGet();
+				if (this.upgradesToWebSocket) {
+					respond(exchange, 401, "WebSocket handshake needs a bearer token");
+					return;
+				}
+			}
 			awaitRelease();
 			if (this.failStatus != 0) {
 				String error = this.failError;

@@ -1,0 +1,115 @@
+package dev.realtime.client;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.realtime.protocol.ResumeResponseFrame;
+
+/**
+ * Progress of a client's resume catch-up: a catch-up starts with the first
+ * {@code resume_response} of a connection (or the first after the previous catch-up ended) and
+ * completes with the page whose {@code has_more} is false, when a {@link SyncCompletedEvent} is
+ * published. The client reports {@code CONNECTED} after the first page; this tells "caught up"
+ * from "still paging".
+ */
+public final class SyncProgress {
+
+	private static final Log logger = LogFactory.getLog(SyncProgress.class);
+
+	private final Clock clock;
+
+	private final List<Consumer<SyncCompletedEvent>> listeners = new CopyOnWriteArrayList<>();
+
+	private volatile boolean caughtUp;
+
+	private volatile @Nullable SyncCompletedEvent lastCompleted;
+
+	private volatile @Nullable Instant lastResetAt;
+
+	// --- confined to the client's loop thread ---
+
+	private int pages;
+
+	private boolean reset;
+
+	SyncProgress(Clock clock) {
+		this.clock = clock;
+	}
+
+	/**
+	 * Record a page of the catch-up, after its events were handed to the inbound store.
+	 * @param userId the client's user
+	 * @param firstOfConnection whether it is the first page since the connection opened
+	 * @param page the page
+	 */
+	void pageReceived(String userId, boolean firstOfConnection, ResumeResponseFrame page) {
+		if (firstOfConnection || this.caughtUp) {
+			this.pages = 0;
+			this.reset = false;
+			this.caughtUp = false;
+		}
+		this.pages++;
+		if (page.reset()) {
+			this.reset = true;
+			this.lastResetAt = this.clock.instant();
+		}
+		if (page.hasMore()) {
+			return;
+		}
+		SyncCompletedEvent completed = new SyncCompletedEvent(userId, this.pages, this.reset, this.clock.instant());
+		this.lastCompleted = completed;
+		this.caughtUp = true;
+		for (Consumer<SyncCompletedEvent> listener : this.listeners) {
+			try {
+				listener.accept(completed);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Sync completed listener failed", ex);
+			}
+		}
+	}
+
+	/**
+	 * Return whether the last catch-up has received all its pages. It stays true after the
+	 * connection is lost until the next catch-up starts: combine it with the connection state.
+	 * @return whether the client caught up
+	 */
+	public boolean isCaughtUp() {
+		return this.caughtUp;
+	}
+
+	/**
+	 * Return the last completed catch-up, if any.
+	 * @return the event published when it completed
+	 */
+	public @Nullable SyncCompletedEvent lastCompleted() {
+		return this.lastCompleted;
+	}
+
+	/**
+	 * Return when the hub last reset the stream (the client was behind its retention window).
+	 * @return the time, or {@code null} if it never did
+	 */
+	public @Nullable Instant lastResetAt() {
+		return this.lastResetAt;
+	}
+
+	/**
+	 * Register a listener told when a catch-up completes, on the connection's thread: keep it
+	 * short.
+	 * @param listener the listener
+	 * @return a subscription that removes the listener when closed
+	 */
+	public Subscription onCompleted(Consumer<SyncCompletedEvent> listener) {
+		this.listeners.add(listener);
+		return () -> this.listeners.remove(listener);
+	}
+
+}
