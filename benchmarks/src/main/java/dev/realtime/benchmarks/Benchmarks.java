@@ -136,8 +136,8 @@ public final class Benchmarks {
 				List<Line> done = this.rows.get(name).get();
 				lines.addAll(done);
 				for (Line line : done) {
-					System.err.printf(Locale.ROOT, "[%s, %.0f s] %s%n", name, (System.nanoTime() - start) / 1e9,
-							line.markdown());
+					System.err.printf(Locale.ROOT, "[%s, %.0f s, load %.1f] %s%n", name,
+							(System.nanoTime() - start) / 1e9, loadAverage(), line.markdown());
 				}
 			}
 			catch (RuntimeException ex) {
@@ -159,6 +159,7 @@ public final class Benchmarks {
 			System.exit(2);
 			return;
 		}
+		int exitCode = 0;
 		Database database = new Database(options);
 		Runtime.getRuntime().addShutdownHook(new Thread(database::close));
 		try (BenchHub hub = new BenchHub()) {
@@ -167,35 +168,47 @@ public final class Benchmarks {
 			if (options.sustained() != null) {
 				System.out.println(header(options));
 				starter.sustained(options.sustained());
-				return;
 			}
-			Benchmarks benchmarks = new Benchmarks(options, new RawBaselines(hub, database, windows), starter);
-			List<Line> lines = benchmarks.run();
-			System.out.println();
-			System.out.println(header(options));
-			System.out.println();
-			System.out.println("| figure | starter | raw baseline (same run) | ratio | ceiling (DESIGN.md) / target |");
-			System.out.println("|---|---|---|---|---|");
-			lines.forEach((line) -> System.out.println(line.markdown()));
-			System.out.println();
-			System.out.println("Each figure: median of the windows [min–max]. lost / dup: events sent and never "
-					+ "accepted / received more than once, counted by the hub before it deduplicates (rows for "
-					+ "PostgreSQL figures). ratio = starter / raw (throughput: higher is better; times: lower is better).");
+			else {
+				Benchmarks benchmarks = new Benchmarks(options, new RawBaselines(hub, database, windows), starter);
+				benchmarks.print(benchmarks.run());
+			}
+		}
+		catch (RuntimeException ex) {
+			ex.printStackTrace();
+			exitCode = 1;
 		}
 		finally {
 			database.close();
 		}
-		System.exit(0);
+		// the hub's and the clients' non-daemon threads must not keep the JVM alive
+		System.exit(exitCode);
+	}
+
+	private void print(List<Line> lines) {
+		System.out.println();
+		System.out.println(header(this.options));
+		System.out.println();
+		System.out.println("| figure | starter | raw baseline (same run) | ratio | ceiling (DESIGN.md) / target |");
+		System.out.println("|---|---|---|---|---|");
+		lines.forEach((line) -> System.out.println(line.markdown()));
+		System.out.println();
+		System.out.println("Each figure: median of the windows [min–max]. lost / dup: events sent and never "
+				+ "accepted / received more than once, counted by the hub before it deduplicates (rows for "
+				+ "PostgreSQL figures). ratio = starter / raw (throughput: higher is better; times: lower is better).");
 	}
 
 	private static String header(Options options) {
-		double[] load = { ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() };
 		return String.format(Locale.ROOT,
 				"Realtime benchmarks, %s: Java %s, %d cores, max heap %d MiB, load average %.2f; warm-up %d s, "
 						+ "%d windows of %d s; PostgreSQL %s",
 				Instant.now().toString().substring(0, 19) + "Z", System.getProperty("java.version"),
-				Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024), load[0],
+				Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024), loadAverage(),
 				options.warmUp().toSeconds(), options.windows(), options.window().toSeconds(), options.jdbcUrl());
+	}
+
+	private static double loadAverage() {
+		return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 	}
 
 	/**

@@ -451,7 +451,7 @@ final class RawBaselines {
 					throw new IllegalStateException("Raw client was not connected");
 				}
 				await(resumed);
-				return System.nanoTime() - start;
+				return (System.nanoTime() - start) / 1e6;
 			}, false);
 			return Figure.of(values, "ms");
 		}
@@ -483,7 +483,7 @@ final class RawBaselines {
 			PreparedStatement insert = db.prepareStatement(
 					"insert into raw_inbox (seq, event, payload, received_at) values (?, ?, ?, ?) on conflict do nothing");
 			PreparedStatement delete = db.prepareStatement("delete from raw_inbox where seq <= ?");
-			double[] values = this.windows.repeated(() -> {
+			double[] rates = this.windows.repeated(() -> {
 				this.hub.storeInbound(userId, events, Frames.PAYLOAD);
 				long target = stored.get() + events;
 				Semaphore done = new Semaphore(0);
@@ -531,12 +531,8 @@ final class RawBaselines {
 				if (stored.get() != target) {
 					throw new IllegalStateException("Raw catch-up stored " + stored.get() + ", expected " + target);
 				}
-				return elapsed;
+				return events * 1e9 / elapsed;
 			}, true);
-			double[] rates = new double[values.length];
-			for (int i = 0; i < values.length; i++) {
-				rates[i] = events * 1e3 / values[i];
-			}
 			return Figure.of(rates, "/s");
 		}
 		catch (SQLException ex) {

@@ -1,7 +1,10 @@
 package dev.realtime.benchmarks;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -57,32 +60,32 @@ final class Windows {
 	}
 
 	/**
-	 * Time repeated runs of an operation that is long by itself (a reconnect, a catch-up): runs
-	 * during the warm-up are discarded, then each window holds whole runs.
-	 * @param run one run, returning its duration in nanoseconds
+	 * Repeat an operation that is long by itself (a reconnect, a catch-up): runs during the
+	 * warm-up are discarded, then each window holds whole runs.
+	 * @param run one run, returning its value (a duration, a rate)
 	 * @param perRun whether each window is a single run (else runs repeat for the window's length
 	 * and the window's value is their median)
-	 * @return the window values in milliseconds
+	 * @return the window values
 	 */
-	double[] repeated(LongSupplier run, boolean perRun) {
+	double[] repeated(DoubleSupplier run, boolean perRun) {
 		long warmUpEnd = System.nanoTime() + this.options.warmUp().toNanos();
 		do {
-			run.getAsLong();
+			run.getAsDouble();
 		}
 		while (System.nanoTime() < warmUpEnd);
 		double[] values = new double[this.options.windows()];
 		for (int i = 0; i < values.length; i++) {
 			if (perRun) {
-				values[i] = run.getAsLong() / 1e6;
+				values[i] = run.getAsDouble();
 				continue;
 			}
-			Latencies window = new Latencies();
+			List<Double> window = new ArrayList<>();
 			long end = System.nanoTime() + this.options.window().toNanos();
 			do {
-				window.record(run.getAsLong());
+				window.add(run.getAsDouble());
 			}
 			while (System.nanoTime() < end);
-			values[i] = window.drainPercentilesMillis(50)[0];
+			values[i] = Figure.of(window.stream().mapToDouble(Double::doubleValue).toArray(), "").median();
 		}
 		return values;
 	}
