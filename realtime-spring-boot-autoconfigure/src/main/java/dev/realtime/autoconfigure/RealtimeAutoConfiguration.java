@@ -153,9 +153,10 @@ public final class RealtimeAutoConfiguration {
 				.reconnect(backoff, reconnect.getMaxRetries())
 				.heartbeat(properties.getHeartbeat().getInterval(), properties.getHeartbeat().getTimeout())
 				.defaultDeliveryStrategy(properties.getDeliveryStrategy())
-				.batch(properties.getBatch().getSize(), properties.getBatch().getInterval())
+				.batchSize(properties.getBatch().getSize())
+				.maxFrameSize((int) properties.getMaxFrameSize().toBytes())
 				.maxInFlight(properties.getOutbox().getMaxInFlight())
-				.maxAttempts(properties.getOutbox().getMaxAttempts())
+				.pollInterval(properties.getOutbox().getPollInterval())
 				.inboxMaxAttempts(properties.getInbox().getMaxAttempts())
 				.maxAuthFailures(authProperties.getMaxFailures())
 				.build());

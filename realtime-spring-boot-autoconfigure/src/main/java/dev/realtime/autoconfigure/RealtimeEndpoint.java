@@ -78,11 +78,8 @@ public class RealtimeEndpoint {
 		if (INBOUND.equals(direction)) {
 			return new OperationResult(direction, id, "retry", inbound().retry(userId, id));
 		}
-		boolean found = outbound(direction).retry(userId, id);
-		if (found) {
-			this.client.wakeRelay();
-		}
-		return new OperationResult(direction, id, "retry", found);
+		// the relay picks the retried event up at its next poll
+		return new OperationResult(direction, id, "retry", outbound(direction).retry(userId, id));
 	}
 
 	/**

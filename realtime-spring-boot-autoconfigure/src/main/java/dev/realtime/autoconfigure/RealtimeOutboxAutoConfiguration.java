@@ -10,7 +10,7 @@ import org.hibernate.cfg.SchemaToolingSettings;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.realtime.client.OutboundQueueFactory;
-import dev.realtime.outbox.JpaOutboundQueueFactory;
+import dev.realtime.outbox.JdbcOutboundQueueFactory;
 import dev.realtime.outbox.OutboxDeadLetters;
 import dev.realtime.schema.LibraryTablesSchemaFilterProvider;
 import dev.realtime.schema.RealtimeSchemaMigrator;
@@ -42,8 +42,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 		"org.springframework.orm.jpa.SharedEntityManagerCreator" })
 @ConditionalOnBean({ DataSource.class, EntityManagerFactory.class })
 @ConditionalOnRealtimeEnabled
-@EnableConfigurationProperties({ RealtimeProperties.class, RealtimeOutboxProperties.class,
-		RealtimeSchemaProperties.class })
+@EnableConfigurationProperties({ RealtimeProperties.class, RealtimeSchemaProperties.class })
 public final class RealtimeOutboxAutoConfiguration {
 
 	@Bean
@@ -61,19 +60,19 @@ public final class RealtimeOutboxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(OutboundQueueFactory.class)
-	@ConditionalOnSingleCandidate(PlatformTransactionManager.class)
-	JpaOutboundQueueFactory realtimeOutboundQueueFactory(EntityManagerFactory entityManagerFactory,
-			PlatformTransactionManager transactionManager, ObjectProvider<JsonMapper> jsonMapper,
-			RealtimeProperties properties, RealtimeOutboxProperties outboxProperties) {
-		return new JpaOutboundQueueFactory(entityManagerFactory, transactionManager,
-				jsonMapper.getIfAvailable(JsonMapper::new), properties.getOutbox().getMaxSize(),
-				outboxProperties.getLeaseDuration(), UUID.randomUUID().toString(), Clock.systemUTC());
+	@ConditionalOnSingleCandidate(DataSource.class)
+	JdbcOutboundQueueFactory realtimeOutboundQueueFactory(DataSource dataSource,
+			ObjectProvider<JsonMapper> jsonMapper, RealtimeProperties properties) {
+		RealtimeProperties.Outbox outbox = properties.getOutbox();
+		return new JdbcOutboundQueueFactory(dataSource, jsonMapper.getIfAvailable(JsonMapper::new),
+				outbox.getMaxSize(), outbox.getLeaseDuration(), outbox.getWriteTimeout(), UUID.randomUUID().toString(),
+				Clock.systemUTC());
 	}
 
 	@Bean
-	@ConditionalOnBean(JpaOutboundQueueFactory.class)
+	@ConditionalOnBean(JdbcOutboundQueueFactory.class)
 	@ConditionalOnMissingBean
-	OutboxDeadLetters realtimeOutboxDeadLetters(JpaOutboundQueueFactory queues) {
+	OutboxDeadLetters realtimeOutboxDeadLetters(JdbcOutboundQueueFactory queues) {
 		return new OutboxDeadLetters(queues);
 	}
 

@@ -48,7 +48,8 @@ public class RealtimeProperties {
 	private DeliveryStrategy deliveryStrategy = DeliveryStrategy.AT_LEAST_ONCE;
 
 	/**
-	 * Largest text message accepted from the hub.
+	 * Largest text message sent to or accepted from the hub. A batch is split to stay within
+	 * it; an event whose frame alone exceeds it is refused by sendEvent.
 	 */
 	private DataSize maxFrameSize = DataSize.ofMegabytes(1);
 
@@ -236,15 +237,12 @@ public class RealtimeProperties {
 	public static class Batch {
 
 		/**
-		 * Events sent together in one frame (a JSON array, acked cumulatively), 0 to send each
-		 * event in its own frame.
+		 * Most events sent together in one frame (a JSON array, acked cumulatively); 1 sends each
+		 * event in its own frame. Batches are adaptive: an event on an idle connection goes out at
+		 * once, events that queue up while the connection is busy share frames, and no frame
+		 * exceeds realtime.max-frame-size.
 		 */
-		private int size;
-
-		/**
-		 * Time a partial batch may wait for more events before it is sent.
-		 */
-		private Duration interval = Duration.ofMillis(50);
+		private int size = 100;
 
 		public int getSize() {
 			return this.size;
@@ -252,14 +250,6 @@ public class RealtimeProperties {
 
 		public void setSize(int size) {
 			this.size = size;
-		}
-
-		public Duration getInterval() {
-			return this.interval;
-		}
-
-		public void setInterval(Duration interval) {
-			this.interval = interval;
 		}
 
 	}
@@ -275,14 +265,28 @@ public class RealtimeProperties {
 		private long maxSize = 100_000;
 
 		/**
-		 * Times an event is sent without an ack before it becomes a dead letter.
-		 */
-		private int maxAttempts = 10;
-
-		/**
 		 * Sent events that may await an ack at once.
 		 */
 		private int maxInFlight = 1000;
+
+		/**
+		 * How often the relay looks for events to send without being woken (events written by
+		 * other instances, or committed late) and renews, or tries to take, the user's lease.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long a user's lease lasts without renewal. Only the instance holding it connects
+		 * for the user; another instance takes over within this time (plus a poll interval)
+		 * after the holder dies. A graceful stop releases it at once.
+		 */
+		private Duration leaseDuration = Duration.ofSeconds(30);
+
+		/**
+		 * How long sendEvent outside a transaction waits for the database to commit its event
+		 * before it fails with OutboxWriteException.
+		 */
+		private Duration writeTimeout = Duration.ofSeconds(5);
 
 		public long getMaxSize() {
 			return this.maxSize;
@@ -292,20 +296,36 @@ public class RealtimeProperties {
 			this.maxSize = maxSize;
 		}
 
-		public int getMaxAttempts() {
-			return this.maxAttempts;
-		}
-
-		public void setMaxAttempts(int maxAttempts) {
-			this.maxAttempts = maxAttempts;
-		}
-
 		public int getMaxInFlight() {
 			return this.maxInFlight;
 		}
 
 		public void setMaxInFlight(int maxInFlight) {
 			this.maxInFlight = maxInFlight;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getLeaseDuration() {
+			return this.leaseDuration;
+		}
+
+		public void setLeaseDuration(Duration leaseDuration) {
+			this.leaseDuration = leaseDuration;
+		}
+
+		public Duration getWriteTimeout() {
+			return this.writeTimeout;
+		}
+
+		public void setWriteTimeout(Duration writeTimeout) {
+			this.writeTimeout = writeTimeout;
 		}
 
 	}

@@ -16,10 +16,11 @@ import java.time.Duration;
  * @param heartbeatTimeout how long to wait for any frame after a ping before the connection is
  * treated as dead
  * @param defaultDeliveryStrategy the strategy of {@code sendEvent} without options
- * @param batchSize how many events to send in one frame, 0 to send each in its own frame
- * @param batchInterval how long a partial batch may wait for more events
+ * @param batchSize the most events sent together in one frame, 1 to send each in its own frame
+ * @param maxFrameSize the largest frame the client sends, in bytes of UTF-8
  * @param maxInFlight how many sent events may await an ack at once
- * @param maxAttempts how many times an event is sent before it is dead-lettered
+ * @param pollInterval how often the relay looks for events without being woken, and renews
+ * or tries to take the user's lease
  * @param inboxMaxAttempts how many times listeners are tried on an inbound event before it is
  * parked as failed
  * @param maxAuthFailures how many refreshed tokens the hub may reject in a row before the
@@ -27,21 +28,26 @@ import java.time.Duration;
  */
 public record ClientSettings(URI url, String userId, Duration connectTimeout, ExponentialBackoff backoff,
 		int maxRetries, Duration heartbeatInterval, Duration heartbeatTimeout,
-		DeliveryStrategy defaultDeliveryStrategy, int batchSize, Duration batchInterval, int maxInFlight,
-		int maxAttempts, int inboxMaxAttempts, int maxAuthFailures) {
+		DeliveryStrategy defaultDeliveryStrategy, int batchSize, int maxFrameSize, int maxInFlight,
+		Duration pollInterval, int inboxMaxAttempts, int maxAuthFailures) {
 
 	public ClientSettings {
 		UserIds.validate(userId);
 		requirePositive(connectTimeout, "Connect timeout");
 		requirePositive(heartbeatInterval, "Heartbeat interval");
 		requirePositive(heartbeatTimeout, "Heartbeat timeout");
+		requirePositive(pollInterval, "Poll interval");
 		if (maxRetries < -1) {
 			throw new IllegalArgumentException("Max retries must be -1 (no limit) or more, was " + maxRetries);
 		}
-		if (batchSize < 0) {
-			throw new IllegalArgumentException("Batch size must be 0 (off) or more, was " + batchSize);
+		if (batchSize < 1) {
+			throw new IllegalArgumentException("Batch size must be 1 (each event in its own frame) or more, was "
+					+ batchSize);
 		}
-		if (maxInFlight < 1 || maxAttempts < 1 || inboxMaxAttempts < 1 || maxAuthFailures < 1) {
+		if (maxFrameSize < 1024) {
+			throw new IllegalArgumentException("Max frame size must be 1024 bytes or more, was " + maxFrameSize);
+		}
+		if (maxInFlight < 1 || inboxMaxAttempts < 1 || maxAuthFailures < 1) {
 			throw new IllegalArgumentException("In-flight and attempt limits must be 1 or more");
 		}
 	}
@@ -75,9 +81,9 @@ public record ClientSettings(URI url, String userId, Duration connectTimeout, Ex
 		builder.heartbeatTimeout = this.heartbeatTimeout;
 		builder.defaultDeliveryStrategy = this.defaultDeliveryStrategy;
 		builder.batchSize = this.batchSize;
-		builder.batchInterval = this.batchInterval;
+		builder.maxFrameSize = this.maxFrameSize;
 		builder.maxInFlight = this.maxInFlight;
-		builder.maxAttempts = this.maxAttempts;
+		builder.pollInterval = this.pollInterval;
 		builder.inboxMaxAttempts = this.inboxMaxAttempts;
 		builder.maxAuthFailures = this.maxAuthFailures;
 		return builder;
@@ -105,13 +111,13 @@ public record ClientSettings(URI url, String userId, Duration connectTimeout, Ex
 
 		private DeliveryStrategy defaultDeliveryStrategy = DeliveryStrategy.AT_LEAST_ONCE;
 
-		private int batchSize;
+		private int batchSize = 100;
 
-		private Duration batchInterval = Duration.ofMillis(50);
+		private int maxFrameSize = 1024 * 1024;
 
 		private int maxInFlight = 1000;
 
-		private int maxAttempts = 10;
+		private Duration pollInterval = Duration.ofSeconds(1);
 
 		private int inboxMaxAttempts = 3;
 
@@ -149,19 +155,23 @@ public record ClientSettings(URI url, String userId, Duration connectTimeout, Ex
 			return this;
 		}
 
-		public Builder batch(int size, Duration interval) {
+		public Builder batchSize(int size) {
 			this.batchSize = size;
-			this.batchInterval = interval;
+			return this;
+		}
+
+		public Builder maxFrameSize(int maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+			return this;
+		}
+
+		public Builder pollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
 			return this;
 		}
 
 		public Builder maxInFlight(int maxInFlight) {
 			this.maxInFlight = maxInFlight;
-			return this;
-		}
-
-		public Builder maxAttempts(int maxAttempts) {
-			this.maxAttempts = maxAttempts;
 			return this;
 		}
 
@@ -178,7 +188,7 @@ public record ClientSettings(URI url, String userId, Duration connectTimeout, Ex
 		public ClientSettings build() {
 			return new ClientSettings(this.url, this.userId, this.connectTimeout, this.backoff, this.maxRetries,
 					this.heartbeatInterval, this.heartbeatTimeout, this.defaultDeliveryStrategy, this.batchSize,
-					this.batchInterval, this.maxInFlight, this.maxAttempts, this.inboxMaxAttempts, this.maxAuthFailures);
+					this.maxFrameSize, this.maxInFlight, this.pollInterval, this.inboxMaxAttempts, this.maxAuthFailures);
 		}
 
 	}

@@ -17,6 +17,13 @@ public enum ConnectionState {
 	/** The connection was lost; attempts to restore it with backoff are under way. */
 	RECONNECTING,
 
+	/**
+	 * Another instance of the application holds the user's lease and is connected for it;
+	 * this one takes over when that lease is released or expires. Sending still works: the
+	 * events are written to the shared outbox and relayed by the lease holder.
+	 */
+	STANDBY,
+
 	/** Gave up for good (forbidden, retries exhausted, credentials rejected); see the cause. */
 	FAILED
 

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -37,6 +38,7 @@ import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.Frame;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.FrameSizes;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ProtocolException;
 import dev.realtime.protocol.ResumeFrame;
@@ -45,8 +47,10 @@ import dev.realtime.protocol.ResumeResponseFrame;
 /**
  * The default {@link RealtimeClient}. All connection state lives on one event-loop thread per
  * client: transport callbacks, timers and API calls are posted to it, so the state machine needs
- * no locks. Listeners of inbound events run on a second thread, so a slow listener never delays
- * acks or heartbeats.
+ * no locks. Nothing on that thread waits for the database: the relay (outbox claims, acks, the
+ * user's lease) and the inbound store's writes have threads of their own, so a slow or
+ * unreachable database never stops heartbeats. Listeners of inbound events run on a fourth
+ * thread, so a slow listener never delays acks.
  */
 public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
@@ -54,6 +58,15 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 	/** Time a failed send waits for the hub's close frame, whose code decides what comes next. */
 	private static final long CLOSE_FRAME_GRACE_MILLIS = 500;
+
+	/** Received events not yet stored, beyond which later ones are left to a resume. */
+	private static final long MAX_UNSTORED = 10_000;
+
+	/** Time between two checks whether the inbound store works again after a failure. */
+	private static final long STORE_PROBE_MILLIS = 1000;
+
+	/** Longest wait for the relay to release the lease when disconnecting. */
+	private static final long RELEASE_TIMEOUT_SECONDS = 5;
 
 	private final ClientSettings settings;
 
@@ -72,6 +85,13 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	private final ScheduledExecutorService loop;
 
 	private final ScheduledExecutorService dispatchExecutor;
+
+	private final ScheduledExecutorService relayExecutor;
+
+	/** Writes of the inbound store, in order. */
+	private final ScheduledExecutorService storeExecutor;
+
+	private final SendTracker tracker = new SendTracker();
 
 	private final InboundDispatcher dispatcher;
 
@@ -114,9 +134,27 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 	private boolean resumeRequested;
 
+	/** Whether the relay told that this instance holds the user's lease (read by the dispatcher). */
+	private volatile boolean leading;
+
+	/** A connection attempt is under way (token, cursor, handshake, resume). */
+	private boolean opening;
+
+	/** The highest seq written to any connection by this process. */
+	private long highestSent;
+
+	/** The highest stored inbound seq: acked to the hub. */
+	private long durableCursor;
+
+	/** Inbound events are not taken until the store catches up or works again; a resume fetches them then. */
+	private boolean inboundPaused;
+
+	private boolean storeProbing;
+
 	/** A send failed on the current connection; its close code may still be on the way. */
 	private boolean sendFailed;
 
+	/** The highest inbound seq handed to the store, stored or not yet. */
 	private long inboundCursor;
 
 	private int attempt;
@@ -156,33 +194,34 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			this.loopThread = thread;
 			return thread;
 		});
-		this.dispatchExecutor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "realtime-dispatch-" + settings.userId());
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.dispatchExecutor = singleThread("realtime-dispatch-" + settings.userId());
+		this.relayExecutor = singleThread("realtime-relay-" + settings.userId());
+		this.storeExecutor = singleThread("realtime-store-" + settings.userId());
+		// only the lease holder hands inbound events to listeners: once across the instances
 		this.dispatcher = new InboundDispatcher(this.inbound, settings.inboxMaxAttempts(), this.dispatchExecutor,
-				this.counters.parked::incrementAndGet);
-		this.relay = new OutboundRelay(settings, outbound, codec, this.loop, this.counters,
+				this.counters.parked::incrementAndGet, () -> this.leading);
+		this.relay = new OutboundRelay(settings, outbound, codec, this.relayExecutor, this.counters, this.tracker,
 				(ack) -> notifyAll(this.ackListeners, ack, "Ack"), new OutboundRelay.Link() {
 
 					@Override
-					public boolean ready() {
-						return DefaultRealtimeClient.this.resumed && DefaultRealtimeClient.this.session != null
-								&& !DefaultRealtimeClient.this.sendFailed;
+					public void send(int connection, List<String> frames, int events, long lastSeq) {
+						post(() -> sendEvents(connection, frames, events, lastSeq));
 					}
 
 					@Override
-					public boolean send(String text) {
-						return DefaultRealtimeClient.this.send(text);
-					}
-
-					@Override
-					public String clientId() {
-						return DefaultRealtimeClient.this.clientId();
+					public void leadershipChanged(boolean leading, String reason) {
+						post(() -> onLeadership(leading, reason));
 					}
 
 				});
+	}
+
+	private static ScheduledExecutorService singleThread(String name) {
+		return Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, name);
+			thread.setDaemon(true);
+			return thread;
+		});
 	}
 
 	@Override
@@ -224,13 +263,39 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	public void connect() {
 		this.loop.execute(() -> {
 			this.wanted = true;
+			this.relay.activate(true);
 			if (this.state == ConnectionState.DISCONNECTED || this.state == ConnectionState.FAILED) {
 				this.attempt = 0;
 				this.authFailures = 0;
 				setState(ConnectionState.CONNECTING, "connect requested", null);
-				openConnection();
+				if (this.leading) {
+					openConnection();
+				}
 			}
 		});
+	}
+
+	/**
+	 * The relay took the user's lease, or lost it to another instance: only the holder connects.
+	 */
+	private void onLeadership(boolean leading, String reason) {
+		this.leading = leading;
+		if (!this.wanted) {
+			return;
+		}
+		if (leading) {
+			this.dispatcher.wake();
+			if (this.session == null && !this.opening && this.state != ConnectionState.RECONNECTING) {
+				this.attempt = 0;
+				setState(ConnectionState.CONNECTING, reason, null);
+				openConnection();
+			}
+			return;
+		}
+		logger.info("Realtime client '" + userId() + "' stands by: " + reason);
+		abandonConnection(CloseCodes.GOING_AWAY, "lease lost");
+		cancel(this.reconnectTask);
+		setState(ConnectionState.STANDBY, reason, null);
 	}
 
 	@Override
@@ -242,16 +307,34 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	public void disconnect(boolean flushPersistence) {
 		runOnLoop(() -> {
 			this.wanted = false;
+			this.leading = false;
 			abandonConnection(CloseCodes.NORMAL, "client disconnect");
 			cancel(this.reconnectTask);
-			if (flushPersistence) {
+			setState(ConnectionState.DISCONNECTED, "disconnect requested", null);
+		});
+		// the lease is released before this returns, so another instance can take over at once
+		awaitRelease(this.relay.activate(false));
+		if (flushPersistence) {
+			runOnLoop(() -> {
 				this.outbound.clear();
 				this.inbound.clear();
 				this.inboundCursor = 0;
-				this.relay.flushed();
-			}
-			setState(ConnectionState.DISCONNECTED, "disconnect requested", null);
-		});
+				this.durableCursor = 0;
+				this.tracker.rejectAll("flushed", "local persistence was flushed by disconnect(true)");
+			});
+		}
+	}
+
+	private void awaitRelease(Future<?> released) {
+		try {
+			released.get(RELEASE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn("Realtime client '" + userId() + "' could not release its lease in time; it expires on its own");
+		}
 	}
 
 	/**
@@ -262,6 +345,8 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		if (!this.loop.isShutdown()) {
 			disconnect(false);
 			this.loop.shutdown();
+			this.relayExecutor.shutdown();
+			this.storeExecutor.shutdown();
 			this.dispatchExecutor.shutdown();
 		}
 	}
@@ -290,6 +375,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 	private void openConnection() {
 		int connection = ++this.generation;
+		this.opening = true;
 		String token;
 		try {
 			token = this.tokens.getToken();
@@ -304,13 +390,38 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			return;
 		}
 		this.sessionToken = token;
+		// the cursor and client id come from the database: read off the connection's thread
+		this.storeExecutor.execute(() -> {
+			long cursor;
+			String clientId;
+			try {
+				cursor = this.inbound.lastSeq();
+				clientId = this.outbound.clientId();
+			}
+			catch (RuntimeException ex) {
+				post(() -> {
+					if (connection == this.generation) {
+						connectionFailed("database unavailable: " + describe(ex), false);
+					}
+				});
+				return;
+			}
+			post(() -> {
+				if (connection == this.generation) {
+					openTransport(connection, token, cursor);
+				}
+			});
+		});
+	}
+
+	private void openTransport(int connection, @Nullable String token, long cursor) {
 		Map<String, String> headers = (token != null) ? Map.of("Authorization", "Bearer " + token) : Map.of();
 		logger.debug("Connecting to " + this.settings.url());
 		this.transport.connect(handshakeUri(), headers, new Listener(connection))
 			.orTimeout(this.settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
 			.whenComplete((opened, failure) -> post(() -> {
 				if (failure == null) {
-					onOpened(connection, opened);
+					onOpened(connection, opened, cursor);
 				}
 				else if (connection != this.generation) {
 					logger.debug("Ignoring the failure of an abandoned connection attempt");
@@ -331,7 +442,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
-	private void onOpened(int connection, TransportSession opened) {
+	private void onOpened(int connection, TransportSession opened, long cursor) {
 		if (connection != this.generation) {
 			opened.close(CloseCodes.NORMAL, "abandoned");
 			return;
@@ -339,7 +450,9 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		this.session = opened;
 		this.lastReceivedNanos = System.nanoTime();
 		this.resumed = false;
-		this.inboundCursor = this.inbound.lastSeq();
+		this.inboundCursor = cursor;
+		this.durableCursor = cursor;
+		this.inboundPaused = false;
 		this.resumeRequested = true;
 		if (!send(new ResumeFrame(clientId(), this.inboundCursor))) {
 			return;
@@ -352,6 +465,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	}
 
 	private void onConnectFailed(Throwable failure) {
+		this.opening = false;
 		Throwable cause = unwrap(failure);
 		if (cause instanceof HandshakeRejectedException rejected) {
 			int status = rejected.getStatus();
@@ -426,12 +540,16 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 * again.
 	 */
 	private void dropConnection() {
+		boolean wasReady = this.resumed;
 		this.session = null;
 		this.resumed = false;
+		this.opening = false;
 		this.sendFailed = false;
 		cancel(this.heartbeatTask);
 		cancel(this.resumeTimeoutTask);
-		this.relay.connectionDropped();
+		if (wasReady) {
+			this.relay.linkDown();
+		}
 	}
 
 	private void connectionFailed(String reason, boolean immediately) {
@@ -458,7 +576,12 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		cancel(this.reconnectTask);
 		this.reconnectTask = this.loop.schedule(() -> {
 			if (this.wanted && this.state == ConnectionState.RECONNECTING) {
-				openConnection();
+				if (this.leading) {
+					openConnection();
+				}
+				else {
+					setState(ConnectionState.STANDBY, "another instance holds the user's lease", null);
+				}
 			}
 		}, delay.toMillis(), TimeUnit.MILLISECONDS);
 	}
@@ -474,6 +597,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 	private void onResumed() {
 		this.resumed = true;
+		this.opening = false;
 		cancel(this.resumeTimeoutTask);
 		this.authFailures = 0;
 		this.attempt = 0;
@@ -493,7 +617,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		long interval = this.settings.heartbeatInterval().toMillis();
 		this.heartbeatTask = this.loop.scheduleAtFixedRate(() -> heartbeat(connection), interval, interval,
 				TimeUnit.MILLISECONDS);
-		this.relay.relay();
+		this.relay.linkUp(connection, clientId());
 	}
 
 	private void heartbeat(int connection) {
@@ -544,7 +668,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 				return;
 			}
 			if (frame instanceof AckFrame ack) {
-				this.relay.acknowledged(ack.ackSeq());
+				onAck(ack.ackSeq(), false);
 			}
 			else if (frame instanceof ResumeResponseFrame response) {
 				onResumeResponse(response);
@@ -567,17 +691,36 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		logger.warn("Ignoring invalid frame from hub: " + problem.getMessage());
 	}
 
+	/**
+	 * The hub acked outbound events. An ack of more than this client ever gave out is hostile
+	 * or a sign of a stream restored from an older backup: counted and logged; on a resume the
+	 * stream moves past it (so no new event is taken for one the hub has), on a live connection
+	 * only what was sent is completed.
+	 */
+	private void onAck(long ackSeq, boolean resume) {
+		long bound = Math.max(this.highestSent, this.relay.highestSeq());
+		if (ackSeq <= bound) {
+			this.relay.acked(ackSeq);
+			return;
+		}
+		this.counters.invalidFrames.incrementAndGet();
+		if (resume) {
+			logger.warn("Hub's resume_response acks seq " + ackSeq + ", beyond the highest seq this client gave out ("
+					+ bound + "); its outbound stream continues after " + ackSeq);
+			this.relay.acked(ackSeq);
+		}
+		else {
+			logger.warn("Hub acked seq " + ackSeq + ", beyond the highest seq sent (" + bound
+					+ "); completing only what was sent");
+			this.relay.acked(bound);
+		}
+	}
+
 	private void onResumeResponse(ResumeResponseFrame response) {
 		this.resumeRequested = false;
-		this.relay.acknowledged(response.ackSeq());
+		onAck(response.ackSeq(), true);
 		if (response.reset()) {
-			this.inbound.reset(response.lastSeq());
-			this.inboundCursor = response.lastSeq();
-			logger.warn("Realtime client '" + userId() + "' was behind the hub's retention window: inbound store reset, "
-					+ "continuing after seq " + response.lastSeq());
-			SyncResetEvent reset = new SyncResetEvent(userId(), response.lastSeq());
-			this.resetListeners.forEach((listener) -> listener.accept(reset));
-			send(new AckFrame(response.lastSeq()));
+			reset(response.lastSeq());
 		}
 		storeEvents(response.events());
 		if (response.hasMore() && this.session != null) {
@@ -590,11 +733,41 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	}
 
 	/**
+	 * The hub's retention window no longer holds what this client missed: drop the store and
+	 * continue from the hub's latest seq.
+	 */
+	private void reset(long lastSeq) {
+		int connection = this.generation;
+		this.inboundCursor = lastSeq;
+		logger.warn("Realtime client '" + userId() + "' was behind the hub's retention window: inbound store reset, "
+				+ "continuing after seq " + lastSeq);
+		this.storeExecutor.execute(() -> {
+			try {
+				this.inbound.reset(lastSeq);
+			}
+			catch (RuntimeException ex) {
+				post(() -> storeFailed(connection, ex));
+				return;
+			}
+			post(() -> {
+				SyncResetEvent reset = new SyncResetEvent(userId(), lastSeq);
+				this.resetListeners.forEach((listener) -> listener.accept(reset));
+				stored(connection, lastSeq);
+			});
+		});
+	}
+
+	/**
 	 * Store the events that continue the stream, drop what is already stored, and ask the hub
 	 * to resume from the cursor when there is a gap rather than deliver out of order.
 	 */
 	private void storeEvents(List<EventFrame> events) {
 		if (events.isEmpty() || this.session == null) {
+			return;
+		}
+		if (this.inboundPaused) {
+			// not acked: the resume that ends the pause fetches them again
+			logger.debug("Inbound store paused; leaving " + events.size() + " event(s) to the next resume");
 			return;
 		}
 		long cursor = this.inboundCursor;
@@ -619,18 +792,16 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			}
 		}
 		if (!fresh.isEmpty()) {
-			try {
-				this.inbound.append(fresh);
-			}
-			catch (RuntimeException ex) {
-				logger.error("Could not store inbound events; reconnecting to resume from seq " + this.inboundCursor, ex);
-				connectionLost("inbound store failed: " + describe(ex));
+			if (this.inboundCursor - this.durableCursor + fresh.size() > MAX_UNSTORED) {
+				// the store is behind: take nothing more until it caught up, then resume
+				logger.warn("Inbound store is " + (this.inboundCursor - this.durableCursor)
+						+ " events behind; pausing until it catches up");
+				this.inboundPaused = true;
 				return;
 			}
 			this.inboundCursor = cursor;
 			this.counters.received.addAndGet(fresh.size());
-			send(new AckFrame(cursor));
-			this.dispatcher.wake();
+			append(fresh, cursor);
 		}
 		if (gap) {
 			this.counters.gaps.incrementAndGet();
@@ -642,6 +813,81 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Store events on the store's thread; the hub gets the ack once they are stored.
+	 */
+	private void append(List<InboundMessage> fresh, long lastSeq) {
+		int connection = this.generation;
+		this.storeExecutor.execute(() -> {
+			try {
+				this.inbound.append(fresh);
+			}
+			catch (RuntimeException ex) {
+				post(() -> storeFailed(connection, ex));
+				return;
+			}
+			post(() -> stored(connection, lastSeq));
+		});
+	}
+
+	private void stored(int connection, long seq) {
+		this.dispatcher.wake();
+		if (connection != this.generation || this.session == null || seq <= this.durableCursor) {
+			// stored all the same: the next resume tells the hub
+			return;
+		}
+		this.durableCursor = seq;
+		send(new AckFrame(seq));
+		if (this.inboundPaused && !this.storeProbing && this.durableCursor == this.inboundCursor) {
+			resumeInbound(seq);
+		}
+	}
+
+	/**
+	 * The store failed: take no more events, and once it works again ask the hub for everything
+	 * after what is stored. The connection, and its heartbeats, stay up meanwhile.
+	 */
+	private void storeFailed(int connection, RuntimeException ex) {
+		if (connection != this.generation || this.session == null || this.storeProbing) {
+			return;
+		}
+		logger.error("Could not store inbound events of user '" + userId() + "'; pausing inbound until the store "
+				+ "works again", ex);
+		this.lastError = "inbound store failed: " + describe(ex);
+		this.inboundPaused = true;
+		this.storeProbing = true;
+		probeStore(connection);
+	}
+
+	private void probeStore(int connection) {
+		this.storeExecutor.schedule(() -> {
+			long cursor;
+			try {
+				cursor = this.inbound.lastSeq();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Inbound store still failing", ex);
+				probeStore(connection);
+				return;
+			}
+			post(() -> {
+				this.storeProbing = false;
+				if (connection == this.generation && this.session != null) {
+					logger.info("Inbound store of user '" + userId() + "' works again; resuming after seq " + cursor);
+					this.durableCursor = cursor;
+					resumeInbound(cursor);
+				}
+			});
+		}, STORE_PROBE_MILLIS, TimeUnit.MILLISECONDS);
+	}
+
+	private void resumeInbound(long cursor) {
+		this.inboundPaused = false;
+		this.inboundCursor = cursor;
+		this.resumeRequested = true;
+		send(new ResumeFrame(clientId(), cursor));
+	}
+
 	private void onError(ErrorFrame error) {
 		Long seq = error.seq();
 		if (seq == null) {
@@ -649,8 +895,14 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			logger.warn("Hub reported an error: " + error.code() + ": " + error.message());
 			return;
 		}
+		long bound = Math.max(this.highestSent, this.relay.highestSeq());
+		if (seq > bound) {
+			this.counters.invalidFrames.incrementAndGet();
+			logger.warn("Hub rejected outbound seq " + seq + ", which was never sent (highest " + bound + "); ignored");
+			return;
+		}
 		logger.warn("Hub rejected outbound event seq " + seq + " (" + error.code() + "): " + error.message());
-		this.relay.deadLetter(seq, error.code(), error.message());
+		this.relay.rejected(seq, error.code(), error.message());
 	}
 
 	private void onMeta(MetaFrame meta) {
@@ -684,25 +936,30 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 				this.settings.defaultDeliveryStrategy());
 		String key = Objects.requireNonNullElseGet(options.idempotencyKey(), () -> UUID.randomUUID().toString());
 		OutboundMessage message = new OutboundMessage(key, event, json, this.clock.instant());
-		CompletableFuture<Acknowledgement> future = new CompletableFuture<>();
+		long frameBytes = FrameSizes.maxEventFrameBytes(this.codec, clientId(), key, event, json, message.createdAt());
+		if (frameBytes > this.settings.maxFrameSize()) {
+			throw new EventTooLargeException(event, frameBytes, this.settings.maxFrameSize());
+		}
 		if (strategy == DeliveryStrategy.AT_MOST_ONCE) {
+			CompletableFuture<Acknowledgement> future = new CompletableFuture<>();
 			SendHandle handle = accepted(message, new SendHandle(key, strategy, future));
 			this.loop.execute(() -> sendAtMostOnce(message, future));
 			return handle;
 		}
-		OutboundRelay.PendingSend pending = this.relay.track(key, future);
+		SendTracker.Handle tracked = this.tracker.track(key);
+		boolean added;
 		try {
-			this.outbound.enqueue(message, strategy == DeliveryStrategy.AT_LEAST_ONCE, new EnqueueOutcome() {
+			added = this.outbound.enqueue(message, strategy == DeliveryStrategy.AT_LEAST_ONCE, new EnqueueOutcome() {
 
 				@Override
 				public void claimable() {
-					wakeRelay();
+					DefaultRealtimeClient.this.relay.wake();
 				}
 
 				@Override
 				public void discarded() {
-					if (DefaultRealtimeClient.this.relay.forget(key, pending)) {
-						future.completeExceptionally(
+					if (DefaultRealtimeClient.this.tracker.forget(key, tracked)) {
+						tracked.future().completeExceptionally(
 								new EventRejectedException(key, "rolled_back", "the sender's transaction rolled back"));
 					}
 				}
@@ -710,10 +967,12 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 			});
 		}
 		catch (RuntimeException ex) {
-			this.relay.forget(key, pending);
+			this.tracker.forget(key, tracked);
 			throw ex;
 		}
-		return accepted(message, new SendHandle(key, strategy, future));
+		SendHandle handle = new SendHandle(key, strategy, tracked.future());
+		// an event with the key of a pending one is that event: one delivery, one handle
+		return added ? accepted(message, handle) : handle;
 	}
 
 	private SendHandle accepted(OutboundMessage message, SendHandle handle) {
@@ -751,13 +1010,6 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	}
 
 	/**
-	 * Make the relay look for claimable events soon. Called after a commit.
-	 */
-	public void wakeRelay() {
-		post(this.relay::relay);
-	}
-
-	/**
 	 * Run an action on the loop thread, unless the client was closed: transport callbacks and
 	 * commits may still arrive after {@link #close()}.
 	 */
@@ -780,6 +1032,23 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 
 	private boolean send(Frame frame) {
 		return send(this.codec.encode(frame));
+	}
+
+	/**
+	 * Send frames of events the relay claimed for this connection; if it is gone, the next one
+	 * resends them.
+	 */
+	private void sendEvents(int connection, List<String> frames, int events, long lastSeq) {
+		if (connection != this.generation || !this.resumed) {
+			return;
+		}
+		for (String frame : frames) {
+			if (!send(frame)) {
+				return;
+			}
+		}
+		this.highestSent = Math.max(this.highestSent, lastSeq);
+		this.counters.sent.addAndGet(events);
 	}
 
 	private boolean send(String text) {

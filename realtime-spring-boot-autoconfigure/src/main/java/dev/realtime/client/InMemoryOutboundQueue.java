@@ -1,31 +1,32 @@
 package dev.realtime.client;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * An outbound queue in memory: events survive reconnects but not a restart. Claimed events
- * form a prefix of the queue in seq order, so claiming and acking only touch its ends.
+ * An outbound queue in memory: events survive reconnects but not a restart.
  */
 public final class InMemoryOutboundQueue implements OutboundQueue {
 
 	private final long maxSize;
 
-	private final Deque<Entry> claimed = new ArrayDeque<>();
+	private final SequencedBuffer buffer = new SequencedBuffer();
 
-	private final Deque<Entry> waiting = new ArrayDeque<>();
+	/** Idempotency keys of the pending events, so a key sent twice is held once. */
+	private final Set<String> keys = new HashSet<>();
 
 	private long deadLetters;
 
 	private String clientId = UUID.randomUUID().toString();
 
 	private long nextSeq = 1;
+
+	private long claimedUpTo;
 
 	/**
 	 * Create a queue.
@@ -41,76 +42,78 @@ public final class InMemoryOutboundQueue implements OutboundQueue {
 	}
 
 	@Override
-	public synchronized void enqueue(OutboundMessage message, boolean durable, EnqueueOutcome outcome) {
-		long pending = pendingCount();
-		if (pending >= this.maxSize) {
-			throw new OutboundQueueFullException(pending, this.maxSize);
+	public boolean enqueue(OutboundMessage message, boolean durable, EnqueueOutcome outcome) {
+		synchronized (this) {
+			if (this.keys.contains(message.idempotencyKey())) {
+				return false;
+			}
+			long pending = pendingCount();
+			if (pending >= this.maxSize) {
+				throw new OutboundQueueFullException(pending, this.maxSize);
+			}
+			this.keys.add(message.idempotencyKey());
+			this.buffer.add(message);
 		}
-		this.waiting.addLast(new Entry(message));
 		outcome.claimable();
+		return true;
 	}
 
 	@Override
 	public synchronized List<SequencedMessage> claim(int max) {
-		List<SequencedMessage> result = new ArrayList<>(Math.min(max, this.waiting.size()));
-		while (result.size() < max && !this.waiting.isEmpty()) {
-			Entry entry = this.waiting.pollFirst();
-			if (entry.seq == 0) {
-				entry.seq = this.nextSeq++;
+		List<SequencedMessage> result = this.buffer.after(this.claimedUpTo, max);
+		int room = max - result.size();
+		if (room > 0) {
+			result = new ArrayList<>(result);
+			int fresh = this.buffer.peekFresh(room).size();
+			for (int i = 0; i < fresh; i++) {
+				result.add(this.buffer.number(this.nextSeq++));
 			}
-			entry.attempts++;
-			this.claimed.addLast(entry);
-			result.add(new SequencedMessage(entry.seq, entry.attempts, entry.message));
+		}
+		if (!result.isEmpty()) {
+			this.claimedUpTo = result.get(result.size() - 1).seq();
 		}
 		return result;
 	}
 
 	@Override
-	public synchronized void acknowledge(long ackSeq) {
-		removeUpTo(this.claimed, ackSeq);
-		removeUpTo(this.waiting, ackSeq);
-	}
-
-	private static void removeUpTo(Deque<Entry> entries, long ackSeq) {
-		while (!entries.isEmpty() && entries.peekFirst().seq != 0 && entries.peekFirst().seq <= ackSeq) {
-			entries.pollFirst();
+	public synchronized long acknowledge(long ackSeq) {
+		List<OutboundMessage> done = this.buffer.acknowledge(ackSeq);
+		done.forEach((message) -> this.keys.remove(message.idempotencyKey()));
+		if (ackSeq >= this.nextSeq) {
+			this.nextSeq = ackSeq + 1;
 		}
+		return done.size();
 	}
 
 	@Override
-	public synchronized void deadLetter(long seq, String code, String message) {
-		if (remove(this.claimed, seq) || remove(this.waiting, seq)) {
-			this.deadLetters++;
+	public synchronized boolean deadLetter(long seq, String code, String message) {
+		OutboundMessage dead = this.buffer.remove(seq);
+		if (dead == null) {
+			return false;
 		}
-	}
-
-	private static boolean remove(Deque<Entry> entries, long seq) {
-		for (Iterator<Entry> it = entries.iterator(); it.hasNext();) {
-			if (it.next().seq == seq) {
-				it.remove();
-				return true;
-			}
-		}
-		return false;
+		this.keys.remove(dead.idempotencyKey());
+		this.deadLetters++;
+		return true;
 	}
 
 	@Override
 	public synchronized void releaseClaims() {
-		while (!this.claimed.isEmpty()) {
-			this.waiting.addFirst(this.claimed.pollLast());
-		}
+		this.claimedUpTo = 0;
+	}
+
+	@Override
+	public synchronized long highestSeq() {
+		return this.nextSeq - 1;
 	}
 
 	@Override
 	public synchronized long pendingCount() {
-		return this.claimed.size() + this.waiting.size();
+		return this.buffer.size();
 	}
 
 	@Override
-	public synchronized Optional<Instant> oldestPendingCreatedAt() {
-		// both deques are in seq order, and seq order is hand-over order
-		return Optional.ofNullable(this.claimed.isEmpty() ? this.waiting.peekFirst() : this.claimed.peekFirst())
-			.map((entry) -> entry.message.createdAt());
+	public Optional<Instant> oldestPendingCreatedAt() {
+		return this.buffer.oldestCreatedAt();
 	}
 
 	@Override
@@ -120,25 +123,12 @@ public final class InMemoryOutboundQueue implements OutboundQueue {
 
 	@Override
 	public synchronized void clear() {
-		this.claimed.clear();
-		this.waiting.clear();
+		this.buffer.clear();
+		this.keys.clear();
 		this.deadLetters = 0;
 		this.clientId = UUID.randomUUID().toString();
 		this.nextSeq = 1;
-	}
-
-	private static final class Entry {
-
-		final OutboundMessage message;
-
-		long seq;
-
-		int attempts;
-
-		Entry(OutboundMessage message) {
-			this.message = message;
-		}
-
+		this.claimedUpTo = 0;
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -37,15 +38,20 @@ final class InboundDispatcher {
 
 	private final Runnable parked;
 
+	private final BooleanSupplier active;
+
 	/**
 	 * Create a dispatcher.
 	 * @param parked told each time an event is parked as failed, for the client's counters
+	 * @param active whether this instance may deliver now
 	 */
-	InboundDispatcher(InboundStore store, int maxAttempts, ScheduledExecutorService executor, Runnable parked) {
+	InboundDispatcher(InboundStore store, int maxAttempts, ScheduledExecutorService executor, Runnable parked,
+			BooleanSupplier active) {
 		this.store = store;
 		this.maxAttempts = maxAttempts;
 		this.executor = executor;
 		this.parked = parked;
+		this.active = active;
 	}
 
 	Subscription addListener(Consumer<InboundMessage> listener) {
@@ -65,7 +71,7 @@ final class InboundDispatcher {
 
 	private void drain() {
 		this.scheduled.set(false);
-		if (this.listeners.isEmpty()) {
+		if (this.listeners.isEmpty() || !this.active.getAsBoolean()) {
 			return;
 		}
 		try {

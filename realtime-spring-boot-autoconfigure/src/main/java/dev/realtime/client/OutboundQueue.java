@@ -6,11 +6,13 @@ import java.util.Optional;
 
 /**
  * Where one user's sequenced outbound events wait until the server acks them. The in-memory
- * implementation keeps them until the process ends; the JPA outbox keeps them in the
+ * implementation keeps them until the process ends; the database outbox keeps them in the
  * application's database, written inside the caller's transaction.
  * <p>
- * {@link #enqueue} is called from application threads; every other method from the client's
- * relay, one call at a time.
+ * {@link #enqueue} is called from application threads; the lease, claim, ack and dead-letter
+ * methods from the client's relay thread, one call at a time. Durable implementations shared by
+ * several instances of an application fence those writes with the user's lease: only the
+ * instance holding it connects for the user, relays and receives.
  */
 public interface OutboundQueue {
 
@@ -22,44 +24,75 @@ public interface OutboundQueue {
 	String clientId();
 
 	/**
-	 * Accept an event. Durable implementations join the caller's transaction when there is one.
+	 * Accept an event, unless an event with its idempotency key is already pending. Durable
+	 * implementations join the caller's transaction when there is one.
 	 * @param message the event
 	 * @param durable whether the event must survive a restart ({@code false} for
 	 * {@link DeliveryStrategy#BEST_EFFORT_ORDERED}: kept in memory, in the same seq stream)
 	 * @param outcome told when the event becomes claimable (at once, or when the caller's
 	 * transaction commits) or is discarded (the caller's transaction rolled back)
+	 * @return {@code false} when an event with the same idempotency key was pending: nothing was
+	 * added and the pending one stands for both
 	 * @throws OutboundQueueFullException if the queue holds its maximum number of events
+	 * @throws OutboxWriteException if a durable queue could not store the event in time
 	 */
-	void enqueue(OutboundMessage message, boolean durable, EnqueueOutcome outcome);
+	boolean enqueue(OutboundMessage message, boolean durable, EnqueueOutcome outcome);
+
+	/**
+	 * Take the user's lease, or renew it when this instance holds it.
+	 * @return whether this instance holds the lease: only then may it connect for the user
+	 */
+	default boolean acquireLease() {
+		return true;
+	}
+
+	/**
+	 * Give the lease up, so another instance can take over at once.
+	 */
+	default void releaseLease() {
+	}
 
 	/**
 	 * Claim up to {@code max} events for sending, in seq order: first the ones already
-	 * sequenced but not acked (resends keep their seq and idempotency key), then new ones, each
-	 * given the next seq of this user's stream. A claimed event is not claimed again until
-	 * {@link #releaseClaims()} or until its claim expires.
+	 * sequenced but not claimed since {@link #releaseClaims()} (resends keep their seq and
+	 * idempotency key), then new ones, each given the next seq of this user's stream.
 	 * @param max the most events to claim
 	 * @return the claimed events, possibly none
+	 * @throws LeaseLostException if another instance took the user's lease
 	 */
 	List<SequencedMessage> claim(int max);
 
 	/**
-	 * Complete every event with a seq up to and including {@code ackSeq} (cumulative ack).
+	 * Complete every event with a seq up to and including {@code ackSeq} (cumulative ack). An
+	 * ack above the highest seq this queue gave out (a server that holds events of a stream
+	 * restored from an older backup) moves the stream past it, so no new event is mistaken for
+	 * one the server already has.
 	 * @param ackSeq the highest acked seq
+	 * @return how many pending events were completed
+	 * @throws LeaseLostException if another instance took the user's lease
 	 */
-	void acknowledge(long ackSeq);
+	long acknowledge(long ackSeq);
 
 	/**
 	 * Move the event with this seq to the dead letters: it is never resent.
 	 * @param seq the event's seq
 	 * @param code why, for example a server error code
 	 * @param message a human-readable explanation
+	 * @return whether there was such a pending event
+	 * @throws LeaseLostException if another instance took the user's lease
 	 */
-	void deadLetter(long seq, String code, String message);
+	boolean deadLetter(long seq, String code, String message);
 
 	/**
-	 * Make every claimed but unacked event claimable again, for a resend after reconnect.
+	 * Make every sequenced but unacked event claimable again, for a resend after reconnect.
 	 */
 	void releaseClaims();
+
+	/**
+	 * Return the highest seq this queue gave out, 0 before the first.
+	 * @return the highest seq
+	 */
+	long highestSeq();
 
 	/**
 	 * Return the number of events waiting to be acked, dead letters excluded.

@@ -1,16 +1,17 @@
 package dev.realtime.client;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -19,36 +20,41 @@ import org.jspecify.annotations.Nullable;
 
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.FrameSizes;
 
 /**
- * Moves outbound events from the queue to the connection: claims them while the in-flight
- * window has room, sends them one per frame or in batches, and on the hub's cumulative ack
- * completes the queue's rows and the senders' handles. Confined to the client's loop thread,
- * except {@link #track} and {@link #forget}, which {@code sendEvent} calls.
+ * Moves outbound events from the queue to the connection, on a thread of its own so that a
+ * slow or unreachable database never holds up heartbeats: keeps the user's lease, claims events
+ * while the in-flight window has room, packs them into frames no larger than the frame limit,
+ * and hands the frames to the connection. Acks that arrive while it works are coalesced into one
+ * delete. It polls at the poll interval, so rows written by other instances or committed late
+ * are sent without a wake-up, and a lease left by a dead instance is taken over.
  */
 final class OutboundRelay {
 
 	private static final Log logger = LogFactory.getLog(OutboundRelay.class);
 
-	/** Events claimed per round when batching is off. */
-	private static final int UNBATCHED_CLAIM = 128;
+	/** Events claimed per database round trip. */
+	private static final int CLAIM_CHUNK = 500;
+
+	/** Least time between two log lines about the same database failure. */
+	private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
 	/**
-	 * The connection as the relay sees it.
+	 * The connection as the relay sees it. Called on the relay's thread.
 	 */
 	interface Link {
 
 		/**
-		 * Return whether events may be sent: connected and resumed.
+		 * Send frames on the connection with this number, unless it is gone by then (the events
+		 * are resent on the next connection).
 		 */
-		boolean ready();
+		void send(int connection, List<String> frames, int events, long lastSeq);
 
 		/**
-		 * Send a text message; {@code false} if the connection broke (the link handles that).
+		 * This instance took the user's lease ({@code true}) or lost or could not take it.
 		 */
-		boolean send(String text);
-
-		String clientId();
+		void leadershipChanged(boolean leading, String reason);
 
 	}
 
@@ -58,228 +64,327 @@ final class OutboundRelay {
 
 	private final FrameCodec codec;
 
-	private final ScheduledExecutorService loop;
+	private final ScheduledExecutorService executor;
 
 	private final ClientCounters counters;
+
+	private final SendTracker tracker;
 
 	private final Consumer<Acknowledgement> onAck;
 
 	private final Link link;
 
-	/** Handles of events sent by this process, by idempotency key, until acked. */
-	private final Map<String, PendingSend> pendingSends = new ConcurrentHashMap<>();
+	private final AtomicLong pendingAck = new AtomicLong(-1);
 
-	/** Seqs claimed on the current connection and not yet acked. */
+	private final AtomicBoolean ackScheduled = new AtomicBoolean();
+
+	private final AtomicBoolean relayScheduled = new AtomicBoolean();
+
+	/** The highest seq the queue gave out, for telling an ack of more than was sent. */
+	private volatile long highestSeq;
+
+	private volatile boolean active;
+
+	// --- confined to the relay thread ---
+
+	private boolean leading;
+
+	/** Whether the client was told whether this instance holds the lease since it activated the relay. */
+	private volatile boolean announced;
+
+	/** The connection events go to, or -1 while there is none ready. */
+	private int connection = -1;
+
+	private @Nullable String clientId;
+
+	private long ackedUpTo;
+
+	/**
+	 * Seqs claimed and not acked yet, with their idempotency keys, kept across connections: an
+	 * ack may come with the resume of the next one.
+	 */
 	private final NavigableMap<Long, String> inFlight = new TreeMap<>();
 
-	/** Seqs of claimed events whose sender in this process awaits the ack, with their keys. */
-	private final NavigableMap<Long, String> awaited = new TreeMap<>();
+	/** The highest seq claimed for the current connection; resends start below it again. */
+	private long claimedOnLink;
 
-	/** Claimed events waiting to fill a batch. */
-	private final List<SequencedMessage> unsent = new ArrayList<>();
+	private long lastFailureLog;
 
-	private @Nullable ScheduledFuture<?> batchTask;
-
-	OutboundRelay(ClientSettings settings, OutboundQueue queue, FrameCodec codec, ScheduledExecutorService loop,
-			ClientCounters counters, Consumer<Acknowledgement> onAck, Link link) {
+	OutboundRelay(ClientSettings settings, OutboundQueue queue, FrameCodec codec, ScheduledExecutorService executor,
+			ClientCounters counters, SendTracker tracker, Consumer<Acknowledgement> onAck, Link link) {
 		this.settings = settings;
 		this.queue = queue;
 		this.codec = codec;
-		this.loop = loop;
+		this.executor = executor;
 		this.counters = counters;
+		this.tracker = tracker;
 		this.onAck = onAck;
 		this.link = link;
+		long interval = settings.pollInterval().toMillis();
+		executor.scheduleWithFixedDelay(this::poll, interval, interval, TimeUnit.MILLISECONDS);
 	}
 
 	/**
-	 * Remember the handle of an event about to be enqueued, so its ack can complete it.
+	 * Start or stop holding the user's lease: the client wants to be connected, or not.
 	 */
-	PendingSend track(String key, CompletableFuture<Acknowledgement> future) {
-		PendingSend pending = new PendingSend(future, System.nanoTime());
-		this.pendingSends.put(key, pending);
-		return pending;
-	}
-
-	/**
-	 * Forget a handle whose event was never stored.
-	 * @return whether it was still tracked
-	 */
-	boolean forget(String key, PendingSend pending) {
-		return this.pendingSends.remove(key, pending);
-	}
-
-	/**
-	 * Send claimable events while the link is ready and the in-flight window has room.
-	 */
-	void relay() {
-		if (!this.link.ready()) {
-			return;
+	Future<?> activate(boolean active) {
+		this.active = active;
+		this.announced = false;
+		try {
+			return this.executor.submit(active ? this::poll : this::resign);
 		}
-		int batchSize = this.settings.batchSize();
-		int chunk = (batchSize > 0) ? batchSize : UNBATCHED_CLAIM;
-		while (this.link.ready()) {
-			int room = this.settings.maxInFlight() - this.inFlight.size();
-			int wanted = Math.min(room, chunk - this.unsent.size());
-			if (wanted <= 0) {
-				break;
-			}
-			List<SequencedMessage> claimed;
+		catch (RejectedExecutionException ex) {
+			return CompletableFuture.completedFuture(null);
+		}
+	}
+
+	/**
+	 * The connection with this number is ready for events (connected and resumed).
+	 */
+	void linkUp(int connection, String clientId) {
+		post(() -> {
+			this.connection = connection;
+			this.clientId = clientId;
+			this.claimedOnLink = 0;
+			// everything sequenced and not acked is resent in seq order, before any new event
+			this.queue.releaseClaims();
+			relay();
+		});
+	}
+
+	/**
+	 * The connection is gone: events are held until the next one.
+	 */
+	void linkDown() {
+		post(() -> this.connection = -1);
+	}
+
+	/**
+	 * The hub acked every event up to {@code ackSeq}. Acks arriving while the relay is busy are
+	 * completed by one delete.
+	 */
+	void acked(long ackSeq) {
+		this.pendingAck.accumulateAndGet(ackSeq, Math::max);
+		if (this.ackScheduled.compareAndSet(false, true)) {
+			post(this::flushAcks);
+		}
+	}
+
+	/**
+	 * The hub rejected the event with this seq for good.
+	 */
+	void rejected(long seq, String code, String message) {
+		post(() -> {
 			try {
-				claimed = this.queue.claim(wanted);
+				if (this.queue.deadLetter(seq, code, message)) {
+					this.counters.deadLettered.incrementAndGet();
+				}
 			}
-			catch (RuntimeException ex) {
-				logger.error("Could not claim outbound events; retrying on the next wake-up", ex);
+			catch (LeaseLostException ex) {
+				lostLease(ex);
 				return;
 			}
-			for (SequencedMessage message : claimed) {
-				if (message.attempts() > this.settings.maxAttempts()) {
-					giveUp(message);
-					continue;
-				}
-				String key = message.message().idempotencyKey();
-				this.inFlight.put(message.seq(), key);
-				if (this.pendingSends.containsKey(key)) {
-					this.awaited.put(message.seq(), key);
-				}
-				this.unsent.add(message);
+			catch (RuntimeException ex) {
+				// still pending: the next connection resends it and the hub rejects it again
+				logger.error("Could not dead-letter outbound event seq " + seq, ex);
+				return;
 			}
-			if (batchSize <= 0 || this.unsent.size() >= batchSize) {
-				flushUnsent();
+			String key = this.inFlight.remove(seq);
+			if (key != null) {
+				this.tracker.rejected(key, code, message);
 			}
-			if (claimed.size() < wanted) {
-				break;
-			}
-		}
-		if (!this.unsent.isEmpty() && this.batchTask == null) {
-			this.batchTask = this.loop.schedule(() -> {
-				this.batchTask = null;
-				flushUnsent();
-			}, this.settings.batchInterval().toMillis(), TimeUnit.MILLISECONDS);
+		});
+	}
+
+	/**
+	 * Look for claimable events soon: called after a commit.
+	 */
+	void wake() {
+		if (this.relayScheduled.compareAndSet(false, true)) {
+			post(() -> {
+				this.relayScheduled.set(false);
+				relay();
+			});
 		}
 	}
 
-	private void flushUnsent() {
-		if (this.unsent.isEmpty() || !this.link.ready()) {
+	/**
+	 * Return the highest seq given out so far, as far as this instance knows.
+	 */
+	long highestSeq() {
+		return this.highestSeq;
+	}
+
+	private void poll() {
+		if (!this.active) {
 			return;
 		}
-		String clientId = this.link.clientId();
-		List<EventFrame> frames = new ArrayList<>(this.unsent.size());
-		for (SequencedMessage claimed : this.unsent) {
-			OutboundMessage message = claimed.message();
-			frames.add(new EventFrame(claimed.seq(), clientId, message.idempotencyKey(), message.event(),
-					message.payload(), message.createdAt()));
+		boolean holds;
+		try {
+			holds = this.queue.acquireLease();
+			this.highestSeq = Math.max(this.highestSeq, this.queue.highestSeq());
 		}
-		this.unsent.clear();
-		boolean ok = (this.settings.batchSize() > 0) ? this.link.send(this.codec.encodeAll(frames)) : sendEach(frames);
-		if (ok) {
-			this.counters.sent.addAndGet(frames.size());
+		catch (RuntimeException ex) {
+			// keep what we had: the connection stays up and the fenced writes keep it safe
+			logFailure("Could not renew the lease of user '" + this.settings.userId() + "'", ex);
+			return;
 		}
+		if (holds != this.leading || !this.announced) {
+			this.leading = holds;
+			this.announced = true;
+			this.link.leadershipChanged(holds, holds ? "took the lease of user '" + this.settings.userId() + "'"
+					: "another instance holds the lease of user '" + this.settings.userId() + "'");
+		}
+		flushAcks();
+		relay();
 	}
 
-	private boolean sendEach(List<EventFrame> frames) {
-		for (EventFrame frame : frames) {
-			if (!this.link.send(this.codec.encode(frame))) {
-				return false;
-			}
+	private void resign() {
+		if (this.active) {
+			return;
 		}
-		return true;
-	}
-
-	private void giveUp(SequencedMessage message) {
-		String reason = "not acked after " + this.settings.maxAttempts() + " attempts (realtime.outbox.max-attempts)";
-		logger.warn("Outbound event seq " + message.seq() + " (" + message.message().event() + ") dead-lettered: "
-				+ reason);
-		deadLetter(message.seq(), "max_attempts", reason);
-	}
-
-	/**
-	 * The hub rejected the event with this seq for good, or it ran out of attempts.
-	 */
-	void deadLetter(long seq, String code, String message) {
-		this.queue.deadLetter(seq, code, message);
-		this.counters.deadLettered.incrementAndGet();
-		this.inFlight.remove(seq);
-		String key = this.awaited.remove(seq);
-		if (key != null) {
-			reject(key, code, message);
+		this.connection = -1;
+		this.inFlight.clear();
+		boolean wasLeading = this.leading;
+		this.leading = false;
+		if (!wasLeading) {
+			return;
+		}
+		try {
+			this.queue.releaseLease();
+		}
+		catch (RuntimeException ex) {
+			// it expires on its own
+			logger.warn("Could not release the lease of user '" + this.settings.userId() + "': " + ex);
 		}
 	}
 
-	/**
-	 * The hub acked every event up to {@code ackSeq}, on this connection or, through resume, on
-	 * an earlier one.
-	 */
-	void acknowledged(long ackSeq) {
-		this.queue.acknowledge(ackSeq);
-		this.inFlight.headMap(ackSeq, true).clear();
-		NavigableMap<Long, String> done = this.awaited.headMap(ackSeq, true);
+	private void flushAcks() {
+		this.ackScheduled.set(false);
+		long ack = this.pendingAck.get();
+		if (ack <= this.ackedUpTo) {
+			return;
+		}
+		long completed;
+		try {
+			completed = this.queue.acknowledge(ack);
+		}
+		catch (LeaseLostException ex) {
+			lostLease(ex);
+			return;
+		}
+		catch (RuntimeException ex) {
+			logFailure("Could not complete acked outbound events; retrying", ex);
+			return;
+		}
+		this.ackedUpTo = Math.max(this.ackedUpTo, ack);
+		this.highestSeq = Math.max(this.highestSeq, ack);
+		this.counters.acked.addAndGet(completed);
+		NavigableMap<Long, String> done = this.inFlight.headMap(ack, true);
 		long now = System.nanoTime();
 		for (Map.Entry<Long, String> entry : done.entrySet()) {
-			PendingSend pending = this.pendingSends.remove(entry.getValue());
-			if (pending == null) {
-				continue;
-			}
-			Acknowledgement ack = new Acknowledgement(entry.getValue(), entry.getKey(),
-					Duration.ofNanos(now - pending.createdNanos));
-			this.counters.acked.incrementAndGet();
-			// listeners first: whoever waits on the handle can rely on them having seen the ack
-			this.onAck.accept(ack);
-			pending.future.complete(ack);
+			this.tracker.acknowledged(entry.getValue(), entry.getKey(), now, this.onAck);
 		}
 		done.clear();
 		relay();
 	}
 
-	/**
-	 * The connection is gone: what was claimed on it becomes claimable again for the next one.
-	 */
-	void connectionDropped() {
-		if (this.batchTask != null) {
-			this.batchTask.cancel(false);
-			this.batchTask = null;
+	private void relay() {
+		while (this.leading && this.connection >= 0) {
+			// what was sent on this connection and not acked: the window
+			int room = this.settings.maxInFlight() - this.inFlight.headMap(this.claimedOnLink, true).size();
+			if (room <= 0) {
+				return;
+			}
+			int wanted = Math.min(room, CLAIM_CHUNK);
+			List<SequencedMessage> claimed;
+			try {
+				claimed = this.queue.claim(wanted);
+			}
+			catch (LeaseLostException ex) {
+				lostLease(ex);
+				return;
+			}
+			catch (RuntimeException ex) {
+				logFailure("Could not claim outbound events; retrying at the next poll", ex);
+				return;
+			}
+			if (claimed.isEmpty()) {
+				return;
+			}
+			long last = claimed.get(claimed.size() - 1).seq();
+			this.highestSeq = Math.max(this.highestSeq, last);
+			this.claimedOnLink = last;
+			for (SequencedMessage message : claimed) {
+				this.inFlight.put(message.seq(), message.message().idempotencyKey());
+			}
+			this.link.send(this.connection, pack(claimed), claimed.size(), last);
+			if (claimed.size() < wanted) {
+				return;
+			}
 		}
+	}
+
+	/**
+	 * Pack events into as few frames as the batch size and the frame limit allow; a frame of
+	 * one event is the bare event, so an event of exactly the limit fits.
+	 */
+	private List<String> pack(List<SequencedMessage> claimed) {
+		List<String> frames = new ArrayList<>();
+		List<String> batch = new ArrayList<>();
+		long batchBytes = 0;
+		long max = this.settings.maxFrameSize();
+		for (SequencedMessage claimedMessage : claimed) {
+			OutboundMessage message = claimedMessage.message();
+			String encoded = this.codec.encode(new EventFrame(claimedMessage.seq(), this.clientId,
+					message.idempotencyKey(), message.event(), message.payload(), message.createdAt()));
+			long bytes = FrameSizes.utf8Length(encoded);
+			// an array adds its brackets and a comma per further element
+			if (!batch.isEmpty()
+					&& (batch.size() == this.settings.batchSize() || batchBytes + 1 + bytes + 2 > max)) {
+				frames.add(join(batch));
+				batch.clear();
+				batchBytes = 0;
+			}
+			batch.add(encoded);
+			batchBytes += (batch.size() == 1) ? bytes : 1 + bytes;
+		}
+		if (!batch.isEmpty()) {
+			frames.add(join(batch));
+		}
+		return frames;
+	}
+
+	private static String join(List<String> batch) {
+		return (batch.size() == 1) ? batch.get(0) : "[" + String.join(",", batch) + "]";
+	}
+
+	private void lostLease(LeaseLostException ex) {
+		logger.warn(ex.getMessage() + "; standing by");
+		this.leading = false;
+		this.connection = -1;
 		this.inFlight.clear();
-		this.unsent.clear();
+		this.link.leadershipChanged(false, ex.getMessage());
+	}
+
+	private void logFailure(String what, RuntimeException ex) {
+		long now = System.nanoTime();
+		if (now - this.lastFailureLog >= FAILURE_LOG_INTERVAL_NANOS || this.lastFailureLog == 0) {
+			this.lastFailureLog = now;
+			logger.error(what + ": " + ex.getMessage(), ex);
+		}
+		else {
+			logger.debug(what, ex);
+		}
+	}
+
+	private void post(Runnable action) {
 		try {
-			this.queue.releaseClaims();
+			this.executor.execute(action);
 		}
-		catch (RuntimeException ex) {
-			// claims also expire on their own; nothing is lost
-			logger.warn("Could not release outbound claims", ex);
+		catch (RejectedExecutionException ex) {
+			logger.debug("Relay of user '" + this.settings.userId() + "' is closed; ignoring a late call");
 		}
-	}
-
-	/**
-	 * The queue was cleared: no handle will ever be completed by an ack.
-	 */
-	void flushed() {
-		this.awaited.clear();
-		for (String key : List.copyOf(this.pendingSends.keySet())) {
-			reject(key, "flushed", "local persistence was flushed by disconnect(true)");
-		}
-	}
-
-	private void reject(String key, String code, String message) {
-		PendingSend pending = this.pendingSends.remove(key);
-		if (pending != null) {
-			pending.future.completeExceptionally(new EventRejectedException(key, code, message));
-		}
-	}
-
-	/**
-	 * A handle waiting for its ack.
-	 */
-	static final class PendingSend {
-
-		final CompletableFuture<Acknowledgement> future;
-
-		final long createdNanos;
-
-		PendingSend(CompletableFuture<Acknowledgement> future, long createdNanos) {
-			this.future = future;
-			this.createdNanos = createdNanos;
-		}
-
 	}
 
 }

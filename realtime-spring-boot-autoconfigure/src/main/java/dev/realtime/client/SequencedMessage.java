@@ -5,8 +5,7 @@ package dev.realtime.client;
  * claim and kept on every resend.
  *
  * @param seq the outbound seq
- * @param attempts how many times it has been claimed for sending, this time included
  * @param message the event
  */
-public record SequencedMessage(long seq, int attempts, OutboundMessage message) {
+public record SequencedMessage(long seq, OutboundMessage message) {
 }

@@ -6,8 +6,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * An outbound event that will not be sent again unless retried: the hub rejected it, or it
- * was not acked after the maximum number of attempts.
+ * An outbound event that will not be sent again unless retried: the hub rejected it.
  *
  * @param id the row id, used to retry or delete it
  * @param idempotencyKey the idempotency key, kept on retry
@@ -15,12 +14,11 @@ import tools.jackson.databind.JsonNode;
  * @param payload the JSON payload
  * @param createdAt when the application sent it
  * @param seq the seq it was last sent with
- * @param attempts how many times it was sent
- * @param errorCode why: the hub's error code or {@code max_attempts}
+ * @param errorCode why: the hub's error code
  * @param errorMessage the explanation
  * @param deadAt when it became a dead letter
  */
 public record OutboxDeadLetter(long id, String idempotencyKey, String event, JsonNode payload, Instant createdAt,
-		@Nullable Long seq, int attempts, @Nullable String errorCode, @Nullable String errorMessage,
+		@Nullable Long seq, @Nullable String errorCode, @Nullable String errorMessage,
 		@Nullable Instant deadAt) {
 }

@@ -1,6 +1,7 @@
 package dev.realtime.outbox;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import tools.jackson.databind.ObjectMapper;
@@ -8,27 +9,19 @@ import tools.jackson.databind.ObjectMapper;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The dead letters of the JPA outbox, by user: list them, send one again, or delete it.
+ * The dead letters of the database outbox, by user: list them, send one again, or delete it.
+ * A retried dead letter is picked up by the relay's next poll.
  */
 public class OutboxDeadLetters {
 
-	private final JpaOutboundQueueFactory queues;
-
-	private final OutboxRepository repository;
-
-	private final ObjectMapper mapper;
-
-	private final TransactionTemplate transaction;
+	private final JdbcOutboundQueueFactory queues;
 
 	/**
 	 * Create the service.
 	 * @param queues the factory whose outbox this reads
 	 */
-	public OutboxDeadLetters(JpaOutboundQueueFactory queues) {
+	public OutboxDeadLetters(JdbcOutboundQueueFactory queues) {
 		this.queues = queues;
-		this.repository = queues.repository();
-		this.mapper = queues.mapper();
-		this.transaction = new TransactionTemplate(queues.transactionManager());
 	}
 
 	/**
@@ -42,8 +35,8 @@ public class OutboxDeadLetters {
 		if (page < 0 || size <= 0) {
 			throw new IllegalArgumentException("page must be >= 0 and size > 0");
 		}
-		List<OutboxEntryEntity> rows = this.transaction
-			.execute((status) -> this.repository.findDead(userId, Math.multiplyExact(page, size), size));
+		List<OutboxRepository.DeadRow> rows = transaction()
+			.execute((status) -> this.queues.repository().findDead(userId, Math.multiplyExact(page, size), size));
 		return (rows != null) ? rows.stream().map(this::toDeadLetter).toList() : List.of();
 	}
 
@@ -53,19 +46,20 @@ public class OutboxDeadLetters {
 	 * @return the count
 	 */
 	public long count(String userId) {
-		Long count = this.transaction.execute((status) -> this.repository.count(userId, OutboxStatus.DEAD));
+		Long count = transaction().execute((status) -> this.queues.repository().count(userId, "DEAD"));
 		return (count != null) ? count : 0;
 	}
 
 	/**
-	 * Make a dead letter pending again. It keeps its idempotency key and is sent with a new
-	 * seq (the hub counted the old one) when the relay next claims events.
+	 * Make a dead letter pending again. It keeps its idempotency key and is sent as a new event,
+	 * after everything sent before the retry, with the next seq of the stream (the hub counted
+	 * the old one).
 	 * @param userId the user
 	 * @param id the dead letter's id
 	 * @return whether there was such a dead letter
 	 */
 	public boolean retry(String userId, long id) {
-		return changed(userId, this.transaction.execute((status) -> this.repository.revive(userId, id)));
+		return changed(userId, transaction().execute((status) -> this.queues.repository().revive(userId, id)));
 	}
 
 	/**
@@ -75,7 +69,11 @@ public class OutboxDeadLetters {
 	 * @return whether there was such a dead letter
 	 */
 	public boolean delete(String userId, long id) {
-		return changed(userId, this.transaction.execute((status) -> this.repository.deleteDead(userId, id)));
+		return changed(userId, transaction().execute((status) -> this.queues.repository().deleteDead(userId, id)));
+	}
+
+	private TransactionTemplate transaction() {
+		return this.queues.transaction();
 	}
 
 	private boolean changed(String userId, Integer rows) {
@@ -86,12 +84,13 @@ public class OutboxDeadLetters {
 		return true;
 	}
 
-	private OutboxDeadLetter toDeadLetter(OutboxEntryEntity row) {
-		Long deadAt = row.getDeadAt();
-		return new OutboxDeadLetter(row.getId(), row.getIdempotencyKey(), row.getEvent(),
-				this.mapper.readTree(row.getPayload()), row.getCreatedAt(),
-				row.getSeq(), row.getAttempts(), row.getErrorCode(), row.getLastError(),
-				(deadAt != null) ? Instant.ofEpochMilli(deadAt) : null);
+	private OutboxDeadLetter toDeadLetter(OutboxRepository.DeadRow dead) {
+		OutboxRepository.OutboxRow row = dead.row();
+		ObjectMapper mapper = this.queues.mapper();
+		Long deadAt = dead.deadAt();
+		return new OutboxDeadLetter(row.id(), row.key(), row.event(), mapper.readTree(row.payload()),
+				Instant.EPOCH.plus(row.createdAtMicros(), ChronoUnit.MICROS), row.seq(), dead.errorCode(),
+				dead.lastError(), (deadAt != null) ? Instant.ofEpochMilli(deadAt) : null);
 	}
 
 }

@@ -1,179 +1,279 @@
 package dev.realtime.outbox;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
-import jakarta.persistence.TypedQuery;
-import org.hibernate.Session;
-import org.hibernate.Timeouts;
+import javax.sql.DataSource;
+
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+
 /**
- * Queries of the outbox tables on the shared, transaction-bound {@link EntityManager}. Every
- * method runs in the caller's transaction; the callers draw the transaction boundaries.
+ * The SQL of the outbox tables over plain JDBC. Every method runs in the caller's transaction
+ * (the application's, or one the queue opened); the callers draw the transaction boundaries.
+ * <p>
+ * Both relay queries are ranges of {@code realtime_outbox_relay_ix (user_id, status, seq, id)}:
+ * new rows all have a null seq, so ordering them by {@code seq, id} is the index order and the
+ * plan has no sort, whatever the planner statistics (a sort of all pending rows collapsed a
+ * backlog of a million rows to a few events a second).
  */
 class OutboxRepository {
 
-	private static final String LOCK_TIMEOUT_HINT = "jakarta.persistence.lock.timeout";
+	private static final String FIND_CLIENT = "select client_id from realtime_client where user_id = ?";
 
-	private final EntityManager entityManager;
+	private static final String CREATE_CLIENT = "insert into realtime_client (user_id, client_id, next_seq,"
+			+ " relay_epoch) values (?, ?, 1, 0)";
 
-	OutboxRepository(EntityManager entityManager) {
-		this.entityManager = entityManager;
-	}
+	private static final String LOCK_CLIENT = "select client_id, next_seq, relay_owner, relay_epoch"
+			+ " from realtime_client where user_id = ? for update";
 
-	void persist(OutboxEntryEntity entry) {
-		this.entityManager.persist(entry);
-	}
+	private static final String SET_NEXT_SEQ = "update realtime_client set next_seq = ? where user_id = ?";
 
-	@Nullable OutboxClientEntity findClient(String userId) {
-		return this.entityManager.find(OutboxClientEntity.class, userId);
+	private static final String RELEASE_LEASE = "update realtime_client set relay_owner = null,"
+			+ " relay_lease_until = null where user_id = ? and relay_owner = ? and relay_epoch = ?";
+
+	private static final String LEASE = "select relay_epoch, next_seq from realtime_client where user_id = ?";
+
+	static final String RESENDS = "select id, seq, idempotency_key, event, payload, created_at"
+			+ " from realtime_outbox where user_id = ? and status = 'SEQUENCED' and seq > ? order by seq limit ?";
+
+	static final String FRESH = "select id, seq, idempotency_key, event, payload, created_at"
+			+ " from realtime_outbox where user_id = ? and status = 'NEW' order by seq, id limit ?";
+
+	private static final String NUMBER = "update realtime_outbox set status = 'SEQUENCED', seq = ? where id = ?";
+
+	static final String DELETE_ACKED = "delete from realtime_outbox where user_id = ?"
+			+ " and status = 'SEQUENCED' and seq <= ?";
+
+	private static final String MARK_DEAD = "update realtime_outbox set status = 'DEAD', error_code = ?,"
+			+ " last_error = ?, dead_at = ? where user_id = ? and status = 'SEQUENCED' and seq = ?";
+
+	private static final String COUNT = "select count(*) from realtime_outbox where user_id = ? and status = ?";
+
+	private static final String OLDEST = "select created_at from realtime_outbox where user_id = ?"
+			+ " and status = ? order by seq, id limit 1";
+
+	private static final String DELETE_USER_ROWS = "delete from realtime_outbox where user_id = ?";
+
+	private static final String DELETE_USER = "delete from realtime_client where user_id = ?";
+
+	private static final String FIND_DEAD = "select id, seq, idempotency_key, event, payload, created_at,"
+			+ " error_code, last_error, dead_at from realtime_outbox where user_id = ? and status = 'DEAD'"
+			+ " order by id limit ? offset ?";
+
+	/** A dead letter is sent again as a new event: the hub counted its old seq. */
+	private static final String REVIVE = "update realtime_outbox set status = 'NEW', seq = null,"
+			+ " error_code = null, last_error = null, dead_at = null where user_id = ? and id = ? and status = 'DEAD'";
+
+	private static final String DELETE_DEAD = "delete from realtime_outbox where user_id = ? and id = ?"
+			+ " and status = 'DEAD'";
+
+	private static final RowMapper<OutboxRow> ROW = (rs, rowNum) -> new OutboxRow(rs.getLong("id"),
+			nullableLong(rs, "seq"), rs.getString("idempotency_key"), rs.getString("event"), rs.getString("payload"),
+			rs.getLong("created_at"));
+
+	private final JdbcTemplate jdbc;
+
+	private final OutboxDialect dialect;
+
+	private final String acquireLease;
+
+	private final String renewLease;
+
+	OutboxRepository(DataSource dataSource, OutboxDialect dialect) {
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.dialect = dialect;
+		this.acquireLease = "update realtime_client set relay_owner = ?, relay_epoch = relay_epoch + 1,"
+				+ " relay_lease_until = " + dialect.nowMillis + " + ? where user_id = ? and (relay_owner is null"
+				+ " or relay_lease_until is null or relay_lease_until < " + dialect.nowMillis + ")";
+		this.renewLease = "update realtime_client set relay_lease_until = " + dialect.nowMillis + " + ?"
+				+ " where user_id = ? and relay_owner = ? and relay_epoch = ?";
 	}
 
 	/**
-	 * Find and row-lock a user's stream: claims of one user are serialized on it, which keeps
-	 * seqs gapless and the relay lease single-owner.
+	 * Insert a new event unless the user already has a pending event with its idempotency key.
+	 * @return whether a row was inserted
 	 */
-	@Nullable OutboxClientEntity lockClient(String userId) {
-		return this.entityManager.find(OutboxClientEntity.class, userId, LockModeType.PESSIMISTIC_WRITE);
-	}
-
-	void createClient(OutboxClientEntity client) {
-		this.entityManager.persist(client);
-		this.entityManager.flush();
+	boolean insertIfAbsent(String userId, String key, String event, String payload, long createdAtMicros) {
+		return this.jdbc.update(this.dialect.insertIfAbsent, userId, key, event, payload, createdAtMicros) > 0;
 	}
 
 	/**
-	 * Lock up to {@code max} pending rows nobody holds an unexpired lease on, skipping rows
-	 * other transactions have locked: resends (with a seq) in seq order, or new rows by id.
+	 * Insert events in one JDBC batch, each unless its idempotency key is pending.
+	 * @return per event, whether a row was inserted
 	 */
-	List<OutboxEntryEntity> lockClaimable(String userId, boolean resends, long now, int max) {
-		String jpql = "select e from OutboxEntryEntity e where e.userId = :userId and e.status = :status and "
-				+ (resends ? "e.seq is not null" : "e.seq is null")
-				+ " and (e.leaseUntil is null or e.leaseUntil < :now) order by " + (resends ? "e.seq" : "e.id");
-		return this.entityManager.createQuery(jpql, OutboxEntryEntity.class)
-			.setParameter("userId", userId)
-			.setParameter("status", OutboxStatus.PENDING)
-			.setParameter("now", now)
-			.setMaxResults(max)
-			.setLockMode(LockModeType.PESSIMISTIC_WRITE)
-			.setHint(LOCK_TIMEOUT_HINT, Timeouts.SKIP_LOCKED_MILLI)
-			.getResultList();
+	boolean[] insertAllIfAbsent(List<NewRow> rows) {
+		int[] counts = this.jdbc.batchUpdate(this.dialect.insertIfAbsent, rows, rows.size(), (ps, row) -> {
+			ps.setString(1, row.userId());
+			ps.setString(2, row.key());
+			ps.setString(3, row.event());
+			ps.setString(4, row.payload());
+			ps.setLong(5, row.createdAtMicros());
+		})[0];
+		boolean[] inserted = new boolean[rows.size()];
+		for (int i = 0; i < counts.length; i++) {
+			// SUCCESS_NO_INFO (-2): the driver inserted without counting; a duplicate reports 0
+			inserted[i] = counts[i] != 0;
+		}
+		return inserted;
+	}
+
+	@Nullable String findClientId(String userId) {
+		List<String> ids = this.jdbc.queryForList(FIND_CLIENT, String.class, userId);
+		return ids.isEmpty() ? null : ids.get(0);
+	}
+
+	void createClient(String userId, String clientId) {
+		this.jdbc.update(CREATE_CLIENT, userId, clientId);
 	}
 
 	/**
-	 * Let the next flush send up to {@code size} statements in one JDBC batch.
+	 * Row-lock a user's stream: the relay's writes are serialized on it and fenced by its owner
+	 * and epoch, and a takeover waits for the holder's transaction.
 	 */
-	void batchUpdates(int size) {
-		this.entityManager.unwrap(Session.class).setJdbcBatchSize(Math.max(1, size));
+	@Nullable ClientRow lockClient(String userId) {
+		List<ClientRow> rows = this.jdbc.query(LOCK_CLIENT, (rs, rowNum) -> new ClientRow(rs.getString(1),
+				rs.getLong(2), rs.getString(3), rs.getLong(4)), userId);
+		return rows.isEmpty() ? null : rows.get(0);
+	}
+
+	void setNextSeq(String userId, long nextSeq) {
+		this.jdbc.update(SET_NEXT_SEQ, nextSeq, userId);
+	}
+
+	/**
+	 * Take the lease if nobody holds an unexpired one, as timed by the database's clock.
+	 * @return the new epoch and the stream's next seq, or {@code null} when another instance
+	 * holds the lease
+	 */
+	long @Nullable [] acquireLease(String userId, String owner, long leaseMillis) {
+		if (this.jdbc.update(this.acquireLease, owner, leaseMillis, userId) == 0) {
+			return null;
+		}
+		return this.jdbc.queryForObject(LEASE, (rs, rowNum) -> new long[] { rs.getLong(1), rs.getLong(2) }, userId);
+	}
+
+	boolean renewLease(String userId, String owner, long epoch, long leaseMillis) {
+		return this.jdbc.update(this.renewLease, leaseMillis, userId, owner, epoch) > 0;
+	}
+
+	void releaseLease(String userId, String owner, long epoch) {
+		this.jdbc.update(RELEASE_LEASE, userId, owner, epoch);
+	}
+
+	List<OutboxRow> resends(String userId, long afterSeq, int max) {
+		return this.jdbc.query(RESENDS, ROW, userId, afterSeq, max);
+	}
+
+	List<OutboxRow> fresh(String userId, int max) {
+		return this.jdbc.query(FRESH, ROW, userId, max);
+	}
+
+	/**
+	 * Give new rows their seqs, in one JDBC batch.
+	 */
+	void number(List<OutboxRow> rows, long firstSeq) {
+		this.jdbc.batchUpdate(NUMBER, new BatchPreparedStatementSetter() {
+
+			@Override
+			public void setValues(PreparedStatement ps, int i) throws SQLException {
+				ps.setLong(1, firstSeq + i);
+				ps.setLong(2, rows.get(i).id());
+			}
+
+			@Override
+			public int getBatchSize() {
+				return rows.size();
+			}
+
+		});
 	}
 
 	int deleteAcked(String userId, long ackSeq) {
-		return this.entityManager
-			.createQuery("delete from OutboxEntryEntity e where e.userId = :userId and e.status = :status"
-					+ " and e.seq <= :ackSeq")
-			.setParameter("userId", userId)
-			.setParameter("status", OutboxStatus.PENDING)
-			.setParameter("ackSeq", ackSeq)
-			.executeUpdate();
+		if (this.dialect.asyncCommit != null) {
+			this.jdbc.execute(this.dialect.asyncCommit);
+		}
+		return this.jdbc.update(DELETE_ACKED, userId, ackSeq);
 	}
 
-	int markDead(String userId, long seq, String code, String message, long now) {
-		return this.entityManager
-			.createQuery("update OutboxEntryEntity e set e.status = :dead, e.errorCode = :code,"
-					+ " e.lastError = :message, e.deadAt = :now, e.leaseOwner = null, e.leaseUntil = null"
-					+ " where e.userId = :userId and e.status = :pending and e.seq = :seq")
-			.setParameter("dead", OutboxStatus.DEAD)
-			.setParameter("code", truncate(code, 64))
-			.setParameter("message", truncate(message, 1000))
-			.setParameter("now", now)
-			.setParameter("userId", userId)
-			.setParameter("pending", OutboxStatus.PENDING)
-			.setParameter("seq", seq)
-			.executeUpdate();
+	int markDead(String userId, long seq, String code, String message, long nowMillis) {
+		return this.jdbc.update(MARK_DEAD, truncate(code, 64), truncate(message, 1000), nowMillis, userId, seq);
 	}
 
-	int releaseLeases(String userId, String owner) {
-		return this.entityManager
-			.createQuery("update OutboxEntryEntity e set e.leaseOwner = null, e.leaseUntil = null"
-					+ " where e.userId = :userId and e.status = :pending and e.leaseOwner = :owner")
-			.setParameter("userId", userId)
-			.setParameter("pending", OutboxStatus.PENDING)
-			.setParameter("owner", owner)
-			.executeUpdate();
+	long count(String userId, String status) {
+		Long count = this.jdbc.queryForObject(COUNT, Long.class, userId, status);
+		return (count != null) ? count : 0;
 	}
 
 	/**
-	 * The creation time of a user's oldest pending row: the lowest id, found through the relay's
-	 * index instead of scanning created_at.
+	 * The creation time of a user's oldest pending row: sequenced rows were handed over before
+	 * new ones, and each status is a range of the relay's index.
 	 */
 	@Nullable Long oldestPendingCreatedAtMicros(String userId) {
-		List<Long> oldest = this.entityManager
-			.createQuery("select e.createdAt from OutboxEntryEntity e where e.userId = :userId and e.status = :status"
-					+ " order by e.id", Long.class)
-			.setParameter("userId", userId)
-			.setParameter("status", OutboxStatus.PENDING)
-			.setMaxResults(1)
-			.getResultList();
-		return oldest.isEmpty() ? null : oldest.get(0);
-	}
-
-	long count(String userId, OutboxStatus status) {
-		return this.entityManager
-			.createQuery("select count(e) from OutboxEntryEntity e where e.userId = :userId and e.status = :status",
-					Long.class)
-			.setParameter("userId", userId)
-			.setParameter("status", status)
-			.getSingleResult();
+		for (String status : new String[] { "SEQUENCED", "NEW" }) {
+			List<Long> oldest = this.jdbc.queryForList(OLDEST, Long.class, userId, status);
+			if (!oldest.isEmpty()) {
+				return oldest.get(0);
+			}
+		}
+		return null;
 	}
 
 	void deleteUser(String userId) {
-		this.entityManager.createQuery("delete from OutboxEntryEntity e where e.userId = :userId")
-			.setParameter("userId", userId)
-			.executeUpdate();
-		this.entityManager.createQuery("delete from OutboxClientEntity c where c.userId = :userId")
-			.setParameter("userId", userId)
-			.executeUpdate();
+		this.jdbc.update(DELETE_USER_ROWS, userId);
+		this.jdbc.update(DELETE_USER, userId);
 	}
 
-	List<OutboxEntryEntity> findDead(String userId, int offset, int limit) {
-		TypedQuery<OutboxEntryEntity> query = this.entityManager
-			.createQuery("select e from OutboxEntryEntity e where e.userId = :userId and e.status = :dead"
-					+ " order by e.id", OutboxEntryEntity.class)
-			.setParameter("userId", userId)
-			.setParameter("dead", OutboxStatus.DEAD);
-		return query.setFirstResult(offset).setMaxResults(limit).getResultList();
+	List<DeadRow> findDead(String userId, int offset, int limit) {
+		return this.jdbc.query(FIND_DEAD, (rs, rowNum) -> new DeadRow(ROW.mapRow(rs, rowNum),
+				rs.getString("error_code"), rs.getString("last_error"), nullableLong(rs, "dead_at")), userId, limit,
+				offset);
 	}
 
-	/**
-	 * Make a dead letter pending again without a seq: the hub counted its old seq, so it is
-	 * sent as a new event (same idempotency key) with the next seq of the stream.
-	 */
 	int revive(String userId, long id) {
-		return this.entityManager
-			.createQuery("update OutboxEntryEntity e set e.status = :pending, e.seq = null, e.attempts = 0,"
-					+ " e.errorCode = null, e.lastError = null, e.deadAt = null"
-					+ " where e.userId = :userId and e.id = :id and e.status = :dead")
-			.setParameter("pending", OutboxStatus.PENDING)
-			.setParameter("userId", userId)
-			.setParameter("id", id)
-			.setParameter("dead", OutboxStatus.DEAD)
-			.executeUpdate();
+		return this.jdbc.update(REVIVE, userId, id);
 	}
 
 	int deleteDead(String userId, long id) {
-		return this.entityManager
-			.createQuery("delete from OutboxEntryEntity e where e.userId = :userId and e.id = :id"
-					+ " and e.status = :dead")
-			.setParameter("userId", userId)
-			.setParameter("id", id)
-			.setParameter("dead", OutboxStatus.DEAD)
-			.executeUpdate();
+		return this.jdbc.update(DELETE_DEAD, userId, id);
+	}
+
+	private static @Nullable Long nullableLong(ResultSet rs, String column) throws SQLException {
+		long value = rs.getLong(column);
+		return rs.wasNull() ? null : value;
 	}
 
 	private static String truncate(String text, int max) {
 		return (text.length() <= max) ? text : text.substring(0, max);
+	}
+
+	/**
+	 * An event to insert.
+	 */
+	record NewRow(String userId, String key, String event, String payload, long createdAtMicros) {
+	}
+
+	/**
+	 * A pending or dead row of the outbox.
+	 */
+	record OutboxRow(long id, @Nullable Long seq, String key, String event, String payload, long createdAtMicros) {
+	}
+
+	/**
+	 * A dead letter's row with why it died.
+	 */
+	record DeadRow(OutboxRow row, @Nullable String errorCode, @Nullable String lastError, @Nullable Long deadAt) {
+	}
+
+	/**
+	 * A user's stream as locked by the relay.
+	 */
+	record ClientRow(String clientId, long nextSeq, @Nullable String relayOwner, long relayEpoch) {
 	}
 
 }

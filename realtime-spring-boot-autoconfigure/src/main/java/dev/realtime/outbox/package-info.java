@@ -1,7 +1,7 @@
 /**
- * The JPA outbox: outbound events stored in the application's database with the caller's
- * transaction, claimed under a lease by the relay, deleted on ack, dead letters kept for
- * inspection and retry.
+ * The durable outbox: outbound events stored in the application's database with the caller's
+ * transaction (plain JDBC on its DataSource), relayed by the one instance holding the user's fenced
+ * lease, deleted on ack; dead letters kept for inspection and retry.
  */
 @NullMarked
 package dev.realtime.outbox;

@@ -45,7 +45,10 @@ class RealtimeAutoConfigurationTests {
 			assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(25));
 			assertThat(settings.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(settings.defaultDeliveryStrategy()).isEqualTo(DeliveryStrategy.AT_LEAST_ONCE);
-			assertThat(settings.batchSize()).isZero();
+			assertThat(settings.batchSize()).isEqualTo(100);
+			assertThat(settings.maxFrameSize()).isEqualTo(1024 * 1024);
+			assertThat(settings.maxInFlight()).isEqualTo(1000);
+			assertThat(settings.pollInterval()).isEqualTo(Duration.ofSeconds(1));
 		});
 	}
 

@@ -16,8 +16,8 @@ import dev.realtime.client.OutboundMessage;
 import dev.realtime.client.OutboundQueue;
 import dev.realtime.client.OutboundQueueFactory;
 import dev.realtime.client.RealtimeClient;
-import dev.realtime.outbox.JpaOutboundQueue;
-import dev.realtime.outbox.JpaOutboundQueueFactory;
+import dev.realtime.outbox.JdbcOutboundQueue;
+import dev.realtime.outbox.JdbcOutboundQueueFactory;
 import dev.realtime.outbox.OutboxDeadLetters;
 import dev.realtime.schema.RealtimeSchemaMigrator;
 import dev.realtime.test.TestDatabases;
@@ -65,7 +65,7 @@ class RealtimeOutboxAutoConfigurationTests {
 			assertThat(context).hasSingleBean(RealtimeSchemaMigrator.class)
 				.hasSingleBean(OutboxDeadLetters.class)
 				.hasSingleBean(RealtimeClient.class);
-			assertThat(context.getBean(OutboundQueueFactory.class)).isInstanceOf(JpaOutboundQueueFactory.class);
+			assertThat(context.getBean(OutboundQueueFactory.class)).isInstanceOf(JdbcOutboundQueueFactory.class);
 			assertThat(context.getBean(OutboundQueueFactory.class).create("alice").pendingCount()).isZero();
 			assertThat(context).doesNotHaveBean(org.flywaydb.core.Flyway.class);
 		});
@@ -88,6 +88,7 @@ class RealtimeOutboxAutoConfigurationTests {
 				OutboundQueue queue = context.getBean(OutboundQueueFactory.class).create("alice");
 				queue.enqueue(new OutboundMessage("k1", "e", JsonNodeFactory.instance.objectNode(), Instant.now()), true,
 						new NoOutcome());
+				assertThat(queue.acquireLease()).isTrue();
 				assertThat(queue.claim(10)).hasSize(1);
 			});
 	}
@@ -95,7 +96,7 @@ class RealtimeOutboxAutoConfigurationTests {
 	@Test
 	void usesTheInMemoryQueueWithoutJpa() {
 		this.runner.withClassLoader(new FilteredClassLoader("org.hibernate", "jakarta.persistence")).run((context) -> {
-			assertThat(context).doesNotHaveBean(JpaOutboundQueueFactory.class)
+			assertThat(context).doesNotHaveBean(JdbcOutboundQueueFactory.class)
 				.doesNotHaveBean(RealtimeSchemaMigrator.class);
 			assertThat(context.getBean(OutboundQueueFactory.class).create("alice"))
 				.isInstanceOf(InMemoryOutboundQueue.class);
@@ -111,7 +112,7 @@ class RealtimeOutboxAutoConfigurationTests {
 			.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
 					"realtime.auto-connect=false")
 			.run((context) -> {
-				assertThat(context).doesNotHaveBean(JpaOutboundQueueFactory.class);
+				assertThat(context).doesNotHaveBean(JdbcOutboundQueueFactory.class);
 				assertThat(context.getBean(OutboundQueueFactory.class).create("alice"))
 					.isInstanceOf(InMemoryOutboundQueue.class);
 			});
@@ -120,7 +121,7 @@ class RealtimeOutboxAutoConfigurationTests {
 	@Test
 	void backsOffWhenUserDefinesOutboundQueueFactory() {
 		h2().withUserConfiguration(UserQueueFactory.class).run((context) -> {
-			assertThat(context).doesNotHaveBean(JpaOutboundQueueFactory.class)
+			assertThat(context).doesNotHaveBean(JdbcOutboundQueueFactory.class)
 				.doesNotHaveBean(OutboxDeadLetters.class);
 			assertThat(context.getBean(OutboundQueueFactory.class)).isSameAs(UserQueueFactory.FACTORY);
 		});
@@ -130,7 +131,7 @@ class RealtimeOutboxAutoConfigurationTests {
 	void skipsTheMigrationWhenSchemaIsDisabled() {
 		h2().withPropertyValues("realtime.schema.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(RealtimeSchemaMigrator.class)
-				.hasSingleBean(JpaOutboundQueueFactory.class);
+				.hasSingleBean(JdbcOutboundQueueFactory.class);
 			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 			assertThat(jdbc.queryForObject(
 					"select count(*) from information_schema.tables where lower(table_name) = 'realtime_outbox'",
@@ -153,7 +154,7 @@ class RealtimeOutboxAutoConfigurationTests {
 						.createSharedEntityManager(entityManagerFactory);
 					TransactionTemplate transaction = new TransactionTemplate(
 							context.getBean(PlatformTransactionManager.class));
-					JpaOutboundQueue queue = context.getBean(JpaOutboundQueueFactory.class).create("alice");
+					JdbcOutboundQueue queue = context.getBean(JdbcOutboundQueueFactory.class).create("alice");
 					// one transaction writes the application's entity and the library's
 					transaction.executeWithoutResult((status) -> {
 						entityManager.persist(new AppNote(1L, "hello"));
@@ -163,6 +164,7 @@ class RealtimeOutboxAutoConfigurationTests {
 					});
 					String text = transaction.execute((status) -> entityManager.find(AppNote.class, 1L).getText());
 					assertThat(text).isEqualTo("hello");
+					assertThat(queue.acquireLease()).isTrue();
 					assertThat(queue.claim(10)).hasSize(1);
 					JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 					assertThat(jdbc.queryForObject("select count(*) from flyway_schema_history where success",
@@ -172,7 +174,7 @@ class RealtimeOutboxAutoConfigurationTests {
 					assertThat(jdbc.queryForList("select script from realtime_schema_history where success and type = 'SQL'",
 							String.class))
 						.isNotEmpty()
-						.allMatch((script) -> script.matches("V\\d+__(outbox|inbox|receipts)\\.sql"));
+						.allMatch((script) -> script.matches("V\\d+__(outbox|inbox|receipts)[a-z_]*\\.sql"));
 				});
 		}
 	}

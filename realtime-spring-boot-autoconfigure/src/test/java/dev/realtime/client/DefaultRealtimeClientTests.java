@@ -183,7 +183,7 @@ class DefaultRealtimeClientTests {
 
 	@Test
 	void batchesEventsIntoArrayFramesAckedCumulatively() throws Exception {
-		connect(TestClients.fastSettings(this.hub.uri(), "alice").batch(50, Duration.ofMillis(20)).build(), "t");
+		connect(TestClients.fastSettings(this.hub.uri(), "alice").batchSize(50).build(), "t");
 		List<SendHandle> handles = IntStream.range(0, 120).mapToObj((i) -> this.client.sendEvent("n", Map.of("i", i))).toList();
 
 		for (SendHandle handle : handles) {

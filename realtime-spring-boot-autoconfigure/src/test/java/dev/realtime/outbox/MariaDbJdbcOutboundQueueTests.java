@@ -5,13 +5,13 @@ import org.junit.jupiter.api.BeforeAll;
 import dev.realtime.test.TestDatabases;
 
 /**
- * {@link JpaOutboundQueue} on PostgreSQL.
+ * {@link JdbcOutboundQueue} on MariaDB.
  */
-class PostgresJpaOutboundQueueTests extends AbstractJpaOutboundQueueTests {
+class MariaDbJdbcOutboundQueueTests extends AbstractJdbcOutboundQueueTests {
 
 	@BeforeAll
 	static void startDatabase() {
-		start(TestDatabases.postgres());
+		start(TestDatabases.mariadb());
 	}
 
 }

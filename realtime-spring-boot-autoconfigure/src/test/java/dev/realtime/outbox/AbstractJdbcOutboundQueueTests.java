@@ -3,10 +3,7 @@ package dev.realtime.outbox;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -16,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
-import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +22,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 import dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration;
 import dev.realtime.client.EnqueueOutcome;
+import dev.realtime.client.LeaseLostException;
 import dev.realtime.client.OutboundMessage;
 import dev.realtime.client.OutboundQueueFullException;
 import dev.realtime.client.SequencedMessage;
@@ -49,12 +46,15 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatRuntimeException;
 
 /**
- * {@link JpaOutboundQueue} against a real database, through a Spring context configured as an
- * application would be. Each test works on a user of its own.
+ * {@link JdbcOutboundQueue} against a real database, through a Spring context configured as an
+ * application would be. Each test works on a user of its own. Leases are timed by the
+ * database's clock: a test expires one by moving its end into the past, which is the clock it
+ * controls.
  */
-abstract class AbstractJpaOutboundQueueTests {
+abstract class AbstractJdbcOutboundQueueTests {
 
-	private static final Duration LEASE = Duration.ofSeconds(5);
+	/** The default lease: expiry is simulated, never waited for. */
+	private static final Duration LEASE = Duration.ofSeconds(30);
 
 	private static TestDatabases.Isolated database;
 
@@ -94,13 +94,34 @@ abstract class AbstractJpaOutboundQueueTests {
 		this.jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 	}
 
-	private JpaOutboundQueue queue(String owner) {
+	/** A queue of the test's user, as one instance of the application (named by its owner id) has it. */
+	private JdbcOutboundQueue queue(String owner) {
 		return factory(owner, 1000).create(this.userId);
 	}
 
-	private JpaOutboundQueueFactory factory(String owner, long maxSize) {
-		return new JpaOutboundQueueFactory(context.getBean(EntityManagerFactory.class),
-				context.getBean(PlatformTransactionManager.class), new JsonMapper(), maxSize, LEASE, owner, this.clock);
+	/** A queue that holds the user's lease, as the relay's does. */
+	private JdbcOutboundQueue leader(String owner) {
+		JdbcOutboundQueue queue = queue(owner);
+		assertThat(queue.acquireLease()).as("lease of " + owner).isTrue();
+		return queue;
+	}
+
+	private JdbcOutboundQueueFactory factory(String owner, long maxSize) {
+		return new JdbcOutboundQueueFactory(context.getBean(DataSource.class), new JsonMapper(), maxSize, LEASE,
+				Duration.ofSeconds(5), owner, this.clock);
+	}
+
+	/** Let the user's lease run out, as if its holder stopped renewing it a lease ago. */
+	private void expireLease() {
+		this.jdbc.update("update realtime_client set relay_lease_until = 0 where user_id = ?", this.userId);
+	}
+
+	protected JdbcTemplate jdbc() {
+		return this.jdbc;
+	}
+
+	protected String userId() {
+		return this.userId;
 	}
 
 	private static OutboundMessage message(String key) {
@@ -115,7 +136,7 @@ abstract class AbstractJpaOutboundQueueTests {
 
 	@Test
 	void enqueueInsideATransactionCommitsWithTheCaller() {
-		JpaOutboundQueue queue = queue("a");
+		JdbcOutboundQueue queue = queue("a");
 		RecordingOutcome outcome = new RecordingOutcome();
 		this.transaction.executeWithoutResult((status) -> {
 			queue.enqueue(message("k1"), true, outcome);
@@ -129,7 +150,7 @@ abstract class AbstractJpaOutboundQueueTests {
 
 	@Test
 	void enqueueInARolledBackTransactionLeavesNothingAndIsDiscarded() {
-		JpaOutboundQueue queue = queue("a");
+		JdbcOutboundQueue queue = leader("a");
 		RecordingOutcome outcome = new RecordingOutcome();
 		assertThatRuntimeException().isThrownBy(() -> this.transaction.executeWithoutResult((status) -> {
 			queue.enqueue(message("k1"), true, outcome);
@@ -143,17 +164,114 @@ abstract class AbstractJpaOutboundQueueTests {
 	}
 
 	@Test
-	void enqueueOutsideATransactionCommitsAtOnce() {
-		JpaOutboundQueue queue = queue("a");
+	void enqueueOutsideATransactionCommitsBeforeItReturns() {
+		JdbcOutboundQueue queue = queue("a");
 		RecordingOutcome outcome = new RecordingOutcome();
-		queue.enqueue(message("k1"), true, outcome);
+		assertThat(queue.enqueue(message("k1"), true, outcome)).isTrue();
 		assertThat(outcome.claimable).hasValue(1);
 		assertThat(rows()).isEqualTo(1);
 	}
 
 	@Test
+	void concurrentSendsOutsideATransactionAreAllStoredOnceAndInEachThreadsOrder() throws Exception {
+		JdbcOutboundQueue queue = queue("a");
+		ExecutorService executor = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> runs = new ArrayList<>();
+			for (int t = 0; t < 8; t++) {
+				int thread = t;
+				runs.add(executor.submit(() -> {
+					for (int i = 0; i < 50; i++) {
+						queue.enqueue(message("t" + thread + "-" + i), true, new RecordingOutcome());
+					}
+					return null;
+				}));
+			}
+			for (Future<?> run : runs) {
+				run.get();
+			}
+		}
+		finally {
+			executor.shutdown();
+		}
+		assertThat(rows()).isEqualTo(400);
+		assertThat(queue.acquireLease()).isTrue();
+		List<SequencedMessage> claimed = new ArrayList<>();
+		for (List<SequencedMessage> batch = queue.claim(64); !batch.isEmpty(); batch = queue.claim(64)) {
+			claimed.addAll(batch);
+		}
+		assertThat(claimed).extracting(SequencedMessage::seq).isEqualTo(seqList(1, 400));
+		for (int t = 0; t < 8; t++) {
+			String prefix = "t" + t + "-";
+			List<String> keys = claimed.stream()
+				.map((m) -> m.message().idempotencyKey())
+				.filter((key) -> key.startsWith(prefix))
+				.toList();
+			assertThat(keys).as("thread %d in its own order", t)
+				.isEqualTo(java.util.stream.IntStream.range(0, 50).mapToObj((i) -> prefix + i).toList());
+		}
+	}
+
+	@Test
+	void theSameKeyTwiceIsStoredOnceInsideAndOutsideTransactionsWithoutException() {
+		JdbcOutboundQueue queue = queue("a");
+		assertThat(queue.enqueue(message("k1"), true, new RecordingOutcome())).isTrue();
+		assertThat(queue.enqueue(message("k1"), true, new RecordingOutcome())).isFalse();
+		RecordingOutcome inside = new RecordingOutcome();
+		this.transaction.executeWithoutResult((status) -> {
+			assertThat(queue.enqueue(message("k1"), true, inside)).isFalse();
+			// the caller's transaction is intact: its own work still commits
+			this.jdbc.update("insert into realtime_client (user_id, client_id, next_seq, relay_epoch)"
+					+ " values (?, 'c', 1, 0)", this.userId + "-x");
+		});
+		assertThat(inside.discarded).hasValue(0);
+		assertThat(rows()).isEqualTo(1);
+		assertThat(this.jdbc.queryForObject("select count(*) from realtime_client where user_id = ?", Long.class,
+				this.userId + "-x")).isEqualTo(1);
+		assertThat(queue.pendingCount()).isEqualTo(1);
+	}
+
+	@Test
+	void theSameKeyFromTwoConcurrentTransactionsIsStoredOnceAndNeitherRollsBack() throws Exception {
+		JdbcOutboundQueue queue = queue("a");
+		CountDownLatch firstInserted = new CountDownLatch(1);
+		CountDownLatch secondStarted = new CountDownLatch(1);
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			Future<Boolean> first = executor.submit(() -> this.transaction.execute((status) -> {
+				boolean added = queue.enqueue(message("shared"), true, new RecordingOutcome());
+				firstInserted.countDown();
+				await(secondStarted);
+				return added;
+			}));
+			Future<Boolean> second = executor.submit(() -> this.transaction.execute((status) -> {
+				await(firstInserted);
+				secondStarted.countDown();
+				// waits for the first transaction's unique key, then finds the key pending
+				return queue.enqueue(message("shared"), true, new RecordingOutcome());
+			}));
+			assertThat(first.get()).isTrue();
+			assertThat(second.get()).isFalse();
+		}
+		finally {
+			executor.shutdown();
+		}
+		assertThat(rows()).isEqualTo(1);
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Test
 	void claimAssignsGaplessSeqsInOrderAndResendsKeepSeqAndKey() {
-		JpaOutboundQueue queue = queue("a");
+		JdbcOutboundQueue queue = leader("a");
 		for (int i = 1; i <= 5; i++) {
 			queue.enqueue(message("k" + i), true, new RecordingOutcome());
 		}
@@ -170,12 +288,39 @@ abstract class AbstractJpaOutboundQueueTests {
 		assertThat(resent).extracting(SequencedMessage::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
 		assertThat(resent).extracting((m) -> m.message().idempotencyKey())
 			.containsExactly("k1", "k2", "k3", "k4", "k5", "k6");
-		assertThat(resent).extracting(SequencedMessage::attempts).containsExactly(2, 2, 2, 2, 2, 1);
+		assertThat(queue.highestSeq()).isEqualTo(6);
+	}
+
+	@Test
+	void anEventCommittedAfterLaterOnesWereRelayedIsStillClaimed() throws Exception {
+		JdbcOutboundQueue queue = leader("a");
+		CountDownLatch inserted = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		try {
+			// inserted first (lower id), committed last
+			Future<?> late = executor.submit(() -> this.transaction.executeWithoutResult((status) -> {
+				queue.enqueue(message("late"), true, new RecordingOutcome());
+				inserted.countDown();
+				await(release);
+			}));
+			inserted.await();
+			queue.enqueue(message("early"), true, new RecordingOutcome());
+			assertThat(queue.claim(10)).extracting((m) -> m.message().idempotencyKey()).containsExactly("early");
+			release.countDown();
+			late.get();
+		}
+		finally {
+			executor.shutdown();
+		}
+		List<SequencedMessage> claimed = queue.claim(10);
+		assertThat(claimed).extracting((m) -> m.message().idempotencyKey()).containsExactly("late");
+		assertThat(claimed).extracting(SequencedMessage::seq).containsExactly(2L);
 	}
 
 	@Test
 	void oldestPendingCreatedAtFollowsTheBacklog() {
-		JpaOutboundQueue queue = queue("a");
+		JdbcOutboundQueue queue = leader("a");
 		assertThat(queue.oldestPendingCreatedAt()).isEmpty();
 		queue.enqueue(new OutboundMessage("old", "e", JsonNodeFactory.instance.objectNode(),
 				Instant.parse("2025-11-21T10:00:00.000001Z")), true, new RecordingOutcome());
@@ -192,31 +337,34 @@ abstract class AbstractJpaOutboundQueueTests {
 
 	@Test
 	void bestEffortEventsStayInMemoryButShareTheSeqStream() {
-		JpaOutboundQueue queue = queue("a");
+		JdbcOutboundQueue queue = leader("a");
 		queue.enqueue(message("durable-1"), true, new RecordingOutcome());
 		RecordingOutcome outcome = new RecordingOutcome();
 		queue.enqueue(new OutboundMessage("memory-1", "typing", JsonNodeFactory.instance.objectNode(),
 				Instant.parse("2025-11-21T14:48:03Z")), false, outcome);
+		queue.enqueue(new OutboundMessage("durable-2", "e", JsonNodeFactory.instance.objectNode(),
+				Instant.parse("2025-11-21T14:48:04Z")), true, new RecordingOutcome());
 		assertThat(outcome.claimable).hasValue(1);
-		assertThat(rows()).isEqualTo(1);
-		assertThat(queue.pendingCount()).isEqualTo(2);
+		assertThat(rows()).isEqualTo(2);
+		assertThat(queue.pendingCount()).isEqualTo(3);
 		List<SequencedMessage> claimed = queue.claim(10);
-		assertThat(claimed).extracting(SequencedMessage::seq).containsExactly(1L, 2L);
-		assertThat(claimed).extracting((m) -> m.message().idempotencyKey()).containsExactly("durable-1", "memory-1");
+		assertThat(claimed).extracting(SequencedMessage::seq).containsExactly(1L, 2L, 3L);
+		assertThat(claimed).extracting((m) -> m.message().idempotencyKey())
+			.containsExactly("durable-1", "memory-1", "durable-2");
 		queue.releaseClaims();
-		assertThat(queue.claim(10)).extracting(SequencedMessage::seq).containsExactly(1L, 2L);
-		queue.acknowledge(2);
+		assertThat(queue.claim(10)).extracting(SequencedMessage::seq).containsExactly(1L, 2L, 3L);
+		assertThat(queue.acknowledge(3)).isEqualTo(3);
 		assertThat(queue.pendingCount()).isZero();
 	}
 
 	@Test
 	void acknowledgeDeletesEverythingUpToTheSeq() {
-		JpaOutboundQueue queue = queue("a");
+		JdbcOutboundQueue queue = leader("a");
 		for (int i = 1; i <= 4; i++) {
 			queue.enqueue(message("k" + i), true, new RecordingOutcome());
 		}
 		queue.claim(10);
-		queue.acknowledge(3);
+		assertThat(queue.acknowledge(3)).isEqualTo(3);
 		assertThat(rows()).isEqualTo(1);
 		assertThat(queue.pendingCount()).isEqualTo(1);
 		queue.releaseClaims();
@@ -224,12 +372,24 @@ abstract class AbstractJpaOutboundQueueTests {
 	}
 
 	@Test
+	void anAckBeyondEverythingGivenOutMovesTheStreamPastIt() {
+		JdbcOutboundQueue queue = leader("a");
+		queue.enqueue(message("k1"), true, new RecordingOutcome());
+		queue.claim(10);
+		// a hub that holds seqs of a stream restored from an older backup
+		queue.acknowledge(41);
+		queue.enqueue(message("k2"), true, new RecordingOutcome());
+		assertThat(queue.claim(10)).extracting(SequencedMessage::seq).containsExactly(42L);
+	}
+
+	@Test
 	void deadLettersAreNeitherResentNorPending() {
-		JpaOutboundQueue queue = queue("a");
+		JdbcOutboundQueue queue = leader("a");
 		queue.enqueue(message("k1"), true, new RecordingOutcome());
 		queue.enqueue(message("k2"), true, new RecordingOutcome());
 		queue.claim(10);
-		queue.deadLetter(1, "invalid_event", "bad payload");
+		assertThat(queue.deadLetter(1, "invalid_event", "bad payload")).isTrue();
+		assertThat(queue.deadLetter(1, "invalid_event", "again")).isFalse();
 		assertThat(queue.pendingCount()).isEqualTo(1);
 		assertThat(queue.deadLetterCount()).isEqualTo(1);
 		queue.releaseClaims();
@@ -241,14 +401,15 @@ abstract class AbstractJpaOutboundQueueTests {
 
 	@Test
 	void deadLettersCanBeListedRetriedWithAFreshSeqAndDeleted() {
-		JpaOutboundQueueFactory factory = factory("a", 100);
-		JpaOutboundQueue queue = factory.create(this.userId);
+		JdbcOutboundQueueFactory factory = factory("a", 100);
+		JdbcOutboundQueue queue = factory.create(this.userId);
+		assertThat(queue.acquireLease()).isTrue();
 		OutboxDeadLetters deadLetters = new OutboxDeadLetters(factory);
 		queue.enqueue(message("k1"), true, new RecordingOutcome());
 		queue.enqueue(message("k2"), true, new RecordingOutcome());
 		queue.claim(10);
 		queue.deadLetter(1, "invalid_event", "bad payload");
-		queue.deadLetter(2, "max_attempts", "not acked");
+		queue.deadLetter(2, "forbidden", "not allowed");
 		queue.acknowledge(2);
 		List<OutboxDeadLetter> listed = deadLetters.list(this.userId, 0, 10);
 		assertThat(listed).extracting(OutboxDeadLetter::idempotencyKey).containsExactly("k1", "k2");
@@ -264,17 +425,17 @@ abstract class AbstractJpaOutboundQueueTests {
 		List<SequencedMessage> resent = queue.claim(10);
 		assertThat(resent).extracting(SequencedMessage::seq).containsExactly(3L);
 		assertThat(resent.get(0).message().idempotencyKey()).isEqualTo("k1");
-		assertThat(resent.get(0).attempts()).isEqualTo(1);
 	}
 
 	@Test
 	void maxSizeFailsFastWithNothingWritten() {
-		JpaOutboundQueue queue = factory("a", 2).create(this.userId);
+		JdbcOutboundQueue queue = factory("a", 2).create(this.userId);
+		assertThat(queue.acquireLease()).isTrue();
 		queue.enqueue(message("k1"), true, new RecordingOutcome());
 		queue.enqueue(message("k2"), true, new RecordingOutcome());
 		RecordingOutcome outcome = new RecordingOutcome();
-		assertThatExceptionOfType(OutboundQueueFullException.class)
-			.isThrownBy(() -> this.transaction.executeWithoutResult((status) -> queue.enqueue(message("k3"), true, outcome)));
+		assertThatExceptionOfType(OutboundQueueFullException.class).isThrownBy(
+				() -> this.transaction.executeWithoutResult((status) -> queue.enqueue(message("k3"), true, outcome)));
 		assertThatExceptionOfType(OutboundQueueFullException.class)
 			.isThrownBy(() -> queue.enqueue(message("k4"), false, outcome));
 		assertThat(rows()).isEqualTo(2);
@@ -287,7 +448,7 @@ abstract class AbstractJpaOutboundQueueTests {
 
 	@Test
 	void clearStartsANewClientIdAtSeqOne() {
-		JpaOutboundQueue queue = queue("a");
+		JdbcOutboundQueue queue = leader("a");
 		String clientId = queue.clientId();
 		assertThat(queue("a").clientId()).as("kept across queue instances").isEqualTo(clientId);
 		queue.enqueue(message("k1"), true, new RecordingOutcome());
@@ -295,77 +456,58 @@ abstract class AbstractJpaOutboundQueueTests {
 		queue.clear();
 		assertThat(rows()).isZero();
 		assertThat(queue.clientId()).isNotEqualTo(clientId);
+		assertThat(queue.acquireLease()).isTrue();
 		queue.enqueue(message("k2"), true, new RecordingOutcome());
 		assertThat(queue.claim(10)).extracting(SequencedMessage::seq).containsExactly(1L);
 	}
 
 	@Test
-	void twoInstancesNeverClaimTheSameRowAndTheOtherTakesOverAfterTheLeaseExpires() throws Exception {
-		JpaOutboundQueue first = queue("instance-a");
-		JpaOutboundQueue second = queue("instance-b");
-		for (int i = 1; i <= 200; i++) {
-			first.enqueue(message("k" + i), true, new RecordingOutcome());
-		}
-		List<Long> claimedByFirst = Collections.synchronizedList(new ArrayList<>());
-		List<Long> claimedBySecond = Collections.synchronizedList(new ArrayList<>());
-		ExecutorService executor = Executors.newFixedThreadPool(2);
-		try {
-			CountDownLatch start = new CountDownLatch(1);
-			List<Future<?>> runs = new ArrayList<>();
-			for (JpaOutboundQueue queue : List.of(first, second)) {
-				List<Long> claimed = (queue == first) ? claimedByFirst : claimedBySecond;
-				runs.add(executor.submit(() -> {
-					start.await();
-					for (int round = 0; round < 30; round++) {
-						queue.claim(10).forEach((message) -> claimed.add(message.seq()));
-					}
-					return null;
-				}));
-			}
-			start.countDown();
-			for (Future<?> run : runs) {
-				run.get();
-			}
-		}
-		finally {
-			executor.shutdown();
-		}
-		List<Long> all = new ArrayList<>(claimedByFirst);
-		all.addAll(claimedBySecond);
-		assertThat(all).doesNotHaveDuplicates();
-		assertThat(new HashSet<>(all)).isEqualTo(seqs(1, 200));
-		assertThat(claimedByFirst.isEmpty() || claimedBySecond.isEmpty()).as("one relay at a time").isTrue();
-		JpaOutboundQueue follower = claimedByFirst.isEmpty() ? first : second;
-		assertThat(follower.claim(10)).as("leases still valid").isEmpty();
-		this.clock.advance(LEASE.plusMillis(1));
-		// the relay stops renewing: the other instance takes its rows over, seqs and keys kept
-		List<SequencedMessage> takenOver = new ArrayList<>();
-		for (List<SequencedMessage> batch = follower.claim(100); !batch.isEmpty(); batch = follower.claim(100)) {
-			takenOver.addAll(batch);
-		}
-		assertThat(takenOver).extracting(SequencedMessage::seq).doesNotHaveDuplicates().hasSize(200);
-		assertThat(takenOver).allSatisfy(
-				(message) -> assertThat(message.message().idempotencyKey()).isEqualTo("k" + message.seq()));
-		assertThat(takenOver).extracting(SequencedMessage::attempts).containsOnly(2);
+	void oneInstanceHoldsTheLeaseUntilItReleasesItOrItExpires() {
+		JdbcOutboundQueue first = leader("instance-a");
+		JdbcOutboundQueue second = queue("instance-b");
+		assertThat(second.acquireLease()).as("held by the first").isFalse();
+		assertThat(first.acquireLease()).as("renewed").isTrue();
+		first.releaseLease();
+		assertThat(second.acquireLease()).as("released: taken at once").isTrue();
+		assertThat(first.acquireLease()).isFalse();
+		expireLease();
+		assertThat(first.acquireLease()).as("expired: taken over").isTrue();
+		assertThat(second.acquireLease()).isFalse();
 	}
 
 	@Test
-	void aNonLeaderClaimsNothingUntilTheLeaderStopsRenewing() {
-		JpaOutboundQueue leader = queue("instance-a");
-		JpaOutboundQueue follower = queue("instance-b");
-		leader.enqueue(message("k1"), true, new RecordingOutcome());
-		assertThat(leader.claim(10)).extracting(SequencedMessage::seq).containsExactly(1L);
-		follower.enqueue(message("k2"), true, new RecordingOutcome());
-		assertThat(follower.claim(10)).isEmpty();
-		this.clock.advance(LEASE.plusMillis(1));
-		List<SequencedMessage> takenOver = follower.claim(10);
-		assertThat(takenOver).extracting(SequencedMessage::seq).containsExactly(1L, 2L);
-		assertThat(takenOver).extracting(SequencedMessage::attempts).containsExactly(2, 1);
-		assertThat(leader.claim(10)).as("the old leader is a follower now").isEmpty();
+	void aStaleLeaderIsFencedOffAndTheNewOneResendsEverythingWithSeqsAndKeysKept() {
+		JdbcOutboundQueue stale = leader("instance-a");
+		for (int i = 1; i <= 5; i++) {
+			stale.enqueue(message("k" + i), true, new RecordingOutcome());
+		}
+		assertThat(stale.claim(3)).extracting(SequencedMessage::seq).containsExactly(1L, 2L, 3L);
+		// the leader pauses past its lease; another instance takes over
+		expireLease();
+		JdbcOutboundQueue successor = leader("instance-b");
+		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(() -> stale.claim(10));
+		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(() -> stale.acknowledge(3));
+		assertThatExceptionOfType(LeaseLostException.class)
+			.isThrownBy(() -> stale.deadLetter(1, "invalid_event", "x"));
+		assertThat(rows()).as("the stale leader deleted nothing").isEqualTo(5);
+		List<SequencedMessage> taken = successor.claim(10);
+		assertThat(taken).extracting(SequencedMessage::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+		assertThat(taken).allSatisfy(
+				(message) -> assertThat(message.message().idempotencyKey()).isEqualTo("k" + message.seq()));
 	}
 
-	private static Set<Long> seqs(long from, long to) {
-		Set<Long> result = new HashSet<>();
+	@Test
+	void withoutTheLeaseNothingIsClaimed() {
+		JdbcOutboundQueue leader = leader("instance-a");
+		JdbcOutboundQueue follower = queue("instance-b");
+		follower.enqueue(message("k1"), true, new RecordingOutcome());
+		assertThat(follower.acquireLease()).isFalse();
+		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(() -> follower.claim(10));
+		assertThat(leader.claim(10)).extracting(SequencedMessage::seq).containsExactly(1L);
+	}
+
+	private static List<Long> seqList(long from, long to) {
+		List<Long> result = new ArrayList<>();
 		for (long seq = from; seq <= to; seq++) {
 			result.add(seq);
 		}

@@ -1,0 +1,139 @@
+package dev.realtime.outbox;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.ObjectMapper;
+
+import dev.realtime.client.OutboundQueueFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Creates {@link JdbcOutboundQueue database outbound queues}, one per user, all holding leases
+ * under this instance's owner id and sharing one group-commit writer.
+ */
+public class JdbcOutboundQueueFactory implements OutboundQueueFactory, DisposableBean {
+
+	private final DataSource dataSource;
+
+	private final ObjectMapper mapper;
+
+	private final long maxSize;
+
+	private final Duration leaseDuration;
+
+	private final Duration writeTimeout;
+
+	private final String owner;
+
+	private final Clock clock;
+
+	private final Map<String, JdbcOutboundQueue> queues = new ConcurrentHashMap<>();
+
+	private volatile @Nullable Parts parts;
+
+	/**
+	 * Create a factory.
+	 * @param dataSource the database that holds the outbox tables
+	 * @param mapper converts payloads to and from their stored JSON text
+	 * @param maxSize how many pending events a user's queue may hold
+	 * @param leaseDuration how long a user's lease lasts without renewal
+	 * @param writeTimeout how long {@code sendEvent} outside a transaction waits for its commit
+	 * @param owner names this instance of the application in leases, unique among instances
+	 * @param clock the clock of dead-letter times
+	 */
+	public JdbcOutboundQueueFactory(DataSource dataSource, ObjectMapper mapper, long maxSize, Duration leaseDuration,
+			Duration writeTimeout, String owner, Clock clock) {
+		this.dataSource = dataSource;
+		this.mapper = mapper;
+		this.maxSize = maxSize;
+		this.leaseDuration = leaseDuration;
+		this.writeTimeout = writeTimeout;
+		this.owner = owner;
+		this.clock = clock;
+	}
+
+	@Override
+	public JdbcOutboundQueue create(String userId) {
+		return this.queues.computeIfAbsent(userId, (id) -> {
+			Parts shared = parts();
+			return new JdbcOutboundQueue(id, shared.repository, shared.writer, this.dataSource, shared.transaction,
+					this.mapper, this.clock, this.maxSize, this.leaseDuration.toMillis(), this.owner);
+		});
+	}
+
+	/**
+	 * The repository and writer, made on first use: the dialect needs a connection, which the
+	 * application context should not need just to create this bean.
+	 */
+	private Parts parts() {
+		Parts shared = this.parts;
+		if (shared == null) {
+			synchronized (this) {
+				shared = this.parts;
+				if (shared == null) {
+					OutboxRepository repository = new OutboxRepository(this.dataSource, dialect());
+					// the relay's own short transactions; the caller's are joined through the DataSource
+					DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(this.dataSource);
+					shared = new Parts(repository, new OutboxWriter(repository, transactionManager, this.writeTimeout),
+							new TransactionTemplate(transactionManager));
+					this.parts = shared;
+				}
+			}
+		}
+		return shared;
+	}
+
+	private OutboxDialect dialect() {
+		try (Connection connection = this.dataSource.getConnection()) {
+			return OutboxDialect.of(connection.getMetaData());
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not read which database holds the realtime outbox", ex);
+		}
+	}
+
+	OutboxRepository repository() {
+		return parts().repository;
+	}
+
+	TransactionTemplate transaction() {
+		return parts().transaction;
+	}
+
+	ObjectMapper mapper() {
+		return this.mapper;
+	}
+
+	/**
+	 * Let the queue of a user, if this factory created one, recount what changed elsewhere.
+	 */
+	void changed(String userId) {
+		JdbcOutboundQueue queue = this.queues.get(userId);
+		if (queue != null) {
+			queue.recount();
+		}
+	}
+
+	@Override
+	public void destroy() {
+		Parts shared = this.parts;
+		if (shared != null) {
+			shared.writer.stop();
+		}
+	}
+
+	private record Parts(OutboxRepository repository, OutboxWriter writer, TransactionTemplate transaction) {
+	}
+
+}

@@ -1,0 +1,174 @@
+package dev.realtime.outbox;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.realtime.client.OutboxWriteException;
+import dev.realtime.client.OutboxWriteException.Outcome;
+
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.DefaultTransactionDefinition;
+
+/**
+ * Group commit for {@code sendEvent} calls outside a caller's transaction: one thread inserts
+ * whatever the senders handed over since its last commit in one transaction, so many senders
+ * share each commit (the commit's flush to disk is the cost of a durable send). Each sender
+ * waits at most the write timeout for its commit.
+ */
+final class OutboxWriter {
+
+	private static final Log logger = LogFactory.getLog(OutboxWriter.class);
+
+	/** The most events one commit carries. */
+	private static final int MAX_GROUP = 1000;
+
+	private final OutboxRepository repository;
+
+	private final PlatformTransactionManager transactionManager;
+
+	private final long timeoutNanos;
+
+	private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
+
+	private final Thread thread;
+
+	private volatile boolean running = true;
+
+	OutboxWriter(OutboxRepository repository, PlatformTransactionManager transactionManager, Duration timeout) {
+		this.repository = repository;
+		this.transactionManager = transactionManager;
+		this.timeoutNanos = timeout.toNanos();
+		this.thread = new Thread(this::run, "realtime-outbox-writer");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	/**
+	 * Store an event in the next group commit and wait for it.
+	 * @return whether it was inserted ({@code false}: its idempotency key was pending already)
+	 * @throws OutboxWriteException if it was not committed within the timeout or the database
+	 * failed
+	 */
+	boolean write(OutboxRepository.NewRow row) {
+		Write write = new Write(row);
+		this.writes.add(write);
+		try {
+			return write.result.get(this.timeoutNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			// still waiting for its group: withdrawn, nothing will be written
+			Outcome outcome = this.writes.remove(write) ? Outcome.NOT_WRITTEN : Outcome.UNKNOWN;
+			throw new OutboxWriteException(outcome, "The database did not store event '" + row.event()
+					+ "' within " + Duration.ofNanos(this.timeoutNanos).toMillis()
+					+ " ms (realtime.outbox.write-timeout); " + describe(outcome), ex);
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof OutboxWriteException failure) ? failure
+					: new OutboxWriteException(Outcome.UNKNOWN, "Storing event '" + row.event() + "' failed", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			Outcome outcome = this.writes.remove(write) ? Outcome.NOT_WRITTEN : Outcome.UNKNOWN;
+			throw new OutboxWriteException(outcome, "Interrupted while storing event '" + row.event() + "'; "
+					+ describe(outcome), ex);
+		}
+	}
+
+	private static String describe(Outcome outcome) {
+		return (outcome == Outcome.NOT_WRITTEN) ? "it was not written"
+				: "its commit was under way, so it may still be stored and delivered";
+	}
+
+	private void run() {
+		List<Write> group = new ArrayList<>();
+		while (this.running) {
+			try {
+				group.add(this.writes.take());
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			this.writes.drainTo(group, MAX_GROUP - 1);
+			commit(group);
+			group.clear();
+		}
+	}
+
+	private void commit(List<Write> group) {
+		List<OutboxRepository.NewRow> rows = new ArrayList<>(group.size());
+		group.forEach((write) -> rows.add(write.row));
+		TransactionStatus status;
+		try {
+			status = this.transactionManager.getTransaction(new DefaultTransactionDefinition());
+		}
+		catch (RuntimeException ex) {
+			failAll(group, Outcome.NOT_WRITTEN, "no database connection", ex);
+			return;
+		}
+		boolean[] inserted;
+		try {
+			inserted = this.repository.insertAllIfAbsent(rows);
+		}
+		catch (RuntimeException ex) {
+			rollback(status);
+			failAll(group, Outcome.NOT_WRITTEN, "the insert failed", ex);
+			return;
+		}
+		try {
+			this.transactionManager.commit(status);
+		}
+		catch (RuntimeException ex) {
+			failAll(group, Outcome.UNKNOWN, "the commit failed", ex);
+			return;
+		}
+		for (int i = 0; i < group.size(); i++) {
+			group.get(i).result.complete(inserted[i]);
+		}
+	}
+
+	private void rollback(TransactionStatus status) {
+		try {
+			this.transactionManager.rollback(status);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Rollback of a failed outbox insert failed", ex);
+		}
+	}
+
+	private static void failAll(List<Write> group, Outcome outcome, String what, RuntimeException cause) {
+		logger.warn("Could not store " + group.size() + " outbound event(s): " + what + " (" + cause + ")");
+		for (Write write : group) {
+			write.result.completeExceptionally(new OutboxWriteException(outcome,
+					"Storing event '" + write.row.event() + "' failed: " + what + "; " + describe(outcome), cause));
+		}
+	}
+
+	void stop() {
+		this.running = false;
+		this.thread.interrupt();
+	}
+
+	private static final class Write {
+
+		final OutboxRepository.NewRow row;
+
+		final CompletableFuture<Boolean> result = new CompletableFuture<>();
+
+		Write(OutboxRepository.NewRow row) {
+			this.row = row;
+		}
+
+	}
+
+}

@@ -1,0 +1,49 @@
+package dev.realtime.outbox;
+
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.realtime.test.TestDatabases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link JdbcOutboundQueue} on PostgreSQL.
+ */
+class PostgresJdbcOutboundQueueTests extends AbstractJdbcOutboundQueueTests {
+
+	@BeforeAll
+	static void startDatabase() {
+		start(TestDatabases.postgres());
+	}
+
+	@Test
+	void relayQueriesReadAnIndexRangeAndNeverSortOnATableThatWasNeverAnalyzed() {
+		// a backlog of 20,000 rows, half numbered and half new, ids far from the sequence's
+		jdbc().update("insert into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at, status,"
+				+ " seq) select 1000000000 + g, ?, 'k' || g, 'e', '{}', 0,"
+				+ " case when g % 2 = 0 then 'NEW' else 'SEQUENCED' end, case when g % 2 = 0 then null else g end"
+				+ " from generate_series(1, 20000) g", userId());
+		assertThat(jdbc().queryForObject("select count(*) from pg_stat_user_tables where relname = 'realtime_outbox'"
+				+ " and schemaname = current_schema() and (last_analyze is not null or last_autoanalyze is not null)",
+				Long.class))
+			.as("never analyzed")
+			.isZero();
+		assertNoSort(plan(OutboxRepository.FRESH, userId(), 500));
+		assertNoSort(plan(OutboxRepository.RESENDS, userId(), 0L, 500));
+		assertThat(String.join("\n", plan(OutboxRepository.DELETE_ACKED, userId(), 100L)))
+			.contains("realtime_outbox_relay_ix");
+	}
+
+	private List<String> plan(String sql, Object... args) {
+		return jdbc().queryForList("explain " + sql, String.class, args);
+	}
+
+	private static void assertNoSort(List<String> plan) {
+		String text = String.join("\n", plan);
+		assertThat(text).as(text).doesNotContain("Sort").contains("realtime_outbox_relay_ix");
+	}
+
+}
