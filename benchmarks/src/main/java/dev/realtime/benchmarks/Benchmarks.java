@@ -1,6 +1,7 @@
 package dev.realtime.benchmarks;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -171,7 +172,8 @@ public final class Benchmarks {
 			}
 			else {
 				Benchmarks benchmarks = new Benchmarks(options, new RawBaselines(hub, database, windows), starter);
-				benchmarks.print(benchmarks.run());
+				String before = header(options);
+				benchmarks.print(before, benchmarks.run());
 			}
 		}
 		catch (RuntimeException ex) {
@@ -185,9 +187,10 @@ public final class Benchmarks {
 		System.exit(exitCode);
 	}
 
-	private void print(List<Line> lines) {
+	private void print(String before, List<Line> lines) {
 		System.out.println();
-		System.out.println(header(this.options));
+		System.out.println("Before: " + before);
+		System.out.println("After:  " + header(this.options));
 		System.out.println();
 		System.out.println("| figure | starter | raw baseline (same run) | ratio | ceiling (DESIGN.md) / target |");
 		System.out.println("|---|---|---|---|---|");
@@ -201,10 +204,27 @@ public final class Benchmarks {
 	private static String header(Options options) {
 		return String.format(Locale.ROOT,
 				"Realtime benchmarks, %s: Java %s, %d cores, max heap %d MiB, load average %.2f; warm-up %d s, "
-						+ "%d windows of %d s; PostgreSQL %s",
+						+ "%d windows of %d s; a busy thread got %.0f%% of a core; PostgreSQL %s",
 				Instant.now().toString().substring(0, 19) + "Z", System.getProperty("java.version"),
 				Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024), loadAverage(),
-				options.warmUp().toSeconds(), options.windows(), options.window().toSeconds(), options.jdbcUrl());
+				options.warmUp().toSeconds(), options.windows(), options.window().toSeconds(), cpuShare() * 100,
+				options.jdbcUrl());
+	}
+
+	/**
+	 * Share of one core a busy thread gets for a second: on a machine shared with other work
+	 * every figure, raw or not, scales with it.
+	 * @return the share, 1.0 for a whole core
+	 */
+	private static double cpuShare() {
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		long cpuStart = threads.getCurrentThreadCpuTime();
+		long start = System.nanoTime();
+		long spins = 0;
+		while (System.nanoTime() - start < 1_000_000_000L) {
+			spins++;
+		}
+		return (spins > 0) ? (threads.getCurrentThreadCpuTime() - cpuStart) / (double) (System.nanoTime() - start) : 0;
 	}
 
 	private static double loadAverage() {

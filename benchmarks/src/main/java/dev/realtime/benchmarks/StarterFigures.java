@@ -3,6 +3,8 @@ package dev.realtime.benchmarks;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,7 +15,6 @@ import org.jspecify.annotations.Nullable;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.DeliveryStrategy;
-import dev.realtime.client.OutboundQueueFullException;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SendOptions;
@@ -324,6 +325,8 @@ final class StarterFigures {
 
 		final AtomicLong refused = new AtomicLong();
 
+		private final Map<String, Long> refusals = new ConcurrentSkipListMap<>();
+
 		Senders(RealtimeClient client, @Nullable DeliveryStrategy strategy) {
 			this.client = client;
 			this.options = (strategy != null) ? SendOptions.with(strategy) : SendOptions.defaults();
@@ -343,9 +346,8 @@ final class StarterFigures {
 			try {
 				sendOne();
 			}
-			catch (OutboundQueueFullException ex) {
-				this.refused.incrementAndGet();
-				LockSupport.parkNanos(1_000_000);
+			catch (RuntimeException ex) {
+				refused(ex);
 			}
 		}
 
@@ -371,15 +373,23 @@ final class StarterFigures {
 					});
 				});
 			}
-			catch (OutboundQueueFullException ex) {
-				this.refused.incrementAndGet();
-				LockSupport.parkNanos(1_000_000);
+			catch (RuntimeException ex) {
+				refused(ex);
 			}
 		}
 
+		/**
+		 * Count a send that threw (a full queue, a write timeout) by exception type: the
+		 * figure stands, and the note tells how many calls failed and why.
+		 */
+		private void refused(RuntimeException ex) {
+			this.refused.incrementAndGet();
+			this.refusals.merge(ex.getClass().getSimpleName(), 1L, Long::sum);
+			LockSupport.parkNanos(1_000_000);
+		}
+
 		@Nullable String refusedNote() {
-			long refused = this.refused.get();
-			return (refused > 0) ? refused + " sends refused (queue full)" : null;
+			return this.refusals.isEmpty() ? null : "sendEvent threw " + this.refusals;
 		}
 
 	}
