@@ -1,7 +1,9 @@
 package dev.realtime.benchmarks;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -31,11 +33,40 @@ record Figure(double median, double min, double max, String unit, long lost, lon
 		return new Figure(value, value, value, unit, -1, -1, note);
 	}
 
+	/**
+	 * Wait until the hub has accepted everything sent, then count what was lost and
+	 * duplicated. Events still on their way when the wait ends are not called lost: the note
+	 * says how many were still pending.
+	 * @param figure the measured figure
+	 * @param sent events sent
+	 * @param accepted events the hub accepted once each
+	 * @param duplicates events the hub received more than once
+	 * @param wait how long to wait
+	 * @return the figure with its counts
+	 */
+	static Figure settle(Figure figure, long sent, LongSupplier accepted, LongSupplier duplicates, Duration wait) {
+		if (Windows.await(() -> accepted.getAsLong() >= sent, wait)) {
+			return figure.counted(sent - accepted.getAsLong(), duplicates.getAsLong());
+		}
+		long pending = sent - accepted.getAsLong();
+		return figure.counted(-1, duplicates.getAsLong())
+			.note(pending + " of " + sent + " not yet accepted " + wait.toSeconds() + " s after the load stopped");
+	}
+
 	Figure counted(long lost, long duplicates) {
 		return new Figure(this.median, this.min, this.max, this.unit, lost, duplicates, this.note);
 	}
 
-	Figure note(@Nullable String note) {
+	/**
+	 * Add to the figure's note.
+	 * @param more what to add, or {@code null} for nothing
+	 * @return the figure with the longer note
+	 */
+	Figure note(@Nullable String more) {
+		if (more == null) {
+			return this;
+		}
+		String note = (this.note != null) ? this.note + "; " + more : more;
 		return new Figure(this.median, this.min, this.max, this.unit, this.lost, this.duplicates, note);
 	}
 
@@ -45,7 +76,10 @@ record Figure(double median, double min, double max, String unit, long lost, lon
 			text.append(" [").append(number(this.min)).append("–").append(number(this.max)).append(']');
 		}
 		if (this.lost >= 0) {
-			text.append(", lost ").append(this.lost).append(", dup ").append(this.duplicates);
+			text.append(", lost ").append(this.lost);
+		}
+		if (this.duplicates >= 0) {
+			text.append(", dup ").append(this.duplicates);
 		}
 		if (this.note != null) {
 			text.append("; ").append(this.note);

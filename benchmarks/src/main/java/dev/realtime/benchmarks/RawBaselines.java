@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongSupplier;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -97,7 +96,7 @@ final class RawBaselines {
 			})) {
 				figure = this.windows.throughput(acked::get);
 			}
-			return counted(figure, clientId, sent.get(), acked::get);
+			return counted(figure, clientId, sent.get());
 		}
 	}
 
@@ -118,8 +117,7 @@ final class RawBaselines {
 			})) {
 				figure = this.windows.throughput(stream::unsequenced);
 			}
-			Windows.await(() -> stream.unsequenced() + stream.duplicates() >= sent.get(), DRAIN_WAIT);
-			return figure.counted(sent.get() - stream.unsequenced(), stream.duplicates());
+			return Figure.settle(figure, sent.get(), stream::unsequenced, stream::duplicates, DRAIN_WAIT);
 		}
 	}
 
@@ -307,7 +305,7 @@ final class RawBaselines {
 				Windows.await(() -> acked.get() >= produced.get() && deleted.get() >= produced.get(), DRAIN_WAIT);
 			}
 			long left = this.database.queryLong(this.schema, "select count(*) from raw_outbox");
-			return counted(figure, clientId, produced.get(), acked::get)
+			return counted(figure, clientId, produced.get())
 				.note(note + ((left > 0) ? ", " + left + " rows left" : ""));
 		}
 		catch (SQLException ex) {
@@ -592,10 +590,9 @@ final class RawBaselines {
 		return text.append(']').toString();
 	}
 
-	private Figure counted(Figure figure, String clientId, long sent, LongSupplier acked) {
-		Windows.await(() -> acked.getAsLong() >= sent, DRAIN_WAIT);
+	private Figure counted(Figure figure, String clientId, long sent) {
 		BenchHub.ClientStream stream = this.hub.client(clientId);
-		return figure.counted(sent - stream.distinct(), stream.duplicates());
+		return Figure.settle(figure, sent, stream::distinct, stream::duplicates, DRAIN_WAIT);
 	}
 
 	private Figure countedRows(Figure figure, String table, long committed) {

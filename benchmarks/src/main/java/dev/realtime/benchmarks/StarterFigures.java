@@ -80,8 +80,7 @@ final class StarterFigures {
 			})) {
 				figure = this.windows.throughput(delivered);
 			}
-			Windows.await(() -> delivered.getAsLong() + stream.duplicates() >= senders.sent.get(), DRAIN_WAIT);
-			return figure.counted(senders.sent.get() - delivered.getAsLong(), stream.duplicates())
+			return Figure.settle(figure, senders.sent.get(), delivered, stream::duplicates, DRAIN_WAIT)
 				.note(senders.refusedNote());
 		}
 	}
