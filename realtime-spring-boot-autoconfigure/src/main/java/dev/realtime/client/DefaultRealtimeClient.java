@@ -692,28 +692,17 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	}
 
 	/**
-	 * The hub acked outbound events. An ack of more than this client ever gave out is hostile
-	 * or a sign of a stream restored from an older backup: counted and logged; on a resume the
-	 * stream moves past it (so no new event is taken for one the hub has), on a live connection
-	 * only what was sent is completed.
+	 * The hub acked outbound events. An ack of more than this client ever gave out claims what
+	 * was never sent: counted, logged, and only what was sent is completed.
 	 */
 	private void onAck(long ackSeq, boolean resume) {
 		long bound = Math.max(this.highestSent, this.relay.highestSeq());
-		if (ackSeq <= bound) {
-			this.relay.acked(ackSeq);
-			return;
+		if (ackSeq > bound) {
+			this.counters.invalidFrames.incrementAndGet();
+			logger.warn("Hub " + (resume ? "resumed with ack_seq " : "acked seq ") + ackSeq
+					+ ", beyond the highest seq this client gave out (" + bound + "); completing only what was sent");
 		}
-		this.counters.invalidFrames.incrementAndGet();
-		if (resume) {
-			logger.warn("Hub's resume_response acks seq " + ackSeq + ", beyond the highest seq this client gave out ("
-					+ bound + "); its outbound stream continues after " + ackSeq);
-			this.relay.acked(ackSeq);
-		}
-		else {
-			logger.warn("Hub acked seq " + ackSeq + ", beyond the highest seq sent (" + bound
-					+ "); completing only what was sent");
-			this.relay.acked(bound);
-		}
+		this.relay.acked(Math.min(ackSeq, bound));
 	}
 
 	private void onResumeResponse(ResumeResponseFrame response) {
@@ -936,16 +925,17 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 				this.settings.defaultDeliveryStrategy());
 		String key = Objects.requireNonNullElseGet(options.idempotencyKey(), () -> UUID.randomUUID().toString());
 		OutboundMessage message = new OutboundMessage(key, event, json, this.clock.instant());
-		long frameBytes = FrameSizes.maxEventFrameBytes(this.codec, clientId(), key, event, json, message.createdAt());
-		if (frameBytes > this.settings.maxFrameSize()) {
-			throw new EventTooLargeException(event, frameBytes, this.settings.maxFrameSize());
-		}
 		if (strategy == DeliveryStrategy.AT_MOST_ONCE) {
+			// no seq: the frame as it will be sent, encoded once
+			String frame = this.codec.encode(new EventFrame(null, clientId(), key, event, json, message.createdAt()));
+			checkFrameSize(event, FrameSizes.utf8Length(frame));
 			CompletableFuture<Acknowledgement> future = new CompletableFuture<>();
 			SendHandle handle = accepted(message, new SendHandle(key, strategy, future));
-			this.loop.execute(() -> sendAtMostOnce(message, future));
+			this.loop.execute(() -> sendAtMostOnce(key, frame, future));
 			return handle;
 		}
+		checkFrameSize(event, FrameSizes.maxEventFrameBytes(this.codec, clientId(), key, event, json,
+				message.createdAt()));
 		SendTracker.Handle tracked = this.tracker.track(key);
 		boolean added;
 		try {
@@ -987,19 +977,24 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		return handle;
 	}
 
-	private void sendAtMostOnce(OutboundMessage message, CompletableFuture<Acknowledgement> future) {
+	private void checkFrameSize(String event, long frameBytes) {
+		if (frameBytes > this.settings.maxFrameSize()) {
+			throw new EventTooLargeException(event, frameBytes, this.settings.maxFrameSize());
+		}
+	}
+
+	private void sendAtMostOnce(String key, String frame, CompletableFuture<Acknowledgement> future) {
 		if (this.state != ConnectionState.CONNECTED || this.session == null) {
-			future.completeExceptionally(new EventRejectedException(message.idempotencyKey(), "not_connected",
-					"at-most-once event dropped: not connected"));
+			future.completeExceptionally(
+					new EventRejectedException(key, "not_connected", "at-most-once event dropped: not connected"));
 			return;
 		}
-		if (send(new EventFrame(null, clientId(), message.idempotencyKey(), message.event(), message.payload(),
-				message.createdAt()))) {
+		if (send(frame)) {
 			this.counters.sent.incrementAndGet();
-			future.complete(new Acknowledgement(message.idempotencyKey(), null, null));
+			future.complete(new Acknowledgement(key, null, null));
 		}
 		else {
-			future.completeExceptionally(new EventRejectedException(message.idempotencyKey(), "not_connected",
+			future.completeExceptionally(new EventRejectedException(key, "not_connected",
 					"at-most-once event dropped: the connection broke"));
 		}
 	}

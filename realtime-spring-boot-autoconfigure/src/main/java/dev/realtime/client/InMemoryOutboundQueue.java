@@ -79,9 +79,6 @@ public final class InMemoryOutboundQueue implements OutboundQueue {
 	public synchronized long acknowledge(long ackSeq) {
 		List<OutboundMessage> done = this.buffer.acknowledge(ackSeq);
 		done.forEach((message) -> this.keys.remove(message.idempotencyKey()));
-		if (ackSeq >= this.nextSeq) {
-			this.nextSeq = ackSeq + 1;
-		}
 		return done.size();
 	}
 

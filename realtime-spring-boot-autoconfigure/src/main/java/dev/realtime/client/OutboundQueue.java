@@ -63,11 +63,8 @@ public interface OutboundQueue {
 	List<SequencedMessage> claim(int max);
 
 	/**
-	 * Complete every event with a seq up to and including {@code ackSeq} (cumulative ack). An
-	 * ack above the highest seq this queue gave out (a server that holds events of a stream
-	 * restored from an older backup) moves the stream past it, so no new event is mistaken for
-	 * one the server already has.
-	 * @param ackSeq the highest acked seq
+	 * Complete every event with a seq up to and including {@code ackSeq} (cumulative ack).
+	 * @param ackSeq the highest acked seq, at most {@link #highestSeq()}
 	 * @return how many pending events were completed
 	 * @throws LeaseLostException if another instance took the user's lease
 	 */

@@ -278,7 +278,6 @@ final class OutboundRelay {
 			return;
 		}
 		this.ackedUpTo = Math.max(this.ackedUpTo, ack);
-		this.highestSeq = Math.max(this.highestSeq, ack);
 		this.counters.acked.addAndGet(completed);
 		NavigableMap<Long, String> done = this.inFlight.headMap(ack, true);
 		long now = System.nanoTime();

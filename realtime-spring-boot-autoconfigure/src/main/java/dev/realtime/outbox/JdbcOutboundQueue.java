@@ -340,13 +340,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	@Override
 	public long acknowledge(long ackSeq) {
-		int deleted = fenced((client) -> {
-			if (ackSeq >= client.nextSeq()) {
-				this.repository.setNextSeq(this.userId, ackSeq + 1);
-			}
-			return this.repository.deleteAcked(this.userId, ackSeq);
-		});
-		this.highestSeq = Math.max(this.highestSeq, ackSeq);
+		int deleted = fenced((client) -> this.repository.deleteAcked(this.userId, ackSeq));
 		this.durablePending.addAndGet(-deleted);
 		return deleted + this.memory.acknowledge(ackSeq).size();
 	}

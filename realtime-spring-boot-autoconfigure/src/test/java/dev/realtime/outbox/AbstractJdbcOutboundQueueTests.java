@@ -372,17 +372,6 @@ abstract class AbstractJdbcOutboundQueueTests {
 	}
 
 	@Test
-	void anAckBeyondEverythingGivenOutMovesTheStreamPastIt() {
-		JdbcOutboundQueue queue = leader("a");
-		queue.enqueue(message("k1"), true, new RecordingOutcome());
-		queue.claim(10);
-		// a hub that holds seqs of a stream restored from an older backup
-		queue.acknowledge(41);
-		queue.enqueue(message("k2"), true, new RecordingOutcome());
-		assertThat(queue.claim(10)).extracting(SequencedMessage::seq).containsExactly(42L);
-	}
-
-	@Test
 	void deadLettersAreNeitherResentNorPending() {
 		JdbcOutboundQueue queue = leader("a");
 		queue.enqueue(message("k1"), true, new RecordingOutcome());
