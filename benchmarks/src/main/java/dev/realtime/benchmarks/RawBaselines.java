@@ -476,6 +476,8 @@ final class RawBaselines {
 		String userId = "raw-" + clientId.substring(0, 8);
 		AtomicLong stored = new AtomicLong();
 		AtomicLong dispatched = new AtomicLong();
+		AtomicLong duplicates = new AtomicLong();
+		AtomicLong expected = new AtomicLong();
 		try (Connection db = this.database.connect(this.schema)) {
 			db.setAutoCommit(false);
 			PreparedStatement insert = db.prepareStatement(
@@ -483,7 +485,7 @@ final class RawBaselines {
 			PreparedStatement delete = db.prepareStatement("delete from raw_inbox where seq <= ?");
 			double[] rates = this.windows.repeated(() -> {
 				this.hub.storeInbound(userId, events, Frames.PAYLOAD);
-				long target = stored.get() + events;
+				long target = expected.addAndGet(events);
 				Semaphore done = new Semaphore(0);
 				long start = System.nanoTime();
 				RawConnection[] connection = new RawConnection[1];
@@ -502,7 +504,11 @@ final class RawBaselines {
 							insert.addBatch();
 							last = event.get("seq").asLong();
 						}
-						insert.executeBatch();
+						for (int count : insert.executeBatch()) {
+							if (count == 0) {
+								duplicates.incrementAndGet();
+							}
+						}
 						db.commit();
 						stored.set(last);
 						connection[0].send("{\"type\":\"ack\",\"ack_seq\":" + last + "}");
@@ -531,7 +537,7 @@ final class RawBaselines {
 				}
 				return events * 1e9 / elapsed;
 			}, true);
-			return Figure.of(rates, "/s");
+			return Figure.of(rates, "/s").counted(expected.get() - dispatched.get(), duplicates.get());
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException(ex);
