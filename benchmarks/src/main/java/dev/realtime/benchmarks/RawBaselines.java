@@ -1,0 +1,632 @@
+package dev.realtime.benchmarks;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The raw parts, measured in the same run as the starter: Tomcat's JSR-356 client against the
+ * same hub, and plain JDBC on the same PostgreSQL. Nothing of the starter is used here.
+ */
+final class RawBaselines {
+
+	/** Events of the raw pipeline allowed between sent and acked. */
+	private static final int CREDIT = 2000;
+
+	/** Rows the raw durable cycle may hold before the producer waits for the relay. */
+	private static final int MAX_BACKLOG = 20_000;
+
+	private static final Duration DRAIN_WAIT = Duration.ofSeconds(60);
+
+	private final BenchHub hub;
+
+	private final Database database;
+
+	private final Windows windows;
+
+	private final String schema;
+
+	private final JsonMapper mapper = JsonMapper.builder().build();
+
+	RawBaselines(BenchHub hub, Database database, Windows windows) {
+		this.hub = hub;
+		this.database = database;
+		this.windows = windows;
+		this.schema = database.createSchema("raw");
+		database.execute(this.schema, """
+				create table raw_outbox (
+				    id              bigserial    primary key,
+				    client_id       varchar(36)  not null,
+				    idempotency_key varchar(255) not null,
+				    event           varchar(255) not null,
+				    payload         text         not null,
+				    created_at      bigint       not null,
+				    claimed         boolean      not null default false,
+				    constraint raw_outbox_key_uk unique (client_id, idempotency_key)
+				)""", "create index raw_outbox_new_ix on raw_outbox (id) where not claimed",
+				"create table raw_inbox (seq bigint primary key, event varchar(255) not null, payload text not null, "
+						+ "received_at bigint not null)",
+				"create table bench_app (id bigserial primary key, body text not null)");
+	}
+
+	/**
+	 * WebSocket pipelined: events sent back to back, several in flight, the hub acks each frame.
+	 * @param perFrame events per frame (1: one ack per event)
+	 * @return acked events per second
+	 */
+	Figure pipelined(int perFrame) {
+		String clientId = RawConnection.newClientId();
+		Semaphore credit = new Semaphore(CREDIT);
+		AtomicLong acked = new AtomicLong();
+		Semaphore resumed = new Semaphore(0);
+		try (RawConnection connection = RawConnection.open(this.hub.uri(), clientId, (text) -> {
+			if (text.startsWith("{\"type\":\"ack\"")) {
+				long ack = RawConnection.longField(text, "ack_seq");
+				credit.release((int) (ack - acked.getAndSet(ack)));
+			}
+			else if (text.startsWith("{\"type\":\"resume_response\"")) {
+				resumed.release();
+			}
+		}, () -> {
+		})) {
+			resume(connection, clientId, 0, resumed);
+			AtomicLong sent = new AtomicLong();
+			Figure figure;
+			try (Load load = new Load("raw-ws", 1, (thread) -> {
+				if (credit.tryAcquire(perFrame, 100, TimeUnit.MILLISECONDS)) {
+					long first = sent.get() + 1;
+					connection.send(batch(clientId, first, perFrame));
+					sent.addAndGet(perFrame);
+				}
+			})) {
+				figure = this.windows.throughput(acked::get);
+			}
+			return counted(figure, clientId, sent.get());
+		}
+	}
+
+	/**
+	 * Fire-and-forget: unsequenced event frames, never acked, counted as they reach the hub.
+	 * @return events per second arriving at the hub
+	 */
+	Figure fireAndForget() {
+		String clientId = RawConnection.newClientId();
+		BenchHub.ClientStream stream = this.hub.client(clientId);
+		AtomicLong sent = new AtomicLong();
+		try (RawConnection connection = RawConnection.open(this.hub.uri(), clientId, (text) -> {
+		}, () -> {
+		})) {
+			Figure figure;
+			try (Load load = new Load("raw-fire", 1, (thread) -> {
+				connection.send(Frames.event(clientId, 0, sent.incrementAndGet()));
+			})) {
+				figure = this.windows.throughput(stream::unsequenced);
+			}
+			return Figure.settle(figure, sent.get(), stream::unsequenced, stream::duplicates, DRAIN_WAIT);
+		}
+	}
+
+	/**
+	 * Ping-pong round trips, one at a time.
+	 * @return p50 and p99 in milliseconds
+	 */
+	Figure[] pingPong() {
+		Semaphore pongs = new Semaphore(0);
+		String clientId = RawConnection.newClientId();
+		Latencies latencies = new Latencies();
+		try (RawConnection connection = RawConnection.open(this.hub.uri(), clientId, (text) -> {
+			if (text.contains("\"pong\"")) {
+				pongs.release();
+			}
+		}, () -> {
+		}); Load load = new Load("raw-ping", 1, (thread) -> {
+			long start = System.nanoTime();
+			connection.send("{\"type\":\"meta\",\"event\":\"ping\"}");
+			if (!pongs.tryAcquire(5, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("No pong within 5 s");
+			}
+			latencies.record(System.nanoTime() - start);
+		})) {
+			return this.windows.latencies(latencies);
+		}
+	}
+
+	/**
+	 * PostgreSQL single-row commits (autocommit inserts), one connection per thread.
+	 * @param connections the connections
+	 * @return commits per second
+	 */
+	Figure singleRowCommits(int connections) {
+		String table = "raw_commit_" + connections;
+		this.database.execute(this.schema, "create table " + table + " (id bigserial primary key, payload text not null)");
+		AtomicLong committed = new AtomicLong();
+		List<Connection> open = new ArrayList<>();
+		try {
+			List<PreparedStatement> inserts = new ArrayList<>();
+			for (int i = 0; i < connections; i++) {
+				Connection connection = this.database.connect(this.schema);
+				open.add(connection);
+				inserts.add(connection.prepareStatement("insert into " + table + " (payload) values (?)"));
+			}
+			Figure figure;
+			try (Load load = new Load("raw-commit", connections, (thread) -> {
+				PreparedStatement insert = inserts.get(thread);
+				insert.setString(1, Frames.PAYLOAD);
+				insert.executeUpdate();
+				committed.incrementAndGet();
+			})) {
+				figure = this.windows.throughput(committed::get);
+			}
+			return countedRows(figure, table, committed.get());
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+		finally {
+			closeAll(open);
+		}
+	}
+
+	/**
+	 * PostgreSQL batched inserts: 100 rows per transaction on one connection.
+	 * @return rows per second
+	 */
+	Figure batchedInserts() {
+		this.database.execute(this.schema, "create table raw_batch (id bigserial primary key, payload text not null)");
+		AtomicLong committed = new AtomicLong();
+		try (Connection connection = this.database.connect(this.schema);
+				PreparedStatement insert = connection.prepareStatement("insert into raw_batch (payload) values (?)")) {
+			connection.setAutoCommit(false);
+			Figure figure;
+			try (Load load = new Load("raw-batch", 1, (thread) -> {
+				for (int i = 0; i < 100; i++) {
+					insert.setString(1, Frames.PAYLOAD);
+					insert.addBatch();
+				}
+				insert.executeBatch();
+				connection.commit();
+				committed.addAndGet(100);
+			})) {
+				figure = this.windows.throughput(committed::get);
+			}
+			return countedRows(figure, "raw_batch", committed.get());
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * The raw pipelined durable cycle: a producer inserts 100 rows per transaction, a relay
+	 * claims 100 (SKIP LOCKED) and sends them as one WebSocket batch with several batches in
+	 * flight, a deleter removes acked rows, coalescing the acks that arrived meanwhile.
+	 * @return acked events per second
+	 */
+	Figure durableCycle() {
+		this.database.execute(this.schema, "truncate raw_outbox restart identity");
+		String clientId = RawConnection.newClientId();
+		Semaphore credit = new Semaphore(CREDIT);
+		AtomicLong acked = new AtomicLong();
+		AtomicLong produced = new AtomicLong();
+		Semaphore resumed = new Semaphore(0);
+		try (RawConnection connection = RawConnection.open(this.hub.uri(), clientId, (text) -> {
+			if (text.startsWith("{\"type\":\"ack\"")) {
+				long ack = RawConnection.longField(text, "ack_seq");
+				credit.release((int) (ack - acked.getAndSet(ack)));
+			}
+			else if (text.startsWith("{\"type\":\"resume_response\"")) {
+				resumed.release();
+			}
+		}, () -> {
+		}); Connection producerDb = this.database.connect(this.schema);
+				Connection relayDb = this.database.connect(this.schema);
+				Connection deleterDb = this.database.connect(this.schema)) {
+			resume(connection, clientId, 0, resumed);
+			producerDb.setAutoCommit(false);
+			PreparedStatement insert = producerDb.prepareStatement("insert into raw_outbox "
+					+ "(client_id, idempotency_key, event, payload, created_at) values (?, ?, ?, ?, ?)");
+			// "id = any(array(...))" keeps the update on the primary key ("id in (select ...)" is
+			// planned as a hash join over a sequential scan of the whole table), and "id > ?" starts
+			// the scan past the dead index entries of rows claimed before (autovacuum is off)
+			PreparedStatement claim = relayDb.prepareStatement("update raw_outbox set claimed = true where id = any(array("
+					+ "select id from raw_outbox where id > ? and not claimed order by id limit 100 "
+					+ "for update skip locked)) returning id, idempotency_key, event, payload");
+			PreparedStatement delete = deleterDb.prepareStatement("delete from raw_outbox where id > ? and id <= ?");
+			AtomicLong deleted = new AtomicLong();
+			AtomicLong claimedUpTo = new AtomicLong();
+			CycleStages stages = new CycleStages();
+			String note;
+			Figure figure;
+			try (Load producer = new Load("raw-producer", 1, (thread) -> {
+				if (produced.get() - acked.get() > MAX_BACKLOG) {
+					LockSupport.parkNanos(100_000);
+					return;
+				}
+				for (int i = 0; i < 100; i++) {
+					insert.setString(1, clientId);
+					insert.setString(2, BenchHub.KEY_PREFIX + (produced.get() + i + 1));
+					insert.setString(3, Frames.EVENT);
+					insert.setString(4, Frames.PAYLOAD);
+					insert.setLong(5, System.currentTimeMillis());
+					insert.addBatch();
+				}
+				long start = System.nanoTime();
+				insert.executeBatch();
+				producerDb.commit();
+				stages.insert.record(System.nanoTime() - start);
+				produced.addAndGet(100);
+			}); Load relay = new Load("raw-relay", 1, (thread) -> {
+				if (!credit.tryAcquire(100, 100, TimeUnit.MILLISECONDS)) {
+					return;
+				}
+				long start = System.nanoTime();
+				claim.setLong(1, claimedUpTo.get());
+				List<String> frames = claimed(claim, clientId, claimedUpTo);
+				stages.claim.record(System.nanoTime() - start);
+				if (frames.isEmpty()) {
+					credit.release(100);
+					LockSupport.parkNanos(100_000);
+					return;
+				}
+				credit.release(100 - frames.size());
+				connection.send("[" + String.join(",", frames) + "]");
+			}); Load deleter = new Load("raw-deleter", 1, (thread) -> {
+				long ack = acked.get();
+				long done = deleted.get();
+				if (ack == done) {
+					LockSupport.parkNanos(100_000);
+					return;
+				}
+				delete.setLong(1, done);
+				delete.setLong(2, ack);
+				long start = System.nanoTime();
+				delete.executeUpdate();
+				stages.delete.record(System.nanoTime() - start);
+				deleted.set(ack);
+			})) {
+				figure = this.windows.throughput(acked::get);
+				note = stages.note();
+				producer.close();
+				Windows.await(() -> acked.get() >= produced.get() && deleted.get() >= produced.get(), DRAIN_WAIT);
+			}
+			long left = this.database.queryLong(this.schema, "select count(*) from raw_outbox");
+			return counted(figure, clientId, produced.get())
+				.note(note + ((left > 0) ? ", " + left + " rows left" : ""));
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Median time of each database step of the raw cycle, so a baseline below its ceiling
+	 * shows where the time went.
+	 */
+	private static final class CycleStages {
+
+		final Latencies insert = new Latencies();
+
+		final Latencies claim = new Latencies();
+
+		final Latencies delete = new Latencies();
+
+		String note() {
+			return String.format(Locale.ROOT, "median insert-100+commit %.1f ms, claim %.1f ms, delete %.1f ms",
+					this.insert.drainPercentilesMillis(50)[0], this.claim.drainPercentilesMillis(50)[0],
+					this.delete.drainPercentilesMillis(50)[0]);
+		}
+
+	}
+
+	private static List<String> claimed(PreparedStatement claim, String clientId, AtomicLong claimedUpTo)
+			throws SQLException {
+		List<long[]> ids = new ArrayList<>();
+		List<String> frames = new ArrayList<>();
+		try (ResultSet rows = claim.executeQuery()) {
+			while (rows.next()) {
+				long id = rows.getLong(1);
+				ids.add(new long[] { id, frames.size() });
+				frames.add(Frames.event(clientId, id, rows.getString(2), rows.getString(3), rows.getString(4)));
+			}
+		}
+		// RETURNING has no order: the batch goes out in seq order
+		ids.sort((a, b) -> Long.compare(a[0], b[0]));
+		if (!ids.isEmpty()) {
+			claimedUpTo.set(ids.get(ids.size() - 1)[0]);
+		}
+		List<String> ordered = new ArrayList<>(frames.size());
+		for (long[] id : ids) {
+			ordered.add(frames.get((int) id[1]));
+		}
+		return ordered;
+	}
+
+	/**
+	 * Raw durable round trip at a steady rate: insert (commit), send, ack received; the row is
+	 * deleted after the ack, outside the timed part.
+	 * @param perSecond the rate
+	 * @return p50 and p99 in milliseconds
+	 */
+	Figure[] durableRoundTrip(int perSecond) {
+		this.database.execute(this.schema, "truncate raw_outbox restart identity");
+		String clientId = RawConnection.newClientId();
+		AtomicLong acked = new AtomicLong();
+		Semaphore acks = new Semaphore(0);
+		Semaphore resumed = new Semaphore(0);
+		Latencies latencies = new Latencies();
+		long interval = 1_000_000_000L / perSecond;
+		try (RawConnection connection = RawConnection.open(this.hub.uri(), clientId, (text) -> {
+			if (text.startsWith("{\"type\":\"ack\"")) {
+				acked.set(RawConnection.longField(text, "ack_seq"));
+				acks.release();
+			}
+			else if (text.startsWith("{\"type\":\"resume_response\"")) {
+				resumed.release();
+			}
+		}, () -> {
+		}); Connection db = this.database.connect(this.schema)) {
+			resume(connection, clientId, 0, resumed);
+			PreparedStatement insert = db.prepareStatement("insert into raw_outbox "
+					+ "(client_id, idempotency_key, event, payload, created_at) values (?, ?, ?, ?, ?) returning id");
+			PreparedStatement delete = db.prepareStatement("delete from raw_outbox where id = ?");
+			AtomicLong next = new AtomicLong(System.nanoTime());
+			try (Load load = new Load("raw-latency", 1, (thread) -> {
+				long due = next.addAndGet(interval);
+				LockSupport.parkNanos(due - System.nanoTime());
+				long start = System.nanoTime();
+				long id = insertOne(insert, clientId);
+				connection.send(Frames.event(clientId, id, BenchHub.KEY_PREFIX + id, Frames.EVENT, Frames.PAYLOAD));
+				while (acked.get() < id) {
+					if (!acks.tryAcquire(5, TimeUnit.SECONDS)) {
+						throw new IllegalStateException("No ack within 5 s");
+					}
+				}
+				latencies.record(System.nanoTime() - start);
+				delete.setLong(1, id);
+				delete.executeUpdate();
+			})) {
+				return this.windows.latencies(latencies);
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static long insertOne(PreparedStatement insert, String clientId) throws SQLException {
+		insert.setString(1, clientId);
+		insert.setString(2, "k" + System.nanoTime());
+		insert.setString(3, Frames.EVENT);
+		insert.setString(4, Frames.PAYLOAD);
+		insert.setLong(5, System.currentTimeMillis());
+		try (ResultSet result = insert.executeQuery()) {
+			result.next();
+			return result.getLong(1);
+		}
+	}
+
+	/**
+	 * Raw reconnect: the hub closes the connection, the client opens a new one at once and
+	 * sends resume; timed from the close to the resume_response.
+	 * @return per window, the median in milliseconds
+	 */
+	Figure reconnect() {
+		String clientId = RawConnection.newClientId();
+		Semaphore resumed = new Semaphore(0);
+		ExecutorService reconnector = Executors.newSingleThreadExecutor();
+		AtomicReference<RawConnection> current = new AtomicReference<>();
+		Runnable[] onClose = new Runnable[1];
+		onClose[0] = () -> reconnector.execute(() -> {
+			RawConnection connection = RawConnection.open(this.hub.uri(), clientId, (text) -> {
+				if (text.startsWith("{\"type\":\"resume_response\"")) {
+					resumed.release();
+				}
+			}, onClose[0]);
+			current.set(connection);
+			connection.send(resumeFrame(clientId, 0));
+		});
+		try {
+			onClose[0].run();
+			await(resumed);
+			double[] values = this.windows.repeated(() -> {
+				long start = System.nanoTime();
+				if (!this.hub.close(clientId, 1001)) {
+					throw new IllegalStateException("Raw client was not connected");
+				}
+				await(resumed);
+				return (System.nanoTime() - start) / 1e6;
+			}, false);
+			return Figure.of(values, "ms");
+		}
+		finally {
+			onClose[0] = () -> {
+			};
+			reconnector.shutdown();
+			RawConnection connection = current.get();
+			if (connection != null) {
+				connection.close();
+			}
+		}
+	}
+
+	/**
+	 * Raw resume catch-up: the hub holds missed events; the client resumes, stores each page in
+	 * one transaction, hands the events to a listener, deletes them, acks and asks for the next
+	 * page.
+	 * @param events missed events per run
+	 * @return events per second, connect included
+	 */
+	Figure catchUp(int events) {
+		String clientId = RawConnection.newClientId();
+		String userId = "raw-" + clientId.substring(0, 8);
+		AtomicLong stored = new AtomicLong();
+		AtomicLong dispatched = new AtomicLong();
+		AtomicLong duplicates = new AtomicLong();
+		AtomicLong expected = new AtomicLong();
+		try (Connection db = this.database.connect(this.schema)) {
+			db.setAutoCommit(false);
+			PreparedStatement insert = db.prepareStatement(
+					"insert into raw_inbox (seq, event, payload, received_at) values (?, ?, ?, ?) on conflict do nothing");
+			PreparedStatement delete = db.prepareStatement("delete from raw_inbox where seq <= ?");
+			double[] rates = this.windows.repeated(() -> {
+				this.hub.storeInbound(userId, events, Frames.PAYLOAD);
+				long target = expected.addAndGet(events);
+				Semaphore done = new Semaphore(0);
+				long start = System.nanoTime();
+				RawConnection[] connection = new RawConnection[1];
+				connection[0] = RawConnection.open(this.hub.uri(), clientId, (text) -> {
+					if (!text.startsWith("{\"type\":\"resume_response\"")) {
+						return;
+					}
+					JsonNode response = this.mapper.readTree(text);
+					try {
+						long last = stored.get();
+						for (JsonNode event : response.get("events")) {
+							insert.setLong(1, event.get("seq").asLong());
+							insert.setString(2, event.get("event").asString());
+							insert.setString(3, event.get("payload").toString());
+							insert.setLong(4, System.currentTimeMillis());
+							insert.addBatch();
+							last = event.get("seq").asLong();
+						}
+						for (int count : insert.executeBatch()) {
+							if (count == 0) {
+								duplicates.incrementAndGet();
+							}
+						}
+						db.commit();
+						stored.set(last);
+						connection[0].send("{\"type\":\"ack\",\"ack_seq\":" + last + "}");
+						dispatched.addAndGet(response.get("events").size());
+						delete.setLong(1, last);
+						delete.executeUpdate();
+						db.commit();
+					}
+					catch (SQLException ex) {
+						throw new IllegalStateException(ex);
+					}
+					if (response.get("has_more").asBoolean()) {
+						connection[0].send(resumeFrame(clientId, stored.get()));
+					}
+					else {
+						done.release();
+					}
+				}, () -> {
+				});
+				connection[0].send(resumeFrame(clientId, stored.get()));
+				await(done);
+				long elapsed = System.nanoTime() - start;
+				connection[0].close();
+				if (stored.get() != target) {
+					throw new IllegalStateException("Raw catch-up stored " + stored.get() + ", expected " + target);
+				}
+				return events * 1e9 / elapsed;
+			}, true);
+			return Figure.of(rates, "/s").counted(expected.get() - dispatched.get(), duplicates.get());
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Raw cost of writing an outbox row inside a caller's transaction: a transaction with the
+	 * caller's own insert, with and without one more insert into the outbox table.
+	 * @return microseconds added per transaction
+	 */
+	Figure txOverhead() {
+		try (Connection db = this.database.connect(this.schema)) {
+			db.setAutoCommit(false);
+			PreparedStatement app = db.prepareStatement("insert into bench_app (body) values (?)");
+			PreparedStatement outbox = db.prepareStatement("insert into raw_outbox "
+					+ "(client_id, idempotency_key, event, payload, created_at) values (?, ?, ?, ?, ?)");
+			String clientId = RawConnection.newClientId();
+			AtomicLong keys = new AtomicLong();
+			return Overhead.measure(this.windows, (withEvent) -> {
+				app.setString(1, "order");
+				app.executeUpdate();
+				if (withEvent) {
+					outbox.setString(1, clientId);
+					outbox.setString(2, BenchHub.KEY_PREFIX + keys.incrementAndGet());
+					outbox.setString(3, Frames.EVENT);
+					outbox.setString(4, Frames.PAYLOAD);
+					outbox.setLong(5, System.currentTimeMillis());
+					outbox.executeUpdate();
+				}
+				db.commit();
+			});
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private void resume(RawConnection connection, String clientId, long lastAckSeq, Semaphore resumed) {
+		connection.send(resumeFrame(clientId, lastAckSeq));
+		await(resumed);
+	}
+
+	private static String resumeFrame(String clientId, long lastAckSeq) {
+		return "{\"type\":\"resume\",\"client_id\":\"" + clientId + "\",\"last_ack_seq\":" + lastAckSeq + "}";
+	}
+
+	private static String batch(String clientId, long firstSeq, int count) {
+		if (count == 1) {
+			return Frames.event(clientId, firstSeq, firstSeq);
+		}
+		StringBuilder text = new StringBuilder(count * 260).append('[');
+		for (int i = 0; i < count; i++) {
+			text.append((i > 0) ? "," : "").append(Frames.event(clientId, firstSeq + i, firstSeq + i));
+		}
+		return text.append(']').toString();
+	}
+
+	private Figure counted(Figure figure, String clientId, long sent) {
+		BenchHub.ClientStream stream = this.hub.client(clientId);
+		return Figure.settle(figure, sent, stream::distinct, stream::duplicates, DRAIN_WAIT);
+	}
+
+	private Figure countedRows(Figure figure, String table, long committed) {
+		long rows = this.database.queryLong(this.schema, "select count(*) from " + table);
+		return figure.counted(Math.max(0, committed - rows), Math.max(0, rows - committed));
+	}
+
+	private static void await(Semaphore semaphore) {
+		try {
+			if (!semaphore.tryAcquire(30, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("Hub did not answer within 30 s");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void closeAll(List<Connection> connections) {
+		for (Connection connection : connections) {
+			try {
+				connection.close();
+			}
+			catch (SQLException ex) {
+				// closing anyway
+			}
+		}
+	}
+
+}
