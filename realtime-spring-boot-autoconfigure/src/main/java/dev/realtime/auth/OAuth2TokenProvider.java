@@ -25,6 +25,7 @@ import dev.realtime.auth.TokenSource.IssuedToken;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.StreamingHttpOutputMessage;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
@@ -317,6 +318,8 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 				.stream()
 				.map((entry) -> encode(entry.getKey()) + "=" + encode(entry.getValue()))
 				.collect(Collectors.joining("&"));
+			// written as bytes: RestClient logs a String body at DEBUG, and this one holds secrets
+			byte[] content = body.getBytes(StandardCharsets.UTF_8);
 			String basic = authorization;
 			try {
 				return this.http.post()
@@ -328,7 +331,7 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 							headers.set(HttpHeaders.AUTHORIZATION, basic);
 						}
 					})
-					.body(body)
+					.body((StreamingHttpOutputMessage.Body) (out) -> out.write(content))
 					.exchange((request, response) -> {
 						String answer = read(response.getBody());
 						int status = response.getStatusCode().value();
