@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -124,7 +125,9 @@ final class OutboundRelay {
 		this.onAck = onAck;
 		this.link = link;
 		long interval = settings.pollInterval().toMillis();
-		executor.scheduleWithFixedDelay(this::poll, interval, interval, TimeUnit.MILLISECONDS);
+		// a random phase: the polls of many clients started together do not wake all at once
+		long phase = ThreadLocalRandom.current().nextLong(interval) + 1;
+		executor.scheduleWithFixedDelay(this::poll, phase, interval, TimeUnit.MILLISECONDS);
 	}
 
 	/**
