@@ -122,7 +122,8 @@ class FaultProxyTests {
 
 	@Test
 	void halfOpenBothWaysAppliesBackPressureAndLosesNothing() throws IOException {
-		byte[] data = new byte[4 * 1024 * 1024];
+		// far more than loopback's auto-tuned socket buffers and the proxy's queues can hold
+		byte[] data = new byte[32 * 1024 * 1024];
 		for (int i = 0; i < data.length; i++) {
 			data[i] = (byte) (i * 31);
 		}
