@@ -50,6 +50,9 @@ import static org.awaitility.Awaitility.await;
 				"realtime.auth.client-secret=" + SecretsStayOutOfOutputTests.CLIENT_SECRET,
 				"realtime.auth.grant-type=refresh_token",
 				"realtime.auth.refresh-token=" + SecretsStayOutOfOutputTests.REFRESH_TOKEN,
+				// reconnects after the hub's deliberate cuts are shortened so the test takes seconds; the
+				// default backoff (1 s, 20 % jitter, up to 30 s) is proven by ThunderingHerdTests and the
+				// delivery tests in dev.realtime.demo.delivery, which run at the defaults
 				"realtime.reconnect.initial-delay=100ms", "realtime.reconnect.max-delay=500ms",
 				"logging.level.root=DEBUG", "management.endpoints.web.exposure.include=health,realtime",
 				"management.endpoint.health.show-details=always", "management.endpoint.health.show-components=always",

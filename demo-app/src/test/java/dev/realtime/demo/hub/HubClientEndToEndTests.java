@@ -227,6 +227,9 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 	}
 
 	private DefaultRealtimeClient client(String user, String token) {
+		// reconnects after the hub's deliberate cuts are shortened so the test takes seconds; the
+		// default backoff (1 s, 20 % jitter, up to 30 s) is proven by ThunderingHerdTests and the
+		// delivery tests in dev.realtime.demo.delivery, which run at the defaults
 		return client(user, token, new ExponentialBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.2));
 	}
 

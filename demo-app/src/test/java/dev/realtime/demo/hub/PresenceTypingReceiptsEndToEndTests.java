@@ -232,6 +232,9 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 
 	private Peer peer(String user, PrivacySettings privacy, ReceiptStore receipts) {
 		ClientSettings settings = ClientSettings.builder(URI.create("ws://localhost:" + this.port + "/realtime"), user)
+			// reconnects after the hub's deliberate cuts are shortened so the test takes seconds; the
+			// default backoff (1 s, 20 % jitter, up to 30 s) is proven by ThunderingHerdTests and the
+			// delivery tests in dev.realtime.demo.delivery, which run at the defaults
 			.reconnect(new ExponentialBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.2), -1)
 			.build();
 		DefaultRealtimeClient client = TestClients.create(settings, user + "-token");
