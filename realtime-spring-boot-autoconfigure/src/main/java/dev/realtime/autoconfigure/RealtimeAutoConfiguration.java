@@ -180,7 +180,7 @@ public final class RealtimeAutoConfiguration {
 				throw new InvalidConfigurationPropertyValueException("realtime.user-id", null,
 						"the user the client acts for is required");
 			}
-			check("realtime.user-id", userId, () -> dev.realtime.client.UserIds.validate(userId));
+			check("realtime.user-id", userId, () -> dev.realtime.protocol.UserIds.validate(userId));
 			RealtimeProperties.Reconnect reconnect = properties.getReconnect();
 			ExponentialBackoff backoff = check("realtime.reconnect", reconnect.getInitialDelay() + ".."
 					+ reconnect.getMaxDelay() + " jitter " + reconnect.getJitter(),

@@ -3,6 +3,8 @@ package dev.realtime.client;
 import java.net.URI;
 import java.time.Duration;
 
+import dev.realtime.protocol.UserIds;
+
 /**
  * Settings of one {@link DefaultRealtimeClient}, usually bound from {@code realtime.*}
  * properties.

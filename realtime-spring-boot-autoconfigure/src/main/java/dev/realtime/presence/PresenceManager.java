@@ -24,21 +24,20 @@ import dev.realtime.client.ConnectionState;
 import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.Subscription;
 import dev.realtime.protocol.MetaFrame;
+import dev.realtime.protocol.PresenceStatus;
 
 /**
  * Presence of the client's user and of the users the hub tells it about.
  * <p>
- * The own status is sent as the meta signal {@value #PRESENCE_UPDATE} with payload
+ * The own status is sent as the meta signal {@value MetaFrame#PRESENCE_UPDATE} with payload
  * {@code {"status": "online|away|busy|offline", "metadata": {…}}}, and announced again after
  * every reconnect, so the hub (which announces {@code offline} when the last connection of a
- * user closes) always knows it. Statuses of other users arrive as {@value #PRESENCE_UPDATE}
- * from the hub with payload {@code user_id}, {@code status}, {@code metadata},
- * {@code timestamp}, and are kept as the last known presence of each user.
+ * user closes) always knows it. Statuses of other users arrive as
+ * {@value MetaFrame#PRESENCE_UPDATE} from the hub with payload {@code user_id},
+ * {@code status}, {@code metadata}, {@code timestamp}, and are kept as the last known presence
+ * of each user.
  */
 public class PresenceManager implements AutoCloseable {
-
-	/** The meta signal carrying a presence status, in both directions. */
-	public static final String PRESENCE_UPDATE = "presence.update";
 
 	private static final Log logger = LogFactory.getLog(PresenceManager.class);
 
@@ -145,11 +144,11 @@ public class PresenceManager implements AutoCloseable {
 		Map<String, Object> payload = new LinkedHashMap<>();
 		payload.put("status", presence.status().wireName());
 		payload.put("metadata", presence.metadata());
-		return this.client.sendMeta(PRESENCE_UPDATE, payload);
+		return this.client.sendMeta(MetaFrame.PRESENCE_UPDATE, payload);
 	}
 
 	private void onMeta(MetaFrame meta) {
-		if (!PRESENCE_UPDATE.equals(meta.event())) {
+		if (!MetaFrame.PRESENCE_UPDATE.equals(meta.event())) {
 			return;
 		}
 		JsonNode payload = meta.payload();

@@ -3,6 +3,8 @@ package dev.realtime.presence;
 import java.time.Instant;
 import java.util.Map;
 
+import dev.realtime.protocol.PresenceStatus;
+
 /**
  * The last known presence of a user.
  *

@@ -6,24 +6,17 @@ import org.apache.commons.logging.LogFactory;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.Subscription;
+import dev.realtime.protocol.MetaFrame;
+import dev.realtime.protocol.PrivacySettings;
 
 /**
  * Sends the user's {@link PrivacySettings} to the hub after every (re)connect, as the meta
- * signal {@value #PRIVACY_UPDATE} with payload
+ * signal {@value MetaFrame#PRIVACY_UPDATE} with payload
  * {@code {"typing_indicators": true|false, "read_receipts": true|false}}. The signal is an
  * extension of protocol version 1: a server that does not know it ignores it (unknown meta
  * events are ignored), and the client still sends no disabled signal on its own.
  */
 public class PrivacyAnnouncer implements AutoCloseable {
-
-	/** The meta signal carrying the settings. */
-	public static final String PRIVACY_UPDATE = "privacy.update";
-
-	/** Payload field: whether the user's typing indicators may be fanned out. */
-	public static final String TYPING_INDICATORS = "typing_indicators";
-
-	/** Payload field: whether the user's read receipts may be fanned out. */
-	public static final String READ_RECEIPTS = "read_receipts";
 
 	private static final Log logger = LogFactory.getLog(PrivacyAnnouncer.class);
 
@@ -51,7 +44,7 @@ public class PrivacyAnnouncer implements AutoCloseable {
 
 	private void announce(DefaultRealtimeClient client) {
 		logger.debug("Announcing privacy settings " + this.settings + " of '" + client.userId() + "'");
-		client.sendMeta(PRIVACY_UPDATE, this.settings.toPayload());
+		client.sendMeta(MetaFrame.PRIVACY_UPDATE, this.settings.toPayload());
 	}
 
 	/**

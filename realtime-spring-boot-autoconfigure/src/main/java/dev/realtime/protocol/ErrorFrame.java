@@ -12,14 +12,20 @@ import org.jspecify.annotations.Nullable;
  */
 public record ErrorFrame(String code, String message, @Nullable Long seq) implements Frame {
 
-	/** The event is malformed or not allowed by the server's rules. */
+	/** With a seq: the event is malformed or not allowed by the server's rules. */
 	public static final String INVALID_EVENT = "invalid_event";
 
-	/** The event's payload is larger than the server accepts. */
+	/** With a seq: the event's payload is larger than the server accepts. */
 	public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
 
-	/** The user may not send this event. */
+	/** With a seq: the user may not send this event. */
 	public static final String FORBIDDEN = "forbidden";
+
+	/**
+	 * Without a seq: a frame could not be decoded, is of a type the client may not send, or
+	 * names another {@code client_id} than the connection's.
+	 */
+	public static final String INVALID_FRAME = "invalid_frame";
 
 	@Override
 	public FrameType type() {

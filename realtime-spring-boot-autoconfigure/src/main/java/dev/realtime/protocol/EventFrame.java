@@ -20,6 +20,13 @@ import tools.jackson.databind.JsonNode;
 public record EventFrame(@Nullable Long seq, @Nullable String clientId, @Nullable String idempotencyKey, String event,
 		JsonNode payload, @Nullable Instant timestamp) implements Frame {
 
+	/**
+	 * The event name of a read receipt, whose payload names {@code message_id} and
+	 * {@code channel_id}: a server fans it out to the channel's other members with the
+	 * reader's {@code user_id} added.
+	 */
+	public static final String RECEIPT_READ = "receipt.read";
+
 	@Override
 	public FrameType type() {
 		return FrameType.EVENT;

@@ -3,8 +3,8 @@ package dev.realtime.protocol;
 import tools.jackson.databind.JsonNode;
 
 /**
- * An ephemeral signal, never stored nor resent: {@code ping}, {@code pong},
- * {@code typing.start}, {@code typing.stop}, {@code presence.update}.
+ * An ephemeral signal, never stored nor resent. The constants are the signals protocol
+ * version 1 defines; a side ignores a signal it does not know.
  *
  * @param event the signal name
  * @param payload the payload, an empty object when the signal has none
@@ -16,6 +16,29 @@ public record MetaFrame(String event, JsonNode payload) implements Frame {
 
 	/** Heartbeat answer, sent by the server. */
 	public static final String PONG = "pong";
+
+	/**
+	 * A user's presence: the own {@code status} and {@code metadata} from a client; another
+	 * user's {@code user_id}, {@code status}, {@code metadata} and {@code timestamp} from the
+	 * server.
+	 * @see PresenceStatus
+	 */
+	public static final String PRESENCE_UPDATE = "presence.update";
+
+	/** A user started typing in the payload's {@code channel_id}. */
+	public static final String TYPING_START = "typing.start";
+
+	/** A user stopped typing in the payload's {@code channel_id}. */
+	public static final String TYPING_STOP = "typing.stop";
+
+	/** Join the payload's {@code room}, sent by a client. */
+	public static final String ROOM_JOIN = "room.join";
+
+	/**
+	 * The user's privacy settings, sent by a client after every connect.
+	 * @see PrivacySettings
+	 */
+	public static final String PRIVACY_UPDATE = "privacy.update";
 
 	@Override
 	public FrameType type() {

@@ -20,12 +20,13 @@ import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SendOptions;
 import dev.realtime.client.Subscription;
-import dev.realtime.privacy.PrivacySettings;
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.PrivacySettings;
 
 /**
  * Read receipts of the client's user and of the users reading its channels.
  * <p>
- * A receipt is a durable application event {@value #RECEIPT_READ} with payload
+ * A receipt is a durable application event {@value EventFrame#RECEIPT_READ} with payload
  * {@code {"message_id": …, "channel_id": …}}, sent through the outbox at least once with an
  * idempotency key derived from the message, so reading a message twice is accepted once. The
  * hub fans it out to the channel's other members with the reader's {@code user_id} added;
@@ -33,9 +34,6 @@ import dev.realtime.privacy.PrivacySettings;
  * when the user's {@link PrivacySettings} disable read receipts.
  */
 public class ReadReceiptManager implements AutoCloseable {
-
-	/** The event of a read receipt. */
-	public static final String RECEIPT_READ = "receipt.read";
 
 	private static final Log logger = LogFactory.getLog(ReadReceiptManager.class);
 
@@ -86,7 +84,8 @@ public class ReadReceiptManager implements AutoCloseable {
 			return Optional.empty();
 		}
 		String key = "receipt-" + UUID.nameUUIDFromBytes(messageId.getBytes(StandardCharsets.UTF_8));
-		SendHandle handle = this.client.sendEvent(RECEIPT_READ, Map.of("message_id", messageId, "channel_id", channelId),
+		SendHandle handle = this.client.sendEvent(EventFrame.RECEIPT_READ,
+				Map.of("message_id", messageId, "channel_id", channelId),
 				SendOptions.with(DeliveryStrategy.AT_LEAST_ONCE).idempotencyKey(key));
 		this.store.save(this.client.userId(),
 				new ReadReceipt(messageId, channelId, this.client.userId(), this.clock.instant()));
@@ -128,7 +127,7 @@ public class ReadReceiptManager implements AutoCloseable {
 	 * the event; a malformed receipt is skipped.
 	 */
 	private void onMessage(InboundMessage message) {
-		if (!RECEIPT_READ.equals(message.event())) {
+		if (!EventFrame.RECEIPT_READ.equals(message.event())) {
 			return;
 		}
 		JsonNode payload = message.payload();

@@ -22,26 +22,20 @@ import org.jspecify.annotations.Nullable;
 
 import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.Subscription;
-import dev.realtime.privacy.PrivacySettings;
 import dev.realtime.protocol.MetaFrame;
+import dev.realtime.protocol.PrivacySettings;
 
 /**
  * Typing indicators of the client's user and of the users typing in channels it shares.
  * <p>
- * Sends the meta signals {@value #TYPING_START} and {@value #TYPING_STOP} with payload
- * {@code {"channel_id": …}}, at most one {@code typing.start} per channel per throttle
- * interval. Receives them from the hub with the typist's {@code user_id} added; a remote user
+ * Sends the meta signals {@value MetaFrame#TYPING_START} and {@value MetaFrame#TYPING_STOP}
+ * with payload {@code {"channel_id": …}}, at most one {@code typing.start} per channel per
+ * throttle interval. Receives them from the hub with the typist's {@code user_id} added; a remote user
  * counts as typing until {@code typing.stop}, or until the expiry passes without a new
  * {@code typing.start} (a client that crashed mid-sentence sends no stop). Nothing is sent
  * when the user's {@link PrivacySettings} disable typing indicators.
  */
 public class TypingManager implements AutoCloseable {
-
-	/** The meta signal: the user is typing in a channel. */
-	public static final String TYPING_START = "typing.start";
-
-	/** The meta signal: the user stopped typing in a channel. */
-	public static final String TYPING_STOP = "typing.stop";
 
 	private static final Log logger = LogFactory.getLog(TypingManager.class);
 
@@ -121,7 +115,7 @@ public class TypingManager implements AutoCloseable {
 				this.lastStartSent.remove(channelId);
 			}
 		}
-		return this.client.sendMeta(typing ? TYPING_START : TYPING_STOP, Map.of("channel_id", channelId));
+		return this.client.sendMeta(typing ? MetaFrame.TYPING_START : MetaFrame.TYPING_STOP, Map.of("channel_id", channelId));
 	}
 
 	/**
@@ -151,8 +145,8 @@ public class TypingManager implements AutoCloseable {
 	}
 
 	private void onMeta(MetaFrame meta) {
-		boolean start = TYPING_START.equals(meta.event());
-		if (!start && !TYPING_STOP.equals(meta.event())) {
+		boolean start = MetaFrame.TYPING_START.equals(meta.event());
+		if (!start && !MetaFrame.TYPING_STOP.equals(meta.event())) {
 			return;
 		}
 		Optional<String> channelId = meta.payload().path("channel_id").stringValueOpt();

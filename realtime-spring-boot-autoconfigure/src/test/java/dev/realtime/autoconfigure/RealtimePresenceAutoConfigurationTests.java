@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.presence.PresenceManager;
 import dev.realtime.privacy.PrivacyAnnouncer;
-import dev.realtime.privacy.PrivacySettings;
+import dev.realtime.protocol.PrivacySettings;
 import dev.realtime.receipts.InMemoryReceiptStore;
 import dev.realtime.receipts.JpaReceiptStore;
 import dev.realtime.receipts.ReadReceipt;

@@ -28,7 +28,6 @@ import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.ResumeResponseFrame;
-import dev.realtime.receipts.ReadReceiptManager;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -329,7 +328,7 @@ public class DefaultHub implements Hub {
 						"Payload has " + bytes + " bytes, the hub accepts at most " + maxPayload, seq));
 			}
 		}
-		if (ReadReceiptManager.RECEIPT_READ.equals(event.event())) {
+		if (EventFrame.RECEIPT_READ.equals(event.event())) {
 			return receipt(userId, event);
 		}
 		JsonNode room = event.payload().path("room");

@@ -11,7 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.realtime.client.UserIds;
+import dev.realtime.protocol.UserIds;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;

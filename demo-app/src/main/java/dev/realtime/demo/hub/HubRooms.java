@@ -13,13 +13,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.JsonNode;
 
-import dev.realtime.presence.PresenceManager;
-import dev.realtime.presence.PresenceStatus;
-import dev.realtime.privacy.PrivacyAnnouncer;
-import dev.realtime.privacy.PrivacySettings;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MetaFrame;
-import dev.realtime.typing.TypingManager;
+import dev.realtime.protocol.PresenceStatus;
+import dev.realtime.protocol.PrivacySettings;
 
 /**
  * Rooms (channels) and the ephemeral signals exchanged in them: membership, presence, typing
@@ -44,9 +41,6 @@ import dev.realtime.typing.TypingManager;
  * </ul>
  */
 final class HubRooms {
-
-	/** The meta signal joining a room. */
-	static final String ROOM_JOIN = "room.join";
 
 	private static final Log logger = LogFactory.getLog(HubRooms.class);
 
@@ -76,12 +70,10 @@ final class HubRooms {
 		JsonNode payload = meta.payload();
 		String userId = session.userId();
 		switch (meta.event()) {
-			case ROOM_JOIN -> text(payload, "room").ifPresent((room) -> join(userId, room));
-			case PresenceManager.PRESENCE_UPDATE -> onPresence(session, payload);
-			case TypingManager.TYPING_START, TypingManager.TYPING_STOP -> onTyping(userId, meta.event(), payload);
-			case PrivacyAnnouncer.PRIVACY_UPDATE -> this.privacy.put(userId,
-					new PrivacySettings(payload.path(PrivacyAnnouncer.TYPING_INDICATORS).asBoolean(true),
-							payload.path(PrivacyAnnouncer.READ_RECEIPTS).asBoolean(true)));
+			case MetaFrame.ROOM_JOIN -> text(payload, "room").ifPresent((room) -> join(userId, room));
+			case MetaFrame.PRESENCE_UPDATE -> onPresence(session, payload);
+			case MetaFrame.TYPING_START, MetaFrame.TYPING_STOP -> onTyping(userId, meta.event(), payload);
+			case MetaFrame.PRIVACY_UPDATE -> this.privacy.put(userId, PrivacySettings.fromPayload(payload));
 			default -> logger.trace("Ignoring meta signal '" + meta.event() + "' of " + session);
 		}
 	}
@@ -98,7 +90,7 @@ final class HubRooms {
 		sendPresenceOf(others, this.sessions.sessions(userId));
 		JsonNode own = this.presence.get(userId);
 		if (own != null) {
-			send(others, new MetaFrame(PresenceManager.PRESENCE_UPDATE, own));
+			send(others, new MetaFrame(MetaFrame.PRESENCE_UPDATE, own));
 		}
 	}
 
@@ -150,7 +142,7 @@ final class HubRooms {
 		update.put("timestamp", this.clock.instant().toString());
 		JsonNode payload = this.codec.toPayload(update);
 		this.presence.put(userId, payload);
-		send(coMembers(userId), new MetaFrame(PresenceManager.PRESENCE_UPDATE, payload));
+		send(coMembers(userId), new MetaFrame(MetaFrame.PRESENCE_UPDATE, payload));
 	}
 
 	private void onTyping(String userId, String event, JsonNode payload) {
@@ -162,7 +154,7 @@ final class HubRooms {
 			logger.debug("Dropping " + event + " of '" + userId + "': typing indicators are private");
 			return;
 		}
-		if (TypingManager.TYPING_START.equals(event)) {
+		if (MetaFrame.TYPING_START.equals(event)) {
 			join(userId, channel.get());
 		}
 		send(otherMembers(channel.get(), userId),
@@ -176,7 +168,7 @@ final class HubRooms {
 		List<MetaFrame> frames = users.stream()
 			.map(this.presence::get)
 			.filter((payload) -> payload != null)
-			.map((payload) -> new MetaFrame(PresenceManager.PRESENCE_UPDATE, payload))
+			.map((payload) -> new MetaFrame(MetaFrame.PRESENCE_UPDATE, payload))
 			.toList();
 		recipients.forEach((session) -> session.send(frames));
 	}

@@ -37,8 +37,6 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 
 	private static final Log logger = LogFactory.getLog(HubWebSocketHandler.class);
 
-	private static final String INVALID_FRAME = "invalid_frame";
-
 	private final DefaultHub hub;
 
 	private final HubSessionExpiry expiry;
@@ -161,7 +159,7 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 	 */
 	private boolean badFrame(HubSession session, String problem, Replies replies) {
 		int count = session.countBadFrame();
-		replies.add(new ErrorFrame(INVALID_FRAME, problem, null));
+		replies.add(new ErrorFrame(ErrorFrame.INVALID_FRAME, problem, null));
 		if (count >= this.hub.properties().getMaxBadFrames()) {
 			replies.flush();
 			logger.info("Closing " + session + " after " + count + " bad frames");

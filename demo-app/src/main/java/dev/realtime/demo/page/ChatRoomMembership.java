@@ -6,6 +6,7 @@ import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.Subscription;
+import dev.realtime.protocol.MetaFrame;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -22,15 +23,12 @@ class ChatRoomMembership implements DisposableBean {
 	/** The room the demo page chats in. */
 	static final String ROOM = "general";
 
-	/** The hub's meta signal for joining a room (see {@code HubRooms}). */
-	private static final String ROOM_JOIN = "room.join";
-
 	private final Subscription subscription;
 
 	ChatRoomMembership(DefaultRealtimeClient client) {
 		this.subscription = client.onConnectionStateChange((change) -> {
 			if (change.current() == ConnectionState.CONNECTED) {
-				client.sendMeta(ROOM_JOIN, Map.of("room", ROOM));
+				client.sendMeta(MetaFrame.ROOM_JOIN, Map.of("room", ROOM));
 			}
 		});
 	}

@@ -25,6 +25,7 @@ import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SendOptions;
 import dev.realtime.demo.hub.AcceptedEvent;
+import dev.realtime.protocol.EventFrame;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.test.TestDatabases;
 
@@ -121,7 +122,7 @@ class IdempotencyTests extends ClientAgainstHubSupport {
 
 		realtime.connect();
 		await().atMost(Duration.ofSeconds(30)).until(() -> realtime.pendingCount() == 0);
-		assertThat(accepted(realtime, ReadReceiptManager.RECEIPT_READ)).extracting((event) -> event.payload().get("message_id").stringValue())
+		assertThat(accepted(realtime, EventFrame.RECEIPT_READ)).extracting((event) -> event.payload().get("message_id").stringValue())
 			.containsExactlyInAnyOrder("m-outside", "m-inside", "m-mixed");
 	}
 

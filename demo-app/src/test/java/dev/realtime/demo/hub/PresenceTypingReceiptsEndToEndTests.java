@@ -21,12 +21,14 @@ import dev.realtime.client.ExponentialBackoff;
 import dev.realtime.client.InboundMessage;
 import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.presence.PresenceManager;
-import dev.realtime.presence.PresenceStatus;
 import dev.realtime.presence.UserPresence;
 import dev.realtime.privacy.PrivacyAnnouncer;
-import dev.realtime.privacy.PrivacySettings;
 import dev.realtime.protocol.CloseCodes;
+import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.MetaFrame;
+import dev.realtime.protocol.PresenceStatus;
+import dev.realtime.protocol.PrivacySettings;
 import dev.realtime.receipts.InMemoryReceiptStore;
 import dev.realtime.receipts.JpaReceiptStore;
 import dev.realtime.receipts.ReadReceipt;
@@ -203,10 +205,10 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 		assertThat(grace.typing.sendTypingIndicator("secret", true)).succeedsWithin(WAIT).isEqualTo(false);
 		assertThat(grace.receipts.sendReadReceipt("m-2", "secret")).isEmpty();
 		// nor does the hub fan out what a client sends regardless
-		assertThat(grace.client.sendMeta(TypingManager.TYPING_START, Map.of("channel_id", "secret")))
+		assertThat(grace.client.sendMeta(MetaFrame.TYPING_START, Map.of("channel_id", "secret")))
 			.succeedsWithin(WAIT)
 			.isEqualTo(true);
-		assertThat(grace.client.sendEvent(ReadReceiptManager.RECEIPT_READ,
+		assertThat(grace.client.sendEvent(EventFrame.RECEIPT_READ,
 				Map.of("message_id", "m-2", "channel_id", "secret")).acknowledged()).succeedsWithin(WAIT);
 		// sent after them on the same connection: once ivan has it, anything of hers would be there
 		grace.client.sendEvent("chat.message", Map.of("room", "secret", "text", "marker"));
@@ -221,7 +223,7 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 		assertThat(ivan.receipts.hasUserRead("m-2", "grace")).isFalse();
 		assertThat(ivan.receipts.getReceipts("m-2")).extracting(ReadReceipt::userId).containsExactly("heidi");
 		assertThat(typingSeenByIvan).extracting(TypingEvent::userId).doesNotContain("grace");
-		assertThat(ivanInbox).filteredOn((m) -> m.event().equals(ReadReceiptManager.RECEIPT_READ))
+		assertThat(ivanInbox).filteredOn((m) -> m.event().equals(EventFrame.RECEIPT_READ))
 			.extracting((m) -> m.payload().get("user_id").stringValue())
 			.containsExactly("heidi");
 	}
@@ -282,7 +284,7 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 
 		void connectAndJoin(String room) {
 			connect();
-			this.client.sendMeta(HubRooms.ROOM_JOIN, Map.of("room", room));
+			this.client.sendMeta(MetaFrame.ROOM_JOIN, Map.of("room", room));
 		}
 
 		List<InboundMessage> inbox() {

@@ -1,4 +1,4 @@
-package dev.realtime.client;
+package dev.realtime.protocol;
 
 import java.util.regex.Pattern;
 

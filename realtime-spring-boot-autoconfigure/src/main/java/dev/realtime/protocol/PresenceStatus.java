@@ -1,4 +1,4 @@
-package dev.realtime.presence;
+package dev.realtime.protocol;
 
 import java.util.Locale;
 
