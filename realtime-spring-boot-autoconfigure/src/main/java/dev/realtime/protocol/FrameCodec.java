@@ -102,72 +102,46 @@ public final class FrameCodec {
 	 * @param text the text message
 	 * @param onInvalid receives a {@link ProtocolException} naming each problem
 	 * @return the valid frames in order
+	 * @see #decodeElements(String)
 	 */
 	public List<Frame> decode(String text, Consumer<ProtocolException> onInvalid) {
+		List<MessageElement> elements = decodeElements(text);
+		List<Frame> frames = new ArrayList<>(elements.size());
+		for (MessageElement element : elements) {
+			Frame frame = element.frame();
+			if (frame != null) {
+				frames.add(frame);
+			}
+			else {
+				onInvalid.accept(new ProtocolException(String.valueOf(element.problem())));
+			}
+		}
+		return frames;
+	}
+
+	/**
+	 * Decode a text message element by element, so a caller can answer each invalid element
+	 * where it stands among the valid ones. A message that is not JSON is one invalid element.
+	 * @param text the text message
+	 * @return one result per element of a batch, in order, or the one result of any other
+	 * message
+	 */
+	public List<MessageElement> decodeElements(String text) {
 		JsonNode root;
 		try {
 			root = readTree(text);
 		}
 		catch (ProtocolException ex) {
-			onInvalid.accept(ex);
-			return List.of();
+			return List.of(MessageElement.invalid(String.valueOf(ex.getMessage()), null));
 		}
-		if (root.isArray()) {
-			List<Frame> frames = new ArrayList<>(root.size());
-			for (int i = 0; i < root.size(); i++) {
-				try {
-					frames.add(toFrame(root.get(i)));
-				}
-				catch (ProtocolException ex) {
-					onInvalid.accept(new ProtocolException("Batch element " + i + ": " + ex.getMessage()));
-				}
-			}
-			return frames;
+		if (!root.isArray()) {
+			return List.of(element(root, null));
 		}
-		try {
-			return List.of(toFrame(root));
+		List<MessageElement> elements = new ArrayList<>(root.size());
+		for (int i = 0; i < root.size(); i++) {
+			elements.add(element(root.get(i), i));
 		}
-		catch (ProtocolException ex) {
-			onInvalid.accept(ex);
-			return List.of();
-		}
-	}
-
-	/**
-	 * Parse a text message into a JSON tree, for a caller that looks at invalid elements
-	 * itself; numbers are kept exactly as {@link #decode} keeps them.
-	 * @param text the text message
-	 * @return the tree: a frame object, or an array of them
-	 * @throws ProtocolException if the text is not JSON
-	 * @see #decodeFrame(JsonNode)
-	 */
-	public JsonNode readTree(String text) {
-		JsonNode root;
-		try {
-			root = this.reader.readTree(text);
-		}
-		catch (JacksonException ex) {
-			throw new ProtocolException("Message is not valid JSON: " + withoutQuotedText(ex));
-		}
-		catch (NumberFormatException ex) {
-			// Jackson throws this, not one of its own, for an exponent beyond what BigDecimal holds
-			throw new ProtocolException("Message holds a number out of range");
-		}
-		if (root == null || root.isMissingNode()) {
-			throw new ProtocolException("Message is empty");
-		}
-		return root;
-	}
-
-	/**
-	 * Decode one frame object, for example an element of a batch parsed by
-	 * {@link #readTree(String)}.
-	 * @param node the frame object
-	 * @return the frame
-	 * @throws ProtocolException if the node is not a valid frame
-	 */
-	public Frame decodeFrame(JsonNode node) {
-		return toFrame(node);
+		return elements;
 	}
 
 	/**
@@ -192,6 +166,45 @@ public final class FrameCodec {
 	private static String withoutQuotedText(JacksonException ex) {
 		String message = String.valueOf(ex.getOriginalMessage()).replaceAll("'[^']*'", "'…'");
 		return (ex.getLocation() != null) ? message + " at column " + ex.getLocation().getColumnNr() : message;
+	}
+
+	private JsonNode readTree(String text) {
+		JsonNode root;
+		try {
+			root = this.reader.readTree(text);
+		}
+		catch (JacksonException ex) {
+			throw new ProtocolException("Message is not valid JSON: " + withoutQuotedText(ex));
+		}
+		catch (NumberFormatException ex) {
+			// Jackson throws this, not one of its own, for an exponent beyond what BigDecimal holds
+			throw new ProtocolException("Message holds a number out of range");
+		}
+		if (root == null || root.isMissingNode()) {
+			throw new ProtocolException("Message is empty");
+		}
+		return root;
+	}
+
+	private MessageElement element(JsonNode node, @Nullable Integer index) {
+		try {
+			return MessageElement.valid(toFrame(node));
+		}
+		catch (ProtocolException ex) {
+			String problem = (index != null) ? "Batch element " + index + ": " + ex.getMessage() : ex.getMessage();
+			return MessageElement.invalid(String.valueOf(problem), rejectedSeq(node));
+		}
+	}
+
+	// an invalid event that still names a usable seq is rejected with it, see MessageElement
+	private static @Nullable Long rejectedSeq(JsonNode node) {
+		JsonNode type = node.get("type");
+		JsonNode seq = node.get("seq");
+		if (!node.isObject() || type == null || !FrameType.EVENT.wireName().equals(type.stringValue(null))
+				|| seq == null || !seq.isIntegralNumber() || !seq.canConvertToLong() || seq.longValue() < 1) {
+			return null;
+		}
+		return seq.longValue();
 	}
 
 	private ObjectNode toNode(Frame frame) {

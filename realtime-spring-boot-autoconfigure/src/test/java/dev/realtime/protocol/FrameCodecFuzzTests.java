@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -20,13 +21,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Fuzz test of {@link FrameCodec#decode}: seeded, reproducible random and mutated messages
+ * Fuzz test of {@link FrameCodec#decode} and {@link FrameCodec#decodeElements}: seeded,
+ * reproducible random and mutated messages
  * built from valid frames of every type (wrong field types, removed fields, flipped and
  * unknown types, negative, huge and non-integer seqs, deep nesting, batches with bad elements,
  * truncated and corrupted text, garbage). Every input must either decode to valid frames or be
  * rejected with a {@link ProtocolException} whose message names what is wrong; nothing else
- * may escape. For structured mutations an oracle written from the protocol page (not from the
- * codec) says which fields are wrong, and the codec must agree.
+ * may escape. Element by element, {@code decodeElements} reports exactly what {@code decode}
+ * does. For structured mutations an oracle written from the protocol page (not from the codec)
+ * says which elements are invalid, which fields are wrong and which seq an invalid event still
+ * names, and the codec must agree.
  * <p>
  * CI runs {@value #CI_TRIES} inputs. A long run:
  * {@code ./mvnw -pl realtime-spring-boot-autoconfigure test -Dtest=FrameCodecFuzzTests
@@ -117,9 +121,44 @@ class FrameCodecFuzzTests {
 			requireValid(frame);
 		}
 		checkDecodeOne(input.text(), frames, problems);
+		List<MessageElement> elements = this.codec.decodeElements(input.text());
+		checkElements(elements, frames, problems);
 		if (input.expected() != null) {
 			tally.oracleChecks++;
 			checkAgainstOracle(input.expected(), frames, problems);
+			checkElementsAgainstOracle(input, elements);
+		}
+	}
+
+	private static void checkElements(List<MessageElement> elements, List<Frame> frames,
+			List<ProtocolException> problems) {
+		List<Frame> elementFrames = new ArrayList<>();
+		List<String> elementProblems = new ArrayList<>();
+		for (MessageElement element : elements) {
+			if (element.frame() != null) {
+				elementFrames.add(element.frame());
+			}
+			else {
+				elementProblems.add(element.problem());
+			}
+		}
+		require(elementFrames.equals(frames), "elements hold other frames than decode returns", elements);
+		require(elementProblems.equals(problems.stream().map(Throwable::getMessage).toList()),
+				"elements hold other problems than decode reports", elements);
+	}
+
+	private void checkElementsAgainstOracle(Input input, List<MessageElement> elements) {
+		JsonNode root = this.codec.mapper().readTree(input.text());
+		List<Expectation> expected = input.expected();
+		require(elements.size() == expected.size(), "one element per batch element", elements);
+		for (int i = 0; i < expected.size(); i++) {
+			MessageElement element = elements.get(i);
+			boolean valid = expected.get(i).names().isEmpty();
+			require(valid == (element.frame() != null), "element " + i + " valid: " + valid, element);
+			if (!valid) {
+				Long seq = namedSeq(root.isArray() ? root.get(i) : root);
+				require(Objects.equals(seq, element.rejectedSeq()), "element " + i + " names seq " + seq, element);
+			}
 		}
 	}
 
@@ -241,6 +280,18 @@ class FrameCodecFuzzTests {
 			default -> names.add("frame type");
 		}
 		return names;
+	}
+
+	// an invalid event element that still names its seq (an integer >= 1) is rejected with it
+	private static Long namedSeq(JsonNode node) {
+		JsonNode type = node.get("type");
+		JsonNode seq = node.get("seq");
+		if (!node.isObject() || type == null || !type.isString() || !type.stringValue().equals("event") || seq == null
+				|| !seq.isIntegralNumber()) {
+			return null;
+		}
+		BigInteger value = seq.bigIntegerValue();
+		return (value.signum() > 0 && value.bitLength() <= 63) ? value.longValue() : null;
 	}
 
 	private static void checkResumedEvent(JsonNode event, int index, Set<String> names) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class FrameCodecTests {
 
@@ -57,6 +58,39 @@ class FrameCodecTests {
 		assertThat(problems).extracting(Throwable::getMessage)
 			.containsExactly("Batch element 1: Unknown frame type 'teleport'",
 					"Batch element 2: Field 'ack_seq' must be a non-negative integer");
+	}
+
+	@Test
+	void reportsEachElementOfABatchWhereItStands() {
+		List<MessageElement> elements = this.codec.decodeElements("[{\"type\":\"ack\",\"ack_seq\":1},"
+				+ "{\"type\":\"event\",\"seq\":7,\"event\":\" \"},{\"type\":\"teleport\",\"seq\":8},"
+				+ "{\"type\":\"event\",\"seq\":-3},{\"type\":\"event\",\"seq\":\"9\"},42,"
+				+ "{\"type\":\"ack\",\"ack_seq\":2}]");
+		assertThat(elements).containsExactly(new MessageElement(new AckFrame(1), null, null),
+				new MessageElement(null, "Batch element 1: Field 'event' must not be blank", 7L),
+				new MessageElement(null, "Batch element 2: Unknown frame type 'teleport'", null),
+				new MessageElement(null, "Batch element 3: Field 'seq' must be a non-negative integer", null),
+				new MessageElement(null, "Batch element 4: Field 'seq' must be a non-negative integer", null),
+				new MessageElement(null, "Batch element 5: Frame must be a JSON object", null),
+				new MessageElement(new AckFrame(2), null, null));
+	}
+
+	@Test
+	void reportsAMessageThatIsNotABatchAsOneElement() {
+		assertThat(this.codec.decodeElements("{\"type\":\"event\",\"seq\":3}"))
+			.containsExactly(new MessageElement(null, "Missing required field 'event'", 3L));
+		assertThat(this.codec.decodeElements("[{\"type\":\"event\",\"seq\":3"))
+			.singleElement()
+			.satisfies((element) -> assertThat(element.problem()).startsWith("Message is not valid JSON"))
+			.satisfies((element) -> assertThat(element.rejectedSeq()).isNull());
+		assertThat(this.codec.decodeElements("[]")).isEmpty();
+	}
+
+	@Test
+	void elementIsEitherAFrameOrAProblem() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new MessageElement(null, null, null));
+		assertThatIllegalArgumentException().isThrownBy(() -> new MessageElement(new AckFrame(1), "bad", null));
+		assertThatIllegalArgumentException().isThrownBy(() -> new MessageElement(new AckFrame(1), null, 1L));
 	}
 
 	@Test

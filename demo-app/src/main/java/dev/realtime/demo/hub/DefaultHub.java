@@ -27,6 +27,7 @@ import dev.realtime.demo.hub.HubStore.UserStream;
 import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.MessageElement;
 import dev.realtime.protocol.ResumeResponseFrame;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -141,18 +142,18 @@ public class DefaultHub implements Hub {
 	/**
 	 * Accept a run of events received on one connection, in one transaction.
 	 */
-	Accepted accept(String clientId, String userId, List<IncomingFrame> events) {
+	Accepted accept(String clientId, String userId, List<MessageElement> events) {
 		List<Candidate> candidates = new ArrayList<>(events.size());
-		for (IncomingFrame incoming : events) {
-			if (incoming.frame() instanceof EventFrame event) {
+		for (MessageElement element : events) {
+			if (element.frame() instanceof EventFrame event) {
 				candidates.add(validate(clientId, userId, event));
 			}
 			else {
 				// undecodable but with a seq: rejected for good, and it still counts toward the ack
-				EventFrame placeholder = new EventFrame(incoming.rejectedSeq(), null, null, "invalid",
+				EventFrame placeholder = new EventFrame(element.rejectedSeq(), null, null, "invalid",
 						this.codec.toPayload(null), null);
 				candidates.add(Candidate.rejected(placeholder, new ErrorFrame(ErrorFrame.INVALID_EVENT,
-						String.valueOf(incoming.problem()), incoming.rejectedSeq())));
+						String.valueOf(element.problem()), element.rejectedSeq())));
 			}
 		}
 		// sending to a room joins it, before its receipts are fanned out to the other members

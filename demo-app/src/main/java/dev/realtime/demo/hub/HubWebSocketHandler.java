@@ -14,6 +14,7 @@ import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.Frame;
+import dev.realtime.protocol.MessageElement;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ResumeFrame;
 
@@ -83,7 +84,7 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 			return;
 		}
 		try {
-			process(hubSession, IncomingFrame.read(message.getPayload(), this.hub.codec()));
+			process(hubSession, this.hub.codec().decodeElements(message.getPayload()));
 		}
 		catch (RuntimeException ex) {
 			// the store failed: nothing was acked, the client resends after reconnecting
@@ -92,19 +93,19 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 		}
 	}
 
-	private void process(HubSession session, List<IncomingFrame> incoming) {
+	private void process(HubSession session, List<MessageElement> elements) {
 		Replies replies = new Replies(session);
-		List<IncomingFrame> events = new ArrayList<>();
-		for (IncomingFrame item : incoming) {
-			Frame frame = item.frame();
-			if (frame instanceof EventFrame || (frame == null && item.rejectedSeq() != null)) {
-				events.add(item);
+		List<MessageElement> events = new ArrayList<>();
+		for (MessageElement element : elements) {
+			Frame frame = element.frame();
+			if (frame instanceof EventFrame || element.rejectedSeq() != null) {
+				events.add(element);
 				continue;
 			}
 			// a run of events is accepted in one transaction, before the frame that ends it
 			acceptRun(session, events, replies);
 			if (frame == null) {
-				if (badFrame(session, String.valueOf(item.problem()), replies)) {
+				if (badFrame(session, String.valueOf(element.problem()), replies)) {
 					return;
 				}
 			}
@@ -125,7 +126,7 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 		replies.flush();
 	}
 
-	private void acceptRun(HubSession session, List<IncomingFrame> events, Replies replies) {
+	private void acceptRun(HubSession session, List<MessageElement> events, Replies replies) {
 		if (events.isEmpty()) {
 			return;
 		}

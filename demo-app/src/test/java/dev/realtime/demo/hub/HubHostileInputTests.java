@@ -114,6 +114,23 @@ class HubHostileInputTests extends PostgresSchemaSupport {
 	}
 
 	@Test
+	void anUndecodableEventInABatchIsRejectedWithItsSeqWhereItStands() throws Exception {
+		String clientId = UUID.randomUUID().toString();
+		try (RawHubConnection mallory = RawHubConnection.open(this.port, "mallory", clientId, "mallory-token")) {
+			mallory.send("[" + event("1", "k1") + ",{\"type\":\"event\",\"seq\":2,\"event\":\" \"},"
+					+ "{\"type\":\"meta\",\"event\":\"ping\"}," + event("3", "k3") + "]");
+			assertThat(replies(mallory, 3)).satisfiesExactly((frame) -> {
+				ErrorFrame error = (ErrorFrame) frame;
+				assertThat(error.code()).isEqualTo(ErrorFrame.INVALID_EVENT);
+				assertThat(error.seq()).isEqualTo(2);
+				assertThat(error.message()).isEqualTo("Batch element 1: Field 'event' must not be blank");
+			}, (frame) -> assertThat(((MetaFrame) frame).event()).isEqualTo(MetaFrame.PONG),
+					(frame) -> assertThat(((AckFrame) frame).ackSeq()).isEqualTo(3));
+		}
+		assertThat(this.hub.acceptedEvents(clientId)).extracting(AcceptedEvent::seq).containsExactly(1L, 3L);
+	}
+
+	@Test
 	void aMessageAboveTheFrameLimitClosesTheConnectionAndStoresNothing() throws Exception {
 		String clientId = UUID.randomUUID().toString();
 		try (RawHubConnection mallory = RawHubConnection.open(this.port, "mallory", clientId, "mallory-token")) {
