@@ -4,7 +4,6 @@ import java.time.Clock;
 
 import jakarta.persistence.EntityManagerFactory;
 
-import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.InboundStoreFactory;
 import dev.realtime.inbox.FailedInboundEvents;
 import dev.realtime.inbox.JpaInboundStoreFactory;
@@ -66,8 +65,8 @@ public final class RealtimeInboxAutoConfiguration {
 		}
 
 		@Bean
-		@ConditionalOnMissingBean
-		InboundStoreFactory realtimeInboundStoreFactory(RealtimeInboxProperties properties) {
+		@ConditionalOnMissingBean(InboundStoreFactory.class)
+		JpaInboundStoreFactory realtimeInboundStoreFactory(RealtimeInboxProperties properties) {
 			return new JpaInboundStoreFactory(
 					SharedEntityManagerCreator.createSharedEntityManager(this.entityManagerFactory), this.transactions,
 					this.codec.mapper(), properties.isTransactional(), Clock.systemUTC());
@@ -75,12 +74,11 @@ public final class RealtimeInboxAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		FailedInboundEvents realtimeFailedInboundEvents(ObjectProvider<DefaultRealtimeClient> clients) {
+		FailedInboundEvents realtimeFailedInboundEvents(ObjectProvider<JpaInboundStoreFactory> stores) {
+			// through the user's store to its client's dispatcher, however many clients there are
 			return new FailedInboundEvents(
 					SharedEntityManagerCreator.createSharedEntityManager(this.entityManagerFactory), this.transactions,
-					this.codec.mapper(), (userId) -> clients.orderedStream()
-						.filter((client) -> client.userId().equals(userId))
-						.forEach(DefaultRealtimeClient::wakeDispatcher));
+					this.codec.mapper(), (userId) -> stores.ifUnique((factory) -> factory.requeued(userId)));
 		}
 
 	}

@@ -1047,14 +1047,6 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		}
 	}
 
-	/**
-	 * Make the listener dispatcher look for undelivered inbound events soon. Called when parked
-	 * events were returned to the inbound store for another attempt.
-	 */
-	public void wakeDispatcher() {
-		this.dispatcher.wake();
-	}
-
 	private boolean send(Frame frame) {
 		return send(this.codec.encode(frame));
 	}
