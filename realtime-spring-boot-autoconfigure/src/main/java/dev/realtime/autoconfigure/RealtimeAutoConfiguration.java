@@ -19,6 +19,7 @@ import dev.realtime.client.InMemoryInboundStore;
 import dev.realtime.client.InMemoryOutboundQueue;
 import dev.realtime.client.InboundStore;
 import dev.realtime.client.InboundStoreFactory;
+import dev.realtime.client.ObservableClient;
 import dev.realtime.client.OutboundQueueFactory;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.Transport;
@@ -29,9 +30,9 @@ import dev.realtime.receipts.ReceiptStore;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -44,6 +45,12 @@ import org.springframework.context.annotation.Configuration;
  * Auto-configuration of the {@link RealtimeClient}: settings from {@code realtime.*}, the
  * WebSocket transport, the stores (in memory unless a persistent store
  * factory is configured) and the client's lifecycle.
+ * <p>
+ * The application may supply its own client instead. What the library builds on a client
+ * (lifecycle, metrics, health, observations, the endpoint, presence, typing, privacy) asks
+ * for the interfaces the client implements ({@link ObservableClient},
+ * {@link dev.realtime.client.MetaSignalClient}), never for {@link DefaultRealtimeClient}:
+ * declare the bean with a type that shows them.
  */
 @AutoConfiguration(afterName = { "dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration",
 		"dev.realtime.autoconfigure.RealtimeInboxAutoConfiguration",
@@ -99,9 +106,9 @@ public final class RealtimeAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnBean(DefaultRealtimeClient.class)
+	@ConditionalOnSingleCandidate(ObservableClient.class)
 	@ConditionalOnMissingBean
-	RealtimeClientLifecycle realtimeClientLifecycle(DefaultRealtimeClient client, RealtimeProperties properties,
+	RealtimeClientLifecycle realtimeClientLifecycle(ObservableClient client, RealtimeProperties properties,
 			ApplicationEventPublisher publisher) {
 		return new RealtimeClientLifecycle(client, properties.isAutoConnect(), publisher);
 	}

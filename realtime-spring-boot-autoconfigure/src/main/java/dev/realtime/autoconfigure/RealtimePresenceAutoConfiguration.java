@@ -2,7 +2,7 @@ package dev.realtime.autoconfigure;
 
 import java.time.Clock;
 
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.MetaSignalClient;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.presence.PresenceManager;
 import dev.realtime.privacy.PrivacyAnnouncer;
@@ -54,27 +54,28 @@ public final class RealtimePresenceAutoConfiguration {
 	}
 
 	/**
-	 * Presence and typing ride on meta signals, which only the default client exposes.
+	 * Presence, typing and privacy ride on meta signals: any client that carries them gets
+	 * them, the default one or the application's own.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnSingleCandidate(DefaultRealtimeClient.class)
+	@ConditionalOnSingleCandidate(MetaSignalClient.class)
 	static class MetaSignalsConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		PrivacyAnnouncer realtimePrivacyAnnouncer(DefaultRealtimeClient client, PrivacySettings privacy) {
+		PrivacyAnnouncer realtimePrivacyAnnouncer(MetaSignalClient client, PrivacySettings privacy) {
 			return new PrivacyAnnouncer(client, privacy);
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
-		PresenceManager realtimePresenceManager(DefaultRealtimeClient client, FrameCodec codec) {
+		PresenceManager realtimePresenceManager(MetaSignalClient client, FrameCodec codec) {
 			return new PresenceManager(client, codec.mapper(), Clock.systemUTC());
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
-		TypingManager realtimeTypingManager(DefaultRealtimeClient client, PrivacySettings privacy,
+		TypingManager realtimeTypingManager(MetaSignalClient client, PrivacySettings privacy,
 				RealtimeTypingProperties properties) {
 			if (properties.getExpiry().isNegative() || properties.getExpiry().isZero()) {
 				throw new InvalidConfigurationPropertyValueException("realtime.typing.expiry", properties.getExpiry(),
