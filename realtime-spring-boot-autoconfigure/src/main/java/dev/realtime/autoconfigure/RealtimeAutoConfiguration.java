@@ -52,11 +52,11 @@ import org.springframework.context.annotation.Configuration;
  * {@link dev.realtime.client.MetaSignalClient}), never for {@link DefaultRealtimeClient}:
  * declare the bean with a type that shows them.
  */
-@AutoConfiguration(afterName = { "dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration",
-		"dev.realtime.autoconfigure.RealtimeInboxAutoConfiguration",
-		"dev.realtime.autoconfigure.RealtimeAuthAutoConfiguration",
-		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
-		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
+@AutoConfiguration(
+		after = { RealtimeOutboxAutoConfiguration.class, RealtimeInboxAutoConfiguration.class,
+				RealtimeAuthAutoConfiguration.class },
+		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+				"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
 @ConditionalOnRealtimeEnabled
 @EnableConfigurationProperties({ RealtimeProperties.class, RealtimeAuthProperties.class })
 public final class RealtimeAutoConfiguration {

@@ -30,11 +30,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * parked as failed. Runs before {@link RealtimeAutoConfiguration}, which falls back to an
  * in-memory store.
  */
-@AutoConfiguration(afterName = { "dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration",
-		"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-		"org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration" })
+@AutoConfiguration(after = RealtimeOutboxAutoConfiguration.class,
+		afterName = { "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+				"org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration" })
 @ConditionalOnRealtimeEnabled
-@EnableConfigurationProperties(RealtimeInboxProperties.class)
+@EnableConfigurationProperties(RealtimeProperties.class)
 public final class RealtimeInboxAutoConfiguration {
 
 	@Bean
@@ -66,10 +66,10 @@ public final class RealtimeInboxAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(InboundStoreFactory.class)
-		JpaInboundStoreFactory realtimeInboundStoreFactory(RealtimeInboxProperties properties) {
+		JpaInboundStoreFactory realtimeInboundStoreFactory(RealtimeProperties properties) {
 			return new JpaInboundStoreFactory(
 					SharedEntityManagerCreator.createSharedEntityManager(this.entityManagerFactory), this.transactions,
-					this.codec.mapper(), properties.isTransactional(), Clock.systemUTC());
+					this.codec.mapper(), properties.getInbox().isTransactional(), Clock.systemUTC());
 		}
 
 		@Bean
