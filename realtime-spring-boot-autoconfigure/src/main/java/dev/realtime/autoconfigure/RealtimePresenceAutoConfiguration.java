@@ -18,7 +18,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -77,14 +76,7 @@ public final class RealtimePresenceAutoConfiguration {
 		@ConditionalOnMissingBean
 		TypingManager realtimeTypingManager(MetaSignalClient client, PrivacySettings privacy,
 				RealtimeTypingProperties properties) {
-			if (properties.getExpiry().isNegative() || properties.getExpiry().isZero()) {
-				throw new InvalidConfigurationPropertyValueException("realtime.typing.expiry", properties.getExpiry(),
-						"must be positive");
-			}
-			if (properties.getThrottle().isNegative()) {
-				throw new InvalidConfigurationPropertyValueException("realtime.typing.throttle",
-						properties.getThrottle(), "must not be negative");
-			}
+			RealtimePropertiesValidator.validate(properties);
 			return new TypingManager(client, privacy, properties.getExpiry(), properties.getThrottle(),
 					Clock.systemUTC());
 		}
