@@ -1,6 +1,6 @@
 package dev.realtime.autoconfigure;
 
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.ObservableClient;
 import dev.realtime.metrics.CachedClientMetrics;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -18,7 +18,7 @@ class CachedClientMetricsConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	CachedClientMetrics realtimeCachedClientMetrics(DefaultRealtimeClient client, RealtimeMetricsProperties properties) {
+	CachedClientMetrics realtimeCachedClientMetrics(ObservableClient client, RealtimeMetricsProperties properties) {
 		return new CachedClientMetrics(client, properties.getStoreCountsTtl());
 	}
 

@@ -2,7 +2,6 @@ package dev.realtime.autoconfigure;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.time.Duration;
 
 import dev.realtime.auth.OAuth2TokenProvider;
 import dev.realtime.auth.OAuth2TokenProvider.GrantType;
@@ -49,7 +48,7 @@ public final class RealtimeAuthAutoConfiguration {
 	@ConditionalOnMissingBean
 	TokenProvider realtimeTokenProvider(RealtimeAuthProperties properties, BeanFactory beanFactory,
 			ObjectProvider<SslBundles> sslBundles) {
-		AuthPropertiesValidator.validate(properties);
+		RealtimePropertiesValidator.validate(properties);
 		if (properties.getRegistrationId() != null) {
 			throw new InvalidConfigurationPropertyValueException("realtime.auth.registration-id",
 					properties.getRegistrationId(), "needs spring-security-oauth2-client on the classpath "
@@ -91,7 +90,7 @@ public final class RealtimeAuthAutoConfiguration {
 				ObjectProvider<ClientRegistrationRepository> registrations,
 				ObjectProvider<OAuth2AuthorizedClientService> authorizedClients,
 				ObjectProvider<OAuth2AuthorizedClientManager> managers) {
-			AuthPropertiesValidator.validate(properties);
+			RealtimePropertiesValidator.validate(properties);
 			String registrationId = properties.getRegistrationId();
 			ClientRegistrationRepository repository = registrations.getIfAvailable();
 			if (repository == null || repository.findByRegistrationId(registrationId) == null) {
@@ -144,66 +143,6 @@ public final class RealtimeAuthAutoConfiguration {
 			return ClientHttpRequestFactoryBuilder.jdk()
 				.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1))
 				.build(settings);
-		}
-
-	}
-
-	/**
-	 * Checks that the properties select exactly one way to authenticate, naming the property
-	 * to fix.
-	 */
-	static final class AuthPropertiesValidator {
-
-		private AuthPropertiesValidator() {
-		}
-
-		static void validate(RealtimeAuthProperties properties) {
-			int sources = count(properties.getToken(), properties.getTokenUri(), properties.getRegistrationId());
-			if (sources > 1) {
-				throw new InvalidConfigurationPropertyValueException("realtime.auth.token-uri",
-						properties.getTokenUri(), "set only one of realtime.auth.token, realtime.auth.token-uri and "
-								+ "realtime.auth.registration-id");
-			}
-			if (properties.getTokenUri() == null) {
-				if (count(properties.getClientId(), properties.getClientSecret(), properties.getRefreshToken()) > 0) {
-					throw new InvalidConfigurationPropertyValueException("realtime.auth.token-uri", null,
-							"required when realtime.auth.client-id, client-secret or refresh-token is set");
-				}
-			}
-			else {
-				if (properties.getClientId() == null) {
-					throw new InvalidConfigurationPropertyValueException("realtime.auth.client-id", null,
-							"required with realtime.auth.token-uri");
-				}
-				boolean refreshGrant = properties.getGrantType() == GrantType.REFRESH_TOKEN;
-				if (refreshGrant && properties.getRefreshToken() == null) {
-					throw new InvalidConfigurationPropertyValueException("realtime.auth.refresh-token", null,
-							"required with realtime.auth.grant-type=refresh_token");
-				}
-				if (!refreshGrant && properties.getRefreshToken() != null) {
-					throw new InvalidConfigurationPropertyValueException("realtime.auth.grant-type",
-							properties.getGrantType(), "must be refresh_token when realtime.auth.refresh-token is set");
-				}
-			}
-			if (properties.getRefreshBeforeExpiry().isNegative()) {
-				throw new InvalidConfigurationPropertyValueException("realtime.auth.refresh-before-expiry",
-						properties.getRefreshBeforeExpiry(), "must not be negative");
-			}
-			Duration timeout = properties.getTimeout();
-			if (timeout.isNegative() || timeout.isZero()) {
-				throw new InvalidConfigurationPropertyValueException("realtime.auth.timeout", timeout,
-						"must be positive");
-			}
-		}
-
-		private static int count(Object... values) {
-			int set = 0;
-			for (Object value : values) {
-				if (value != null && !value.toString().isBlank()) {
-					set++;
-				}
-			}
-			return set;
 		}
 
 	}

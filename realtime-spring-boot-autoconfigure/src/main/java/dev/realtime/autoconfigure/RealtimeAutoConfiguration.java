@@ -1,5 +1,6 @@
 package dev.realtime.autoconfigure;
 
+import java.net.URI;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +20,7 @@ import dev.realtime.client.InMemoryInboundStore;
 import dev.realtime.client.InMemoryOutboundQueue;
 import dev.realtime.client.InboundStore;
 import dev.realtime.client.InboundStoreFactory;
+import dev.realtime.client.ObservableClient;
 import dev.realtime.client.OutboundQueueFactory;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.Transport;
@@ -29,9 +31,9 @@ import dev.realtime.receipts.ReceiptStore;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -44,12 +46,18 @@ import org.springframework.context.annotation.Configuration;
  * Auto-configuration of the {@link RealtimeClient}: settings from {@code realtime.*}, the
  * WebSocket transport, the stores (in memory unless a persistent store
  * factory is configured) and the client's lifecycle.
+ * <p>
+ * The application may supply its own client instead. What the library builds on a client
+ * (lifecycle, metrics, health, observations, the endpoint, presence, typing, privacy) asks
+ * for the interfaces the client implements ({@link ObservableClient},
+ * {@link dev.realtime.client.MetaSignalClient}), never for {@link DefaultRealtimeClient}:
+ * declare the bean with a type that shows them.
  */
-@AutoConfiguration(afterName = { "dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration",
-		"dev.realtime.autoconfigure.RealtimeInboxAutoConfiguration",
-		"dev.realtime.autoconfigure.RealtimeAuthAutoConfiguration",
-		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
-		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
+@AutoConfiguration(
+		after = { RealtimeOutboxAutoConfiguration.class, RealtimeInboxAutoConfiguration.class,
+				RealtimeAuthAutoConfiguration.class },
+		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+				"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
 @ConditionalOnRealtimeEnabled
 @EnableConfigurationProperties({ RealtimeProperties.class, RealtimeAuthProperties.class })
 public final class RealtimeAutoConfiguration {
@@ -99,9 +107,9 @@ public final class RealtimeAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnBean(DefaultRealtimeClient.class)
+	@ConditionalOnSingleCandidate(ObservableClient.class)
 	@ConditionalOnMissingBean
-	RealtimeClientLifecycle realtimeClientLifecycle(DefaultRealtimeClient client, RealtimeProperties properties,
+	RealtimeClientLifecycle realtimeClientLifecycle(ObservableClient client, RealtimeProperties properties,
 			ApplicationEventPublisher publisher) {
 		return new RealtimeClientLifecycle(client, properties.isAutoConnect(), publisher);
 	}
@@ -123,12 +131,8 @@ public final class RealtimeAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		Transport realtimeTransport(RealtimeProperties properties, ObjectProvider<SslBundles> sslBundles) {
-			long maxFrameSize = properties.getMaxFrameSize().toBytes();
-			if (maxFrameSize < 1024 || maxFrameSize > Integer.MAX_VALUE) {
-				throw new InvalidConfigurationPropertyValueException("realtime.max-frame-size",
-						properties.getMaxFrameSize(), "must be between 1KB and 2GB");
-			}
-			return new WebSocketTransport((int) maxFrameSize, properties.getConnectTimeout(), this.closer,
+			return new WebSocketTransport(RealtimePropertiesValidator.validateMaxFrameSize(properties),
+					properties.getConnectTimeout(), this.closer,
 					sslContext(properties.getSsl().getBundle(), sslBundles));
 		}
 
@@ -165,48 +169,26 @@ public final class RealtimeAutoConfiguration {
 		}
 
 		static ClientSettings toSettings(RealtimeProperties properties, RealtimeAuthProperties authProperties) {
-			if (properties.getUrl() == null) {
-				throw new InvalidConfigurationPropertyValueException("realtime.url", null,
-						"the hub's WebSocket endpoint is required, for example ws://localhost:8080/realtime "
-								+ "(or set realtime.enabled=false)");
-			}
-			String scheme = properties.getUrl().getScheme();
-			if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
-				throw new InvalidConfigurationPropertyValueException("realtime.url", properties.getUrl(),
-						"must be a ws:// or wss:// URL");
-			}
-			String userId = properties.getUserId();
-			if (userId == null) {
-				throw new InvalidConfigurationPropertyValueException("realtime.user-id", null,
-						"the user the client acts for is required");
-			}
-			check("realtime.user-id", userId, () -> dev.realtime.protocol.UserIds.validate(userId));
+			URI url = RealtimePropertiesValidator.requireUrl(properties);
+			String userId = RealtimePropertiesValidator.requireUserId(properties);
+			int maxFrameSize = RealtimePropertiesValidator.validateMaxFrameSize(properties);
 			RealtimeProperties.Reconnect reconnect = properties.getReconnect();
-			ExponentialBackoff backoff = check("realtime.reconnect", reconnect.getInitialDelay() + ".."
-					+ reconnect.getMaxDelay() + " jitter " + reconnect.getJitter(),
+			ExponentialBackoff backoff = RealtimePropertiesValidator.check("realtime.reconnect",
+					reconnect.getInitialDelay() + ".." + reconnect.getMaxDelay() + " jitter " + reconnect.getJitter(),
 					() -> new ExponentialBackoff(reconnect.getInitialDelay(), reconnect.getMaxDelay(),
 							reconnect.getJitter()));
-			return check("realtime", "(see reason)", () -> ClientSettings.builder(properties.getUrl(), userId)
+			return RealtimePropertiesValidator.check("realtime", "(see reason)", () -> ClientSettings.builder(url, userId)
 				.connectTimeout(properties.getConnectTimeout())
 				.reconnect(backoff, reconnect.getMaxRetries())
 				.heartbeat(properties.getHeartbeat().getInterval(), properties.getHeartbeat().getTimeout())
 				.defaultDeliveryStrategy(properties.getDeliveryStrategy())
 				.batchSize(properties.getBatch().getSize())
-				.maxFrameSize((int) properties.getMaxFrameSize().toBytes())
+				.maxFrameSize(maxFrameSize)
 				.maxInFlight(properties.getOutbox().getMaxInFlight())
 				.pollInterval(properties.getOutbox().getPollInterval())
 				.inboxMaxAttempts(properties.getInbox().getMaxAttempts())
 				.maxAuthFailures(authProperties.getMaxFailures())
 				.build());
-		}
-
-		private static <T> T check(String name, Object value, java.util.function.Supplier<T> action) {
-			try {
-				return action.get();
-			}
-			catch (IllegalArgumentException ex) {
-				throw new InvalidConfigurationPropertyValueException(name, value, ex.getMessage());
-			}
 		}
 
 	}

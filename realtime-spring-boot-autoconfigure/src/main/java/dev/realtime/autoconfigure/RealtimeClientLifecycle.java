@@ -1,6 +1,6 @@
 package dev.realtime.autoconfigure;
 
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.ObservableClient;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
@@ -13,13 +13,19 @@ import org.springframework.context.SmartLifecycle;
  */
 public class RealtimeClientLifecycle implements SmartLifecycle {
 
-	private final DefaultRealtimeClient client;
+	private final ObservableClient client;
 
 	private final boolean autoConnect;
 
 	private volatile boolean running;
 
-	public RealtimeClientLifecycle(DefaultRealtimeClient client, boolean autoConnect,
+	/**
+	 * Create the lifecycle of a client. It publishes the client's events from now on.
+	 * @param client the client
+	 * @param autoConnect whether to connect the client when the application starts
+	 * @param publisher publishes the client's events
+	 */
+	public RealtimeClientLifecycle(ObservableClient client, boolean autoConnect,
 			ApplicationEventPublisher publisher) {
 		this.client = client;
 		this.autoConnect = autoConnect;

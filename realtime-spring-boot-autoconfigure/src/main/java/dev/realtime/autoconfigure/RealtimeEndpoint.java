@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.realtime.client.ClientMetrics;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.ObservableClient;
 import dev.realtime.inbox.FailedInboundEvents;
 import dev.realtime.outbox.OutboxDeadLetters;
 
@@ -34,7 +34,7 @@ public class RealtimeEndpoint {
 
 	private static final String OUTBOUND = "outbound";
 
-	private final DefaultRealtimeClient client;
+	private final ObservableClient client;
 
 	private final @Nullable FailedInboundEvents failedInbound;
 
@@ -46,7 +46,7 @@ public class RealtimeEndpoint {
 	 * @param failedInbound the inbox's parked events, when the inbox is durable
 	 * @param deadLetters the outbox's dead letters, when the outbox is durable
 	 */
-	public RealtimeEndpoint(DefaultRealtimeClient client, @Nullable FailedInboundEvents failedInbound,
+	public RealtimeEndpoint(ObservableClient client, @Nullable FailedInboundEvents failedInbound,
 			@Nullable OutboxDeadLetters deadLetters) {
 		this.client = client;
 		this.failedInbound = failedInbound;
@@ -78,7 +78,6 @@ public class RealtimeEndpoint {
 		if (INBOUND.equals(direction)) {
 			return new OperationResult(direction, id, "retry", inbound().retry(userId, id));
 		}
-		// the relay picks the retried event up at its next poll
 		return new OperationResult(direction, id, "retry", outbound(direction).retry(userId, id));
 	}
 

@@ -1,6 +1,6 @@
 package dev.realtime.autoconfigure;
 
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.ObservableClient;
 import dev.realtime.inbox.FailedInboundEvents;
 import dev.realtime.outbox.OutboxDeadLetters;
 
@@ -22,12 +22,12 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnRealtimeEnabled
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnAvailableEndpoint(RealtimeEndpoint.class)
-@ConditionalOnSingleCandidate(DefaultRealtimeClient.class)
+@ConditionalOnSingleCandidate(ObservableClient.class)
 public final class RealtimeEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RealtimeEndpoint realtimeEndpoint(DefaultRealtimeClient client, ObjectProvider<FailedInboundEvents> failedInbound,
+	RealtimeEndpoint realtimeEndpoint(ObservableClient client, ObjectProvider<FailedInboundEvents> failedInbound,
 			ObjectProvider<OutboxDeadLetters> deadLetters) {
 		return new RealtimeEndpoint(client, failedInbound.getIfUnique(), deadLetters.getIfUnique());
 	}

@@ -2,7 +2,7 @@ package dev.realtime.autoconfigure;
 
 import java.time.Clock;
 
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.ObservableClient;
 import dev.realtime.metrics.CachedClientMetrics;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,14 +24,14 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnRealtimeEnabled
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnEnabledHealthIndicator("realtime")
-@ConditionalOnSingleCandidate(DefaultRealtimeClient.class)
+@ConditionalOnSingleCandidate(ObservableClient.class)
 @EnableConfigurationProperties(RealtimeHealthProperties.class)
 @Import(CachedClientMetricsConfiguration.class)
 public final class RealtimeHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "realtimeHealthIndicator")
-	RealtimeHealthIndicator realtimeHealthIndicator(DefaultRealtimeClient client, CachedClientMetrics metrics,
+	RealtimeHealthIndicator realtimeHealthIndicator(ObservableClient client, CachedClientMetrics metrics,
 			RealtimeHealthProperties properties) {
 		return new RealtimeHealthIndicator(client, metrics, properties, Clock.systemUTC());
 	}

@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 import dev.realtime.client.ClientMetrics;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.ObservableClient;
 import dev.realtime.client.SyncCompletedEvent;
-import dev.realtime.client.SyncProgress;
+import dev.realtime.client.SyncStatus;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -33,7 +33,7 @@ import org.springframework.boot.health.contributor.Status;
  */
 public class RealtimeHealthIndicator implements HealthIndicator {
 
-	private final DefaultRealtimeClient client;
+	private final ObservableClient client;
 
 	private final Supplier<ClientMetrics> metrics;
 
@@ -50,7 +50,7 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 	 * @param properties the thresholds
 	 * @param clock the clock durations are measured with
 	 */
-	public RealtimeHealthIndicator(DefaultRealtimeClient client, Supplier<ClientMetrics> metrics,
+	public RealtimeHealthIndicator(ObservableClient client, Supplier<ClientMetrics> metrics,
 			RealtimeHealthProperties properties, Clock clock) {
 		this.client = client;
 		this.metrics = metrics;
@@ -94,7 +94,7 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 	 * the last completed catch-up and the last reset of the stream.
 	 */
 	private Map<String, Object> sync(ConnectionState state) {
-		SyncProgress progress = this.client.syncProgress();
+		SyncStatus progress = this.client.syncProgress();
 		Map<String, Object> sync = new LinkedHashMap<>();
 		sync.put("caughtUp", state == ConnectionState.CONNECTED && progress.isCaughtUp());
 		SyncCompletedEvent completed = progress.lastCompleted();

@@ -4,7 +4,6 @@ import java.time.Clock;
 
 import jakarta.persistence.EntityManagerFactory;
 
-import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.InboundStoreFactory;
 import dev.realtime.inbox.FailedInboundEvents;
 import dev.realtime.inbox.JpaInboundStoreFactory;
@@ -31,11 +30,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * parked as failed. Runs before {@link RealtimeAutoConfiguration}, which falls back to an
  * in-memory store.
  */
-@AutoConfiguration(afterName = { "dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration",
-		"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-		"org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration" })
+@AutoConfiguration(after = RealtimeOutboxAutoConfiguration.class,
+		afterName = { "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+				"org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration" })
 @ConditionalOnRealtimeEnabled
-@EnableConfigurationProperties(RealtimeInboxProperties.class)
+@EnableConfigurationProperties(RealtimeProperties.class)
 public final class RealtimeInboxAutoConfiguration {
 
 	@Bean
@@ -66,21 +65,20 @@ public final class RealtimeInboxAutoConfiguration {
 		}
 
 		@Bean
-		@ConditionalOnMissingBean
-		InboundStoreFactory realtimeInboundStoreFactory(RealtimeInboxProperties properties) {
+		@ConditionalOnMissingBean(InboundStoreFactory.class)
+		JpaInboundStoreFactory realtimeInboundStoreFactory(RealtimeProperties properties) {
 			return new JpaInboundStoreFactory(
 					SharedEntityManagerCreator.createSharedEntityManager(this.entityManagerFactory), this.transactions,
-					this.codec.mapper(), properties.isTransactional(), Clock.systemUTC());
+					this.codec.mapper(), properties.getInbox().isTransactional(), Clock.systemUTC());
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
-		FailedInboundEvents realtimeFailedInboundEvents(ObjectProvider<DefaultRealtimeClient> clients) {
+		FailedInboundEvents realtimeFailedInboundEvents(ObjectProvider<JpaInboundStoreFactory> stores) {
+			// through the user's store to its client's dispatcher, however many clients there are
 			return new FailedInboundEvents(
 					SharedEntityManagerCreator.createSharedEntityManager(this.entityManagerFactory), this.transactions,
-					this.codec.mapper(), (userId) -> clients.orderedStream()
-						.filter((client) -> client.userId().equals(userId))
-						.forEach(DefaultRealtimeClient::wakeDispatcher));
+					this.codec.mapper(), (userId) -> stores.ifUnique((factory) -> factory.requeued(userId)));
 		}
 
 	}

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.realtime.auth.RefreshingTokenProvider;
 import dev.realtime.auth.TokenProvider;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.ObservableClient;
 import dev.realtime.metrics.CachedClientMetrics;
 import dev.realtime.metrics.RealtimeClientMeterBinder;
 import dev.realtime.metrics.RealtimeMeters;
@@ -29,13 +29,13 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnRealtimeEnabled
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean(MeterRegistry.class)
-@ConditionalOnSingleCandidate(DefaultRealtimeClient.class)
+@ConditionalOnSingleCandidate(ObservableClient.class)
 @Import(CachedClientMetricsConfiguration.class)
 public final class RealtimeMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RealtimeClientMeterBinder realtimeClientMeterBinder(DefaultRealtimeClient client, CachedClientMetrics metrics,
+	RealtimeClientMeterBinder realtimeClientMeterBinder(ObservableClient client, CachedClientMetrics metrics,
 			ObjectProvider<TokenProvider> tokenProvider) {
 		TokenProvider tokens = tokenProvider.getIfUnique();
 		return new RealtimeClientMeterBinder(client, metrics,

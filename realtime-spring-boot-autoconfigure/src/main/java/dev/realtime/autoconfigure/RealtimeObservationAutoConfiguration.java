@@ -2,7 +2,7 @@ package dev.realtime.autoconfigure;
 
 import io.micrometer.observation.ObservationRegistry;
 
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.ObservableClient;
 import dev.realtime.metrics.RealtimeObservationDocumentation;
 import dev.realtime.metrics.SendObservationConvention;
 import dev.realtime.metrics.SendObservations;
@@ -25,12 +25,12 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnRealtimeEnabled
 @ConditionalOnClass(ObservationRegistry.class)
 @ConditionalOnBean(ObservationRegistry.class)
-@ConditionalOnSingleCandidate(DefaultRealtimeClient.class)
+@ConditionalOnSingleCandidate(ObservableClient.class)
 public final class RealtimeObservationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SendObservations realtimeSendObservations(DefaultRealtimeClient client, ObservationRegistry registry,
+	SendObservations realtimeSendObservations(ObservableClient client, ObservationRegistry registry,
 			ObjectProvider<SendObservationConvention> convention) {
 		SendObservations observations = new SendObservations(client.userId(), registry, convention.getIfUnique());
 		client.onSend(observations);

@@ -2,7 +2,7 @@ package dev.realtime.autoconfigure;
 
 import java.time.Clock;
 
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.MetaSignalClient;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.presence.PresenceManager;
 import dev.realtime.privacy.PrivacyAnnouncer;
@@ -18,7 +18,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -54,36 +53,30 @@ public final class RealtimePresenceAutoConfiguration {
 	}
 
 	/**
-	 * Presence and typing ride on meta signals, which only the default client exposes.
+	 * Presence, typing and privacy ride on meta signals: any client that carries them gets
+	 * them, the default one or the application's own.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnSingleCandidate(DefaultRealtimeClient.class)
+	@ConditionalOnSingleCandidate(MetaSignalClient.class)
 	static class MetaSignalsConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		PrivacyAnnouncer realtimePrivacyAnnouncer(DefaultRealtimeClient client, PrivacySettings privacy) {
+		PrivacyAnnouncer realtimePrivacyAnnouncer(MetaSignalClient client, PrivacySettings privacy) {
 			return new PrivacyAnnouncer(client, privacy);
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
-		PresenceManager realtimePresenceManager(DefaultRealtimeClient client, FrameCodec codec) {
+		PresenceManager realtimePresenceManager(MetaSignalClient client, FrameCodec codec) {
 			return new PresenceManager(client, codec.mapper(), Clock.systemUTC());
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
-		TypingManager realtimeTypingManager(DefaultRealtimeClient client, PrivacySettings privacy,
+		TypingManager realtimeTypingManager(MetaSignalClient client, PrivacySettings privacy,
 				RealtimeTypingProperties properties) {
-			if (properties.getExpiry().isNegative() || properties.getExpiry().isZero()) {
-				throw new InvalidConfigurationPropertyValueException("realtime.typing.expiry", properties.getExpiry(),
-						"must be positive");
-			}
-			if (properties.getThrottle().isNegative()) {
-				throw new InvalidConfigurationPropertyValueException("realtime.typing.throttle",
-						properties.getThrottle(), "must not be negative");
-			}
+			RealtimePropertiesValidator.validate(properties);
 			return new TypingManager(client, privacy, properties.getExpiry(), properties.getThrottle(),
 					Clock.systemUTC());
 		}

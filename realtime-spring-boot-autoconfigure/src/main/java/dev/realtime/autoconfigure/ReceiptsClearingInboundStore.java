@@ -67,6 +67,11 @@ final class ReceiptsClearingInboundStore implements InboundStore {
 	}
 
 	@Override
+	public void onRequeued(Runnable listener) {
+		this.delegate.onRequeued(listener);
+	}
+
+	@Override
 	public void reset(long lastSeq) {
 		this.delegate.reset(lastSeq);
 	}

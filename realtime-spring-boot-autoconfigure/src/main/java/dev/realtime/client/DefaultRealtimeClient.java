@@ -55,7 +55,7 @@ import dev.realtime.protocol.ResumeResponseFrame;
  * unreachable database never stops heartbeats. Listeners of inbound events run on a fourth
  * thread, so a slow listener never delays acks.
  */
-public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
+public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(DefaultRealtimeClient.class);
 
@@ -255,6 +255,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 * connection. Never contains a token.
 	 * @return the error description
 	 */
+	@Override
 	public @Nullable String lastError() {
 		return this.lastError;
 	}
@@ -263,6 +264,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 * Return a snapshot of this client's activity.
 	 * @return the metrics
 	 */
+	@Override
 	public ClientMetrics metrics() {
 		return this.counters.snapshot(this.outbound.pendingCount(), this.outbound.deadLetterCount(),
 				this.inbound.failedCount(), this.outbound.oldestPendingCreatedAt().orElse(null));
@@ -1047,14 +1049,6 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 		}
 	}
 
-	/**
-	 * Make the listener dispatcher look for undelivered inbound events soon. Called when parked
-	 * events were returned to the inbound store for another attempt.
-	 */
-	public void wakeDispatcher() {
-		this.dispatcher.wake();
-	}
-
 	private boolean send(Frame frame) {
 		return send(this.codec.encode(frame));
 	}
@@ -1131,6 +1125,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */
+	@Override
 	public Subscription onReconnected(Consumer<Duration> listener) {
 		return register(this.reconnectListeners, listener);
 	}
@@ -1141,6 +1136,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */
+	@Override
 	public Subscription onSend(SendListener listener) {
 		return register(this.sendListeners, listener);
 	}
@@ -1151,6 +1147,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */
+	@Override
 	public Subscription onSyncReset(Consumer<SyncResetEvent> listener) {
 		return register(this.resetListeners, listener);
 	}
@@ -1160,6 +1157,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 * of what it missed, and a listener registry for completed catch-ups.
 	 * @return the sync progress
 	 */
+	@Override
 	public SyncProgress syncProgress() {
 		return this.sync;
 	}
@@ -1170,6 +1168,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */
+	@Override
 	public Subscription onMeta(Consumer<MetaFrame> listener) {
 		return register(this.metaListeners, listener);
 	}
@@ -1180,6 +1179,7 @@ public class DefaultRealtimeClient implements RealtimeClient, AutoCloseable {
 	 * @param payload the payload
 	 * @return a future completed with whether the signal was written to the connection
 	 */
+	@Override
 	public CompletableFuture<Boolean> sendMeta(String event, @Nullable Object payload) {
 		MetaFrame frame = new MetaFrame(event, this.codec.toPayload(payload));
 		return CompletableFuture.supplyAsync(() -> this.resumed && send(frame), this.loop);

@@ -52,6 +52,7 @@ final class InboundDispatcher {
 		this.executor = executor;
 		this.parked = parked;
 		this.active = active;
+		store.onRequeued(this::wake);
 	}
 
 	Subscription addListener(Consumer<InboundMessage> listener) {

@@ -52,6 +52,18 @@ public interface InboundStore {
 	}
 
 	/**
+	 * Set what to run after parked events were returned to this store for another attempt
+	 * other than through this interface, for example through an administrative API: the client's
+	 * dispatcher registers its wake-up here, so they are delivered without waiting for the next
+	 * inbound event. A store serves one client at a time: a later call replaces the earlier
+	 * listener. Stores whose events change only through this interface need not implement it.
+	 * @param listener quick and non-blocking; run on the thread that made the change, after it
+	 * committed
+	 */
+	default void onRequeued(Runnable listener) {
+	}
+
+	/**
 	 * Record a failed listener attempt for the event with this seq.
 	 * @param seq the seq
 	 * @param error a description of the failure

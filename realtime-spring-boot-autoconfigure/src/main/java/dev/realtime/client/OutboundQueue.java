@@ -39,6 +39,18 @@ public interface OutboundQueue {
 	boolean enqueue(OutboundMessage message, boolean durable, EnqueueOutcome outcome);
 
 	/**
+	 * Set what to run after events became claimable other than through {@link #enqueue}, for
+	 * example a dead letter retried through an administrative API: the client's relay registers
+	 * its wake-up here, so such events are sent without waiting for its next poll. A queue serves
+	 * one client at a time: a later call replaces the earlier listener. Queues whose events change
+	 * only through this interface need not implement it.
+	 * @param listener quick and non-blocking; run on the thread that made the change, after it
+	 * committed
+	 */
+	default void onClaimable(Runnable listener) {
+	}
+
+	/**
 	 * Take the user's lease, or renew it when this instance holds it.
 	 * @return whether this instance holds the lease: only then may it connect for the user
 	 */

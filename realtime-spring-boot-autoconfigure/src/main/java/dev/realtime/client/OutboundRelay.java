@@ -128,6 +128,7 @@ final class OutboundRelay {
 		// a random phase: the polls of many clients started together do not wake all at once
 		long phase = ThreadLocalRandom.current().nextLong(interval) + 1;
 		executor.scheduleWithFixedDelay(this::poll, phase, interval, TimeUnit.MILLISECONDS);
+		queue.onClaimable(this::wake);
 	}
 
 	/**

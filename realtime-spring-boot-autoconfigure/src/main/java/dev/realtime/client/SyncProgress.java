@@ -13,13 +13,13 @@ import org.jspecify.annotations.Nullable;
 import dev.realtime.protocol.ResumeResponseFrame;
 
 /**
- * Progress of a client's resume catch-up: a catch-up starts with the first
+ * The {@link SyncStatus} the default client keeps: a catch-up starts with the first
  * {@code resume_response} of a connection (or the first after the previous catch-up ended) and
  * completes with the page whose {@code has_more} is false, when a {@link SyncCompletedEvent} is
  * published. The client reports {@code CONNECTED} after the first page; this tells "caught up"
  * from "still paging".
  */
-public final class SyncProgress {
+public final class SyncProgress implements SyncStatus {
 
 	private static final Log logger = LogFactory.getLog(SyncProgress.class);
 
@@ -76,37 +76,22 @@ public final class SyncProgress {
 		}
 	}
 
-	/**
-	 * Return whether the last catch-up has received all its pages. It stays true after the
-	 * connection is lost until the next catch-up starts: combine it with the connection state.
-	 * @return whether the client caught up
-	 */
+	@Override
 	public boolean isCaughtUp() {
 		return this.caughtUp;
 	}
 
-	/**
-	 * Return the last completed catch-up, if any.
-	 * @return the event published when it completed
-	 */
+	@Override
 	public @Nullable SyncCompletedEvent lastCompleted() {
 		return this.lastCompleted;
 	}
 
-	/**
-	 * Return when the hub last reset the stream (the client was behind its retention window).
-	 * @return the time, or {@code null} if it never did
-	 */
+	@Override
 	public @Nullable Instant lastResetAt() {
 		return this.lastResetAt;
 	}
 
-	/**
-	 * Register a listener told when a catch-up completes, on the connection's thread: keep it
-	 * short.
-	 * @param listener the listener
-	 * @return a subscription that removes the listener when closed
-	 */
+	@Override
 	public Subscription onCompleted(Consumer<SyncCompletedEvent> listener) {
 		this.listeners.add(listener);
 		return () -> this.listeners.remove(listener);

@@ -35,6 +35,9 @@ public class JpaInboundStore implements InboundStore {
 
 	private final Clock clock;
 
+	private volatile Runnable requeued = () -> {
+	};
+
 	JpaInboundStore(String userId, InboxRepository repository, TransactionOperations transactions, ObjectMapper mapper,
 			Clock clock) {
 		this.userId = userId;
@@ -109,6 +112,18 @@ public class JpaInboundStore implements InboundStore {
 			return true;
 		});
 		return Boolean.TRUE.equals(parked);
+	}
+
+	@Override
+	public void onRequeued(Runnable listener) {
+		this.requeued = listener;
+	}
+
+	/**
+	 * Wake the dispatcher: parked events were returned for another attempt.
+	 */
+	void requeued() {
+		this.requeued.run();
 	}
 
 	@Override

@@ -1,6 +1,8 @@
 package dev.realtime.inbox;
 
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.persistence.EntityManager;
 import tools.jackson.databind.ObjectMapper;
@@ -26,6 +28,8 @@ public class JpaInboundStoreFactory implements InboundStoreFactory {
 
 	private final Clock clock;
 
+	private final Map<String, JpaInboundStore> stores = new ConcurrentHashMap<>();
+
 	/**
 	 * Create a factory.
 	 * @param entityManager a shared, transaction-bound entity manager of the persistence unit
@@ -47,8 +51,21 @@ public class JpaInboundStoreFactory implements InboundStoreFactory {
 
 	@Override
 	public InboundStore create(String userId) {
-		InboundStore store = new JpaInboundStore(userId, this.repository, this.transactions, this.mapper, this.clock);
+		InboundStore store = this.stores.computeIfAbsent(userId,
+				(id) -> new JpaInboundStore(id, this.repository, this.transactions, this.mapper, this.clock));
 		return this.transactionalDelivery ? new TransactionalInboundStore(store, this.transactions) : store;
+	}
+
+	/**
+	 * Tell the store of a user, if this factory created one, that parked events were returned
+	 * for another attempt (see {@link FailedInboundEvents}), so its client delivers them.
+	 * @param userId the user
+	 */
+	public void requeued(String userId) {
+		JpaInboundStore store = this.stores.get(userId);
+		if (store != null) {
+			store.requeued();
+		}
 	}
 
 }

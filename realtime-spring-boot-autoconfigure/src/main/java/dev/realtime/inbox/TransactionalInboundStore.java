@@ -65,6 +65,11 @@ public class TransactionalInboundStore implements InboundStore {
 	}
 
 	@Override
+	public void onRequeued(Runnable listener) {
+		this.delegate.onRequeued(listener);
+	}
+
+	@Override
 	public void reset(long lastSeq) {
 		this.delegate.reset(lastSeq);
 	}

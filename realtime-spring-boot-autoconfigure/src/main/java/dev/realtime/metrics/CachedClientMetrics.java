@@ -6,16 +6,16 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 import dev.realtime.client.ClientMetrics;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.ObservableClient;
 
 /**
- * A client's {@linkplain DefaultRealtimeClient#metrics() metrics}, reused for a short time: a
+ * A client's {@linkplain ObservableClient#metrics() metrics}, reused for a short time: a
  * snapshot counts the outbox and inbox, which may be database queries, and one scrape reads many
  * meters.
  */
 public final class CachedClientMetrics implements Supplier<ClientMetrics> {
 
-	private final DefaultRealtimeClient client;
+	private final ObservableClient client;
 
 	private final long ttlNanos;
 
@@ -26,7 +26,7 @@ public final class CachedClientMetrics implements Supplier<ClientMetrics> {
 	 * @param client the client
 	 * @param timeToLive how long a snapshot is reused, zero to take a new one on every call
 	 */
-	public CachedClientMetrics(DefaultRealtimeClient client, Duration timeToLive) {
+	public CachedClientMetrics(ObservableClient client, Duration timeToLive) {
 		if (timeToLive.isNegative()) {
 			throw new IllegalArgumentException("timeToLive must not be negative");
 		}

@@ -17,7 +17,7 @@ import dev.realtime.auth.RefreshOutcome;
 import dev.realtime.auth.RefreshingTokenProvider;
 import dev.realtime.client.ClientMetrics;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.ObservableClient;
 
 /**
  * Binds the {@link RealtimeMeters} of one client. Counters and store gauges read the client's
@@ -27,7 +27,7 @@ import dev.realtime.client.DefaultRealtimeClient;
  */
 public class RealtimeClientMeterBinder implements MeterBinder {
 
-	private final DefaultRealtimeClient client;
+	private final ObservableClient client;
 
 	private final Supplier<ClientMetrics> metrics;
 
@@ -40,7 +40,7 @@ public class RealtimeClientMeterBinder implements MeterBinder {
 	 * @param tokens the client's token provider when it refreshes tokens, for
 	 * {@link RealtimeMeters#TOKEN_REFRESHES}
 	 */
-	public RealtimeClientMeterBinder(DefaultRealtimeClient client, Supplier<ClientMetrics> metrics,
+	public RealtimeClientMeterBinder(ObservableClient client, Supplier<ClientMetrics> metrics,
 			@Nullable RefreshingTokenProvider tokens) {
 		this.client = client;
 		this.metrics = metrics;

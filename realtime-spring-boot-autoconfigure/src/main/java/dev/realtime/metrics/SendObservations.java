@@ -4,7 +4,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.ObservableClient;
 import dev.realtime.client.OutboundMessage;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SendListener;
@@ -13,7 +13,7 @@ import dev.realtime.client.SendListener;
  * Observes each event a client sends, from {@code sendEvent} to its ack or rejection, as a
  * {@link RealtimeObservationDocumentation#SEND} observation. It starts on the sender's thread,
  * so with tracing the event's journey is a child of whatever the sender was doing.
- * Register with {@link DefaultRealtimeClient#onSend(SendListener)}.
+ * Register with {@link ObservableClient#onSend(SendListener)}.
  */
 public class SendObservations implements SendListener {
 

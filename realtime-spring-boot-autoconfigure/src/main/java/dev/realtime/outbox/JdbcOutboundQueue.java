@@ -91,6 +91,9 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	/** Whether the counts were read; not in the constructor, which may run before the schema exists. */
 	private volatile boolean counted;
 
+	private volatile Runnable claimable = () -> {
+	};
+
 	JdbcOutboundQueue(String userId, OutboxRepository repository, OutboxWriter writer, DataSource dataSource,
 			TransactionTemplate transaction, ObjectMapper mapper, Clock clock, long maxSize, long leaseMillis,
 			String owner) {
@@ -435,6 +438,18 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			this.deadLetters.set(counts[1]);
 			this.counted = true;
 		}
+	}
+
+	@Override
+	public void onClaimable(Runnable listener) {
+		this.claimable = listener;
+	}
+
+	/**
+	 * Wake the relay: a dead letter was made pending again.
+	 */
+	void revived() {
+		this.claimable.run();
 	}
 
 	@Override

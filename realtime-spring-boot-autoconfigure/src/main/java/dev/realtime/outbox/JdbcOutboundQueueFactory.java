@@ -116,12 +116,16 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 	}
 
 	/**
-	 * Let the queue of a user, if this factory created one, recount what changed elsewhere.
+	 * Let the queue of a user, if this factory created one, recount what changed elsewhere, and
+	 * wake its relay when dead letters were made pending again.
 	 */
-	void changed(String userId) {
+	void changed(String userId, boolean revived) {
 		JdbcOutboundQueue queue = this.queues.get(userId);
 		if (queue != null) {
 			queue.recount();
+			if (revived) {
+				queue.revived();
+			}
 		}
 	}
 

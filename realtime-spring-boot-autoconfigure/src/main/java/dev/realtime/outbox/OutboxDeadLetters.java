@@ -4,13 +4,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The dead letters of the database outbox, by user: list them, send one again, or delete it.
- * A retried dead letter is picked up by the relay's next poll.
+ * A retried dead letter wakes the relay of the user's client in this application, if it has
+ * one; elsewhere the relay's next poll picks it up.
  */
 public class OutboxDeadLetters {
 
@@ -59,7 +61,7 @@ public class OutboxDeadLetters {
 	 * @return whether there was such a dead letter
 	 */
 	public boolean retry(String userId, long id) {
-		return changed(userId, transaction().execute((status) -> this.queues.repository().revive(userId, id)));
+		return changed(userId, transaction().execute((status) -> this.queues.repository().revive(userId, id)), true);
 	}
 
 	/**
@@ -69,18 +71,19 @@ public class OutboxDeadLetters {
 	 * @return whether there was such a dead letter
 	 */
 	public boolean delete(String userId, long id) {
-		return changed(userId, transaction().execute((status) -> this.queues.repository().deleteDead(userId, id)));
+		return changed(userId, transaction().execute((status) -> this.queues.repository().deleteDead(userId, id)),
+				false);
 	}
 
 	private TransactionTemplate transaction() {
 		return this.queues.transaction();
 	}
 
-	private boolean changed(String userId, Integer rows) {
+	private boolean changed(String userId, @Nullable Integer rows, boolean revived) {
 		if (rows == null || rows == 0) {
 			return false;
 		}
-		this.queues.changed(userId);
+		this.queues.changed(userId, revived);
 		return true;
 	}
 

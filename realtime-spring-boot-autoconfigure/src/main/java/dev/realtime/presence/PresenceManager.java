@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.MetaSignalClient;
 import dev.realtime.client.Subscription;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.PresenceStatus;
@@ -44,7 +44,7 @@ public class PresenceManager implements AutoCloseable {
 	private static final TypeReference<Map<String, Object>> METADATA = new TypeReference<>() {
 	};
 
-	private final DefaultRealtimeClient client;
+	private final MetaSignalClient client;
 
 	private final ObjectMapper mapper;
 
@@ -65,7 +65,7 @@ public class PresenceManager implements AutoCloseable {
 	 * @param mapper converts metadata to and from JSON
 	 * @param clock the clock for changes the hub did not timestamp
 	 */
-	public PresenceManager(DefaultRealtimeClient client, ObjectMapper mapper, Clock clock) {
+	public PresenceManager(MetaSignalClient client, ObjectMapper mapper, Clock clock) {
 		this.client = client;
 		this.mapper = mapper;
 		this.clock = clock;

@@ -4,7 +4,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.MetaSignalClient;
 import dev.realtime.client.Subscription;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.PrivacySettings;
@@ -29,7 +29,7 @@ public class PrivacyAnnouncer implements AutoCloseable {
 	 * @param client the client
 	 * @param settings the user's settings
 	 */
-	public PrivacyAnnouncer(DefaultRealtimeClient client, PrivacySettings settings) {
+	public PrivacyAnnouncer(MetaSignalClient client, PrivacySettings settings) {
 		this.settings = settings;
 		this.subscription = client.onConnectionStateChange((change) -> {
 			if (change.current() == ConnectionState.CONNECTED) {
@@ -42,7 +42,7 @@ public class PrivacyAnnouncer implements AutoCloseable {
 		}
 	}
 
-	private void announce(DefaultRealtimeClient client) {
+	private void announce(MetaSignalClient client) {
 		logger.debug("Announcing privacy settings " + this.settings + " of '" + client.userId() + "'");
 		client.sendMeta(MetaFrame.PRIVACY_UPDATE, this.settings.toPayload());
 	}

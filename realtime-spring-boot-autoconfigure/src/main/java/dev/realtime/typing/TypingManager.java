@@ -20,7 +20,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.MetaSignalClient;
 import dev.realtime.client.Subscription;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.PrivacySettings;
@@ -39,7 +39,7 @@ public class TypingManager implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(TypingManager.class);
 
-	private final DefaultRealtimeClient client;
+	private final MetaSignalClient client;
 
 	private final PrivacySettings privacy;
 
@@ -69,7 +69,7 @@ public class TypingManager implements AutoCloseable {
 	 * @param throttle the least time between two {@code typing.start} of a channel
 	 * @param clock the clock
 	 */
-	public TypingManager(DefaultRealtimeClient client, PrivacySettings privacy, Duration expiry, Duration throttle,
+	public TypingManager(MetaSignalClient client, PrivacySettings privacy, Duration expiry, Duration throttle,
 			Clock clock) {
 		if (expiry.isNegative() || expiry.isZero() || throttle.isNegative()) {
 			throw new IllegalArgumentException("Typing expiry must be positive and throttle not negative");

@@ -417,6 +417,26 @@ abstract class AbstractJdbcOutboundQueueTests {
 	}
 
 	@Test
+	void retryingADeadLetterWakesTheRelayOfTheUsersQueue() {
+		JdbcOutboundQueueFactory factory = factory("a", 100);
+		JdbcOutboundQueue queue = factory.create(this.userId);
+		AtomicInteger wakeUps = new AtomicInteger();
+		queue.onClaimable(wakeUps::incrementAndGet);
+		assertThat(queue.acquireLease()).isTrue();
+		OutboxDeadLetters deadLetters = new OutboxDeadLetters(factory);
+		queue.enqueue(message("k1"), true, new RecordingOutcome());
+		queue.enqueue(message("k2"), true, new RecordingOutcome());
+		queue.claim(10);
+		queue.deadLetter(1, "invalid_event", "bad payload");
+		queue.deadLetter(2, "forbidden", "not allowed");
+		List<OutboxDeadLetter> listed = deadLetters.list(this.userId, 0, 10);
+		assertThat(deadLetters.delete(this.userId, listed.get(1).id())).isTrue();
+		assertThat(wakeUps).as("nothing to send after a delete").hasValue(0);
+		assertThat(deadLetters.retry(this.userId, listed.get(0).id())).isTrue();
+		assertThat(wakeUps).hasValue(1);
+	}
+
+	@Test
 	void maxSizeFailsFastWithNothingWritten() {
 		JdbcOutboundQueue queue = factory("a", 2).create(this.userId);
 		assertThat(queue.acquireLease()).isTrue();

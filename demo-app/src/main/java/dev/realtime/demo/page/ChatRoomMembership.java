@@ -4,7 +4,7 @@ import java.util.Map;
 
 import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.MetaSignalClient;
 import dev.realtime.client.Subscription;
 import dev.realtime.protocol.MetaFrame;
 
@@ -25,7 +25,7 @@ class ChatRoomMembership implements DisposableBean {
 
 	private final Subscription subscription;
 
-	ChatRoomMembership(DefaultRealtimeClient client) {
+	ChatRoomMembership(MetaSignalClient client) {
 		this.subscription = client.onConnectionStateChange((change) -> {
 			if (change.current() == ConnectionState.CONNECTED) {
 				client.sendMeta(MetaFrame.ROOM_JOIN, Map.of("room", ROOM));

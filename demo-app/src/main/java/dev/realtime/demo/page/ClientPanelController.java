@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
 import dev.realtime.client.ClientMetrics;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.ObservableClient;
 import dev.realtime.demo.hub.Hub;
 import dev.realtime.metrics.RealtimeMeters;
 import dev.realtime.protocol.CloseCodes;
@@ -33,13 +33,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/client")
 class ClientPanelController {
 
-	private final DefaultRealtimeClient client;
+	private final ObservableClient client;
 
 	private final ObjectProvider<Hub> hub;
 
 	private final MeterRegistry meters;
 
-	ClientPanelController(DefaultRealtimeClient client, ObjectProvider<Hub> hub, MeterRegistry meters) {
+	ClientPanelController(ObservableClient client, ObjectProvider<Hub> hub, MeterRegistry meters) {
 		this.client = client;
 		this.hub = hub;
 		this.meters = meters;
