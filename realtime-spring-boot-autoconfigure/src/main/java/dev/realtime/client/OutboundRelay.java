@@ -220,15 +220,28 @@ final class OutboundRelay {
 	}
 
 	/**
-	 * Look for claimable events soon: called after a commit.
+	 * Look for claimable events soon: called after a commit. On an idle link the events go out at
+	 * once; while frames are in flight they wait for the next ack, which claims everything
+	 * committed meanwhile in one transaction and fills frames, so a busy link batches by itself
+	 * and the claim's commit is not paid per event.
 	 */
 	void wake() {
 		if (this.relayScheduled.compareAndSet(false, true)) {
 			post(() -> {
 				this.relayScheduled.set(false);
-				relay();
+				if (!awaitingAck()) {
+					relay();
+				}
 			});
 		}
+	}
+
+	/**
+	 * Whether events sent on the current connection are waiting for their ack (which relays
+	 * again when it comes; a lost connection relays on the next, and the poll in any case).
+	 */
+	private boolean awaitingAck() {
+		return !this.inFlight.isEmpty() && this.inFlight.firstKey() <= this.claimedOnLink;
 	}
 
 	/**
