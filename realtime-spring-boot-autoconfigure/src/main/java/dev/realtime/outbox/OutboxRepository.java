@@ -1,5 +1,6 @@
 package dev.realtime.outbox;
 
+import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -178,6 +179,20 @@ class OutboxRepository {
 	 * Give new rows their seqs, in one JDBC batch.
 	 */
 	void number(List<OutboxRow> rows, long firstSeq) {
+		String numberAll = this.dialect.numberAll;
+		if (numberAll != null) {
+			Long[] ids = new Long[rows.size()];
+			for (int i = 0; i < ids.length; i++) {
+				ids[i] = rows.get(i).id();
+			}
+			this.jdbc.update(numberAll, (ps) -> {
+				Array array = ps.getConnection().createArrayOf("bigint", ids);
+				ps.setLong(1, firstSeq);
+				ps.setArray(2, array);
+				ps.setArray(3, array);
+			});
+			return;
+		}
 		this.jdbc.batchUpdate(NUMBER, new BatchPreparedStatementSetter() {
 
 			@Override
@@ -192,6 +207,31 @@ class OutboxRepository {
 			}
 
 		});
+	}
+
+	/**
+	 * Whether {@link #deleteAckedFenced} is one statement on this database; otherwise the
+	 * caller locks the stream first and then calls {@link #deleteAcked}.
+	 */
+	boolean deletesAckedFenced() {
+		return this.dialect.fencedDeleteAcked != null;
+	}
+
+	/**
+	 * Lock the user's stream and delete its acked rows if this instance still holds the lease,
+	 * in one statement (only where {@link #deletesAckedFenced()}).
+	 * @return the stream as the lock saw it and the rows deleted, or {@code null} for an unknown
+	 * user
+	 */
+	@Nullable FencedDelete deleteAckedFenced(String userId, long ackSeq, String owner, long epoch) {
+		String sql = this.dialect.fencedDeleteAcked;
+		if (sql == null) {
+			throw new IllegalStateException("No single-statement fenced delete on " + this.dialect);
+		}
+		List<FencedDelete> rows = this.jdbc.query(sql,
+				(rs, rowNum) -> new FencedDelete(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4)),
+				userId, userId, ackSeq, owner, epoch);
+		return rows.isEmpty() ? null : rows.get(0);
 	}
 
 	int deleteAcked(String userId, long ackSeq) {
@@ -268,6 +308,12 @@ class OutboxRepository {
 	 * A dead letter's row with why it died.
 	 */
 	record DeadRow(OutboxRow row, @Nullable String errorCode, @Nullable String lastError, @Nullable Long deadAt) {
+	}
+
+	/**
+	 * What a single-statement fenced delete saw and did.
+	 */
+	record FencedDelete(@Nullable String relayOwner, long relayEpoch, long nextSeq, int deleted) {
 	}
 
 	/**
