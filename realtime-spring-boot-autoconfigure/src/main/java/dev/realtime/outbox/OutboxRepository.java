@@ -4,13 +4,16 @@ import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -122,6 +125,65 @@ class OutboxRepository {
 			inserted[i] = counts[i] != 0;
 		}
 		return inserted;
+	}
+
+	/**
+	 * Whether {@link #insertAllCommitted} is one statement on this database; otherwise the
+	 * caller runs {@link #insertAllIfAbsent} in a transaction of its own.
+	 */
+	boolean insertsInOneStatement() {
+		return this.dialect.insertAll != null;
+	}
+
+	/**
+	 * Insert events and commit them in one statement (only where
+	 * {@link #insertsInOneStatement()}), each unless its idempotency key is pending. Runs on a
+	 * connection of its own, outside any transaction; a connection that does not commit by
+	 * itself is committed here.
+	 * @return per event, whether a row was inserted (of two with one key, the first)
+	 */
+	boolean[] insertAllCommitted(List<NewRow> rows) {
+		String sql = this.dialect.insertAll;
+		if (sql == null) {
+			throw new IllegalStateException("No single-statement insert on " + this.dialect);
+		}
+		Set<String> inserted = this.jdbc.execute((ConnectionCallback<Set<String>>) (connection) -> {
+			Object[][] columns = new Object[5][rows.size()];
+			for (int i = 0; i < rows.size(); i++) {
+				NewRow row = rows.get(i);
+				columns[0][i] = row.userId();
+				columns[1][i] = row.key();
+				columns[2][i] = row.event();
+				columns[3][i] = row.payload();
+				columns[4][i] = row.createdAtMicros();
+			}
+			Set<String> keys = new HashSet<>();
+			try (PreparedStatement statement = connection.prepareStatement(sql)) {
+				statement.setArray(1, connection.createArrayOf("varchar", columns[0]));
+				statement.setArray(2, connection.createArrayOf("varchar", columns[1]));
+				statement.setArray(3, connection.createArrayOf("varchar", columns[2]));
+				statement.setArray(4, connection.createArrayOf("text", columns[3]));
+				statement.setArray(5, connection.createArrayOf("bigint", columns[4]));
+				try (ResultSet result = statement.executeQuery()) {
+					while (result.next()) {
+						keys.add(userKey(result.getString(1), result.getString(2)));
+					}
+				}
+			}
+			if (!connection.getAutoCommit()) {
+				connection.commit();
+			}
+			return keys;
+		});
+		boolean[] flags = new boolean[rows.size()];
+		for (int i = 0; i < flags.length; i++) {
+			flags[i] = inserted != null && inserted.remove(userKey(rows.get(i).userId(), rows.get(i).key()));
+		}
+		return flags;
+	}
+
+	private static String userKey(String userId, String key) {
+		return userId + '\n' + key;
 	}
 
 	@Nullable String findClientId(String userId) {
