@@ -59,7 +59,7 @@ public final class Benchmarks {
 						raw("pg-commit-8", () -> one(this.raw.singleRowCommits(8))), "~14k/s")));
 		row("pg-batch", () -> List.of(rawOnly("PostgreSQL batched insert, 100 rows per transaction",
 				raw("pg-batch", () -> one(this.raw.batchedInserts())), "~70k rows/s")));
-		row("cycle", () -> List.of(rawOnly("raw durable cycle: insert 100 -> claim 100 (SKIP LOCKED) -> WebSocket "
+		row("cycle", () -> List.of(rawOnly("raw durable cycle: insert 100 -> claim the next 100 (index range, SKIP LOCKED) -> WebSocket "
 				+ "batch -> ack -> delete 100, pipelined", cycle(), "~60k msgs/s")));
 		row("alo-1", () -> List.of(new Line("at-least-once, 1 thread, no transaction (vs PostgreSQL 1-connection commit)",
 				this.starter.throughput(1, 1, null), pgCommit1()[0], "target >= 0.80")));

@@ -56,9 +56,8 @@ final class RawBaselines {
 				    event           varchar(255) not null,
 				    payload         text         not null,
 				    created_at      bigint       not null,
-				    claimed         boolean      not null default false,
 				    constraint raw_outbox_key_uk unique (client_id, idempotency_key)
-				)""", "create index raw_outbox_new_ix on raw_outbox (id) where not claimed",
+				)""",
 				"create table raw_inbox (seq bigint primary key, event varchar(255) not null, payload text not null, "
 						+ "received_at bigint not null)",
 				"create table bench_app (id bigserial primary key, body text not null)");
@@ -240,12 +239,11 @@ final class RawBaselines {
 			producerDb.setAutoCommit(false);
 			PreparedStatement insert = producerDb.prepareStatement("insert into raw_outbox "
 					+ "(client_id, idempotency_key, event, payload, created_at) values (?, ?, ?, ?, ?)");
-			// "id = any(array(...))" keeps the update on the primary key ("id in (select ...)" is
-			// planned as a hash join over a sequential scan of the whole table), and "id > ?" starts
-			// the scan past the dead index entries of rows claimed before (autovacuum is off)
-			PreparedStatement claim = relayDb.prepareStatement("update raw_outbox set claimed = true where id = any(array("
-					+ "select id from raw_outbox where id > ? and not claimed order by id limit 100 "
-					+ "for update skip locked)) returning id, idempotency_key, event, payload");
+			// one relay keeps its position in memory, as the starter's does: the claim is an index
+			// range after the last id sent, locked while it is read (a second relay would skip the
+			// rows), and rows are never updated, so no dead versions pile up (autovacuum is off)
+			PreparedStatement claim = relayDb.prepareStatement("select id, idempotency_key, event, payload"
+					+ " from raw_outbox where id > ? order by id limit 100 for update skip locked");
 			PreparedStatement delete = deleterDb.prepareStatement("delete from raw_outbox where id > ? and id <= ?");
 			AtomicLong deleted = new AtomicLong();
 			AtomicLong claimedUpTo = new AtomicLong();
@@ -335,25 +333,15 @@ final class RawBaselines {
 
 	private static List<String> claimed(PreparedStatement claim, String clientId, AtomicLong claimedUpTo)
 			throws SQLException {
-		List<long[]> ids = new ArrayList<>();
 		List<String> frames = new ArrayList<>();
 		try (ResultSet rows = claim.executeQuery()) {
 			while (rows.next()) {
 				long id = rows.getLong(1);
-				ids.add(new long[] { id, frames.size() });
 				frames.add(Frames.event(clientId, id, rows.getString(2), rows.getString(3), rows.getString(4)));
+				claimedUpTo.set(id);
 			}
 		}
-		// RETURNING has no order: the batch goes out in seq order
-		ids.sort((a, b) -> Long.compare(a[0], b[0]));
-		if (!ids.isEmpty()) {
-			claimedUpTo.set(ids.get(ids.size() - 1)[0]);
-		}
-		List<String> ordered = new ArrayList<>(frames.size());
-		for (long[] id : ids) {
-			ordered.add(frames.get((int) id[1]));
-		}
-		return ordered;
+		return frames;
 	}
 
 	/**

@@ -221,15 +221,28 @@ final class OutboundRelay {
 	}
 
 	/**
-	 * Look for claimable events soon: called after a commit.
+	 * Look for claimable events soon: called after a commit. On an idle link the events go out at
+	 * once; while frames are in flight they wait for the next ack, which claims everything
+	 * committed meanwhile in one transaction and fills frames, so a busy link batches by itself
+	 * and the claim's commit is not paid per event.
 	 */
 	void wake() {
 		if (this.relayScheduled.compareAndSet(false, true)) {
 			post(() -> {
 				this.relayScheduled.set(false);
-				relay();
+				if (!awaitingAck()) {
+					relay();
+				}
 			});
 		}
+	}
+
+	/**
+	 * Whether events sent on the current connection are waiting for their ack (which relays
+	 * again when it comes; a lost connection relays on the next, and the poll in any case).
+	 */
+	private boolean awaitingAck() {
+		return !this.inFlight.isEmpty() && this.inFlight.firstKey() <= this.claimedOnLink;
 	}
 
 	/**
@@ -292,6 +305,14 @@ final class OutboundRelay {
 		if (ack <= this.ackedUpTo) {
 			return;
 		}
+		// the hub has these events: their senders hear it now, not after the delete (a delete
+		// that fails leaves rows that are sent again and deduplicated by the hub)
+		NavigableMap<Long, String> done = this.inFlight.headMap(ack, true);
+		long now = System.nanoTime();
+		for (Map.Entry<Long, String> entry : done.entrySet()) {
+			this.tracker.acknowledged(entry.getValue(), entry.getKey(), now, this.onAck);
+		}
+		done.clear();
 		long completed;
 		try {
 			completed = this.queue.acknowledge(ack);
@@ -306,12 +327,6 @@ final class OutboundRelay {
 		}
 		this.ackedUpTo = Math.max(this.ackedUpTo, ack);
 		this.counters.acked.addAndGet(completed);
-		NavigableMap<Long, String> done = this.inFlight.headMap(ack, true);
-		long now = System.nanoTime();
-		for (Map.Entry<Long, String> entry : done.entrySet()) {
-			this.tracker.acknowledged(entry.getValue(), entry.getKey(), now, this.onAck);
-		}
-		done.clear();
 		relay();
 	}
 

@@ -245,11 +245,10 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		long expected = this.epoch;
 		T result = this.transaction.execute((status) -> {
 			OutboxRepository.ClientRow client = this.repository.lockClient(this.userId);
-			if (client == null || !this.owner.equals(client.relayOwner()) || client.relayEpoch() != expected) {
-				throw new LeaseLostException("The lease of user '" + this.userId + "' passed to another instance"
-						+ ((client != null) ? " (epoch " + client.relayEpoch() + ", this one held " + expected + ")"
-								: ""));
+			if (client == null) {
+				throw leaseLost(null, expected);
 			}
+			checkLease(client.relayOwner(), client.relayEpoch(), expected);
 			this.highestSeq = client.nextSeq() - 1;
 			return work.apply(client);
 		});
@@ -257,6 +256,21 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			throw new IllegalStateException("No result from the outbox transaction");
 		}
 		return result;
+	}
+
+	/**
+	 * Throw {@link LeaseLostException} unless the locked stream still names this instance and
+	 * the epoch it took the lease with (which rolls the transaction back).
+	 */
+	private void checkLease(@Nullable String relayOwner, long relayEpoch, long expected) {
+		if (!this.owner.equals(relayOwner) || relayEpoch != expected) {
+			throw leaseLost(relayEpoch, expected);
+		}
+	}
+
+	private LeaseLostException leaseLost(@Nullable Long epochNow, long expected) {
+		return new LeaseLostException("The lease of user '" + this.userId + "' passed to another instance"
+				+ ((epochNow != null) ? " (epoch " + epochNow + ", this one held " + expected + ")" : ""));
 	}
 
 	@Override
@@ -352,9 +366,25 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	@Override
 	public long acknowledge(long ackSeq) {
-		int deleted = fenced((client) -> this.repository.deleteAcked(this.userId, ackSeq));
+		int deleted = this.repository.deletesAckedFenced() ? deleteAckedFenced(ackSeq)
+				: fenced((client) -> this.repository.deleteAcked(this.userId, ackSeq));
 		this.durablePending.addAndGet(-deleted);
 		return deleted + this.memory.acknowledge(ackSeq).size();
+	}
+
+	private int deleteAckedFenced(long ackSeq) {
+		long expected = this.epoch;
+		Integer deleted = this.transaction.execute((status) -> {
+			OutboxRepository.FencedDelete done = this.repository.deleteAckedFenced(this.userId, ackSeq, this.owner,
+					expected);
+			if (done == null) {
+				throw leaseLost(null, expected);
+			}
+			checkLease(done.relayOwner(), done.relayEpoch(), expected);
+			this.highestSeq = done.nextSeq() - 1;
+			return done.deleted();
+		});
+		return (deleted != null) ? deleted : 0;
 	}
 
 	@Override

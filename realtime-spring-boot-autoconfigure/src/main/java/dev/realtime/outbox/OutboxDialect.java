@@ -15,19 +15,37 @@ enum OutboxDialect {
 	POSTGRESQL("insert into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at, status)"
 			+ " values (nextval('realtime_outbox_id_seq'), ?, ?, ?, ?, ?, 'NEW')"
 			+ " on conflict (user_id, idempotency_key) do nothing",
-			"cast(extract(epoch from clock_timestamp()) * 1000 as bigint)", "set local synchronous_commit to off"),
+			"cast(extract(epoch from clock_timestamp()) * 1000 as bigint)", "set local synchronous_commit to off",
+			// a group commit's rows in one statement that commits by itself: one round trip per
+			// group; ids follow the senders' order (volatile functions run after the sort)
+			"insert into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at, status)"
+					+ " select nextval('realtime_outbox_id_seq'), r.u, r.k, r.e, r.p, r.c, 'NEW' from unnest(?::varchar[],"
+					+ " ?::varchar[], ?::varchar[], ?::text[], ?::bigint[]) with ordinality as r(u, k, e, p, c, o)"
+					+ " order by r.o on conflict (user_id, idempotency_key) do nothing returning user_id, idempotency_key",
+			// one statement for a claim's numbering: the ids are a primary-key lookup, whatever
+			// the statistics, and each row's seq follows from its place in the array
+			"update realtime_outbox set status = 'SEQUENCED', seq = ? + array_position(?, id) - 1"
+					+ " where id = any(?) and status = 'NEW'",
+			// the fenced ack delete in one round trip: lock the user's stream, delete only if this
+			// instance still holds the lease, and report what the lock saw; the commit does not
+			// wait for its flush (see asyncCommit)
+			"with c as (select relay_owner, relay_epoch, next_seq from realtime_client where user_id = ? for update),"
+					+ " d as (delete from realtime_outbox where user_id = ? and status = 'SEQUENCED' and seq <= ?"
+					+ " and exists (select 1 from c where relay_owner = ? and relay_epoch = ?) returning 1)"
+					+ " select relay_owner, relay_epoch, next_seq, (select count(*) from d),"
+					+ " set_config('synchronous_commit', 'off', true) from c"),
 
 	// INSERT IGNORE also turns other errors into warnings; the values are validated before
 	MARIADB("insert ignore into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at, status)"
 			+ " values (next value for realtime_outbox_id_seq, ?, ?, ?, ?, ?, 'NEW')",
-			"cast(unix_timestamp(now(3)) * 1000 as signed)", null),
+			"cast(unix_timestamp(now(3)) * 1000 as signed)", null, null, null, null),
 
 	H2("merge into realtime_outbox t using (select cast(? as varchar(128)) u, cast(? as varchar(255)) k,"
 			+ " cast(? as varchar(255)) e, cast(? as clob) p, cast(? as bigint) c) s"
 			+ " on t.user_id = s.u and t.idempotency_key = s.k when not matched then insert"
 			+ " (id, user_id, idempotency_key, event, payload, created_at, status)"
 			+ " values (next value for realtime_outbox_id_seq, s.u, s.k, s.e, s.p, s.c, 'NEW')",
-			"cast(extract(epoch from current_timestamp) * 1000 as bigint)", null);
+			"cast(extract(epoch from current_timestamp) * 1000 as bigint)", null, null, null, null);
 
 	/** Parameters: user id, idempotency key, event, payload, created_at; updates 0 rows for a pending key. */
 	final String insertIfAbsent;
@@ -42,10 +60,34 @@ enum OutboxDialect {
 	 */
 	final @Nullable String asyncCommit;
 
-	OutboxDialect(String insertIfAbsent, String nowMillis, @Nullable String asyncCommit) {
+	/**
+	 * Insert a group of rows in one statement, each unless its idempotency key is pending,
+	 * returning the user ids and keys inserted; or {@code null} for a JDBC batch in a
+	 * transaction. Parameters: arrays of user ids, keys, events, payloads, created_at.
+	 */
+	final @Nullable String insertAll;
+
+	/**
+	 * Number rows in one statement, or {@code null} for a JDBC batch of one update per row.
+	 * Parameters: the first seq, the ids in seq order as an array, the same array again.
+	 */
+	final @Nullable String numberAll;
+
+	/**
+	 * Delete acked rows in one statement that also locks and checks the lease, or {@code null}
+	 * for a lock, then a delete. Parameters: user id, user id, ack seq, owner, epoch; one row
+	 * (owner, epoch, next seq, rows deleted), or none for an unknown user.
+	 */
+	final @Nullable String fencedDeleteAcked;
+
+	OutboxDialect(String insertIfAbsent, String nowMillis, @Nullable String asyncCommit, @Nullable String insertAll,
+			@Nullable String numberAll, @Nullable String fencedDeleteAcked) {
 		this.insertIfAbsent = insertIfAbsent;
 		this.nowMillis = nowMillis;
 		this.asyncCommit = asyncCommit;
+		this.insertAll = insertAll;
+		this.numberAll = numberAll;
+		this.fencedDeleteAcked = fencedDeleteAcked;
 	}
 
 	static OutboxDialect of(DatabaseMetaData metaData) throws java.sql.SQLException {

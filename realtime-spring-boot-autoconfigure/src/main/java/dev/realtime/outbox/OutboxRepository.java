@@ -1,15 +1,19 @@
 package dev.realtime.outbox;
 
+import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -123,6 +127,65 @@ class OutboxRepository {
 		return inserted;
 	}
 
+	/**
+	 * Whether {@link #insertAllCommitted} is one statement on this database; otherwise the
+	 * caller runs {@link #insertAllIfAbsent} in a transaction of its own.
+	 */
+	boolean insertsInOneStatement() {
+		return this.dialect.insertAll != null;
+	}
+
+	/**
+	 * Insert events and commit them in one statement (only where
+	 * {@link #insertsInOneStatement()}), each unless its idempotency key is pending. Runs on a
+	 * connection of its own, outside any transaction; a connection that does not commit by
+	 * itself is committed here.
+	 * @return per event, whether a row was inserted (of two with one key, the first)
+	 */
+	boolean[] insertAllCommitted(List<NewRow> rows) {
+		String sql = this.dialect.insertAll;
+		if (sql == null) {
+			throw new IllegalStateException("No single-statement insert on " + this.dialect);
+		}
+		Set<String> inserted = this.jdbc.execute((ConnectionCallback<Set<String>>) (connection) -> {
+			Object[][] columns = new Object[5][rows.size()];
+			for (int i = 0; i < rows.size(); i++) {
+				NewRow row = rows.get(i);
+				columns[0][i] = row.userId();
+				columns[1][i] = row.key();
+				columns[2][i] = row.event();
+				columns[3][i] = row.payload();
+				columns[4][i] = row.createdAtMicros();
+			}
+			Set<String> keys = new HashSet<>();
+			try (PreparedStatement statement = connection.prepareStatement(sql)) {
+				statement.setArray(1, connection.createArrayOf("varchar", columns[0]));
+				statement.setArray(2, connection.createArrayOf("varchar", columns[1]));
+				statement.setArray(3, connection.createArrayOf("varchar", columns[2]));
+				statement.setArray(4, connection.createArrayOf("text", columns[3]));
+				statement.setArray(5, connection.createArrayOf("bigint", columns[4]));
+				try (ResultSet result = statement.executeQuery()) {
+					while (result.next()) {
+						keys.add(userKey(result.getString(1), result.getString(2)));
+					}
+				}
+			}
+			if (!connection.getAutoCommit()) {
+				connection.commit();
+			}
+			return keys;
+		});
+		boolean[] flags = new boolean[rows.size()];
+		for (int i = 0; i < flags.length; i++) {
+			flags[i] = inserted != null && inserted.remove(userKey(rows.get(i).userId(), rows.get(i).key()));
+		}
+		return flags;
+	}
+
+	private static String userKey(String userId, String key) {
+		return userId + '\n' + key;
+	}
+
 	@Nullable String findClientId(String userId) {
 		List<String> ids = this.jdbc.queryForList(FIND_CLIENT, String.class, userId);
 		return ids.isEmpty() ? null : ids.get(0);
@@ -178,6 +241,20 @@ class OutboxRepository {
 	 * Give new rows their seqs, in one JDBC batch.
 	 */
 	void number(List<OutboxRow> rows, long firstSeq) {
+		String numberAll = this.dialect.numberAll;
+		if (numberAll != null) {
+			Long[] ids = new Long[rows.size()];
+			for (int i = 0; i < ids.length; i++) {
+				ids[i] = rows.get(i).id();
+			}
+			this.jdbc.update(numberAll, (ps) -> {
+				Array array = ps.getConnection().createArrayOf("bigint", ids);
+				ps.setLong(1, firstSeq);
+				ps.setArray(2, array);
+				ps.setArray(3, array);
+			});
+			return;
+		}
 		this.jdbc.batchUpdate(NUMBER, new BatchPreparedStatementSetter() {
 
 			@Override
@@ -192,6 +269,31 @@ class OutboxRepository {
 			}
 
 		});
+	}
+
+	/**
+	 * Whether {@link #deleteAckedFenced} is one statement on this database; otherwise the
+	 * caller locks the stream first and then calls {@link #deleteAcked}.
+	 */
+	boolean deletesAckedFenced() {
+		return this.dialect.fencedDeleteAcked != null;
+	}
+
+	/**
+	 * Lock the user's stream and delete its acked rows if this instance still holds the lease,
+	 * in one statement (only where {@link #deletesAckedFenced()}).
+	 * @return the stream as the lock saw it and the rows deleted, or {@code null} for an unknown
+	 * user
+	 */
+	@Nullable FencedDelete deleteAckedFenced(String userId, long ackSeq, String owner, long epoch) {
+		String sql = this.dialect.fencedDeleteAcked;
+		if (sql == null) {
+			throw new IllegalStateException("No single-statement fenced delete on " + this.dialect);
+		}
+		List<FencedDelete> rows = this.jdbc.query(sql,
+				(rs, rowNum) -> new FencedDelete(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4)),
+				userId, userId, ackSeq, owner, epoch);
+		return rows.isEmpty() ? null : rows.get(0);
 	}
 
 	int deleteAcked(String userId, long ackSeq) {
@@ -268,6 +370,12 @@ class OutboxRepository {
 	 * A dead letter's row with why it died.
 	 */
 	record DeadRow(OutboxRow row, @Nullable String errorCode, @Nullable String lastError, @Nullable Long deadAt) {
+	}
+
+	/**
+	 * What a single-statement fenced delete saw and did.
+	 */
+	record FencedDelete(@Nullable String relayOwner, long relayEpoch, long nextSeq, int deleted) {
 	}
 
 	/**

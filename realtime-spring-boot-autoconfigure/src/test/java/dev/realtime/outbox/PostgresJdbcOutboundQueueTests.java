@@ -1,6 +1,7 @@
 package dev.realtime.outbox;
 
 import java.util.List;
+import java.util.Objects;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,15 @@ class PostgresJdbcOutboundQueueTests extends AbstractJdbcOutboundQueueTests {
 		assertNoSort(plan(OutboxRepository.RESENDS, userId(), 0L, 500));
 		assertThat(String.join("\n", plan(OutboxRepository.DELETE_ACKED, userId(), 100L)))
 			.contains("realtime_outbox_relay_ix");
+		String fencedDelete = Objects.requireNonNull(OutboxDialect.POSTGRESQL.fencedDeleteAcked);
+		assertThat(String.join("\n", plan(fencedDelete, userId(), userId(), 100L, "owner", 1L)))
+			.contains("realtime_outbox_relay_ix")
+			.doesNotContain("Seq Scan on realtime_outbox");
+		// the numbering looks rows up by primary key, never by a scan of the table
+		String numberAll = Objects.requireNonNull(OutboxDialect.POSTGRESQL.numberAll).replace("?", "%s")
+			.formatted(1, "'{1000000002,1000000004}'::bigint[]", "'{1000000002,1000000004}'::bigint[]");
+		assertThat(String.join("\n", plan(numberAll))).contains("realtime_outbox_pk")
+			.doesNotContain("Seq Scan on realtime_outbox");
 	}
 
 	private List<String> plan(String sql, Object... args) {
