@@ -57,6 +57,16 @@ final class ReceiptsClearingInboundStore implements InboundStore {
 	}
 
 	@Override
+	public boolean recordsDeliveredInRuns() {
+		return this.delegate.recordsDeliveredInRuns();
+	}
+
+	@Override
+	public void deliveredUpTo(long seq) {
+		this.delegate.deliveredUpTo(seq);
+	}
+
+	@Override
 	public boolean failed(long seq, String error, int maxAttempts) {
 		return this.delegate.failed(seq, error, maxAttempts);
 	}

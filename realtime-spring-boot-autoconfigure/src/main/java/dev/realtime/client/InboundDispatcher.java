@@ -14,9 +14,9 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Hands stored inbound events to the listeners, one at a time in seq order, on its own thread.
- * An event is marked delivered only after every listener returned; a throwing listener makes it
- * be retried after a short delay, and parked as failed after the configured attempts, so the
- * events behind it still flow.
+ * An event is marked delivered only after every listener returned (by a store that allows it,
+ * for a run of events in one write); a throwing listener makes it be retried after a short
+ * delay, and parked as failed after the configured attempts, so the events behind it still flow.
  */
 final class InboundDispatcher {
 
@@ -75,15 +75,14 @@ final class InboundDispatcher {
 		if (this.listeners.isEmpty() || !this.active.getAsBoolean()) {
 			return;
 		}
+		boolean runs = this.store.recordsDeliveredInRuns();
 		try {
 			List<InboundMessage> page;
 			do {
 				page = this.store.undelivered(PAGE);
-				for (InboundMessage message : page) {
-					if (!deliver(message)) {
-						retryLater();
-						return;
-					}
+				if (!(runs ? deliverRun(page) : deliverEach(page))) {
+					retryLater();
+					return;
 				}
 			}
 			while (page.size() == PAGE);
@@ -101,30 +100,71 @@ final class InboundDispatcher {
 	}
 
 	/**
-	 * Deliver one event. Returns {@code false} when it failed and should be tried again later.
+	 * Deliver events one at a time, each marked by the store (possibly in one transaction with
+	 * its listeners). Returns {@code false} when one failed and should be tried again later.
 	 */
-	private boolean deliver(InboundMessage message) {
-		try {
-			// the store marks the event delivered, possibly in one transaction with the listeners
-			this.store.deliver(message, () -> {
-				for (Consumer<InboundMessage> listener : this.listeners) {
-					listener.accept(message);
-				}
-			});
-		}
-		catch (RuntimeException ex) {
-			boolean parked = this.store.failed(message.seq(), describe(ex), this.maxAttempts);
-			if (parked) {
-				this.parked.run();
-				logger.error("Inbound event seq " + message.seq() + " (" + message.event() + ") parked as failed after "
-						+ this.maxAttempts + " attempts", ex);
-				return true;
+	private boolean deliverEach(List<InboundMessage> page) {
+		for (InboundMessage message : page) {
+			try {
+				this.store.deliver(message, () -> runListeners(message));
 			}
-			logger.warn("Listener failed on inbound event seq " + message.seq() + " (" + message.event()
-					+ "); will retry: " + ex);
-			return false;
+			catch (RuntimeException ex) {
+				if (!failed(message, ex)) {
+					return false;
+				}
+			}
 		}
 		return true;
+	}
+
+	/**
+	 * Run the listeners of a page of events, and record the events they handled with one write
+	 * per run: at the end of the page, and before a failure is recorded.
+	 */
+	private boolean deliverRun(List<InboundMessage> page) {
+		long handled = -1;
+		for (InboundMessage message : page) {
+			try {
+				runListeners(message);
+				handled = message.seq();
+			}
+			catch (RuntimeException ex) {
+				if (handled >= 0) {
+					this.store.deliveredUpTo(handled);
+					handled = -1;
+				}
+				if (!failed(message, ex)) {
+					return false;
+				}
+			}
+		}
+		if (handled >= 0) {
+			this.store.deliveredUpTo(handled);
+		}
+		return true;
+	}
+
+	private void runListeners(InboundMessage message) {
+		for (Consumer<InboundMessage> listener : this.listeners) {
+			listener.accept(message);
+		}
+	}
+
+	/**
+	 * Record a failed delivery. Returns {@code true} when the event was parked, so the events
+	 * behind it may flow, {@code false} when it should be tried again later.
+	 */
+	private boolean failed(InboundMessage message, RuntimeException ex) {
+		boolean parked = this.store.failed(message.seq(), describe(ex), this.maxAttempts);
+		if (parked) {
+			this.parked.run();
+			logger.error("Inbound event seq " + message.seq() + " (" + message.event() + ") parked as failed after "
+					+ this.maxAttempts + " attempts", ex);
+			return true;
+		}
+		logger.warn("Listener failed on inbound event seq " + message.seq() + " (" + message.event()
+				+ "); will retry: " + ex);
+		return false;
 	}
 
 	private static String describe(Throwable ex) {

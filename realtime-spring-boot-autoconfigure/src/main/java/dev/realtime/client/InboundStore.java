@@ -52,6 +52,27 @@ public interface InboundStore {
 	}
 
 	/**
+	 * Whether the dispatcher may run the listeners of several events outside any transaction of
+	 * the store and then record them with one {@link #deliveredUpTo(long)}: a store whose mark
+	 * is a write of its own saves one write per event; after a crash the events of the last run
+	 * (at most one page) are delivered again, as at-least-once listeners allow. Stores that
+	 * deliver each event in a transaction with its listeners must answer {@code false}.
+	 * @return {@code false} unless the store implements {@link #deliveredUpTo(long)}
+	 */
+	default boolean recordsDeliveredInRuns() {
+		return false;
+	}
+
+	/**
+	 * Record that listeners handled every stored event up to and including this seq that is
+	 * not parked as failed (only called where {@link #recordsDeliveredInRuns()}).
+	 * @param seq the seq of the last event of the run
+	 */
+	default void deliveredUpTo(long seq) {
+		throw new UnsupportedOperationException(getClass().getName() + " records deliveries one at a time");
+	}
+
+	/**
 	 * Set what to run after parked events were returned to this store for another attempt
 	 * other than through this interface, for example through an administrative API: the client's
 	 * dispatcher registers its wake-up here, so they are delivered without waiting for the next

@@ -127,6 +127,16 @@ class InboxRepository {
 			.executeUpdate();
 	}
 
+	int deleteEventsUpTo(String userId, long seq, InboxStatus status) {
+		return this.entityManager
+			.createQuery("delete from RealtimeInboxEvent e where e.userId = :userId and e.seq <= :seq "
+					+ "and e.status = :status")
+			.setParameter("userId", userId)
+			.setParameter("seq", seq)
+			.setParameter("status", status)
+			.executeUpdate();
+	}
+
 	void deleteEvents(String userId) {
 		this.entityManager.createQuery("delete from RealtimeInboxEvent e where e.userId = :userId")
 			.setParameter("userId", userId)

@@ -98,6 +98,17 @@ public class JpaInboundStore implements InboundStore {
 	}
 
 	@Override
+	public boolean recordsDeliveredInRuns() {
+		return true;
+	}
+
+	@Override
+	public void deliveredUpTo(long seq) {
+		this.transactions.executeWithoutResult(
+				(status) -> this.repository.deleteEventsUpTo(this.userId, seq, InboxStatus.RECEIVED));
+	}
+
+	@Override
 	public boolean failed(long seq, String error, int maxAttempts) {
 		String description = (error.length() > MAX_ERROR_LENGTH) ? error.substring(0, MAX_ERROR_LENGTH) : error;
 		Boolean parked = this.transactions.execute((status) -> {

@@ -148,6 +148,21 @@ abstract class JpaInboundStoreTests {
 	}
 
 	@Test
+	void deliveredUpToDeletesTheRunButNeitherParkedEventsNorLaterOnes() {
+		this.alice.append(messages("alice", 1, 5));
+		assertThat(this.alice.failed(2, "boom", 1)).isTrue();
+		this.alice.deliveredUpTo(4);
+		assertThat(this.alice.undelivered(10)).extracting(InboundMessage::seq).containsExactly(5L);
+		assertThat(this.failedEvents.list("alice", 10)).extracting((failed) -> failed.seq()).containsExactly(2L);
+		assertThat(this.alice.recordsDeliveredInRuns()).isTrue();
+	}
+
+	@Test
+	void transactionalDeliveryRecordsEachEventWithItsListeners() {
+		assertThat(factory(true).create("alice").recordsDeliveredInRuns()).isFalse();
+	}
+
+	@Test
 	void parksAnEventAfterMaxAttemptsAndKeepsItForTheApi() {
 		this.alice.append(messages("alice", 1, 2));
 		assertThat(this.alice.failed(1, "boom 1", 3)).isFalse();
