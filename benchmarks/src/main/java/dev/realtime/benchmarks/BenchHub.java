@@ -12,15 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.json.JsonFactory;
-
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
+import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -39,6 +35,10 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import org.springframework.web.util.UriComponentsBuilder;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * The ack-only hub of the benchmarks: embedded Tomcat with Spring's WebSocket support, in the
@@ -79,8 +79,11 @@ final class BenchHub implements AutoCloseable {
 	}
 
 	URI uri() {
-		int port = ((WebServerApplicationContext) this.context).getWebServer().getPort();
-		return URI.create("ws://127.0.0.1:" + port + "/realtime");
+		WebServer server = ((WebServerApplicationContext) this.context).getWebServer();
+		if (server == null) {
+			throw new IllegalStateException("The hub's web server is not running");
+		}
+		return URI.create("ws://127.0.0.1:" + server.getPort() + "/realtime");
 	}
 
 	/**
@@ -169,8 +172,8 @@ final class BenchHub implements AutoCloseable {
 	}
 
 	private void handle(WebSocketSession session, String text) throws IOException {
-		String userId = (String) session.getAttributes().get("user_id");
-		ClientStream stream = client((String) session.getAttributes().get("client_id"));
+		String userId = attribute(session, "user_id");
+		ClientStream stream = client(attribute(session, "client_id"));
 		boolean sequenced = false;
 		List<String> replies = new ArrayList<>(1);
 		try (JsonParser parser = this.json.createParser(ObjectReadContext.empty(), text)) {
@@ -195,7 +198,24 @@ final class BenchHub implements AutoCloseable {
 	}
 
 	/**
+	 * Return an attribute the handshake interceptor set on the session.
+	 * @param session the session
+	 * @param name the attribute's name
+	 * @return its value
+	 */
+	private static String attribute(WebSocketSession session, String name) {
+		if (!(session.getAttributes().get(name) instanceof String value)) {
+			throw new IllegalStateException("Session " + session.getId() + " has no " + name);
+		}
+		return value;
+	}
+
+	/**
 	 * Read one frame object (the parser is on its START_OBJECT) and act on it.
+	 * @param parser the parser, on the frame's START_OBJECT
+	 * @param stream the sending client's stream
+	 * @param userId the sending client's user
+	 * @param replies where replies to the client are added
 	 * @return whether it was a sequenced event, to be acked
 	 */
 	private boolean frame(JsonParser parser, ClientStream stream, String userId, List<String> replies) {
@@ -319,22 +339,34 @@ final class BenchHub implements AutoCloseable {
 			}
 		}
 
-		/** Highest seq up to which every event arrived: what the hub acks. */
+		/**
+		 * Highest seq up to which every event arrived: what the hub acks.
+		 * @return the contiguous seq
+		 */
 		synchronized long contiguous() {
 			return this.contiguous;
 		}
 
-		/** Sequenced events accepted once each. */
+		/**
+		 * Sequenced events accepted once each.
+		 * @return the count of distinct sequenced events
+		 */
 		synchronized long distinct() {
 			return this.distinct;
 		}
 
-		/** Events that arrived again (same seq or same idempotency key), counted before dedup. */
+		/**
+		 * Events that arrived again (same seq or same idempotency key), counted before dedup.
+		 * @return the count of duplicates
+		 */
 		synchronized long duplicates() {
 			return this.duplicates;
 		}
 
-		/** At-most-once events (no seq) accepted once each. */
+		/**
+		 * At-most-once events (no seq) accepted once each.
+		 * @return the count of unsequenced events
+		 */
 		synchronized long unsequenced() {
 			return this.unsequenced;
 		}

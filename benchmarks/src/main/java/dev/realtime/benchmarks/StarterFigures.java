@@ -13,16 +13,15 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.DeliveryStrategy;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SendOptions;
-
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The starter's figures, each in a fresh context and schema, through the public API only.
@@ -396,6 +395,7 @@ final class StarterFigures {
 		/**
 		 * Count a send that threw (a full queue, a write timeout) by exception type: the
 		 * figure stands, and the note tells how many calls failed and why.
+		 * @param ex what the send threw
 		 */
 		private void refused(RuntimeException ex) {
 			this.refused.incrementAndGet();

@@ -3,6 +3,7 @@ package dev.realtime.auth;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.lang.Contract;
 
 /**
  * The error codes of an OAuth2 token response (RFC 6749, section 5.2) that retrying cannot fix.
@@ -20,6 +21,7 @@ final class OAuth2Errors {
 	 * @param code the {@code error} of the token response
 	 * @return {@code true} unless retrying may help
 	 */
+	@Contract("null -> false")
 	static boolean isPermanent(@Nullable String code) {
 		return code != null && PERMANENT.contains(code);
 	}

@@ -17,12 +17,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
-import dev.realtime.auth.TokenSource.IssuedToken;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.StreamingHttpOutputMessage;
@@ -30,6 +24,11 @@ import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.realtime.auth.TokenSource.IssuedToken;
 
 /**
  * A {@link RefreshingTokenProvider} that gets access tokens from an OAuth2 token endpoint
@@ -365,6 +364,8 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 		/**
 		 * Read at most {@value #MAX_BODY} bytes of an answer: a token response is small, and the
 		 * endpoint is not trusted to end its body.
+		 * @param body the answer's body
+		 * @return its first {@value #MAX_BODY} bytes, decoded as UTF-8
 		 */
 		private static String read(InputStream body) throws IOException {
 			byte[] bytes = body.readNBytes(MAX_BODY);
@@ -418,6 +419,8 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 
 		/**
 		 * Mask our own secrets should the endpoint echo them in its error description.
+		 * @param text what the endpoint said
+		 * @return the text with every configured secret masked
 		 */
 		private String redact(String text) {
 			String redacted = text;

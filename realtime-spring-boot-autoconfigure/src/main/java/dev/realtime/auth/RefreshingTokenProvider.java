@@ -3,14 +3,12 @@ package dev.realtime.auth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -42,7 +40,8 @@ public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 
 	private final ScheduledThreadPoolExecutor scheduler;
 
-	private final Map<RefreshOutcome, AtomicLong> counts = new EnumMap<>(RefreshOutcome.class);
+	/** Refreshes by outcome, indexed by the outcome's ordinal. */
+	private final AtomicLongArray counts = new AtomicLongArray(RefreshOutcome.values().length);
 
 	private final Object lock = new Object();
 
@@ -77,9 +76,6 @@ public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 			return thread;
 		});
 		this.scheduler.setRemoveOnCancelPolicy(true);
-		for (RefreshOutcome outcome : RefreshOutcome.values()) {
-			this.counts.put(outcome, new AtomicLong());
-		}
 	}
 
 	@Override
@@ -110,7 +106,7 @@ public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 	 * @return the count since this provider was created
 	 */
 	public long refreshCount(RefreshOutcome outcome) {
-		return this.counts.get(outcome).get();
+		return this.counts.get(outcome.ordinal());
 	}
 
 	/**
@@ -127,6 +123,8 @@ public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 	/**
 	 * Return a token newer than {@code stale}: the one another thread has just fetched, the one
 	 * a refresh under way will bring, or a new one fetched by this thread.
+	 * @param stale the token the caller found too old, if any
+	 * @return a token newer than {@code stale}
 	 */
 	private IssuedToken refresh(@Nullable IssuedToken stale) {
 		CompletableFuture<IssuedToken> pending;
@@ -189,6 +187,7 @@ public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 	/**
 	 * Schedule the refresh of a new token at {@code refreshBeforeExpiry} ahead of its expiry, but
 	 * not before half its lifetime, so short-lived tokens do not cause a storm of refreshes.
+	 * @param token the token just fetched
 	 */
 	private void scheduleRefresh(IssuedToken token) {
 		if (this.scheduledRefresh != null) {
@@ -253,7 +252,7 @@ public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 	}
 
 	private void count(RefreshOutcome outcome) {
-		this.counts.get(outcome).incrementAndGet();
+		this.counts.incrementAndGet(outcome.ordinal());
 	}
 
 	@Override
@@ -262,8 +261,8 @@ public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 		synchronized (this.lock) {
 			token = this.current;
 		}
-		String state = (token == null) ? "none"
-				: "******" + ((token.expiresAt() != null) ? " valid until " + token.expiresAt() : "");
+		String state = (token != null)
+				? "******" + ((token.expiresAt() != null) ? " valid until " + token.expiresAt() : "") : "none";
 		return getClass().getSimpleName() + "[" + this.description + ", token=" + state + "]";
 	}
 

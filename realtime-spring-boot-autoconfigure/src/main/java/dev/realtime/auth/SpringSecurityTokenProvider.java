@@ -4,15 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
-
-import dev.realtime.auth.TokenSource.IssuedToken;
-
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+
+import dev.realtime.auth.TokenSource.IssuedToken;
 
 /**
  * A {@link RefreshingTokenProvider} that gets access tokens for a Spring Security client

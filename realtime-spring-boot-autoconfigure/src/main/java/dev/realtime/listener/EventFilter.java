@@ -18,6 +18,7 @@ final class EventFilter implements Predicate<String> {
 
 	/**
 	 * Parse patterns.
+	 * @param patterns the patterns of a listener; none matches every event
 	 * @throws IllegalArgumentException naming the first invalid pattern
 	 */
 	EventFilter(String[] patterns) {

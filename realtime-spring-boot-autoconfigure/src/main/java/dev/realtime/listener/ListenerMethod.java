@@ -5,12 +5,11 @@ import java.lang.reflect.Method;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import org.springframework.util.ReflectionUtils;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.realtime.client.InboundMessage;
-
-import org.springframework.util.ReflectionUtils;
 
 /**
  * One {@link RealtimeListener} method bound to its bean: filters events by name, converts the
@@ -35,6 +34,11 @@ final class ListenerMethod implements Consumer<InboundMessage> {
 
 	/**
 	 * Check a listener method's signature and patterns and bind it.
+	 * @param bean the bean that declares the method
+	 * @param method the annotated method
+	 * @param annotation the method's annotation
+	 * @param mapper converts a payload to the method's parameter type
+	 * @return the bound listener
 	 * @throws IllegalArgumentException saying what is wrong with the method
 	 */
 	static ListenerMethod bind(Object bean, Method method, RealtimeListener annotation, ObjectMapper mapper) {

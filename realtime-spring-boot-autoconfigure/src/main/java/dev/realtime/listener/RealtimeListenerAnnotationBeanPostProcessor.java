@@ -10,12 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
-
-import dev.realtime.client.RealtimeClient;
-import dev.realtime.protocol.FrameCodec;
-
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
@@ -26,6 +20,11 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.realtime.client.RealtimeClient;
+import dev.realtime.protocol.FrameCodec;
 
 /**
  * Finds {@link RealtimeListener} methods on beans, checks their signatures as each bean is
@@ -114,6 +113,7 @@ public class RealtimeListenerAnnotationBeanPostProcessor
 
 	/**
 	 * The mapper the client decodes frames with, so listeners see the same conversion rules.
+	 * @return the mapper, looked up once
 	 */
 	private synchronized ObjectMapper mapper() {
 		if (this.mapper == null) {

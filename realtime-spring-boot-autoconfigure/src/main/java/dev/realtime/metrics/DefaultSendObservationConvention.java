@@ -17,6 +17,9 @@ import dev.realtime.metrics.RealtimeObservationDocumentation.SendLowCardinalityK
  */
 public class DefaultSendObservationConvention implements SendObservationConvention {
 
+	/** Name of the observation (and its timer). */
+	static final String NAME = "realtime.send";
+
 	/** Outcome while the event awaits its ack. */
 	static final String PENDING = "pending";
 
@@ -28,7 +31,7 @@ public class DefaultSendObservationConvention implements SendObservationConventi
 
 	@Override
 	public String getName() {
-		return RealtimeObservationDocumentation.SEND.getName();
+		return NAME;
 	}
 
 	@Override
@@ -56,6 +59,8 @@ public class DefaultSendObservationConvention implements SendObservationConventi
 	 * The outcome: {@code pending}, {@code acked}, the hub's or client's error code of a
 	 * rejected event (a small fixed set such as {@code invalid_event} or {@code max_attempts}),
 	 * or {@code error}.
+	 * @param context the observation of one send
+	 * @return the outcome tag's value
 	 */
 	private static String outcome(SendObservationContext context) {
 		if (context.getAcknowledgement() != null) {

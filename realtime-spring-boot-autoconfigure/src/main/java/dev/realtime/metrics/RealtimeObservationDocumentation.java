@@ -17,7 +17,7 @@ public enum RealtimeObservationDocumentation implements ObservationDocumentation
 
 		@Override
 		public String getName() {
-			return "realtime.send";
+			return DefaultSendObservationConvention.NAME;
 		}
 
 		@Override

@@ -4,7 +4,6 @@ import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
-
 import org.springframework.beans.factory.InitializingBean;
 
 /**

@@ -6,6 +6,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.BeanInitializationException;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.JsonNode;
 
 import dev.realtime.autoconfigure.RealtimeAuthAutoConfiguration;
@@ -14,13 +19,6 @@ import dev.realtime.autoconfigure.RealtimeInboxAutoConfiguration;
 import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.Transport;
-
-import org.springframework.beans.factory.BeanInitializationException;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -17,18 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.JsonNodeFactory;
-
-import dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration;
-import dev.realtime.client.EnqueueOutcome;
-import dev.realtime.client.LeaseLostException;
-import dev.realtime.client.OutboundMessage;
-import dev.realtime.client.OutboundQueueFullException;
-import dev.realtime.client.SequencedMessage;
-import dev.realtime.test.MutableClock;
-import dev.realtime.test.TestDatabases;
-
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -40,6 +28,17 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration;
+import dev.realtime.client.EnqueueOutcome;
+import dev.realtime.client.LeaseLostException;
+import dev.realtime.client.OutboundMessage;
+import dev.realtime.client.OutboundQueueFullException;
+import dev.realtime.client.SequencedMessage;
+import dev.realtime.test.MutableClock;
+import dev.realtime.test.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -12,16 +12,6 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-
-import dev.realtime.protocol.AckFrame;
-import dev.realtime.protocol.EventFrame;
-import dev.realtime.protocol.Frame;
-import dev.realtime.protocol.FrameCodec;
-import dev.realtime.protocol.MetaFrame;
-import dev.realtime.protocol.ResumeFrame;
-import dev.realtime.protocol.ResumeResponseFrame;
-
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -46,6 +36,15 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import org.springframework.web.util.UriComponentsBuilder;
+import tools.jackson.databind.JsonNode;
+
+import dev.realtime.protocol.AckFrame;
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.Frame;
+import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.MetaFrame;
+import dev.realtime.protocol.ResumeFrame;
+import dev.realtime.protocol.ResumeResponseFrame;
 
 /**
  * A scriptable hub for client tests: a real WebSocket server on a random port that speaks the

@@ -4,13 +4,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import dev.realtime.client.InMemoryOutboundQueue;
-import dev.realtime.client.OutboundQueueFactory;
-import dev.realtime.client.RealtimeClient;
-import dev.realtime.receipts.InMemoryReceiptStore;
-import dev.realtime.receipts.ReceiptStore;
-
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -20,6 +13,12 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.util.ClassUtils;
+
+import dev.realtime.client.InMemoryOutboundQueue;
+import dev.realtime.client.OutboundQueueFactory;
+import dev.realtime.client.RealtimeClient;
+import dev.realtime.receipts.InMemoryReceiptStore;
+import dev.realtime.receipts.ReceiptStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -5,13 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-
-import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
-import dev.realtime.client.OutboundQueueFullException;
-import dev.realtime.client.RealtimeClient;
-import dev.realtime.client.SendHandle;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -20,6 +13,12 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
+import dev.realtime.client.OutboundQueueFullException;
+import dev.realtime.client.RealtimeClient;
+import dev.realtime.client.SendHandle;
 
 /**
  * Sends chat messages through the realtime client and lists the events it received.
@@ -41,6 +40,8 @@ class MessageController {
 	/**
 	 * Hand a message to the client; 202 once it is accepted (stored in the outbox when the
 	 * outbox is durable), with the idempotency key that follows it to the hub.
+	 * @param message the message, from the request body
+	 * @return 202 with the idempotency key, or 400 when the room or the text is blank
 	 */
 	@PostMapping
 	ResponseEntity<Map<String, String>> send(@RequestBody @Nullable ChatMessage message) {

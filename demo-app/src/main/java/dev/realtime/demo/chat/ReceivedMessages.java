@@ -3,11 +3,11 @@ package dev.realtime.demo.chat;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
-import dev.realtime.client.InboundMessage;
-
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+
+import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
+import dev.realtime.client.InboundMessage;
 
 /**
  * Every inbound event the demo's client has received, in stream order. Kept in memory: the

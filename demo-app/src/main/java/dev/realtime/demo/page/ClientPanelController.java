@@ -7,6 +7,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
 import dev.realtime.client.ClientMetrics;
@@ -15,14 +22,6 @@ import dev.realtime.client.ObservableClient;
 import dev.realtime.demo.hub.Hub;
 import dev.realtime.metrics.RealtimeMeters;
 import dev.realtime.protocol.CloseCodes;
-
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The demo's own client as the page's live panel shows it, and the panel's buttons: cut the
@@ -54,6 +53,7 @@ class ClientPanelController {
 	/**
 	 * Make the hub close the client's sessions as a server going away does (1001), so the
 	 * client reconnects on its own; only when the hub runs in this process.
+	 * @return how many sessions were closed, or 409 when the hub runs elsewhere
 	 */
 	@PostMapping("/cut")
 	ResponseEntity<Map<String, Object>> cut() {

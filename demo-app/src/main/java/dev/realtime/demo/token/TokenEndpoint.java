@@ -13,15 +13,14 @@ import java.util.UUID;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
-import dev.realtime.demo.hub.HmacJwt;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
+
+import dev.realtime.demo.hub.HmacJwt;
 
 /**
  * {@code POST /oauth/token} with the RFC 6749 {@code client_credentials} grant: a registered
@@ -108,6 +107,7 @@ final class TokenEndpoint {
 
 	/**
 	 * Decode Basic credentials: RFC 6749 section 2.3.1 form-encodes both parts before Base64.
+	 * @param encoded the Authorization header's value after {@code Basic }
 	 * @return the client id and secret, or {@code null} if malformed
 	 */
 	private static String @Nullable [] basicCredentials(String encoded) {

@@ -5,10 +5,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.realtime.demo.hub.HmacJwt;
-import dev.realtime.demo.token.TokenEndpoint.RegisteredClient;
-import dev.realtime.demo.token.TokenEndpointProperties.Client;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -21,6 +17,10 @@ import org.springframework.web.servlet.function.RequestPredicates;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
+
+import dev.realtime.demo.hub.HmacJwt;
+import dev.realtime.demo.token.TokenEndpoint.RegisteredClient;
+import dev.realtime.demo.token.TokenEndpointProperties.Client;
 
 /**
  * The demo token endpoint, beside the hub whose secret it signs with; switched off with

@@ -1,0 +1,62 @@
+package dev.realtime;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+
+/**
+ * The library's package rules, checked on its compiled main classes: data flows one way,
+ * the wire protocol stands without Spring, and only the auto-configuration knows the
+ * auto-configuration.
+ */
+class ArchitectureTests {
+
+	private static final JavaClasses LIBRARY = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("dev.realtime");
+
+	@Test
+	void packagesAreFreeOfCycles() {
+		SlicesRuleDefinition.slices().matching("dev.realtime.(**)").should().beFreeOfCycles().check(LIBRARY);
+	}
+
+	@Test
+	void protocolDependsOnNoSpringClass() {
+		ArchRuleDefinition.noClasses()
+			.that()
+			.resideInAPackage("dev.realtime.protocol..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("org.springframework..")
+			.check(LIBRARY);
+	}
+
+	@Test
+	void onlyTheAutoConfigurationDependsOnTheAutoConfigurationPackage() {
+		ArchRuleDefinition.noClasses()
+			.that()
+			.resideOutsideOfPackage("dev.realtime.autoconfigure..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.realtime.autoconfigure..")
+			.check(LIBRARY);
+	}
+
+	@Test
+	void autoConfigurationsArePublicAndFinal() {
+		ArchRuleDefinition.classes()
+			.that()
+			.areAnnotatedWith(AutoConfiguration.class)
+			.should()
+			.bePublic()
+			.andShould()
+			.haveModifier(JavaModifier.FINAL)
+			.check(LIBRARY);
+	}
+
+}
