@@ -41,12 +41,13 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * The ack-only hub of the benchmarks: embedded Tomcat with Spring's WebSocket support, in the
- * same JVM. It follows the protocol (handshake, {@code resume} answered with
- * {@code resume_response} and the client's accepted seq, cumulative acks, pong) and stores
- * nothing but what it needs to count: every event is checked against the client's seqs and
- * idempotency keys seen so far and counted as a duplicate BEFORE it is deduplicated.
- * Frames are read with a streaming parser so the hub is not what limits the figures.
+ * The ack-only hub of the benchmarks: embedded Tomcat with Spring's WebSocket support, in
+ * the same JVM. It follows the protocol (handshake, {@code resume} answered with
+ * {@code resume_response} and the client's accepted seq, cumulative acks, pong) and
+ * stores nothing but what it needs to count: every event is checked against the client's
+ * seqs and idempotency keys seen so far and counted as a duplicate BEFORE it is
+ * deduplicated. Frames are read with a streaming parser so the hub is not what limits the
+ * figures.
  */
 final class BenchHub implements AutoCloseable {
 
@@ -130,8 +131,8 @@ final class BenchHub implements AutoCloseable {
 	}
 
 	/**
-	 * Append events to a user's inbound stream without delivering them live: the client gets
-	 * them on its next resume.
+	 * Append events to a user's inbound stream without delivering them live: the client
+	 * gets them on its next resume.
 	 * @param userId the user
 	 * @param count how many
 	 * @param payloadJson the payload of each
@@ -158,7 +159,9 @@ final class BenchHub implements AutoCloseable {
 			response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
 			return false;
 		}
-		Map<String, String> query = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams()
+		Map<String, String> query = UriComponentsBuilder.fromUri(request.getURI())
+			.build()
+			.getQueryParams()
 			.toSingleValueMap();
 		String clientId = query.get("client_id");
 		String userId = query.get("user_id");
@@ -253,7 +256,9 @@ final class BenchHub implements AutoCloseable {
 	private String resumeResponse(ClientStream stream, String userId, long lastAckSeq) {
 		List<String> events = this.inbound.getOrDefault(userId, List.of());
 		StringBuilder response = new StringBuilder(256);
-		response.append("{\"type\":\"resume_response\",\"ack_seq\":").append(stream.contiguous()).append(",\"events\":[");
+		response.append("{\"type\":\"resume_response\",\"ack_seq\":")
+			.append(stream.contiguous())
+			.append(",\"events\":[");
 		long last;
 		boolean more;
 		synchronized (events) {
@@ -265,13 +270,18 @@ final class BenchHub implements AutoCloseable {
 			}
 			more = to < last;
 		}
-		return response.append("],\"has_more\":").append(more).append(",\"reset\":false,\"last_seq\":").append(last)
-			.append('}').toString();
+		return response.append("],\"has_more\":")
+			.append(more)
+			.append(",\"reset\":false,\"last_seq\":")
+			.append(last)
+			.append('}')
+			.toString();
 	}
 
 	/**
-	 * What the hub saw of one client's outbound stream. Seqs and benchmark keys are tracked in
-	 * bit sets, so a million events cost a few hundred kilobytes of the heap being measured.
+	 * What the hub saw of one client's outbound stream. Seqs and benchmark keys are
+	 * tracked in bit sets, so a million events cost a few hundred kilobytes of the heap
+	 * being measured.
 	 */
 	static final class ClientStream {
 
@@ -356,7 +366,8 @@ final class BenchHub implements AutoCloseable {
 		}
 
 		/**
-		 * Events that arrived again (same seq or same idempotency key), counted before dedup.
+		 * Events that arrived again (same seq or same idempotency key), counted before
+		 * dedup.
 		 * @return the count of duplicates
 		 */
 		synchronized long duplicates() {

@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 import dev.realtime.client.DeliveryStrategy;
 
 /**
- * Runs the benchmark rows and prints one table: each starter figure beside the raw baseline
- * measured in the same run, and the ratio.
+ * Runs the benchmark rows and prints one table: each starter figure beside the raw
+ * baseline measured in the same run, and the ratio.
  * <p>
  * {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -jar benchmarks/target/realtime-benchmarks.jar}
  */
@@ -41,7 +41,8 @@ public final class Benchmarks {
 
 	/** Row names, in table order. */
 	static final List<String> ROWS = List.of("ws-1", "ws-100", "ping", "pg-commit", "pg-batch", "cycle", "alo-1",
-			"alo-16", "tx-1", "tx-4", "batch-16", "amo", "ack-latency", "reconnect", "catch-up", "tx-overhead", "drain");
+			"alo-16", "tx-1", "tx-4", "batch-16", "amo", "ack-latency", "reconnect", "catch-up", "tx-overhead",
+			"drain");
 
 	private void defineRows() {
 		row("ws-1", () -> List.of(rawOnly("WebSocket pipelined, 1 event per frame, ack per event",
@@ -53,16 +54,20 @@ public final class Benchmarks {
 			return List.of(new Line("WebSocket ping-pong round trip p50", null, pings[0], "~0.10 ms"),
 					new Line("WebSocket ping-pong round trip p99", null, pings[1], "~0.21 ms"));
 		});
-		row("pg-commit", () -> List.of(
-				rawOnly("PostgreSQL single-row commit, 1 connection", pgCommit1(), "~3.9k/s"),
-				rawOnly("PostgreSQL single-row commit, 8 connections",
-						raw("pg-commit-8", () -> one(this.raw.singleRowCommits(8))), "~14k/s")));
+		row("pg-commit",
+				() -> List.of(rawOnly("PostgreSQL single-row commit, 1 connection", pgCommit1(), "~3.9k/s"),
+						rawOnly("PostgreSQL single-row commit, 8 connections",
+								raw("pg-commit-8", () -> one(this.raw.singleRowCommits(8))), "~14k/s")));
 		row("pg-batch", () -> List.of(rawOnly("PostgreSQL batched insert, 100 rows per transaction",
 				raw("pg-batch", () -> one(this.raw.batchedInserts())), "~70k rows/s")));
-		row("cycle", () -> List.of(rawOnly("raw durable cycle: insert 100 -> claim the next 100 (index range, SKIP LOCKED) -> WebSocket "
-				+ "batch -> ack -> delete 100, pipelined", cycle(), "~60k msgs/s")));
-		row("alo-1", () -> List.of(new Line("at-least-once, 1 thread, no transaction (vs PostgreSQL 1-connection commit)",
-				this.starter.throughput(1, 1, null), pgCommit1()[0], "target >= 0.80")));
+		row("cycle",
+				() -> List.of(rawOnly(
+						"raw durable cycle: insert 100 -> claim the next 100 (index range, SKIP LOCKED) -> WebSocket "
+								+ "batch -> ack -> delete 100, pipelined",
+						cycle(), "~60k msgs/s")));
+		row("alo-1",
+				() -> List.of(new Line("at-least-once, 1 thread, no transaction (vs PostgreSQL 1-connection commit)",
+						this.starter.throughput(1, 1, null), pgCommit1()[0], "target >= 0.80")));
 		row("alo-16", () -> List.of(new Line("at-least-once, 16 threads, defaults (vs raw durable cycle)",
 				this.starter.throughput(16, 1, null), cycle()[0], "target >= 0.60")));
 		row("tx-1", () -> List.of(new Line("at-least-once, 100 sends per caller transaction, 1 thread (vs raw cycle)",
@@ -71,9 +76,10 @@ public final class Benchmarks {
 				this.starter.throughput(4, 100, null), cycle()[0], "-")));
 		row("batch-16", () -> List.of(new Line("at-least-once, realtime.batch.size=100, 16 threads (vs raw cycle)",
 				this.starter.throughput(16, 1, null, "realtime.batch.size=100"), cycle()[0], "target >= 0.75")));
-		row("amo", () -> List.of(new Line("at-most-once, 1 thread (vs raw fire-and-forget WebSocket)",
-				this.starter.throughput(1, 1, DeliveryStrategy.AT_MOST_ONCE),
-				raw("fire", () -> one(this.raw.fireAndForget()))[0], "target >= 0.75")));
+		row("amo",
+				() -> List.of(new Line("at-most-once, 1 thread (vs raw fire-and-forget WebSocket)",
+						this.starter.throughput(1, 1, DeliveryStrategy.AT_MOST_ONCE),
+						raw("fire", () -> one(this.raw.fireAndForget()))[0], "target >= 0.75")));
 		row("ack-latency", () -> {
 			Figure[] starterLatency = this.starter.ackLatency(200);
 			Figure[] rawLatency = raw("latency", () -> this.raw.durableRoundTrip(200));
@@ -82,18 +88,21 @@ public final class Benchmarks {
 							starterLatency[0], rawLatency[0], "target <= 2x"),
 					new Line("ack latency at 200 events/s, p99", starterLatency[1], rawLatency[1], "-"));
 		});
-		row("reconnect", () -> List.of(new Line("reconnect after a server close (1001), no backoff, to resumed",
-				this.starter.reconnect(), raw("reconnect", () -> one(this.raw.reconnect()))[0],
-				"~5 ms raw; target <= 2x")));
-		row("catch-up", () -> List.of(new Line("resume catch-up of 10,000 missed inbound events into inbox and listener",
-				this.starter.catchUp(10_000), raw("catch-up", () -> one(this.raw.catchUp(10_000)))[0], "-")));
+		row("reconnect",
+				() -> List.of(new Line("reconnect after a server close (1001), no backoff, to resumed",
+						this.starter.reconnect(), raw("reconnect", () -> one(this.raw.reconnect()))[0],
+						"~5 ms raw; target <= 2x")));
+		row("catch-up",
+				() -> List.of(new Line("resume catch-up of 10,000 missed inbound events into inbox and listener",
+						this.starter.catchUp(10_000), raw("catch-up", () -> one(this.raw.catchUp(10_000)))[0], "-")));
 		row("tx-overhead", () -> List.of(new Line("sendEvent overhead inside a caller's transaction (time added)",
 				this.starter.txOverhead(), raw("tx-overhead", () -> one(this.raw.txOverhead()))[0], "-")));
 		row("drain", () -> {
 			Figure[] drain = this.starter.drain(this.options.drain(), this.options.drainTimeout());
 			String events = String.format(Locale.ROOT, "%,d", this.options.drain());
-			return List.of(new Line("drain of " + events + " events queued while the hub was down (vs raw cycle)",
-					drain[0], cycle()[0], "target >= 30k/s, 0 dup"),
+			return List.of(
+					new Line("drain of " + events + " events queued while the hub was down (vs raw cycle)", drain[0],
+							cycle()[0], "target >= 30k/s, 0 dup"),
 					new Line("heap with " + events + " events pending", drain[1], null, "-"),
 					new Line("heap after the drain", drain[2], null, "target < 128 MiB at 1M"));
 		});
@@ -206,14 +215,14 @@ public final class Benchmarks {
 				"Realtime benchmarks, %s: Java %s, %d cores, max heap %d MiB, load average %.2f; warm-up %d s, "
 						+ "%d windows of %d s; a busy thread got %.0f%% of a core; PostgreSQL %s",
 				Instant.now().toString().substring(0, 19) + "Z", System.getProperty("java.version"),
-				Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024), loadAverage(),
-				options.warmUp().toSeconds(), options.windows(), options.window().toSeconds(), cpuShare() * 100,
-				options.jdbcUrl());
+				Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024),
+				loadAverage(), options.warmUp().toSeconds(), options.windows(), options.window().toSeconds(),
+				cpuShare() * 100, options.jdbcUrl());
 	}
 
 	/**
-	 * Share of one core a busy thread gets for a second: on a machine shared with other work
-	 * every figure, raw or not, scales with it.
+	 * Share of one core a busy thread gets for a second: on a machine shared with other
+	 * work every figure, raw or not, scales with it.
 	 * @return the share, 1.0 for a whole core
 	 */
 	private static double cpuShare() {

@@ -13,8 +13,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The local PostgreSQL: every run creates schemas of its own (one per starter context, one for
- * the raw baselines) and drops them at the end.
+ * The local PostgreSQL: every run creates schemas of its own (one per starter context,
+ * one for the raw baselines) and drops them at the end.
  */
 final class Database implements AutoCloseable {
 
@@ -65,7 +65,8 @@ final class Database implements AutoCloseable {
 	}
 
 	long queryLong(String schema, String sql) {
-		try (Connection connection = connect(schema); Statement statement = connection.createStatement();
+		try (Connection connection = connect(schema);
+				Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery(sql)) {
 			result.next();
 			return result.getLong(1);

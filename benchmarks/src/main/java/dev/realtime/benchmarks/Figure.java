@@ -8,14 +8,15 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One measured figure: the median of its windows with their min and max, the unit, and for
- * event throughput the lost and duplicated events counted at the hub.
+ * One measured figure: the median of its windows with their min and max, the unit, and
+ * for event throughput the lost and duplicated events counted at the hub.
  *
  * @param median the median over the windows
  * @param min the lowest window
  * @param max the highest window
  * @param unit how the value reads: {@code /s}, {@code ms}, {@code µs}, {@code MiB}
- * @param lost events sent and never accepted by the hub (or rows missing), -1 when not counted
+ * @param lost events sent and never accepted by the hub (or rows missing), -1 when not
+ * counted
  * @param duplicates events the hub received more than once, -1 when not counted
  * @param note what else the reader needs to know, or {@code null}
  */
@@ -35,8 +36,8 @@ record Figure(double median, double min, double max, String unit, long lost, lon
 
 	/**
 	 * Wait until the hub has accepted everything sent, then count what was lost and
-	 * duplicated. Events still on their way when the wait ends are not called lost: the note
-	 * says how many were still pending.
+	 * duplicated. Events still on their way when the wait ends are not called lost: the
+	 * note says how many were still pending.
 	 * @param figure the measured figure
 	 * @param sent events sent
 	 * @param accepted events the hub accepted once each

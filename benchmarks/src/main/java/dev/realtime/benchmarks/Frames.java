@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The event every scenario sends, raw or through the starter: the same name and payload, so
- * frames are the same size (about 230 bytes) on both sides.
+ * The event every scenario sends, raw or through the starter: the same name and payload,
+ * so frames are the same size (about 230 bytes) on both sides.
  */
 final class Frames {
 
@@ -37,9 +37,17 @@ final class Frames {
 		if (seq > 0) {
 			text.append("\"seq\":").append(seq).append(',');
 		}
-		return text.append("\"client_id\":\"").append(clientId).append("\",\"idempotency_key\":\"").append(key)
-			.append("\",\"event\":\"").append(event).append("\",\"payload\":").append(payload)
-			.append(",\"timestamp\":\"").append(Instant.now()).append("\"}")
+		return text.append("\"client_id\":\"")
+			.append(clientId)
+			.append("\",\"idempotency_key\":\"")
+			.append(key)
+			.append("\",\"event\":\"")
+			.append(event)
+			.append("\",\"payload\":")
+			.append(payload)
+			.append(",\"timestamp\":\"")
+			.append(Instant.now())
+			.append("\"}")
 			.toString();
 	}
 

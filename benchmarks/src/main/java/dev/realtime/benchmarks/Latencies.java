@@ -19,8 +19,8 @@ final class Latencies {
 	}
 
 	/**
-	 * Return the percentiles of the samples since the last call, in milliseconds, and start a
-	 * new window.
+	 * Return the percentiles of the samples since the last call, in milliseconds, and
+	 * start a new window.
 	 * @param percentiles the percentiles, for example 50 and 99
 	 * @return one value per percentile (NaN when no sample arrived)
 	 */

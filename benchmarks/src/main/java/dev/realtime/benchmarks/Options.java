@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param user database user
  * @param password database password
  */
-record Options(List<String> scenarios, Duration warmUp, Duration window, int windows, int drain,
-		Duration drainTimeout, @Nullable Duration sustained, String jdbcUrl, String user, String password) {
+record Options(List<String> scenarios, Duration warmUp, Duration window, int windows, int drain, Duration drainTimeout,
+		@Nullable Duration sustained, String jdbcUrl, String user, String password) {
 
 	static final String USAGE = """
 			usage: java -jar benchmarks/target/realtime-benchmarks.jar [row...] [--option=value...]

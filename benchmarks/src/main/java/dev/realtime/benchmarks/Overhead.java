@@ -2,8 +2,8 @@ package dev.realtime.benchmarks;
 
 /**
  * Time a caller's transaction with and without an event written in it. The two kinds
- * alternate one by one and the figure compares their medians, so drift and the stalls of a
- * shared machine affect both alike.
+ * alternate one by one and the figure compares their medians, so drift and the stalls of
+ * a shared machine affect both alike.
  */
 final class Overhead {
 

@@ -20,8 +20,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The raw parts, measured in the same run as the starter: Tomcat's JSR-356 client against the
- * same hub, and plain JDBC on the same PostgreSQL. Nothing of the starter is used here.
+ * The raw parts, measured in the same run as the starter: Tomcat's JSR-356 client against
+ * the same hub, and plain JDBC on the same PostgreSQL. Nothing of the starter is used
+ * here.
  */
 final class RawBaselines {
 
@@ -64,7 +65,8 @@ final class RawBaselines {
 	}
 
 	/**
-	 * WebSocket pipelined: events sent back to back, several in flight, the hub acks each frame.
+	 * WebSocket pipelined: events sent back to back, several in flight, the hub acks each
+	 * frame.
 	 * @param perFrame events per frame (1: one ack per event)
 	 * @return acked events per second
 	 */
@@ -100,7 +102,8 @@ final class RawBaselines {
 	}
 
 	/**
-	 * Fire-and-forget: unsequenced event frames, never acked, counted as they reach the hub.
+	 * Fire-and-forget: unsequenced event frames, never acked, counted as they reach the
+	 * hub.
 	 * @return events per second arriving at the hub
 	 */
 	Figure fireAndForget() {
@@ -152,7 +155,8 @@ final class RawBaselines {
 	 */
 	Figure singleRowCommits(int connections) {
 		String table = "raw_commit_" + connections;
-		this.database.execute(this.schema, "create table " + table + " (id bigserial primary key, payload text not null)");
+		this.database.execute(this.schema,
+				"create table " + table + " (id bigserial primary key, payload text not null)");
 		AtomicLong committed = new AtomicLong();
 		List<Connection> open = new ArrayList<>();
 		try {
@@ -211,9 +215,10 @@ final class RawBaselines {
 	}
 
 	/**
-	 * The raw pipelined durable cycle: a producer inserts 100 rows per transaction, a relay
-	 * claims 100 (SKIP LOCKED) and sends them as one WebSocket batch with several batches in
-	 * flight, a deleter removes acked rows, coalescing the acks that arrived meanwhile.
+	 * The raw pipelined durable cycle: a producer inserts 100 rows per transaction, a
+	 * relay claims 100 (SKIP LOCKED) and sends them as one WebSocket batch with several
+	 * batches in flight, a deleter removes acked rows, coalescing the acks that arrived
+	 * meanwhile.
 	 * @return acked events per second
 	 */
 	Figure durableCycle() {
@@ -232,16 +237,20 @@ final class RawBaselines {
 				resumed.release();
 			}
 		}, () -> {
-		}); Connection producerDb = this.database.connect(this.schema);
+		});
+				Connection producerDb = this.database.connect(this.schema);
 				Connection relayDb = this.database.connect(this.schema);
 				Connection deleterDb = this.database.connect(this.schema)) {
 			resume(connection, clientId, 0, resumed);
 			producerDb.setAutoCommit(false);
 			PreparedStatement insert = producerDb.prepareStatement("insert into raw_outbox "
 					+ "(client_id, idempotency_key, event, payload, created_at) values (?, ?, ?, ?, ?)");
-			// one relay keeps its position in memory, as the starter's does: the claim is an index
-			// range after the last id sent, locked while it is read (a second relay would skip the
-			// rows), and rows are never updated, so no dead versions pile up (autovacuum is off)
+			// one relay keeps its position in memory, as the starter's does: the claim is
+			// an index
+			// range after the last id sent, locked while it is read (a second relay would
+			// skip the
+			// rows), and rows are never updated, so no dead versions pile up (autovacuum
+			// is off)
 			PreparedStatement claim = relayDb.prepareStatement("select id, idempotency_key, event, payload"
 					+ " from raw_outbox where id > ? order by id limit 100 for update skip locked");
 			PreparedStatement delete = deleterDb.prepareStatement("delete from raw_outbox where id > ? and id <= ?");
@@ -345,8 +354,8 @@ final class RawBaselines {
 	}
 
 	/**
-	 * Raw durable round trip at a steady rate: insert (commit), send, ack received; the row is
-	 * deleted after the ack, outside the timed part.
+	 * Raw durable round trip at a steady rate: insert (commit), send, ack received; the
+	 * row is deleted after the ack, outside the timed part.
 	 * @param perSecond the rate
 	 * @return p50 and p99 in milliseconds
 	 */
@@ -409,8 +418,8 @@ final class RawBaselines {
 	}
 
 	/**
-	 * Raw reconnect: the hub closes the connection, the client opens a new one at once and
-	 * sends resume; timed from the close to the resume_response.
+	 * Raw reconnect: the hub closes the connection, the client opens a new one at once
+	 * and sends resume; timed from the close to the resume_response.
 	 * @return per window, the median in milliseconds
 	 */
 	Figure reconnect() {
@@ -453,9 +462,9 @@ final class RawBaselines {
 	}
 
 	/**
-	 * Raw resume catch-up: the hub holds missed events; the client resumes, stores each page in
-	 * one transaction, hands the events to a listener, deletes them, acks and asks for the next
-	 * page.
+	 * Raw resume catch-up: the hub holds missed events; the client resumes, stores each
+	 * page in one transaction, hands the events to a listener, deletes them, acks and
+	 * asks for the next page.
 	 * @param events missed events per run
 	 * @return events per second, connect included
 	 */
@@ -533,8 +542,8 @@ final class RawBaselines {
 	}
 
 	/**
-	 * Raw cost of writing an outbox row inside a caller's transaction: a transaction with the
-	 * caller's own insert, with and without one more insert into the outbox table.
+	 * Raw cost of writing an outbox row inside a caller's transaction: a transaction with
+	 * the caller's own insert, with and without one more insert into the outbox table.
 	 * @return microseconds added per transaction
 	 */
 	Figure txOverhead() {

@@ -44,7 +44,8 @@ final class RawConnection implements AutoCloseable {
 	 * @return the open connection
 	 */
 	static RawConnection open(URI hub, String clientId, Consumer<String> onText, Runnable onClose) {
-		URI uri = URI.create(hub + "?client_id=" + clientId + "&user_id=raw-" + clientId.substring(0, 8) + "&protocol=1");
+		URI uri = URI
+			.create(hub + "?client_id=" + clientId + "&user_id=raw-" + clientId.substring(0, 8) + "&protocol=1");
 		Endpoint endpoint = new Endpoint() {
 
 			@Override
@@ -59,7 +60,8 @@ final class RawConnection implements AutoCloseable {
 
 		};
 		try {
-			return new RawConnection(CONTAINER.connectToServer(endpoint, ClientEndpointConfig.Builder.create().build(), uri));
+			return new RawConnection(
+					CONTAINER.connectToServer(endpoint, ClientEndpointConfig.Builder.create().build(), uri));
 		}
 		catch (DeploymentException | IOException ex) {
 			throw new IllegalStateException("Raw connection to " + uri + " failed", ex);

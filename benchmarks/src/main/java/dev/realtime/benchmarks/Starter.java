@@ -17,9 +17,9 @@ import dev.realtime.client.ConnectionState;
 import dev.realtime.client.RealtimeClient;
 
 /**
- * A user's service: a real Spring Boot context with the starter on PostgreSQL (a fresh schema
- * of its own, dropped on close), connected to the bench hub. Only the public API and
- * properties are used, so it keeps compiling while the core changes.
+ * A user's service: a real Spring Boot context with the starter on PostgreSQL (a fresh
+ * schema of its own, dropped on close), connected to the bench hub. Only the public API
+ * and properties are used, so it keeps compiling while the core changes.
  */
 final class Starter implements AutoCloseable {
 
@@ -41,11 +41,12 @@ final class Starter implements AutoCloseable {
 	}
 
 	/**
-	 * Start a context and, unless {@code realtime.auto-connect=false} is among the properties,
-	 * wait until it is connected.
+	 * Start a context and, unless {@code realtime.auto-connect=false} is among the
+	 * properties, wait until it is connected.
 	 * @param hub the hub
 	 * @param database the database
-	 * @param properties further {@code key=value} properties, overriding the defaults here
+	 * @param properties further {@code key=value} properties, overriding the defaults
+	 * here
 	 * @return the running starter
 	 */
 	static Starter start(BenchHub hub, Database database, String... properties) {
@@ -94,8 +95,8 @@ final class Starter implements AutoCloseable {
 
 	void awaitState(ConnectionState state) {
 		if (!Windows.await(() -> client().connectionState() == state, Duration.ofSeconds(30))) {
-			throw new IllegalStateException("Client did not reach " + state + " within 30 s, it is "
-					+ client().connectionState());
+			throw new IllegalStateException(
+					"Client did not reach " + state + " within 30 s, it is " + client().connectionState());
 		}
 	}
 

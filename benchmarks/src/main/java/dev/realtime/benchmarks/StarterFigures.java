@@ -28,7 +28,10 @@ import dev.realtime.client.SendOptions;
  */
 final class StarterFigures {
 
-	/** Events the senders may be ahead of the hub before they wait (a bound, not a tuning). */
+	/**
+	 * Events the senders may be ahead of the hub before they wait (a bound, not a
+	 * tuning).
+	 */
 	private static final int MAX_BACKLOG = 20_000;
 
 	private static final Duration DRAIN_WAIT = Duration.ofSeconds(120);
@@ -49,8 +52,8 @@ final class StarterFigures {
 	}
 
 	/**
-	 * Senders calling {@code sendEvent} as fast as the starter lets them, measured as events
-	 * accepted by the hub.
+	 * Senders calling {@code sendEvent} as fast as the starter lets them, measured as
+	 * events accepted by the hub.
 	 * @param threads sending threads
 	 * @param perTransaction sends per caller transaction, 1 for none
 	 * @param strategy the delivery strategy, or {@code null} for the default
@@ -115,8 +118,8 @@ final class StarterFigures {
 	}
 
 	/**
-	 * Reconnect after the hub closes the connection (1001), with no reconnect backoff: timed from
-	 * the close to the client being connected again (resumed).
+	 * Reconnect after the hub closes the connection (1001), with no reconnect backoff:
+	 * timed from the close to the client being connected again (resumed).
 	 * @return per window, the median in milliseconds
 	 */
 	Figure reconnect() {
@@ -142,9 +145,9 @@ final class StarterFigures {
 	}
 
 	/**
-	 * Resume catch-up: the hub holds missed events; the client connects, resumes, stores them in
-	 * its inbox and hands them to a listener. A run that does not finish within the drain wait
-	 * counts what arrived by then, and its rest arrives in the next run.
+	 * Resume catch-up: the hub holds missed events; the client connects, resumes, stores
+	 * them in its inbox and hands them to a listener. A run that does not finish within
+	 * the drain wait counts what arrived by then, and its rest arrives in the next run.
 	 * @param events missed events per run
 	 * @return events per second, connect included
 	 */
@@ -180,13 +183,15 @@ final class StarterFigures {
 				starter.awaitState(ConnectionState.DISCONNECTED);
 				return rate;
 			}, true);
-			// counted at the listener: each stored event once, none twice (the rest of a run that
+			// counted at the listener: each stored event once, none twice (the rest of a
+			// run that
 			// did not finish arrives now)
 			client.connect();
 			Figure figure = Figure.settle(Figure.of(rates, "/s"), stored.get(), received::get, duplicates::get,
 					CATCH_UP_WAIT);
-			return (incomplete.get() > 0) ? figure.note(incomplete.get() + " runs did not finish within "
-					+ CATCH_UP_WAIT.toSeconds() + " s") : figure;
+			return (incomplete.get() > 0)
+					? figure.note(incomplete.get() + " runs did not finish within " + CATCH_UP_WAIT.toSeconds() + " s")
+					: figure;
 		}
 	}
 
@@ -209,15 +214,16 @@ final class StarterFigures {
 	}
 
 	/**
-	 * Drain: events queued while the hub is down (handshakes refused), then the hub comes back.
+	 * Drain: events queued while the hub is down (handshakes refused), then the hub comes
+	 * back.
 	 * @param events events queued
 	 * @param timeout longest the drain may take
-	 * @return the drain rate (from the first resume after the hub is back), the heap with the
-	 * events pending and the heap after the drain
+	 * @return the drain rate (from the first resume after the hub is back), the heap with
+	 * the events pending and the heap after the drain
 	 */
 	Figure[] drain(int events, Duration timeout) {
-		try (Starter starter = Starter.start(this.hub, this.database,
-				"realtime.outbox.max-size=" + (events + 10_000), "realtime.reconnect.max-delay=1s")) {
+		try (Starter starter = Starter.start(this.hub, this.database, "realtime.outbox.max-size=" + (events + 10_000),
+				"realtime.reconnect.max-delay=1s")) {
 			RealtimeClient client = starter.client();
 			BenchHub.ClientStream stream = this.hub.client(client.clientId());
 			this.hub.refuseHandshakes(true);
@@ -254,8 +260,9 @@ final class StarterFigures {
 					fillSeconds, drained ? "drained" : "NOT drained, got", done, seconds);
 			Figure rate = Figure.single(done / seconds, "/s", note)
 				.counted(drained ? senders.sent.get() - done : -1, stream.duplicates());
-			return new Figure[] { rate, Figure.single(heapPending, "MiB", "used heap after GC, "
-					+ "events pending, max " + maxHeapMib() + " MiB"),
+			return new Figure[] { rate,
+					Figure.single(heapPending, "MiB",
+							"used heap after GC, " + "events pending, max " + maxHeapMib() + " MiB"),
 					Figure.single(heapAfter, "MiB", "used heap after GC, " + client.pendingCount() + " pending") };
 		}
 		finally {
@@ -264,8 +271,8 @@ final class StarterFigures {
 	}
 
 	/**
-	 * A steady run at 16 threads printing throughput per minute, to show whether it degrades
-	 * as dead rows accumulate (autovacuum is off on the benchmark machine).
+	 * A steady run at 16 threads printing throughput per minute, to show whether it
+	 * degrades as dead rows accumulate (autovacuum is off on the benchmark machine).
 	 * @param length how long
 	 */
 	void sustained(Duration length) {
@@ -273,7 +280,8 @@ final class StarterFigures {
 			RealtimeClient client = starter.client();
 			BenchHub.ClientStream stream = this.hub.client(client.clientId());
 			Senders senders = new Senders(client, null);
-			System.out.println("| minute | events/s accepted by the hub | duplicates so far | dead tuples in the schema |");
+			System.out
+				.println("| minute | events/s accepted by the hub | duplicates so far | dead tuples in the schema |");
 			System.out.println("|---|---|---|---|");
 			try (Load load = new Load("starter-sustained", 16, (thread) -> {
 				if (senders.sent.get() - stream.distinct() > MAX_BACKLOG) {
@@ -324,8 +332,8 @@ final class StarterFigures {
 	}
 
 	/**
-	 * Calls {@code sendEvent} with benchmark keys (so the hub tracks them in a bit set) and
-	 * counts what was accepted and what was refused because the queue was full.
+	 * Calls {@code sendEvent} with benchmark keys (so the hub tracks them in a bit set)
+	 * and counts what was accepted and what was refused because the queue was full.
 	 */
 	private static final class Senders {
 

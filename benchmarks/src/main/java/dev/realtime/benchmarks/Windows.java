@@ -8,8 +8,8 @@ import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * The measuring discipline: warm-up, then a number of equal windows; a figure is the median
- * of its windows, reported with their min and max.
+ * The measuring discipline: warm-up, then a number of equal windows; a figure is the
+ * median of its windows, reported with their min and max.
  */
 final class Windows {
 
@@ -60,11 +60,11 @@ final class Windows {
 	}
 
 	/**
-	 * Repeat an operation that is long by itself (a reconnect, a catch-up): runs during the
-	 * warm-up are discarded, then each window holds whole runs.
+	 * Repeat an operation that is long by itself (a reconnect, a catch-up): runs during
+	 * the warm-up are discarded, then each window holds whole runs.
 	 * @param run one run, returning its value (a duration, a rate)
-	 * @param perRun whether each window is a single run (else runs repeat for the window's length
-	 * and the window's value is their median)
+	 * @param perRun whether each window is a single run (else runs repeat for the
+	 * window's length and the window's value is their median)
 	 * @return the window values
 	 */
 	double[] repeated(DoubleSupplier run, boolean perRun) {

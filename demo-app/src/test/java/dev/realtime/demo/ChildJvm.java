@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The demo application in a separate JVM, for tests that kill a process for real. Its output
- * goes to a log file under {@code target/} so a failure can be diagnosed.
+ * The demo application in a separate JVM, for tests that kill a process for real. Its
+ * output goes to a log file under {@code target/} so a failure can be diagnosed.
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -43,7 +43,8 @@ public final class ChildJvm implements AutoCloseable {
 	 */
 	public static ChildJvm start(String name, Class<?> mainClass, List<String> args) throws IOException {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		// C1 only and the serial collector: these processes live for seconds, and start in about
+		// C1 only and the serial collector: these processes live for seconds, and start
+		// in about
 		// half the CPU time on a loaded 2-core CI machine
 		List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
 				"-cp", System.getProperty("java.class.path"), mainClass.getName()));
@@ -58,7 +59,8 @@ public final class ChildJvm implements AutoCloseable {
 	}
 
 	/**
-	 * Kill the process with SIGKILL: no shutdown hooks, no graceful stop, nothing flushed.
+	 * Kill the process with SIGKILL: no shutdown hooks, no graceful stop, nothing
+	 * flushed.
 	 * @throws InterruptedException if interrupted while waiting for it to die
 	 */
 	public void kill() throws InterruptedException {

@@ -10,9 +10,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * An application that only uses the starter, like a user's service: the realtime client with
- * its JPA outbox and inbox on its own database, no hub and no web server. Not a component, so
- * the demo's component scan never picks it up.
+ * An application that only uses the starter, like a user's service: the realtime client
+ * with its JPA outbox and inbox on its own database, no hub and no web server. Not a
+ * component, so the demo's component scan never picks it up.
  */
 @EnableAutoConfiguration
 public class ClientOnlyApplication {
@@ -34,8 +34,10 @@ public class ClientOnlyApplication {
 		List<String> args = new ArrayList<>(List.of("spring.main.web-application-type=none",
 				"spring.main.banner-mode=off", "spring.flyway.enabled=false", "spring.jpa.open-in-view=false",
 				"realtime.url=ws://localhost:" + port + "/realtime", "realtime.user-id=" + userId,
-				// reconnects after the hub's deliberate cuts are shortened so the test takes seconds; the
-				// default backoff (1 s, 20 % jitter, up to 30 s) is proven by ThunderingHerdTests and the
+				// reconnects after the hub's deliberate cuts are shortened so the test
+				// takes seconds; the
+				// default backoff (1 s, 20 % jitter, up to 30 s) is proven by
+				// ThunderingHerdTests and the
 				// delivery tests in dev.realtime.demo.delivery, which run at the defaults
 				"realtime.reconnect.initial-delay=50ms", "realtime.reconnect.max-delay=500ms"));
 		args.addAll(staticToken(token));
@@ -45,8 +47,9 @@ public class ClientOnlyApplication {
 	}
 
 	/**
-	 * Authenticate with a static token instead of the demo's token endpoint, whose settings in
-	 * the demo's {@code application.yml} are blanked (one way to authenticate only).
+	 * Authenticate with a static token instead of the demo's token endpoint, whose
+	 * settings in the demo's {@code application.yml} are blanked (one way to authenticate
+	 * only).
 	 * @param token the token
 	 * @return {@code key=value} strings
 	 */

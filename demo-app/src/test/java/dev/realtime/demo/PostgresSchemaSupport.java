@@ -9,10 +9,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Runs a test class against the real PostgreSQL of {@link TestDatabases} (Testcontainers with
- * Docker, else {@code REALTIME_TEST_POSTGRES_URL}), in a fresh schema created before the
- * context starts and dropped after. The context is closed after the class, since its schema
- * does not outlive it.
+ * Runs a test class against the real PostgreSQL of {@link TestDatabases} (Testcontainers
+ * with Docker, else {@code REALTIME_TEST_POSTGRES_URL}), in a fresh schema created before
+ * the context starts and dropped after. The context is closed after the class, since its
+ * schema does not outlive it.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 public abstract class PostgresSchemaSupport {

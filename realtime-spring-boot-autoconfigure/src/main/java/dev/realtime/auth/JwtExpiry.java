@@ -9,8 +9,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the {@code exp} claim of a JWT without verifying it: the client only needs to know
- * when to refresh, the hub verifies the signature.
+ * Reads the {@code exp} claim of a JWT without verifying it: the client only needs to
+ * know when to refresh, the hub verifies the signature.
  */
 final class JwtExpiry {
 

@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.lang.Contract;
 
 /**
- * The error codes of an OAuth2 token response (RFC 6749, section 5.2) that retrying cannot fix.
+ * The error codes of an OAuth2 token response (RFC 6749, section 5.2) that retrying
+ * cannot fix.
  */
 final class OAuth2Errors {
 

@@ -32,19 +32,18 @@ import dev.realtime.auth.TokenSource.IssuedToken;
 
 /**
  * A {@link RefreshingTokenProvider} that gets access tokens from an OAuth2 token endpoint
- * (RFC 6749) with the {@code client_credentials} or {@code refresh_token} grant. A refresh token
- * rotated by the endpoint replaces the previous one, in memory only.
+ * (RFC 6749) with the {@code client_credentials} or {@code refresh_token} grant. A
+ * refresh token rotated by the endpoint replaces the previous one, in memory only.
  * <p>
- * Credentials the endpoint rejects ({@code invalid_grant}, {@code invalid_client}, …) end in a
- * permanent {@link TokenUnavailableException}; an endpoint that is down, answers 5xx or times out
- * in a transient one. Messages name the error and the {@code realtime.auth.*} property to fix,
- * never a secret.
+ * Credentials the endpoint rejects ({@code invalid_grant}, {@code invalid_client}, …) end
+ * in a permanent {@link TokenUnavailableException}; an endpoint that is down, answers 5xx
+ * or times out in a transient one. Messages name the error and the
+ * {@code realtime.auth.*} property to fix, never a secret.
  */
 public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 
 	private OAuth2TokenProvider(Builder builder) {
-		super("token endpoint " + builder.tokenUri, new Endpoint(builder), builder.refreshBeforeExpiry,
-				builder.clock);
+		super("token endpoint " + builder.tokenUri, new Endpoint(builder), builder.refreshBeforeExpiry, builder.clock);
 	}
 
 	/**
@@ -99,7 +98,8 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 		CLIENT_SECRET_BASIC,
 
 		/**
-		 * {@code client_id} and {@code client_secret} form parameters ({@code client_secret_post}).
+		 * {@code client_id} and {@code client_secret} form parameters
+		 * ({@code client_secret_post}).
 		 */
 		CLIENT_SECRET_POST
 
@@ -191,10 +191,11 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 		}
 
 		/**
-		 * Set the HTTP client the token requests go through, for example one built by Spring
-		 * Boot with its HTTP client settings and an SSL bundle. It should speak HTTP/1.1 to a
-		 * plain-HTTP endpoint (see {@link #defaultRequestFactory(Duration)}). Without one, the
-		 * default request factory applies the {@link #timeout(Duration) timeout}.
+		 * Set the HTTP client the token requests go through, for example one built by
+		 * Spring Boot with its HTTP client settings and an SSL bundle. It should speak
+		 * HTTP/1.1 to a plain-HTTP endpoint (see
+		 * {@link #defaultRequestFactory(Duration)}). Without one, the default request
+		 * factory applies the {@link #timeout(Duration) timeout}.
 		 * @param requestFactory the request factory
 		 * @return this builder
 		 */
@@ -223,8 +224,9 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 
 		/**
 		 * Return the request factory used when none is set: the JDK client, restricted to
-		 * HTTP/1.1. Its default HTTP/2 asks a plain-HTTP endpoint for an {@code h2c} upgrade,
-		 * which servers that route upgrade requests to their WebSocket handler refuse.
+		 * HTTP/1.1. Its default HTTP/2 asks a plain-HTTP endpoint for an {@code h2c}
+		 * upgrade, which servers that route upgrade requests to their WebSocket handler
+		 * refuse.
 		 * @param timeout the connect and read timeout
 		 * @return a request factory
 		 */
@@ -241,8 +243,8 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 	}
 
 	/**
-	 * Performs the token request. Only one runs at a time, so the rotated refresh token needs no
-	 * lock.
+	 * Performs the token request. Only one runs at a time, so the rotated refresh token
+	 * needs no lock.
 	 */
 	private static final class Endpoint implements TokenSource {
 
@@ -317,7 +319,8 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 				.stream()
 				.map((entry) -> encode(entry.getKey()) + "=" + encode(entry.getValue()))
 				.collect(Collectors.joining("&"));
-			// written as bytes: RestClient logs a String body at DEBUG, and this one holds secrets
+			// written as bytes: RestClient logs a String body at DEBUG, and this one
+			// holds secrets
 			byte[] content = body.getBytes(StandardCharsets.UTF_8);
 			String basic = authorization;
 			try {
@@ -362,8 +365,8 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 		}
 
 		/**
-		 * Read at most {@value #MAX_BODY} bytes of an answer: a token response is small, and the
-		 * endpoint is not trusted to end its body.
+		 * Read at most {@value #MAX_BODY} bytes of an answer: a token response is small,
+		 * and the endpoint is not trusted to end its body.
 		 * @param body the answer's body
 		 * @return its first {@value #MAX_BODY} bytes, decoded as UTF-8
 		 */
@@ -413,7 +416,8 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 				case "unauthorized_client", "unsupported_grant_type" -> "realtime.auth.grant-type";
 				case "invalid_scope" -> "realtime.auth.scope";
 				case "invalid_request" -> "realtime.auth.token-uri and realtime.auth.client-authentication";
-				default -> "realtime.auth.client-id, realtime.auth.client-secret and realtime.auth.client-authentication";
+				default ->
+					"realtime.auth.client-id, realtime.auth.client-secret and realtime.auth.client-authentication";
 			};
 		}
 
@@ -443,8 +447,7 @@ public final class OAuth2TokenProvider extends RefreshingTokenProvider {
 
 		private static @Nullable String text(@Nullable JsonNode node, String field) {
 			JsonNode value = (node != null) ? node.get(field) : null;
-			return (value != null && value.isString() && !value.stringValue().isEmpty()) ? value.stringValue()
-					: null;
+			return (value != null && value.isString() && !value.stringValue().isEmpty()) ? value.stringValue() : null;
 		}
 
 		private static String encode(String value) {

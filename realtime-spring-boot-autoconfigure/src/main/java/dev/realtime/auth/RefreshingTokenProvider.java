@@ -17,17 +17,20 @@ import org.jspecify.annotations.Nullable;
 import dev.realtime.auth.TokenSource.IssuedToken;
 
 /**
- * A {@link TokenProvider} that keeps a token from a {@link TokenSource} in memory and refreshes
- * it ahead of its expiry (from the issuer's {@code expires_in} or the JWT {@code exp} claim,
- * whichever is earlier), so a handshake never waits for the issuer. A token that is already
- * expired or was {@linkplain #invalidate(String) rejected} is refreshed on demand. Concurrent
- * refreshes coalesce into one request to the source.
+ * A {@link TokenProvider} that keeps a token from a {@link TokenSource} in memory and
+ * refreshes it ahead of its expiry (from the issuer's {@code expires_in} or the JWT
+ * {@code exp} claim, whichever is earlier), so a handshake never waits for the issuer. A
+ * token that is already expired or was {@linkplain #invalidate(String) rejected} is
+ * refreshed on demand. Concurrent refreshes coalesce into one request to the source.
  */
 public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RefreshingTokenProvider.class);
 
-	/** Below this, a failed proactive refresh is not retried: the next handshake refreshes. */
+	/**
+	 * Below this, a failed proactive refresh is not retried: the next handshake
+	 * refreshes.
+	 */
 	private static final Duration MIN_RETRY = Duration.ofMillis(100);
 
 	private final String description;
@@ -61,8 +64,7 @@ public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 	 * @param refreshBeforeExpiry how long before expiry to refresh
 	 * @param clock the clock expiries are compared with
 	 */
-	public RefreshingTokenProvider(String description, TokenSource source, Duration refreshBeforeExpiry,
-			Clock clock) {
+	public RefreshingTokenProvider(String description, TokenSource source, Duration refreshBeforeExpiry, Clock clock) {
 		if (refreshBeforeExpiry.isNegative()) {
 			throw new IllegalArgumentException("refreshBeforeExpiry must not be negative");
 		}
@@ -121,8 +123,8 @@ public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 	}
 
 	/**
-	 * Return a token newer than {@code stale}: the one another thread has just fetched, the one
-	 * a refresh under way will bring, or a new one fetched by this thread.
+	 * Return a token newer than {@code stale}: the one another thread has just fetched,
+	 * the one a refresh under way will bring, or a new one fetched by this thread.
 	 * @param stale the token the caller found too old, if any
 	 * @return a token newer than {@code stale}
 	 */
@@ -151,8 +153,8 @@ public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new TokenUnavailableException("Interrupted while waiting for a token from " + this.description,
-					false, ex);
+			throw new TokenUnavailableException("Interrupted while waiting for a token from " + this.description, false,
+					ex);
 		}
 	}
 
@@ -164,8 +166,9 @@ public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			TokenUnavailableException failure = (ex instanceof TokenUnavailableException unavailable) ? unavailable
-					: new TokenUnavailableException("Could not get a token from " + this.description + ": "
-							+ ex.getClass().getName(), false, ex);
+					: new TokenUnavailableException(
+							"Could not get a token from " + this.description + ": " + ex.getClass().getName(), false,
+							ex);
 			synchronized (this.lock) {
 				this.refreshing = null;
 			}
@@ -185,8 +188,9 @@ public class RefreshingTokenProvider implements TokenProvider, AutoCloseable {
 	}
 
 	/**
-	 * Schedule the refresh of a new token at {@code refreshBeforeExpiry} ahead of its expiry, but
-	 * not before half its lifetime, so short-lived tokens do not cause a storm of refreshes.
+	 * Schedule the refresh of a new token at {@code refreshBeforeExpiry} ahead of its
+	 * expiry, but not before half its lifetime, so short-lived tokens do not cause a
+	 * storm of refreshes.
 	 * @param token the token just fetched
 	 */
 	private void scheduleRefresh(IssuedToken token) {

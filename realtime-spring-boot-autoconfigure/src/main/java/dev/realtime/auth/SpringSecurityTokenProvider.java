@@ -28,8 +28,9 @@ public final class SpringSecurityTokenProvider extends RefreshingTokenProvider {
 	/**
 	 * Create a provider.
 	 * @param manager authorizes the registration
-	 * @param authorizedClients where the manager stores authorized clients, or {@code null} if
-	 * unknown; a refresh removes the stored one so the manager asks the token endpoint again
+	 * @param authorizedClients where the manager stores authorized clients, or
+	 * {@code null} if unknown; a refresh removes the stored one so the manager asks the
+	 * token endpoint again
 	 * @param registrationId the client registration
 	 * @param refreshBeforeExpiry how long before its expiry a token is refreshed
 	 */
@@ -64,19 +65,23 @@ public final class SpringSecurityTokenProvider extends RefreshingTokenProvider {
 			}
 			OAuth2AuthorizedClient client;
 			try {
-				client = this.manager.authorize(
-						OAuth2AuthorizeRequest.withClientRegistrationId(this.registrationId).principal(PRINCIPAL).build());
+				client = this.manager.authorize(OAuth2AuthorizeRequest.withClientRegistrationId(this.registrationId)
+					.principal(PRINCIPAL)
+					.build());
 			}
 			catch (OAuth2AuthorizationException ex) {
 				String error = ex.getError().getErrorCode();
 				boolean permanent = OAuth2Errors.isPermanent(error);
-				throw new TokenUnavailableException("Client registration '" + this.registrationId + "' was not authorized: "
-						+ error + (permanent ? "; check spring.security.oauth2.client.registration." + this.registrationId
-								+ ".client-id and client-secret" : ""), permanent, ex);
+				throw new TokenUnavailableException(
+						"Client registration '" + this.registrationId + "' was not authorized: " + error
+								+ (permanent ? "; check spring.security.oauth2.client.registration."
+										+ this.registrationId + ".client-id and client-secret" : ""),
+						permanent, ex);
 			}
 			if (client == null) {
 				throw new TokenUnavailableException("Client registration '" + this.registrationId
-						+ "' cannot be authorized without a user; use authorization-grant-type client_credentials", true);
+						+ "' cannot be authorized without a user; use authorization-grant-type client_credentials",
+						true);
 			}
 			OAuth2AccessToken token = client.getAccessToken();
 			return new IssuedToken(token.getTokenValue(), token.getExpiresAt());

@@ -20,6 +20,7 @@ public interface TokenSource {
 
 	/**
 	 * A token as issued, with its expiry when the issuer told it.
+	 *
 	 * @param value the token
 	 * @param expiresAt when the token expires, or {@code null} if unknown
 	 */

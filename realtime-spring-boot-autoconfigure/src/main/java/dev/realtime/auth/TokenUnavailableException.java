@@ -2,7 +2,8 @@ package dev.realtime.auth;
 
 /**
  * No token can be had. {@link #isPermanent()} tells whether retrying can help (the token
- * endpoint is down) or not (the credentials were rejected, for example {@code invalid_grant}).
+ * endpoint is down) or not (the credentials were rejected, for example
+ * {@code invalid_grant}).
  */
 public class TokenUnavailableException extends RuntimeException {
 

@@ -9,8 +9,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The cached metrics snapshot shared by the meters and the health indicator, imported by both
- * auto-configurations.
+ * The cached metrics snapshot shared by the meters and the health indicator, imported by
+ * both auto-configurations.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RealtimeMetricsProperties.class)

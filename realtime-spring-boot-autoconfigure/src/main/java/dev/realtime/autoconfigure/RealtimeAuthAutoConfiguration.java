@@ -32,9 +32,10 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.util.ClassUtils;
 
 /**
- * Auto-configuration of the {@link TokenProvider} the realtime client authenticates with, from
- * {@code realtime.auth.*}: a Spring Security client registration ({@code registration-id}), an
- * OAuth2 token endpoint ({@code token-uri}) or a static {@code token}.
+ * Auto-configuration of the {@link TokenProvider} the realtime client authenticates with,
+ * from {@code realtime.auth.*}: a Spring Security client registration
+ * ({@code registration-id}), an OAuth2 token endpoint ({@code token-uri}) or a static
+ * {@code token}.
  */
 @AutoConfiguration(
 		afterName = "org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration")
@@ -110,10 +111,11 @@ public final class RealtimeAuthAutoConfiguration {
 	}
 
 	/**
-	 * Builds the token client with Boot's HTTP client settings ({@code spring.http.clients.*}:
-	 * redirects, SSL bundle), the realtime timeout and SSL bundle taking precedence. Always the
-	 * JDK client restricted to HTTP/1.1: a plain-HTTP endpoint that shares its port with a
-	 * WebSocket endpoint refuses the JDK client's default {@code h2c} upgrade request.
+	 * Builds the token client with Boot's HTTP client settings
+	 * ({@code spring.http.clients.*}: redirects, SSL bundle), the realtime timeout and
+	 * SSL bundle taking precedence. Always the JDK client restricted to HTTP/1.1: a
+	 * plain-HTTP endpoint that shares its port with a WebSocket endpoint refuses the JDK
+	 * client's default {@code h2c} upgrade request.
 	 */
 	static final class TokenRequestFactory {
 

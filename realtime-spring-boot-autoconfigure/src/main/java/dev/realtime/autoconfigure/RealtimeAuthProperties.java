@@ -11,8 +11,8 @@ import dev.realtime.auth.OAuth2TokenProvider.GrantType;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration properties of the realtime client's handshake authentication: a static token,
- * an OAuth2 token endpoint, or a Spring Security client registration.
+ * Configuration properties of the realtime client's handshake authentication: a static
+ * token, an OAuth2 token endpoint, or a Spring Security client registration.
  */
 @ConfigurationProperties("realtime.auth")
 public class RealtimeAuthProperties {
@@ -50,8 +50,8 @@ public class RealtimeAuthProperties {
 	private ClientAuthentication clientAuthentication = ClientAuthentication.CLIENT_SECRET_BASIC;
 
 	/**
-	 * Initial refresh token for the refresh_token grant. Tokens rotated by the endpoint replace
-	 * it in memory only.
+	 * Initial refresh token for the refresh_token grant. Tokens rotated by the endpoint
+	 * replace it in memory only.
 	 */
 	private @Nullable String refreshToken;
 
@@ -61,8 +61,8 @@ public class RealtimeAuthProperties {
 	private @Nullable String scope;
 
 	/**
-	 * Time before an access token expires at which it is refreshed, but no earlier than half
-	 * its lifetime.
+	 * Time before an access token expires at which it is refreshed, but no earlier than
+	 * half its lifetime.
 	 */
 	private Duration refreshBeforeExpiry = Duration.ofSeconds(30);
 
@@ -72,14 +72,15 @@ public class RealtimeAuthProperties {
 	private Duration timeout = Duration.ofSeconds(10);
 
 	/**
-	 * SSL bundle (spring.ssl.bundle.*) that token requests to token-uri trust and present,
-	 * instead of the JVM's defaults.
+	 * SSL bundle (spring.ssl.bundle.*) that token requests to token-uri trust and
+	 * present, instead of the JVM's defaults.
 	 */
 	private @Nullable String sslBundle;
 
 	/**
-	 * Spring Security OAuth2 client registration (spring.security.oauth2.client.registration.*)
-	 * to get access tokens for, instead of token-uri.
+	 * Spring Security OAuth2 client registration
+	 * (spring.security.oauth2.client.registration.*) to get access tokens for, instead of
+	 * token-uri.
 	 */
 	private @Nullable String registrationId;
 

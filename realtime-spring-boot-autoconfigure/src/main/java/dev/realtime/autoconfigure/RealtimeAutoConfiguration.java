@@ -44,12 +44,12 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of the {@link RealtimeClient}: settings from {@code realtime.*}, the
- * WebSocket transport, the stores (in memory unless a persistent store
- * factory is configured) and the client's lifecycle.
+ * WebSocket transport, the stores (in memory unless a persistent store factory is
+ * configured) and the client's lifecycle.
  * <p>
  * The application may supply its own client instead. What the library builds on a client
- * (lifecycle, metrics, health, observations, the endpoint, presence, typing, privacy) asks
- * for the interfaces the client implements ({@link ObservableClient},
+ * (lifecycle, metrics, health, observations, the endpoint, presence, typing, privacy)
+ * asks for the interfaces the client implements ({@link ObservableClient},
  * {@link dev.realtime.client.MetaSignalClient}), never for {@link DefaultRealtimeClient}:
  * declare the bean with a type that shows them.
  */
@@ -119,8 +119,8 @@ public final class RealtimeAutoConfiguration {
 	static class WebSocketTransportConfiguration implements DisposableBean {
 
 		/**
-		 * Closes sessions off the caller's thread. Not a bean: an {@code Executor} bean would
-		 * make Boot back off from its {@code applicationTaskExecutor}.
+		 * Closes sessions off the caller's thread. Not a bean: an {@code Executor} bean
+		 * would make Boot back off from its {@code applicationTaskExecutor}.
 		 */
 		private final ExecutorService closer = Executors.newCachedThreadPool((task) -> {
 			Thread thread = new Thread(task, "realtime-transport");
@@ -177,18 +177,19 @@ public final class RealtimeAutoConfiguration {
 					reconnect.getInitialDelay() + ".." + reconnect.getMaxDelay() + " jitter " + reconnect.getJitter(),
 					() -> new ExponentialBackoff(reconnect.getInitialDelay(), reconnect.getMaxDelay(),
 							reconnect.getJitter()));
-			return RealtimePropertiesValidator.check("realtime", "(see reason)", () -> ClientSettings.builder(url, userId)
-				.connectTimeout(properties.getConnectTimeout())
-				.reconnect(backoff, reconnect.getMaxRetries())
-				.heartbeat(properties.getHeartbeat().getInterval(), properties.getHeartbeat().getTimeout())
-				.defaultDeliveryStrategy(properties.getDeliveryStrategy())
-				.batchSize(properties.getBatch().getSize())
-				.maxFrameSize(maxFrameSize)
-				.maxInFlight(properties.getOutbox().getMaxInFlight())
-				.pollInterval(properties.getOutbox().getPollInterval())
-				.inboxMaxAttempts(properties.getInbox().getMaxAttempts())
-				.maxAuthFailures(authProperties.getMaxFailures())
-				.build());
+			return RealtimePropertiesValidator.check("realtime", "(see reason)",
+					() -> ClientSettings.builder(url, userId)
+						.connectTimeout(properties.getConnectTimeout())
+						.reconnect(backoff, reconnect.getMaxRetries())
+						.heartbeat(properties.getHeartbeat().getInterval(), properties.getHeartbeat().getTimeout())
+						.defaultDeliveryStrategy(properties.getDeliveryStrategy())
+						.batchSize(properties.getBatch().getSize())
+						.maxFrameSize(maxFrameSize)
+						.maxInFlight(properties.getOutbox().getMaxInFlight())
+						.pollInterval(properties.getOutbox().getPollInterval())
+						.inboxMaxAttempts(properties.getInbox().getMaxAttempts())
+						.maxAuthFailures(authProperties.getMaxFailures())
+						.build());
 		}
 
 	}

@@ -6,9 +6,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Connects the client when the application starts (after the web server, so an in-process hub
- * is already listening) and disconnects it gracefully first thing on shutdown. Publishes
- * connection state changes, inbound events, sync resets and completed catch-ups
+ * Connects the client when the application starts (after the web server, so an in-process
+ * hub is already listening) and disconnects it gracefully first thing on shutdown.
+ * Publishes connection state changes, inbound events, sync resets and completed catch-ups
  * ({@code SyncCompletedEvent}) as application events.
  */
 public class RealtimeClientLifecycle implements SmartLifecycle {
@@ -25,8 +25,7 @@ public class RealtimeClientLifecycle implements SmartLifecycle {
 	 * @param autoConnect whether to connect the client when the application starts
 	 * @param publisher publishes the client's events
 	 */
-	public RealtimeClientLifecycle(ObservableClient client, boolean autoConnect,
-			ApplicationEventPublisher publisher) {
+	public RealtimeClientLifecycle(ObservableClient client, boolean autoConnect, ApplicationEventPublisher publisher) {
 		this.client = client;
 		this.autoConnect = autoConnect;
 		client.onConnectionStateChange(publisher::publishEvent);

@@ -18,11 +18,12 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * The {@code realtime} actuator endpoint: the client's state and metrics, its inbound events
- * parked as failed and its outbound dead letters, which {@code POST /actuator/realtime/{direction}/{id}}
- * retries and {@code DELETE} removes ({@code direction} is {@code inbound}, with the event's seq
- * as id, or {@code outbound}, with the dead letter's id).
- * Lists show the first {@value #LIST_LIMIT} entries; nothing shown is a secret.
+ * The {@code realtime} actuator endpoint: the client's state and metrics, its inbound
+ * events parked as failed and its outbound dead letters, which {@code POST
+ * /actuator/realtime/{direction}/{id}} retries and {@code DELETE} removes
+ * ({@code direction} is {@code inbound}, with the event's seq as id, or {@code outbound},
+ * with the dead letter's id). Lists show the first {@value #LIST_LIMIT} entries; nothing
+ * shown is a secret.
  */
 @Endpoint(id = "realtime")
 public class RealtimeEndpoint {
@@ -97,16 +98,15 @@ public class RealtimeEndpoint {
 
 	private FailedInboundEvents inbound() {
 		if (this.failedInbound == null) {
-			throw new InvalidEndpointRequestException("The inbound store keeps no parked events",
-					"no durable inbox");
+			throw new InvalidEndpointRequestException("The inbound store keeps no parked events", "no durable inbox");
 		}
 		return this.failedInbound;
 	}
 
 	private OutboxDeadLetters outbound(String direction) {
 		if (!OUTBOUND.equals(direction)) {
-			throw new InvalidEndpointRequestException("Direction must be 'inbound' or 'outbound', not '" + direction
-					+ "'", "unknown direction");
+			throw new InvalidEndpointRequestException(
+					"Direction must be 'inbound' or 'outbound', not '" + direction + "'", "unknown direction");
 		}
 		if (this.deadLetters == null) {
 			throw new InvalidEndpointRequestException("The outbound queue keeps no retrievable dead letters",
@@ -126,9 +126,8 @@ public class RealtimeEndpoint {
 	 * @param failedInbound parked inbound events, {@code null} without a durable inbox
 	 * @param deadLetters outbound dead letters, {@code null} without a durable outbox
 	 */
-	public record RealtimeDescriptor(String userId, String clientId, ConnectionState state,
-			@Nullable String lastError, ClientMetrics metrics, @Nullable List<?> failedInbound,
-			@Nullable List<?> deadLetters) {
+	public record RealtimeDescriptor(String userId, String clientId, ConnectionState state, @Nullable String lastError,
+			ClientMetrics metrics, @Nullable List<?> failedInbound, @Nullable List<?> deadLetters) {
 	}
 
 	/**

@@ -14,8 +14,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@link RealtimeEndpoint}, when the actuator is on the classpath and
- * the endpoint is enabled and exposed.
+ * Auto-configuration of the {@link RealtimeEndpoint}, when the actuator is on the
+ * classpath and the endpoint is enabled and exposed.
  */
 @AutoConfiguration(after = { RealtimeAutoConfiguration.class, RealtimeInboxAutoConfiguration.class,
 		RealtimeOutboxAutoConfiguration.class })

@@ -16,9 +16,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * Auto-configuration of the {@code realtime} {@link RealtimeHealthIndicator}, when Spring Boot's
- * health support is on the classpath and {@code management.health.realtime.enabled} is not
- * {@code false}.
+ * Auto-configuration of the {@code realtime} {@link RealtimeHealthIndicator}, when Spring
+ * Boot's health support is on the classpath and
+ * {@code management.health.realtime.enabled} is not {@code false}.
  */
 @AutoConfiguration(after = RealtimeAutoConfiguration.class)
 @ConditionalOnRealtimeEnabled

@@ -22,14 +22,14 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * Health of a realtime client: {@code UP} when connected, and during short reconnects;
- * {@code DOWN} when the client failed for good; the configured degraded status (by default
- * {@code OUT_OF_SERVICE}) when it has been connecting or reconnecting longer than
- * {@code realtime.health.reconnecting-threshold} or its oldest pending outbound event is older
- * than {@code realtime.health.outbox-age-threshold}; {@code UNKNOWN} while it connects for the
- * first time or when it was disconnected on purpose. Details: state, user, client id, store
- * counts, whether the resume catch-up has received all its pages ({@code sync.caughtUp}, with
- * the last completed catch-up and the last reset of the stream) and the last error; never a
- * token.
+ * {@code DOWN} when the client failed for good; the configured degraded status (by
+ * default {@code OUT_OF_SERVICE}) when it has been connecting or reconnecting longer than
+ * {@code realtime.health.reconnecting-threshold} or its oldest pending outbound event is
+ * older than {@code realtime.health.outbox-age-threshold}; {@code UNKNOWN} while it
+ * connects for the first time or when it was disconnected on purpose. Details: state,
+ * user, client id, store counts, whether the resume catch-up has received all its pages
+ * ({@code sync.caughtUp}, with the last completed catch-up and the last reset of the
+ * stream) and the last error; never a token.
  */
 public class RealtimeHealthIndicator implements HealthIndicator {
 
@@ -90,8 +90,8 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 	}
 
 	/**
-	 * Whether the resume catch-up of the current connection has received all its pages, with
-	 * the last completed catch-up and the last reset of the stream.
+	 * Whether the resume catch-up of the current connection has received all its pages,
+	 * with the last completed catch-up and the last reset of the stream.
 	 */
 	private Map<String, Object> sync(ConnectionState state) {
 		SyncStatus progress = this.client.syncProgress();

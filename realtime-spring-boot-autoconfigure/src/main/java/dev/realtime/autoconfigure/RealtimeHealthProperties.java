@@ -11,20 +11,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class RealtimeHealthProperties {
 
 	/**
-	 * Time the client may stay connecting or reconnecting before its health is reported with
-	 * the degraded status; shorter outages are reported as UP.
+	 * Time the client may stay connecting or reconnecting before its health is reported
+	 * with the degraded status; shorter outages are reported as UP.
 	 */
 	private Duration reconnectingThreshold = Duration.ofSeconds(30);
 
 	/**
-	 * Age of the oldest outbound event waiting for an ack beyond which health is reported with
-	 * the degraded status.
+	 * Age of the oldest outbound event waiting for an ack beyond which health is reported
+	 * with the degraded status.
 	 */
 	private Duration outboxAgeThreshold = Duration.ofMinutes(5);
 
 	/**
-	 * Health status code reported when the client reconnects for too long or the outbox is
-	 * backed up, for example OUT_OF_SERVICE, DOWN or a custom code such as DEGRADED.
+	 * Health status code reported when the client reconnects for too long or the outbox
+	 * is backed up, for example OUT_OF_SERVICE, DOWN or a custom code such as DEGRADED.
 	 */
 	private String degradedStatus = "OUT_OF_SERVICE";
 

@@ -25,10 +25,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Auto-configuration of the inbound side: {@link RealtimeListener} methods (with any inbound
- * store), and, when the application has JPA, the inbox in its database with the API for events
- * parked as failed. Runs before {@link RealtimeAutoConfiguration}, which falls back to an
- * in-memory store.
+ * Auto-configuration of the inbound side: {@link RealtimeListener} methods (with any
+ * inbound store), and, when the application has JPA, the inbox in its database with the
+ * API for events parked as failed. Runs before {@link RealtimeAutoConfiguration}, which
+ * falls back to an in-memory store.
  */
 @AutoConfiguration(after = RealtimeOutboxAutoConfiguration.class,
 		afterName = { "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
@@ -58,7 +58,8 @@ public final class RealtimeInboxAutoConfiguration {
 		JpaInboxConfiguration(EntityManagerFactory entityManagerFactory,
 				ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<FrameCodec> codec) {
 			this.entityManagerFactory = entityManagerFactory;
-			// the application's transaction manager, so listener writes join the delivery transaction
+			// the application's transaction manager, so listener writes join the delivery
+			// transaction
 			this.transactions = new TransactionTemplate(
 					transactionManager.getIfUnique(() -> new JpaTransactionManager(entityManagerFactory)));
 			this.codec = codec.getIfAvailable(FrameCodec::new);
@@ -75,7 +76,8 @@ public final class RealtimeInboxAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		FailedInboundEvents realtimeFailedInboundEvents(ObjectProvider<JpaInboundStoreFactory> stores) {
-			// through the user's store to its client's dispatcher, however many clients there are
+			// through the user's store to its client's dispatcher, however many clients
+			// there are
 			return new FailedInboundEvents(
 					SharedEntityManagerCreator.createSharedEntityManager(this.entityManagerFactory), this.transactions,
 					this.codec.mapper(), (userId) -> stores.ifUnique((factory) -> factory.requeued(userId)));

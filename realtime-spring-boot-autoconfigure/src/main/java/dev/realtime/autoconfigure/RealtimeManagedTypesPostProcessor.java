@@ -14,9 +14,9 @@ import org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypes;
 import org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypesScanner;
 
 /**
- * Adds the library's entities to Boot's {@link PersistenceManagedTypes}, whatever packages the
- * application scans: an application's own {@code @EntityScan} replaces the auto-configuration
- * packages, so registering ours there would not be enough.
+ * Adds the library's entities to Boot's {@link PersistenceManagedTypes}, whatever
+ * packages the application scans: an application's own {@code @EntityScan} replaces the
+ * auto-configuration packages, so registering ours there would not be enough.
  */
 final class RealtimeManagedTypesPostProcessor implements BeanPostProcessor {
 
@@ -43,7 +43,8 @@ final class RealtimeManagedTypesPostProcessor implements BeanPostProcessor {
 		classNames.addAll(library.getManagedClassNames());
 		Set<String> packages = new LinkedHashSet<>(application.getManagedPackages());
 		packages.addAll(library.getManagedPackages());
-		return new Merged(new ArrayList<>(classNames), new ArrayList<>(packages), application.getPersistenceUnitRootUrl());
+		return new Merged(new ArrayList<>(classNames), new ArrayList<>(packages),
+				application.getPersistenceUnitRootUrl());
 	}
 
 	private record Merged(List<String> getManagedClassNames, List<String> getManagedPackages,

@@ -12,8 +12,8 @@ public class RealtimeMetricsProperties {
 
 	/**
 	 * Time the outbox and inbox counts read by meters and the health indicator are reused
-	 * before the stores are queried again, so a scrape or health check costs at most one set of
-	 * queries.
+	 * before the stores are queried again, so a scrape or health check costs at most one
+	 * set of queries.
 	 */
 	private Duration storeCountsTtl = Duration.ofSeconds(2);
 

@@ -16,9 +16,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of {@link RealtimeObservationDocumentation#SEND} observations, when the
- * application has an {@link ObservationRegistry}. A {@link SendObservationConvention} bean
- * replaces the default names and key values.
+ * Auto-configuration of {@link RealtimeObservationDocumentation#SEND} observations, when
+ * the application has an {@link ObservationRegistry}. A {@link SendObservationConvention}
+ * bean replaces the default names and key values.
  */
 @AutoConfiguration(after = RealtimeAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")

@@ -30,9 +30,9 @@ import org.springframework.core.io.ResourceLoader;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Auto-configuration of the JPA outbox: when the application has a JPA persistence unit, the
- * library's schema is migrated at startup, its entities join the persistence unit and the
- * client's outbound queues live in the database.
+ * Auto-configuration of the JPA outbox: when the application has a JPA persistence unit,
+ * the library's schema is migrated at startup, its entities join the persistence unit and
+ * the client's outbound queues live in the database.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
@@ -48,7 +48,8 @@ public final class RealtimeOutboxAutoConfiguration {
 	@Bean
 	@ConditionalOnProperty(prefix = "realtime.schema", name = "enabled", matchIfMissing = true)
 	HibernatePropertiesCustomizer realtimeSchemaFilter() {
-		// an application's own filter wins; then it must leave realtime_* tables alone itself
+		// an application's own filter wins; then it must leave realtime_* tables alone
+		// itself
 		return (properties) -> properties.putIfAbsent(SchemaToolingSettings.HBM2DDL_FILTER_PROVIDER,
 				LibraryTablesSchemaFilterProvider.class.getName());
 	}
@@ -61,12 +62,11 @@ public final class RealtimeOutboxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(OutboundQueueFactory.class)
 	@ConditionalOnSingleCandidate(DataSource.class)
-	JdbcOutboundQueueFactory realtimeOutboundQueueFactory(DataSource dataSource,
-			ObjectProvider<JsonMapper> jsonMapper, RealtimeProperties properties) {
+	JdbcOutboundQueueFactory realtimeOutboundQueueFactory(DataSource dataSource, ObjectProvider<JsonMapper> jsonMapper,
+			RealtimeProperties properties) {
 		RealtimeProperties.Outbox outbox = properties.getOutbox();
-		return new JdbcOutboundQueueFactory(dataSource, jsonMapper.getIfAvailable(JsonMapper::new),
-				outbox.getMaxSize(), outbox.getLeaseDuration(), outbox.getWriteTimeout(), UUID.randomUUID().toString(),
-				Clock.systemUTC());
+		return new JdbcOutboundQueueFactory(dataSource, jsonMapper.getIfAvailable(JsonMapper::new), outbox.getMaxSize(),
+				outbox.getLeaseDuration(), outbox.getWriteTimeout(), UUID.randomUUID().toString(), Clock.systemUTC());
 	}
 
 	@Bean

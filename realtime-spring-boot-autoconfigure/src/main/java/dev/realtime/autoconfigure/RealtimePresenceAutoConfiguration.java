@@ -23,11 +23,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
- * Auto-configuration of presence, typing indicators, read receipts and privacy settings for
- * the application's realtime client: a {@link PresenceManager}, a {@link TypingManager} and a
- * {@link ReadReceiptManager}, with receipts kept in the application's database when it has
- * JPA (the receipt entity joins the persistence unit like the outbox and inbox entities, with or
- * without the application's own {@code @EntityScan}), else in memory.
+ * Auto-configuration of presence, typing indicators, read receipts and privacy settings
+ * for the application's realtime client: a {@link PresenceManager}, a
+ * {@link TypingManager} and a {@link ReadReceiptManager}, with receipts kept in the
+ * application's database when it has JPA (the receipt entity joins the persistence unit
+ * like the outbox and inbox entities, with or without the application's own
+ * {@code @EntityScan}), else in memory.
  */
 @AutoConfiguration(after = RealtimeAutoConfiguration.class,
 		afterName = { "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
@@ -47,14 +48,13 @@ public final class RealtimePresenceAutoConfiguration {
 	@Bean
 	@ConditionalOnSingleCandidate(RealtimeClient.class)
 	@ConditionalOnMissingBean
-	ReadReceiptManager realtimeReadReceiptManager(RealtimeClient client, ReceiptStore store,
-			PrivacySettings privacy) {
+	ReadReceiptManager realtimeReadReceiptManager(RealtimeClient client, ReceiptStore store, PrivacySettings privacy) {
 		return new ReadReceiptManager(client, store, privacy, Clock.systemUTC());
 	}
 
 	/**
-	 * Presence, typing and privacy ride on meta signals: any client that carries them gets
-	 * them, the default one or the application's own.
+	 * Presence, typing and privacy ride on meta signals: any client that carries them
+	 * gets them, the default one or the application's own.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnSingleCandidate(MetaSignalClient.class)

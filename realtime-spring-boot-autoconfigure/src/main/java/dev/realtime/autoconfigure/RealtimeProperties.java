@@ -22,8 +22,8 @@ public class RealtimeProperties {
 	private boolean enabled = true;
 
 	/**
-	 * WebSocket endpoint of the hub, for example ws://localhost:8080/realtime. The protocol's
-	 * query parameters are added by the client.
+	 * WebSocket endpoint of the hub, for example ws://localhost:8080/realtime. The
+	 * protocol's query parameters are added by the client.
 	 */
 	private @Nullable URI url;
 
@@ -33,7 +33,8 @@ public class RealtimeProperties {
 	private @Nullable String userId;
 
 	/**
-	 * Whether to connect when the application starts and disconnect gracefully when it stops.
+	 * Whether to connect when the application starts and disconnect gracefully when it
+	 * stops.
 	 */
 	private boolean autoConnect = true;
 
@@ -48,8 +49,8 @@ public class RealtimeProperties {
 	private DeliveryStrategy deliveryStrategy = DeliveryStrategy.AT_LEAST_ONCE;
 
 	/**
-	 * Largest text message sent to or accepted from the hub. A batch is split to stay within
-	 * it; an event whose frame alone exceeds it is refused by sendEvent.
+	 * Largest text message sent to or accepted from the hub. A batch is split to stay
+	 * within it; an event whose frame alone exceeds it is refused by sendEvent.
 	 */
 	private DataSize maxFrameSize = DataSize.ofMegabytes(1);
 
@@ -166,7 +167,8 @@ public class RealtimeProperties {
 		private double jitter = 0.2;
 
 		/**
-		 * Reconnect attempts in a row before the client gives up and fails, -1 for no limit.
+		 * Reconnect attempts in a row before the client gives up and fails, -1 for no
+		 * limit.
 		 */
 		private int maxRetries = -1;
 
@@ -215,7 +217,8 @@ public class RealtimeProperties {
 		private Duration interval = Duration.ofSeconds(25);
 
 		/**
-		 * Time to wait for any frame after a ping before the connection is treated as dead.
+		 * Time to wait for any frame after a ping before the connection is treated as
+		 * dead.
 		 */
 		private Duration timeout = Duration.ofSeconds(10);
 
@@ -243,10 +246,10 @@ public class RealtimeProperties {
 	public static class Batch {
 
 		/**
-		 * Most events sent together in one frame (a JSON array, acked cumulatively); 1 sends each
-		 * event in its own frame. Batches are adaptive: an event on an idle connection goes out at
-		 * once, events that queue up while the connection is busy share frames, and no frame
-		 * exceeds realtime.max-frame-size.
+		 * Most events sent together in one frame (a JSON array, acked cumulatively); 1
+		 * sends each event in its own frame. Batches are adaptive: an event on an idle
+		 * connection goes out at once, events that queue up while the connection is busy
+		 * share frames, and no frame exceeds realtime.max-frame-size.
 		 */
 		private int size = 100;
 
@@ -266,7 +269,8 @@ public class RealtimeProperties {
 	public static class Outbox {
 
 		/**
-		 * Pending events a user's outbound queue may hold; beyond it sendEvent fails fast.
+		 * Pending events a user's outbound queue may hold; beyond it sendEvent fails
+		 * fast.
 		 */
 		private long maxSize = 100_000;
 
@@ -276,21 +280,22 @@ public class RealtimeProperties {
 		private int maxInFlight = 1000;
 
 		/**
-		 * How often the relay looks for events to send without being woken (events written by
-		 * other instances, or committed late) and renews, or tries to take, the user's lease.
+		 * How often the relay looks for events to send without being woken (events
+		 * written by other instances, or committed late) and renews, or tries to take,
+		 * the user's lease.
 		 */
 		private Duration pollInterval = Duration.ofSeconds(1);
 
 		/**
-		 * How long a user's lease lasts without renewal. Only the instance holding it connects
-		 * for the user; another instance takes over within this time (plus a poll interval)
-		 * after the holder dies. A graceful stop releases it at once.
+		 * How long a user's lease lasts without renewal. Only the instance holding it
+		 * connects for the user; another instance takes over within this time (plus a
+		 * poll interval) after the holder dies. A graceful stop releases it at once.
 		 */
 		private Duration leaseDuration = Duration.ofSeconds(30);
 
 		/**
-		 * How long sendEvent outside a transaction waits for the database to commit its event
-		 * before it fails with OutboxWriteException.
+		 * How long sendEvent outside a transaction waits for the database to commit its
+		 * event before it fails with OutboxWriteException.
 		 */
 		private Duration writeTimeout = Duration.ofSeconds(5);
 
@@ -348,10 +353,10 @@ public class RealtimeProperties {
 		private int maxAttempts = 3;
 
 		/**
-		 * Whether listeners run inside the transaction that removes the event from the inbox
-		 * in the application's database, so their own writes to the same database commit
-		 * together with it (processing effectively once) and a failing listener rolls both
-		 * back.
+		 * Whether listeners run inside the transaction that removes the event from the
+		 * inbox in the application's database, so their own writes to the same database
+		 * commit together with it (processing effectively once) and a failing listener
+		 * rolls both back.
 		 */
 		private boolean transactional;
 
@@ -380,8 +385,8 @@ public class RealtimeProperties {
 	public static class Ssl {
 
 		/**
-		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) holding the trust store
-		 * for the hub's certificate and, for mutual TLS, the client's key store.
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) holding the trust
+		 * store for the hub's certificate and, for mutual TLS, the client's key store.
 		 */
 		private @Nullable String bundle;
 

@@ -10,11 +10,11 @@ import dev.realtime.protocol.UserIds;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * The rules on the library's configuration properties, each failure naming the property to
- * fix. Each auto-configuration checks the properties it uses before it uses them. Rules that
- * need other beans (an SSL bundle, a client registration) stay where those beans are looked up;
- * the client's own types check their arguments too, and {@link #check} reports their failures
- * under the property that set them.
+ * The rules on the library's configuration properties, each failure naming the property
+ * to fix. Each auto-configuration checks the properties it uses before it uses them.
+ * Rules that need other beans (an SSL bundle, a client registration) stay where those
+ * beans are looked up; the client's own types check their arguments too, and
+ * {@link #check} reports their failures under the property that set them.
  */
 final class RealtimePropertiesValidator {
 
@@ -68,7 +68,8 @@ final class RealtimePropertiesValidator {
 	}
 
 	/**
-	 * Check that the properties select exactly one way to authenticate, with what it needs.
+	 * Check that the properties select exactly one way to authenticate, with what it
+	 * needs.
 	 */
 	static void validate(RealtimeAuthProperties properties) {
 		int sources = count(properties.getToken(), properties.getTokenUri(), properties.getRegistrationId());
@@ -116,8 +117,8 @@ final class RealtimePropertiesValidator {
 	}
 
 	/**
-	 * Run what builds one of the client's own types, reporting an argument it refuses under
-	 * the property that set it.
+	 * Run what builds one of the client's own types, reporting an argument it refuses
+	 * under the property that set it.
 	 */
 	static <T> T check(String name, Object value, Supplier<T> action) {
 		try {

@@ -18,8 +18,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The {@link ReceiptStore} choices, imported in order of preference: the first that matches
- * defines the store.
+ * The {@link ReceiptStore} choices, imported in order of preference: the first that
+ * matches defines the store.
  */
 final class ReceiptStoreConfigurations {
 
@@ -27,8 +27,8 @@ final class ReceiptStoreConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = { "jakarta.persistence.EntityManagerFactory",
-			"org.springframework.orm.jpa.JpaTransactionManager" })
+	@ConditionalOnClass(
+			name = { "jakarta.persistence.EntityManagerFactory", "org.springframework.orm.jpa.JpaTransactionManager" })
 	@ConditionalOnSingleCandidate(type = "jakarta.persistence.EntityManagerFactory")
 	static class Jpa {
 
@@ -36,7 +36,8 @@ final class ReceiptStoreConfigurations {
 		@ConditionalOnMissingBean
 		ReceiptStore realtimeReceiptStore(EntityManagerFactory entityManagerFactory,
 				ObjectProvider<PlatformTransactionManager> transactionManager) {
-			// the application's transaction manager, so a receipt joins a listener's transaction
+			// the application's transaction manager, so a receipt joins a listener's
+			// transaction
 			return new JpaReceiptStore(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory),
 					new TransactionTemplate(
 							transactionManager.getIfUnique(() -> new JpaTransactionManager(entityManagerFactory))));

@@ -7,9 +7,9 @@ import dev.realtime.client.InboundStore;
 import dev.realtime.receipts.ReceiptStore;
 
 /**
- * An {@link InboundStore} whose {@link #clear()} (the client's {@code disconnect(true)}) also
- * deletes the user's read receipts, so flushing the user's local persistence leaves no table
- * behind.
+ * An {@link InboundStore} whose {@link #clear()} (the client's {@code disconnect(true)})
+ * also deletes the user's read receipts, so flushing the user's local persistence leaves
+ * no table behind.
  */
 final class ReceiptsClearingInboundStore implements InboundStore {
 

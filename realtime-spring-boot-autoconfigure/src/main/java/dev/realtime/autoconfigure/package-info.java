@@ -1,6 +1,6 @@
 /**
- * Auto-configuration of the realtime client: properties, the client bean and its lifecycle,
- * stores, health and metrics.
+ * Auto-configuration of the realtime client: properties, the client bean and its
+ * lifecycle, stores, health and metrics.
  */
 @NullMarked
 package dev.realtime.autoconfigure;

@@ -15,9 +15,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one thread a client's connection state lives on: transport callbacks, timers and API
- * calls are posted to it, so that state needs no locks. What is posted after the client closed
- * is ignored: transport callbacks and commits may still arrive then.
+ * The one thread a client's connection state lives on: transport callbacks, timers and
+ * API calls are posted to it, so that state needs no locks. What is posted after the
+ * client closed is ignored: transport callbacks and commits may still arrive then.
  */
 final class ClientLoop {
 
@@ -98,8 +98,8 @@ final class ClientLoop {
 	}
 
 	/**
-	 * Run an action on the loop thread at a fixed rate, first after one period. Called on the
-	 * loop thread.
+	 * Run an action on the loop thread at a fixed rate, first after one period. Called on
+	 * the loop thread.
 	 */
 	ScheduledFuture<?> scheduleAtFixedRate(Runnable action, long periodMillis) {
 		return this.executor.scheduleAtFixedRate(action, periodMillis, periodMillis, TimeUnit.MILLISECONDS);

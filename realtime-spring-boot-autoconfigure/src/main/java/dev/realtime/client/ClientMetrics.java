@@ -17,14 +17,14 @@ import org.jspecify.annotations.Nullable;
  * @param queueSize outbound events waiting for an ack
  * @param deadLetters outbound events given up on
  * @param failedInbound inbound events parked after their listeners kept failing
- * @param averageReconnectTime mean time from losing the connection to being connected again,
- * zero before the first reconnect
- * @param messagesDeadLettered outbound events this client gave up on (rejected by the hub or
- * out of attempts), whereas {@code deadLetters} is what the store holds now
+ * @param averageReconnectTime mean time from losing the connection to being connected
+ * again, zero before the first reconnect
+ * @param messagesDeadLettered outbound events this client gave up on (rejected by the hub
+ * or out of attempts), whereas {@code deadLetters} is what the store holds now
  * @param messagesParked inbound events this client parked as failed, whereas
  * {@code failedInbound} is what the store holds now
- * @param oldestPendingCreatedAt when the oldest outbound event waiting for an ack was handed
- * over, {@code null} when none is waiting or the outbound queue does not track it
+ * @param oldestPendingCreatedAt when the oldest outbound event waiting for an ack was
+ * handed over, {@code null} when none is waiting or the outbound queue does not track it
  */
 public record ClientMetrics(long reconnects, long messagesSent, long messagesAcked, long messagesReceived,
 		long duplicatesDropped, long invalidFrames, long queueSize, long deadLetters, long failedInbound,

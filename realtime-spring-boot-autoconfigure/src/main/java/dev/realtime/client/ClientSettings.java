@@ -15,23 +15,24 @@ import dev.realtime.protocol.UserIds;
  * @param backoff the delays between reconnect attempts
  * @param maxRetries how many reconnect attempts in a row before failing, -1 for no limit
  * @param heartbeatInterval how often to ping the hub
- * @param heartbeatTimeout how long to wait for any frame after a ping before the connection is
- * treated as dead
+ * @param heartbeatTimeout how long to wait for any frame after a ping before the
+ * connection is treated as dead
  * @param defaultDeliveryStrategy the strategy of {@code sendEvent} without options
- * @param batchSize the most events sent together in one frame, 1 to send each in its own frame
+ * @param batchSize the most events sent together in one frame, 1 to send each in its own
+ * frame
  * @param maxFrameSize the largest frame the client sends, in bytes of UTF-8
  * @param maxInFlight how many sent events may await an ack at once
- * @param pollInterval how often the relay looks for events without being woken, and renews
- * or tries to take the user's lease
- * @param inboxMaxAttempts how many times listeners are tried on an inbound event before it is
- * parked as failed
+ * @param pollInterval how often the relay looks for events without being woken, and
+ * renews or tries to take the user's lease
+ * @param inboxMaxAttempts how many times listeners are tried on an inbound event before
+ * it is parked as failed
  * @param maxAuthFailures how many refreshed tokens the hub may reject in a row before the
  * client fails
  */
 public record ClientSettings(URI url, String userId, Duration connectTimeout, ExponentialBackoff backoff,
-		int maxRetries, Duration heartbeatInterval, Duration heartbeatTimeout,
-		DeliveryStrategy defaultDeliveryStrategy, int batchSize, int maxFrameSize, int maxInFlight,
-		Duration pollInterval, int inboxMaxAttempts, int maxAuthFailures) {
+		int maxRetries, Duration heartbeatInterval, Duration heartbeatTimeout, DeliveryStrategy defaultDeliveryStrategy,
+		int batchSize, int maxFrameSize, int maxInFlight, Duration pollInterval, int inboxMaxAttempts,
+		int maxAuthFailures) {
 
 	public ClientSettings {
 		UserIds.validate(userId);
@@ -43,8 +44,8 @@ public record ClientSettings(URI url, String userId, Duration connectTimeout, Ex
 			throw new IllegalArgumentException("Max retries must be -1 (no limit) or more, was " + maxRetries);
 		}
 		if (batchSize < 1) {
-			throw new IllegalArgumentException("Batch size must be 1 (each event in its own frame) or more, was "
-					+ batchSize);
+			throw new IllegalArgumentException(
+					"Batch size must be 1 (each event in its own frame) or more, was " + batchSize);
 		}
 		if (maxFrameSize < 1024) {
 			throw new IllegalArgumentException("Max frame size must be 1024 bytes or more, was " + maxFrameSize);
@@ -102,8 +103,7 @@ public record ClientSettings(URI url, String userId, Duration connectTimeout, Ex
 
 		private Duration connectTimeout = Duration.ofSeconds(10);
 
-		private ExponentialBackoff backoff = new ExponentialBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30),
-				0.2);
+		private ExponentialBackoff backoff = new ExponentialBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
 
 		private int maxRetries = -1;
 
@@ -190,7 +190,8 @@ public record ClientSettings(URI url, String userId, Duration connectTimeout, Ex
 		public ClientSettings build() {
 			return new ClientSettings(this.url, this.userId, this.connectTimeout, this.backoff, this.maxRetries,
 					this.heartbeatInterval, this.heartbeatTimeout, this.defaultDeliveryStrategy, this.batchSize,
-					this.maxFrameSize, this.maxInFlight, this.pollInterval, this.inboxMaxAttempts, this.maxAuthFailures);
+					this.maxFrameSize, this.maxInFlight, this.pollInterval, this.inboxMaxAttempts,
+					this.maxAuthFailures);
 		}
 
 	}

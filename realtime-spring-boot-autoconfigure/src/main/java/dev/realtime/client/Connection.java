@@ -13,14 +13,18 @@ import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ResumeFrame;
 
 /**
- * One connection attempt, from the handshake to its end: the session, its timers, and what was
- * sent on it. Each attempt is a new object and an ended one stays ended, so late callbacks of an
- * old attempt find it ended and do nothing. Confined to the client's loop thread, except the
- * transport's callbacks, which count the frame and post to that thread.
+ * One connection attempt, from the handshake to its end: the session, its timers, and
+ * what was sent on it. Each attempt is a new object and an ended one stays ended, so late
+ * callbacks of an old attempt find it ended and do nothing. Confined to the client's loop
+ * thread, except the transport's callbacks, which count the frame and post to that
+ * thread.
  */
 final class Connection implements Transport.TransportListener {
 
-	/** Time a failed send waits for the hub's close frame, whose code decides what comes next. */
+	/**
+	 * Time a failed send waits for the hub's close frame, whose code decides what comes
+	 * next.
+	 */
 	private static final long CLOSE_FRAME_GRACE_MILLIS = 500;
 
 	/**
@@ -57,7 +61,10 @@ final class Connection implements Transport.TransportListener {
 
 	private final Owner owner;
 
-	/** Frames received, counted on the transport's thread: a heartbeat wants one after its ping. */
+	/**
+	 * Frames received, counted on the transport's thread: a heartbeat wants one after its
+	 * ping.
+	 */
 	private final AtomicLong received = new AtomicLong();
 
 	private @Nullable TransportSession session;
@@ -104,8 +111,8 @@ final class Connection implements Transport.TransportListener {
 	}
 
 	/**
-	 * The transport opened the connection: ask the hub to resume after the cursor, and give it
-	 * the connect timeout to answer.
+	 * The transport opened the connection: ask the hub to resume after the cursor, and
+	 * give it the connect timeout to answer.
 	 * @return whether the resume was sent
 	 */
 	boolean opened(TransportSession session, String clientId, long cursor) {
@@ -224,8 +231,8 @@ final class Connection implements Transport.TransportListener {
 
 	/**
 	 * A send fails when the hub has just closed the connection, before its close frame is
-	 * handled: stop sending and give the close code (4001 means refresh and reconnect at once) a
-	 * moment to arrive before treating the connection as lost.
+	 * handled: stop sending and give the close code (4001 means refresh and reconnect at
+	 * once) a moment to arrive before treating the connection as lost.
 	 */
 	private void sendFailed(String reason) {
 		this.sendFailed = true;
@@ -249,7 +256,8 @@ final class Connection implements Transport.TransportListener {
 	}
 
 	/**
-	 * End the connection and close its session, if it was opened, without waiting for the hub.
+	 * End the connection and close its session, if it was opened, without waiting for the
+	 * hub.
 	 */
 	void close(int code, String reason) {
 		end();

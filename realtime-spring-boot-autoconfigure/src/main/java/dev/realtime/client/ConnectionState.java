@@ -19,12 +19,15 @@ public enum ConnectionState {
 
 	/**
 	 * Another instance of the application holds the user's lease and is connected for it;
-	 * this one takes over when that lease is released or expires. Sending still works: the
-	 * events are written to the shared outbox and relayed by the lease holder.
+	 * this one takes over when that lease is released or expires. Sending still works:
+	 * the events are written to the shared outbox and relayed by the lease holder.
 	 */
 	STANDBY,
 
-	/** Gave up for good (forbidden, retries exhausted, credentials rejected); see the cause. */
+	/**
+	 * Gave up for good (forbidden, retries exhausted, credentials rejected); see the
+	 * cause.
+	 */
 	FAILED
 
 }

@@ -8,9 +8,10 @@ import org.jspecify.annotations.Nullable;
  * @param userId the client's user
  * @param previous the state before
  * @param current the state after
- * @param reason why, for example {@code closed by server (1001 restarting)}; never a secret
+ * @param reason why, for example {@code closed by server (1001 restarting)}; never a
+ * secret
  * @param cause the error behind a failure, if any
  */
-public record ConnectionStateChange(String userId, ConnectionState previous, ConnectionState current,
-		String reason, @Nullable Throwable cause) {
+public record ConnectionStateChange(String userId, ConnectionState previous, ConnectionState current, String reason,
+		@Nullable Throwable cause) {
 }

@@ -30,10 +30,10 @@ import dev.realtime.protocol.ProtocolException;
 import dev.realtime.protocol.ResumeResponseFrame;
 
 /**
- * The connection state machine of one client: opens a {@link Connection} while the application
- * wants one and this instance holds the user's lease, routes what arrives on it, and after a
- * failure does what the {@link ReconnectPolicy} decides. Confined to the client's loop thread,
- * except the volatile state it reports.
+ * The connection state machine of one client: opens a {@link Connection} while the
+ * application wants one and this instance holds the user's lease, routes what arrives on
+ * it, and after a failure does what the {@link ReconnectPolicy} decides. Confined to the
+ * client's loop thread, except the volatile state it reports.
  */
 final class ConnectionSupervisor implements Connection.Owner {
 
@@ -53,7 +53,10 @@ final class ConnectionSupervisor implements Connection.Owner {
 
 	private final ClientLoop loop;
 
-	/** Reads the cursor a connection starts from, in order with the inbound store's writes. */
+	/**
+	 * Reads the cursor a connection starts from, in order with the inbound store's
+	 * writes.
+	 */
 	private final Executor storeExecutor;
 
 	private final ReconnectPolicy policy;
@@ -74,7 +77,10 @@ final class ConnectionSupervisor implements Connection.Owner {
 
 	private volatile @Nullable String lastError;
 
-	/** Whether the relay told that this instance holds the user's lease (read by the dispatcher). */
+	/**
+	 * Whether the relay told that this instance holds the user's lease (read by the
+	 * dispatcher).
+	 */
 	private volatile boolean leading;
 
 	/** The application wants a connection; only then is there one. */
@@ -153,8 +159,8 @@ final class ConnectionSupervisor implements Connection.Owner {
 	}
 
 	/**
-	 * The application no longer wants a connection: close it and stop reconnecting. The caller
-	 * releases the lease.
+	 * The application no longer wants a connection: close it and stop reconnecting. The
+	 * caller releases the lease.
 	 */
 	void disconnect() {
 		this.loop.run(() -> {
@@ -167,7 +173,8 @@ final class ConnectionSupervisor implements Connection.Owner {
 	}
 
 	/**
-	 * The relay took the user's lease, or lost it to another instance: only the holder connects.
+	 * The relay took the user's lease, or lost it to another instance: only the holder
+	 * connects.
 	 */
 	void leadershipChanged(boolean leading, String reason) {
 		this.leading = leading;
@@ -200,8 +207,8 @@ final class ConnectionSupervisor implements Connection.Owner {
 	}
 
 	/**
-	 * Write frames the relay claimed for the connection with this number, if it is still the
-	 * current one.
+	 * Write frames the relay claimed for the connection with this number, if it is still
+	 * the current one.
 	 */
 	void sendClaimed(int id, List<String> frames, int count, long lastSeq) {
 		Connection current = this.connection;
@@ -221,12 +228,14 @@ final class ConnectionSupervisor implements Connection.Owner {
 		}
 		Connection attempt = new Connection(++this.connections, token, this.settings, this.codec, this.loop, this);
 		this.connection = attempt;
-		// the cursor and client id come from the database: read off the connection's thread
+		// the cursor and client id come from the database: read off the connection's
+		// thread
 		this.storeExecutor.execute(() -> {
 			long cursor;
 			try {
 				cursor = this.inbound.lastSeq();
-				// a durable queue reads its client id from the database: fail here, not on the loop
+				// a durable queue reads its client id from the database: fail here, not
+				// on the loop
 				this.outbound.clientId();
 			}
 			catch (RuntimeException ex) {
@@ -297,7 +306,8 @@ final class ConnectionSupervisor implements Connection.Owner {
 	}
 
 	/**
-	 * End the current connection: stop its timers and make its unacked events claimable again.
+	 * End the current connection: stop its timers and make its unacked events claimable
+	 * again.
 	 * @return the connection, if there was one
 	 */
 	private @Nullable Connection dropConnection() {
@@ -320,7 +330,8 @@ final class ConnectionSupervisor implements Connection.Owner {
 	}
 
 	/**
-	 * Do what the policy decided after a connection attempt failed or the connection was lost.
+	 * Do what the policy decided after a connection attempt failed or the connection was
+	 * lost.
 	 * @param token the token of the failed connection, invalidated if the hub rejected it
 	 */
 	private void reconnectOrFail(Decision decision, @Nullable String token) {

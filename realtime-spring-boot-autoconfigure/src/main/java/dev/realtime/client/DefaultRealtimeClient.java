@@ -22,19 +22,19 @@ import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MetaFrame;
 
 /**
- * The default {@link RealtimeClient}. All connection state lives on one event-loop thread per
- * client: transport callbacks, timers and API calls are posted to it, so the state machine needs
- * no locks. Nothing on that thread waits for the database: the relay (outbox claims, acks, the
- * user's lease) and the inbound store's writes have threads of their own, so a slow or
- * unreachable database never stops heartbeats. Listeners of inbound events run on a fourth
- * thread, so a slow listener never delays acks.
+ * The default {@link RealtimeClient}. All connection state lives on one event-loop thread
+ * per client: transport callbacks, timers and API calls are posted to it, so the state
+ * machine needs no locks. Nothing on that thread waits for the database: the relay
+ * (outbox claims, acks, the user's lease) and the inbound store's writes have threads of
+ * their own, so a slow or unreachable database never stops heartbeats. Listeners of
+ * inbound events run on a fourth thread, so a slow listener never delays acks.
  * <p>
- * This class wires and fronts the parts that do the work: a {@link ConnectionSupervisor} runs
- * the state machine over one {@link Connection} per attempt as its {@link ReconnectPolicy}
- * decides, an {@link InboundSequencer} orders what the hub sends into the inbound store and an
- * {@link InboundDispatcher} hands it to listeners, {@link OutboundEvents} and the
- * {@link OutboundRelay} carry events to the hub, and a {@link ListenerRegistry} tells the
- * application.
+ * This class wires and fronts the parts that do the work: a {@link ConnectionSupervisor}
+ * runs the state machine over one {@link Connection} per attempt as its
+ * {@link ReconnectPolicy} decides, an {@link InboundSequencer} orders what the hub sends
+ * into the inbound store and an {@link InboundDispatcher} hands it to listeners,
+ * {@link OutboundEvents} and the {@link OutboundRelay} carry events to the hub, and a
+ * {@link ListenerRegistry} tells the application.
  */
 public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient, AutoCloseable {
 
@@ -99,8 +99,10 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 		this.dispatchExecutor = singleThread("realtime-dispatch-" + settings.userId());
 		this.relayExecutor = singleThread("realtime-relay-" + settings.userId());
 		this.storeExecutor = singleThread("realtime-store-" + settings.userId());
-		// the parts built before the supervisor reach it through methods, called once it exists
-		// only the lease holder hands inbound events to listeners: once across the instances
+		// the parts built before the supervisor reach it through methods, called once it
+		// exists
+		// only the lease holder hands inbound events to listeners: once across the
+		// instances
 		this.dispatcher = new InboundDispatcher(inbound, settings.inboxMaxAttempts(), this.dispatchExecutor,
 				this.counters.parked::incrementAndGet, this::isLeading);
 		this.relay = new OutboundRelay(settings, outbound, codec, this.relayExecutor, this.counters, this.tracker,
@@ -111,7 +113,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 				this.loop::post, this.dispatcher, this.counters, this.sync, this.listeners, this::storeFailed);
 		ReconnectPolicy policy = new ReconnectPolicy(settings, clock, () -> ThreadLocalRandom.current().nextDouble());
 		this.supervisor = new ConnectionSupervisor(settings, transport, tokens, outbound, inbound, codec, this.loop,
-				this.storeExecutor, policy, this.relay, this.dispatcher, this.events, this.sequencer, this.listeners, this.counters);
+				this.storeExecutor, policy, this.relay, this.dispatcher, this.events, this.sequencer, this.listeners,
+				this.counters);
 	}
 
 	private static ScheduledExecutorService singleThread(String name) {
@@ -150,8 +153,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	}
 
 	/**
-	 * Return the last connection-level error, if any: why the client failed or last lost its
-	 * connection. Never contains a token.
+	 * Return the last connection-level error, if any: why the client failed or last lost
+	 * its connection. Never contains a token.
 	 * @return the error description
 	 */
 	@Override
@@ -169,7 +172,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 				this.inbound.failedCount(), this.outbound.oldestPendingCreatedAt().orElse(null));
 	}
 
-	// --- lifecycle -------------------------------------------------------------------------
+	// --- lifecycle
+	// -------------------------------------------------------------------------
 
 	@Override
 	public void connect() {
@@ -184,7 +188,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	@Override
 	public void disconnect(boolean flushPersistence) {
 		this.supervisor.disconnect();
-		// the lease is released before this returns, so another instance can take over at once
+		// the lease is released before this returns, so another instance can take over at
+		// once
 		awaitRelease(this.relay.activate(false));
 		if (flushPersistence) {
 			this.loop.run(() -> {
@@ -203,8 +208,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 			Thread.currentThread().interrupt();
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			logger.warn(
-					"Realtime client '" + userId() + "' could not release its lease in time; it expires on its own");
+			logger
+				.warn("Realtime client '" + userId() + "' could not release its lease in time; it expires on its own");
 		}
 	}
 
@@ -222,7 +227,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 		}
 	}
 
-	// --- outbound --------------------------------------------------------------------------
+	// --- outbound
+	// --------------------------------------------------------------------------
 
 	@Override
 	public SendHandle sendEvent(String event, @Nullable Object payload) {
@@ -250,7 +256,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 		return this.supervisor.sendMeta(new MetaFrame(event, this.codec.toPayload(payload)));
 	}
 
-	// --- listeners -------------------------------------------------------------------------
+	// --- listeners
+	// -------------------------------------------------------------------------
 
 	@Override
 	public Subscription onConnectionStateChange(Consumer<ConnectionStateChange> listener) {
@@ -291,8 +298,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	}
 
 	/**
-	 * Register a listener told when the inbound store was reset because the client was too far
-	 * behind; the application should reload its state.
+	 * Register a listener told when the inbound store was reset because the client was
+	 * too far behind; the application should reload its state.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */
@@ -302,8 +309,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	}
 
 	/**
-	 * Return the progress of the resume catch-up: whether the client has received every page
-	 * of what it missed, and a listener registry for completed catch-ups.
+	 * Return the progress of the resume catch-up: whether the client has received every
+	 * page of what it missed, and a listener registry for completed catch-ups.
 	 * @return the sync progress
 	 */
 	@Override
@@ -312,8 +319,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	}
 
 	/**
-	 * Register a listener for ephemeral {@code meta} signals from the hub (presence, typing),
-	 * called on the connection's thread: keep it short.
+	 * Register a listener for ephemeral {@code meta} signals from the hub (presence,
+	 * typing), called on the connection's thread: keep it short.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */

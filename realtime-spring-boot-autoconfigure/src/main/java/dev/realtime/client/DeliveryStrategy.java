@@ -13,7 +13,8 @@ public enum DeliveryStrategy {
 	AT_LEAST_ONCE,
 
 	/**
-	 * Kept in order in memory while offline and resent until acked; lost if the process dies.
+	 * Kept in order in memory while offline and resent until acked; lost if the process
+	 * dies.
 	 */
 	BEST_EFFORT_ORDERED,
 

@@ -1,8 +1,8 @@
 package dev.realtime.client;
 
 /**
- * Told what became of an enqueued event: the relay is woken when it is claimable, and a send
- * whose transaction rolled back is forgotten.
+ * Told what became of an enqueued event: the relay is woken when it is claimable, and a
+ * send whose transaction rolled back is forgotten.
  */
 public interface EnqueueOutcome {
 
@@ -13,7 +13,8 @@ public interface EnqueueOutcome {
 	void claimable();
 
 	/**
-	 * The caller's transaction rolled back: the event was never stored and will never be sent.
+	 * The caller's transaction rolled back: the event was never stored and will never be
+	 * sent.
 	 */
 	void discarded();
 

@@ -2,8 +2,8 @@ package dev.realtime.client;
 
 /**
  * An outbound event will never be delivered: the server rejected it, or it exceeded its
- * delivery attempts, or it could not be sent under its delivery strategy. The event is kept as a
- * dead letter when it was durable.
+ * delivery attempts, or it could not be sent under its delivery strategy. The event is
+ * kept as a dead letter when it was durable.
  */
 public class EventRejectedException extends RuntimeException {
 

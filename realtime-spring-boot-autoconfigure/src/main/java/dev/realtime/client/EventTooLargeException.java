@@ -2,7 +2,8 @@ package dev.realtime.client;
 
 /**
  * An event whose frame would exceed the largest frame the client may send
- * ({@code realtime.max-frame-size}): rejected by {@code sendEvent} before anything is written.
+ * ({@code realtime.max-frame-size}): rejected by {@code sendEvent} before anything is
+ * written.
  */
 public class EventTooLargeException extends IllegalArgumentException {
 

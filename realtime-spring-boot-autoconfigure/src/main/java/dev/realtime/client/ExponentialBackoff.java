@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * Reconnect delays that double from an initial delay up to a cap, spread by jitter so that many
- * clients cut off at once do not come back at once.
+ * Reconnect delays that double from an initial delay up to a cap, spread by jitter so
+ * that many clients cut off at once do not come back at once.
  *
  * @param initialDelay the delay before the first attempt
  * @param maxDelay the cap: no delay exceeds it, jitter included

@@ -6,9 +6,9 @@ import java.util.List;
 import dev.realtime.protocol.FrameSizes;
 
 /**
- * Packs encoded frames into as few text messages as a batch size and the frame limit allow: a
- * message of one frame is the bare frame (so a frame of exactly the limit fits), a message of
- * several is a JSON array.
+ * Packs encoded frames into as few text messages as a batch size and the frame limit
+ * allow: a message of one frame is the bare frame (so a frame of exactly the limit fits),
+ * a message of several is a JSON array.
  */
 final class FramePacker {
 

@@ -1,8 +1,8 @@
 package dev.realtime.client;
 
 /**
- * The hub answered the WebSocket handshake with an HTTP error status, for example 401 for a bad
- * or expired token.
+ * The hub answered the WebSocket handshake with an HTTP error status, for example 401 for
+ * a bad or expired token.
  */
 public class HandshakeRejectedException extends RuntimeException {
 

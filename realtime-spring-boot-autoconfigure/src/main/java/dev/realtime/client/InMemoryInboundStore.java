@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An inbound store in memory: deduplicates and resumes across reconnects, forgets everything on
- * restart.
+ * An inbound store in memory: deduplicates and resumes across reconnects, forgets
+ * everything on restart.
  */
 public final class InMemoryInboundStore implements InboundStore {
 

@@ -13,10 +13,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Hands stored inbound events to the listeners, one at a time in seq order, on its own thread.
- * An event is marked delivered only after every listener returned (by a store that allows it,
- * for a run of events in one write); a throwing listener makes it be retried after a short
- * delay, and parked as failed after the configured attempts, so the events behind it still flow.
+ * Hands stored inbound events to the listeners, one at a time in seq order, on its own
+ * thread. An event is marked delivered only after every listener returned (by a store
+ * that allows it, for a run of events in one write); a throwing listener makes it be
+ * retried after a short delay, and parked as failed after the configured attempts, so the
+ * events behind it still flow.
  */
 final class InboundDispatcher {
 
@@ -42,7 +43,8 @@ final class InboundDispatcher {
 
 	/**
 	 * Create a dispatcher.
-	 * @param parked told each time an event is parked as failed, for the client's counters
+	 * @param parked told each time an event is parked as failed, for the client's
+	 * counters
 	 * @param active whether this instance may deliver now
 	 */
 	InboundDispatcher(InboundStore store, int maxAttempts, ScheduledExecutorService executor, Runnable parked,
@@ -100,8 +102,9 @@ final class InboundDispatcher {
 	}
 
 	/**
-	 * Deliver events one at a time, each marked by the store (possibly in one transaction with
-	 * its listeners). Returns {@code false} when one failed and should be tried again later.
+	 * Deliver events one at a time, each marked by the store (possibly in one transaction
+	 * with its listeners). Returns {@code false} when one failed and should be tried
+	 * again later.
 	 */
 	private boolean deliverEach(List<InboundMessage> page) {
 		for (InboundMessage message : page) {
@@ -118,8 +121,8 @@ final class InboundDispatcher {
 	}
 
 	/**
-	 * Run the listeners of a page of events, and record the events they handled with one write
-	 * per run: at the end of the page, and before a failure is recorded.
+	 * Run the listeners of a page of events, and record the events they handled with one
+	 * write per run: at the end of the page, and before a failure is recorded.
 	 */
 	private boolean deliverRun(List<InboundMessage> page) {
 		long handled = -1;
@@ -151,8 +154,8 @@ final class InboundDispatcher {
 	}
 
 	/**
-	 * Record a failed delivery. Returns {@code true} when the event was parked, so the events
-	 * behind it may flow, {@code false} when it should be tried again later.
+	 * Record a failed delivery. Returns {@code true} when the event was parked, so the
+	 * events behind it may flow, {@code false} when it should be tried again later.
 	 */
 	private boolean failed(InboundMessage message, RuntimeException ex) {
 		boolean parked = this.store.failed(message.seq(), describe(ex), this.maxAttempts);
@@ -162,8 +165,8 @@ final class InboundDispatcher {
 					+ this.maxAttempts + " attempts", ex);
 			return true;
 		}
-		logger.warn("Listener failed on inbound event seq " + message.seq() + " (" + message.event()
-				+ "); will retry: " + ex);
+		logger.warn("Listener failed on inbound event seq " + message.seq() + " (" + message.event() + "); will retry: "
+				+ ex);
 		return false;
 	}
 

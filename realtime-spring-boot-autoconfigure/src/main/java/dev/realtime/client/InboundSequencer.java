@@ -17,12 +17,12 @@ import dev.realtime.protocol.ProtocolException;
 import dev.realtime.protocol.ResumeResponseFrame;
 
 /**
- * Puts the hub's events in order into the inbound store: drops what is already stored, asks
- * for a resume at a gap rather than store out of order, follows the pages of a resume, resets
- * the store when the hub's retention window has moved past the client, and acks what is stored.
- * When the store fails or falls behind, it takes no more events until the store works again and
- * then resumes after what is stored. Confined to the client's loop thread; the store's writes
- * run on a thread of their own.
+ * Puts the hub's events in order into the inbound store: drops what is already stored,
+ * asks for a resume at a gap rather than store out of order, follows the pages of a
+ * resume, resets the store when the hub's retention window has moved past the client, and
+ * acks what is stored. When the store fails or falls behind, it takes no more events
+ * until the store works again and then resumes after what is stored. Confined to the
+ * client's loop thread; the store's writes run on a thread of their own.
  */
 final class InboundSequencer {
 
@@ -63,7 +63,10 @@ final class InboundSequencer {
 	/** The highest stored inbound seq: acked to the hub. */
 	private long durableCursor;
 
-	/** Inbound events are not taken until the store catches up or works again; a resume fetches them then. */
+	/**
+	 * Inbound events are not taken until the store catches up or works again; a resume
+	 * fetches them then.
+	 */
 	private boolean paused;
 
 	private boolean storeProbing;
@@ -118,8 +121,8 @@ final class InboundSequencer {
 	}
 
 	/**
-	 * A page of a resume arrived, after its ack was handled: reset if the hub says so, store its
-	 * events and ask for the next page.
+	 * A page of a resume arrived, after its ack was handled: reset if the hub says so,
+	 * store its events and ask for the next page.
 	 */
 	void page(Connection connection, ResumeResponseFrame response) {
 		connection.resumeAnswered();
@@ -134,8 +137,8 @@ final class InboundSequencer {
 	}
 
 	/**
-	 * The hub's retention window no longer holds what this client missed: drop the store and
-	 * continue from the hub's latest seq.
+	 * The hub's retention window no longer holds what this client missed: drop the store
+	 * and continue from the hub's latest seq.
 	 */
 	private void reset(Connection connection, long lastSeq) {
 		this.inboundCursor = lastSeq;
@@ -157,8 +160,8 @@ final class InboundSequencer {
 	}
 
 	/**
-	 * Store the events that continue the stream, drop what is already stored, and ask the hub
-	 * to resume from the cursor when there is a gap rather than deliver out of order.
+	 * Store the events that continue the stream, drop what is already stored, and ask the
+	 * hub to resume from the cursor when there is a gap rather than deliver out of order.
 	 */
 	void events(Connection connection, List<EventFrame> events) {
 		if (events.isEmpty() || !connection.isOpen()) {
@@ -241,8 +244,9 @@ final class InboundSequencer {
 	}
 
 	/**
-	 * The store failed: take no more events, and once it works again ask the hub for everything
-	 * after what is stored. The connection, and its heartbeats, stay up meanwhile.
+	 * The store failed: take no more events, and once it works again ask the hub for
+	 * everything after what is stored. The connection, and its heartbeats, stay up
+	 * meanwhile.
 	 */
 	private void storeFailed(Connection connection, RuntimeException ex) {
 		if (!connection.isOpen() || this.storeProbing) {
@@ -270,8 +274,8 @@ final class InboundSequencer {
 			this.post.execute(() -> {
 				this.storeProbing = false;
 				if (connection.isOpen()) {
-					logger.info(
-							"Inbound store of user '" + this.userId + "' works again; resuming after seq " + cursor);
+					logger
+						.info("Inbound store of user '" + this.userId + "' works again; resuming after seq " + cursor);
 					this.durableCursor = cursor;
 					resumeAfter(connection, cursor);
 				}

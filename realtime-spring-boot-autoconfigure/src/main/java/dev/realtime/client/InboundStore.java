@@ -3,9 +3,9 @@ package dev.realtime.client;
 import java.util.List;
 
 /**
- * Where one user's inbound events are stored before listeners see them, with the resume cursor
- * (the highest stored seq). The in-memory implementation forgets everything on restart; the JPA
- * inbox keeps it in the application's database.
+ * Where one user's inbound events are stored before listeners see them, with the resume
+ * cursor (the highest stored seq). The in-memory implementation forgets everything on
+ * restart; the JPA inbox keeps it in the application's database.
  * <p>
  * Called by the client's inbound processing, one call at a time; deduplication and gap
  * detection happen before {@link #append}.
@@ -20,8 +20,8 @@ public interface InboundStore {
 	long lastSeq();
 
 	/**
-	 * Durably store events that continue the stream exactly ({@code lastSeq() + 1}, then +2, …)
-	 * and advance the cursor to the last one, atomically.
+	 * Durably store events that continue the stream exactly ({@code lastSeq() + 1}, then
+	 * +2, …) and advance the cursor to the last one, atomically.
 	 * @param messages the events, contiguous and in order
 	 */
 	void append(List<InboundMessage> messages);
@@ -41,8 +41,8 @@ public interface InboundStore {
 
 	/**
 	 * Run the listeners on an event and, when they return normally, record it as
-	 * {@link #delivered(long) delivered}. A store may run both in one transaction, so that the
-	 * listeners' own writes and the delivered mark commit or roll back together.
+	 * {@link #delivered(long) delivered}. A store may run both in one transaction, so
+	 * that the listeners' own writes and the delivered mark commit or roll back together.
 	 * @param message the event
 	 * @param listeners calls every listener; throws what a listener threw
 	 */
@@ -52,11 +52,12 @@ public interface InboundStore {
 	}
 
 	/**
-	 * Whether the dispatcher may run the listeners of several events outside any transaction of
-	 * the store and then record them with one {@link #deliveredUpTo(long)}: a store whose mark
-	 * is a write of its own saves one write per event; after a crash the events of the last run
-	 * (at most one page) are delivered again, as at-least-once listeners allow. Stores that
-	 * deliver each event in a transaction with its listeners must answer {@code false}.
+	 * Whether the dispatcher may run the listeners of several events outside any
+	 * transaction of the store and then record them with one
+	 * {@link #deliveredUpTo(long)}: a store whose mark is a write of its own saves one
+	 * write per event; after a crash the events of the last run (at most one page) are
+	 * delivered again, as at-least-once listeners allow. Stores that deliver each event
+	 * in a transaction with its listeners must answer {@code false}.
 	 * @return {@code false} unless the store implements {@link #deliveredUpTo(long)}
 	 */
 	default boolean recordsDeliveredInRuns() {
@@ -64,8 +65,8 @@ public interface InboundStore {
 	}
 
 	/**
-	 * Record that listeners handled every stored event up to and including this seq that is
-	 * not parked as failed (only called where {@link #recordsDeliveredInRuns()}).
+	 * Record that listeners handled every stored event up to and including this seq that
+	 * is not parked as failed (only called where {@link #recordsDeliveredInRuns()}).
 	 * @param seq the seq of the last event of the run
 	 */
 	default void deliveredUpTo(long seq) {
@@ -74,12 +75,13 @@ public interface InboundStore {
 
 	/**
 	 * Set what to run after parked events were returned to this store for another attempt
-	 * other than through this interface, for example through an administrative API: the client's
-	 * dispatcher registers its wake-up here, so they are delivered without waiting for the next
-	 * inbound event. A store serves one client at a time: a later call replaces the earlier
-	 * listener. Stores whose events change only through this interface need not implement it.
-	 * @param listener quick and non-blocking; run on the thread that made the change, after it
-	 * committed
+	 * other than through this interface, for example through an administrative API: the
+	 * client's dispatcher registers its wake-up here, so they are delivered without
+	 * waiting for the next inbound event. A store serves one client at a time: a later
+	 * call replaces the earlier listener. Stores whose events change only through this
+	 * interface need not implement it.
+	 * @param listener quick and non-blocking; run on the thread that made the change,
+	 * after it committed
 	 */
 	default void onRequeued(Runnable listener) {
 	}
@@ -88,8 +90,8 @@ public interface InboundStore {
 	 * Record a failed listener attempt for the event with this seq.
 	 * @param seq the seq
 	 * @param error a description of the failure
-	 * @param maxAttempts after this many failed attempts the event is parked: it stays stored
-	 * as failed and is no longer returned by {@link #undelivered(int)}
+	 * @param maxAttempts after this many failed attempts the event is parked: it stays
+	 * stored as failed and is no longer returned by {@link #undelivered(int)}
 	 * @return whether the event is now parked
 	 */
 	boolean failed(long seq, String error, int maxAttempts);

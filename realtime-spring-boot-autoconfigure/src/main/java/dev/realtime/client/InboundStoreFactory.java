@@ -1,8 +1,8 @@
 package dev.realtime.client;
 
 /**
- * Creates the inbound store of a user. The auto-configuration provides an in-memory one, or the
- * JPA inbox when the application has a database.
+ * Creates the inbound store of a user. The auto-configuration provides an in-memory one,
+ * or the JPA inbox when the application has a database.
  */
 @FunctionalInterface
 public interface InboundStoreFactory {

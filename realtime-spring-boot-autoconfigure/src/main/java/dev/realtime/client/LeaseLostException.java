@@ -1,8 +1,8 @@
 package dev.realtime.client;
 
 /**
- * Another instance of the application took over the user's lease: this one must stop relaying
- * and receiving for that user. Thrown by a queue's fenced writes.
+ * Another instance of the application took over the user's lease: this one must stop
+ * relaying and receiving for that user. Thrown by a queue's fenced writes.
  */
 public class LeaseLostException extends RuntimeException {
 

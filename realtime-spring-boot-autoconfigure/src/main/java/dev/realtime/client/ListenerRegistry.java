@@ -11,8 +11,8 @@ import org.apache.commons.logging.LogFactory;
 import dev.realtime.protocol.MetaFrame;
 
 /**
- * The listeners of one client, apart from those of inbound events (the dispatcher has them).
- * A listener that throws is logged and does not keep the others from being told.
+ * The listeners of one client, apart from those of inbound events (the dispatcher has
+ * them). A listener that throws is logged and does not keep the others from being told.
  */
 final class ListenerRegistry {
 

@@ -8,18 +8,18 @@ import org.jspecify.annotations.Nullable;
 import dev.realtime.protocol.MetaFrame;
 
 /**
- * A {@link RealtimeClient} that also carries ephemeral {@code meta} signals, never stored nor
- * resent: what presence, typing indicators and privacy announcements ride on. A client of the
- * application's own that implements it keeps those features.
+ * A {@link RealtimeClient} that also carries ephemeral {@code meta} signals, never stored
+ * nor resent: what presence, typing indicators and privacy announcements ride on. A
+ * client of the application's own that implements it keeps those features.
  * <p>
- * It extends {@code RealtimeClient} for the reason {@link ObservableClient} does: a feature
- * gets the client and its signals as one object.
+ * It extends {@code RealtimeClient} for the reason {@link ObservableClient} does: a
+ * feature gets the client and its signals as one object.
  */
 public interface MetaSignalClient extends RealtimeClient {
 
 	/**
-	 * Register a listener for {@code meta} signals from the hub. Keep it short: it may be called
-	 * on the connection's thread.
+	 * Register a listener for {@code meta} signals from the hub. Keep it short: it may be
+	 * called on the connection's thread.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */

@@ -6,13 +6,13 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link RealtimeClient} that shows how it is doing: what metrics, health, observations,
- * the actuator endpoint and the published sync events are built on. A client of the
- * application's own that implements it keeps them.
+ * A {@link RealtimeClient} that shows how it is doing: what metrics, health,
+ * observations, the actuator endpoint and the published sync events are built on. A
+ * client of the application's own that implements it keeps them.
  * <p>
- * It extends {@code RealtimeClient} rather than standing beside it so that one object is the
- * client and its view: a feature built for a client never has to pair two beans, which would
- * not work once an application has several clients.
+ * It extends {@code RealtimeClient} rather than standing beside it so that one object is
+ * the client and its view: a feature built for a client never has to pair two beans,
+ * which would not work once an application has several clients.
  */
 public interface ObservableClient extends RealtimeClient {
 
@@ -24,8 +24,8 @@ public interface ObservableClient extends RealtimeClient {
 	ClientMetrics metrics();
 
 	/**
-	 * Return the last connection-level error, if any: why the client failed or last lost its
-	 * connection. Never contains a token.
+	 * Return the last connection-level error, if any: why the client failed or last lost
+	 * its connection. Never contains a token.
 	 * @return the error description
 	 */
 	@Nullable String lastError();
@@ -40,16 +40,16 @@ public interface ObservableClient extends RealtimeClient {
 
 	/**
 	 * Register a listener told, after each reconnect, how long the client was without a
-	 * connection: from losing it to being connected and resumed again. Keep it short: it may
-	 * be called on the connection's thread.
+	 * connection: from losing it to being connected and resumed again. Keep it short: it
+	 * may be called on the connection's thread.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */
 	Subscription onReconnected(Consumer<Duration> listener);
 
 	/**
-	 * Register a listener told when the inbound store was reset because the client was too far
-	 * behind; the application should reload its state.
+	 * Register a listener told when the inbound store was reset because the client was
+	 * too far behind; the application should reload its state.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */

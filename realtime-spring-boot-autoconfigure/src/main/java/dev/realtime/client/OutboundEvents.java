@@ -22,10 +22,10 @@ import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.FrameSizes;
 
 /**
- * The outbound side of a client: accepts the application's events into the outbound queue (or,
- * at most once, straight for the connection), writes the frames the relay claimed, and hands
- * the hub's acks and rejections to the relay, never for more than was sent. Sends run on the
- * sender's thread; the rest on the client's loop thread.
+ * The outbound side of a client: accepts the application's events into the outbound queue
+ * (or, at most once, straight for the connection), writes the frames the relay claimed,
+ * and hands the hub's acks and rejections to the relay, never for more than was sent.
+ * Sends run on the sender's thread; the rest on the client's loop thread.
  */
 final class OutboundEvents {
 
@@ -50,7 +50,10 @@ final class OutboundEvents {
 	/** Posts to the loop thread. */
 	private final Executor post;
 
-	/** The connection while the client is connected, else {@code null}; read on the loop thread. */
+	/**
+	 * The connection while the client is connected, else {@code null}; read on the loop
+	 * thread.
+	 */
 	private final Supplier<@Nullable Connection> connected;
 
 	/** At-most-once events waiting for the connection's thread. */
@@ -85,8 +88,8 @@ final class OutboundEvents {
 			json = this.codec.toPayload(payload);
 		}
 		catch (RuntimeException ex) {
-			throw new IllegalArgumentException("Payload of event '" + event + "' cannot be converted to JSON: "
-					+ ex.getMessage(), ex);
+			throw new IllegalArgumentException(
+					"Payload of event '" + event + "' cannot be converted to JSON: " + ex.getMessage(), ex);
 		}
 		DeliveryStrategy strategy = Objects.requireNonNullElse(options.deliveryStrategy(),
 				this.settings.defaultDeliveryStrategy());
@@ -149,8 +152,8 @@ final class OutboundEvents {
 	}
 
 	/**
-	 * Send the at-most-once events queued since the last time, several to a frame when the
-	 * sender is faster than the connection.
+	 * Send the at-most-once events queued since the last time, several to a frame when
+	 * the sender is faster than the connection.
 	 */
 	private void sendAtMostOnce() {
 		this.atMostOnceScheduled.set(false);
@@ -169,8 +172,8 @@ final class OutboundEvents {
 				}
 				else {
 					event.future()
-						.completeExceptionally(new EventRejectedException(event.key(), "not_connected",
-								"at-most-once event dropped: "
+						.completeExceptionally(
+								new EventRejectedException(event.key(), "not_connected", "at-most-once event dropped: "
 										+ ((connection != null) ? "the connection broke" : "not connected")));
 				}
 			}
@@ -182,8 +185,8 @@ final class OutboundEvents {
 	}
 
 	/**
-	 * Write frames of events the relay claimed for this connection; if it is not ready, the next
-	 * one resends them.
+	 * Write frames of events the relay claimed for this connection; if it is not ready,
+	 * the next one resends them.
 	 */
 	void sendClaimed(Connection connection, List<String> frames, int events, long lastSeq) {
 		if (!connection.isResumed()) {
@@ -199,8 +202,8 @@ final class OutboundEvents {
 	}
 
 	/**
-	 * The hub acked outbound events. An ack of more than this client ever gave out claims what
-	 * was never sent: counted, logged, and only what was sent is completed.
+	 * The hub acked outbound events. An ack of more than this client ever gave out claims
+	 * what was never sent: counted, logged, and only what was sent is completed.
 	 */
 	void acked(Connection connection, long ackSeq, boolean resume) {
 		long bound = sentBound(connection);
@@ -213,7 +216,8 @@ final class OutboundEvents {
 	}
 
 	/**
-	 * The hub rejected an outbound event for good; a rejection of a seq never sent is ignored.
+	 * The hub rejected an outbound event for good; a rejection of a seq never sent is
+	 * ignored.
 	 */
 	void rejected(Connection connection, long seq, String code, String message) {
 		long bound = sentBound(connection);

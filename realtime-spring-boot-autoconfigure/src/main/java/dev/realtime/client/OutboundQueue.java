@@ -5,54 +5,58 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where one user's sequenced outbound events wait until the server acks them. The in-memory
- * implementation keeps them until the process ends; the database outbox keeps them in the
- * application's database, written inside the caller's transaction.
+ * Where one user's sequenced outbound events wait until the server acks them. The
+ * in-memory implementation keeps them until the process ends; the database outbox keeps
+ * them in the application's database, written inside the caller's transaction.
  * <p>
- * {@link #enqueue} is called from application threads; the lease, claim, ack and dead-letter
- * methods from the client's relay thread, one call at a time. Durable implementations shared by
- * several instances of an application fence those writes with the user's lease: only the
- * instance holding it connects for the user, relays and receives.
+ * {@link #enqueue} is called from application threads; the lease, claim, ack and
+ * dead-letter methods from the client's relay thread, one call at a time. Durable
+ * implementations shared by several instances of an application fence those writes with
+ * the user's lease: only the instance holding it connects for the user, relays and
+ * receives.
  */
 public interface OutboundQueue {
 
 	/**
-	 * Return the {@code client_id} that names this queue's seq stream: generated once and kept
-	 * as long as the queue's storage is, replaced by {@link #clear()}.
+	 * Return the {@code client_id} that names this queue's seq stream: generated once and
+	 * kept as long as the queue's storage is, replaced by {@link #clear()}.
 	 * @return the client id
 	 */
 	String clientId();
 
 	/**
-	 * Accept an event, unless an event with its idempotency key is already pending. Durable
-	 * implementations join the caller's transaction when there is one.
+	 * Accept an event, unless an event with its idempotency key is already pending.
+	 * Durable implementations join the caller's transaction when there is one.
 	 * @param message the event
 	 * @param durable whether the event must survive a restart ({@code false} for
-	 * {@link DeliveryStrategy#BEST_EFFORT_ORDERED}: kept in memory, in the same seq stream)
+	 * {@link DeliveryStrategy#BEST_EFFORT_ORDERED}: kept in memory, in the same seq
+	 * stream)
 	 * @param outcome told when the event becomes claimable (at once, or when the caller's
 	 * transaction commits) or is discarded (the caller's transaction rolled back)
-	 * @return {@code false} when an event with the same idempotency key was pending: nothing was
-	 * added and the pending one stands for both
+	 * @return {@code false} when an event with the same idempotency key was pending:
+	 * nothing was added and the pending one stands for both
 	 * @throws OutboundQueueFullException if the queue holds its maximum number of events
 	 * @throws OutboxWriteException if a durable queue could not store the event in time
 	 */
 	boolean enqueue(OutboundMessage message, boolean durable, EnqueueOutcome outcome);
 
 	/**
-	 * Set what to run after events became claimable other than through {@link #enqueue}, for
-	 * example a dead letter retried through an administrative API: the client's relay registers
-	 * its wake-up here, so such events are sent without waiting for its next poll. A queue serves
-	 * one client at a time: a later call replaces the earlier listener. Queues whose events change
-	 * only through this interface need not implement it.
-	 * @param listener quick and non-blocking; run on the thread that made the change, after it
-	 * committed
+	 * Set what to run after events became claimable other than through {@link #enqueue},
+	 * for example a dead letter retried through an administrative API: the client's relay
+	 * registers its wake-up here, so such events are sent without waiting for its next
+	 * poll. A queue serves one client at a time: a later call replaces the earlier
+	 * listener. Queues whose events change only through this interface need not implement
+	 * it.
+	 * @param listener quick and non-blocking; run on the thread that made the change,
+	 * after it committed
 	 */
 	default void onClaimable(Runnable listener) {
 	}
 
 	/**
 	 * Take the user's lease, or renew it when this instance holds it.
-	 * @return whether this instance holds the lease: only then may it connect for the user
+	 * @return whether this instance holds the lease: only then may it connect for the
+	 * user
 	 */
 	default boolean acquireLease() {
 		return true;
@@ -66,8 +70,8 @@ public interface OutboundQueue {
 
 	/**
 	 * Claim up to {@code max} events for sending, in seq order: first the ones already
-	 * sequenced but not claimed since {@link #releaseClaims()} (resends keep their seq and
-	 * idempotency key), then new ones, each given the next seq of this user's stream.
+	 * sequenced but not claimed since {@link #releaseClaims()} (resends keep their seq
+	 * and idempotency key), then new ones, each given the next seq of this user's stream.
 	 * @param max the most events to claim
 	 * @return the claimed events, possibly none
 	 * @throws LeaseLostException if another instance took the user's lease
@@ -75,7 +79,8 @@ public interface OutboundQueue {
 	List<SequencedMessage> claim(int max);
 
 	/**
-	 * Complete every event with a seq up to and including {@code ackSeq} (cumulative ack).
+	 * Complete every event with a seq up to and including {@code ackSeq} (cumulative
+	 * ack).
 	 * @param ackSeq the highest acked seq, at most {@link #highestSeq()}
 	 * @return how many pending events were completed
 	 * @throws LeaseLostException if another instance took the user's lease
@@ -93,7 +98,8 @@ public interface OutboundQueue {
 	boolean deadLetter(long seq, String code, String message);
 
 	/**
-	 * Make every sequenced but unacked event claimable again, for a resend after reconnect.
+	 * Make every sequenced but unacked event claimable again, for a resend after
+	 * reconnect.
 	 */
 	void releaseClaims();
 
@@ -110,11 +116,11 @@ public interface OutboundQueue {
 	long pendingCount();
 
 	/**
-	 * Return when the oldest event still waiting to be acked was handed over, for the age of
-	 * the backlog. Called by metrics and health checks: implementations over a database should
-	 * answer from an index.
-	 * @return the creation time of the oldest pending event, empty when none is pending or the
-	 * implementation does not track it
+	 * Return when the oldest event still waiting to be acked was handed over, for the age
+	 * of the backlog. Called by metrics and health checks: implementations over a
+	 * database should answer from an index.
+	 * @return the creation time of the oldest pending event, empty when none is pending
+	 * or the implementation does not track it
 	 */
 	default Optional<Instant> oldestPendingCreatedAt() {
 		return Optional.empty();

@@ -24,12 +24,13 @@ import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
 
 /**
- * Moves outbound events from the queue to the connection, on a thread of its own so that a
- * slow or unreachable database never holds up heartbeats: keeps the user's lease, claims events
- * while the in-flight window has room, packs them into frames no larger than the frame limit,
- * and hands the frames to the connection. Acks that arrive while it works are coalesced into one
- * delete. It polls at the poll interval, so rows written by other instances or committed late
- * are sent without a wake-up, and a lease left by a dead instance is taken over.
+ * Moves outbound events from the queue to the connection, on a thread of its own so that
+ * a slow or unreachable database never holds up heartbeats: keeps the user's lease,
+ * claims events while the in-flight window has room, packs them into frames no larger
+ * than the frame limit, and hands the frames to the connection. Acks that arrive while it
+ * works are coalesced into one delete. It polls at the poll interval, so rows written by
+ * other instances or committed late are sent without a wake-up, and a lease left by a
+ * dead instance is taken over.
  */
 final class OutboundRelay {
 
@@ -47,13 +48,14 @@ final class OutboundRelay {
 	interface Link {
 
 		/**
-		 * Send frames on the connection with this number, unless it is gone by then (the events
-		 * are resent on the next connection).
+		 * Send frames on the connection with this number, unless it is gone by then (the
+		 * events are resent on the next connection).
 		 */
 		void send(int connection, List<String> frames, int events, long lastSeq);
 
 		/**
-		 * This instance took the user's lease ({@code true}) or lost or could not take it.
+		 * This instance took the user's lease ({@code true}) or lost or could not take
+		 * it.
 		 */
 		void leadershipChanged(boolean leading, String reason);
 
@@ -93,7 +95,10 @@ final class OutboundRelay {
 
 	private boolean leading;
 
-	/** Whether the client was told whether this instance holds the lease since it activated the relay. */
+	/**
+	 * Whether the client was told whether this instance holds the lease since it
+	 * activated the relay.
+	 */
 	private volatile boolean announced;
 
 	/** The connection events go to, or -1 while there is none ready. */
@@ -104,12 +109,14 @@ final class OutboundRelay {
 	private long ackedUpTo;
 
 	/**
-	 * Seqs claimed and not acked yet, with their idempotency keys, kept across connections: an
-	 * ack may come with the resume of the next one.
+	 * Seqs claimed and not acked yet, with their idempotency keys, kept across
+	 * connections: an ack may come with the resume of the next one.
 	 */
 	private final NavigableMap<Long, String> inFlight = new TreeMap<>();
 
-	/** The highest seq claimed for the current connection; resends start below it again. */
+	/**
+	 * The highest seq claimed for the current connection; resends start below it again.
+	 */
 	private long claimedOnLink;
 
 	private long lastFailureLog;
@@ -125,7 +132,8 @@ final class OutboundRelay {
 		this.onAck = onAck;
 		this.link = link;
 		long interval = settings.pollInterval().toMillis();
-		// a random phase: the polls of many clients started together do not wake all at once
+		// a random phase: the polls of many clients started together do not wake all at
+		// once
 		long phase = ThreadLocalRandom.current().nextLong(interval) + 1;
 		executor.scheduleWithFixedDelay(this::poll, phase, interval, TimeUnit.MILLISECONDS);
 		queue.onClaimable(this::wake);
@@ -153,7 +161,8 @@ final class OutboundRelay {
 			this.connection = connection;
 			this.clientId = clientId;
 			this.claimedOnLink = 0;
-			// everything sequenced and not acked is resent in seq order, before any new event
+			// everything sequenced and not acked is resent in seq order, before any new
+			// event
 			this.queue.releaseClaims();
 			relay();
 		});
@@ -167,8 +176,8 @@ final class OutboundRelay {
 	}
 
 	/**
-	 * The hub acked every event up to {@code ackSeq}. Acks arriving while the relay is busy are
-	 * completed by one delete.
+	 * The hub acked every event up to {@code ackSeq}. Acks arriving while the relay is
+	 * busy are completed by one delete.
 	 */
 	void acked(long ackSeq) {
 		this.pendingAck.accumulateAndGet(ackSeq, Math::max);
@@ -178,9 +187,9 @@ final class OutboundRelay {
 	}
 
 	/**
-	 * The hub rejected the event with this seq for good. Called before the ack that covers
-	 * it (the hub sends the error first): the rejection is recorded at once, so no ack can
-	 * complete the event as delivered before it is dead-lettered.
+	 * The hub rejected the event with this seq for good. Called before the ack that
+	 * covers it (the hub sends the error first): the rejection is recorded at once, so no
+	 * ack can complete the event as delivered before it is dead-lettered.
 	 */
 	void rejected(long seq, String code, String message) {
 		this.rejections.put(seq, new Rejection(code, message));
@@ -221,10 +230,10 @@ final class OutboundRelay {
 	}
 
 	/**
-	 * Look for claimable events soon: called after a commit. On an idle link the events go out at
-	 * once; while frames are in flight they wait for the next ack, which claims everything
-	 * committed meanwhile in one transaction and fills frames, so a busy link batches by itself
-	 * and the claim's commit is not paid per event.
+	 * Look for claimable events soon: called after a commit. On an idle link the events
+	 * go out at once; while frames are in flight they wait for the next ack, which claims
+	 * everything committed meanwhile in one transaction and fills frames, so a busy link
+	 * batches by itself and the claim's commit is not paid per event.
 	 */
 	void wake() {
 		if (this.relayScheduled.compareAndSet(false, true)) {
@@ -238,8 +247,9 @@ final class OutboundRelay {
 	}
 
 	/**
-	 * Whether events sent on the current connection are waiting for their ack (which relays
-	 * again when it comes; a lost connection relays on the next, and the poll in any case).
+	 * Whether events sent on the current connection are waiting for their ack (which
+	 * relays again when it comes; a lost connection relays on the next, and the poll in
+	 * any case).
 	 */
 	private boolean awaitingAck() {
 		return !this.inFlight.isEmpty() && this.inFlight.firstKey() <= this.claimedOnLink;
@@ -262,7 +272,8 @@ final class OutboundRelay {
 			this.highestSeq = Math.max(this.highestSeq, this.queue.highestSeq());
 		}
 		catch (RuntimeException ex) {
-			// keep what we had: the connection stays up and the fenced writes keep it safe
+			// keep what we had: the connection stays up and the fenced writes keep it
+			// safe
 			logFailure("Could not renew the lease of user '" + this.settings.userId() + "'", ex);
 			return;
 		}
@@ -305,7 +316,8 @@ final class OutboundRelay {
 		if (ack <= this.ackedUpTo) {
 			return;
 		}
-		// the hub has these events: their senders hear it now, not after the delete (a delete
+		// the hub has these events: their senders hear it now, not after the delete (a
+		// delete
 		// that fails leaves rows that are sent again and deduplicated by the hub)
 		NavigableMap<Long, String> done = this.inFlight.headMap(ack, true);
 		long now = System.nanoTime();
@@ -367,14 +379,15 @@ final class OutboundRelay {
 	}
 
 	/**
-	 * Encode events and pack them into as few frames as the batch size and the frame limit allow.
+	 * Encode events and pack them into as few frames as the batch size and the frame
+	 * limit allow.
 	 */
 	private List<String> pack(List<SequencedMessage> claimed) {
 		List<String> encoded = new ArrayList<>(claimed.size());
 		for (SequencedMessage claimedMessage : claimed) {
 			OutboundMessage message = claimedMessage.message();
-			encoded.add(this.codec.encode(new EventFrame(claimedMessage.seq(), this.clientId,
-					message.idempotencyKey(), message.event(), message.payload(), message.createdAt())));
+			encoded.add(this.codec.encode(new EventFrame(claimedMessage.seq(), this.clientId, message.idempotencyKey(),
+					message.event(), message.payload(), message.createdAt())));
 		}
 		List<String> frames = new ArrayList<>();
 		for (FramePacker.Packed packed : FramePacker.pack(encoded, this.settings.batchSize(),

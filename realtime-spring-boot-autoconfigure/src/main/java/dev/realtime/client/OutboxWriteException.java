@@ -37,9 +37,9 @@ public class OutboxWriteException extends RuntimeException {
 		NOT_WRITTEN,
 
 		/**
-		 * The commit was under way when the time ran out or the connection broke: the event may
-		 * be stored and then delivered. Sending it again with the same idempotency key
-		 * ({@code SendOptions}) delivers it at most once.
+		 * The commit was under way when the time ran out or the connection broke: the
+		 * event may be stored and then delivered. Sending it again with the same
+		 * idempotency key ({@code SendOptions}) delivers it at most once.
 		 */
 		UNKNOWN
 

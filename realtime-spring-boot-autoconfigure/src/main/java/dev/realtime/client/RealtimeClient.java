@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A reliable realtime client for one user: a WebSocket connection to a hub that speaks
- * protocol version 1, an outbound queue that resends until acked, and an inbound stream that is
- * deduplicated and resumed after every reconnect.
+ * protocol version 1, an outbound queue that resends until acked, and an inbound stream
+ * that is deduplicated and resumed after every reconnect.
  */
 public interface RealtimeClient {
 
@@ -24,8 +24,8 @@ public interface RealtimeClient {
 	String clientId();
 
 	/**
-	 * Start connecting (asynchronously). Does nothing if already connected or connecting; leaves
-	 * {@link ConnectionState#FAILED} for a fresh attempt.
+	 * Start connecting (asynchronously). Does nothing if already connected or connecting;
+	 * leaves {@link ConnectionState#FAILED} for a fresh attempt.
 	 */
 	void connect();
 
@@ -36,8 +36,8 @@ public interface RealtimeClient {
 
 	/**
 	 * Close the connection and stay disconnected.
-	 * @param flushPersistence whether to delete this user's local outbox, inbound store and
-	 * resume cursor as well (other users' data is untouched)
+	 * @param flushPersistence whether to delete this user's local outbox, inbound store
+	 * and resume cursor as well (other users' data is untouched)
 	 */
 	void disconnect(boolean flushPersistence);
 
@@ -53,8 +53,8 @@ public interface RealtimeClient {
 	 * @param payload a JSON-mappable payload, or {@code null} for an empty object
 	 * @return the handle, once the client has accepted the event
 	 * @throws OutboundQueueFullException if the outbound queue is full
-	 * @throws IllegalArgumentException if the event name is blank or the payload cannot be
-	 * converted to JSON
+	 * @throws IllegalArgumentException if the event name is blank or the payload cannot
+	 * be converted to JSON
 	 */
 	SendHandle sendEvent(String event, @Nullable Object payload);
 
@@ -65,13 +65,14 @@ public interface RealtimeClient {
 	 * @param options the delivery strategy and idempotency key
 	 * @return the handle, once the client has accepted the event
 	 * @throws OutboundQueueFullException if the outbound queue is full
-	 * @throws IllegalArgumentException if the event name is blank or the payload cannot be
-	 * converted to JSON
+	 * @throws IllegalArgumentException if the event name is blank or the payload cannot
+	 * be converted to JSON
 	 */
 	SendHandle sendEvent(String event, @Nullable Object payload, SendOptions options);
 
 	/**
-	 * Return the number of outbound events waiting for an ack (not counting dead letters).
+	 * Return the number of outbound events waiting for an ack (not counting dead
+	 * letters).
 	 * @return the pending count
 	 */
 	long pendingCount();
@@ -84,8 +85,8 @@ public interface RealtimeClient {
 	Subscription onConnectionStateChange(Consumer<ConnectionStateChange> listener);
 
 	/**
-	 * Register a listener for inbound events, called once per event in stream order. A listener
-	 * that throws makes the event be retried and eventually parked as failed.
+	 * Register a listener for inbound events, called once per event in stream order. A
+	 * listener that throws makes the event be retried and eventually parked as failed.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */

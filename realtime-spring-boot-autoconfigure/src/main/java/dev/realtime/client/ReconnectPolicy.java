@@ -16,11 +16,11 @@ import dev.realtime.auth.TokenUnavailableException;
 import dev.realtime.protocol.CloseCodes;
 
 /**
- * Decides what follows a failed or lost connection: reconnect after a backoff delay, reconnect
- * at once with a refreshed token, or fail for good. It counts attempts and rejected tokens and
- * measures outages with the given clock; apart from logging it acts on nothing, so every decision
- * can be tested without a connection, a timer or the system clock. Confined to the client's loop
- * thread.
+ * Decides what follows a failed or lost connection: reconnect after a backoff delay,
+ * reconnect at once with a refreshed token, or fail for good. It counts attempts and
+ * rejected tokens and measures outages with the given clock; apart from logging it acts
+ * on nothing, so every decision can be tested without a connection, a timer or the system
+ * clock. Confined to the client's loop thread.
  */
 final class ReconnectPolicy {
 
@@ -36,7 +36,9 @@ final class ReconnectPolicy {
 
 	private int authFailures;
 
-	/** When the connection was lost, or {@code null} while there is no outage to report. */
+	/**
+	 * When the connection was lost, or {@code null} while there is no outage to report.
+	 */
 	private @Nullable Instant lossStarted;
 
 	/**
@@ -121,8 +123,8 @@ final class ReconnectPolicy {
 	}
 
 	/**
-	 * The connection failed or was lost for any other reason: back off and retry, unless the
-	 * retries are used up.
+	 * The connection failed or was lost for any other reason: back off and retry, unless
+	 * the retries are used up.
 	 * @param reason why
 	 * @return the decision
 	 */
@@ -132,8 +134,8 @@ final class ReconnectPolicy {
 
 	/**
 	 * The connection is resumed: the outage, if any, is over.
-	 * @return how long the client was without a connection, or {@code null} if this is not a
-	 * reconnect
+	 * @return how long the client was without a connection, or {@code null} if this is
+	 * not a reconnect
 	 */
 	@Nullable Duration resumed() {
 		this.authFailures = 0;
@@ -207,14 +209,15 @@ final class ReconnectPolicy {
 	sealed interface Decision {
 
 		/**
-		 * Return why the connection failed, as the state change and the last error tell it.
+		 * Return why the connection failed, as the state change and the last error tell
+		 * it.
 		 * @return the reason
 		 */
 		String reason();
 
 		/**
-		 * Return whether the hub rejected the connection's token, which the token provider must
-		 * then not hand out again.
+		 * Return whether the hub rejected the connection's token, which the token
+		 * provider must then not hand out again.
 		 * @return whether the token was rejected
 		 */
 		boolean tokenRejected();
@@ -231,7 +234,8 @@ final class ReconnectPolicy {
 		}
 
 		/**
-		 * Give up: the client fails and stays failed until the application connects again.
+		 * Give up: the client fails and stays failed until the application connects
+		 * again.
 		 *
 		 * @param reason why
 		 * @param cause the exception behind it, if any

@@ -1,15 +1,15 @@
 package dev.realtime.client;
 
 /**
- * Told about every event a client accepted from {@code sendEvent}, on the sender's thread, for
- * example to follow each event to its ack in a trace.
+ * Told about every event a client accepted from {@code sendEvent}, on the sender's
+ * thread, for example to follow each event to its ack in a trace.
  */
 @FunctionalInterface
 public interface SendListener {
 
 	/**
-	 * Called once the client has accepted an event; the handle completes when the event is
-	 * acked or given up on.
+	 * Called once the client has accepted an event; the handle completes when the event
+	 * is acked or given up on.
 	 * @param message the event
 	 * @param handle the handle returned to the sender
 	 */

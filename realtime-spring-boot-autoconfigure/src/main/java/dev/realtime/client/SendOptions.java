@@ -5,10 +5,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Per-call options of {@link RealtimeClient#sendEvent(String, Object, SendOptions)}.
  *
- * @param deliveryStrategy the strategy for this event, or {@code null} for the client's default
- * @param idempotencyKey the idempotency key to use, or {@code null} to generate a random one;
- * pass a key derived from your own data (an order id and version, say) to make the send itself
- * idempotent
+ * @param deliveryStrategy the strategy for this event, or {@code null} for the client's
+ * default
+ * @param idempotencyKey the idempotency key to use, or {@code null} to generate a random
+ * one; pass a key derived from your own data (an order id and version, say) to make the
+ * send itself idempotent
  */
 public record SendOptions(@Nullable DeliveryStrategy deliveryStrategy, @Nullable String idempotencyKey) {
 

@@ -9,11 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-
 /**
- * The handles of events sent by this process, by idempotency key, until acked. A handle is held
- * weakly: a sender that drops it (fire and forget) leaves nothing behind in memory, however
- * large the backlog; a sender that keeps it gets it completed by the ack.
+ * The handles of events sent by this process, by idempotency key, until acked. A handle
+ * is held weakly: a sender that drops it (fire and forget) leaves nothing behind in
+ * memory, however large the backlog; a sender that keeps it gets it completed by the ack.
  */
 final class SendTracker {
 
@@ -22,8 +21,8 @@ final class SendTracker {
 	private final ReferenceQueue<CompletableFuture<Acknowledgement>> dropped = new ReferenceQueue<>();
 
 	/**
-	 * Return the live handle of this key, or a new one: an event sent again with the key of a
-	 * pending one shares its handle.
+	 * Return the live handle of this key, or a new one: an event sent again with the key
+	 * of a pending one shares its handle.
 	 */
 	Handle track(String key) {
 		expunge();
@@ -56,8 +55,9 @@ final class SendTracker {
 	}
 
 	/**
-	 * The event with this key was acked: complete its handle, if anyone still holds it, after
-	 * telling the listeners (whoever waits on the handle can rely on them having seen the ack).
+	 * The event with this key was acked: complete its handle, if anyone still holds it,
+	 * after telling the listeners (whoever waits on the handle can rely on them having
+	 * seen the ack).
 	 */
 	void acknowledged(String key, long seq, long nowNanos, Consumer<Acknowledgement> listeners) {
 		Tracked entry = this.tracked.remove(key);

@@ -14,9 +14,10 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Outbound events kept in memory: new ones in hand-over order until they are numbered, then by
- * seq until acked. The in-memory queue numbers them itself; the database outbox gives them seqs
- * of its durable stream, so best-effort events keep their place among durable ones.
+ * Outbound events kept in memory: new ones in hand-over order until they are numbered,
+ * then by seq until acked. The in-memory queue numbers them itself; the database outbox
+ * gives them seqs of its durable stream, so best-effort events keep their place among
+ * durable ones.
  */
 public final class SequencedBuffer {
 

@@ -1,8 +1,8 @@
 package dev.realtime.client;
 
 /**
- * An outbound event claimed for sending, with its outbound seq. The seq is assigned on first
- * claim and kept on every resend.
+ * An outbound event claimed for sending, with its outbound seq. The seq is assigned on
+ * first claim and kept on every resend.
  *
  * @param seq the outbound seq
  * @param message the event

@@ -14,10 +14,10 @@ import dev.realtime.protocol.ResumeResponseFrame;
 
 /**
  * The {@link SyncStatus} the default client keeps: a catch-up starts with the first
- * {@code resume_response} of a connection (or the first after the previous catch-up ended) and
- * completes with the page whose {@code has_more} is false, when a {@link SyncCompletedEvent} is
- * published. The client reports {@code CONNECTED} after the first page; this tells "caught up"
- * from "still paging".
+ * {@code resume_response} of a connection (or the first after the previous catch-up
+ * ended) and completes with the page whose {@code has_more} is false, when a
+ * {@link SyncCompletedEvent} is published. The client reports {@code CONNECTED} after the
+ * first page; this tells "caught up" from "still paging".
  */
 public final class SyncProgress implements SyncStatus {
 

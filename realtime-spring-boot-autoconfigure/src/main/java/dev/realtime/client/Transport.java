@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Opens connections to the hub. The WebSocket transport is the default; fallback transports
- * implement the same contract.
+ * Opens connections to the hub. The WebSocket transport is the default; fallback
+ * transports implement the same contract.
  */
 public interface Transport {
 
@@ -15,8 +15,8 @@ public interface Transport {
 	 * @param uri the endpoint, with the protocol's query parameters
 	 * @param headers handshake headers, for example {@code Authorization}
 	 * @param listener receives what arrives on the connection
-	 * @return completed with the open session, or exceptionally; a handshake refused with an
-	 * HTTP status completes with {@link HandshakeRejectedException}
+	 * @return completed with the open session, or exceptionally; a handshake refused with
+	 * an HTTP status completes with {@link HandshakeRejectedException}
 	 */
 	CompletableFuture<TransportSession> connect(URI uri, Map<String, String> headers, TransportListener listener);
 

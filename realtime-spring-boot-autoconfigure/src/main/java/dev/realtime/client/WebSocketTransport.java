@@ -27,8 +27,8 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * The WebSocket transport, over Spring's {@link StandardWebSocketClient} and the JSR-356
- * container on the classpath (Tomcat's by default). For {@code wss://} the hub's certificate
- * and host name are always verified, against the JVM's trust store or a given
+ * container on the classpath (Tomcat's by default). For {@code wss://} the hub's
+ * certificate and host name are always verified, against the JVM's trust store or a given
  * {@link SSLContext}.
  */
 public final class WebSocketTransport implements Transport {
@@ -48,10 +48,11 @@ public final class WebSocketTransport implements Transport {
 
 	/**
 	 * Create a transport.
-	 * @param maxMessageSize the largest text message accepted, in bytes (the protocol's frame
-	 * limit; containers default to 8 KiB)
+	 * @param maxMessageSize the largest text message accepted, in bytes (the protocol's
+	 * frame limit; containers default to 8 KiB)
 	 * @param handshakeTimeout how long the handshake may take
-	 * @param closer runs closes, so that a peer that stopped reading never blocks the caller
+	 * @param closer runs closes, so that a peer that stopped reading never blocks the
+	 * caller
 	 */
 	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor closer) {
 		this(maxMessageSize, handshakeTimeout, closer, null);
@@ -59,12 +60,14 @@ public final class WebSocketTransport implements Transport {
 
 	/**
 	 * Create a transport with its own trust material for {@code wss://}.
-	 * @param maxMessageSize the largest text message accepted, in bytes (the protocol's frame
-	 * limit; containers default to 8 KiB)
+	 * @param maxMessageSize the largest text message accepted, in bytes (the protocol's
+	 * frame limit; containers default to 8 KiB)
 	 * @param handshakeTimeout how long the handshake may take
-	 * @param closer runs closes, so that a peer that stopped reading never blocks the caller
-	 * @param sslContext the trust store (and client certificate, if any) for {@code wss://},
-	 * or {@code null} for the JVM's defaults; host names are verified either way
+	 * @param closer runs closes, so that a peer that stopped reading never blocks the
+	 * caller
+	 * @param sslContext the trust store (and client certificate, if any) for
+	 * {@code wss://}, or {@code null} for the JVM's defaults; host names are verified
+	 * either way
 	 */
 	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor closer,
 			@Nullable SSLContext sslContext) {
@@ -83,13 +86,12 @@ public final class WebSocketTransport implements Transport {
 			TransportListener listener) {
 		WebSocketHttpHeaders httpHeaders = new WebSocketHttpHeaders();
 		headers.forEach(httpHeaders::set);
-		return this.client.execute(new Handler(listener), httpHeaders, uri)
-			.handle((session, failure) -> {
-				if (failure != null) {
-					throw asConnectFailure(uri, failure);
-				}
-				return new Session(session, this.closer);
-			});
+		return this.client.execute(new Handler(listener), httpHeaders, uri).handle((session, failure) -> {
+			if (failure != null) {
+				throw asConnectFailure(uri, failure);
+			}
+			return new Session(session, this.closer);
+		});
 	}
 
 	private static RuntimeException asConnectFailure(URI uri, Throwable failure) {

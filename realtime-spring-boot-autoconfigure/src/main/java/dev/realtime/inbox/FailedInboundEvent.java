@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * An inbound event parked after the listeners failed on it {@code realtime.inbox.max-attempts}
- * times.
+ * An inbound event parked after the listeners failed on it
+ * {@code realtime.inbox.max-attempts} times.
  *
  * @param userId the receiving user
  * @param seq the seq in the user's inbound stream

@@ -24,12 +24,12 @@ public class FailedInboundEvents {
 
 	/**
 	 * Create the service.
-	 * @param entityManager a shared, transaction-bound entity manager of the persistence unit
-	 * that holds the inbox entities
+	 * @param entityManager a shared, transaction-bound entity manager of the persistence
+	 * unit that holds the inbox entities
 	 * @param transactions runs the work in transactions of that persistence unit
 	 * @param mapper reads stored payloads
-	 * @param requeued told the user whose events were returned to the listeners, after commit,
-	 * so the user's client dispatches them
+	 * @param requeued told the user whose events were returned to the listeners, after
+	 * commit, so the user's client dispatches them
 	 */
 	public FailedInboundEvents(EntityManager entityManager, TransactionOperations transactions, ObjectMapper mapper,
 			Consumer<String> requeued) {
@@ -56,8 +56,8 @@ public class FailedInboundEvents {
 	}
 
 	/**
-	 * Return a parked event to the listeners with a fresh attempt budget. It is delivered before
-	 * later events that are still waiting, as it has the lower seq.
+	 * Return a parked event to the listeners with a fresh attempt budget. It is delivered
+	 * before later events that are still waiting, as it has the lower seq.
 	 * @param userId the user
 	 * @param seq the event's seq
 	 * @return whether a parked event with that seq existed

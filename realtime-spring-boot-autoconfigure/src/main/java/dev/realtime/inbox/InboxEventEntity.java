@@ -115,7 +115,8 @@ class InboxEventEntity {
 	}
 
 	/**
-	 * Count a failed listener attempt; park the event once it reached {@code maxAttempts}.
+	 * Count a failed listener attempt; park the event once it reached
+	 * {@code maxAttempts}.
 	 * @return whether the event is now parked
 	 */
 	boolean recordFailure(String error, int maxAttempts) {

@@ -8,12 +8,15 @@ import org.hibernate.Session;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Queries of the inbox tables. Every method must run inside a transaction of the caller's; the
- * entity manager is the shared, transaction-bound one.
+ * Queries of the inbox tables. Every method must run inside a transaction of the
+ * caller's; the entity manager is the shared, transaction-bound one.
  */
 class InboxRepository {
 
-	/** Rows per JDBC batch when storing events: a page of thousands costs a few round trips. */
+	/**
+	 * Rows per JDBC batch when storing events: a page of thousands costs a few round
+	 * trips.
+	 */
 	private static final int INSERT_BATCH = 500;
 
 	private final EntityManager entityManager;
@@ -27,8 +30,8 @@ class InboxRepository {
 	}
 
 	/**
-	 * Insert new events in JDBC batches; the persistence context is cleared after each batch so
-	 * large pages do not accumulate managed entities.
+	 * Insert new events in JDBC batches; the persistence context is cleared after each
+	 * batch so large pages do not accumulate managed entities.
 	 */
 	void insert(List<InboxEventEntity> events) {
 		Session session = this.entityManager.unwrap(Session.class);
@@ -51,8 +54,9 @@ class InboxRepository {
 	}
 
 	/**
-	 * Move the cursor from {@code expected} to {@code lastSeq}, creating it when the stream
-	 * starts. Fails if the cursor is not at {@code expected}: another writer moved it.
+	 * Move the cursor from {@code expected} to {@code lastSeq}, creating it when the
+	 * stream starts. Fails if the cursor is not at {@code expected}: another writer moved
+	 * it.
 	 */
 	void advanceCursor(String userId, long expected, long lastSeq, Instant now) {
 		int updated = this.entityManager
@@ -65,8 +69,8 @@ class InboxRepository {
 			.executeUpdate();
 		if (updated == 0) {
 			if (expected != 0 || cursor(userId) != null) {
-				throw new IllegalStateException("Inbound cursor of user '" + userId + "' is no longer at seq " + expected
-						+ ": another writer stored events for this user");
+				throw new IllegalStateException("Inbound cursor of user '" + userId + "' is no longer at seq "
+						+ expected + ": another writer stored events for this user");
 			}
 			this.entityManager.persist(new InboxCursorEntity(userId, lastSeq, now));
 		}

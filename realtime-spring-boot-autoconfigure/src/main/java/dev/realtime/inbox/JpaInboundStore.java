@@ -14,8 +14,9 @@ import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * An {@link InboundStore} in the application's database through JPA: one user's events in
- * {@code realtime_inbox_event} and the resume cursor in {@code realtime_inbox_cursor}. Handled
- * events are deleted; events the listeners keep failing on are parked as {@code FAILED}.
+ * {@code realtime_inbox_event} and the resume cursor in {@code realtime_inbox_cursor}.
+ * Handled events are deleted; events the listeners keep failing on are parked as
+ * {@code FAILED}.
  * <p>
  * Each method runs in a transaction of its own, or joins the caller's: so
  * {@link #delivered(long)} commits with the listeners' writes when delivery runs in a
@@ -104,8 +105,8 @@ public class JpaInboundStore implements InboundStore {
 
 	@Override
 	public void deliveredUpTo(long seq) {
-		this.transactions.executeWithoutResult(
-				(status) -> this.repository.deleteEventsUpTo(this.userId, seq, InboxStatus.RECEIVED));
+		this.transactions
+			.executeWithoutResult((status) -> this.repository.deleteEventsUpTo(this.userId, seq, InboxStatus.RECEIVED));
 	}
 
 	@Override
@@ -143,8 +144,8 @@ public class JpaInboundStore implements InboundStore {
 	}
 
 	/**
-	 * Drop every stored event of the user, parked ones included (the application reloads its
-	 * state instead), and move the cursor.
+	 * Drop every stored event of the user, parked ones included (the application reloads
+	 * its state instead), and move the cursor.
 	 */
 	@Override
 	public void reset(long lastSeq) {

@@ -14,7 +14,8 @@ import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Creates {@link JpaInboundStore JPA inbound stores}, decorated with
- * {@link TransactionalInboundStore} when listeners should run in the delivery transaction.
+ * {@link TransactionalInboundStore} when listeners should run in the delivery
+ * transaction.
  */
 public class JpaInboundStoreFactory implements InboundStoreFactory {
 
@@ -32,12 +33,12 @@ public class JpaInboundStoreFactory implements InboundStoreFactory {
 
 	/**
 	 * Create a factory.
-	 * @param entityManager a shared, transaction-bound entity manager of the persistence unit
-	 * that holds the inbox entities
+	 * @param entityManager a shared, transaction-bound entity manager of the persistence
+	 * unit that holds the inbox entities
 	 * @param transactions runs the stores' work in transactions of that persistence unit
 	 * @param mapper converts payloads to and from their stored JSON text
-	 * @param transactionalDelivery whether listeners run in the transaction that removes the
-	 * event
+	 * @param transactionalDelivery whether listeners run in the transaction that removes
+	 * the event
 	 * @param clock the clock for receive and sync times
 	 */
 	public JpaInboundStoreFactory(EntityManager entityManager, TransactionOperations transactions, ObjectMapper mapper,
@@ -57,8 +58,9 @@ public class JpaInboundStoreFactory implements InboundStoreFactory {
 	}
 
 	/**
-	 * Tell the store of a user, if this factory created one, that parked events were returned
-	 * for another attempt (see {@link FailedInboundEvents}), so its client delivers them.
+	 * Tell the store of a user, if this factory created one, that parked events were
+	 * returned for another attempt (see {@link FailedInboundEvents}), so its client
+	 * delivers them.
 	 * @param userId the user
 	 */
 	public void requeued(String userId) {

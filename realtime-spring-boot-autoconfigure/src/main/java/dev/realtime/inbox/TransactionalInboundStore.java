@@ -10,8 +10,8 @@ import org.springframework.transaction.support.TransactionOperations;
 /**
  * Runs the listeners of each event and its {@link #delivered(long) delivered} mark in one
  * transaction ({@code realtime.inbox.transactional}): a listener's own writes to the same
- * database commit together with the removal of the event, or neither does and the event is
- * retried. Every other call is passed to the decorated store.
+ * database commit together with the removal of the event, or neither does and the event
+ * is retried. Every other call is passed to the decorated store.
  */
 public class TransactionalInboundStore implements InboundStore {
 

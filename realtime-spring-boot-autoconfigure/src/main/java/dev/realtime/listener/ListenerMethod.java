@@ -12,8 +12,8 @@ import tools.jackson.databind.ObjectMapper;
 import dev.realtime.client.InboundMessage;
 
 /**
- * One {@link RealtimeListener} method bound to its bean: filters events by name, converts the
- * event to the method's parameter and invokes it, rethrowing what the method threw.
+ * One {@link RealtimeListener} method bound to its bean: filters events by name, converts
+ * the event to the method's parameter and invokes it, rethrowing what the method threw.
  */
 final class ListenerMethod implements Consumer<InboundMessage> {
 

@@ -27,10 +27,11 @@ import dev.realtime.client.RealtimeClient;
 import dev.realtime.protocol.FrameCodec;
 
 /**
- * Finds {@link RealtimeListener} methods on beans, checks their signatures as each bean is
- * initialized (a bad one fails the startup, naming the method) and, once all singletons exist,
- * registers them on every {@link RealtimeClient} bean: before the clients connect, so no event
- * is missed. Payloads are converted with the clients' {@link FrameCodec#mapper() mapper}.
+ * Finds {@link RealtimeListener} methods on beans, checks their signatures as each bean
+ * is initialized (a bad one fails the startup, naming the method) and, once all
+ * singletons exist, registers them on every {@link RealtimeClient} bean: before the
+ * clients connect, so no event is missed. Payloads are converted with the clients'
+ * {@link FrameCodec#mapper() mapper}.
  */
 public class RealtimeListenerAnnotationBeanPostProcessor
 		implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware {
@@ -43,7 +44,10 @@ public class RealtimeListenerAnnotationBeanPostProcessor
 
 	private @Nullable ListableBeanFactory beanFactory;
 
-	/** The clients once all singletons exist; listeners of later (lazy) beans register at once. */
+	/**
+	 * The clients once all singletons exist; listeners of later (lazy) beans register at
+	 * once.
+	 */
 	private @Nullable List<RealtimeClient> clients;
 
 	private @Nullable ObjectMapper mapper;
@@ -112,7 +116,8 @@ public class RealtimeListenerAnnotationBeanPostProcessor
 	}
 
 	/**
-	 * The mapper the client decodes frames with, so listeners see the same conversion rules.
+	 * The mapper the client decodes frames with, so listeners see the same conversion
+	 * rules.
 	 * @return the mapper, looked up once
 	 */
 	private synchronized ObjectMapper mapper() {

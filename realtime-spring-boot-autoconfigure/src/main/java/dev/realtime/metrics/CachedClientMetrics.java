@@ -10,8 +10,8 @@ import dev.realtime.client.ObservableClient;
 
 /**
  * A client's {@linkplain ObservableClient#metrics() metrics}, reused for a short time: a
- * snapshot counts the outbox and inbox, which may be database queries, and one scrape reads many
- * meters.
+ * snapshot counts the outbox and inbox, which may be database queries, and one scrape
+ * reads many meters.
  */
 public final class CachedClientMetrics implements Supplier<ClientMetrics> {
 
@@ -24,7 +24,8 @@ public final class CachedClientMetrics implements Supplier<ClientMetrics> {
 	/**
 	 * Create a cache.
 	 * @param client the client
-	 * @param timeToLive how long a snapshot is reused, zero to take a new one on every call
+	 * @param timeToLive how long a snapshot is reused, zero to take a new one on every
+	 * call
 	 */
 	public CachedClientMetrics(ObservableClient client, Duration timeToLive) {
 		if (timeToLive.isNegative()) {
@@ -42,7 +43,8 @@ public final class CachedClientMetrics implements Supplier<ClientMetrics> {
 	public ClientMetrics get() {
 		long now = System.nanoTime();
 		Snapshot snapshot = this.cached;
-		// concurrent callers after expiry may each take a snapshot: harmless, and no lock on a scrape
+		// concurrent callers after expiry may each take a snapshot: harmless, and no lock
+		// on a scrape
 		if (snapshot == null || now - snapshot.takenNanos >= this.ttlNanos) {
 			snapshot = new Snapshot(this.client.metrics(), now);
 			this.cached = snapshot;

@@ -10,10 +10,10 @@ import dev.realtime.metrics.RealtimeObservationDocumentation.SendHighCardinality
 import dev.realtime.metrics.RealtimeObservationDocumentation.SendLowCardinalityKeys;
 
 /**
- * The default {@link SendObservationConvention}. Only bounded values are low-cardinality keys
- * (they become metric tags): the user, the delivery strategy and the outcome. The event name
- * is a high-cardinality key (a span attribute only), since applications may build event names
- * from data.
+ * The default {@link SendObservationConvention}. Only bounded values are low-cardinality
+ * keys (they become metric tags): the user, the delivery strategy and the outcome. The
+ * event name is a high-cardinality key (a span attribute only), since applications may
+ * build event names from data.
  */
 public class DefaultSendObservationConvention implements SendObservationConvention {
 
@@ -42,7 +42,8 @@ public class DefaultSendObservationConvention implements SendObservationConventi
 	@Override
 	public KeyValues getLowCardinalityKeyValues(SendObservationContext context) {
 		return KeyValues.of(SendLowCardinalityKeys.USER.withValue(context.getUserId()),
-				SendLowCardinalityKeys.DELIVERY.withValue(context.getDeliveryStrategy().name().toLowerCase(Locale.ROOT)),
+				SendLowCardinalityKeys.DELIVERY
+					.withValue(context.getDeliveryStrategy().name().toLowerCase(Locale.ROOT)),
 				SendLowCardinalityKeys.OUTCOME.withValue(outcome(context)));
 	}
 
@@ -51,14 +52,14 @@ public class DefaultSendObservationConvention implements SendObservationConventi
 		KeyValues values = KeyValues.of(SendHighCardinalityKeys.EVENT.withValue(context.getMessage().event()),
 				SendHighCardinalityKeys.IDEMPOTENCY_KEY.withValue(context.getMessage().idempotencyKey()));
 		Acknowledgement ack = context.getAcknowledgement();
-		return (ack != null && ack.seq() != null) ? values.and(SendHighCardinalityKeys.SEQ.withValue(ack.seq().toString()))
-				: values;
+		return (ack != null && ack.seq() != null)
+				? values.and(SendHighCardinalityKeys.SEQ.withValue(ack.seq().toString())) : values;
 	}
 
 	/**
 	 * The outcome: {@code pending}, {@code acked}, the hub's or client's error code of a
-	 * rejected event (a small fixed set such as {@code invalid_event} or {@code max_attempts}),
-	 * or {@code error}.
+	 * rejected event (a small fixed set such as {@code invalid_event} or
+	 * {@code max_attempts}), or {@code error}.
 	 * @param context the observation of one send
 	 * @return the outcome tag's value
 	 */

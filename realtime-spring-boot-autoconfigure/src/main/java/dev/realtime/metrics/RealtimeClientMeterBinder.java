@@ -20,10 +20,11 @@ import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ObservableClient;
 
 /**
- * Binds the {@link RealtimeMeters} of one client. Counters and store gauges read the client's
- * metrics snapshot (through a short-lived cache, so a scrape queries the stores at most once);
- * the timers are recorded from the client's ack and reconnect listeners. Meters hold the client
- * weakly, like every Micrometer function meter, and the snapshot supplier through this binder.
+ * Binds the {@link RealtimeMeters} of one client. Counters and store gauges read the
+ * client's metrics snapshot (through a short-lived cache, so a scrape queries the stores
+ * at most once); the timers are recorded from the client's ack and reconnect listeners.
+ * Meters hold the client weakly, like every Micrometer function meter, and the snapshot
+ * supplier through this binder.
  */
 public class RealtimeClientMeterBinder implements MeterBinder {
 
@@ -36,7 +37,8 @@ public class RealtimeClientMeterBinder implements MeterBinder {
 	/**
 	 * Create a binder.
 	 * @param client the client
-	 * @param metrics supplies the client's metrics, typically a {@link CachedClientMetrics}
+	 * @param metrics supplies the client's metrics, typically a
+	 * {@link CachedClientMetrics}
 	 * @param tokens the client's token provider when it refreshes tokens, for
 	 * {@link RealtimeMeters#TOKEN_REFRESHES}
 	 */
@@ -80,8 +82,7 @@ public class RealtimeClientMeterBinder implements MeterBinder {
 		this.client.onReconnected(reconnectDuration::record);
 		if (this.tokens != null) {
 			for (RefreshOutcome outcome : RefreshOutcome.values()) {
-				RealtimeMeters.TOKEN_REFRESHES
-					.functionCounter(this.tokens, (tokens) -> tokens.refreshCount(outcome))
+				RealtimeMeters.TOKEN_REFRESHES.functionCounter(this.tokens, (tokens) -> tokens.refreshCount(outcome))
 					.tags(tags.and(RealtimeMeters.OUTCOME_TAG, outcome.name().toLowerCase(Locale.ROOT)))
 					.register(registry);
 			}

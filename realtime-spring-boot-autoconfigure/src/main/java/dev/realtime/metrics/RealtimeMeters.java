@@ -11,55 +11,52 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 
 /**
- * The meters of a realtime client, all tagged with {@link #USER_TAG} (one value per client).
- * Names are dot-separated and carry no unit or {@code .total} suffix: registries add those.
+ * The meters of a realtime client, all tagged with {@link #USER_TAG} (one value per
+ * client). Names are dot-separated and carry no unit or {@code .total} suffix: registries
+ * add those.
  */
 public enum RealtimeMeters {
 
 	/** Connections restored after a loss. */
-	RECONNECTS("realtime.reconnects", "Connections restored after a loss", BaseUnits.CONNECTIONS,
-			Meter.Type.COUNTER),
+	RECONNECTS("realtime.reconnects", "Connections restored after a loss", BaseUnits.CONNECTIONS, Meter.Type.COUNTER),
 
 	/** Time from losing the connection to being connected and resumed again. */
 	RECONNECT_DURATION("realtime.reconnect.duration",
 			"Time from losing the connection to being connected and resumed again", "seconds", Meter.Type.TIMER),
 
 	/** Whether the client is connected: 1 or 0. */
-	CONNECTED("realtime.connected", "Whether the client is connected and resumed (1) or not (0)",
-			BaseUnits.CONNECTIONS, Meter.Type.GAUGE),
+	CONNECTED("realtime.connected", "Whether the client is connected and resumed (1) or not (0)", BaseUnits.CONNECTIONS,
+			Meter.Type.GAUGE),
 
 	/** Outbound events waiting for an ack. */
-	OUTBOX_SIZE("realtime.outbox.size", "Outbound events waiting for an ack, dead letters excluded",
-			BaseUnits.EVENTS, Meter.Type.GAUGE),
+	OUTBOX_SIZE("realtime.outbox.size", "Outbound events waiting for an ack, dead letters excluded", BaseUnits.EVENTS,
+			Meter.Type.GAUGE),
 
 	/** Outbound events held as dead letters. */
-	OUTBOX_DEAD("realtime.outbox.dead", "Outbound events held as dead letters", BaseUnits.EVENTS,
-			Meter.Type.GAUGE),
+	OUTBOX_DEAD("realtime.outbox.dead", "Outbound events held as dead letters", BaseUnits.EVENTS, Meter.Type.GAUGE),
 
 	/** Age of the oldest outbound event waiting for an ack, 0 when none is waiting. */
 	OUTBOX_OLDEST_AGE("realtime.outbox.oldest.age",
-			"Age of the oldest outbound event waiting for an ack, 0 when none is waiting", "seconds",
-			Meter.Type.GAUGE),
+			"Age of the oldest outbound event waiting for an ack, 0 when none is waiting", "seconds", Meter.Type.GAUGE),
 
 	/** Outbound events written to the connection, resends included. */
 	MESSAGES_SENT("realtime.messages.sent", "Outbound events written to the connection, resends included",
 			BaseUnits.MESSAGES, Meter.Type.COUNTER),
 
 	/** Outbound events acked by the hub. */
-	MESSAGES_ACKED("realtime.messages.acked", "Outbound events of this process acked by the hub",
-			BaseUnits.MESSAGES, Meter.Type.COUNTER),
+	MESSAGES_ACKED("realtime.messages.acked", "Outbound events of this process acked by the hub", BaseUnits.MESSAGES,
+			Meter.Type.COUNTER),
 
 	/** Inbound events stored. */
-	MESSAGES_RECEIVED("realtime.messages.received", "Inbound events stored", BaseUnits.MESSAGES,
-			Meter.Type.COUNTER),
+	MESSAGES_RECEIVED("realtime.messages.received", "Inbound events stored", BaseUnits.MESSAGES, Meter.Type.COUNTER),
 
 	/** Inbound events dropped because they were already stored. */
 	MESSAGES_DUPLICATES("realtime.messages.duplicates", "Inbound events dropped because they were already stored",
 			BaseUnits.MESSAGES, Meter.Type.COUNTER),
 
 	/**
-	 * Events given up on, tagged {@link #DIRECTION_TAG}: outbound events dead-lettered, inbound
-	 * events parked after their listeners kept failing.
+	 * Events given up on, tagged {@link #DIRECTION_TAG}: outbound events dead-lettered,
+	 * inbound events parked after their listeners kept failing.
 	 */
 	MESSAGES_FAILED("realtime.messages.failed",
 			"Events given up on: outbound dead-lettered, inbound parked after listener failures", BaseUnits.MESSAGES,
@@ -69,8 +66,7 @@ public enum RealtimeMeters {
 	ACK_LATENCY("realtime.ack.latency", "Time from sendEvent to the hub's ack", "seconds", Meter.Type.TIMER),
 
 	/** Token refreshes, tagged {@link #OUTCOME_TAG}. */
-	TOKEN_REFRESHES("realtime.token.refreshes", "Token refreshes by outcome", BaseUnits.OPERATIONS,
-			Meter.Type.COUNTER);
+	TOKEN_REFRESHES("realtime.token.refreshes", "Token refreshes by outcome", BaseUnits.OPERATIONS, Meter.Type.COUNTER);
 
 	/** Tag naming the client's user. */
 	public static final String USER_TAG = "user";
@@ -78,7 +74,10 @@ public enum RealtimeMeters {
 	/** Tag of {@link #MESSAGES_FAILED}: {@code outbound} or {@code inbound}. */
 	public static final String DIRECTION_TAG = "direction";
 
-	/** Tag of {@link #TOKEN_REFRESHES}: {@code success}, {@code transient_failure} or {@code permanent_failure}. */
+	/**
+	 * Tag of {@link #TOKEN_REFRESHES}: {@code success}, {@code transient_failure} or
+	 * {@code permanent_failure}.
+	 */
 	public static final String OUTCOME_TAG = "outcome";
 
 	private final String name;
@@ -113,8 +112,8 @@ public enum RealtimeMeters {
 	}
 
 	/**
-	 * Return the meter's base unit; timers and time gauges are published in the registry's
-	 * base time unit, seconds for most.
+	 * Return the meter's base unit; timers and time gauges are published in the
+	 * registry's base time unit, seconds for most.
 	 * @return the base unit
 	 */
 	public String getBaseUnit() {

@@ -11,7 +11,8 @@ import io.micrometer.observation.docs.ObservationDocumentation;
 public enum RealtimeObservationDocumentation implements ObservationDocumentation {
 
 	/**
-	 * One outbound event, from {@code sendEvent} to the hub's ack or the event's rejection.
+	 * One outbound event, from {@code sendEvent} to the hub's ack or the event's
+	 * rejection.
 	 */
 	SEND {
 
@@ -58,7 +59,10 @@ public enum RealtimeObservationDocumentation implements ObservationDocumentation
 			}
 		},
 
-		/** {@code acked}, a rejection code such as {@code invalid_event}, or {@code error}. */
+		/**
+		 * {@code acked}, a rejection code such as {@code invalid_event}, or
+		 * {@code error}.
+		 */
 		OUTCOME {
 			@Override
 			public String asString() {

@@ -8,8 +8,8 @@ import dev.realtime.client.DeliveryStrategy;
 import dev.realtime.client.OutboundMessage;
 
 /**
- * Context of a {@link RealtimeObservationDocumentation#SEND} observation: one outbound event
- * from {@code sendEvent} to its ack or rejection.
+ * Context of a {@link RealtimeObservationDocumentation#SEND} observation: one outbound
+ * event from {@code sendEvent} to its ack or rejection.
  */
 public class SendObservationContext extends Observation.Context {
 

@@ -10,10 +10,10 @@ import dev.realtime.client.SendHandle;
 import dev.realtime.client.SendListener;
 
 /**
- * Observes each event a client sends, from {@code sendEvent} to its ack or rejection, as a
- * {@link RealtimeObservationDocumentation#SEND} observation. It starts on the sender's thread,
- * so with tracing the event's journey is a child of whatever the sender was doing.
- * Register with {@link ObservableClient#onSend(SendListener)}.
+ * Observes each event a client sends, from {@code sendEvent} to its ack or rejection, as
+ * a {@link RealtimeObservationDocumentation#SEND} observation. It starts on the sender's
+ * thread, so with tracing the event's journey is a child of whatever the sender was
+ * doing. Register with {@link ObservableClient#onSend(SendListener)}.
  */
 public class SendObservations implements SendListener {
 
@@ -29,7 +29,8 @@ public class SendObservations implements SendListener {
 	 * Create the observations of one client's sends.
 	 * @param userId the client's user
 	 * @param registry the observation registry
-	 * @param convention a convention replacing {@link DefaultSendObservationConvention}, if any
+	 * @param convention a convention replacing {@link DefaultSendObservationConvention},
+	 * if any
 	 */
 	public SendObservations(String userId, ObservationRegistry registry,
 			@Nullable SendObservationConvention convention) {

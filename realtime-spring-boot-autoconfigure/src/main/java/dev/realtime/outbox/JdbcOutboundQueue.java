@@ -30,17 +30,21 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A user's outbound queue in the application's database. Durable events are rows of
- * {@code realtime_outbox}, written in the caller's transaction or, outside one, by a group
- * commit; best-effort events stay in memory but take their seq from the same durable counter.
+ * {@code realtime_outbox}, written in the caller's transaction or, outside one, by a
+ * group commit; best-effort events stay in memory but take their seq from the same
+ * durable counter.
  * <p>
- * Several instances of the application may hold a queue of the same user. The one holding the
- * user's lease in {@code realtime_client} (timed by the database's clock) relays; every relay
- * write locks that row and checks the lease's owner and epoch, so an instance that lost the
- * lease while paused can neither number, delete nor dead-letter a row.
+ * Several instances of the application may hold a queue of the same user. The one holding
+ * the user's lease in {@code realtime_client} (timed by the database's clock) relays;
+ * every relay write locks that row and checks the lease's owner and epoch, so an instance
+ * that lost the lease while paused can neither number, delete nor dead-letter a row.
  */
 public final class JdbcOutboundQueue implements OutboundQueue {
 
-	/** Least time between two recounts of the pending rows (other instances change them too). */
+	/**
+	 * Least time between two recounts of the pending rows (other instances change them
+	 * too).
+	 */
 	private static final long RECOUNT_INTERVAL_MILLIS = 1000;
 
 	private final String userId;
@@ -63,7 +67,9 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	private final String owner;
 
-	/** Durable pending rows, including enqueues whose transaction has not completed yet. */
+	/**
+	 * Durable pending rows, including enqueues whose transaction has not completed yet.
+	 */
 	private final AtomicLong durablePending = new AtomicLong();
 
 	private final AtomicLong deadLetters = new AtomicLong();
@@ -77,18 +83,25 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	private volatile long highestSeq;
 
-	/** The highest seq claimed since the claims were last released: resends continue after it. */
+	/**
+	 * The highest seq claimed since the claims were last released: resends continue after
+	 * it.
+	 */
 	private long claimedUpTo;
 
 	/**
-	 * Whether every numbered row was claimed since the claims were released: only this instance
-	 * numbers rows while it holds the lease, so later claims need not look for resends.
+	 * Whether every numbered row was claimed since the claims were released: only this
+	 * instance numbers rows while it holds the lease, so later claims need not look for
+	 * resends.
 	 */
 	private boolean resendsDone;
 
 	private volatile long lastRecount;
 
-	/** Whether the counts were read; not in the constructor, which may run before the schema exists. */
+	/**
+	 * Whether the counts were read; not in the constructor, which may run before the
+	 * schema exists.
+	 */
 	private volatile boolean counted;
 
 	private volatile Runnable claimable = () -> {
@@ -208,8 +221,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		clientId();
 		long current = this.epoch;
 		if (current >= 0) {
-			Boolean renewed = this.transaction.execute(
-					(status) -> this.repository.renewLease(this.userId, this.owner, current, this.leaseMillis));
+			Boolean renewed = this.transaction
+				.execute((status) -> this.repository.renewLease(this.userId, this.owner, current, this.leaseMillis));
 			if (Boolean.TRUE.equals(renewed)) {
 				return true;
 			}
@@ -238,8 +251,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	}
 
 	/**
-	 * Run relay work in a transaction that holds the user's row lock, if this instance still
-	 * holds the lease it had.
+	 * Run relay work in a transaction that holds the user's row lock, if this instance
+	 * still holds the lease it had.
 	 */
 	private <T> T fenced(Function<OutboxRepository.ClientRow, T> work) {
 		long expected = this.epoch;
@@ -259,8 +272,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	}
 
 	/**
-	 * Throw {@link LeaseLostException} unless the locked stream still names this instance and
-	 * the epoch it took the lease with (which rolls the transaction back).
+	 * Throw {@link LeaseLostException} unless the locked stream still names this instance
+	 * and the epoch it took the lease with (which rolls the transaction back).
 	 */
 	private void checkLease(@Nullable String relayOwner, long relayEpoch, long expected) {
 		if (!this.owner.equals(relayOwner) || relayEpoch != expected) {
@@ -280,7 +293,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		}
 		long now = this.clock.millis();
 		Claim claim = fenced((client) -> claimLocked(client, max));
-		// memory is changed only once the numbering committed, so a failed commit changes nothing
+		// memory is changed only once the numbering committed, so a failed commit changes
+		// nothing
 		for (int i = 0; i < claim.memoryNumbered.size(); i++) {
 			claim.messages.set(claim.memoryIndexes.get(i), this.memory.number(claim.memoryNumbered.get(i)));
 		}
@@ -290,7 +304,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			this.highestSeq = Math.max(this.highestSeq, this.claimedUpTo);
 		}
 		if (claim.messages.size() < max && now - this.lastRecount >= RECOUNT_INTERVAL_MILLIS) {
-			// drained: a cheap moment to correct the cached counts, which other instances change
+			// drained: a cheap moment to correct the cached counts, which other instances
+			// change
 			recount();
 		}
 		return claim.messages;
@@ -318,7 +333,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			return claim;
 		}
 		claim.resendsDone = true;
-		// new events take the next seqs in the order they were handed over, durable or not
+		// new events take the next seqs in the order they were handed over, durable or
+		// not
 		List<OutboxRepository.OutboxRow> fresh = this.repository.fresh(this.userId, room);
 		List<OutboundMessage> memoryFresh = this.memory.peekFresh(room);
 		List<OutboxRepository.OutboxRow> numbered = new ArrayList<>(fresh.size());
@@ -332,7 +348,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 				.between(Instant.EPOCH, memoryFresh.get(m).createdAt()))) {
 				OutboxRepository.OutboxRow row = fresh.get(r++);
 				if (!numbered.isEmpty() && seq != firstDurable + numbered.size()) {
-					// a memory event broke the run of durable seqs: number what came before
+					// a memory event broke the run of durable seqs: number what came
+					// before
 					this.repository.number(numbered, firstDurable);
 					numbered.clear();
 				}
@@ -512,8 +529,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	}
 
 	/**
-	 * What a claim transaction took. In-memory events are numbered only once it committed, so a
-	 * failed commit leaves them (and the seq counter) untouched.
+	 * What a claim transaction took. In-memory events are numbered only once it
+	 * committed, so a failed commit leaves them (and the seq counter) untouched.
 	 */
 	private static final class Claim {
 

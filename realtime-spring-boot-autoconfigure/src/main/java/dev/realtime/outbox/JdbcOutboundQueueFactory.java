@@ -19,8 +19,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Creates {@link JdbcOutboundQueue database outbound queues}, one per user, all holding leases
- * under this instance's owner id and sharing one group-commit writer.
+ * Creates {@link JdbcOutboundQueue database outbound queues}, one per user, all holding
+ * leases under this instance's owner id and sharing one group-commit writer.
  */
 public class JdbcOutboundQueueFactory implements OutboundQueueFactory, DisposableBean {
 
@@ -48,8 +48,10 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 	 * @param mapper converts payloads to and from their stored JSON text
 	 * @param maxSize how many pending events a user's queue may hold
 	 * @param leaseDuration how long a user's lease lasts without renewal
-	 * @param writeTimeout how long {@code sendEvent} outside a transaction waits for its commit
-	 * @param owner names this instance of the application in leases, unique among instances
+	 * @param writeTimeout how long {@code sendEvent} outside a transaction waits for its
+	 * commit
+	 * @param owner names this instance of the application in leases, unique among
+	 * instances
 	 * @param clock the clock of dead-letter times
 	 */
 	public JdbcOutboundQueueFactory(DataSource dataSource, ObjectMapper mapper, long maxSize, Duration leaseDuration,
@@ -73,8 +75,8 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 	}
 
 	/**
-	 * The repository and writer, made on first use: the dialect needs a connection, which the
-	 * application context should not need just to create this bean.
+	 * The repository and writer, made on first use: the dialect needs a connection, which
+	 * the application context should not need just to create this bean.
 	 */
 	private Parts parts() {
 		Parts shared = this.parts;
@@ -83,7 +85,8 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 				shared = this.parts;
 				if (shared == null) {
 					OutboxRepository repository = new OutboxRepository(this.dataSource, dialect());
-					// the relay's own short transactions; the caller's are joined through the DataSource
+					// the relay's own short transactions; the caller's are joined through
+					// the DataSource
 					DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(this.dataSource);
 					shared = new Parts(repository, new OutboxWriter(repository, transactionManager, this.writeTimeout),
 							new TransactionTemplate(transactionManager));
@@ -116,8 +119,8 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 	}
 
 	/**
-	 * Let the queue of a user, if this factory created one, recount what changed elsewhere, and
-	 * wake its relay when dead letters were made pending again.
+	 * Let the queue of a user, if this factory created one, recount what changed
+	 * elsewhere, and wake its relay when dead letters were made pending again.
 	 */
 	void changed(String userId, boolean revived) {
 		JdbcOutboundQueue queue = this.queues.get(userId);

@@ -19,6 +19,5 @@ import tools.jackson.databind.JsonNode;
  * @param deadAt when it became a dead letter
  */
 public record OutboxDeadLetter(long id, String idempotencyKey, String event, JsonNode payload, Instant createdAt,
-		@Nullable Long seq, @Nullable String errorCode, @Nullable String errorMessage,
-		@Nullable Instant deadAt) {
+		@Nullable Long seq, @Nullable String errorCode, @Nullable String errorMessage, @Nullable Instant deadAt) {
 }

@@ -10,9 +10,9 @@ import tools.jackson.databind.ObjectMapper;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The dead letters of the database outbox, by user: list them, send one again, or delete it.
- * A retried dead letter wakes the relay of the user's client in this application, if it has
- * one; elsewhere the relay's next poll picks it up.
+ * The dead letters of the database outbox, by user: list them, send one again, or delete
+ * it. A retried dead letter wakes the relay of the user's client in this application, if
+ * it has one; elsewhere the relay's next poll picks it up.
  */
 public class OutboxDeadLetters {
 
@@ -53,9 +53,9 @@ public class OutboxDeadLetters {
 	}
 
 	/**
-	 * Make a dead letter pending again. It keeps its idempotency key and is sent as a new event,
-	 * after everything sent before the retry, with the next seq of the stream (the hub counted
-	 * the old one).
+	 * Make a dead letter pending again. It keeps its idempotency key and is sent as a new
+	 * event, after everything sent before the retry, with the next seq of the stream (the
+	 * hub counted the old one).
 	 * @param userId the user
 	 * @param id the dead letter's id
 	 * @return whether there was such a dead letter

@@ -6,28 +6,34 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The SQL that differs between the databases the library's migrations support: inserting an
- * event unless its idempotency key is already pending, the next row id, and the database's
- * clock (leases are timed by it, so the hosts' clocks may disagree).
+ * The SQL that differs between the databases the library's migrations support: inserting
+ * an event unless its idempotency key is already pending, the next row id, and the
+ * database's clock (leases are timed by it, so the hosts' clocks may disagree).
  */
 enum OutboxDialect {
 
-	POSTGRESQL("insert into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at, status)"
-			+ " values (nextval('realtime_outbox_id_seq'), ?, ?, ?, ?, ?, 'NEW')"
-			+ " on conflict (user_id, idempotency_key) do nothing",
+	POSTGRESQL(
+			"insert into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at, status)"
+					+ " values (nextval('realtime_outbox_id_seq'), ?, ?, ?, ?, ?, 'NEW')"
+					+ " on conflict (user_id, idempotency_key) do nothing",
 			"cast(extract(epoch from clock_timestamp()) * 1000 as bigint)", "set local synchronous_commit to off",
-			// a group commit's rows in one statement that commits by itself: one round trip per
-			// group; ids follow the senders' order (volatile functions run after the sort)
+			// a group commit's rows in one statement that commits by itself: one round
+			// trip per
+			// group; ids follow the senders' order (volatile functions run after the
+			// sort)
 			"insert into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at, status)"
 					+ " select nextval('realtime_outbox_id_seq'), r.u, r.k, r.e, r.p, r.c, 'NEW' from unnest(?::varchar[],"
 					+ " ?::varchar[], ?::varchar[], ?::text[], ?::bigint[]) with ordinality as r(u, k, e, p, c, o)"
 					+ " order by r.o on conflict (user_id, idempotency_key) do nothing returning user_id, idempotency_key",
-			// one statement for a claim's numbering: the ids are a primary-key lookup, whatever
+			// one statement for a claim's numbering: the ids are a primary-key lookup,
+			// whatever
 			// the statistics, and each row's seq follows from its place in the array
 			"update realtime_outbox set status = 'SEQUENCED', seq = ? + array_position(?, id) - 1"
 					+ " where id = any(?) and status = 'NEW'",
-			// the fenced ack delete in one round trip: lock the user's stream, delete only if this
-			// instance still holds the lease, and report what the lock saw; the commit does not
+			// the fenced ack delete in one round trip: lock the user's stream, delete
+			// only if this
+			// instance still holds the lease, and report what the lock saw; the commit
+			// does not
 			// wait for its flush (see asyncCommit)
 			"with c as (select relay_owner, relay_epoch, next_seq from realtime_client where user_id = ? for update),"
 					+ " d as (delete from realtime_outbox where user_id = ? and status = 'SEQUENCED' and seq <= ?"
@@ -35,7 +41,8 @@ enum OutboxDialect {
 					+ " select relay_owner, relay_epoch, next_seq, (select count(*) from d),"
 					+ " set_config('synchronous_commit', 'off', true) from c"),
 
-	// INSERT IGNORE also turns other errors into warnings; the values are validated before
+	// INSERT IGNORE also turns other errors into warnings; the values are validated
+	// before
 	MARIADB("insert ignore into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at, status)"
 			+ " values (next value for realtime_outbox_id_seq, ?, ?, ?, ?, ?, 'NEW')",
 			"cast(unix_timestamp(now(3)) * 1000 as signed)", null, null, null, null),
@@ -47,36 +54,43 @@ enum OutboxDialect {
 			+ " values (next value for realtime_outbox_id_seq, s.u, s.k, s.e, s.p, s.c, 'NEW')",
 			"cast(extract(epoch from current_timestamp) * 1000 as bigint)", null, null, null, null);
 
-	/** Parameters: user id, idempotency key, event, payload, created_at; updates 0 rows for a pending key. */
+	/**
+	 * Parameters: user id, idempotency key, event, payload, created_at; updates 0 rows
+	 * for a pending key.
+	 */
 	final String insertIfAbsent;
 
 	/** An expression of the database's current time in epoch milliseconds. */
 	final String nowMillis;
 
 	/**
-	 * A statement that lets the current transaction commit without waiting for its flush to
-	 * disk, if the database has one. Only for deletes of acked rows: one lost in a crash is
-	 * resent and deduplicated by the hub, and the relay is not held up by a flush per ack.
+	 * A statement that lets the current transaction commit without waiting for its flush
+	 * to disk, if the database has one. Only for deletes of acked rows: one lost in a
+	 * crash is resent and deduplicated by the hub, and the relay is not held up by a
+	 * flush per ack.
 	 */
 	final @Nullable String asyncCommit;
 
 	/**
-	 * Insert a group of rows in one statement, each unless its idempotency key is pending,
-	 * returning the user ids and keys inserted; or {@code null} for a JDBC batch in a
-	 * transaction. Parameters: arrays of user ids, keys, events, payloads, created_at.
+	 * Insert a group of rows in one statement, each unless its idempotency key is
+	 * pending, returning the user ids and keys inserted; or {@code null} for a JDBC batch
+	 * in a transaction. Parameters: arrays of user ids, keys, events, payloads,
+	 * created_at.
 	 */
 	final @Nullable String insertAll;
 
 	/**
-	 * Number rows in one statement, or {@code null} for a JDBC batch of one update per row.
-	 * Parameters: the first seq, the ids in seq order as an array, the same array again.
+	 * Number rows in one statement, or {@code null} for a JDBC batch of one update per
+	 * row. Parameters: the first seq, the ids in seq order as an array, the same array
+	 * again.
 	 */
 	final @Nullable String numberAll;
 
 	/**
-	 * Delete acked rows in one statement that also locks and checks the lease, or {@code null}
-	 * for a lock, then a delete. Parameters: user id, user id, ack seq, owner, epoch; one row
-	 * (owner, epoch, next seq, rows deleted), or none for an unknown user.
+	 * Delete acked rows in one statement that also locks and checks the lease, or
+	 * {@code null} for a lock, then a delete. Parameters: user id, user id, ack seq,
+	 * owner, epoch; one row (owner, epoch, next seq, rows deleted), or none for an
+	 * unknown user.
 	 */
 	final @Nullable String fencedDeleteAcked;
 

@@ -18,13 +18,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
- * The SQL of the outbox tables over plain JDBC. Every method runs in the caller's transaction
- * (the application's, or one the queue opened); the callers draw the transaction boundaries.
+ * The SQL of the outbox tables over plain JDBC. Every method runs in the caller's
+ * transaction (the application's, or one the queue opened); the callers draw the
+ * transaction boundaries.
  * <p>
- * Both relay queries are ranges of {@code realtime_outbox_relay_ix (user_id, status, seq, id)}:
- * new rows all have a null seq, so ordering them by {@code seq, id} is the index order and the
- * plan has no sort, whatever the planner statistics (a sort of all pending rows collapsed a
- * backlog of a million rows to a few events a second).
+ * Both relay queries are ranges of
+ * {@code realtime_outbox_relay_ix (user_id, status, seq, id)}: new rows all have a null
+ * seq, so ordering them by {@code seq, id} is the index order and the plan has no sort,
+ * whatever the planner statistics (a sort of all pending rows collapsed a backlog of a
+ * million rows to a few events a second).
  */
 class OutboxRepository {
 
@@ -100,7 +102,8 @@ class OutboxRepository {
 	}
 
 	/**
-	 * Insert a new event unless the user already has a pending event with its idempotency key.
+	 * Insert a new event unless the user already has a pending event with its idempotency
+	 * key.
 	 * @return whether a row was inserted
 	 */
 	boolean insertIfAbsent(String userId, String key, String event, String payload, long createdAtMicros) {
@@ -121,15 +124,16 @@ class OutboxRepository {
 		})[0];
 		boolean[] inserted = new boolean[rows.size()];
 		for (int i = 0; i < counts.length; i++) {
-			// SUCCESS_NO_INFO (-2): the driver inserted without counting; a duplicate reports 0
+			// SUCCESS_NO_INFO (-2): the driver inserted without counting; a duplicate
+			// reports 0
 			inserted[i] = counts[i] != 0;
 		}
 		return inserted;
 	}
 
 	/**
-	 * Whether {@link #insertAllCommitted} is one statement on this database; otherwise the
-	 * caller runs {@link #insertAllIfAbsent} in a transaction of its own.
+	 * Whether {@link #insertAllCommitted} is one statement on this database; otherwise
+	 * the caller runs {@link #insertAllIfAbsent} in a transaction of its own.
 	 */
 	boolean insertsInOneStatement() {
 		return this.dialect.insertAll != null;
@@ -137,9 +141,9 @@ class OutboxRepository {
 
 	/**
 	 * Insert events and commit them in one statement (only where
-	 * {@link #insertsInOneStatement()}), each unless its idempotency key is pending. Runs on a
-	 * connection of its own, outside any transaction; a connection that does not commit by
-	 * itself is committed here.
+	 * {@link #insertsInOneStatement()}), each unless its idempotency key is pending. Runs
+	 * on a connection of its own, outside any transaction; a connection that does not
+	 * commit by itself is committed here.
 	 * @return per event, whether a row was inserted (of two with one key, the first)
 	 */
 	boolean[] insertAllCommitted(List<NewRow> rows) {
@@ -196,12 +200,12 @@ class OutboxRepository {
 	}
 
 	/**
-	 * Row-lock a user's stream: the relay's writes are serialized on it and fenced by its owner
-	 * and epoch, and a takeover waits for the holder's transaction.
+	 * Row-lock a user's stream: the relay's writes are serialized on it and fenced by its
+	 * owner and epoch, and a takeover waits for the holder's transaction.
 	 */
 	@Nullable ClientRow lockClient(String userId) {
-		List<ClientRow> rows = this.jdbc.query(LOCK_CLIENT, (rs, rowNum) -> new ClientRow(rs.getString(1),
-				rs.getLong(2), rs.getString(3), rs.getLong(4)), userId);
+		List<ClientRow> rows = this.jdbc.query(LOCK_CLIENT,
+				(rs, rowNum) -> new ClientRow(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4)), userId);
 		return rows.isEmpty() ? null : rows.get(0);
 	}
 
@@ -211,8 +215,8 @@ class OutboxRepository {
 
 	/**
 	 * Take the lease if nobody holds an unexpired one, as timed by the database's clock.
-	 * @return the new epoch and the stream's next seq, or {@code null} when another instance
-	 * holds the lease
+	 * @return the new epoch and the stream's next seq, or {@code null} when another
+	 * instance holds the lease
 	 */
 	long @Nullable [] acquireLease(String userId, String owner, long leaseMillis) {
 		if (this.jdbc.update(this.acquireLease, owner, leaseMillis, userId) == 0) {
@@ -280,10 +284,10 @@ class OutboxRepository {
 	}
 
 	/**
-	 * Lock the user's stream and delete its acked rows if this instance still holds the lease,
-	 * in one statement (only where {@link #deletesAckedFenced()}).
-	 * @return the stream as the lock saw it and the rows deleted, or {@code null} for an unknown
-	 * user
+	 * Lock the user's stream and delete its acked rows if this instance still holds the
+	 * lease, in one statement (only where {@link #deletesAckedFenced()}).
+	 * @return the stream as the lock saw it and the rows deleted, or {@code null} for an
+	 * unknown user
 	 */
 	@Nullable FencedDelete deleteAckedFenced(String userId, long ackSeq, String owner, long epoch) {
 		String sql = this.dialect.fencedDeleteAcked;
@@ -291,8 +295,8 @@ class OutboxRepository {
 			throw new IllegalStateException("No single-statement fenced delete on " + this.dialect);
 		}
 		List<FencedDelete> rows = this.jdbc.query(sql,
-				(rs, rowNum) -> new FencedDelete(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4)),
-				userId, userId, ackSeq, owner, epoch);
+				(rs, rowNum) -> new FencedDelete(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4)), userId,
+				userId, ackSeq, owner, epoch);
 		return rows.isEmpty() ? null : rows.get(0);
 	}
 
@@ -313,8 +317,8 @@ class OutboxRepository {
 	}
 
 	/**
-	 * The creation time of a user's oldest pending row: sequenced rows were handed over before
-	 * new ones, and each status is a range of the relay's index.
+	 * The creation time of a user's oldest pending row: sequenced rows were handed over
+	 * before new ones, and each status is a range of the relay's index.
 	 */
 	@Nullable Long oldestPendingCreatedAtMicros(String userId) {
 		for (String status : new String[] { "SEQUENCED", "NEW" }) {

@@ -24,11 +24,11 @@ import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.DefaultTransactionDefinition;
 
 /**
- * Group commit for {@code sendEvent} calls outside a caller's transaction: one thread inserts
- * whatever the senders handed over since its last commit in one transaction (on PostgreSQL in
- * one statement that commits by itself: one round trip per group), so many senders
- * share each commit (the commit's flush to disk is the cost of a durable send). Each sender
- * waits at most the write timeout for its commit.
+ * Group commit for {@code sendEvent} calls outside a caller's transaction: one thread
+ * inserts whatever the senders handed over since its last commit in one transaction (on
+ * PostgreSQL in one statement that commits by itself: one round trip per group), so many
+ * senders share each commit (the commit's flush to disk is the cost of a durable send).
+ * Each sender waits at most the write timeout for its commit.
  */
 final class OutboxWriter {
 
@@ -60,9 +60,10 @@ final class OutboxWriter {
 
 	/**
 	 * Store an event in the next group commit and wait for it.
-	 * @return whether it was inserted ({@code false}: its idempotency key was pending already)
-	 * @throws OutboxWriteException if it was not committed within the timeout or the database
-	 * failed
+	 * @return whether it was inserted ({@code false}: its idempotency key was pending
+	 * already)
+	 * @throws OutboxWriteException if it was not committed within the timeout or the
+	 * database failed
 	 */
 	boolean write(OutboxRepository.NewRow row) {
 		Write write = new Write(row);
@@ -73,9 +74,11 @@ final class OutboxWriter {
 		catch (TimeoutException ex) {
 			// still waiting for its group: withdrawn, nothing will be written
 			Outcome outcome = this.writes.remove(write) ? Outcome.NOT_WRITTEN : Outcome.UNKNOWN;
-			throw new OutboxWriteException(outcome, "The database did not store event '" + row.event()
-					+ "' within " + Duration.ofNanos(this.timeoutNanos).toMillis()
-					+ " ms (realtime.outbox.write-timeout); " + describe(outcome), ex);
+			throw new OutboxWriteException(outcome,
+					"The database did not store event '" + row.event() + "' within "
+							+ Duration.ofNanos(this.timeoutNanos).toMillis() + " ms (realtime.outbox.write-timeout); "
+							+ describe(outcome),
+					ex);
 		}
 		catch (ExecutionException ex) {
 			throw (ex.getCause() instanceof OutboxWriteException failure) ? failure
@@ -84,8 +87,8 @@ final class OutboxWriter {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			Outcome outcome = this.writes.remove(write) ? Outcome.NOT_WRITTEN : Outcome.UNKNOWN;
-			throw new OutboxWriteException(outcome, "Interrupted while storing event '" + row.event() + "'; "
-					+ describe(outcome), ex);
+			throw new OutboxWriteException(outcome,
+					"Interrupted while storing event '" + row.event() + "'; " + describe(outcome), ex);
 		}
 	}
 
@@ -155,7 +158,8 @@ final class OutboxWriter {
 			return;
 		}
 		catch (RuntimeException ex) {
-			// the database refused the statement: nothing committed; the connection failed: the
+			// the database refused the statement: nothing committed; the connection
+			// failed: the
 			// commit may have happened
 			boolean refused = ex instanceof NonTransientDataAccessException
 					&& !(ex instanceof DataAccessResourceFailureException);

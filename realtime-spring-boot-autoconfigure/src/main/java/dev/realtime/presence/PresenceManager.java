@@ -29,13 +29,13 @@ import dev.realtime.protocol.PresenceStatus;
 /**
  * Presence of the client's user and of the users the hub tells it about.
  * <p>
- * The own status is sent as the meta signal {@value MetaFrame#PRESENCE_UPDATE} with payload
- * {@code {"status": "online|away|busy|offline", "metadata": {…}}}, and announced again after
- * every reconnect, so the hub (which announces {@code offline} when the last connection of a
- * user closes) always knows it. Statuses of other users arrive as
+ * The own status is sent as the meta signal {@value MetaFrame#PRESENCE_UPDATE} with
+ * payload {@code {"status": "online|away|busy|offline", "metadata": {…}}}, and announced
+ * again after every reconnect, so the hub (which announces {@code offline} when the last
+ * connection of a user closes) always knows it. Statuses of other users arrive as
  * {@value MetaFrame#PRESENCE_UPDATE} from the hub with payload {@code user_id},
- * {@code status}, {@code metadata}, {@code timestamp}, and are kept as the last known presence
- * of each user.
+ * {@code status}, {@code metadata}, {@code timestamp}, and are kept as the last known
+ * presence of each user.
  */
 public class PresenceManager implements AutoCloseable {
 
@@ -59,8 +59,8 @@ public class PresenceManager implements AutoCloseable {
 	private volatile UserPresence own;
 
 	/**
-	 * Create a manager for a client; the user starts {@link PresenceStatus#ONLINE} with no
-	 * metadata, announced at every connect.
+	 * Create a manager for a client; the user starts {@link PresenceStatus#ONLINE} with
+	 * no metadata, announced at every connect.
 	 * @param client the client
 	 * @param mapper converts metadata to and from JSON
 	 * @param clock the clock for changes the hub did not timestamp
@@ -83,9 +83,10 @@ public class PresenceManager implements AutoCloseable {
 	/**
 	 * Set the user's status and tell the hub now if connected, else at the next connect.
 	 * @param status the status
-	 * @param metadata what to attach, for example {@code Map.of("text", "In a meeting")}; may
-	 * be empty
-	 * @return a future completed with whether the update was written to the connection now
+	 * @param metadata what to attach, for example {@code Map.of("text", "In a meeting")};
+	 * may be empty
+	 * @return a future completed with whether the update was written to the connection
+	 * now
 	 */
 	public CompletableFuture<Boolean> updatePresence(PresenceStatus status, Map<String, ?> metadata) {
 		this.own = new UserPresence(this.client.userId(), status, copy(metadata), this.clock.instant());
@@ -129,8 +130,8 @@ public class PresenceManager implements AutoCloseable {
 	}
 
 	/**
-	 * Register a listener for presence changes of other users. It is called on the client's
-	 * connection thread: keep it short.
+	 * Register a listener for presence changes of other users. It is called on the
+	 * client's connection thread: keep it short.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */

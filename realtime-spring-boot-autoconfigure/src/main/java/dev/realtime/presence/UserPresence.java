@@ -17,7 +17,8 @@ import dev.realtime.protocol.PresenceStatus;
 public record UserPresence(String userId, PresenceStatus status, Map<String, Object> metadata, Instant lastChanged) {
 
 	/**
-	 * Return whether the user is connected (any status but {@link PresenceStatus#OFFLINE}).
+	 * Return whether the user is connected (any status but
+	 * {@link PresenceStatus#OFFLINE}).
 	 * @return whether the user is online
 	 */
 	public boolean isOnline() {

@@ -10,11 +10,11 @@ import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.PrivacySettings;
 
 /**
- * Sends the user's {@link PrivacySettings} to the hub after every (re)connect, as the meta
- * signal {@value MetaFrame#PRIVACY_UPDATE} with payload
- * {@code {"typing_indicators": true|false, "read_receipts": true|false}}. The signal is an
- * extension of protocol version 1: a server that does not know it ignores it (unknown meta
- * events are ignored), and the client still sends no disabled signal on its own.
+ * Sends the user's {@link PrivacySettings} to the hub after every (re)connect, as the
+ * meta signal {@value MetaFrame#PRIVACY_UPDATE} with payload {@code {"typing_indicators":
+ * true|false, "read_receipts": true|false}}. The signal is an extension of protocol
+ * version 1: a server that does not know it ignores it (unknown meta events are ignored),
+ * and the client still sends no disabled signal on its own.
  */
 public class PrivacyAnnouncer implements AutoCloseable {
 

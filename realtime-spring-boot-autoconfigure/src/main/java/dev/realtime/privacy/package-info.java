@@ -1,6 +1,6 @@
 /**
- * The announcement of the user's privacy settings for typing indicators and read receipts to
- * the hub at every connect.
+ * The announcement of the user's privacy settings for typing indicators and read receipts
+ * to the hub at every connect.
  */
 @NullMarked
 package dev.realtime.privacy;

@@ -1,11 +1,14 @@
 package dev.realtime.protocol;
 
 /**
- * WebSocket close codes used by the protocol, with the client reaction each one calls for.
+ * WebSocket close codes used by the protocol, with the client reaction each one calls
+ * for.
  */
 public final class CloseCodes {
 
-	/** Normal close: the client stays disconnected if it asked for it, else reconnects. */
+	/**
+	 * Normal close: the client stays disconnected if it asked for it, else reconnects.
+	 */
 	public static final int NORMAL = 1000;
 
 	/** Server going away: reconnect with backoff. */
@@ -20,7 +23,9 @@ public final class CloseCodes {
 	/** Rate limited or policy violation: reconnect with backoff. */
 	public static final int RATE_LIMITED = 4008;
 
-	/** Protocol error (bad frame): reconnect with backoff and log the server's message. */
+	/**
+	 * Protocol error (bad frame): reconnect with backoff and log the server's message.
+	 */
 	public static final int PROTOCOL_ERROR = 4400;
 
 	private CloseCodes() {

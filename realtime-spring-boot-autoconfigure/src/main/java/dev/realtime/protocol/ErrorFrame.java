@@ -3,12 +3,14 @@ package dev.realtime.protocol;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An error from the server. With a {@code seq} it rejects that outbound event for good (it
- * still counts toward the cumulative ack); without one it is a connection-level error.
+ * An error from the server. With a {@code seq} it rejects that outbound event for good
+ * (it still counts toward the cumulative ack); without one it is a connection-level
+ * error.
  *
  * @param code the machine-readable code, for example {@code invalid_event}
  * @param message the human-readable explanation
- * @param seq the rejected outbound event's seq, or {@code null} for a connection-level error
+ * @param seq the rejected outbound event's seq, or {@code null} for a connection-level
+ * error
  */
 public record ErrorFrame(String code, String message, @Nullable Long seq) implements Frame {
 
@@ -22,8 +24,8 @@ public record ErrorFrame(String code, String message, @Nullable Long seq) implem
 	public static final String FORBIDDEN = "forbidden";
 
 	/**
-	 * Without a seq: a frame could not be decoded, is of a type the client may not send, or
-	 * names another {@code client_id} than the connection's.
+	 * Without a seq: a frame could not be decoded, is of a type the client may not send,
+	 * or names another {@code client_id} than the connection's.
 	 */
 	public static final String INVALID_FRAME = "invalid_frame";
 

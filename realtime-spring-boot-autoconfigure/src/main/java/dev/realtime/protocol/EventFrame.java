@@ -6,9 +6,10 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * An application event. Outbound it carries the client's seq (absent for at-most-once events),
- * {@code client_id} and idempotency key; inbound it carries the server's seq for the user's
- * stream and the origin's {@code client_id} and idempotency key when there is one.
+ * An application event. Outbound it carries the client's seq (absent for at-most-once
+ * events), {@code client_id} and idempotency key; inbound it carries the server's seq for
+ * the user's stream and the origin's {@code client_id} and idempotency key when there is
+ * one.
  *
  * @param seq the sequence number, or {@code null} for an unsequenced at-most-once event
  * @param clientId the {@code client_id} of the origin, if any

@@ -1,8 +1,8 @@
 package dev.realtime.protocol;
 
 /**
- * One frame of the realtime protocol. A text message on the wire holds one frame or a JSON
- * array of frames (a batch), processed in order.
+ * One frame of the realtime protocol. A text message on the wire holds one frame or a
+ * JSON array of frames (a batch), processed in order.
  */
 public sealed interface Frame permits EventFrame, AckFrame, ResumeFrame, ResumeResponseFrame, MetaFrame, ErrorFrame {
 

@@ -42,7 +42,8 @@ public final class FrameCodec {
 	 */
 	public FrameCodec(ObjectMapper mapper) {
 		this.mapper = mapper;
-		// payload numbers are kept exactly: as doubles, 1e999 would turn into "Infinity" and 0.1 lose digits
+		// payload numbers are kept exactly: as doubles, 1e999 would turn into "Infinity"
+		// and 0.1 lose digits
 		this.reader = mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 	}
 
@@ -56,8 +57,8 @@ public final class FrameCodec {
 
 	/**
 	 * Convert an application payload to a JSON tree.
-	 * @param payload the payload: a {@link JsonNode}, a JSON-mappable object, or {@code null}
-	 * for an empty object
+	 * @param payload the payload: a {@link JsonNode}, a JSON-mappable object, or
+	 * {@code null} for an empty object
 	 * @return the tree
 	 */
 	public JsonNode toPayload(@Nullable Object payload) {
@@ -80,7 +81,8 @@ public final class FrameCodec {
 	}
 
 	/**
-	 * Encode frames as one batch text message (a JSON array); a single frame is sent bare.
+	 * Encode frames as one batch text message (a JSON array); a single frame is sent
+	 * bare.
 	 * @param frames the frames, in order
 	 * @return the JSON text
 	 */
@@ -96,9 +98,9 @@ public final class FrameCodec {
 	}
 
 	/**
-	 * Decode a text message into its frames. A message that is not JSON yields no frames and
-	 * one problem; in a batch, each invalid element is reported and the valid ones are kept, in
-	 * order.
+	 * Decode a text message into its frames. A message that is not JSON yields no frames
+	 * and one problem; in a batch, each invalid element is reported and the valid ones
+	 * are kept, in order.
 	 * @param text the text message
 	 * @param onInvalid receives a {@link ProtocolException} naming each problem
 	 * @return the valid frames in order
@@ -120,8 +122,9 @@ public final class FrameCodec {
 	}
 
 	/**
-	 * Decode a text message element by element, so a caller can answer each invalid element
-	 * where it stands among the valid ones. A message that is not JSON is one invalid element.
+	 * Decode a text message element by element, so a caller can answer each invalid
+	 * element where it stands among the valid ones. A message that is not JSON is one
+	 * invalid element.
 	 * @param text the text message
 	 * @return one result per element of a batch, in order, or the one result of any other
 	 * message
@@ -162,7 +165,8 @@ public final class FrameCodec {
 		return frames.get(0);
 	}
 
-	// Jackson quotes the offending token, which may be a piece of user data or a credential
+	// Jackson quotes the offending token, which may be a piece of user data or a
+	// credential
 	private static String withoutQuotedText(JacksonException ex) {
 		String message = String.valueOf(ex.getOriginalMessage()).replaceAll("'[^']*'", "'…'");
 		return (ex.getLocation() != null) ? message + " at column " + ex.getLocation().getColumnNr() : message;
@@ -177,7 +181,8 @@ public final class FrameCodec {
 			throw new ProtocolException("Message is not valid JSON: " + withoutQuotedText(ex));
 		}
 		catch (NumberFormatException ex) {
-			// Jackson throws this, not one of its own, for an exponent beyond what BigDecimal holds
+			// Jackson throws this, not one of its own, for an exponent beyond what
+			// BigDecimal holds
 			throw new ProtocolException("Message holds a number out of range");
 		}
 		if (root == null || root.isMissingNode()) {
@@ -196,7 +201,8 @@ public final class FrameCodec {
 		}
 	}
 
-	// an invalid event that still names a usable seq is rejected with it, see MessageElement
+	// an invalid event that still names a usable seq is rejected with it, see
+	// MessageElement
 	private static @Nullable Long rejectedSeq(JsonNode node) {
 		JsonNode type = node.get("type");
 		JsonNode seq = node.get("seq");
@@ -346,7 +352,8 @@ public final class FrameCodec {
 		return value.stringValue();
 	}
 
-	// names from the wire are short; a long one is cut so a message never carries a whole frame
+	// names from the wire are short; a long one is cut so a message never carries a whole
+	// frame
 	private static String quoted(String text) {
 		return "'" + ((text.length() > 40) ? text.substring(0, 40) + "…" : text) + "'";
 	}

@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Sizes of frames as they go over the wire: the frame limit of the protocol counts the bytes of
- * a text message's UTF-8 encoding.
+ * Sizes of frames as they go over the wire: the frame limit of the protocol counts the
+ * bytes of a text message's UTF-8 encoding.
  */
 public final class FrameSizes {
 
@@ -18,8 +18,8 @@ public final class FrameSizes {
 	}
 
 	/**
-	 * Return the largest size the event frame of an outbound event can have, whatever seq it is
-	 * given: its size encoded with the widest seq.
+	 * Return the largest size the event frame of an outbound event can have, whatever seq
+	 * it is given: its size encoded with the widest seq.
 	 * @param codec the codec that will encode it
 	 * @param clientId the client id the frame carries
 	 * @param idempotencyKey the idempotency key

@@ -18,9 +18,9 @@ public record MetaFrame(String event, JsonNode payload) implements Frame {
 	public static final String PONG = "pong";
 
 	/**
-	 * A user's presence: the own {@code status} and {@code metadata} from a client; another
-	 * user's {@code user_id}, {@code status}, {@code metadata} and {@code timestamp} from the
-	 * server.
+	 * A user's presence: the own {@code status} and {@code metadata} from a client;
+	 * another user's {@code user_id}, {@code status}, {@code metadata} and
+	 * {@code timestamp} from the server.
 	 * @see PresenceStatus
 	 */
 	public static final String PRESENCE_UPDATE = "presence.update";

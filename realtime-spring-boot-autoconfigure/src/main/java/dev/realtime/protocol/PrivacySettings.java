@@ -6,10 +6,10 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What the user shares with others, and the payload of the {@value MetaFrame#PRIVACY_UPDATE}
- * meta signal: {@code {"typing_indicators": bool, "read_receipts": bool}}. A disabled feature
- * is never sent by the client, and the hub is told so it neither fans out nor exposes it
- * either.
+ * What the user shares with others, and the payload of the
+ * {@value MetaFrame#PRIVACY_UPDATE} meta signal: {@code {"typing_indicators": bool,
+ * "read_receipts": bool}}. A disabled feature is never sent by the client, and the hub is
+ * told so it neither fans out nor exposes it either.
  *
  * @param typingIndicators whether the user's typing indicators are shared
  * @param readReceipts whether the user's read receipts are shared
@@ -37,9 +37,9 @@ public record PrivacySettings(boolean typingIndicators, boolean readReceipts) {
 	}
 
 	/**
-	 * Read the payload of a received {@value MetaFrame#PRIVACY_UPDATE} meta signal. A missing
-	 * field shares that feature, as a user who never sent the signal does; a lenient
-	 * {@code "false"} or {@code 0} keeps it private.
+	 * Read the payload of a received {@value MetaFrame#PRIVACY_UPDATE} meta signal. A
+	 * missing field shares that feature, as a user who never sent the signal does; a
+	 * lenient {@code "false"} or {@code 0} keeps it private.
 	 * @param payload the signal's payload
 	 * @return the settings
 	 */

@@ -2,7 +2,8 @@ package dev.realtime.protocol;
 
 /**
  * Thrown when text received on the wire is not a valid frame of protocol version 1. The
- * message names the problem; the offending text is not included since it may carry user data.
+ * message names the problem; the offending text is not included since it may carry user
+ * data.
  */
 public class ProtocolException extends RuntimeException {
 

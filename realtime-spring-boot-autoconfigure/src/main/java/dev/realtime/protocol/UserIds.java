@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The rule for user ids: what the protocol puts in the handshake URL and keys local data by.
+ * The rule for user ids: what the protocol puts in the handshake URL and keys local data
+ * by.
  */
 public final class UserIds {
 

@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@link ReceiptStore} in memory: the fallback without JPA; receipts are lost on restart.
+ * A {@link ReceiptStore} in memory: the fallback without JPA; receipts are lost on
+ * restart.
  */
 public class InMemoryReceiptStore implements ReceiptStore {
 
@@ -15,7 +16,8 @@ public class InMemoryReceiptStore implements ReceiptStore {
 
 	@Override
 	public boolean save(String ownerUserId, ReadReceipt receipt) {
-		return this.receipts.computeIfAbsent(new Key(ownerUserId, receipt.messageId()), (key) -> new ConcurrentHashMap<>())
+		return this.receipts
+			.computeIfAbsent(new Key(ownerUserId, receipt.messageId()), (key) -> new ConcurrentHashMap<>())
 			.putIfAbsent(receipt.userId(), receipt) == null;
 	}
 

@@ -7,10 +7,11 @@ import jakarta.persistence.EntityManager;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * A {@link ReceiptStore} in the application's database (table {@code realtime_read_receipt},
- * created by the library's migration {@code V3__receipts.sql}), so receipts survive restarts.
- * Writes join the caller's transaction when there is one: with a transactional inbox, a
- * receipt is stored together with the removal of its event from the inbox.
+ * A {@link ReceiptStore} in the application's database (table
+ * {@code realtime_read_receipt}, created by the library's migration
+ * {@code V3__receipts.sql}), so receipts survive restarts. Writes join the caller's
+ * transaction when there is one: with a transactional inbox, a receipt is stored together
+ * with the removal of its event from the inbox.
  */
 public class JpaReceiptStore implements ReceiptStore {
 
@@ -20,8 +21,8 @@ public class JpaReceiptStore implements ReceiptStore {
 
 	/**
 	 * Create a store.
-	 * @param entityManager a shared, transaction-bound entity manager of the persistence unit
-	 * that holds the receipt entity
+	 * @param entityManager a shared, transaction-bound entity manager of the persistence
+	 * unit that holds the receipt entity
 	 * @param transactions runs the store's work in transactions of that persistence unit
 	 */
 	public JpaReceiptStore(EntityManager entityManager, TransactionOperations transactions) {

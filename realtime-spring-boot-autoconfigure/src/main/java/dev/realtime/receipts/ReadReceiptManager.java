@@ -27,11 +27,12 @@ import dev.realtime.protocol.PrivacySettings;
  * Read receipts of the client's user and of the users reading its channels.
  * <p>
  * A receipt is a durable application event {@value EventFrame#RECEIPT_READ} with payload
- * {@code {"message_id": …, "channel_id": …}}, sent through the outbox at least once with an
- * idempotency key derived from the message, so reading a message twice is accepted once. The
- * hub fans it out to the channel's other members with the reader's {@code user_id} added;
- * those receipts, and the user's own, are kept in a {@link ReceiptStore}. Nothing is sent
- * when the user's {@link PrivacySettings} disable read receipts.
+ * {@code {"message_id": …, "channel_id": …}}, sent through the outbox at least once with
+ * an idempotency key derived from the message, so reading a message twice is accepted
+ * once. The hub fans it out to the channel's other members with the reader's
+ * {@code user_id} added; those receipts, and the user's own, are kept in a
+ * {@link ReceiptStore}. Nothing is sent when the user's {@link PrivacySettings} disable
+ * read receipts.
  */
 public class ReadReceiptManager implements AutoCloseable {
 
@@ -65,10 +66,10 @@ public class ReadReceiptManager implements AutoCloseable {
 	}
 
 	/**
-	 * Tell the channel's other members that the user read a message, and keep the user's own
-	 * receipt. A no-op (logged at debug level) when the user's privacy settings disable read
-	 * receipts. Inside a transaction, the receipt is sent only if it commits (with a JPA
-	 * outbox).
+	 * Tell the channel's other members that the user read a message, and keep the user's
+	 * own receipt. A no-op (logged at debug level) when the user's privacy settings
+	 * disable read receipts. Inside a transaction, the receipt is sent only if it commits
+	 * (with a JPA outbox).
 	 * @param messageId the message
 	 * @param channelId the channel the message is in
 	 * @return the send handle, empty when read receipts are disabled
@@ -112,8 +113,8 @@ public class ReadReceiptManager implements AutoCloseable {
 	}
 
 	/**
-	 * Register a listener for receipts received from the hub, called once per new receipt on
-	 * the client's listener thread, after the receipt is stored.
+	 * Register a listener for receipts received from the hub, called once per new receipt
+	 * on the client's listener thread, after the receipt is stored.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */
@@ -123,8 +124,8 @@ public class ReadReceiptManager implements AutoCloseable {
 	}
 
 	/**
-	 * Store a receipt from the hub. A store failure propagates, so the inbound store retries
-	 * the event; a malformed receipt is skipped.
+	 * Store a receipt from the hub. A store failure propagates, so the inbound store
+	 * retries the event; a malformed receipt is skipped.
 	 */
 	private void onMessage(InboundMessage message) {
 		if (!EventFrame.RECEIPT_READ.equals(message.event())) {

@@ -3,8 +3,8 @@ package dev.realtime.receipts;
 import java.util.List;
 
 /**
- * Where a user's client keeps the read receipts it learned of. Each client user (the owner)
- * has receipts of its own, even when several share one store.
+ * Where a user's client keeps the read receipts it learned of. Each client user (the
+ * owner) has receipts of its own, even when several share one store.
  */
 public interface ReceiptStore {
 

@@ -11,8 +11,8 @@ import org.hibernate.tool.schema.spi.SchemaFilterProvider;
 /**
  * Keeps Hibernate's schema tooling ({@code spring.jpa.hibernate.ddl-auto}) away from the
  * library's tables, which its own migrations own: otherwise an application on an embedded
- * database with the default {@code create-drop} would drop and recreate them from the entity
- * mappings after the migrations ran, losing their indexes and constraints.
+ * database with the default {@code create-drop} would drop and recreate them from the
+ * entity mappings after the migrations ran, losing their indexes and constraints.
  */
 public class LibraryTablesSchemaFilterProvider implements SchemaFilterProvider {
 

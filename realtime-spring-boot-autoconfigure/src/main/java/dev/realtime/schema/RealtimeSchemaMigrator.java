@@ -7,10 +7,10 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.springframework.beans.factory.InitializingBean;
 
 /**
- * Migrates the library's tables when the application starts, before its stores are used. It
- * runs its own Flyway instance (location {@value #LOCATION}, history table {@value #TABLE})
- * and is deliberately not a bean of type {@link Flyway}, which would switch off the
- * application's own Flyway auto-configuration.
+ * Migrates the library's tables when the application starts, before its stores are used.
+ * It runs its own Flyway instance (location {@value #LOCATION}, history table
+ * {@value #TABLE}) and is deliberately not a bean of type {@link Flyway}, which would
+ * switch off the application's own Flyway auto-configuration.
  */
 public class RealtimeSchemaMigrator implements InitializingBean {
 

@@ -7,8 +7,8 @@ import org.springframework.boot.sql.init.dependency.AbstractBeansOfTypeDatabaseI
 import org.springframework.util.ClassUtils;
 
 /**
- * Declares {@link RealtimeSchemaMigrator} beans as database initializers, so Boot creates the
- * {@code EntityManagerFactory} and other database users after them.
+ * Declares {@link RealtimeSchemaMigrator} beans as database initializers, so Boot creates
+ * the {@code EntityManagerFactory} and other database users after them.
  */
 class RealtimeSchemaMigratorDatabaseInitializerDetector extends AbstractBeansOfTypeDatabaseInitializerDetector {
 
@@ -22,8 +22,8 @@ class RealtimeSchemaMigratorDatabaseInitializerDetector extends AbstractBeansOfT
 
 	/**
 	 * Run after the application's initializers (Boot makes each later batch depend on the
-	 * earlier ones): Flyway refuses a non-empty schema without its own history table, so the
-	 * application's Flyway must see its schema before the library adds tables to it.
+	 * earlier ones): Flyway refuses a non-empty schema without its own history table, so
+	 * the application's Flyway must see its schema before the library adds tables to it.
 	 */
 	@Override
 	public int getOrder() {

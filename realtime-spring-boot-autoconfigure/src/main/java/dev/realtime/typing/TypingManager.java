@@ -28,12 +28,13 @@ import dev.realtime.protocol.PrivacySettings;
 /**
  * Typing indicators of the client's user and of the users typing in channels it shares.
  * <p>
- * Sends the meta signals {@value MetaFrame#TYPING_START} and {@value MetaFrame#TYPING_STOP}
- * with payload {@code {"channel_id": …}}, at most one {@code typing.start} per channel per
- * throttle interval. Receives them from the hub with the typist's {@code user_id} added; a remote user
- * counts as typing until {@code typing.stop}, or until the expiry passes without a new
- * {@code typing.start} (a client that crashed mid-sentence sends no stop). Nothing is sent
- * when the user's {@link PrivacySettings} disable typing indicators.
+ * Sends the meta signals {@value MetaFrame#TYPING_START} and
+ * {@value MetaFrame#TYPING_STOP} with payload {@code {"channel_id": …}}, at most one
+ * {@code typing.start} per channel per throttle interval. Receives them from the hub with
+ * the typist's {@code user_id} added; a remote user counts as typing until
+ * {@code typing.stop}, or until the expiry passes without a new {@code typing.start} (a
+ * client that crashed mid-sentence sends no stop). Nothing is sent when the user's
+ * {@link PrivacySettings} disable typing indicators.
  */
 public class TypingManager implements AutoCloseable {
 
@@ -54,7 +55,9 @@ public class TypingManager implements AutoCloseable {
 	/** Remote typists by channel, with when each expires. Guarded by {@code this}. */
 	private final Map<String, Map<String, Instant>> typists = new HashMap<>();
 
-	/** When the last {@code typing.start} was sent, by channel. Guarded by {@code this}. */
+	/**
+	 * When the last {@code typing.start} was sent, by channel. Guarded by {@code this}.
+	 */
 	private final Map<String, Instant> lastStartSent = new HashMap<>();
 
 	private final List<Consumer<TypingEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -89,8 +92,8 @@ public class TypingManager implements AutoCloseable {
 
 	/**
 	 * Tell the users of a channel that this user is typing, or stopped. Call it on every
-	 * keystroke: starts are throttled. A no-op (logged at debug level) when the user's privacy
-	 * settings disable typing indicators.
+	 * keystroke: starts are throttled. A no-op (logged at debug level) when the user's
+	 * privacy settings disable typing indicators.
 	 * @param channelId the channel
 	 * @param typing whether the user is typing
 	 * @return a future completed with whether a signal was written to the connection
@@ -115,7 +118,8 @@ public class TypingManager implements AutoCloseable {
 				this.lastStartSent.remove(channelId);
 			}
 		}
-		return this.client.sendMeta(typing ? MetaFrame.TYPING_START : MetaFrame.TYPING_STOP, Map.of("channel_id", channelId));
+		return this.client.sendMeta(typing ? MetaFrame.TYPING_START : MetaFrame.TYPING_STOP,
+				Map.of("channel_id", channelId));
 	}
 
 	/**
@@ -134,8 +138,8 @@ public class TypingManager implements AutoCloseable {
 	}
 
 	/**
-	 * Register a listener told when a remote user starts typing, stops or expires. It runs on
-	 * the client's connection thread or on the expiry thread: keep it short.
+	 * Register a listener told when a remote user starts typing, stops or expires. It
+	 * runs on the client's connection thread or on the expiry thread: keep it short.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */
@@ -186,8 +190,8 @@ public class TypingManager implements AutoCloseable {
 	}
 
 	/**
-	 * Remove a typist whose expiry passed, else check again when it will have: one check per
-	 * typist, however often it renews.
+	 * Remove a typist whose expiry passed, else check again when it will have: one check
+	 * per typist, however often it renews.
 	 */
 	private void expire(String channelId, String userId) {
 		Instant expiresAt;
@@ -207,8 +211,8 @@ public class TypingManager implements AutoCloseable {
 	}
 
 	/**
-	 * Remove a typist, only if still at {@code expectedExpiry} when given (so an expiry check
-	 * does not remove a user who started typing again meanwhile).
+	 * Remove a typist, only if still at {@code expectedExpiry} when given (so an expiry
+	 * check does not remove a user who started typing again meanwhile).
 	 */
 	private void stopped(String channelId, String userId, @Nullable Instant expectedExpiry) {
 		boolean removed;

@@ -59,7 +59,8 @@ class OAuth2TokenProviderTests {
 		OAuth2TokenProvider provider = provider(clientCredentials());
 
 		assertThat(this.endpoint.isValid(provider.getToken())).isTrue();
-		// an HTTP/2 client would have asked for an h2c upgrade and got the WebSocket handler's 401
+		// an HTTP/2 client would have asked for an h2c upgrade and got the WebSocket
+		// handler's 401
 		assertThat(this.endpoint.upgradeRequests()).isZero();
 	}
 
@@ -166,8 +167,9 @@ class OAuth2TokenProviderTests {
 			// every caller is blocked in getToken() while the one request is held
 			await().until(() -> {
 				synchronized (threads) {
-					return threads.size() == 20 && threads.stream().allMatch(
-							(thread) -> thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING);
+					return threads.size() == 20 && threads.stream()
+						.allMatch((thread) -> thread.getState() == Thread.State.WAITING
+								|| thread.getState() == Thread.State.TIMED_WAITING);
 				}
 			});
 			this.endpoint.release();
@@ -233,9 +235,10 @@ class OAuth2TokenProviderTests {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			port = socket.getLocalPort();
 		}
-		OAuth2TokenProvider provider = provider(OAuth2TokenProvider.builder(URI.create("http://127.0.0.1:" + port + "/token"), "svc")
-			.clientSecret(SECRET, ClientAuthentication.CLIENT_SECRET_BASIC)
-			.timeout(Duration.ofSeconds(2)));
+		OAuth2TokenProvider provider = provider(
+				OAuth2TokenProvider.builder(URI.create("http://127.0.0.1:" + port + "/token"), "svc")
+					.clientSecret(SECRET, ClientAuthentication.CLIENT_SECRET_BASIC)
+					.timeout(Duration.ofSeconds(2)));
 
 		assertThatExceptionOfType(TokenUnavailableException.class).isThrownBy(provider::getToken)
 			.satisfies((ex) -> assertThat(ex.isPermanent()).isFalse())

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The configuration metadata generated from the properties classes documents every
- * {@code realtime.*} property, in Spring Boot's wording, so the IDE completes and explains
- * them.
+ * {@code realtime.*} property, in Spring Boot's wording, so the IDE completes and
+ * explains them.
  */
 class ConfigurationMetadataTests {
 
@@ -30,7 +30,10 @@ class ConfigurationMetadataTests {
 			JsonNode description = property.get("description");
 			assertThat(description).as("description of %s", name).isNotNull();
 			String text = description.asString();
-			assertThat(text).as("description of %s", name).isNotBlank().endsWith(".").doesNotStartWith("The ")
+			assertThat(text).as("description of %s", name)
+				.isNotBlank()
+				.endsWith(".")
+				.doesNotStartWith("The ")
 				.doesNotStartWith("A ");
 			if ("java.lang.Boolean".equals(property.path("type").asString())) {
 				assertThat(text).as("description of %s", name).startsWith("Whether");
@@ -39,8 +42,8 @@ class ConfigurationMetadataTests {
 	}
 
 	/**
-	 * Read the {@code realtime.*} properties of every generated metadata file on the class
-	 * path (the library's own, from its compiled properties classes).
+	 * Read the {@code realtime.*} properties of every generated metadata file on the
+	 * class path (the library's own, from its compiled properties classes).
 	 */
 	private static List<JsonNode> realtimeProperties() throws IOException {
 		JsonMapper json = JsonMapper.builder().build();

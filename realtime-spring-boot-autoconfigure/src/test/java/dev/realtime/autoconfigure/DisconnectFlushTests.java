@@ -63,11 +63,11 @@ class DisconnectFlushTests {
 		// nothing is acked, so the user's outbox rows stay
 		this.hub.acking(false);
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-					HibernateJpaAutoConfiguration.class, TransactionAutoConfiguration.class,
-					RealtimeOutboxAutoConfiguration.class, RealtimeInboxAutoConfiguration.class,
-					RealtimeAuthAutoConfiguration.class, RealtimeAutoConfiguration.class,
-					RealtimePresenceAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(DataSourceAutoConfiguration.class, HibernateJpaAutoConfiguration.class,
+							TransactionAutoConfiguration.class, RealtimeOutboxAutoConfiguration.class,
+							RealtimeInboxAutoConfiguration.class, RealtimeAuthAutoConfiguration.class,
+							RealtimeAutoConfiguration.class, RealtimePresenceAutoConfiguration.class))
 			.withBean(PoisonListener.class)
 			.withPropertyValues(database.springProperties())
 			.withPropertyValues("realtime.url=" + this.hub.uri(), "realtime.user-id=alice", "realtime.auth.token=t",

@@ -55,9 +55,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An application that supplies a client of its own, written against the client interfaces and
- * sharing no code with {@link DefaultRealtimeClient}, keeps the lifecycle, health, meters, the
- * endpoint and presence, typing and privacy.
+ * An application that supplies a client of its own, written against the client interfaces
+ * and sharing no code with {@link DefaultRealtimeClient}, keeps the lifecycle, health,
+ * meters, the endpoint and presence, typing and privacy.
  */
 class OwnClientAutoConfigurationTests {
 
@@ -122,8 +122,7 @@ class OwnClientAutoConfigurationTests {
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.get("realtime.reconnect.duration").tag("user", "bob").timer().count()).isOne();
 			client.disconnect();
-			assertThat(context.getBean(RealtimeHealthIndicator.class).health().getStatus())
-				.isEqualTo(Status.UNKNOWN);
+			assertThat(context.getBean(RealtimeHealthIndicator.class).health().getStatus()).isEqualTo(Status.UNKNOWN);
 			assertThat(meters.get("realtime.connected").tag("user", "bob").gauge().value()).isZero();
 		});
 	}
@@ -157,9 +156,9 @@ class OwnClientAutoConfigurationTests {
 	}
 
 	/**
-	 * A client of the application's own whose hub is in the same process: it acks every event
-	 * at once, records the meta signals it sends, and the test plays the hub's meta signals.
-	 * Listeners run on the caller's thread.
+	 * A client of the application's own whose hub is in the same process: it acks every
+	 * event at once, records the meta signals it sends, and the test plays the hub's meta
+	 * signals. Listeners run on the caller's thread.
 	 */
 	static final class LoopbackClient implements ObservableClient, MetaSignalClient {
 

@@ -28,13 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The health indicator and the endpoint over HTTP, in a web application with the actuator and
- * the realtime auto-configurations, connected to a real hub.
+ * The health indicator and the endpoint over HTTP, in a web application with the actuator
+ * and the realtime auto-configurations, connected to a real hub.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.user-id=alice",
 		"realtime.auth.token=super-secret-token-123", "management.endpoints.web.exposure.include=health,realtime",
 		"management.endpoint.health.show-details=always", "management.endpoint.health.show-components=always",
-		// no database and no security in this application, though both are on the test classpath
+		// no database and no security in this application, though both are on the test
+		// classpath
 		"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
 				+ "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
 				+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
@@ -107,10 +108,10 @@ class RealtimeActuatorHttpTests {
 
 	@Test
 	void rejectsRetryOfUnknownDirection() throws Exception {
-		HttpResponse<String> response = this.http.send(HttpRequest
-			.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/realtime/sideways/1"))
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/realtime/sideways/1"))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(400);
 	}
 

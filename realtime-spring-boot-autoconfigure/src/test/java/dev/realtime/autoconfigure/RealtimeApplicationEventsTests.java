@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The client's application events reach plain {@link EventListener} methods, and the health
- * indicator tells when the resume catch-up is complete, against a real hub whose resume
- * answers come in pages and whose retention window the client fell behind.
+ * The client's application events reach plain {@link EventListener} methods, and the
+ * health indicator tells when the resume catch-up is complete, against a real hub whose
+ * resume answers come in pages and whose retention window the client fell behind.
  */
 class RealtimeApplicationEventsTests {
 
@@ -48,7 +48,8 @@ class RealtimeApplicationEventsTests {
 		for (int i = 1; i <= 5; i++) {
 			this.hub.store("alice", "order.created", Map.of("i", i));
 		}
-		// events 1 and 2 are gone: the client resumes from 0, is reset to 2, then pages 3-4 and 5
+		// events 1 and 2 are gone: the client resumes from 0, is reset to 2, then pages
+		// 3-4 and 5
 		this.hub.retainFrom(3);
 		this.hub.resumePageSize(2);
 		this.runner.run((context) -> {

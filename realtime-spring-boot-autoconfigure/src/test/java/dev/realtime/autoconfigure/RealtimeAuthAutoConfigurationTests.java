@@ -54,15 +54,17 @@ class RealtimeAuthAutoConfigurationTests {
 
 	@Test
 	void usesTokenEndpointWhenTokenUriIsSet() {
-		this.runner.withPropertyValues("realtime.auth.token-uri=" + this.endpoint.uri(), "realtime.auth.client-id=svc",
-				"realtime.auth.client-secret=" + SECRET, "realtime.auth.grant-type=refresh_token",
-				"realtime.auth.refresh-token=rt-initial")
+		this.runner
+			.withPropertyValues("realtime.auth.token-uri=" + this.endpoint.uri(), "realtime.auth.client-id=svc",
+					"realtime.auth.client-secret=" + SECRET, "realtime.auth.grant-type=refresh_token",
+					"realtime.auth.refresh-token=rt-initial")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(OAuth2TokenProvider.class);
 				String token = context.getBean(TokenProvider.class).getToken();
 				assertThat(this.endpoint.isValid(token)).isTrue();
 				assertThat(this.endpoint.presentedRefreshTokens()).containsExactly("rt-initial");
-				assertThat(context.getBean(TokenProvider.class).toString()).doesNotContain(token).doesNotContain(SECRET);
+				assertThat(context.getBean(TokenProvider.class).toString()).doesNotContain(token)
+					.doesNotContain(SECRET);
 			});
 	}
 

@@ -36,7 +36,8 @@ class RealtimeAutoConfigurationTests {
 	void leavesBootsApplicationTaskExecutorInPlace() {
 		this.runner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class)).run((context) -> {
 			assertThat(context).hasSingleBean(Transport.class).hasBean("applicationTaskExecutor");
-			// @Async and MVC async find Boot's executor: the starter registers no Executor of its own
+			// @Async and MVC async find Boot's executor: the starter registers no
+			// Executor of its own
 			assertThat(context.getBeansOfType(Executor.class)).containsOnlyKeys("applicationTaskExecutor");
 		});
 	}
@@ -91,7 +92,9 @@ class RealtimeAutoConfigurationTests {
 
 	@Test
 	void requiresUrlWithClearMessage() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RealtimeAutoConfiguration.class, RealtimeAuthAutoConfiguration.class))
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(RealtimeAutoConfiguration.class, RealtimeAuthAutoConfiguration.class))
 			.withPropertyValues("realtime.user-id=alice")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("realtime.url")
@@ -101,7 +104,8 @@ class RealtimeAutoConfigurationTests {
 	@Test
 	void rejectsNonWebSocketUrlAndBadBackoff() {
 		this.runner.withPropertyValues("realtime.url=http://localhost/realtime")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("ws:// or wss://"));
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("ws:// or wss://"));
 		this.runner.withPropertyValues("realtime.reconnect.jitter=2")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("realtime.reconnect")

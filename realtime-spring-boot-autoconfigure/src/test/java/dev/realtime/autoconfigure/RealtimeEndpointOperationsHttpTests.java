@@ -37,18 +37,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * POST (retry) and DELETE on {@code /actuator/realtime} over HTTP, for parked inbound events
- * and outbound dead letters kept in PostgreSQL, with a real hub.
+ * POST (retry) and DELETE on {@code /actuator/realtime} over HTTP, for parked inbound
+ * events and outbound dead letters kept in PostgreSQL, with a real hub.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.user-id=alice", "realtime.auth.token=t", "realtime.inbox.max-attempts=1",
-				"management.endpoints.web.exposure.include=realtime",
-				"spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
-						+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
-						+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
-						+ "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
-						+ "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration,"
-						+ "org.springframework.boot.security.oauth2.client.autoconfigure.servlet.OAuth2ClientWebSecurityAutoConfiguration" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.user-id=alice",
+		"realtime.auth.token=t", "realtime.inbox.max-attempts=1", "management.endpoints.web.exposure.include=realtime",
+		"spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
+				+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
+				+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
+				+ "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
+				+ "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration,"
+				+ "org.springframework.boot.security.oauth2.client.autoconfigure.servlet.OAuth2ClientWebSecurityAutoConfiguration" })
 class RealtimeEndpointOperationsHttpTests {
 
 	private static final TestHub hub = TestHub.start();
@@ -115,8 +114,8 @@ class RealtimeEndpointOperationsHttpTests {
 	}
 
 	/**
-	 * Wait for the hub to receive its n-th event, reject it with an error frame and return
-	 * the id of the dead letter it became.
+	 * Wait for the hub to receive its n-th event, reject it with an error frame and
+	 * return the id of the dead letter it became.
 	 */
 	private long rejectLastReceived(int received) throws Exception {
 		await().atMost(Duration.ofSeconds(10)).until(() -> hub.received().size() == received);

@@ -37,7 +37,8 @@ class RealtimeHealthIndicatorTests {
 	@BeforeEach
 	void connect() {
 		this.hub = TestHub.start();
-		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(), new StaticTokenProvider("t"));
+		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(),
+				new StaticTokenProvider("t"));
 		this.indicator = new RealtimeHealthIndicator(this.client, new CachedClientMetrics(this.client, Duration.ZERO),
 				this.properties, Clock.systemUTC());
 		this.client.connect();

@@ -38,15 +38,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RealtimeInboxAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RealtimeInboxAutoConfiguration.class, RealtimeAuthAutoConfiguration.class,
-				RealtimeAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(RealtimeInboxAutoConfiguration.class,
+				RealtimeAuthAutoConfiguration.class, RealtimeAutoConfiguration.class))
 		.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
 				"realtime.auto-connect=false");
 
 	private final ApplicationContextRunner jpaRunner = this.runner
-		.withConfiguration(
-				AutoConfigurations.of(HibernateJpaAutoConfiguration.class, TransactionAutoConfiguration.class,
-						RealtimeOutboxAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(HibernateJpaAutoConfiguration.class,
+				TransactionAutoConfiguration.class, RealtimeOutboxAutoConfiguration.class))
 		.withPropertyValues("spring.jpa.hibernate.ddl-auto=none")
 		.withUserConfiguration(H2Configuration.class);
 
@@ -90,7 +89,8 @@ class RealtimeInboxAutoConfigurationTests {
 
 	@Test
 	void backsOffWhenUserDefinesInboundStoreFactory() {
-		this.jpaRunner.withBean("myInboundStores", InboundStoreFactory.class, () -> (userId) -> new InMemoryInboundStore())
+		this.jpaRunner
+			.withBean("myInboundStores", InboundStoreFactory.class, () -> (userId) -> new InMemoryInboundStore())
 			.run((context) -> assertThat(context).hasSingleBean(InboundStoreFactory.class)
 				.hasBean("myInboundStores")
 				.doesNotHaveBean(JpaInboundStoreFactory.class)
@@ -100,8 +100,7 @@ class RealtimeInboxAutoConfigurationTests {
 	@Test
 	void backsOffWhenUserDefinesFailedInboundEvents() {
 		this.jpaRunner.withUserConfiguration(CustomFailedEventsConfiguration.class)
-			.run((context) -> assertThat(context).hasSingleBean(FailedInboundEvents.class)
-				.hasBean("myFailedEvents"));
+			.run((context) -> assertThat(context).hasSingleBean(FailedInboundEvents.class).hasBean("myFailedEvents"));
 	}
 
 	@Test
@@ -112,8 +111,8 @@ class RealtimeInboxAutoConfigurationTests {
 	}
 
 	/**
-	 * An application with an H2 database; the library migrates its schema and registers its
-	 * entities.
+	 * An application with an H2 database; the library migrates its schema and registers
+	 * its entities.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class H2Configuration {

@@ -27,8 +27,8 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Meters, observations, health indicator and endpoint switch on with their dependencies and
- * back off for the application's own beans.
+ * Meters, observations, health indicator and endpoint switch on with their dependencies
+ * and back off for the application's own beans.
  */
 class RealtimeObservabilityAutoConfigurationTests {
 

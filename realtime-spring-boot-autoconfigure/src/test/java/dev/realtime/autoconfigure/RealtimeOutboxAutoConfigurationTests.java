@@ -82,15 +82,20 @@ class RealtimeOutboxAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
-				// Hibernate created the application's table and left the migrated ones alone: a table
-				// it had recreated from the entity mappings would have lost the relay's index
-				assertThat(jdbc.queryForObject("select count(*) from information_schema.tables"
-						+ " where lower(table_name) = 'app_note'", Long.class)).isEqualTo(1);
+				// Hibernate created the application's table and left the migrated ones
+				// alone: a table
+				// it had recreated from the entity mappings would have lost the relay's
+				// index
+				assertThat(jdbc.queryForObject(
+						"select count(*) from information_schema.tables" + " where lower(table_name) = 'app_note'",
+						Long.class))
+					.isEqualTo(1);
 				assertThat(jdbc.queryForObject("select count(*) from information_schema.indexes"
-						+ " where lower(index_name) = 'realtime_outbox_relay_ix'", Long.class)).isPositive();
+						+ " where lower(index_name) = 'realtime_outbox_relay_ix'", Long.class))
+					.isPositive();
 				OutboundQueue queue = context.getBean(OutboundQueueFactory.class).create("alice");
-				queue.enqueue(new OutboundMessage("k1", "e", JsonNodeFactory.instance.objectNode(), Instant.now()), true,
-						new NoOutcome());
+				queue.enqueue(new OutboundMessage("k1", "e", JsonNodeFactory.instance.objectNode(), Instant.now()),
+						true, new NoOutcome());
 				assertThat(queue.acquireLease()).isTrue();
 				assertThat(queue.claim(10)).hasSize(1);
 			});
@@ -103,7 +108,8 @@ class RealtimeOutboxAutoConfigurationTests {
 			.run((context) -> {
 				ReceiptStore store = context.getBean(ReceiptStore.class);
 				assertThat(store).isInstanceOf(JpaReceiptStore.class);
-				// an entity missing from the persistence unit fails here with "Unknown entity type"
+				// an entity missing from the persistence unit fails here with "Unknown
+				// entity type"
 				ReadReceipt receipt = new ReadReceipt("m-1", "general", "bob", Instant.parse("2026-01-02T03:04:05Z"));
 				assertThat(store.save("alice", receipt)).isTrue();
 				assertThat(store.findByMessage("alice", "m-1")).containsExactly(receipt);
@@ -123,9 +129,8 @@ class RealtimeOutboxAutoConfigurationTests {
 	@Test
 	void usesTheInMemoryQueueWithoutADataSource() {
 		new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(RealtimeOutboxAutoConfiguration.class, RealtimeAuthAutoConfiguration.class,
-							RealtimeAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RealtimeOutboxAutoConfiguration.class,
+					RealtimeAuthAutoConfiguration.class, RealtimeAutoConfiguration.class))
 			.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
 					"realtime.auto-connect=false")
 			.run((context) -> {
@@ -175,21 +180,23 @@ class RealtimeOutboxAutoConfigurationTests {
 					// one transaction writes the application's entity and the library's
 					transaction.executeWithoutResult((status) -> {
 						entityManager.persist(new AppNote(1L, "hello"));
-						queue.enqueue(new OutboundMessage("k1", "note.created",
-								JsonNodeFactory.instance.objectNode().put("id", 1), java.time.Instant.now()), true,
-								new NoOutcome());
+						queue.enqueue(
+								new OutboundMessage("k1", "note.created",
+										JsonNodeFactory.instance.objectNode().put("id", 1), java.time.Instant.now()),
+								true, new NoOutcome());
 					});
 					String text = transaction.execute((status) -> entityManager.find(AppNote.class, 1L).getText());
 					assertThat(text).isEqualTo("hello");
 					assertThat(queue.acquireLease()).isTrue();
 					assertThat(queue.claim(10)).hasSize(1);
 					JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
-					assertThat(jdbc.queryForObject("select count(*) from flyway_schema_history where success",
-							Long.class))
+					assertThat(
+							jdbc.queryForObject("select count(*) from flyway_schema_history where success", Long.class))
 						.isEqualTo(1);
-					// the library's history holds only its own scripts, the application's only its own
-					assertThat(jdbc.queryForList("select script from realtime_schema_history where success and type = 'SQL'",
-							String.class))
+					// the library's history holds only its own scripts, the application's
+					// only its own
+					assertThat(jdbc.queryForList(
+							"select script from realtime_schema_history where success and type = 'SQL'", String.class))
 						.isNotEmpty()
 						.allMatch((script) -> script.matches("V\\d+__(outbox|inbox|receipts)[a-z_]*\\.sql"));
 				});

@@ -68,7 +68,8 @@ class RealtimePresenceAutoConfigurationTests {
 					"realtime.typing.expiry=1s", "realtime.typing.throttle=500ms")
 			.run((context) -> {
 				assertThat(context.getBean(PrivacySettings.class)).isEqualTo(new PrivacySettings(false, false));
-				assertThat(context.getBean(PrivacyAnnouncer.class).settings()).isEqualTo(new PrivacySettings(false, false));
+				assertThat(context.getBean(PrivacyAnnouncer.class).settings())
+					.isEqualTo(new PrivacySettings(false, false));
 				RealtimeTypingProperties typing = context.getBean(RealtimeTypingProperties.class);
 				assertThat(typing.getExpiry()).isEqualTo(Duration.ofSeconds(1));
 				assertThat(typing.getThrottle()).isEqualTo(Duration.ofMillis(500));
@@ -141,8 +142,8 @@ class RealtimePresenceAutoConfigurationTests {
 	}
 
 	/**
-	 * An application with an H2 database, migrated with the library's scripts (the library's
-	 * migrator lives elsewhere).
+	 * An application with an H2 database, migrated with the library's scripts (the
+	 * library's migrator lives elsewhere).
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class H2Configuration {

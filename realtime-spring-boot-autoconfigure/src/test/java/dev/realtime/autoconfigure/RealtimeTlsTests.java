@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The client over {@code wss://} to a hub whose certificate comes from a private CA made for
- * the test: certificate and host name are verified by default, a Spring Boot SSL bundle named
- * by {@code realtime.ssl.bundle} supplies the trust store and a client certificate.
+ * The client over {@code wss://} to a hub whose certificate comes from a private CA made
+ * for the test: certificate and host name are verified by default, a Spring Boot SSL
+ * bundle named by {@code realtime.ssl.bundle} supplies the trust store and a client
+ * certificate.
  */
 class RealtimeTlsTests {
 
@@ -92,13 +93,14 @@ class RealtimeTlsTests {
 				"server.ssl.trust-store=" + authority.trustStore().toUri(), "server.ssl.trust-store-type=PKCS12",
 				"server.ssl.trust-store-password=" + TestCertificates.PASSWORD);
 		Path client = authority.issue("alice-client", "dns:alice.example.org");
-		runner().withPropertyValues("realtime.ssl.bundle=mutual",
-				"spring.ssl.bundle.jks.mutual.keystore.location=" + client.toUri(),
-				"spring.ssl.bundle.jks.mutual.keystore.type=PKCS12",
-				"spring.ssl.bundle.jks.mutual.keystore.password=" + TestCertificates.PASSWORD,
-				"spring.ssl.bundle.jks.mutual.truststore.location=" + authority.trustStore().toUri(),
-				"spring.ssl.bundle.jks.mutual.truststore.type=PKCS12",
-				"spring.ssl.bundle.jks.mutual.truststore.password=" + TestCertificates.PASSWORD)
+		runner()
+			.withPropertyValues("realtime.ssl.bundle=mutual",
+					"spring.ssl.bundle.jks.mutual.keystore.location=" + client.toUri(),
+					"spring.ssl.bundle.jks.mutual.keystore.type=PKCS12",
+					"spring.ssl.bundle.jks.mutual.keystore.password=" + TestCertificates.PASSWORD,
+					"spring.ssl.bundle.jks.mutual.truststore.location=" + authority.trustStore().toUri(),
+					"spring.ssl.bundle.jks.mutual.truststore.type=PKCS12",
+					"spring.ssl.bundle.jks.mutual.truststore.password=" + TestCertificates.PASSWORD)
 			.run((context) -> {
 				DefaultRealtimeClient connected = connect(context.getBean(DefaultRealtimeClient.class));
 				await().until(() -> connected.connectionState() == ConnectionState.CONNECTED);
@@ -115,7 +117,8 @@ class RealtimeTlsTests {
 	void failsAtStartupWhenTheNamedBundleDoesNotExist() {
 		runner().withPropertyValues("realtime.ssl.bundle=missing").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("realtime.ssl.bundle")
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("realtime.ssl.bundle")
 				.hasMessageContaining("missing");
 		});
 	}
@@ -136,8 +139,8 @@ class RealtimeTlsTests {
 			.withConfiguration(AutoConfigurations.of(RealtimeAutoConfiguration.class,
 					RealtimeAuthAutoConfiguration.class, SslAutoConfiguration.class))
 			.withPropertyValues("realtime.url=" + url, "realtime.user-id=alice", "realtime.auto-connect=false",
-					"realtime.auth.token=t", "spring.ssl.bundle.jks.hub.truststore.location="
-							+ authority.trustStore().toUri(),
+					"realtime.auth.token=t",
+					"spring.ssl.bundle.jks.hub.truststore.location=" + authority.trustStore().toUri(),
 					"spring.ssl.bundle.jks.hub.truststore.type=PKCS12",
 					"spring.ssl.bundle.jks.hub.truststore.password=" + TestCertificates.PASSWORD);
 	}

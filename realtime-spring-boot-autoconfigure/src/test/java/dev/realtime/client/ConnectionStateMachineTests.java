@@ -79,7 +79,8 @@ class ConnectionStateMachineTests {
 		start(settings().build());
 		Attempt attempt = this.transport.nextAttempt();
 
-		assertThat(attempt.uri.getQuery()).isEqualTo("client_id=" + this.client.clientId() + "&user_id=alice&protocol=1");
+		assertThat(attempt.uri.getQuery())
+			.isEqualTo("client_id=" + this.client.clientId() + "&user_id=alice&protocol=1");
 		assertThat(attempt.headers).containsEntry("Authorization", "Bearer token-1");
 	}
 

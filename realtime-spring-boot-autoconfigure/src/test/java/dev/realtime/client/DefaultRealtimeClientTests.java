@@ -81,17 +81,22 @@ class DefaultRealtimeClientTests {
 	void queuesWhileDisconnectedAndResendsInOrderAfterReconnect() throws Exception {
 		connect(TestClients.fastSettings(this.hub.uri(), "alice").build(), "t");
 		this.hub.acking(false);
-		List<SendHandle> first = IntStream.range(0, 5).mapToObj((i) -> this.client.sendEvent("n", Map.of("i", i))).toList();
+		List<SendHandle> first = IntStream.range(0, 5)
+			.mapToObj((i) -> this.client.sendEvent("n", Map.of("i", i)))
+			.toList();
 		await().until(() -> this.hub.received().size() == 5);
 
 		this.hub.acking(true);
 		this.hub.closeAll(CloseCodes.GOING_AWAY, "restart");
-		List<SendHandle> second = IntStream.range(5, 10).mapToObj((i) -> this.client.sendEvent("n", Map.of("i", i))).toList();
+		List<SendHandle> second = IntStream.range(5, 10)
+			.mapToObj((i) -> this.client.sendEvent("n", Map.of("i", i)))
+			.toList();
 
 		for (SendHandle handle : concat(first, second)) {
 			handle.acknowledged().get(10, TimeUnit.SECONDS);
 		}
-		assertThat(this.hub.accepted()).extracting(EventFrame::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+		assertThat(this.hub.accepted()).extracting(EventFrame::seq)
+			.containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
 		assertThat(this.hub.accepted()).extracting((event) -> event.payload().get("i").intValue())
 			.containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
 		assertThat(this.client.pendingCount()).isZero();
@@ -134,7 +139,8 @@ class DefaultRealtimeClientTests {
 		await().until(() -> this.hub.pings() >= 1);
 
 		this.hub.silent(true);
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.client.connectionState() == ConnectionState.RECONNECTING);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.client.connectionState() == ConnectionState.RECONNECTING);
 		assertThat(this.client.lastError()).contains("heartbeat timeout");
 
 		this.hub.silent(false);
@@ -150,7 +156,8 @@ class DefaultRealtimeClientTests {
 		await().until(() -> this.client.connectionState() == ConnectionState.FAILED);
 		assertThat(this.client.lastError()).contains("4003").contains("banned");
 		// nothing left that could retry: the reconnect task is never scheduled on FAILED
-		assertThat(this.changes).extracting(ConnectionStateChange::current).doesNotContain(ConnectionState.RECONNECTING);
+		assertThat(this.changes).extracting(ConnectionStateChange::current)
+			.doesNotContain(ConnectionState.RECONNECTING);
 		assertThat(this.hub.handshakes()).isEqualTo(1);
 	}
 
@@ -184,7 +191,9 @@ class DefaultRealtimeClientTests {
 	@Test
 	void batchesEventsIntoArrayFramesAckedCumulatively() throws Exception {
 		connect(TestClients.fastSettings(this.hub.uri(), "alice").batchSize(50).build(), "t");
-		List<SendHandle> handles = IntStream.range(0, 120).mapToObj((i) -> this.client.sendEvent("n", Map.of("i", i))).toList();
+		List<SendHandle> handles = IntStream.range(0, 120)
+			.mapToObj((i) -> this.client.sendEvent("n", Map.of("i", i)))
+			.toList();
 
 		for (SendHandle handle : handles) {
 			handle.acknowledged().get(10, TimeUnit.SECONDS);
@@ -264,8 +273,9 @@ class DefaultRealtimeClientTests {
 	@Test
 	void fullQueueFailsFast() {
 		this.client = new DefaultRealtimeClient(TestClients.fastSettings(this.hub.uri(), "alice").build(),
-				new WebSocketTransport(1 << 20, Duration.ofSeconds(5), Runnable::run), new dev.realtime.auth.StaticTokenProvider(null),
-				new InMemoryOutboundQueue(2), new InMemoryInboundStore(), this.codec, java.time.Clock.systemUTC());
+				new WebSocketTransport(1 << 20, Duration.ofSeconds(5), Runnable::run),
+				new dev.realtime.auth.StaticTokenProvider(null), new InMemoryOutboundQueue(2),
+				new InMemoryInboundStore(), this.codec, java.time.Clock.systemUTC());
 		this.client.sendEvent("a", null);
 		this.client.sendEvent("b", null);
 

@@ -25,11 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A connection that goes half-open (the proxy between client and hub stops forwarding without
- * closing anything) is detected by the heartbeat and recovered from with nothing lost, in
- * either direction. In CI the heartbeat is shortened to 1 s + 1 s (defaults 25 s + 10 s) so the
- * test takes seconds; {@code -Drealtime.test.default-heartbeat=true} runs it at the defaults
- * (about two minutes).
+ * A connection that goes half-open (the proxy between client and hub stops forwarding
+ * without closing anything) is detected by the heartbeat and recovered from with nothing
+ * lost, in either direction. In CI the heartbeat is shortened to 1 s + 1 s (defaults 25 s
+ * + 10 s) so the test takes seconds; {@code -Drealtime.test.default-heartbeat=true} runs
+ * it at the defaults (about two minutes).
  */
 class HalfOpenConnectionTests {
 
@@ -90,10 +90,12 @@ class HalfOpenConnectionTests {
 			.until(() -> this.client.connectionState() != ConnectionState.CONNECTED);
 		Duration detectedAfter = Duration.ofNanos(System.nanoTime() - stalledAt);
 		assertThat(this.client.lastError()).contains("heartbeat timeout");
-		// a ping goes out at most one interval after the stall, the timeout runs from there
+		// a ping goes out at most one interval after the stall, the timeout runs from
+		// there
 		assertThat(detectedAfter).isLessThanOrEqualTo(INTERVAL.plus(TIMEOUT).plusMillis(500));
 
-		// the dead path is dropped by the network, then the proxy forwards new connections again
+		// the dead path is dropped by the network, then the proxy forwards new
+		// connections again
 		this.proxy.cutAll(Cut.RESET);
 		this.proxy.resume();
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.client.connectionState() == ConnectionState.CONNECTED);

@@ -22,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A hub that acknowledges what it was never sent: an {@code ack} above the highest seq sent,
- * or a {@code resume_response} whose {@code ack_seq} claims more than was sent. The client must
- * log and count the lie and must not treat an event it has not sent yet as delivered.
+ * A hub that acknowledges what it was never sent: an {@code ack} above the highest seq
+ * sent, or a {@code resume_response} whose {@code ack_seq} claims more than was sent. The
+ * client must log and count the lie and must not treat an event it has not sent yet as
+ * delivered.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class HostileHubAckTests {

@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real client against a hub that sends what no honest hub sends: malformed JSON, unknown
- * types, wrong field types, bad seqs, a flood. Each is logged and counted, and the client
- * neither crashes, nor reconnects for it, nor loses an event.
+ * A real client against a hub that sends what no honest hub sends: malformed JSON,
+ * unknown types, wrong field types, bad seqs, a flood. Each is logged and counted, and
+ * the client neither crashes, nor reconnects for it, nor loses an event.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class HostileHubClientTests {

@@ -19,9 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An inbound store that fails for a while (a database outage) while the connection is up: the
- * connection and its heartbeats stay up, nothing is acked that was not stored, and once the
- * store works again the client resumes from what it stored, with nothing lost or doubled.
+ * An inbound store that fails for a while (a database outage) while the connection is up:
+ * the connection and its heartbeats stay up, nothing is acked that was not stored, and
+ * once the store works again the client resumes from what it stored, with nothing lost or
+ * doubled.
  */
 class InboundStoreFailureTests {
 
@@ -36,7 +37,8 @@ class InboundStoreFailureTests {
 	@BeforeEach
 	void start() {
 		this.hub = TestHub.start();
-		// pings every 200 ms, so the test sees heartbeats go on through the outage within seconds;
+		// pings every 200 ms, so the test sees heartbeats go on through the outage within
+		// seconds;
 		// the timeout stays at its default
 		ClientSettings settings = TestClients.fastSettings(this.hub.uri(), "alice")
 			.heartbeat(Duration.ofMillis(200), Duration.ofSeconds(10))
@@ -84,7 +86,8 @@ class InboundStoreFailureTests {
 	}
 
 	/**
-	 * An in-memory store whose writes and reads fail while told to, as a database that is down.
+	 * An in-memory store whose writes and reads fail while told to, as a database that is
+	 * down.
 	 */
 	static final class FailingStore implements InboundStore {
 

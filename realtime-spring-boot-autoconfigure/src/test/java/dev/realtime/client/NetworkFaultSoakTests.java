@@ -25,10 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Events flow both ways through a {@link FaultProxy} that injects a network fault every few
- * hundred events (connections reset or closed, the hub unreachable for a while, latency, a
- * throttled link), with the client at its default timings. Counted at the hub and at the
- * client's listener: nothing lost, nothing duplicated, order kept in each direction.
+ * Events flow both ways through a {@link FaultProxy} that injects a network fault every
+ * few hundred events (connections reset or closed, the hub unreachable for a while,
+ * latency, a throttled link), with the client at its default timings. Counted at the hub
+ * and at the client's listener: nothing lost, nothing duplicated, order kept in each
+ * direction.
  * <p>
  * CI sends {@value #CI_EVENTS} events each way; a longer run:
  * {@code ./mvnw -pl realtime-spring-boot-autoconfigure test -Dtest=NetworkFaultSoakTests
@@ -68,7 +69,8 @@ class NetworkFaultSoakTests {
 	@Test
 	void nothingLostDuplicatedOrReorderedUnderRepeatedNetworkFaults() throws Exception {
 		long startedAt = System.nanoTime();
-		this.client = TestClients.create(ClientSettings.builder(this.proxy.route(this.hub.uri()), "alice").build(), "t");
+		this.client = TestClients.create(ClientSettings.builder(this.proxy.route(this.hub.uri()), "alice").build(),
+				"t");
 		this.client.onMessage(this.inbound::add);
 		this.client.connect();
 		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
@@ -132,15 +134,16 @@ class NetworkFaultSoakTests {
 	}
 
 	/**
-	 * Both sides send at about 500 events a second, so faults land in the middle of the flow
-	 * rather than after it.
+	 * Both sides send at about 500 events a second, so faults land in the middle of the
+	 * flow rather than after it.
 	 */
 	private static void pace() {
 		LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
 	}
 
 	/**
-	 * One fault each time another {@value #FAULT_EVERY} events reached the hub, in rotation.
+	 * One fault each time another {@value #FAULT_EVERY} events reached the hub, in
+	 * rotation.
 	 */
 	private void injectFaults(AtomicBoolean running, AtomicInteger faults) {
 		int next = FAULT_EVERY;

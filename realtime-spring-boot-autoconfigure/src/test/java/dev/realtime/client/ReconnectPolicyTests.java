@@ -16,8 +16,8 @@ import dev.realtime.test.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ReconnectPolicy}: every decision with a clock the test moves and a fixed
- * jitter, so delays and outages are exact.
+ * Tests for {@link ReconnectPolicy}: every decision with a clock the test moves and a
+ * fixed jitter, so delays and outages are exact.
  */
 class ReconnectPolicyTests {
 
@@ -83,13 +83,12 @@ class ReconnectPolicyTests {
 	void firstRejectedTokenReconnectsAtOnceThenBacksOffThenFails() {
 		assertThat(this.policy.handshakeFailed(rejected(401)))
 			.isEqualTo(new Decision.Retry("hub refused the token at the handshake (HTTP 401)", 1, Duration.ZERO, true));
-		assertThat(this.policy.closed(CloseCodes.TOKEN_EXPIRED, "token expired")).isEqualTo(
-				new Decision.Retry("closed by hub (4001 token expired)", 2, Duration.ofSeconds(2), true));
+		assertThat(this.policy.closed(CloseCodes.TOKEN_EXPIRED, "token expired"))
+			.isEqualTo(new Decision.Retry("closed by hub (4001 token expired)", 2, Duration.ofSeconds(2), true));
 		assertThat(this.policy.closed(CloseCodes.TOKEN_EXPIRED, "")).isInstanceOf(Decision.Retry.class);
-		assertThat(this.policy.closed(CloseCodes.TOKEN_EXPIRED, "")).isEqualTo(new Decision.Fail(
-				"closed by hub (4001); gave up after 3 refreshed tokens were rejected in a row"
-						+ " (realtime.auth.max-failures)",
-				null, true));
+		assertThat(this.policy.closed(CloseCodes.TOKEN_EXPIRED, ""))
+			.isEqualTo(new Decision.Fail("closed by hub (4001); gave up after 3 refreshed tokens were rejected in a row"
+					+ " (realtime.auth.max-failures)", null, true));
 	}
 
 	@Test

@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Events that become claimable other than through {@code sendEvent}, as a dead letter retried
- * through the outbox's API does, are sent as soon as the queue says so, not at the relay's next
- * poll.
+ * Events that become claimable other than through {@code sendEvent}, as a dead letter
+ * retried through the outbox's API does, are sent as soon as the queue says so, not at
+ * the relay's next poll.
  */
 class RelayWakeUpTests {
 
@@ -43,7 +43,8 @@ class RelayWakeUpTests {
 	@Test
 	void relaySendsWhenTheQueueSaysEventsBecameClaimable() {
 		HeldBackQueue queue = new HeldBackQueue();
-		// a poll interval far beyond the test (the default is 1 s): only the wake-up can send
+		// a poll interval far beyond the test (the default is 1 s): only the wake-up can
+		// send
 		ClientSettings settings = TestClients.fastSettings(this.hub.uri(), "alice")
 			.pollInterval(Duration.ofHours(1))
 			.build();
@@ -53,13 +54,12 @@ class RelayWakeUpTests {
 		SendHandle handle = this.client.sendEvent("chat.message", Map.of("text", "held back"));
 		queue.revive();
 		await().atMost(Duration.ofSeconds(10)).until(() -> handle.acknowledged().isDone());
-		assertThat(this.hub.accepted()).extracting(EventFrame::idempotencyKey)
-			.containsExactly(handle.idempotencyKey());
+		assertThat(this.hub.accepted()).extracting(EventFrame::idempotencyKey).containsExactly(handle.idempotencyKey());
 	}
 
 	/**
-	 * An in-memory queue that keeps quiet about new events until {@link #revive()}, like a dead
-	 * letter made pending again by another component.
+	 * An in-memory queue that keeps quiet about new events until {@link #revive()}, like
+	 * a dead letter made pending again by another component.
 	 */
 	static final class HeldBackQueue implements OutboundQueue {
 

@@ -10,8 +10,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An in-process transport driven by the test: every connection attempt waits until the test
- * opens, refuses or fails it, and the test plays the hub's side of each open connection.
+ * An in-process transport driven by the test: every connection attempt waits until the
+ * test opens, refuses or fails it, and the test plays the hub's side of each open
+ * connection.
  */
 final class ScriptedTransport implements Transport {
 

@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * 200 clients with the default backoff on a hub that restarts: their first reconnect attempts
- * spread over the jitter window instead of arriving together, none gives up, and all resume
- * and deliver what was sent while the hub was down.
+ * 200 clients with the default backoff on a hub that restarts: their first reconnect
+ * attempts spread over the jitter window instead of arriving together, none gives up, and
+ * all resume and deliver what was sent while the hub was down.
  */
 class ThunderingHerdTests {
 
@@ -62,8 +62,8 @@ class ThunderingHerdTests {
 					new WebSocketTransport(1 << 20, defaults.connectTimeout(), this.closer));
 			transports.add(transport);
 			DefaultRealtimeClient client = new DefaultRealtimeClient(ClientSettings.builder(uri, "user-" + i).build(),
-					transport, new StaticTokenProvider("t"), new InMemoryOutboundQueue(1000), new InMemoryInboundStore(),
-					new FrameCodec(), Clock.systemUTC());
+					transport, new StaticTokenProvider("t"), new InMemoryOutboundQueue(1000),
+					new InMemoryInboundStore(), new FrameCodec(), Clock.systemUTC());
 			this.clients.add(client);
 			client.onConnectionStateChange((change) -> {
 				if (change.current() == ConnectionState.RECONNECTING) {
@@ -74,9 +74,12 @@ class ThunderingHerdTests {
 		}
 		await().atMost(Duration.ofSeconds(60)).until(() -> this.hub.openConnections() == CLIENTS);
 
-		// the hub goes away as a restarting server does (1001 on every connection) without a new
-		// server starting in this JVM while the herd's timers run: a Spring context starting here
-		// took the CPU from the timers and bunched their firing, measuring this JVM, not the jitter
+		// the hub goes away as a restarting server does (1001 on every connection)
+		// without a new
+		// server starting in this JVM while the herd's timers run: a Spring context
+		// starting here
+		// took the CPU from the timers and bunched their firing, measuring this JVM, not
+		// the jitter
 		this.hub.closeAll(CloseCodes.GOING_AWAY, "restart");
 		List<SendHandle> whileDown = new ArrayList<>();
 		for (DefaultRealtimeClient client : this.clients) {
@@ -86,7 +89,9 @@ class ThunderingHerdTests {
 		await().atMost(Duration.ofSeconds(120))
 			.until(() -> transports.stream().allMatch((transport) -> transport.attempts().size() >= 2));
 		long firstDrop = transports.stream().mapToLong(RecordingTransport::droppedAt).min().orElseThrow();
-		long[] attempts = transports.stream().mapToLong((transport) -> transport.attempts().get(1) - firstDrop).toArray();
+		long[] attempts = transports.stream()
+			.mapToLong((transport) -> transport.attempts().get(1) - firstDrop)
+			.toArray();
 		long[] delays = transports.stream()
 			.mapToLong((transport) -> transport.attempts().get(1) - transport.droppedAt())
 			.sorted()
@@ -94,7 +99,8 @@ class ThunderingHerdTests {
 		Arrays.sort(attempts);
 		long windowStart = (long) (backoff.initialDelay().toNanos() * (1 - backoff.jitter()));
 		long windowEnd = (long) (backoff.initialDelay().toNanos() * (1 + backoff.jitter()));
-		// the jitter decides each client's delay after its own drop; when this JVM sees the drops
+		// the jitter decides each client's delay after its own drop; when this JVM sees
+		// the drops
 		// matters to the herd's shape at the hub, but is not what the backoff controls
 		int[] buckets = new int[(int) ((delays[CLIENTS - 1] - delays[0]) / millis(BUCKET_MILLIS)) + 1];
 		for (long delay : delays) {
@@ -103,19 +109,23 @@ class ThunderingHerdTests {
 		System.out.printf("Herd of %d, default backoff %s ±%.0f%%: drops seen within %d ms; first reconnect attempts "
 				+ "%d..%d ms after the first drop (median %d ms), each %d..%d ms after its own drop; clients per "
 				+ "50 ms bucket of that delay: %s%n", CLIENTS, backoff.initialDelay(), backoff.jitter() * 100,
-				(transports.stream().mapToLong(RecordingTransport::droppedAt).max().orElseThrow() - firstDrop) / 1_000_000,
+				(transports.stream().mapToLong(RecordingTransport::droppedAt).max().orElseThrow() - firstDrop)
+						/ 1_000_000,
 				attempts[0] / 1_000_000, attempts[CLIENTS - 1] / 1_000_000, attempts[CLIENTS / 2] / 1_000_000,
 				delays[0] / 1_000_000, delays[CLIENTS - 1] / 1_000_000, Arrays.toString(buckets));
 
-		// no attempt before the jitter window opens; scheduling under load may only delay them
+		// no attempt before the jitter window opens; scheduling under load may only delay
+		// them
 		assertThat(delays[0]).isGreaterThanOrEqualTo(windowStart);
 		assertThat(delays[CLIENTS - 1]).isLessThan(windowEnd + millis(1000));
-		// most of the window is covered, and no 50 ms bucket holds more than a fifth of the herd
+		// most of the window is covered, and no 50 ms bucket holds more than a fifth of
+		// the herd
 		assertThat(delays[CLIENTS - 1] - delays[0]).isGreaterThanOrEqualTo((windowEnd - windowStart) * 3 / 4);
 		assertThat(Arrays.stream(buckets).max().orElseThrow()).isLessThanOrEqualTo(CLIENTS / 5);
 
-		await().atMost(Duration.ofSeconds(120)).until(() -> this.hub.openConnections() == CLIENTS
-				&& this.clients.stream().allMatch((client) -> client.connectionState() == ConnectionState.CONNECTED));
+		await().atMost(Duration.ofSeconds(120))
+			.until(() -> this.hub.openConnections() == CLIENTS && this.clients.stream()
+				.allMatch((client) -> client.connectionState() == ConnectionState.CONNECTED));
 		for (SendHandle handle : whileDown) {
 			handle.acknowledged().get(60, TimeUnit.SECONDS);
 		}

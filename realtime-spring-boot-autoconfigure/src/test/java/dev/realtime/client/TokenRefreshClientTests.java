@@ -31,9 +31,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A real client whose tokens come from a real token endpoint ({@link TestTokenEndpoint}),
- * against a hub ({@link TestHub}) that accepts only the tokens the endpoint considers valid.
- * Every test runs with DEBUG logging on {@code dev.realtime} and checks that no secret shows up
- * in the output.
+ * against a hub ({@link TestHub}) that accepts only the tokens the endpoint considers
+ * valid. Every test runs with DEBUG logging on {@code dev.realtime} and checks that no
+ * secret shows up in the output.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TokenRefreshClientTests {
@@ -116,7 +116,8 @@ class TokenRefreshClientTests {
 		this.hub.closeAll(CloseCodes.GOING_AWAY, "restart");
 		await().until(() -> this.hub.handshakes() == 2 && this.client.connectionState() == ConnectionState.CONNECTED);
 
-		// the one new handshake carried a token the endpoint had already refreshed: no 401
+		// the one new handshake carried a token the endpoint had already refreshed: no
+		// 401
 		assertThat(this.hub.presentedTokens()).hasSize(2).doesNotHaveDuplicates();
 	}
 

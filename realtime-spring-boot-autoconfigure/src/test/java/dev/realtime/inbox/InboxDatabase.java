@@ -21,9 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.realtime.test.RealtimeSchema;
 
 /**
- * A database with the library's migrations applied and a JPA persistence unit of the inbox
- * entities, for tests. Runs Flyway and registers the entities itself: the library's migrator
- * and entity registration are not needed here.
+ * A database with the library's migrations applied and a JPA persistence unit of the
+ * inbox entities, for tests. Runs Flyway and registers the entities itself: the library's
+ * migrator and entity registration are not needed here.
  */
 final class InboxDatabase implements AutoCloseable {
 

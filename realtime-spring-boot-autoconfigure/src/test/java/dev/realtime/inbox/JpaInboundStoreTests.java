@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * {@link JpaInboundStore} and {@link FailedInboundEvents} on a real database; one subclass per
- * database kind.
+ * {@link JpaInboundStore} and {@link FailedInboundEvents} on a real database; one
+ * subclass per database kind.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JpaInboundStoreTests {
@@ -118,8 +118,10 @@ abstract class JpaInboundStoreTests {
 	void storesAPageAndMovesTheCursorInOneTransaction() {
 		this.alice.append(messages("alice", 1, 2));
 		// a row in the way makes the insert of seq 4 fail after seq 3 was written
-		this.database.jdbc.update("insert into realtime_inbox_event (user_id, seq, event, payload, status, attempts, "
-				+ "received_at) values ('alice', 4, 'x', '{}', 'RECEIVED', 0, ?)", java.sql.Timestamp.from(Instant.now()));
+		this.database.jdbc.update(
+				"insert into realtime_inbox_event (user_id, seq, event, payload, status, attempts, "
+						+ "received_at) values ('alice', 4, 'x', '{}', 'RECEIVED', 0, ?)",
+				java.sql.Timestamp.from(Instant.now()));
 		assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> this.alice.append(messages("alice", 3, 5)));
 		assertThat(this.alice.lastSeq()).isEqualTo(2);
 		assertThat(this.database.count("select count(*) from realtime_inbox_event where user_id = 'alice' and seq = 3"))

@@ -10,7 +10,8 @@ import dev.realtime.client.Transport;
 
 /**
  * A hub in the test's memory, behind the client's {@link Transport} seam: answers
- * {@code resume} with an empty {@code resume_response} and pushes events the test gives it.
+ * {@code resume} with an empty {@code resume_response} and pushes events the test gives
+ * it.
  */
 final class InMemoryHub implements Transport {
 

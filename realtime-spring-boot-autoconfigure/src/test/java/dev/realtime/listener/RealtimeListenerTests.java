@@ -24,14 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link RealtimeListener} methods, driven through a real client and its in-memory
- * inbound store by a hub behind the transport seam.
+ * Tests for {@link RealtimeListener} methods, driven through a real client and its
+ * in-memory inbound store by a hub behind the transport seam.
  */
 class RealtimeListenerTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RealtimeInboxAutoConfiguration.class, RealtimeAuthAutoConfiguration.class,
-				RealtimeAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(RealtimeInboxAutoConfiguration.class,
+				RealtimeAuthAutoConfiguration.class, RealtimeAutoConfiguration.class))
 		.withBean(Transport.class, InMemoryHub::new)
 		.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
 				"realtime.inbox.max-attempts=3");

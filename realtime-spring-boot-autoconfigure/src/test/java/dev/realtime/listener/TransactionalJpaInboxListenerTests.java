@@ -33,8 +33,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@link RealtimeListener} methods over the JPA inbox on PostgreSQL with
- * {@code realtime.inbox.transactional=true}: a listener's writes commit with the removal of
- * the event, a failing listener's writes roll back, and a parked event can be retried.
+ * {@code realtime.inbox.transactional=true}: a listener's writes commit with the removal
+ * of the event, a failing listener's writes roll back, and a parked event can be retried.
  */
 class TransactionalJpaInboxListenerTests {
 
@@ -53,10 +53,10 @@ class TransactionalJpaInboxListenerTests {
 	@Test
 	void listenerWritesCommitWithDeliveryAndParkedEventsCanBeRetried() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(HibernateJpaAutoConfiguration.class,
-					TransactionAutoConfiguration.class, RealtimeOutboxAutoConfiguration.class,
-					RealtimeInboxAutoConfiguration.class,
-					RealtimeAuthAutoConfiguration.class, RealtimeAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(HibernateJpaAutoConfiguration.class, TransactionAutoConfiguration.class,
+							RealtimeOutboxAutoConfiguration.class, RealtimeInboxAutoConfiguration.class,
+							RealtimeAuthAutoConfiguration.class, RealtimeAutoConfiguration.class))
 			.withUserConfiguration(PostgresConfiguration.class, OrderListener.class)
 			.withBean(Transport.class, InMemoryHub::new)
 			.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
@@ -70,11 +70,12 @@ class TransactionalJpaInboxListenerTests {
 				hub.push(1, "order.created", "{\"id\":\"A-1\"}");
 				hub.push(2, "order.created", "{\"id\":\"poison\"}");
 				hub.push(3, "order.created", "{\"id\":\"A-3\"}");
-				await().atMost(Duration.ofSeconds(10)).until(() -> failed.list("alice", 10).size() == 1
-						&& count(jdbc, "select count(*) from realtime_inbox_event where status = 'RECEIVED'") == 0);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> failed.list("alice", 10).size() == 1
+							&& count(jdbc, "select count(*) from realtime_inbox_event where status = 'RECEIVED'") == 0);
 				// the poison's own insert rolled back with each failed attempt
-				assertThat(jdbc.queryForList("select id from orders order by id", String.class))
-					.containsExactly("A-1", "A-3");
+				assertThat(jdbc.queryForList("select id from orders order by id", String.class)).containsExactly("A-1",
+						"A-3");
 				assertThat(failed.list("alice", 10)).singleElement()
 					.extracting(FailedInboundEvent::seq, FailedInboundEvent::attempts)
 					.containsExactly(2L, 2);
@@ -82,8 +83,8 @@ class TransactionalJpaInboxListenerTests {
 				assertThat(failed.retry("alice", 2)).isTrue();
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> count(jdbc, "select count(*) from realtime_inbox_event") == 0);
-				assertThat(jdbc.queryForList("select id from orders order by id", String.class))
-					.containsExactly("A-1", "A-3", "poison");
+				assertThat(jdbc.queryForList("select id from orders order by id", String.class)).containsExactly("A-1",
+						"A-3", "poison");
 			});
 	}
 

@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The meters of a real client against a real hub, read from a {@link SimpleMeterRegistry}.
+ * The meters of a real client against a real hub, read from a
+ * {@link SimpleMeterRegistry}.
  */
 class RealtimeClientMeterBinderTests {
 
@@ -68,7 +69,9 @@ class RealtimeClientMeterBinderTests {
 	@Test
 	void countsSendsAcksAndAckLatency() throws Exception {
 		connect(null);
-		List<SendHandle> handles = IntStream.range(0, 5).mapToObj((i) -> this.client.sendEvent("n", Map.of("i", i))).toList();
+		List<SendHandle> handles = IntStream.range(0, 5)
+			.mapToObj((i) -> this.client.sendEvent("n", Map.of("i", i)))
+			.toList();
 		for (SendHandle handle : handles) {
 			handle.acknowledged().get(5, TimeUnit.SECONDS);
 		}

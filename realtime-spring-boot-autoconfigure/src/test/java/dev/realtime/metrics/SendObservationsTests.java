@@ -55,7 +55,8 @@ class SendObservationsTests {
 
 		});
 		this.hub = TestHub.start();
-		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(), new StaticTokenProvider("t"));
+		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(),
+				new StaticTokenProvider("t"));
 		this.client.onSend(new SendObservations("alice", this.registry, null));
 		this.client.connect();
 		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);

@@ -45,10 +45,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatRuntimeException;
 
 /**
- * {@link JdbcOutboundQueue} against a real database, through a Spring context configured as an
- * application would be. Each test works on a user of its own. Leases are timed by the
- * database's clock: a test expires one by moving its end into the past, which is the clock it
- * controls.
+ * {@link JdbcOutboundQueue} against a real database, through a Spring context configured
+ * as an application would be. Each test works on a user of its own. Leases are timed by
+ * the database's clock: a test expires one by moving its end into the past, which is the
+ * clock it controls.
  */
 abstract class AbstractJdbcOutboundQueueTests {
 
@@ -88,12 +88,16 @@ abstract class AbstractJdbcOutboundQueueTests {
 	@BeforeEach
 	void setUp(TestInfo test) {
 		String name = test.getTestMethod().orElseThrow().getName().toLowerCase();
-		this.userId = name.substring(0, Math.min(20, name.length())) + "-" + UUID.randomUUID().toString().substring(0, 8);
+		this.userId = name.substring(0, Math.min(20, name.length())) + "-"
+				+ UUID.randomUUID().toString().substring(0, 8);
 		this.transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
 		this.jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 	}
 
-	/** A queue of the test's user, as one instance of the application (named by its owner id) has it. */
+	/**
+	 * A queue of the test's user, as one instance of the application (named by its owner
+	 * id) has it.
+	 */
 	private JdbcOutboundQueue queue(String owner) {
 		return factory(owner, 1000).create(this.userId);
 	}
@@ -226,7 +230,8 @@ abstract class AbstractJdbcOutboundQueueTests {
 		assertThat(inside.discarded).hasValue(0);
 		assertThat(rows()).isEqualTo(1);
 		assertThat(this.jdbc.queryForObject("select count(*) from realtime_client where user_id = ?", Long.class,
-				this.userId + "-x")).isEqualTo(1);
+				this.userId + "-x"))
+			.isEqualTo(1);
 		assertThat(queue.pendingCount()).isEqualTo(1);
 	}
 
@@ -246,7 +251,8 @@ abstract class AbstractJdbcOutboundQueueTests {
 			Future<Boolean> second = executor.submit(() -> this.transaction.execute((status) -> {
 				await(firstInserted);
 				secondStarted.countDown();
-				// waits for the first transaction's unique key, then finds the key pending
+				// waits for the first transaction's unique key, then finds the key
+				// pending
 				return queue.enqueue(message("shared"), true, new RecordingOutcome());
 			}));
 			assertThat(first.get()).isTrue();
@@ -495,13 +501,12 @@ abstract class AbstractJdbcOutboundQueueTests {
 		JdbcOutboundQueue successor = leader("instance-b");
 		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(() -> stale.claim(10));
 		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(() -> stale.acknowledge(3));
-		assertThatExceptionOfType(LeaseLostException.class)
-			.isThrownBy(() -> stale.deadLetter(1, "invalid_event", "x"));
+		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(() -> stale.deadLetter(1, "invalid_event", "x"));
 		assertThat(rows()).as("the stale leader deleted nothing").isEqualTo(5);
 		List<SequencedMessage> taken = successor.claim(10);
 		assertThat(taken).extracting(SequencedMessage::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
-		assertThat(taken).allSatisfy(
-				(message) -> assertThat(message.message().idempotencyKey()).isEqualTo("k" + message.seq()));
+		assertThat(taken)
+			.allSatisfy((message) -> assertThat(message.message().idempotencyKey()).isEqualTo("k" + message.seq()));
 	}
 
 	@Test

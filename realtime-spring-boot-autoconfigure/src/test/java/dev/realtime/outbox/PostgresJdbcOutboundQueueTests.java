@@ -22,7 +22,8 @@ class PostgresJdbcOutboundQueueTests extends AbstractJdbcOutboundQueueTests {
 
 	@Test
 	void relayQueriesReadAnIndexRangeAndNeverSortOnATableThatWasNeverAnalyzed() {
-		// a backlog of 20,000 rows, half numbered and half new, ids far from the sequence's
+		// a backlog of 20,000 rows, half numbered and half new, ids far from the
+		// sequence's
 		jdbc().update("insert into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at, status,"
 				+ " seq) select 1000000000 + g, ?, 'k' || g, 'e', '{}', 0,"
 				+ " case when g % 2 = 0 then 'NEW' else 'SEQUENCED' end, case when g % 2 = 0 then null else g end"
@@ -41,7 +42,8 @@ class PostgresJdbcOutboundQueueTests extends AbstractJdbcOutboundQueueTests {
 			.contains("realtime_outbox_relay_ix")
 			.doesNotContain("Seq Scan on realtime_outbox");
 		// the numbering looks rows up by primary key, never by a scan of the table
-		String numberAll = Objects.requireNonNull(OutboxDialect.POSTGRESQL.numberAll).replace("?", "%s")
+		String numberAll = Objects.requireNonNull(OutboxDialect.POSTGRESQL.numberAll)
+			.replace("?", "%s")
 			.formatted(1, "'{1000000002,1000000004}'::bigint[]", "'{1000000002,1000000004}'::bigint[]");
 		assertThat(String.join("\n", plan(numberAll))).contains("realtime_outbox_pk")
 			.doesNotContain("Seq Scan on realtime_outbox");

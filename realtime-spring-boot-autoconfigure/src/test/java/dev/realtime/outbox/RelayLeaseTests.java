@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two instances of an application (two clients with outboxes of their own owner id) for one
- * user on one PostgreSQL database and a real hub, at the default poll interval and lease: only
- * the lease holder connects, the other stands by, and a graceful stop hands over at once.
+ * Two instances of an application (two clients with outboxes of their own owner id) for
+ * one user on one PostgreSQL database and a real hub, at the default poll interval and
+ * lease: only the lease holder connects, the other stands by, and a graceful stop hands
+ * over at once.
  */
 class RelayLeaseTests {
 
@@ -82,7 +83,8 @@ class RelayLeaseTests {
 		await().until(() -> second.connectionState() == ConnectionState.STANDBY);
 		assertThat(this.hub.openConnections()).isEqualTo(1);
 
-		// the standby's events go to the shared outbox; the holder relays them within a poll
+		// the standby's events go to the shared outbox; the holder relays them within a
+		// poll
 		for (int i = 0; i < 10; i++) {
 			second.sendEvent("from.standby", Map.of("i", i));
 			first.sendEvent("from.holder", Map.of("i", i));

@@ -22,15 +22,15 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Fuzz test of {@link FrameCodec#decode} and {@link FrameCodec#decodeElements}: seeded,
- * reproducible random and mutated messages
- * built from valid frames of every type (wrong field types, removed fields, flipped and
- * unknown types, negative, huge and non-integer seqs, deep nesting, batches with bad elements,
- * truncated and corrupted text, garbage). Every input must either decode to valid frames or be
- * rejected with a {@link ProtocolException} whose message names what is wrong; nothing else
- * may escape. Element by element, {@code decodeElements} reports exactly what {@code decode}
- * does. For structured mutations an oracle written from the protocol page (not from the codec)
- * says which elements are invalid, which fields are wrong and which seq an invalid event still
- * names, and the codec must agree.
+ * reproducible random and mutated messages built from valid frames of every type (wrong
+ * field types, removed fields, flipped and unknown types, negative, huge and non-integer
+ * seqs, deep nesting, batches with bad elements, truncated and corrupted text, garbage).
+ * Every input must either decode to valid frames or be rejected with a
+ * {@link ProtocolException} whose message names what is wrong; nothing else may escape.
+ * Element by element, {@code decodeElements} reports exactly what {@code decode} does.
+ * For structured mutations an oracle written from the protocol page (not from the codec)
+ * says which elements are invalid, which fields are wrong and which seq an invalid event
+ * still names, and the codec must agree.
  * <p>
  * CI runs {@value #CI_TRIES} inputs. A long run:
  * {@code ./mvnw -pl realtime-spring-boot-autoconfigure test -Dtest=FrameCodecFuzzTests
@@ -66,14 +66,15 @@ class FrameCodecFuzzTests {
 			}
 			catch (AssertionError | RuntimeException ex) {
 				String text = (input.text().length() > 2000) ? input.text().substring(0, 2000) + "…" : input.text();
-				throw new AssertionError("Input " + i + " (-Drealtime.fuzz.case=" + caseSeed + ", kind "
-						+ input.kind() + ") failed: " + ex + "\ninput: " + text, ex);
+				throw new AssertionError("Input " + i + " (-Drealtime.fuzz.case=" + caseSeed + ", kind " + input.kind()
+						+ ") failed: " + ex + "\ninput: " + text, ex);
 			}
 		}
 		long millis = (System.nanoTime() - start) / 1_000_000;
-		System.out.printf("Frame codec fuzz: %d inputs (seed %d) in %d ms: %d messages accepted whole, %d frames "
-				+ "decoded, %d problems reported, %d oracle checks%n", tries, seed, millis, tally.accepted,
-				tally.frames, tally.problems, tally.oracleChecks);
+		System.out.printf(
+				"Frame codec fuzz: %d inputs (seed %d) in %d ms: %d messages accepted whole, %d frames "
+						+ "decoded, %d problems reported, %d oracle checks%n",
+				tries, seed, millis, tally.accepted, tally.frames, tally.problems, tally.oracleChecks);
 		if (replay == null && tries >= 1000) {
 			// the generator must exercise both outcomes, else the test proves little
 			assertThat(tally.accepted).isGreaterThan(tries / 10);
@@ -92,7 +93,8 @@ class FrameCodecFuzzTests {
 			this.codec.decode(input, problems::add);
 			assertThat(problems).as(input).hasSize(1);
 			assertThat(problems.get(0).getMessage()).as(input).doesNotContain(SECRET.repeat(4)).hasSizeLessThan(200);
-			// names from the wire are quoted, cut short; anything else is not repeated at all
+			// names from the wire are quoted, cut short; anything else is not repeated at
+			// all
 			if (!input.contains(SECRET.repeat(4))) {
 				assertThat(problems.get(0).getMessage()).as(input).doesNotContain(SECRET);
 			}
@@ -181,15 +183,14 @@ class FrameCodecFuzzTests {
 			if (expectation.names().isEmpty()) {
 				require(!remaining.isEmpty(), "no frame decoded for valid element", i);
 				Frame frame = remaining.remove(0);
-				require(expectation.frame() == null || expectation.frame().equals(frame), "decoded differently",
-						frame);
+				require(expectation.frame() == null || expectation.frame().equals(frame), "decoded differently", frame);
 				continue;
 			}
 			require(problems.size() > problem, "no problem reported for invalid element", i + " " + expectation);
 			String message = problems.get(problem++).getMessage();
 			require(!batch || message.startsWith("Batch element " + i + ": "), "batch element not named", message);
-			require(expectation.names().stream().anyMatch(message::contains), "message names none of "
-					+ expectation.names(), message);
+			require(expectation.names().stream().anyMatch(message::contains),
+					"message names none of " + expectation.names(), message);
 		}
 		require(remaining.isEmpty(), "frames decoded from invalid elements", remaining);
 		require(problems.size() == problem, "problems reported for valid elements", problems);
@@ -282,7 +283,8 @@ class FrameCodecFuzzTests {
 		return names;
 	}
 
-	// an invalid event element that still names its seq (an integer >= 1) is rejected with it
+	// an invalid event element that still names its seq (an integer >= 1) is rejected
+	// with it
 	private static Long namedSeq(JsonNode node) {
 		JsonNode type = node.get("type");
 		JsonNode seq = node.get("seq");
@@ -450,8 +452,8 @@ class FrameCodecFuzzTests {
 					expected.add(new Expectation(Set.of(), frame, true));
 				}
 				case 1 -> {
-					JsonNode element = random.nextBoolean() ? wrongValue(random)
-							: NODES.arrayNode().add(this.codec.mapper().readTree(this.codec.encode(randomFrame(random))));
+					JsonNode element = random.nextBoolean() ? wrongValue(random) : NODES.arrayNode()
+						.add(this.codec.mapper().readTree(this.codec.encode(randomFrame(random))));
 					array.add(element);
 					expected.add(new Expectation(wrongNames(element), null, true));
 				}
@@ -496,14 +498,15 @@ class FrameCodecFuzzTests {
 		}
 		String text = "{\"type\":\"" + (random.nextBoolean() ? "event" : "meta") + "\",\"event\":\"deep\",\"payload\":"
 				+ payload + "}";
-		// valid within the parser's nesting limit, rejected as invalid JSON beyond it: both are fine
+		// valid within the parser's nesting limit, rejected as invalid JSON beyond it:
+		// both are fine
 		return new Input("deep nesting " + depth, text, null);
 	}
 
 	private Input hugeNumber(SplittableRandom random) {
 		String digits = "9".repeat(1 + random.nextInt(random.nextBoolean() ? 30 : 3000));
-		String[] forms = { digits, "-" + digits, digits + ".5", digits + "e" + random.nextInt(400), "0." + digits,
-				"-0", "1E2", "0x10", "01", "+1", "NaN", "Infinity", "1.0" };
+		String[] forms = { digits, "-" + digits, digits + ".5", digits + "e" + random.nextInt(400), "0." + digits, "-0",
+				"1E2", "0x10", "01", "+1", "NaN", "Infinity", "1.0" };
 		String value = forms[random.nextInt(forms.length)];
 		String type = WIRE_NAMES[random.nextInt(WIRE_NAMES.length)];
 		String text = switch (type) {
@@ -568,7 +571,8 @@ class FrameCodecFuzzTests {
 	}
 
 	private EventFrame randomEvent(SplittableRandom random, boolean sequenced) {
-		return new EventFrame(sequenced ? randomSeq(random) : null, random.nextBoolean() ? randomString(random, 36) : null,
+		return new EventFrame(sequenced ? randomSeq(random) : null,
+				random.nextBoolean() ? randomString(random, 36) : null,
 				random.nextBoolean() ? randomString(random, 36) : null, randomName(random), randomJson(random, 3),
 				random.nextBoolean() ? Instant.ofEpochMilli(random.nextLong(0, 32_503_680_000_000L)) : null);
 	}
@@ -609,8 +613,8 @@ class FrameCodecFuzzTests {
 		ObjectNode node = NODES.objectNode();
 		int size = random.nextInt(4);
 		for (int i = 0; i < size; i++) {
-			node.set(randomString(random, 8), (random.nextInt(3) == 0) ? randomJson(random, depth - 1)
-					: randomScalar(random));
+			node.set(randomString(random, 8),
+					(random.nextInt(3) == 0) ? randomJson(random, depth - 1) : randomScalar(random));
 		}
 		return node;
 	}
@@ -668,8 +672,9 @@ class FrameCodecFuzzTests {
 	}
 
 	/**
-	 * What the oracle expects of one frame object: the names one of which a problem message
-	 * mentions (none when the object is valid), and the frame it decodes to when known.
+	 * What the oracle expects of one frame object: the names one of which a problem
+	 * message mentions (none when the object is valid), and the frame it decodes to when
+	 * known.
 	 */
 	private record Expectation(Set<String> names, Frame frame, boolean inBatch) {
 	}

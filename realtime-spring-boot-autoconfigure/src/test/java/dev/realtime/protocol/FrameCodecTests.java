@@ -50,10 +50,9 @@ class FrameCodecTests {
 	@Test
 	void keepsValidFramesOfABatchAndReportsEachInvalidOne() {
 		List<ProtocolException> problems = new ArrayList<>();
-		List<Frame> frames = this.codec.decode(
-				"[{\"type\":\"ack\",\"ack_seq\":1},{\"type\":\"teleport\"},{\"type\":\"ack\",\"ack_seq\":-2},"
-						+ "{\"type\":\"ack\",\"ack_seq\":2}]",
-				problems::add);
+		List<Frame> frames = this.codec
+			.decode("[{\"type\":\"ack\",\"ack_seq\":1},{\"type\":\"teleport\"},{\"type\":\"ack\",\"ack_seq\":-2},"
+					+ "{\"type\":\"ack\",\"ack_seq\":2}]", problems::add);
 		assertThat(frames).containsExactly(new AckFrame(1), new AckFrame(2));
 		assertThat(problems).extracting(Throwable::getMessage)
 			.containsExactly("Batch element 1: Unknown frame type 'teleport'",
@@ -79,8 +78,7 @@ class FrameCodecTests {
 	void reportsAMessageThatIsNotABatchAsOneElement() {
 		assertThat(this.codec.decodeElements("{\"type\":\"event\",\"seq\":3}"))
 			.containsExactly(new MessageElement(null, "Missing required field 'event'", 3L));
-		assertThat(this.codec.decodeElements("[{\"type\":\"event\",\"seq\":3"))
-			.singleElement()
+		assertThat(this.codec.decodeElements("[{\"type\":\"event\",\"seq\":3")).singleElement()
 			.satisfies((element) -> assertThat(element.problem()).startsWith("Message is not valid JSON"))
 			.satisfies((element) -> assertThat(element.rejectedSeq()).isNull());
 		assertThat(this.codec.decodeElements("[]")).isEmpty();
@@ -103,7 +101,8 @@ class FrameCodecTests {
 			.isThrownBy(() -> this.codec.decodeOne("{\"type\":\"event\",\"event\":\"x\",\"timestamp\":\"yesterday\"}"))
 			.withMessage("Field 'timestamp' is not an ISO-8601 instant: 'yesterday'");
 		assertThatExceptionOfType(ProtocolException.class)
-			.isThrownBy(() -> this.codec.decodeOne("{\"type\":\"resume_response\",\"ack_seq\":0,\"events\":[{\"type\":\"event\",\"event\":\"x\"}]}"))
+			.isThrownBy(() -> this.codec.decodeOne(
+					"{\"type\":\"resume_response\",\"ack_seq\":0,\"events\":[{\"type\":\"event\",\"event\":\"x\"}]}"))
 			.withMessage("resume_response event 0 has no 'seq'");
 		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> this.codec.decodeOne("42"))
 			.withMessage("Frame must be a JSON object");
@@ -111,9 +110,10 @@ class FrameCodecTests {
 
 	@Test
 	void keepsPayloadNumbersExactly() {
-		// as doubles, 1e999 became "-Infinity" (a string) on the way on, and 0.1 would lose digits
-		MetaFrame frame = (MetaFrame) this.codec
-			.decodeOne("{\"type\":\"meta\",\"event\":\"x\",\"payload\":{\"big\":-1e999,\"exact\":0.10000000000000000001}}");
+		// as doubles, 1e999 became "-Infinity" (a string) on the way on, and 0.1 would
+		// lose digits
+		MetaFrame frame = (MetaFrame) this.codec.decodeOne(
+				"{\"type\":\"meta\",\"event\":\"x\",\"payload\":{\"big\":-1e999,\"exact\":0.10000000000000000001}}");
 		assertThat(this.codec.decodeOne(this.codec.encode(frame))).isEqualTo(frame);
 		assertThat(frame.payload().get("big").isNumber()).isTrue();
 		assertThat(frame.payload().get("exact").decimalValue()).isEqualByComparingTo("0.10000000000000000001");
@@ -146,9 +146,8 @@ class FrameCodecTests {
 		assertThatExceptionOfType(ProtocolException.class)
 			.isThrownBy(() -> this.codec.decodeOne("{\"type\":\"error\",\"code\":\"\"}"))
 			.withMessage("Field 'code' must not be blank");
-		assertThatExceptionOfType(ProtocolException.class)
-			.isThrownBy(() -> this.codec.decodeOne(
-					"{\"type\":\"resume_response\",\"ack_seq\":0,\"events\":[{\"type\":\"ack\",\"seq\":1,\"event\":\"x\"}]}"))
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> this.codec.decodeOne(
+				"{\"type\":\"resume_response\",\"ack_seq\":0,\"events\":[{\"type\":\"ack\",\"seq\":1,\"event\":\"x\"}]}"))
 			.withMessage("resume_response event 0 has 'type' 'ack' instead of 'event'");
 	}
 

@@ -24,8 +24,8 @@ import dev.realtime.test.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link JpaReceiptStore} on a real database migrated with the library's scripts; subclasses
- * name the database.
+ * {@link JpaReceiptStore} on a real database migrated with the library's scripts;
+ * subclasses name the database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JpaReceiptStoreTests {

@@ -14,8 +14,8 @@ import dev.realtime.test.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The library's migrations run on every supported database, and running them again changes
- * nothing.
+ * The library's migrations run on every supported database, and running them again
+ * changes nothing.
  */
 class RealtimeSchemaMigratorTests {
 
@@ -60,7 +60,8 @@ class RealtimeSchemaMigratorTests {
 	}
 
 	private static long rowCount(HikariDataSource dataSource, String table) {
-		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+		try (Connection connection = dataSource.getConnection();
+				Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery("select count(*) from " + table)) {
 			result.next();
 			return result.getLong(1);

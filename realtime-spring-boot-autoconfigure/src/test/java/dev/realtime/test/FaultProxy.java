@@ -23,15 +23,16 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fault-injecting TCP proxy for tests: listens on an ephemeral port of 127.0.0.1 and
- * forwards every connection to a target host and port (a hub, PostgreSQL, anything on TCP).
- * While connections are open it can cut them (reset or orderly close), stop forwarding in one
- * or both directions without closing (half-open), add latency, throttle bandwidth and refuse new
- * connections for a while. Bytes held back while forwarding is stopped are delivered, in order,
- * once it resumes: the proxy itself never loses data on a connection it keeps open.
+ * forwards every connection to a target host and port (a hub, PostgreSQL, anything on
+ * TCP). While connections are open it can cut them (reset or orderly close), stop
+ * forwarding in one or both directions without closing (half-open), add latency, throttle
+ * bandwidth and refuse new connections for a while. Bytes held back while forwarding is
+ * stopped are delivered, in order, once it resumes: the proxy itself never loses data on
+ * a connection it keeps open.
  * <p>
- * Each connection uses a reader and a writer thread per direction with a small bounded queue
- * between them, so a stopped direction applies back-pressure to the sender like a real stalled
- * network path instead of buffering without bound.
+ * Each connection uses a reader and a writer thread per direction with a small bounded
+ * queue between them, so a stopped direction applies back-pressure to the sender like a
+ * real stalled network path instead of buffering without bound.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -114,8 +115,9 @@ public final class FaultProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Return the given URL with its host and port replaced by the proxy's, so a client using
-	 * it goes through the proxy; works for {@code ws://}, {@code http://} and JDBC URLs.
+	 * Return the given URL with its host and port replaced by the proxy's, so a client
+	 * using it goes through the proxy; works for {@code ws://}, {@code http://} and JDBC
+	 * URLs.
 	 * @param url the URL of the target
 	 * @return the URL of the proxy
 	 */
@@ -150,9 +152,9 @@ public final class FaultProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Stop forwarding in a direction without closing anything: the connections stay open and
-	 * silent, as behind a dead NAT entry or an unplugged cable. Bytes already read are held
-	 * and delivered after {@link #resume()}.
+	 * Stop forwarding in a direction without closing anything: the connections stay open
+	 * and silent, as behind a dead NAT entry or an unplugged cable. Bytes already read
+	 * are held and delivered after {@link #resume()}.
 	 * @param direction the direction(s) to stop
 	 */
 	public void halfOpen(Direction direction) {

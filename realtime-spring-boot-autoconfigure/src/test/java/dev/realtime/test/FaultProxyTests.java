@@ -122,7 +122,8 @@ class FaultProxyTests {
 
 	@Test
 	void halfOpenBothWaysAppliesBackPressureAndLosesNothing() throws IOException {
-		// far more than loopback's auto-tuned socket buffers and the proxy's queues can hold
+		// far more than loopback's auto-tuned socket buffers and the proxy's queues can
+		// hold
 		byte[] data = new byte[32 * 1024 * 1024];
 		for (int i = 0; i < data.length; i++) {
 			data[i] = (byte) (i * 31);
@@ -138,7 +139,8 @@ class FaultProxyTests {
 				}
 			});
 			writer.start();
-			// the proxy's queues are bounded: the writer blocks once the kernel buffers are full
+			// the proxy's queues are bounded: the writer blocks once the kernel buffers
+			// are full
 			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(writer::isAlive);
 			assertThat(this.echo.bytesReceived()).isZero();
 			this.proxy.resume();
@@ -209,7 +211,8 @@ class FaultProxyTests {
 
 	@Test
 	void connectionToADeadTargetIsReset() throws IOException {
-		// a bound socket that does not listen keeps its port dead: nobody else can take it
+		// a bound socket that does not listen keeps its port dead: nobody else can take
+		// it
 		try (Socket dead = new Socket()) {
 			dead.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
 			try (FaultProxy deadProxy = FaultProxy.start("127.0.0.1", dead.getLocalPort());
@@ -247,7 +250,8 @@ class FaultProxyTests {
 	}
 
 	private static int selectOne(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery("select 1")) {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("select 1")) {
 			result.next();
 			return result.getInt(1);
 		}

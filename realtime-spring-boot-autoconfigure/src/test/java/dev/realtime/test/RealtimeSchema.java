@@ -5,8 +5,8 @@ import javax.sql.DataSource;
 import dev.realtime.schema.RealtimeSchemaMigrator;
 
 /**
- * Applies the library's migrations to a test database, for tests that build their persistence
- * setup by hand.
+ * Applies the library's migrations to a test database, for tests that build their
+ * persistence setup by hand.
  */
 public final class RealtimeSchema {
 

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A private certificate authority made for a test with the JDK's {@code keytool}: it signs
- * server and client certificates into PKCS#12 key stores and exports a trust store holding
- * only its own certificate. Nothing in it is trusted by the JVM by default.
+ * A private certificate authority made for a test with the JDK's {@code keytool}: it
+ * signs server and client certificates into PKCS#12 key stores and exports a trust store
+ * holding only its own certificate. Nothing in it is trusted by the JVM by default.
  */
 public final class TestCertificates {
 
@@ -54,8 +54,8 @@ public final class TestCertificates {
 	}
 
 	/**
-	 * Issue a key and certificate signed by this authority, stored with its chain under the
-	 * alias {@code name} in a new key store (PKCS#12).
+	 * Issue a key and certificate signed by this authority, stored with its chain under
+	 * the alias {@code name} in a new key store (PKCS#12).
 	 * @param name the alias and file name
 	 * @param subjectAlternativeNames for example {@code dns:localhost,ip:127.0.0.1}
 	 * @return the key store
@@ -67,9 +67,8 @@ public final class TestCertificates {
 		keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
 				"-validity", "2", "-keystore", store.toString());
 		keytool("-certreq", "-alias", name, "-file", request.toString(), "-keystore", store.toString());
-		keytool("-gencert", "-rfc", "-alias", "ca", "-infile", request.toString(), "-outfile",
-				certificate.toString(), "-ext", "SAN=" + subjectAlternativeNames, "-validity", "2", "-keystore",
-				this.ca.toString());
+		keytool("-gencert", "-rfc", "-alias", "ca", "-infile", request.toString(), "-outfile", certificate.toString(),
+				"-ext", "SAN=" + subjectAlternativeNames, "-validity", "2", "-keystore", this.ca.toString());
 		keytool("-importcert", "-noprompt", "-alias", "ca", "-file", file("ca.crt").toString(), "-keystore",
 				store.toString());
 		keytool("-importcert", "-alias", name, "-file", certificate.toString(), "-keystore", store.toString());

@@ -20,8 +20,8 @@ import dev.realtime.client.WebSocketTransport;
 import dev.realtime.protocol.FrameCodec;
 
 /**
- * Builds real clients (WebSocket transport, in-memory stores) with fast timings, for tests of
- * the library and of the demo's hub.
+ * Builds real clients (WebSocket transport, in-memory stores) with fast timings, for
+ * tests of the library and of the demo's hub.
  */
 public final class TestClients {
 

@@ -13,9 +13,9 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * Real databases for tests: a Testcontainers container when a Docker engine is available,
- * else the server on localhost named by an environment variable (defaults match a developer
- * machine with PostgreSQL and MariaDB installed), else a failure that says how to provide one.
- * Never a mock, never a silent skip.
+ * else the server on localhost named by an environment variable (defaults match a
+ * developer machine with PostgreSQL and MariaDB installed), else a failure that says how
+ * to provide one. Never a mock, never a silent skip.
  */
 public final class TestDatabases {
 
@@ -42,8 +42,8 @@ public final class TestDatabases {
 		if (postgres == null) {
 			postgres = dockerAvailable() ? startPostgresContainer()
 					: local("PostgreSQL", env(POSTGRES_URL, "jdbc:postgresql://127.0.0.1:5432/test"),
-							env(POSTGRES_USER, "postgres"), System.getenv().getOrDefault("REALTIME_TEST_POSTGRES_PASSWORD", ""),
-							POSTGRES_URL);
+							env(POSTGRES_USER, "postgres"),
+							System.getenv().getOrDefault("REALTIME_TEST_POSTGRES_PASSWORD", ""), POSTGRES_URL);
 		}
 		return postgres;
 	}
@@ -55,7 +55,8 @@ public final class TestDatabases {
 	public static synchronized Server mariadb() {
 		if (mariadb == null) {
 			mariadb = dockerAvailable() ? startMariaDbContainer()
-					: local("MariaDB", env(MARIADB_URL, "jdbc:mariadb://127.0.0.1:3306/test"), env(MARIADB_USER, "root"),
+					: local("MariaDB", env(MARIADB_URL, "jdbc:mariadb://127.0.0.1:3306/test"),
+							env(MARIADB_USER, "root"),
 							System.getenv().getOrDefault("REALTIME_TEST_MARIADB_PASSWORD", ""), MARIADB_URL);
 		}
 		return mariadb;
@@ -92,8 +93,9 @@ public final class TestDatabases {
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("No " + name + " for the tests: Docker is not available for Testcontainers "
-					+ "and " + url + " (user " + user + ") is not reachable (" + ex.getMessage() + "). Start Docker, or run "
-					+ name + " locally, or point " + variable + " (and its _USER/_PASSWORD variables) at a server.", ex);
+					+ "and " + url + " (user " + user + ") is not reachable (" + ex.getMessage()
+					+ "). Start Docker, or run " + name + " locally, or point " + variable
+					+ " (and its _USER/_PASSWORD variables) at a server.", ex);
 		}
 	}
 
@@ -126,8 +128,8 @@ public final class TestDatabases {
 		}
 
 		/**
-		 * Create an empty schema (PostgreSQL) or database (MariaDB) of its own for one test
-		 * class, so tests neither see nor disturb each other's tables.
+		 * Create an empty schema (PostgreSQL) or database (MariaDB) of its own for one
+		 * test class, so tests neither see nor disturb each other's tables.
 		 * @param prefix a readable prefix of the name
 		 * @return the isolated database
 		 */
@@ -146,7 +148,8 @@ public final class TestDatabases {
 	}
 
 	/**
-	 * A schema or database of one test class on a shared server; {@link #close()} drops it.
+	 * A schema or database of one test class on a shared server; {@link #close()} drops
+	 * it.
 	 *
 	 * @param server the server
 	 * @param name the schema or database name
@@ -172,7 +175,8 @@ public final class TestDatabases {
 		 * @return the properties as {@code key=value} strings
 		 */
 		public String[] springProperties() {
-			return new String[] { "spring.datasource.url=" + url(), "spring.datasource.username=" + this.server.username(),
+			return new String[] { "spring.datasource.url=" + url(),
+					"spring.datasource.username=" + this.server.username(),
 					"spring.datasource.password=" + this.server.password() };
 		}
 

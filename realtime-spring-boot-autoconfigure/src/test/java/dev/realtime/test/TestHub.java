@@ -47,9 +47,9 @@ import dev.realtime.protocol.ResumeFrame;
 import dev.realtime.protocol.ResumeResponseFrame;
 
 /**
- * A scriptable hub for client tests: a real WebSocket server on a random port that speaks the
- * protocol the simple way (acks what it receives, answers resume and ping) and can be told to
- * misbehave: refuse tokens, go silent, close with a code, send arbitrary text.
+ * A scriptable hub for client tests: a real WebSocket server on a random port that speaks
+ * the protocol the simple way (acks what it receives, answers resume and ping) and can be
+ * told to misbehave: refuse tokens, go silent, close with a code, send arbitrary text.
  */
 public final class TestHub implements AutoCloseable {
 
@@ -129,8 +129,8 @@ public final class TestHub implements AutoCloseable {
 	}
 
 	/**
-	 * Refuse handshakes (HTTP 401) whose bearer token does not pass a check, for example the
-	 * tokens a token endpoint currently considers valid.
+	 * Refuse handshakes (HTTP 401) whose bearer token does not pass a check, for example
+	 * the tokens a token endpoint currently considers valid.
 	 * @param valid the check, or {@code null} to accept any
 	 */
 	public void acceptTokens(@Nullable Predicate<String> valid) {
@@ -138,8 +138,8 @@ public final class TestHub implements AutoCloseable {
 	}
 
 	/**
-	 * Return the bearer token of every handshake attempt, refused ones included, in arrival
-	 * order; an empty string for an attempt without one.
+	 * Return the bearer token of every handshake attempt, refused ones included, in
+	 * arrival order; an empty string for an attempt without one.
 	 * @return the tokens
 	 */
 	public List<String> presentedTokens() {
@@ -147,8 +147,9 @@ public final class TestHub implements AutoCloseable {
 	}
 
 	/**
-	 * Stop (or resume) answering anything: no acks, no pongs, no resume responses. Handshakes
-	 * still succeed, like a hub whose process hangs behind a live load balancer.
+	 * Stop (or resume) answering anything: no acks, no pongs, no resume responses.
+	 * Handshakes still succeed, like a hub whose process hangs behind a live load
+	 * balancer.
 	 * @param silent whether to stay silent
 	 */
 	public void silent(boolean silent) {
@@ -236,8 +237,8 @@ public final class TestHub implements AutoCloseable {
 	}
 
 	/**
-	 * Answer a {@code resume} with at most this many events, and {@code has_more} when more
-	 * are missed.
+	 * Answer a {@code resume} with at most this many events, and {@code has_more} when
+	 * more are missed.
 	 * @param pageSize the page size
 	 */
 	public void resumePageSize(int pageSize) {
@@ -264,15 +265,16 @@ public final class TestHub implements AutoCloseable {
 					session.sendMessage(new TextMessage(text));
 				}
 				catch (IOException | RuntimeException ex) {
-					// broken, or too slow a reader (the session decorator closes it): the client will resume
+					// broken, or too slow a reader (the session decorator closes it): the
+					// client will resume
 				}
 			}
 		}
 	}
 
 	/**
-	 * Append an event to a user's stream without delivering it live: the client gets it on its
-	 * next resume.
+	 * Append an event to a user's stream without delivering it live: the client gets it
+	 * on its next resume.
 	 * @param userId the user
 	 * @param event the event name
 	 * @param payload the payload
@@ -353,7 +355,9 @@ public final class TestHub implements AutoCloseable {
 			response.setStatusCode(HttpStatus.UNAUTHORIZED);
 			return false;
 		}
-		Map<String, String> query = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams()
+		Map<String, String> query = UriComponentsBuilder.fromUri(request.getURI())
+			.build()
+			.getQueryParams()
 			.toSingleValueMap();
 		attributes.put("user_id", query.get("user_id"));
 		this.handshakes.incrementAndGet();
@@ -376,8 +380,7 @@ public final class TestHub implements AutoCloseable {
 
 		@Bean
 		WebSocketConfigurer testHubEndpoint(TestHub hub) {
-			return (WebSocketHandlerRegistry registry) -> registry
-				.addHandler(new Handler(hub), "/realtime")
+			return (WebSocketHandlerRegistry registry) -> registry.addHandler(new Handler(hub), "/realtime")
 				.addInterceptors(new HandshakeInterceptor() {
 
 					@Override

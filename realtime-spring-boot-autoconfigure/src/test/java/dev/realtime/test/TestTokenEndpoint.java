@@ -27,9 +27,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A real OAuth2 token endpoint (RFC 6749) for tests, on 127.0.0.1 and a random port: it
- * authenticates one client (HTTP Basic or form), issues short-lived access tokens (opaque with
- * {@code expires_in}, or JWTs with only an {@code exp} claim), rotates refresh tokens, counts
- * requests, and can be told to fail or to hold its answers.
+ * authenticates one client (HTTP Basic or form), issues short-lived access tokens (opaque
+ * with {@code expires_in}, or JWTs with only an {@code exp} claim), rotates refresh
+ * tokens, counts requests, and can be told to fail or to hold its answers.
  */
 public final class TestTokenEndpoint implements AutoCloseable {
 
@@ -104,7 +104,8 @@ public final class TestTokenEndpoint implements AutoCloseable {
 	}
 
 	/**
-	 * Issue JWTs whose lifetime is only in their {@code exp} claim (no {@code expires_in}).
+	 * Issue JWTs whose lifetime is only in their {@code exp} claim (no
+	 * {@code expires_in}).
 	 */
 	public void issueJwts() {
 		this.jwt = true;
@@ -113,7 +114,8 @@ public final class TestTokenEndpoint implements AutoCloseable {
 	/**
 	 * Answer every request with an error until {@link #recover()}.
 	 * @param status the HTTP status
-	 * @param error the RFC 6749 error code, or {@code null} for a body that is not OAuth2 JSON
+	 * @param error the RFC 6749 error code, or {@code null} for a body that is not OAuth2
+	 * JSON
 	 */
 	public void failWith(int status, @Nullable String error) {
 		this.failError = error;
@@ -125,10 +127,10 @@ public final class TestTokenEndpoint implements AutoCloseable {
 	}
 
 	/**
-	 * Behave like a server whose token route shares its port with a WebSocket endpoint and
-	 * which hands every request carrying an {@code Upgrade} header to its WebSocket handler:
-	 * such a request gets the handler's 401 (it carries no bearer token), whatever it asks
-	 * to be upgraded to.
+	 * Behave like a server whose token route shares its port with a WebSocket endpoint
+	 * and which hands every request carrying an {@code Upgrade} header to its WebSocket
+	 * handler: such a request gets the handler's 401 (it carries no bearer token),
+	 * whatever it asks to be upgraded to.
 	 */
 	public void routeUpgradesToWebSocket() {
 		this.upgradesToWebSocket = true;
@@ -191,8 +193,8 @@ public final class TestTokenEndpoint implements AutoCloseable {
 	}
 
 	/**
-	 * Return every secret this endpoint knows or handed out: the client secret, refresh tokens
-	 * and access tokens; none may ever show up in a log.
+	 * Return every secret this endpoint knows or handed out: the client secret, refresh
+	 * tokens and access tokens; none may ever show up in a log.
 	 * @return the secrets
 	 */
 	public Set<String> secrets() {
@@ -221,7 +223,8 @@ public final class TestTokenEndpoint implements AutoCloseable {
 				respond(exchange, this.failStatus, (error != null) ? "{\"error\":\"" + error + "\"}" : "unavailable");
 				return;
 			}
-			Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+			Map<String, String> form = form(
+					new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
 			if (!authenticated(exchange, form)) {
 				respond(exchange, 401, "{\"error\":\"invalid_client\"}");
 				return;
@@ -231,7 +234,8 @@ public final class TestTokenEndpoint implements AutoCloseable {
 				String presented = form.getOrDefault("refresh_token", "");
 				this.presentedRefreshTokens.add(presented);
 				if (!presented.equals(this.refreshToken)) {
-					respond(exchange, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"unknown refresh token\"}");
+					respond(exchange, 400,
+							"{\"error\":\"invalid_grant\",\"error_description\":\"unknown refresh token\"}");
 					return;
 				}
 				this.refreshToken = secret("rt-");

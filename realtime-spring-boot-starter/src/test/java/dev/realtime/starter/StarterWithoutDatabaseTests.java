@@ -23,8 +23,8 @@ import dev.realtime.receipts.ReceiptStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The starter as an application with nothing else sees it: this module's test classpath is the
- * starter's own dependencies, with no JDBC driver and no database.
+ * The starter as an application with nothing else sees it: this module's test classpath
+ * is the starter's own dependencies, with no JDBC driver and no database.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StarterWithoutDatabaseTests {

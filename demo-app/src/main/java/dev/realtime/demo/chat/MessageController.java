@@ -38,8 +38,8 @@ class MessageController {
 	}
 
 	/**
-	 * Hand a message to the client; 202 once it is accepted (stored in the outbox when the
-	 * outbox is durable), with the idempotency key that follows it to the hub.
+	 * Hand a message to the client; 202 once it is accepted (stored in the outbox when
+	 * the outbox is durable), with the idempotency key that follows it to the hub.
 	 * @param message the message, from the request body
 	 * @return 202 with the idempotency key, or 400 when the room or the text is blank
 	 */
@@ -49,7 +49,8 @@ class MessageController {
 			return ResponseEntity.badRequest()
 				.body(Map.of("error", "Body must be JSON with non-blank \"room\" and \"text\""));
 		}
-		SendHandle handle = this.client.sendEvent("chat.message", Map.of("room", message.room(), "text", message.text()));
+		SendHandle handle = this.client.sendEvent("chat.message",
+				Map.of("room", message.room(), "text", message.text()));
 		return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("idempotency_key", handle.idempotencyKey()));
 	}
 

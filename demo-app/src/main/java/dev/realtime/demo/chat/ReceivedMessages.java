@@ -10,8 +10,9 @@ import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
 import dev.realtime.client.InboundMessage;
 
 /**
- * Every inbound event the demo's client has received, in stream order. Kept in memory: the
- * demo shows the round trip; a real application stores what it needs in its own tables.
+ * Every inbound event the demo's client has received, in stream order. Kept in memory:
+ * the demo shows the round trip; a real application stores what it needs in its own
+ * tables.
  */
 @Component
 @ConditionalOnRealtimeEnabled

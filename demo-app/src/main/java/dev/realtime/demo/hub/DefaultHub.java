@@ -36,13 +36,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.socket.CloseStatus;
 
 /**
- * The hub's service layer: accepts and deduplicates client events, fans them out into users'
- * streams, answers resumes, and hands committed events to the open sessions. Every change
- * commits before anything is acked or delivered.
+ * The hub's service layer: accepts and deduplicates client events, fans them out into
+ * users' streams, answers resumes, and hands committed events to the open sessions. Every
+ * change commits before anything is acked or delivered.
  */
 public class DefaultHub implements Hub {
 
-	/** Event names: letters, digits and {@code . _ : / -}, starting with a letter or digit. */
+	/**
+	 * Event names: letters, digits and {@code . _ : / -}, starting with a letter or
+	 * digit.
+	 */
 	private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
 
 	private static final int MAX_KEY_LENGTH = 200;
@@ -88,7 +91,8 @@ public class DefaultHub implements Hub {
 		return this.rooms;
 	}
 
-	// --- Hub API ---------------------------------------------------------------------------
+	// --- Hub API
+	// ---------------------------------------------------------------------------
 
 	@Override
 	public long push(String userId, String event, @Nullable Object payload) {
@@ -127,7 +131,8 @@ public class DefaultHub implements Hub {
 		return this.sessions.connectedUsers();
 	}
 
-	// --- used by the handshake and the handler ---------------------------------------------
+	// --- used by the handshake and the handler
+	// ---------------------------------------------
 
 	/**
 	 * Register the user and bind the client to it.
@@ -149,14 +154,16 @@ public class DefaultHub implements Hub {
 				candidates.add(validate(clientId, userId, event));
 			}
 			else {
-				// undecodable but with a seq: rejected for good, and it still counts toward the ack
+				// undecodable but with a seq: rejected for good, and it still counts
+				// toward the ack
 				EventFrame placeholder = new EventFrame(element.rejectedSeq(), null, null, "invalid",
 						this.codec.toPayload(null), null);
 				candidates.add(Candidate.rejected(placeholder, new ErrorFrame(ErrorFrame.INVALID_EVENT,
 						String.valueOf(element.problem()), element.rejectedSeq())));
 			}
 		}
-		// sending to a room joins it, before its receipts are fanned out to the other members
+		// sending to a room joins it, before its receipts are fanned out to the other
+		// members
 		for (Candidate candidate : candidates) {
 			if (candidate.room() != null) {
 				this.rooms.join(userId, candidate.room());
@@ -166,7 +173,8 @@ public class DefaultHub implements Hub {
 			return this.transactions.execute((status) -> acceptInTransaction(clientId, userId, candidates));
 		}
 		catch (DuplicateKeyException ex) {
-			// another connection of the user stored the same key concurrently: the retry sees it
+			// another connection of the user stored the same key concurrently: the retry
+			// sees it
 			return this.transactions.execute((status) -> acceptInTransaction(clientId, userId, candidates));
 		}
 	}
@@ -178,7 +186,8 @@ public class DefaultHub implements Hub {
 		Set<String> keys = new HashSet<>();
 		for (Candidate candidate : candidates) {
 			Long seq = candidate.frame().seq();
-			if (seq != null && seq > accepted && candidate.error() == null && candidate.frame().idempotencyKey() != null) {
+			if (seq != null && seq > accepted && candidate.error() == null
+					&& candidate.frame().idempotencyKey() != null) {
 				keys.add(candidate.frame().idempotencyKey());
 			}
 		}
@@ -199,7 +208,8 @@ public class DefaultHub implements Hub {
 				continue;
 			}
 			if (seq <= accepted) {
-				continue; // resent: already accepted (or rejected), the cumulative ack covers it
+				continue; // resent: already accepted (or rejected), the cumulative ack
+							// covers it
 			}
 			// seqs may skip (the hub tolerates gaps); the ack moves past every seq seen
 			accepted = seq;
@@ -228,8 +238,10 @@ public class DefaultHub implements Hub {
 
 	/**
 	 * Store each event once and append it to each of its recipients' streams.
-	 * @param recipients the recipients of each candidate, or a single list for all of them
-	 * @param senderUserId the user whose accepted events these are, or {@code null} for a push
+	 * @param recipients the recipients of each candidate, or a single list for all of
+	 * them
+	 * @param senderUserId the user whose accepted events these are, or {@code null} for a
+	 * push
 	 */
 	private Map<String, List<StreamEvent>> fanOut(List<List<String>> recipients, List<Candidate> candidates,
 			@Nullable String clientId, Instant now, @Nullable String senderUserId) {
@@ -277,10 +289,11 @@ public class DefaultHub implements Hub {
 	}
 
 	/**
-	 * An event with a {@code room} goes to every user the hub has seen, the sender included. A
-	 * {@code receipt.read} goes to the channel's other members, or to nobody when the reader
-	 * keeps read receipts private. Anything else goes to the sender's own stream. Events to a
-	 * room and receipts carry the sender's {@code user_id}, added by the hub.
+	 * An event with a {@code room} goes to every user the hub has seen, the sender
+	 * included. A {@code receipt.read} goes to the channel's other members, or to nobody
+	 * when the reader keeps read receipts private. Anything else goes to the sender's own
+	 * stream. Events to a room and receipts carry the sender's {@code user_id}, added by
+	 * the hub.
 	 */
 	private List<List<String>> recipientsOf(String userId, List<Candidate> candidates) {
 		List<String> everyone = null;
@@ -336,7 +349,8 @@ public class DefaultHub implements Hub {
 		if (room.isMissingNode() || room.isNull()) {
 			return new Candidate(event, payloadJson, Audience.SENDER, null);
 		}
-		// receivers learn who wrote to the room from the hub, which authenticated the sender
+		// receivers learn who wrote to the room from the hub, which authenticated the
+		// sender
 		return withUserId(event, userId, Audience.EVERYONE, room.isString() ? room.stringValue() : null);
 	}
 
@@ -354,7 +368,8 @@ public class DefaultHub implements Hub {
 	}
 
 	/**
-	 * Stamp the sender's {@code user_id} into an object payload, replacing any the client set.
+	 * Stamp the sender's {@code user_id} into an object payload, replacing any the client
+	 * set.
 	 */
 	private Candidate withUserId(EventFrame event, String userId, Audience audience, @Nullable String room) {
 		JsonNode payload = ((ObjectNode) event.payload()).deepCopy().put("user_id", userId);
@@ -364,13 +379,14 @@ public class DefaultHub implements Hub {
 	}
 
 	/**
-	 * Answer a resume: the client's accepted seq, and the next page of the user's stream after
-	 * its cursor, or a reset when events it needs were already purged.
+	 * Answer a resume: the client's accepted seq, and the next page of the user's stream
+	 * after its cursor, or a reset when events it needs were already purged.
 	 */
 	ResumeAnswer resume(String clientId, String userId, long lastAckSeq) {
 		long ackSeq = this.store.acceptedSeq(clientId);
 		UserStream stream = this.store.userStream(userId);
-		// a cursor ahead of the stream means the hub lost data: a reset is the only way back
+		// a cursor ahead of the stream means the hub lost data: a reset is the only way
+		// back
 		if (lastAckSeq < stream.purgedSeq() || lastAckSeq > stream.lastSeq()) {
 			return new ResumeAnswer(new ResumeResponseFrame(ackSeq, List.of(), false, true, stream.lastSeq()), true,
 					stream.lastSeq());

@@ -18,17 +18,17 @@ import com.nimbusds.jwt.SignedJWT;
 import org.jspecify.annotations.Nullable;
 
 /**
- * HS256 JSON Web Tokens (RFC 7519) over one shared secret, with Nimbus JOSE+JWT (the library
- * Spring Security's resource server uses): the hub verifies them and the demo token endpoint
- * signs them. Claims are not checked here (see {@link JwtHubTokenVerifier}).
+ * HS256 JSON Web Tokens (RFC 7519) over one shared secret, with Nimbus JOSE+JWT (the
+ * library Spring Security's resource server uses): the hub verifies them and the demo
+ * token endpoint signs them. Claims are not checked here (see
+ * {@link JwtHubTokenVerifier}).
  */
 public final class HmacJwt {
 
 	/** RFC 7518 section 3.2: an HS256 key is at least as long as the hash output. */
 	public static final int MIN_SECRET_BYTES = 32;
 
-	private static final JWSHeader HEADER = new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT)
-		.build();
+	private static final JWSHeader HEADER = new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build();
 
 	private final MACSigner signer;
 
@@ -75,13 +75,14 @@ public final class HmacJwt {
 	/**
 	 * Return the claims of a token signed with this secret.
 	 * @param token a compact JWT
-	 * @return its claims, or {@code null} if it is malformed, not HS256, names a critical header
-	 * parameter or its signature does not match
+	 * @return its claims, or {@code null} if it is malformed, not HS256, names a critical
+	 * header parameter or its signature does not match
 	 */
 	public @Nullable JWTClaimsSet verify(String token) {
 		try {
 			SignedJWT jwt = SignedJWT.parse(token);
-			// the header is the sender's word: trust HS256 only, never "none" nor another algorithm
+			// the header is the sender's word: trust HS256 only, never "none" nor another
+			// algorithm
 			if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(this.verifier)) {
 				return null;
 			}

@@ -6,14 +6,14 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The reference hub's service API, for the demo and for tests: append to users' streams, look
- * at what the hub accepted, and cut connections.
+ * The reference hub's service API, for the demo and for tests: append to users' streams,
+ * look at what the hub accepted, and cut connections.
  */
 public interface Hub {
 
 	/**
-	 * Append an event to a user's inbound stream and deliver it to the user's open sessions.
-	 * Registers the user if the hub has not seen it yet.
+	 * Append an event to a user's inbound stream and deliver it to the user's open
+	 * sessions. Registers the user if the hub has not seen it yet.
 	 * @param userId the receiving user
 	 * @param event the event name, for example {@code chat.message}
 	 * @param payload a JSON-mappable payload, or {@code null} for an empty object

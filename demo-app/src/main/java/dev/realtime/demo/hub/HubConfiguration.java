@@ -44,15 +44,15 @@ public class HubConfiguration {
 			return jwt;
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationPropertyValueException("demo.hub.auth.jwt-secret", "******",
-					ex.getMessage());
+			throw new InvalidConfigurationPropertyValueException("demo.hub.auth.jwt-secret", "******", ex.getMessage());
 		}
 	}
 
 	/**
-	 * The static demo tokens of {@code demo.hub.tokens} (leave it empty to accept none) and
-	 * JWTs signed with {@code demo.hub.auth.jwt-secret}, both at once: the web page logs in
-	 * with a static token while the demo's own client gets JWTs from the token endpoint.
+	 * The static demo tokens of {@code demo.hub.tokens} (leave it empty to accept none)
+	 * and JWTs signed with {@code demo.hub.auth.jwt-secret}, both at once: the web page
+	 * logs in with a static token while the demo's own client gets JWTs from the token
+	 * endpoint.
 	 */
 	@Bean
 	@ConditionalOnMissingBean
@@ -71,7 +71,8 @@ public class HubConfiguration {
 	@Bean
 	DefaultHub hub(JdbcTemplate jdbcTemplate, PlatformTransactionManager transactionManager,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Clock> clock, HubProperties properties) {
-		// the application's mapper converts push() payloads like the rest of the application does
+		// the application's mapper converts push() payloads like the rest of the
+		// application does
 		FrameCodec codec = new FrameCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 		HubStore store = new JdbcHubStore(jdbcTemplate, codec.mapper());
 		HubSessionRegistry sessions = new HubSessionRegistry(store);
@@ -86,8 +87,8 @@ public class HubConfiguration {
 	}
 
 	@Bean
-	WebSocketConfigurer hubWebSocketConfigurer(DefaultHub hub, HubTokenVerifier tokenVerifier,
-			HubSessionExpiry expiry, HubProperties properties) {
+	WebSocketConfigurer hubWebSocketConfigurer(DefaultHub hub, HubTokenVerifier tokenVerifier, HubSessionExpiry expiry,
+			HubProperties properties) {
 		return (registry) -> registry.addHandler(new HubWebSocketHandler(hub, expiry), properties.getPath())
 			.addInterceptors(new HubHandshakeInterceptor(tokenVerifier, hub));
 	}

@@ -24,9 +24,10 @@ import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
 
 /**
- * Checks the handshake before the upgrade: the protocol's query parameters (400 when missing
- * or invalid), the bearer token (401 when missing or not valid), that the token's user is the
- * {@code user_id} asked for and that the {@code client_id} is not bound to another user (403).
+ * Checks the handshake before the upgrade: the protocol's query parameters (400 when
+ * missing or invalid), the bearer token (401 when missing or not valid), that the token's
+ * user is the {@code user_id} asked for and that the {@code client_id} is not bound to
+ * another user (403).
  */
 final class HubHandshakeInterceptor implements HandshakeInterceptor {
 
@@ -34,7 +35,10 @@ final class HubHandshakeInterceptor implements HandshakeInterceptor {
 
 	static final String CLIENT_ID = "realtime.clientId";
 
-	/** When the session's token stops being accepted; absent for a token that does not expire. */
+	/**
+	 * When the session's token stops being accepted; absent for a token that does not
+	 * expire.
+	 */
 	static final String TOKEN_VALID_UNTIL = "realtime.tokenValidUntil";
 
 	private static final Log logger = LogFactory.getLog(HubHandshakeInterceptor.class);

@@ -67,7 +67,8 @@ public class HubProperties {
 	private int maxBadFrames = 5;
 
 	/**
-	 * Limit on the messages one connection may send; a connection over it is closed with 4008.
+	 * Limit on the messages one connection may send; a connection over it is closed with
+	 * 4008.
 	 */
 	private final RateLimit rateLimit = new RateLimit();
 
@@ -183,14 +184,15 @@ public class HubProperties {
 	public static class Auth {
 
 		/**
-		 * Shared HS256 secret the hub verifies JWTs with and the demo token endpoint signs
-		 * them with, at least 32 bytes. The default is public and fit for the demo only.
+		 * Shared HS256 secret the hub verifies JWTs with and the demo token endpoint
+		 * signs them with, at least 32 bytes. The default is public and fit for the demo
+		 * only.
 		 */
 		private String jwtSecret = DEMO_JWT_SECRET;
 
 		/**
-		 * Clock difference tolerated between the token issuer and the hub when checking exp
-		 * and nbf.
+		 * Clock difference tolerated between the token issuer and the hub when checking
+		 * exp and nbf.
 		 */
 		private Duration clockSkew = Duration.ofSeconds(5);
 
@@ -213,8 +215,8 @@ public class HubProperties {
 	}
 
 	/**
-	 * Settings of the per-connection rate limit. The defaults stay far above what the client
-	 * library sends (it batches events when busy) and stop a client that floods.
+	 * Settings of the per-connection rate limit. The defaults stay far above what the
+	 * client library sends (it batches events when busy) and stop a client that floods.
 	 */
 	public static class RateLimit {
 

@@ -3,9 +3,9 @@ package dev.realtime.demo.hub;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket over the text messages of one connection: it refills at a steady rate up to
- * a burst, and a message that finds it empty is over the limit. Only the container's thread
- * reading the connection uses it, so it needs no lock.
+ * A token bucket over the text messages of one connection: it refills at a steady rate up
+ * to a burst, and a message that finds it empty is over the limit. Only the container's
+ * thread reading the connection uses it, so it needs no lock.
  */
 final class HubRateLimiter {
 

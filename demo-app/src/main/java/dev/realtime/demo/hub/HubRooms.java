@@ -19,25 +19,27 @@ import dev.realtime.protocol.PresenceStatus;
 import dev.realtime.protocol.PrivacySettings;
 
 /**
- * Rooms (channels) and the ephemeral signals exchanged in them: membership, presence, typing
- * and each user's privacy settings. Kept in memory only: after a hub restart clients announce
- * presence and privacy again at connect, and users rejoin rooms as below.
+ * Rooms (channels) and the ephemeral signals exchanged in them: membership, presence,
+ * typing and each user's privacy settings. Kept in memory only: after a hub restart
+ * clients announce presence and privacy again at connect, and users rejoin rooms as
+ * below.
  * <p>
  * Meta signals the hub understands from clients (others are ignored):
  * <ul>
- * <li>{@code room.join} {@code {"room": …}}: join a room. A user also joins a room by sending
- * an event with {@code room}, a {@code receipt.read} or a {@code typing.start} to it.
- * Membership is per user, not per connection, and lasts until the hub restarts.</li>
- * <li>{@code presence.update} {@code {"status": …, "metadata": {…}}}: fanned out to the users
- * sharing a room with the sender as {@code {user_id, status, metadata, timestamp}}. The first
- * one on a connection is answered with the last known presence of those users; a joiner and a
- * room's members exchange theirs too. When the last connection of a user closes, the hub
- * announces it {@code offline}.</li>
- * <li>{@code typing.start} / {@code typing.stop} {@code {"channel_id": …}}: fanned out to the
- * channel's other members with the typist's {@code user_id} added.</li>
- * <li>{@code privacy.update} {@code {"typing_indicators": bool, "read_receipts": bool}}: a
- * user with typing indicators off has their typing signals dropped; one with read receipts
- * off has their {@code receipt.read} events accepted but fanned out to nobody.</li>
+ * <li>{@code room.join} {@code {"room": …}}: join a room. A user also joins a room by
+ * sending an event with {@code room}, a {@code receipt.read} or a {@code typing.start} to
+ * it. Membership is per user, not per connection, and lasts until the hub restarts.</li>
+ * <li>{@code presence.update} {@code {"status": …, "metadata": {…}}}: fanned out to the
+ * users sharing a room with the sender as {@code {user_id, status, metadata, timestamp}}.
+ * The first one on a connection is answered with the last known presence of those users;
+ * a joiner and a room's members exchange theirs too. When the last connection of a user
+ * closes, the hub announces it {@code offline}.</li>
+ * <li>{@code typing.start} / {@code typing.stop} {@code {"channel_id": …}}: fanned out to
+ * the channel's other members with the typist's {@code user_id} added.</li>
+ * <li>{@code privacy.update} {@code {"typing_indicators": bool, "read_receipts": bool}}:
+ * a user with typing indicators off has their typing signals dropped; one with read
+ * receipts off has their {@code receipt.read} events accepted but fanned out to
+ * nobody.</li>
  * </ul>
  */
 final class HubRooms {
@@ -79,8 +81,8 @@ final class HubRooms {
 	}
 
 	/**
-	 * Make a user a member of a room; a new member and the room's members learn each other's
-	 * last known presence.
+	 * Make a user a member of a room; a new member and the room's members learn each
+	 * other's last known presence.
 	 */
 	void join(String userId, String room) {
 		if (!this.members.computeIfAbsent(room, (r) -> ConcurrentHashMap.newKeySet()).add(userId)) {

@@ -21,8 +21,8 @@ import org.springframework.web.socket.WebSocketSession;
 
 /**
  * One open connection of a client. Sends go through a thread-safe session decorator; live
- * delivery keeps a cursor so that the user's events reach this connection in seq order, without
- * gaps, and only once it has resumed.
+ * delivery keeps a cursor so that the user's events reach this connection in seq order,
+ * without gaps, and only once it has resumed.
  */
 final class HubSession {
 
@@ -38,7 +38,10 @@ final class HubSession {
 
 	private final int maxFrameSize;
 
-	/** Guards {@link #live} and {@link #cursor}, and orders resume answers with live pushes. */
+	/**
+	 * Guards {@link #live} and {@link #cursor}, and orders resume answers with live
+	 * pushes.
+	 */
 	private final Object deliveryLock = new Object();
 
 	private boolean live;
@@ -48,10 +51,14 @@ final class HubSession {
 	/** Only touched by the container's thread reading this connection. */
 	private int badFrames;
 
-	/** Limits the messages the connection sends, {@code null} when unlimited. Same thread. */
+	/**
+	 * Limits the messages the connection sends, {@code null} when unlimited. Same thread.
+	 */
 	private final @Nullable HubRateLimiter rateLimiter;
 
-	/** Whether the connection was sent the presence of its user's room mates. Same thread. */
+	/**
+	 * Whether the connection was sent the presence of its user's room mates. Same thread.
+	 */
 	private boolean presenceSynced;
 
 	/** Closes the session when its token expires; cancelled when it closes first. */
@@ -115,8 +122,8 @@ final class HubSession {
 	}
 
 	/**
-	 * Answer a resume and, on its last page, start live delivery right after what it replayed.
-	 * Runs under the delivery lock so no live event overtakes the answer.
+	 * Answer a resume and, on its last page, start live delivery right after what it
+	 * replayed. Runs under the delivery lock so no live event overtakes the answer.
 	 */
 	void resume(Supplier<ResumeAnswer> answer) {
 		synchronized (this.deliveryLock) {
@@ -128,9 +135,9 @@ final class HubSession {
 	}
 
 	/**
-	 * Deliver committed events of this session's user, in seq order. Events the session has
-	 * already seen are skipped; a gap (another commit delivered out of order) is filled from the
-	 * store so the client never sees one.
+	 * Deliver committed events of this session's user, in seq order. Events the session
+	 * has already seen are skipped; a gap (another commit delivered out of order) is
+	 * filled from the store so the client never sees one.
 	 */
 	void deliver(List<StreamEvent> events, HubStore store) {
 		if (events.isEmpty()) {
@@ -197,7 +204,8 @@ final class HubSession {
 			this.session.sendMessage(new TextMessage(text));
 		}
 		catch (IOException | RuntimeException ex) {
-			// the decorator gives up on a peer that stopped reading: drop it, the client resumes
+			// the decorator gives up on a peer that stopped reading: drop it, the client
+			// resumes
 			logger.debug("Send to session " + id() + " of '" + this.userId + "' failed; closing it", ex);
 			close(CloseStatus.SESSION_NOT_RELIABLE);
 		}

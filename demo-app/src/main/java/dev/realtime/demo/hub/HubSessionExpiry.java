@@ -14,10 +14,10 @@ import dev.realtime.protocol.CloseCodes;
 import org.springframework.web.socket.CloseStatus;
 
 /**
- * Closes a session with 4001 once the hub stops accepting the token it was opened with: the
- * handshake is the only place a token is checked, so without this a session would outlive its
- * token. The client refreshes its token and reconnects at once. One timer per session, on a
- * thread of its own.
+ * Closes a session with 4001 once the hub stops accepting the token it was opened with:
+ * the handshake is the only place a token is checked, so without this a session would
+ * outlive its token. The client refreshes its token and reconnects at once. One timer per
+ * session, on a thread of its own.
  */
 final class HubSessionExpiry implements AutoCloseable {
 

@@ -17,13 +17,15 @@ import org.jspecify.annotations.Nullable;
 interface HubStore {
 
 	/**
-	 * Register a user if it is new. Runs outside a transaction (a concurrent insert is fine).
+	 * Register a user if it is new. Runs outside a transaction (a concurrent insert is
+	 * fine).
 	 */
 	void ensureUser(String userId, Instant now);
 
 	/**
 	 * Bind a client to a user unless it is bound already.
-	 * @return the user the client is bound to (another one than asked if it was already bound)
+	 * @return the user the client is bound to (another one than asked if it was already
+	 * bound)
 	 */
 	String bindClient(String clientId, String userId, Instant now);
 
@@ -51,8 +53,8 @@ interface HubStore {
 	List<String> userIds();
 
 	/**
-	 * Reserve the next seqs of users' streams, locking their rows in the given (sorted) order
-	 * so that concurrent fan-outs cannot deadlock.
+	 * Reserve the next seqs of users' streams, locking their rows in the given (sorted)
+	 * order so that concurrent fan-outs cannot deadlock.
 	 * @param counts how many seqs each user needs
 	 * @return the first reserved seq of each user
 	 */
@@ -65,12 +67,14 @@ interface HubStore {
 	void insertAcceptedEvents(List<NewAcceptedEvent> events);
 
 	/**
-	 * @return up to {@code limit} events of the user's stream after {@code afterSeq}, in order
+	 * @return up to {@code limit} events of the user's stream after {@code afterSeq}, in
+	 * order
 	 */
 	List<StreamEvent> readStream(String userId, long afterSeq, int limit);
 
 	/**
-	 * @return the head and retention mark of the user's stream (zeros for an unknown user)
+	 * @return the head and retention mark of the user's stream (zeros for an unknown
+	 * user)
 	 */
 	UserStream userStream(String userId);
 
@@ -79,8 +83,8 @@ interface HubStore {
 	List<AcceptedEvent> acceptedEvents(String clientId);
 
 	/**
-	 * Delete stream events, messages and accepted-event records created before the cutoff,
-	 * raising each user's purge mark. Runs inside the caller's transaction.
+	 * Delete stream events, messages and accepted-event records created before the
+	 * cutoff, raising each user's purge mark. Runs inside the caller's transaction.
 	 * @return how many stream events were deleted
 	 */
 	int purgeBefore(Instant cutoff);

@@ -25,11 +25,11 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
- * The protocol on one connection: decodes each text message, processes its frames in order and
- * answers. Events are committed before they are acked (one cumulative ack per message) and
- * pushed live only after the ack went out. A bad frame gets an {@code error}; too many close the
- * connection with 4400, a flood of messages closes it with 4008, but nothing a client sends
- * crashes the session.
+ * The protocol on one connection: decodes each text message, processes its frames in
+ * order and answers. Events are committed before they are acked (one cumulative ack per
+ * message) and pushed live only after the ack went out. A bad frame gets an
+ * {@code error}; too many close the connection with 4400, a flood of messages closes it
+ * with 4008, but nothing a client sends crashes the session.
  */
 final class HubWebSocketHandler extends TextWebSocketHandler {
 
@@ -102,7 +102,8 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 				events.add(element);
 				continue;
 			}
-			// a run of events is accepted in one transaction, before the frame that ends it
+			// a run of events is accepted in one transaction, before the frame that ends
+			// it
 			acceptRun(session, events, replies);
 			if (frame == null) {
 				if (badFrame(session, String.valueOf(element.problem()), replies)) {
@@ -188,8 +189,9 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 	}
 
 	/**
-	 * What a message is answered with: replies in order, then one cumulative ack for its events,
-	 * then the live push of what they fanned out (only after the ack is on its way).
+	 * What a message is answered with: replies in order, then one cumulative ack for its
+	 * events, then the live push of what they fanned out (only after the ack is on its
+	 * way).
 	 */
 	private final class Replies {
 
@@ -210,7 +212,8 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 		}
 
 		void add(Accepted accepted) {
-			// rejections go before the ack: the client must dead-letter them, not count them acked
+			// rejections go before the ack: the client must dead-letter them, not count
+			// them acked
 			this.frames.addAll(accepted.errors());
 			if (accepted.ackSeq() != null) {
 				this.ackSeq = (this.ackSeq == null) ? accepted.ackSeq() : Math.max(this.ackSeq, accepted.ackSeq());

@@ -79,8 +79,8 @@ final class JdbcHubStore implements HubStore {
 	}
 
 	private @Nullable String clientOwner(String clientId) {
-		List<String> owners = this.jdbc.queryForList("SELECT user_id FROM hub_client WHERE client_id = ?",
-				String.class, clientId);
+		List<String> owners = this.jdbc.queryForList("SELECT user_id FROM hub_client WHERE client_id = ?", String.class,
+				clientId);
 		return owners.isEmpty() ? null : owners.get(0);
 	}
 
@@ -96,14 +96,14 @@ final class JdbcHubStore implements HubStore {
 
 	@Override
 	public void updateAcceptedSeq(String clientId, long acceptedSeq) {
-		this.jdbc.update("UPDATE hub_client SET accepted_seq = ? WHERE client_id = ? AND accepted_seq < ?",
-				acceptedSeq, clientId, acceptedSeq);
+		this.jdbc.update("UPDATE hub_client SET accepted_seq = ? WHERE client_id = ? AND accepted_seq < ?", acceptedSeq,
+				clientId, acceptedSeq);
 	}
 
 	@Override
 	public long acceptedSeq(String clientId) {
-		List<Long> seqs = this.jdbc.queryForList("SELECT accepted_seq FROM hub_client WHERE client_id = ?",
-				Long.class, clientId);
+		List<Long> seqs = this.jdbc.queryForList("SELECT accepted_seq FROM hub_client WHERE client_id = ?", Long.class,
+				clientId);
 		return seqs.isEmpty() ? 0 : seqs.get(0);
 	}
 
@@ -130,9 +130,9 @@ final class JdbcHubStore implements HubStore {
 	public Map<String, Long> reserveSeqs(SortedMap<String, Integer> counts) {
 		List<Object[]> updates = new ArrayList<>(counts.size());
 		counts.forEach((user, count) -> updates.add(new Object[] { count, user }));
-		// executed in the map's sorted order, so row locks are always taken in the same order
-		int[] updated = this.jdbc.batchUpdate("UPDATE hub_user SET last_seq = last_seq + ? WHERE user_id = ?",
-				updates);
+		// executed in the map's sorted order, so row locks are always taken in the same
+		// order
+		int[] updated = this.jdbc.batchUpdate("UPDATE hub_user SET last_seq = last_seq + ? WHERE user_id = ?", updates);
 		for (int i = 0; i < updated.length; i++) {
 			if (updated[i] == 0) {
 				throw new IllegalStateException("User '" + updates.get(i)[1] + "' is not registered");
@@ -179,9 +179,10 @@ final class JdbcHubStore implements HubStore {
 
 	@Override
 	public void insertAcceptedEvents(List<NewAcceptedEvent> events) {
-		this.jdbc.batchUpdate("INSERT INTO hub_accepted_event (client_id, seq, user_id, idempotency_key, event_name,"
-				+ " message_id, client_timestamp, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", events, events.size(),
-				(ps, e) -> {
+		this.jdbc.batchUpdate(
+				"INSERT INTO hub_accepted_event (client_id, seq, user_id, idempotency_key, event_name,"
+						+ " message_id, client_timestamp, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				events, events.size(), (ps, e) -> {
 					ps.setString(1, e.clientId());
 					ps.setLong(2, e.seq());
 					ps.setString(3, e.userId());
@@ -220,9 +221,10 @@ final class JdbcHubStore implements HubStore {
 
 	@Override
 	public List<AcceptedEvent> acceptedEvents(String clientId) {
-		return this.jdbc.query("SELECT a.client_id, a.seq, a.user_id, a.idempotency_key, a.event_name, m.payload,"
-				+ " a.client_timestamp, a.accepted_at FROM hub_accepted_event a"
-				+ " LEFT JOIN hub_message m ON m.id = a.message_id WHERE a.client_id = ? ORDER BY a.seq",
+		return this.jdbc.query(
+				"SELECT a.client_id, a.seq, a.user_id, a.idempotency_key, a.event_name, m.payload,"
+						+ " a.client_timestamp, a.accepted_at FROM hub_accepted_event a"
+						+ " LEFT JOIN hub_message m ON m.id = a.message_id WHERE a.client_id = ? ORDER BY a.seq",
 				(rs, row) -> new AcceptedEvent(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
 						rs.getString(5), parse(rs.getString(6)), nullableInstant(rs, 7), instant(rs, 8)),
 				clientId);
@@ -231,10 +233,13 @@ final class JdbcHubStore implements HubStore {
 	@Override
 	public int purgeBefore(Instant cutoff) {
 		OffsetDateTime before = timestamp(cutoff);
-		// raise the mark first: a client whose cursor is below it can no longer be replayed
-		this.jdbc.update("UPDATE hub_user SET purged_seq = (SELECT MAX(s.seq) FROM hub_stream_event s"
-				+ " WHERE s.user_id = hub_user.user_id AND s.created_at < ?) WHERE EXISTS (SELECT 1"
-				+ " FROM hub_stream_event s WHERE s.user_id = hub_user.user_id AND s.created_at < ?)", before, before);
+		// raise the mark first: a client whose cursor is below it can no longer be
+		// replayed
+		this.jdbc.update(
+				"UPDATE hub_user SET purged_seq = (SELECT MAX(s.seq) FROM hub_stream_event s"
+						+ " WHERE s.user_id = hub_user.user_id AND s.created_at < ?) WHERE EXISTS (SELECT 1"
+						+ " FROM hub_stream_event s WHERE s.user_id = hub_user.user_id AND s.created_at < ?)",
+				before, before);
 		int purged = this.jdbc.update("DELETE FROM hub_stream_event WHERE created_at < ?", before);
 		this.jdbc.update("DELETE FROM hub_accepted_event WHERE accepted_at < ?", before);
 		this.jdbc.update("DELETE FROM hub_message WHERE created_at < ? AND NOT EXISTS"

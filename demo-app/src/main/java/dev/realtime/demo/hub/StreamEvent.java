@@ -3,8 +3,9 @@ package dev.realtime.demo.hub;
 import dev.realtime.protocol.EventFrame;
 
 /**
- * An event of a user's inbound stream as it goes on the wire, with the length of its payload
- * text so that frames can be kept under the protocol's size limit without encoding twice.
+ * An event of a user's inbound stream as it goes on the wire, with the length of its
+ * payload text so that frames can be kept under the protocol's size limit without
+ * encoding twice.
  *
  * @param frame the event frame, its seq being the user's stream seq
  * @param payloadLength the length of the payload as JSON text

@@ -1,6 +1,7 @@
 /**
- * The reference hub, the server side of realtime protocol version 1: the WebSocket handler and
- * handshake checks, the {@link dev.realtime.demo.hub.Hub} service and its JDBC store.
+ * The reference hub, the server side of realtime protocol version 1: the WebSocket
+ * handler and handshake checks, the {@link dev.realtime.demo.hub.Hub} service and its
+ * JDBC store.
  */
 @NullMarked
 package dev.realtime.demo.hub;

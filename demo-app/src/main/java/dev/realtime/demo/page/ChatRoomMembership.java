@@ -12,9 +12,9 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Makes the demo's own client a member of the page's chat room at every connect, so visitors
- * see it online and it sees their typing. Rooms live in the hub's memory: after a hub restart
- * the next connect joins again.
+ * Makes the demo's own client a member of the page's chat room at every connect, so
+ * visitors see it online and it sees their typing. Rooms live in the hub's memory: after
+ * a hub restart the next connect joins again.
  */
 @Component
 @ConditionalOnRealtimeEnabled

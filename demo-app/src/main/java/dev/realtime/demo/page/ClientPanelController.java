@@ -24,8 +24,9 @@ import dev.realtime.metrics.RealtimeMeters;
 import dev.realtime.protocol.CloseCodes;
 
 /**
- * The demo's own client as the page's live panel shows it, and the panel's buttons: cut the
- * connection at the hub (the client reconnects with backoff and resumes), disconnect, connect.
+ * The demo's own client as the page's live panel shows it, and the panel's buttons: cut
+ * the connection at the hub (the client reconnects with backoff and resumes), disconnect,
+ * connect.
  */
 @RestController
 @ConditionalOnRealtimeEnabled
@@ -92,8 +93,7 @@ class ClientPanelController {
 				p99 = value.value(TimeUnit.MILLISECONDS);
 			}
 		}
-		return new AckLatency(timer.count(), timer.mean(TimeUnit.MILLISECONDS), timer.max(TimeUnit.MILLISECONDS),
-				p99);
+		return new AckLatency(timer.count(), timer.mean(TimeUnit.MILLISECONDS), timer.max(TimeUnit.MILLISECONDS), p99);
 	}
 
 	/**

@@ -23,10 +23,11 @@ import org.springframework.web.servlet.function.ServerResponse;
 import dev.realtime.demo.hub.HmacJwt;
 
 /**
- * {@code POST /oauth/token} with the RFC 6749 {@code client_credentials} grant: a registered
- * client, authenticated with HTTP Basic ({@code client_secret_basic}) or form parameters
- * ({@code client_secret_post}), gets a short-lived HS256 JWT whose {@code sub} is the client's
- * user. Errors follow RFC 6749 section 5.2. Neither secrets nor tokens are logged.
+ * {@code POST /oauth/token} with the RFC 6749 {@code client_credentials} grant: a
+ * registered client, authenticated with HTTP Basic ({@code client_secret_basic}) or form
+ * parameters ({@code client_secret_post}), gets a short-lived HS256 JWT whose {@code sub}
+ * is the client's user. Errors follow RFC 6749 section 5.2. Neither secrets nor tokens
+ * are logged.
  */
 final class TokenEndpoint {
 
@@ -106,7 +107,8 @@ final class TokenEndpoint {
 	}
 
 	/**
-	 * Decode Basic credentials: RFC 6749 section 2.3.1 form-encodes both parts before Base64.
+	 * Decode Basic credentials: RFC 6749 section 2.3.1 form-encodes both parts before
+	 * Base64.
 	 * @param encoded the Authorization header's value after {@code Basic }
 	 * @return the client id and secret, or {@code null} if malformed
 	 */
@@ -126,7 +128,8 @@ final class TokenEndpoint {
 	}
 
 	private static ServerResponse invalidClient() {
-		// RFC 6749 section 5.2: a 401 names the authentication scheme the client should use
+		// RFC 6749 section 5.2: a 401 names the authentication scheme the client should
+		// use
 		return noStore(ServerResponse.status(HttpStatus.UNAUTHORIZED))
 			.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"realtime-demo\"")
 			.body(errorBody("invalid_client", "unknown client or wrong secret"));
@@ -156,7 +159,8 @@ final class TokenEndpoint {
 	record RegisteredClient(String secret, String user) {
 
 		boolean secretMatches(String candidate) {
-			// constant time, so response times do not reveal how much of a guess was right
+			// constant time, so response times do not reveal how much of a guess was
+			// right
 			return MessageDigest.isEqual(this.secret.getBytes(StandardCharsets.UTF_8),
 					candidate.getBytes(StandardCharsets.UTF_8));
 		}

@@ -20,11 +20,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The hub of the test's context, and one client application per test (a separate context in
- * this JVM, like a user's service) on a database of its own, dropped after the test. Each test
- * class names its users' static tokens ({@code demo.hub.tokens.<user>=<user>}). The client
- * reconnects after 50 ms instead of the default 1 s ({@link ClientOnlyApplication}): these tests
- * are about what happens to events across reconnects, not about the backoff.
+ * The hub of the test's context, and one client application per test (a separate context
+ * in this JVM, like a user's service) on a database of its own, dropped after the test.
+ * Each test class names its users' static tokens ({@code demo.hub.tokens.<user>=<user>}).
+ * The client reconnects after 50 ms instead of the default 1 s
+ * ({@link ClientOnlyApplication}): these tests are about what happens to events across
+ * reconnects, not about the backoff.
  */
 abstract class ClientAgainstHubSupport extends PostgresSchemaSupport {
 

@@ -31,12 +31,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Connection drops never cost an event: an event in flight and unacked across more drops than
- * the former attempts limit, and 5,000 events flowing through 50 drops, are all delivered once,
- * in order, with no dead letter. Only the hub's rejection of an event (an {@code error} with its
- * seq) dead-letters it, and the stream goes on past it. The hub runs in this JVM with a tap that
- * withholds one event; the client is a separate application context with its JPA outbox on
- * PostgreSQL.
+ * Connection drops never cost an event: an event in flight and unacked across more drops
+ * than the former attempts limit, and 5,000 events flowing through 50 drops, are all
+ * delivered once, in order, with no dead letter. Only the hub's rejection of an event (an
+ * {@code error} with its seq) dead-letters it, and the stream goes on past it. The hub
+ * runs in this JVM with a tap that withholds one event; the client is a separate
+ * application context with its JPA outbox on PostgreSQL.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "realtime.auto-connect=false", "demo.hub.tokens.held=held", "demo.hub.tokens.flowing=flowing",
@@ -45,8 +45,9 @@ import static org.awaitility.Awaitility.await;
 class ConnectionDropTests extends ClientAgainstHubSupport {
 
 	/**
-	 * The attempts limit the client had before the redesign, set low so that this test proves
-	 * drops are not counted; the redesigned client has no such property and ignores it.
+	 * The attempts limit the client had before the redesign, set low so that this test
+	 * proves drops are not counted; the redesigned client has no such property and
+	 * ignores it.
 	 */
 	private static final int FORMER_MAX_ATTEMPTS = 5;
 
@@ -62,7 +63,8 @@ class ConnectionDropTests extends ClientAgainstHubSupport {
 		SendHandle handle = realtime.sendEvent("drop.item", Map.of("i", 1), SendOptions.defaults().idempotencyKey(key));
 		for (int drop = 1; drop <= drops; drop++) {
 			int sent = drop;
-			// the event reached the hub on this connection and was not acked: close it under the client
+			// the event reached the hub on this connection and was not acked: close it
+			// under the client
 			await("arrival " + sent + " of the held event").atMost(Duration.ofSeconds(30))
 				.until(() -> this.tap.heldCount(key), (count) -> count >= sent);
 			await().until(() -> this.hub.closeSessions("held", CloseCodes.GOING_AWAY, "dropped by the test") > 0);
@@ -87,7 +89,8 @@ class ConnectionDropTests extends ClientAgainstHubSupport {
 					realtime.sendEvent("drop.item", Map.of("i", i));
 				}
 			});
-			// drop the connection once half of the round is through, the rest being in flight or pending
+			// drop the connection once half of the round is through, the rest being in
+			// flight or pending
 			int half = first + perRound / 2;
 			await("events at the hub").atMost(Duration.ofSeconds(30))
 				.pollInterval(Duration.ofMillis(200))
@@ -114,7 +117,8 @@ class ConnectionDropTests extends ClientAgainstHubSupport {
 		for (int i = 1; i <= 100; i++) {
 			good.add(realtime.sendEvent("drop.item", Map.of("i", i)));
 			if (i == 50) {
-				// larger than the hub's demo.hub.max-payload-size (64KB), well under the frame limit
+				// larger than the hub's demo.hub.max-payload-size (64KB), well under the
+				// frame limit
 				rejected = realtime.sendEvent("drop.item", Map.of("i", 0, "text", "x".repeat(70_000)));
 			}
 		}

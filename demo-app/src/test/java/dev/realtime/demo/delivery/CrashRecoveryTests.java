@@ -26,18 +26,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A service process stopped while its outbox holds committed events that the hub has not acked,
- * then started again on the same database at default settings: the restarted process delivers
- * every pending event exactly once and in order, by itself (it sends nothing new), within the
- * lease of the dead process plus one poll interval after a SIGKILL and at once after a graceful
- * stop. The hub runs in this JVM (on PostgreSQL) and holds back the events after the first 300,
- * so that the stop finds 700 events pending; the service runs in child JVMs on PostgreSQL or
- * MariaDB.
+ * A service process stopped while its outbox holds committed events that the hub has not
+ * acked, then started again on the same database at default settings: the restarted
+ * process delivers every pending event exactly once and in order, by itself (it sends
+ * nothing new), within the lease of the dead process plus one poll interval after a
+ * SIGKILL and at once after a graceful stop. The hub runs in this JVM (on PostgreSQL) and
+ * holds back the events after the first 300, so that the stop finds 700 events pending;
+ * the service runs in child JVMs on PostgreSQL or MariaDB.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.killed-postgresql=killed-postgresql",
-				"demo.hub.tokens.killed-mariadb=killed-mariadb", "demo.hub.tokens.stopped-postgresql=stopped-postgresql",
-				"demo.hub.tokens.stopped-mariadb=stopped-mariadb" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.auto-connect=false",
+		"demo.hub.tokens.killed-postgresql=killed-postgresql", "demo.hub.tokens.killed-mariadb=killed-mariadb",
+		"demo.hub.tokens.stopped-postgresql=stopped-postgresql", "demo.hub.tokens.stopped-mariadb=stopped-mariadb" })
 @Import(HubTap.class)
 class CrashRecoveryTests extends PostgresSchemaSupport {
 
@@ -48,8 +47,8 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 	static final Duration POLL = Duration.ofSeconds(1);
 
 	/**
-	 * Time allowed beyond the contract's bound for sending the pending events over a shared
-	 * 2-core machine.
+	 * Time allowed beyond the contract's bound for sending the pending events over a
+	 * shared 2-core machine.
 	 */
 	static final Duration TRANSFER = Duration.ofSeconds(10);
 
@@ -68,8 +67,7 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 
 	@ParameterizedTest
 	@EnumSource(TestDatabases.Kind.class)
-	void killedServiceDeliversItsPendingEventsAfterRestartWithinLeaseAndPoll(TestDatabases.Kind kind)
-			throws Exception {
+	void killedServiceDeliversItsPendingEventsAfterRestartWithinLeaseAndPoll(TestDatabases.Kind kind) throws Exception {
 		String user = "killed-" + kind.name().toLowerCase(Locale.ROOT);
 		try (ServiceDatabase database = ServiceDatabase.create(kind)) {
 			String clientId = runUntilPending(database, user, ChildJvm::kill);
@@ -93,11 +91,13 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 			Instant stoppedAt = Instant.now();
 			try (ChildJvm restarted = startService(database, user, "restarted", 0)) {
 				Instant ready = database.awaitReady("restarted");
-				// a graceful stop hands the lease over at once: no waiting for it to expire
+				// a graceful stop hands the lease over at once: no waiting for it to
+				// expire
 				await("events at the hub").atMost(POLL.plus(TRANSFER))
 					.until(() -> this.hub.acceptedEvents(clientId).size(), (accepted) -> accepted >= COUNT);
-				assertThat(Duration.between(stoppedAt, Instant.now())).as("from the stop to the last delivery, ready "
-						+ Duration.between(stoppedAt, ready).toMillis() + " ms after the stop")
+				assertThat(Duration.between(stoppedAt, Instant.now()))
+					.as("from the stop to the last delivery, ready " + Duration.between(stoppedAt, ready).toMillis()
+							+ " ms after the stop")
 					.isLessThan(LEASE);
 			}
 			assertDeliveredOnceInOrder(clientId);
@@ -105,8 +105,8 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 	}
 
 	/**
-	 * Run the service until it has committed all its events and the hub accepted the first
-	 * ones, then stop it.
+	 * Run the service until it has committed all its events and the hub accepted the
+	 * first ones, then stop it.
 	 * @return the client id of the service
 	 */
 	private String runUntilPending(ServiceDatabase database, String user, Stopper stopper) throws Exception {
@@ -114,8 +114,8 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 		String clientId;
 		try (ChildJvm first = startService(database, user, "first", COUNT)) {
 			database.awaitReady("first");
-			await("events committed").atMost(Duration.ofSeconds(120)).until(() -> database.lastSent("first").get(0),
-					(last) -> last != null && last == COUNT);
+			await("events committed").atMost(Duration.ofSeconds(120))
+				.until(() -> database.lastSent("first").get(0), (last) -> last != null && last == COUNT);
 			clientId = database.clientId(user);
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> this.hub.acceptedEvents(clientId).size() >= ACCEPTED_BEFORE_STOP);
@@ -134,8 +134,7 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 		assertThat(accepted).extracting(AcceptedEvent::idempotencyKey).doesNotHaveDuplicates();
 	}
 
-	private ChildJvm startService(ServiceDatabase database, String user, String instance, int count)
-			throws Exception {
+	private ChildJvm startService(ServiceDatabase database, String user, String instance, int count) throws Exception {
 		return ChildJvm.start("crash-recovery-" + user + "-" + instance, DeliveryService.class, DeliveryService
 			.arguments(this.port, user, user, database.isolated(), instance, count, (count > 0) ? 1 : 0));
 	}

@@ -32,12 +32,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The client's PostgreSQL unreachable for 60 s (a TCP proxy in front of it stops forwarding,
- * connections stay open and silent) in the middle of a burst, while the client is connected, at
- * default settings: the connection stays up with pings and pongs throughout (seen at the hub),
- * {@code sendEvent} outside a transaction fails within {@code realtime.outbox.write-timeout}
- * with {@link OutboxWriteException}, and once the database is back every event of the burst is
- * delivered once and in order, and the events the hub pushed meanwhile reach the listener once.
+ * The client's PostgreSQL unreachable for 60 s (a TCP proxy in front of it stops
+ * forwarding, connections stay open and silent) in the middle of a burst, while the
+ * client is connected, at default settings: the connection stays up with pings and pongs
+ * throughout (seen at the hub), {@code sendEvent} outside a transaction fails within
+ * {@code realtime.outbox.write-timeout} with {@link OutboxWriteException}, and once the
+ * database is back every event of the burst is delivered once and in order, and the
+ * events the hub pushed meanwhile reach the listener once.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "realtime.auto-connect=false", "demo.hub.tokens.outage=outage" })
@@ -99,7 +100,8 @@ class DatabaseOutageTests extends ClientAgainstHubSupport {
 		Instant sendStart = Instant.now();
 		CompletableFuture<Object> send = CompletableFuture
 			.supplyAsync(() -> realtime.sendEvent("outage.during", Map.of("i", 0)));
-		Throwable failure = catchThrowable(() -> send.get(WRITE_TIMEOUT.plusSeconds(2).toMillis(), TimeUnit.MILLISECONDS));
+		Throwable failure = catchThrowable(
+				() -> send.get(WRITE_TIMEOUT.plusSeconds(2).toMillis(), TimeUnit.MILLISECONDS));
 		assertThat(Duration.between(sendStart, Instant.now())).isLessThanOrEqualTo(WRITE_TIMEOUT.plusSeconds(1));
 		assertThat(failure).as("sendEvent while the database is unreachable")
 			.isInstanceOf(ExecutionException.class)

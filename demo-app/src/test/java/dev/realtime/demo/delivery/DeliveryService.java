@@ -31,12 +31,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A user's service for tests that run it in child JVMs ({@link dev.realtime.demo.ChildJvm}):
- * the starter with its outbox and inbox on the service's own database, at default settings.
- * Once ready it sends {@code delivery.item} events numbered 1 to {@code delivery.count} from each
- * of {@code delivery.threads} threads, committing each chunk with a progress row; its listener
- * records every inbound event in the listener's transaction; and it reports its connection
- * state every 200 ms. The tables are created by {@link #createTables}, so the test can read them.
+ * A user's service for tests that run it in child JVMs
+ * ({@link dev.realtime.demo.ChildJvm}): the starter with its outbox and inbox on the
+ * service's own database, at default settings. Once ready it sends {@code delivery.item}
+ * events numbered 1 to {@code delivery.count} from each of {@code delivery.threads}
+ * threads, committing each chunk with a progress row; its listener records every inbound
+ * event in the listener's transaction; and it reports its connection state every 200 ms.
+ * The tables are created by {@link #createTables}, so the test can read them.
  */
 @EnableAutoConfiguration
 @Import(DeliveryService.Worker.class)
@@ -123,9 +124,10 @@ public class DeliveryService {
 			this.jdbc.update("delete from delivery_instance where instance = ?", this.instance);
 			this.jdbc.update("insert into delivery_instance (instance, state) values (?, ?)", this.instance,
 					this.client.connectionState().name());
-			this.reporter.scheduleWithFixedDelay(() -> this.jdbc.update(
-					"update delivery_instance set state = ? where instance = ?", this.client.connectionState().name(),
-					this.instance), 200, 200, TimeUnit.MILLISECONDS);
+			this.reporter.scheduleWithFixedDelay(
+					() -> this.jdbc.update("update delivery_instance set state = ? where instance = ?",
+							this.client.connectionState().name(), this.instance),
+					200, 200, TimeUnit.MILLISECONDS);
 			for (int t = 0; t < this.threads && this.count > 0; t++) {
 				int thread = t;
 				this.jdbc.update("insert into delivery_progress (instance, thread, last_sent) values (?, ?, 0)",

@@ -30,12 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The frame limit ({@code realtime.max-frame-size}, default 1 MiB) holds for every frame the
- * client sends: an event whose encoded frame is exactly the limit is delivered and one a byte
- * larger fails at {@code sendEvent} with {@link EventTooLargeException}, nothing written, with
- * or without batching; and a batch of events that together exceed the limit is split. The hub
- * accepts frames and payloads up to 2 MB here, so that the tap measures any frame above the
- * client's limit instead of the connection just closing with 1009.
+ * The frame limit ({@code realtime.max-frame-size}, default 1 MiB) holds for every frame
+ * the client sends: an event whose encoded frame is exactly the limit is delivered and
+ * one a byte larger fails at {@code sendEvent} with {@link EventTooLargeException},
+ * nothing written, with or without batching; and a batch of events that together exceed
+ * the limit is split. The hub accepts frames and payloads up to 2 MB here, so that the
+ * tap measures any frame above the client's limit instead of the connection just closing
+ * with 1009.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "realtime.auto-connect=false", "demo.hub.max-frame-size=2MB", "demo.hub.max-payload-size=2MB",
@@ -50,9 +51,9 @@ class FrameLimitTests extends ClientAgainstHubSupport {
 	private static final String MULTIBYTE = "é€😀";
 
 	/**
-	 * An instant whose text is as wide as those of the client's timestamps (taken from the
-	 * system clock, which has nanoseconds on Linux and coarser ticks elsewhere). One clock reading
-	 * in a thousand ends in 000 and is three characters shorter.
+	 * An instant whose text is as wide as those of the client's timestamps (taken from
+	 * the system clock, which has nanoseconds on Linux and coarser ticks elsewhere). One
+	 * clock reading in a thousand ends in 000 and is three characters shorter.
 	 */
 	private static final Instant STAMP = stampAsWideAsTheClock();
 
@@ -81,10 +82,14 @@ class FrameLimitTests extends ClientAgainstHubSupport {
 					(ex) -> assertThat(ex.getFrameBytes()).isEqualTo(LIMIT + 1));
 		assertThat(realtime.pendingCount()).isEqualTo(pending);
 		// the stream goes on and never carries the refused event
-		realtime.sendEvent("frame.small", Map.of("text", MULTIBYTE)).acknowledged().orTimeout(30, TimeUnit.SECONDS).join();
+		realtime.sendEvent("frame.small", Map.of("text", MULTIBYTE))
+			.acknowledged()
+			.orTimeout(30, TimeUnit.SECONDS)
+			.join();
 		assertThat(this.hub.acceptedEvents(realtime.clientId())).extracting(AcceptedEvent::idempotencyKey)
 			.doesNotContain("over-key");
-		assertThat(this.tap.traffic(user).messageBytes()).allSatisfy((size) -> assertThat(size).isLessThanOrEqualTo(LIMIT));
+		assertThat(this.tap.traffic(user).messageBytes())
+			.allSatisfy((size) -> assertThat(size).isLessThanOrEqualTo(LIMIT));
 	}
 
 	@Test
@@ -92,7 +97,8 @@ class FrameLimitTests extends ClientAgainstHubSupport {
 		RealtimeClient realtime = startClient("frames-split", true);
 		String text = "x".repeat(60 * 1024);
 		List<SendHandle> handles = new ArrayList<>();
-		// committed together, the 20 events are pending at once and go out in as few frames as fit
+		// committed together, the 20 events are pending at once and go out in as few
+		// frames as fit
 		client().getBean(TransactionTemplate.class).executeWithoutResult((status) -> {
 			for (int i = 1; i <= 20; i++) {
 				handles.add(realtime.sendEvent("frame.part", Map.of("i", i, "text", text)));
@@ -108,8 +114,8 @@ class FrameLimitTests extends ClientAgainstHubSupport {
 	}
 
 	/**
-	 * Build a multibyte text whose event, encoded with the widest seq, makes a frame of the
-	 * given size in UTF-8 bytes.
+	 * Build a multibyte text whose event, encoded with the widest seq, makes a frame of
+	 * the given size in UTF-8 bytes.
 	 */
 	private String textForFrameOf(int bytes, String clientId, String key, String event) {
 		long base = frameBytes(MULTIBYTE, clientId, key, event);
@@ -121,8 +127,8 @@ class FrameLimitTests extends ClientAgainstHubSupport {
 	}
 
 	private long frameBytes(String text, String clientId, String key, String event) {
-		return FrameSizes.maxEventFrameBytes(this.codec, clientId, key, event, this.codec.toPayload(Map.of("text", text)),
-				STAMP);
+		return FrameSizes.maxEventFrameBytes(this.codec, clientId, key, event,
+				this.codec.toPayload(Map.of("text", text)), STAMP);
 	}
 
 	private static Instant stampAsWideAsTheClock() {
@@ -142,7 +148,8 @@ class FrameLimitTests extends ClientAgainstHubSupport {
 	}
 
 	private RealtimeClient startClient(String user, boolean batching) {
-		// batching is on by default (adaptive); a batch size of 1 sends each event in its own frame
+		// batching is on by default (adaptive); a batch size of 1 sends each event in its
+		// own frame
 		return batching ? startClient(user) : startClient(user, "realtime.batch.size=1");
 	}
 

@@ -38,11 +38,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One idempotency key, one event: the same key sent from two concurrent transactions while the
- * first event is still pending, and a read receipt sent twice for one message inside and outside
- * the caller's transactions, raise no exception, roll none of the caller's work back, and reach
- * the hub once. The client is disconnected while it sends, so the first event is pending when the
- * second arrives; its JPA outbox is on PostgreSQL or MariaDB.
+ * One idempotency key, one event: the same key sent from two concurrent transactions
+ * while the first event is still pending, and a read receipt sent twice for one message
+ * inside and outside the caller's transactions, raise no exception, roll none of the
+ * caller's work back, and reach the hub once. The client is disconnected while it sends,
+ * so the first event is pending when the second arrives; its JPA outbox is on PostgreSQL
+ * or MariaDB.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "realtime.auto-connect=false", "demo.hub.tokens.keys-postgresql=keys-postgresql",
@@ -122,19 +123,22 @@ class IdempotencyTests extends ClientAgainstHubSupport {
 
 		realtime.connect();
 		await().atMost(Duration.ofSeconds(30)).until(() -> realtime.pendingCount() == 0);
-		assertThat(accepted(realtime, EventFrame.RECEIPT_READ)).extracting((event) -> event.payload().get("message_id").stringValue())
+		assertThat(accepted(realtime, EventFrame.RECEIPT_READ))
+			.extracting((event) -> event.payload().get("message_id").stringValue())
 			.containsExactlyInAnyOrder("m-outside", "m-inside", "m-mixed");
 	}
 
 	private RealtimeClient startDisconnectedClient(TestDatabases.Kind kind, String user) throws SQLException {
 		this.clientDatabase = createClientDatabase(kind);
-		try (Connection connection = this.clientDatabase.connect(); Statement statement = connection.createStatement()) {
+		try (Connection connection = this.clientDatabase.connect();
+				Statement statement = connection.createStatement()) {
 			statement.execute("create table idem_work (name varchar(16) not null)");
 		}
 		RealtimeClient realtime = startClient(this.clientDatabase, user);
 		this.transactions = client().getBean(TransactionTemplate.class);
 		this.jdbc = client().getBean(JdbcTemplate.class);
-		// disconnected, the client keeps the first event pending while the second one is sent
+		// disconnected, the client keeps the first event pending while the second one is
+		// sent
 		realtime.disconnect();
 		await().until(() -> realtime.connectionState() == ConnectionState.DISCONNECTED);
 		return realtime;
@@ -144,7 +148,8 @@ class IdempotencyTests extends ClientAgainstHubSupport {
 		String sql = (kind == TestDatabases.Kind.POSTGRESQL)
 				? "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%outbox%'"
 				: "select count(*) from information_schema.innodb_trx where trx_state = 'LOCK WAIT'";
-		try (Connection connection = this.clientDatabase.connect(); Statement statement = connection.createStatement();
+		try (Connection connection = this.clientDatabase.connect();
+				Statement statement = connection.createStatement();
 				ResultSet rs = statement.executeQuery(sql)) {
 			rs.next();
 			return rs.getLong(1) > 0;
@@ -153,7 +158,8 @@ class IdempotencyTests extends ClientAgainstHubSupport {
 
 	private List<String> work() throws SQLException {
 		List<String> names = new ArrayList<>();
-		try (Connection connection = this.clientDatabase.connect(); Statement statement = connection.createStatement();
+		try (Connection connection = this.clientDatabase.connect();
+				Statement statement = connection.createStatement();
 				ResultSet rs = statement.executeQuery("select name from idem_work")) {
 			while (rs.next()) {
 				names.add(rs.getString(1));

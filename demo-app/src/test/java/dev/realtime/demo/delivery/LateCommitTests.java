@@ -55,15 +55,16 @@ class LateCommitTests extends ClientAgainstHubSupport {
 			realtime.sendEvent("late.other", Map.of("i", i));
 		}
 		await().atMost(Duration.ofSeconds(30)).until(() -> others(realtime).size() == 100);
-		// for 10 s the late event's transaction stays open, and nothing of it reaches the hub
+		// for 10 s the late event's transaction stays open, and nothing of it reaches the
+		// hub
 		await().during(COMMIT_DELAY).atMost(COMMIT_DELAY.plusSeconds(5)).until(() -> lateOnes(realtime).isEmpty());
 		commit.countDown();
 		SendHandle handle = late.get(30, TimeUnit.SECONDS);
 
 		// delivered by the relay on its own: nothing else is sent after the commit
-		await().atMost(CrashRecoveryTests.POLL.plus(Duration.ofSeconds(5)))
-			.until(() -> lateOnes(realtime).size() == 1);
-		assertThat(lateOnes(realtime)).extracting(AcceptedEvent::idempotencyKey).containsExactly(handle.idempotencyKey());
+		await().atMost(CrashRecoveryTests.POLL.plus(Duration.ofSeconds(5))).until(() -> lateOnes(realtime).size() == 1);
+		assertThat(lateOnes(realtime)).extracting(AcceptedEvent::idempotencyKey)
+			.containsExactly(handle.idempotencyKey());
 		await().until(() -> realtime.pendingCount() == 0);
 		assertThat(others(realtime)).hasSize(100);
 		assertThat(lateOnes(realtime)).hasSize(1);

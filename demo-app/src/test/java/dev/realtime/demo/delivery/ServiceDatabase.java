@@ -16,8 +16,8 @@ import dev.realtime.test.TestDatabases;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What the test reads from the database of {@link DeliveryService} instances: their progress,
- * their connection state and what their listeners recorded.
+ * What the test reads from the database of {@link DeliveryService} instances: their
+ * progress, their connection state and what their listeners recorded.
  */
 final class ServiceDatabase implements AutoCloseable {
 
@@ -89,8 +89,8 @@ final class ServiceDatabase implements AutoCloseable {
 	}
 
 	/**
-	 * Return the {@code client_id} the services of a user share, once one migrated the schema
-	 * and registered it.
+	 * Return the {@code client_id} the services of a user share, once one migrated the
+	 * schema and registered it.
 	 * @param userId the user
 	 * @return the client id, or {@code null} if not yet registered
 	 */

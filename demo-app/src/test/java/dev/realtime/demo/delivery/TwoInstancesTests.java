@@ -27,12 +27,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two live processes of one service (two replicas of the same user on one database, in child
- * JVMs, at default settings), each sending from two threads while the hub pushes events to the
- * user: every event reaches the hub once and in the order each thread sent it; when the process
- * that holds the connection is killed with SIGKILL, the other one delivers everything the killed
- * one committed within the lease plus one poll interval; and every inbound event reaches the
- * listeners of the two processes once in total.
+ * Two live processes of one service (two replicas of the same user on one database, in
+ * child JVMs, at default settings), each sending from two threads while the hub pushes
+ * events to the user: every event reaches the hub once and in the order each thread sent
+ * it; when the process that holds the connection is killed with SIGKILL, the other one
+ * delivers everything the killed one committed within the lease plus one poll interval;
+ * and every inbound event reaches the listeners of the two processes once in total.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "realtime.auto-connect=false", "demo.hub.tokens.replicas-postgresql=replicas-postgresql",
@@ -67,11 +67,12 @@ class TwoInstancesTests extends PostgresSchemaSupport {
 			database.awaitReady("b");
 			String clientId = database.clientId(user);
 			push(user, PUSHES / 3);
-			await().atMost(Duration.ofSeconds(120)).until(() -> this.hub.acceptedEvents(clientId).size(),
-					(accepted) -> accepted >= COUNT);
+			await().atMost(Duration.ofSeconds(120))
+				.until(() -> this.hub.acceptedEvents(clientId).size(), (accepted) -> accepted >= COUNT);
 			push(user, PUSHES / 3);
 
-			// kill the process that holds the connection (under the contract the other stands by)
+			// kill the process that holds the connection (under the contract the other
+			// stands by)
 			boolean aConnected = ConnectionState.CONNECTED.name().equals(database.state("a"));
 			ChildJvm victim = aConnected ? a : b;
 			String survivor = aConnected ? "b" : "a";
@@ -80,8 +81,9 @@ class TwoInstancesTests extends PostgresSchemaSupport {
 			Map<Integer, Integer> victimCommitted = database.lastSent(aConnected ? "a" : "b");
 			push(user, PUSHES - this.pushed);
 
-			await().atMost(Duration.ofSeconds(120)).until(() -> database.lastSent(survivor),
-					(progress) -> progress.values().stream().allMatch((last) -> last == COUNT));
+			await().atMost(Duration.ofSeconds(120))
+				.until(() -> database.lastSent(survivor),
+						(progress) -> progress.values().stream().allMatch((last) -> last == COUNT));
 			Instant survivorDone = Instant.now();
 			int expected = THREADS * COUNT + victimCommitted.values().stream().mapToInt(Integer::intValue).sum();
 			Instant deadline = CrashRecoveryTests.latest(killedAt.plus(CrashRecoveryTests.LEASE), survivorDone)
@@ -100,9 +102,11 @@ class TwoInstancesTests extends PostgresSchemaSupport {
 					.containsExactlyElementsOf(IntStream.rangeClosed(1, victimCommitted.get(thread)).boxed().toList());
 			}
 
-			// the user's stream holds the pushes and, echoed by the hub, the user's own events
+			// the user's stream holds the pushes and, echoed by the hub, the user's own
+			// events
 			long streamLength = expected + PUSHES;
-			await("inbound events processed").atMost(Duration.ofSeconds(60)).until(database::receivedDistinct, (seqs) -> seqs >= streamLength);
+			await("inbound events processed").atMost(Duration.ofSeconds(60))
+				.until(database::receivedDistinct, (seqs) -> seqs >= streamLength);
 			assertThat(database.receivedDistinct()).isEqualTo(streamLength);
 			assertThat(database.received()).as("inbound events processed by the listeners of both processes")
 				.isEqualTo(streamLength);

@@ -43,10 +43,9 @@ import static org.awaitility.Awaitility.await;
  * The hub on PostgreSQL, driven by the library's real {@link DefaultRealtimeClient}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.alice-token=alice", "demo.hub.tokens.bob-token=bob",
-				"demo.hub.tokens.carol-token=carol", "demo.hub.tokens.dave-token=dave",
-				"demo.hub.tokens.erin-token=erin", "demo.hub.tokens.frank-token=frank",
-				"demo.hub.resume-page-size=3" })
+		properties = { "realtime.auto-connect=false", "demo.hub.tokens.alice-token=alice",
+				"demo.hub.tokens.bob-token=bob", "demo.hub.tokens.carol-token=carol", "demo.hub.tokens.dave-token=dave",
+				"demo.hub.tokens.erin-token=erin", "demo.hub.tokens.frank-token=frank", "demo.hub.resume-page-size=3" })
 class HubClientEndToEndTests extends PostgresSchemaSupport {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
@@ -136,11 +135,13 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 		dave.sendEvent("chat.message", Map.of("text", "marker", "room", "general"))
 			.acknowledged()
 			.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-		await().atMost(WAIT).untilAsserted(() -> assertThat(daveInbox).extracting(InboundMessage::event)
-			.contains("chat.message")
-			.doesNotContain("note.saved"));
-		await().atMost(WAIT).untilAsserted(() -> assertThat(carolInbox).extracting(InboundMessage::event)
-			.contains("note.saved", "chat.message"));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(daveInbox).extracting(InboundMessage::event)
+				.contains("chat.message")
+				.doesNotContain("note.saved"));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(carolInbox).extracting(InboundMessage::event)
+				.contains("note.saved", "chat.message"));
 	}
 
 	@Test
@@ -173,8 +174,9 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 		for (int n = 2; n <= 8; n++) {
 			this.hub.push("erin", "note.pushed", Map.of("n", n));
 		}
-		await().atMost(WAIT).until(() -> erin.connectionState() == ConnectionState.CONNECTED
-				&& this.hub.connectedUsers().contains("erin"));
+		await().atMost(WAIT)
+			.until(() -> erin.connectionState() == ConnectionState.CONNECTED
+					&& this.hub.connectedUsers().contains("erin"));
 		this.hub.push("erin", "note.pushed", Map.of("n", 9));
 
 		await().atMost(WAIT).untilAsserted(() -> assertThat(inbox).hasSize(9));
@@ -198,8 +200,9 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 		frank.onSyncReset(resets::add);
 		List<InboundMessage> inbox = inbox(frank);
 		connect(frank);
-		await().atMost(WAIT).untilAsserted(() -> assertThat(resets).singleElement()
-			.satisfies((reset) -> assertThat(reset.lastSeq()).isEqualTo(4)));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(resets).singleElement()
+				.satisfies((reset) -> assertThat(reset.lastSeq()).isEqualTo(4)));
 
 		this.hub.push("frank", "note.pushed", Map.of("n", 5));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(inbox).extracting(InboundMessage::seq).containsExactly(5L));
@@ -227,8 +230,10 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 	}
 
 	private DefaultRealtimeClient client(String user, String token) {
-		// reconnects after the hub's deliberate cuts are shortened so the test takes seconds; the
-		// default backoff (1 s, 20 % jitter, up to 30 s) is proven by ThunderingHerdTests and the
+		// reconnects after the hub's deliberate cuts are shortened so the test takes
+		// seconds; the
+		// default backoff (1 s, 20 % jitter, up to 30 s) is proven by ThunderingHerdTests
+		// and the
 		// delivery tests in dev.realtime.demo.delivery, which run at the defaults
 		return client(user, token, new ExponentialBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.2));
 	}

@@ -35,12 +35,12 @@ class HubConfigurationTests {
 			.withBean(PlatformTransactionManager.class, () -> new DataSourceTransactionManager(dataSource))
 			.withPropertyValues("demo.hub.auth.jwt-secret=too-short-secret")
 			.run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
-				.hasMessageContaining("demo.hub.auth.jwt-secret")
-				.hasMessageContaining("at least 32 bytes")
-				.hasMessageNotContaining("too-short-secret");
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("demo.hub.auth.jwt-secret")
+					.hasMessageContaining("at least 32 bytes")
+					.hasMessageNotContaining("too-short-secret");
 			});
 	}
 

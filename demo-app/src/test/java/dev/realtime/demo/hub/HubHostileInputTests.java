@@ -25,16 +25,16 @@ import org.springframework.web.socket.CloseStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A hostile client at the reference hub, over a raw WebSocket connection: every class of bad
- * frame is answered as the protocol says ({@code error} without a seq for a bad frame, with the
- * seq for a rejected event, which still counts toward the ack) and nothing bad is stored or fanned
- * out. A second connection of the same user watches the user's stream: it must see exactly the
- * valid events, in order. The limit of bad frames per connection is raised so one connection can
- * send them all (closing at the limit is covered by {@link HubProtocolTests}).
+ * A hostile client at the reference hub, over a raw WebSocket connection: every class of
+ * bad frame is answered as the protocol says ({@code error} without a seq for a bad
+ * frame, with the seq for a rejected event, which still counts toward the ack) and
+ * nothing bad is stored or fanned out. A second connection of the same user watches the
+ * user's stream: it must see exactly the valid events, in order. The limit of bad frames
+ * per connection is raised so one connection can send them all (closing at the limit is
+ * covered by {@link HubProtocolTests}).
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.mallory-token=mallory",
-				"demo.hub.max-bad-frames=1000" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.auto-connect=false",
+		"demo.hub.tokens.mallory-token=mallory", "demo.hub.max-bad-frames=1000" })
 class HubHostileInputTests extends PostgresSchemaSupport {
 
 	@LocalServerPort
@@ -65,28 +65,34 @@ class HubHostileInputTests extends PostgresSchemaSupport {
 			expectFrameError(mallory, "{\"seq\":1,\"event\":\"note.saved\"}", "'type'");
 			expectFrameError(mallory, "{\"type\":\"resume_response\",\"ack_seq\":0}", "may not send");
 			expectFrameError(mallory, "{\"type\":\"error\",\"code\":\"x\",\"seq\":1}", "may not send");
-			// bad seqs: negative, beyond a long, not an integer, a string: no usable seq to reject
+			// bad seqs: negative, beyond a long, not an integer, a string: no usable seq
+			// to reject
 			expectFrameError(mallory, event("-1", "k"), "'seq'");
 			expectFrameError(mallory, event("9223372036854775808", "k"), "'seq'");
 			expectFrameError(mallory, event("1.5", "k"), "'seq'");
 			expectFrameError(mallory, event("\"1\"", "k"), "'seq'");
 			expectFrameError(mallory, event("1e400", "k"), "'seq'");
 			expectFrameError(mallory, "{\"type\":\"ack\",\"ack_seq\":-3}", "'ack_seq'");
-			expectFrameError(mallory, "{\"type\":\"resume\",\"client_id\":\"" + UUID.randomUUID() + "\",\"last_ack_seq\":0}",
+			expectFrameError(mallory,
+					"{\"type\":\"resume\",\"client_id\":\"" + UUID.randomUUID() + "\",\"last_ack_seq\":0}",
 					"another client_id");
-			// wrong field types with a usable seq: that event is rejected for good and acked
+			// wrong field types with a usable seq: that event is rejected for good and
+			// acked
 			expectEventError(mallory, "{\"type\":\"event\",\"seq\":1,\"event\":5,\"payload\":{}}", 1,
 					ErrorFrame.INVALID_EVENT);
 			expectEventError(mallory, "{\"type\":\"event\",\"seq\":2,\"event\":\"bad name!\",\"payload\":{}}", 2,
 					ErrorFrame.INVALID_EVENT);
-			expectEventError(mallory, "{\"type\":\"event\",\"seq\":3,\"client_id\":\"someone-else\",\"event\":\"note.saved\"}",
-					3, ErrorFrame.INVALID_EVENT);
-			expectEventError(mallory, "{\"type\":\"event\",\"seq\":4,\"event\":\"note.saved\",\"timestamp\":\"yesterday\"}",
-					4, ErrorFrame.INVALID_EVENT);
-			expectEventError(mallory, "{\"type\":\"event\",\"seq\":5,\"event\":\"note.saved\",\"idempotency_key\":[1]}", 5,
+			expectEventError(mallory,
+					"{\"type\":\"event\",\"seq\":3,\"client_id\":\"someone-else\",\"event\":\"note.saved\"}", 3,
 					ErrorFrame.INVALID_EVENT);
+			expectEventError(mallory,
+					"{\"type\":\"event\",\"seq\":4,\"event\":\"note.saved\",\"timestamp\":\"yesterday\"}", 4,
+					ErrorFrame.INVALID_EVENT);
+			expectEventError(mallory, "{\"type\":\"event\",\"seq\":5,\"event\":\"note.saved\",\"idempotency_key\":[1]}",
+					5, ErrorFrame.INVALID_EVENT);
 			// a batch: its bad elements are answered, its good ones processed in order
-			mallory.send("[" + event("6", "k6") + ",42,{\"type\":\"event\",\"seq\":\"x\"},{\"type\":\"meta\",\"event\":\"ping\"},"
+			mallory.send("[" + event("6", "k6")
+					+ ",42,{\"type\":\"event\",\"seq\":\"x\"},{\"type\":\"meta\",\"event\":\"ping\"},"
 					+ "{\"type\":\"event\",\"seq\":7,\"event\":\"note.saved\",\"payload\":{\"n\":-1e999,\"d\":0.10000000000000000001}}]");
 			assertThat(replies(mallory, 4)).satisfiesExactly(
 					(frame) -> assertThat(((ErrorFrame) frame).message()).startsWith("Batch element 1"),
@@ -101,7 +107,8 @@ class HubHostileInputTests extends PostgresSchemaSupport {
 
 			mallory.send(event("8", "k8"));
 			assertThat(mallory.next(AckFrame.class).ackSeq()).isEqualTo(8);
-			// the watcher sees the three valid events and nothing else, numbers exactly as sent
+			// the watcher sees the three valid events and nothing else, numbers exactly
+			// as sent
 			EventFrame sixth = watcher.next(EventFrame.class);
 			EventFrame seventh = watcher.next(EventFrame.class);
 			EventFrame eighth = watcher.next(EventFrame.class);

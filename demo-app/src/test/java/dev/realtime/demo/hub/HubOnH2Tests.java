@@ -18,11 +18,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The demo's default setup, an embedded H2 database (in memory here), runs the same migrations
- * and the same SQL as PostgreSQL.
+ * The demo's default setup, an embedded H2 database (in memory here), runs the same
+ * migrations and the same SQL as PostgreSQL.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "spring.datasource.url=jdbc:h2:mem:hub-${random.uuid};DB_CLOSE_DELAY=-1" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.auto-connect=false",
+		"spring.datasource.url=jdbc:h2:mem:hub-${random.uuid};DB_CLOSE_DELAY=-1" })
 class HubOnH2Tests {
 
 	@LocalServerPort

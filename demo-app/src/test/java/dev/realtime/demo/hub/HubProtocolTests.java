@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.tuple;
  * The hub on PostgreSQL, driven frame by frame over a plain WebSocket connection.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.gina-token=gina", "demo.hub.tokens.hank-token=hank",
-				"demo.hub.tokens.ivan-token=ivan", "demo.hub.tokens.judy-token=judy",
+		properties = { "realtime.auto-connect=false", "demo.hub.tokens.gina-token=gina",
+				"demo.hub.tokens.hank-token=hank", "demo.hub.tokens.ivan-token=ivan", "demo.hub.tokens.judy-token=judy",
 				"demo.hub.tokens.kim-token=kim", "demo.hub.resume-page-size=3", "demo.hub.max-bad-frames=3" })
 class HubProtocolTests extends PostgresSchemaSupport {
 
@@ -67,10 +67,10 @@ class HubProtocolTests extends PostgresSchemaSupport {
 			assertThat(gina.next(EventFrame.class).seq()).isEqualTo(3);
 		}
 		assertThat(this.hub.acceptedEvents(clientId)).extracting(AcceptedEvent::seq, AcceptedEvent::idempotencyKey)
-			.containsExactly(tuple(1L, "k1"), tuple(3L, "k3"),
-					tuple(4L, "k4"));
+			.containsExactly(tuple(1L, "k1"), tuple(3L, "k3"), tuple(4L, "k4"));
 
-		// dedup is durable: a new connection learns what was accepted and a resend is acked only
+		// dedup is durable: a new connection learns what was accepted and a resend is
+		// acked only
 		try (RawHubConnection gina = RawHubConnection.open(this.port, "gina", clientId, "gina-token")) {
 			gina.send(new ResumeFrame(clientId, 3));
 			ResumeResponseFrame response = gina.next(ResumeResponseFrame.class);
@@ -172,7 +172,8 @@ class HubProtocolTests extends PostgresSchemaSupport {
 
 	private EventFrame event(Object seq, String clientId, String key, String text) {
 		JsonNode payload = this.codec.toPayload(Map.of("text", text));
-		return new EventFrame((seq != null) ? ((Number) seq).longValue() : null, clientId, key, "note.saved", payload, Instant.now());
+		return new EventFrame((seq != null) ? ((Number) seq).longValue() : null, clientId, key, "note.saved", payload,
+				Instant.now());
 	}
 
 }

@@ -23,10 +23,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A client that floods the hub is closed with 4008 while another user goes on undisturbed.
- * The limit is lowered (200 messages/s, burst 400) so a flood trips it within a fraction of a
- * second even on a slow CI machine; the default limits are covered by
- * {@link HubRateLimiterTests} on a controlled clock.
+ * A client that floods the hub is closed with 4008 while another user goes on
+ * undisturbed. The limit is lowered (200 messages/s, burst 400) so a flood trips it
+ * within a fraction of a second even on a slow CI machine; the default limits are covered
+ * by {@link HubRateLimiterTests} on a controlled clock.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "realtime.auto-connect=false", "demo.hub.tokens.flood-token=flooder",

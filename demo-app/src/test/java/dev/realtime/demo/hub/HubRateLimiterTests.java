@@ -51,7 +51,8 @@ class HubRateLimiterTests {
 
 	@Test
 	void defaultsStayAboveWhatTheLibrarySendsWhenBusy() {
-		// the relay fills frames when busy: ~45k events/s at 100 events a frame is 450 messages/s
+		// the relay fills frames when busy: ~45k events/s at 100 events a frame is 450
+		// messages/s
 		assertThat(this.defaults.isEnabled()).isTrue();
 		assertThat(this.defaults.getMessagesPerSecond()).isGreaterThanOrEqualTo(10 * 450);
 	}

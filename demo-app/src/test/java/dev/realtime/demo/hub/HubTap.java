@@ -28,12 +28,13 @@ import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
 /**
- * Sits between the network and the real hub's handler in a test: measures each text message a
- * client sends, records pings, pongs and close codes per user, and can hold events back from the
- * hub, as a hub that withholds acks would. {@code @Import} it into a context that runs the hub.
+ * Sits between the network and the real hub's handler in a test: measures each text
+ * message a client sends, records pings, pongs and close codes per user, and can hold
+ * events back from the hub, as a hub that withholds acks would. {@code @Import} it into a
+ * context that runs the hub.
  * <p>
- * A connection that held back one event holds back every later event too, so the hub never sees
- * a gap in its seqs; the test closes that connection to let the client resend.
+ * A connection that held back one event holds back every later event too, so the hub
+ * never sees a gap in its seqs; the test closes that connection to let the client resend.
  */
 public final class HubTap implements BeanPostProcessor {
 
@@ -68,8 +69,8 @@ public final class HubTap implements BeanPostProcessor {
 	}
 
 	/**
-	 * Let a number of a user's events through to the hub, then keep every further one from it
-	 * until {@link #releaseEvents(String)}.
+	 * Let a number of a user's events through to the hub, then keep every further one
+	 * from it until {@link #releaseEvents(String)}.
 	 * @param userId the user
 	 * @param allowance how many events pass first
 	 */
@@ -86,8 +87,8 @@ public final class HubTap implements BeanPostProcessor {
 	}
 
 	/**
-	 * Keep the event with this idempotency key (and what follows it on its connection) from the
-	 * hub the next times it arrives; it passes once it arrived that many times.
+	 * Keep the event with this idempotency key (and what follows it on its connection)
+	 * from the hub the next times it arrives; it passes once it arrived that many times.
 	 * @param key the idempotency key
 	 * @param times how many arrivals are held
 	 */

@@ -32,8 +32,7 @@ class JwtHubTokenVerifierTests {
 
 	private final HmacJwt jwt = new HmacJwt(SECRET);
 
-	private final JwtHubTokenVerifier verifier = new JwtHubTokenVerifier(this.jwt, Duration.ofSeconds(5),
-			this.clock);
+	private final JwtHubTokenVerifier verifier = new JwtHubTokenVerifier(this.jwt, Duration.ofSeconds(5), this.clock);
 
 	@Test
 	void acceptsValidTokenAndKeepsItUntilExpiryPlusClockSkew() {
@@ -68,7 +67,8 @@ class JwtHubTokenVerifierTests {
 
 	@Test
 	void refusesAnotherAlgorithmEvenWithAMatchingHmac() {
-		// the header claims HS512 but the signature is a valid HS256 of header and payload
+		// the header claims HS512 but the signature is a valid HS256 of header and
+		// payload
 		String header = encode("{\"alg\":\"HS512\",\"typ\":\"JWT\"}");
 		assertThat(this.verifier.verify(resigned(header, encode(json(claims("alice", 60)))))).isEmpty();
 		String critical = encode("{\"alg\":\"HS256\",\"crit\":[\"x\"],\"x\":1}");
@@ -132,7 +132,8 @@ class JwtHubTokenVerifierTests {
 	}
 
 	/**
-	 * Sign any header and payload with the test secret's HMAC-SHA256, whatever the header says.
+	 * Sign any header and payload with the test secret's HMAC-SHA256, whatever the header
+	 * says.
 	 */
 	private String resigned(String header, String payload) {
 		// HmacJwt only signs its own HS256 header, so an attacker's header is signed here

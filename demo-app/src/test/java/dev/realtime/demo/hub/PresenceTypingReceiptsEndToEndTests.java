@@ -59,12 +59,10 @@ import static org.awaitility.Awaitility.await;
  * the library and the hub on PostgreSQL. Each test uses users of its own, since rooms and
  * presence live in the hub for the whole class.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.alice-token=alice",
-				"demo.hub.tokens.bob-token=bob", "demo.hub.tokens.carol-token=carol", "demo.hub.tokens.dave-token=dave",
-				"demo.hub.tokens.erin-token=erin", "demo.hub.tokens.frank-token=frank",
-				"demo.hub.tokens.grace-token=grace", "demo.hub.tokens.heidi-token=heidi",
-				"demo.hub.tokens.ivan-token=ivan" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.auto-connect=false",
+		"demo.hub.tokens.alice-token=alice", "demo.hub.tokens.bob-token=bob", "demo.hub.tokens.carol-token=carol",
+		"demo.hub.tokens.dave-token=dave", "demo.hub.tokens.erin-token=erin", "demo.hub.tokens.frank-token=frank",
+		"demo.hub.tokens.grace-token=grace", "demo.hub.tokens.heidi-token=heidi", "demo.hub.tokens.ivan-token=ivan" })
 class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
@@ -99,19 +97,21 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 		await().atMost(WAIT).until(() -> alice.presence.isOnline("bob") && bob.presence.isOnline("alice"));
 
 		bob.presence.updatePresence(PresenceStatus.AWAY, Map.of("text", "lunch"));
-		await().atMost(WAIT).untilAsserted(() -> assertThat(alice.presence.getPresence("bob")).hasValueSatisfying(
-				(presence) -> {
-					assertThat(presence.status()).isEqualTo(PresenceStatus.AWAY);
-					assertThat(presence.metadata()).containsEntry("text", "lunch");
-					assertThat(presence.isOnline()).isTrue();
-				}));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(alice.presence.getPresence("bob")).hasValueSatisfying((presence) -> {
+				assertThat(presence.status()).isEqualTo(PresenceStatus.AWAY);
+				assertThat(presence.metadata()).containsEntry("text", "lunch");
+				assertThat(presence.isOnline()).isTrue();
+			}));
 
-		// the hub cuts bob's only connection: offline, then his own status again once reconnected
+		// the hub cuts bob's only connection: offline, then his own status again once
+		// reconnected
 		assertThat(this.hub.closeSessions("bob", CloseCodes.GOING_AWAY, "test")).isEqualTo(1);
-		await().atMost(WAIT).untilAsserted(() -> assertThat(bobSeenByAlice).containsSubsequence(PresenceStatus.AWAY,
-				PresenceStatus.OFFLINE, PresenceStatus.AWAY));
-		assertThat(alice.presence.getPresence("bob").map(UserPresence::metadata).orElseThrow())
-			.containsEntry("text", "lunch");
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(bobSeenByAlice).containsSubsequence(PresenceStatus.AWAY,
+					PresenceStatus.OFFLINE, PresenceStatus.AWAY));
+		assertThat(alice.presence.getPresence("bob").map(UserPresence::metadata).orElseThrow()).containsEntry("text",
+				"lunch");
 
 		bob.client.disconnect();
 		await().atMost(WAIT).until(() -> !alice.presence.isOnline("bob"));
@@ -137,8 +137,9 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 
 		// no stop and no new start: expires after the (short) expiry of this test
 		await().atMost(WAIT).until(() -> carol.typing.getTypingUsers("design").isEmpty());
-		await().atMost(WAIT).untilAsserted(() -> assertThat(events).containsExactly(
-				new TypingEvent("design", "dave", true), new TypingEvent("design", "dave", false)));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(events).containsExactly(new TypingEvent("design", "dave", true),
+					new TypingEvent("design", "dave", false)));
 
 		// a stop lifts the throttle and removes the typist at once
 		assertThat(dave.typing.sendTypingIndicator("design", false)).succeedsWithin(WAIT).isEqualTo(true);
@@ -161,8 +162,8 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 		frank.connectAndJoin("ops");
 		awaitMembers("ops", "erin", "frank");
 
-		assertThat(frank.receipts.sendReadReceipt("m-1", "ops")).hasValueSatisfying(
-				(handle) -> assertThat(handle.acknowledged()).succeedsWithin(WAIT));
+		assertThat(frank.receipts.sendReadReceipt("m-1", "ops"))
+			.hasValueSatisfying((handle) -> assertThat(handle.acknowledged()).succeedsWithin(WAIT));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(received).singleElement().satisfies((receipt) -> {
 			assertThat(receipt.messageId()).isEqualTo("m-1");
 			assertThat(receipt.channelId()).isEqualTo("ops");
@@ -171,7 +172,8 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 		assertThat(erin.receipts.hasUserRead("m-1", "frank")).isTrue();
 		assertThat(frank.receipts.hasUserRead("m-1", "frank")).isTrue();
 
-		// restart: erin's client, manager and persistence unit go away; the database stays
+		// restart: erin's client, manager and persistence unit go away; the database
+		// stays
 		erin.close();
 		emf.close();
 		EntityManagerFactory restarted = entityManagerFactory(database);
@@ -205,20 +207,21 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 		assertThat(grace.typing.sendTypingIndicator("secret", true)).succeedsWithin(WAIT).isEqualTo(false);
 		assertThat(grace.receipts.sendReadReceipt("m-2", "secret")).isEmpty();
 		// nor does the hub fan out what a client sends regardless
-		assertThat(grace.client.sendMeta(MetaFrame.TYPING_START, Map.of("channel_id", "secret")))
-			.succeedsWithin(WAIT)
+		assertThat(grace.client.sendMeta(MetaFrame.TYPING_START, Map.of("channel_id", "secret"))).succeedsWithin(WAIT)
 			.isEqualTo(true);
-		assertThat(grace.client.sendEvent(EventFrame.RECEIPT_READ,
-				Map.of("message_id", "m-2", "channel_id", "secret")).acknowledged()).succeedsWithin(WAIT);
-		// sent after them on the same connection: once ivan has it, anything of hers would be there
+		assertThat(grace.client.sendEvent(EventFrame.RECEIPT_READ, Map.of("message_id", "m-2", "channel_id", "secret"))
+			.acknowledged()).succeedsWithin(WAIT);
+		// sent after them on the same connection: once ivan has it, anything of hers
+		// would be there
 		grace.client.sendEvent("chat.message", Map.of("room", "secret", "text", "marker"));
 
 		// positive control: heidi shares both
 		assertThat(heidi.typing.sendTypingIndicator("secret", true)).succeedsWithin(WAIT).isEqualTo(true);
 		assertThat(heidi.receipts.sendReadReceipt("m-2", "secret")).isPresent();
 
-		await().atMost(WAIT).until(() -> ivan.receipts.hasUserRead("m-2", "heidi")
-				&& ivanInbox.stream().anyMatch((m) -> m.event().equals("chat.message")));
+		await().atMost(WAIT)
+			.until(() -> ivan.receipts.hasUserRead("m-2", "heidi")
+					&& ivanInbox.stream().anyMatch((m) -> m.event().equals("chat.message")));
 		await().atMost(WAIT).until(() -> typingSeenByIvan.contains(new TypingEvent("secret", "heidi", true)));
 		assertThat(ivan.receipts.hasUserRead("m-2", "grace")).isFalse();
 		assertThat(ivan.receipts.getReceipts("m-2")).extracting(ReadReceipt::userId).containsExactly("heidi");
@@ -234,8 +237,10 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 
 	private Peer peer(String user, PrivacySettings privacy, ReceiptStore receipts) {
 		ClientSettings settings = ClientSettings.builder(URI.create("ws://localhost:" + this.port + "/realtime"), user)
-			// reconnects after the hub's deliberate cuts are shortened so the test takes seconds; the
-			// default backoff (1 s, 20 % jitter, up to 30 s) is proven by ThunderingHerdTests and the
+			// reconnects after the hub's deliberate cuts are shortened so the test takes
+			// seconds; the
+			// default backoff (1 s, 20 % jitter, up to 30 s) is proven by
+			// ThunderingHerdTests and the
 			// delivery tests in dev.realtime.demo.delivery, which run at the defaults
 			.reconnect(new ExponentialBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.2), -1)
 			.build();

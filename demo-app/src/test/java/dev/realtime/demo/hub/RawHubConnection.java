@@ -25,8 +25,8 @@ import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
- * A plain WebSocket connection to the hub for tests that need to see and send exact frames.
- * Received batches are flattened into one queue of frames.
+ * A plain WebSocket connection to the hub for tests that need to see and send exact
+ * frames. Received batches are flattened into one queue of frames.
  */
 final class RawHubConnection implements AutoCloseable {
 
@@ -65,8 +65,9 @@ final class RawHubConnection implements AutoCloseable {
 	}
 
 	static RawHubConnection open(int port, String userId, String clientId, String token) throws Exception {
-		return new RawHubConnection(URI.create("ws://localhost:" + port + "/realtime?client_id=" + clientId
-				+ "&user_id=" + userId + "&protocol=1"), token);
+		return new RawHubConnection(URI.create(
+				"ws://localhost:" + port + "/realtime?client_id=" + clientId + "&user_id=" + userId + "&protocol=1"),
+				token);
 	}
 
 	FrameCodec codec() {
@@ -113,8 +114,8 @@ final class RawHubConnection implements AutoCloseable {
 	}
 
 	/**
-	 * The HTTP status of a handshake: 101 when upgraded. A token starting with {@code ?} is
-	 * sent as a query parameter instead of a header.
+	 * The HTTP status of a handshake: 101 when upgraded. A token starting with {@code ?}
+	 * is sent as a query parameter instead of a header.
 	 * @param port the hub's port
 	 * @param user the user_id asked for
 	 * @param token the token, {@code null} for none

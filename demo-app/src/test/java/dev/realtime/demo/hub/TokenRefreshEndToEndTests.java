@@ -38,12 +38,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * The demo's own client gets 3-second JWTs from the demo token endpoint on PostgreSQL: it
  * refreshes them ahead of expiry, the hub closes each session with 4001 when its token
- * expires, the client reconnects with the fresh token, and every event still arrives exactly
- * once.
+ * expires, the client reconnects with the fresh token, and every event still arrives
+ * exactly once.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT,
-		properties = { "demo.token-endpoint.token-ttl=3s", "realtime.auth.refresh-before-expiry=1s",
-				"demo.hub.auth.clock-skew=0s", "demo.hub.tokens.alice-token=alice" })
+@SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT, properties = { "demo.token-endpoint.token-ttl=3s",
+		"realtime.auth.refresh-before-expiry=1s", "demo.hub.auth.clock-skew=0s", "demo.hub.tokens.alice-token=alice" })
 class TokenRefreshEndToEndTests extends PostgresSchemaSupport {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
@@ -92,8 +91,9 @@ class TokenRefreshEndToEndTests extends PostgresSchemaSupport {
 		}
 
 		long total = sent;
-		await().atMost(WAIT).until(() -> this.hub.acceptedEvents(this.client.clientId()).size() >= total
-				&& this.client.pendingCount() == 0);
+		await().atMost(WAIT)
+			.until(() -> this.hub.acceptedEvents(this.client.clientId()).size() >= total
+					&& this.client.pendingCount() == 0);
 		List<AcceptedEvent> accepted = this.hub.acceptedEvents(this.client.clientId());
 		List<Long> expected = LongStream.rangeClosed(1, total).boxed().toList();
 		assertThat(accepted).extracting(AcceptedEvent::seq).containsExactlyElementsOf(expected);
@@ -112,8 +112,8 @@ class TokenRefreshEndToEndTests extends PostgresSchemaSupport {
 		String bobsToken = token("bob", Instant.now().plusSeconds(60));
 		assertThat(handshakeStatus("alice", bobsToken, clientId)).isEqualTo(403);
 		assertThat(handshakeStatus("bob", token("bob", Instant.now().minusSeconds(1)), clientId)).isEqualTo(401);
-		String forged = new HmacJwt("someone-elses-secret-of-32-bytes-or-more").sign(Map.of("sub", "bob", "exp",
-				Instant.now().plusSeconds(60).getEpochSecond()));
+		String forged = new HmacJwt("someone-elses-secret-of-32-bytes-or-more")
+			.sign(Map.of("sub", "bob", "exp", Instant.now().plusSeconds(60).getEpochSecond()));
 		assertThat(handshakeStatus("bob", forged, clientId)).isEqualTo(401);
 		assertThat(handshakeStatus("bob", bobsToken, clientId)).isEqualTo(101);
 		// static demo tokens keep working beside JWTs, and never expire

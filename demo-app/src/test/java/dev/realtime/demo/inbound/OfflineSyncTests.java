@@ -29,9 +29,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Events the hub delivers while a client is disconnected, and while its process is down,
- * arrive after reconnect exactly once each and in seq order through {@link RealtimeListener},
- * via the durable inbound store on PostgreSQL. The hub runs in this test's context; the client
- * is a separate application context on its own schema, stopped and started like a process.
+ * arrive after reconnect exactly once each and in seq order through
+ * {@link RealtimeListener}, via the durable inbound store on PostgreSQL. The hub runs in
+ * this test's context; the client is a separate application context on its own schema,
+ * stopped and started like a process.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "realtime.auto-connect=false", "demo.hub.tokens.reader-token=reader" })

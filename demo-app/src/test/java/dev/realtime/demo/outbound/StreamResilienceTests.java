@@ -24,10 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A stream of events sent through the durable outbox while the hub drops the connection and
- * then restarts: the hub ends up holding every event exactly once, in seq order. Hub and client
- * are separate application contexts on separate PostgreSQL schemas; the hub restarts on the
- * same port and schema, as a redeployed server would.
+ * A stream of events sent through the durable outbox while the hub drops the connection
+ * and then restarts: the hub ends up holding every event exactly once, in seq order. Hub
+ * and client are separate application contexts on separate PostgreSQL schemas; the hub
+ * restarts on the same port and schema, as a redeployed server would.
  */
 class StreamResilienceTests {
 

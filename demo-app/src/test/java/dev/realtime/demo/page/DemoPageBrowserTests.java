@@ -54,7 +54,9 @@ class DemoPageBrowserTests extends PostgresSchemaSupport {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	/** The demo's own client needs the port before the server has started: fixed, not 0. */
+	/**
+	 * The demo's own client needs the port before the server has started: fixed, not 0.
+	 */
 	private static final int PORT = TestSocketUtils.findAvailableTcpPort();
 
 	private static Path profile;
@@ -80,9 +82,9 @@ class DemoPageBrowserTests extends PostgresSchemaSupport {
 					+ ": install them with 'apt-get install -y chromium chromium-driver' (Debian, as root)");
 		}
 		profile = Files.createTempDirectory("demo-page-chromium");
-		// explicit paths, so Selenium Manager never looks for (or downloads) a browser or driver
-		ChromeDriverService service = new ChromeDriverService.Builder()
-			.usingDriverExecutable(CHROMEDRIVER.toFile())
+		// explicit paths, so Selenium Manager never looks for (or downloads) a browser or
+		// driver
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
 			.usingAnyFreePort()
 			.build();
 		ChromeOptions options = new ChromeOptions();
@@ -136,7 +138,8 @@ class DemoPageBrowserTests extends PostgresSchemaSupport {
 		this.typing.sendTypingIndicator("general", true);
 		waitFor().until(ExpectedConditions.textToBe(By.id("typing"), "demo is typing…"));
 
-		// the panel's form posts to /api/messages: the demo's client sends through its outbox
+		// the panel's form posts to /api/messages: the demo's client sends through its
+		// outbox
 		browser.findElement(By.id("demo-text")).sendKeys("Hello from the server side");
 		browser.findElement(By.id("demo-send")).click();
 
@@ -177,7 +180,10 @@ class DemoPageBrowserTests extends PostgresSchemaSupport {
 				status);
 	}
 
-	/** Kept as target/demo-page.png, to see what the browser saw when a run needs explaining. */
+	/**
+	 * Kept as target/demo-page.png, to see what the browser saw when a run needs
+	 * explaining.
+	 */
 	private static void saveScreenshot() throws IOException {
 		File shot = browser.getScreenshotAs(OutputType.FILE);
 		Files.copy(shot.toPath(), Path.of("target", "demo-page.png"), StandardCopyOption.REPLACE_EXISTING);

@@ -72,8 +72,8 @@ class TokenEndpointTests {
 		for (String authorization : new String[] { basic("billing", "wrong"), basic("nobody", "billing-secret") }) {
 			HttpResponse<String> response = post("grant_type=client_credentials", authorization);
 			assertThat(response.statusCode()).isEqualTo(401);
-			assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-					(value) -> assertThat(value).startsWith("Basic"));
+			assertThat(response.headers().firstValue("WWW-Authenticate"))
+				.hasValueSatisfying((value) -> assertThat(value).startsWith("Basic"));
 			assertThat(error(response)).isEqualTo("invalid_client");
 			assertThat(response.body()).doesNotContain("billing-secret");
 		}
@@ -102,8 +102,8 @@ class TokenEndpointTests {
 	void theLibrarysOAuth2ClientGetsTokensFromIt() {
 		try (OAuth2TokenProvider tokens = provider("demo-client", "demo-client-secret",
 				ClientAuthentication.CLIENT_SECRET_BASIC)) {
-			assertThat(this.verifier.verify(tokens.getToken())).hasValueSatisfying(
-					(verified) -> assertThat(verified.userId()).isEqualTo("demo"));
+			assertThat(this.verifier.verify(tokens.getToken()))
+				.hasValueSatisfying((verified) -> assertThat(verified.userId()).isEqualTo("demo"));
 		}
 		try (OAuth2TokenProvider tokens = provider("demo-client", "wrong", ClientAuthentication.CLIENT_SECRET_POST)) {
 			assertThatExceptionOfType(TokenUnavailableException.class).isThrownBy(tokens::getToken)
@@ -136,8 +136,8 @@ class TokenEndpointTests {
 	}
 
 	private static String basic(String clientId, String secret) {
-		return "Basic " + Base64.getEncoder()
-			.encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+		return "Basic "
+				+ Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
 	}
 
 }
