@@ -38,15 +38,16 @@ import static org.awaitility.Awaitility.await;
  * PostgreSQL) sends numbered events to the reference hub ({@link HubProcess}: a child JVM, its
  * store on PostgreSQL) through a {@link FaultProxy}; another user's client publishes as many
  * numbered events to a room, which the hub fans out to the service's user. The proxy injects a
- * fault each time another {@value #FAULT_EVERY} events moved (about every 200 of each flow): a
- * reset, an orderly close, new connections refused for a while, latency, a throttled link, or a
- * half-open connection. The hub is restarted twice, once gracefully and once after SIGKILL, and
+ * fault each time another {@value #FAULT_EVERY} events crossed the network, as the hub counts
+ * them (about every 100 of each flow): a reset, an orderly close, new connections refused for a
+ * while, latency, a throttled link, or a half-open connection. The hub is restarted twice, once gracefully and once after SIGKILL, and
  * the service once, after SIGKILL. Counted at the hub (its tables, which keep what it accepted
  * from a client and what it stored for a user) and at the service's listener (a row written in
  * the inbox transaction, so a restarted process keeps counting): nothing lost, nothing
- * duplicated, order kept in each direction. The counts, faults and wall time are printed.
+ * duplicated, order kept in each direction. The counts, faults and wall time are printed (to
+ * {@code target/surefire-reports/dev.realtime.demo.delivery.SoakTests-output.txt} under Maven).
  * <p>
- * CI runs {@value #CI_EVENTS} events each way (about two and a half minutes); a larger run, not in CI:
+ * CI runs {@value #CI_EVENTS} events each way (two to three minutes); a larger run, not in CI:
  * {@code ./mvnw -pl demo-app -am verify -Dtest=SoakTests -Dsurefire.failIfNoSpecifiedTests=false
  * -Drealtime.soak.events=20000}.
  */
@@ -62,8 +63,11 @@ class SoakTests {
 	 */
 	private static final int RATE = Math.max(10, EVENTS / 80);
 
-	/** Events moved (both directions and the echo, counted together) between two faults. */
-	private static final int FAULT_EVERY = 600;
+	/**
+	 * Events moved over the network between two faults: those the hub accepted from the service
+	 * and those the service acked to the hub (published and echoed), counted together.
+	 */
+	private static final int FAULT_EVERY = 300;
 
 	/**
 	 * How long the proxy keeps a connection half-open: shorter than the default heartbeat timeout
@@ -73,8 +77,11 @@ class SoakTests {
 	 */
 	private static final Duration HALF_OPEN_FOR = Duration.ofSeconds(5);
 
-	/** Generous for a loaded 2-core machine: three restarts, each up to a lease and a backoff. */
-	private static final Duration TIMEOUT = Duration.ofMinutes(6).plusSeconds(2L * EVENTS / RATE);
+	/**
+	 * Generous for a loaded 2-core machine: three restarts, each up to a lease and a backoff, and
+	 * at least 20 events a second each way.
+	 */
+	private static final Duration TIMEOUT = Duration.ofMinutes(6).plusSeconds(EVENTS / 20);
 
 	private static final String SERVICE = "soak-service";
 
@@ -184,15 +191,15 @@ class SoakTests {
 				+ "at the service's listener %s%n"
 				+ "  echo (service -> hub -> service's own stream) at the service's listener %s%n"
 				+ "  faults injected: %d (%s); proxy: %d connections forwarded, %d refused%n"
-				+ "  restarts: hub 2 (1 graceful, 1 SIGKILL), client service 1 (SIGKILL)%n",
+				+ "  restarts: hub 2 (1 graceful, 1 SIGKILL), client service 1 (SIGKILL): %s%n",
 				EVENTS, seconds, out.sent(), out, publishedAtHub.sent(), publishedAtHub, publishedAtListener,
 				echoedAtListener, director.faultCount(), this.faults.entrySet()
 					.stream()
 					.map((entry) -> entry.getKey().description + " " + entry.getValue())
 					.collect(Collectors.joining(", ")),
-				this.proxy.connectionsAccepted(), this.proxy.connectionsRefused());
+				this.proxy.connectionsAccepted(), this.proxy.connectionsRefused(), String.join(", ", director.log));
 
-		assertThat(director.faultCount()).as("faults injected").isGreaterThanOrEqualTo(3 * EVENTS / FAULT_EVERY / 2);
+		assertThat(this.faults).as("faults injected by kind").containsOnlyKeys(Fault.values());
 		List<Long> all = LongStream.rangeClosed(1, EVENTS).boxed().toList();
 		assertThat(out.items()).as("service's events accepted by the hub, in seq order").containsExactlyElementsOf(all);
 		assertThat(publishedAtHub.items()).as("published events in the service's user's stream at the hub")
@@ -246,6 +253,7 @@ class SoakTests {
 	private Progress progress() {
 		Map<String, Long> received = this.serviceDatabase.receivedByEvent();
 		return new Progress(this.hub.queryLong("select count(*) from hub_accepted_event where user_id = ?", SERVICE),
+				this.hub.queryLong("select delivered_seq from hub_user where user_id = ?", SERVICE),
 				received.getOrDefault(PUBLISHED, 0L), received.getOrDefault(DeliveryService.ITEM, 0L),
 				this.published.get());
 	}
@@ -281,6 +289,9 @@ class SoakTests {
 
 		private int restarts;
 
+		/** When each restart happened and how long it took. */
+		private final List<String> log = new ArrayList<>();
+
 		/**
 		 * Inject a fault or restart something if the progress calls for it.
 		 * @return whether it restarted something, so that the progress is out of date
@@ -296,13 +307,17 @@ class SoakTests {
 			}
 			long moved = progress.moved();
 			if (this.restarts < Restart.values().length && moved >= 3L * EVENTS * (this.restarts + 1) / 4) {
-				restart(Restart.values()[this.restarts++]);
-				this.nextFaultAt = moved + FAULT_EVERY;
+				Restart restart = Restart.values()[this.restarts++];
+				long startedAt = System.nanoTime();
+				restart(restart);
+				this.log.add(restart.description + " after " + moved + " events moved, "
+						+ TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt) + " s to " + restart.until);
 				return true;
 			}
 			if (moved >= this.nextFaultAt) {
+				// after a burst (a backlog sent at reconnect) the faults it passed follow one per poll
 				inject(Fault.values()[faultCount() % Fault.values().length]);
-				this.nextFaultAt = moved + FAULT_EVERY;
+				this.nextFaultAt += FAULT_EVERY;
 			}
 			return false;
 		}
@@ -332,14 +347,21 @@ class SoakTests {
 	 * What reached its destination so far.
 	 *
 	 * @param outAtHub the service's events the hub accepted
+	 * @param inAcked the events of the service's user's stream the service acked to the hub,
+	 * stored in its inbox (published and echoed)
 	 * @param publishedAtListener published events the service's listener recorded
 	 * @param echoedAtListener the service's own events its listener recorded
 	 * @param published events the publisher handed to its outbox
 	 */
-	private record Progress(long outAtHub, long publishedAtListener, long echoedAtListener, int published) {
+	private record Progress(long outAtHub, long inAcked, long publishedAtListener, long echoedAtListener,
+			int published) {
 
+		/**
+		 * Counted at the hub, so that restarts land where the network still has work to do,
+		 * whatever the listener's lag.
+		 */
 		long moved() {
-			return this.outAtHub + this.publishedAtListener + this.echoedAtListener;
+			return this.outAtHub + this.inAcked;
 		}
 
 		boolean complete() {
@@ -347,8 +369,8 @@ class SoakTests {
 		}
 
 		String describe() {
-			return "of " + EVENTS + " each: the hub accepted " + this.outAtHub + " from the service; the service's "
-					+ "listener recorded " + this.publishedAtListener + " published (" + this.published
+			return "of " + EVENTS + " each: the hub accepted " + this.outAtHub + " from the service; the service "
+					+ "acked " + this.inAcked + " of its stream (published and echoed); its listener recorded " + this.publishedAtListener + " published (" + this.published
 					+ " handed to the publisher's outbox) and " + this.echoedAtListener + " of its own; logs in "
 					+ "target/soak-*.log";
 		}
@@ -389,7 +411,18 @@ class SoakTests {
 	 */
 	private enum Restart {
 
-		HUB_GRACEFULLY, SERVICE_KILLED, HUB_KILLED
+		HUB_GRACEFULLY("hub stopped", "answering again"),
+		SERVICE_KILLED("service killed", "a new process started (it connects once the lease expires)"),
+		HUB_KILLED("hub killed", "answering again");
+
+		private final String description;
+
+		private final String until;
+
+		Restart(String description, String until) {
+			this.description = description;
+			this.until = until;
+		}
 
 	}
 
