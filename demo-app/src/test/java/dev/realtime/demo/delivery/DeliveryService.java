@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.JsonNode;
 
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.RealtimeClient;
@@ -35,9 +37,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ({@link dev.realtime.demo.ChildJvm}): the starter with its outbox and inbox on the
  * service's own database, at default settings. Once ready it sends {@code delivery.item}
  * events numbered 1 to {@code delivery.count} from each of {@code delivery.threads}
- * threads, committing each chunk with a progress row; its listener records every inbound
- * event in the listener's transaction; and it reports its connection state every 200 ms.
- * The tables are created by {@link #createTables}, so the test can read them.
+ * threads, committing each chunk with a progress row (an instance started again under the
+ * same name continues after its last committed chunk), at most {@code delivery.rate}
+ * events a second per thread if set; its listener records every inbound event, in the
+ * order it gets them, in the listener's transaction; and it reports its connection state
+ * every 200 ms. The tables are created by {@link #createTables}, so the test can read
+ * them.
  */
 @EnableAutoConfiguration
 @Import(DeliveryService.Worker.class)
@@ -78,11 +83,14 @@ public class DeliveryService {
 	 * @throws SQLException if a statement fails
 	 */
 	static void createTables(TestDatabases.Isolated database) throws SQLException {
+		// the id numbers the listener's calls in the order they happened
+		String id = (database.server().kind() == TestDatabases.Kind.POSTGRESQL) ? "bigint generated always as identity"
+				: "bigint auto_increment";
 		try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
 			statement.execute("create table delivery_progress (instance varchar(16) not null, thread integer not null, "
 					+ "last_sent integer not null, primary key (instance, thread))");
-			statement.execute("create table delivery_received (instance varchar(16) not null, seq bigint not null, "
-					+ "event varchar(255) not null)");
+			statement.execute("create table delivery_received (id " + id + " primary key, "
+					+ "instance varchar(16) not null, seq bigint not null, event varchar(255) not null, item integer)");
 			statement.execute("create table delivery_instance (instance varchar(16) not null primary key, "
 					+ "state varchar(32) not null)");
 		}
@@ -106,17 +114,20 @@ public class DeliveryService {
 
 		private final int threads;
 
+		private final int rate;
+
 		private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
 
 		Worker(RealtimeClient client, JdbcTemplate jdbc, TransactionTemplate transactions,
 				@Value("${delivery.instance}") String instance, @Value("${delivery.count}") int count,
-				@Value("${delivery.threads}") int threads) {
+				@Value("${delivery.threads}") int threads, @Value("${delivery.rate:0}") int rate) {
 			this.client = client;
 			this.jdbc = jdbc;
 			this.transactions = transactions;
 			this.instance = instance;
 			this.count = count;
 			this.threads = threads;
+			this.rate = rate;
 		}
 
 		@EventListener(ApplicationReadyEvent.class)
@@ -130,16 +141,27 @@ public class DeliveryService {
 					200, 200, TimeUnit.MILLISECONDS);
 			for (int t = 0; t < this.threads && this.count > 0; t++) {
 				int thread = t;
-				this.jdbc.update("insert into delivery_progress (instance, thread, last_sent) values (?, ?, 0)",
+				List<Integer> committed = this.jdbc.queryForList(
+						"select last_sent from delivery_progress where instance = ? and thread = ?", Integer.class,
 						this.instance, thread);
-				Thread sender = new Thread(() -> send(thread), "delivery-sender-" + thread);
+				if (committed.isEmpty()) {
+					this.jdbc.update("insert into delivery_progress (instance, thread, last_sent) values (?, ?, 0)",
+							this.instance, thread);
+				}
+				int next = committed.isEmpty() ? 1 : committed.get(0) + 1;
+				Thread sender = new Thread(() -> send(thread, next), "delivery-sender-" + thread);
 				sender.setDaemon(true);
 				sender.start();
 			}
 		}
 
-		private void send(int thread) {
-			for (int first = 1; first <= this.count; first += CHUNK) {
+		private void send(int thread, int next) {
+			long chunkNanos = (this.rate > 0) ? TimeUnit.SECONDS.toNanos(CHUNK) / this.rate : 0;
+			long chunkDue = System.nanoTime();
+			for (int first = next; first <= this.count; first += CHUNK) {
+				// a load generator's pace, not a wait for a result
+				chunkDue += chunkNanos;
+				LockSupport.parkNanos(chunkDue - System.nanoTime());
 				int from = first;
 				int to = Math.min(first + CHUNK - 1, this.count);
 				this.transactions.executeWithoutResult((status) -> {
@@ -160,8 +182,9 @@ public class DeliveryService {
 
 		@RealtimeListener
 		void received(InboundMessage message) {
-			this.jdbc.update("insert into delivery_received (instance, seq, event) values (?, ?, ?)", this.instance,
-					message.seq(), message.event());
+			JsonNode item = message.payload().get("i");
+			this.jdbc.update("insert into delivery_received (instance, seq, event, item) values (?, ?, ?, ?)",
+					this.instance, message.seq(), message.event(), (item != null) ? item.intValue() : null);
 		}
 
 	}

@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -120,6 +122,52 @@ final class ServiceDatabase implements AutoCloseable {
 		return count("select count(distinct seq) from delivery_received");
 	}
 
+	/**
+	 * Return the inbound events of a name that the listeners of all instances recorded,
+	 * in the order the listeners got them.
+	 * @param event the event name
+	 * @return the events
+	 */
+	List<Received> received(String event) {
+		List<Received> result = new ArrayList<>();
+		try (Connection connection = this.database.connect();
+				PreparedStatement statement = connection
+					.prepareStatement("select seq, item from delivery_received where event = ? order by id")) {
+			statement.setString(1, event);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					int item = rs.getInt(2);
+					result.add(new Received(rs.getLong(1), rs.wasNull() ? null : item));
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return result;
+	}
+
+	/**
+	 * Return how many inbound events of each name the listeners of all instances
+	 * recorded.
+	 * @return the count by event name
+	 */
+	Map<String, Long> receivedByEvent() {
+		Map<String, Long> result = new HashMap<>();
+		try (Connection connection = this.database.connect();
+				PreparedStatement statement = connection
+					.prepareStatement("select event, count(*) from delivery_received group by event");
+				ResultSet rs = statement.executeQuery()) {
+			while (rs.next()) {
+				result.put(rs.getString(1), rs.getLong(2));
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return result;
+	}
+
 	private long count(String sql) {
 		try (Connection connection = this.database.connect();
 				PreparedStatement statement = connection.prepareStatement(sql);
@@ -148,6 +196,15 @@ final class ServiceDatabase implements AutoCloseable {
 	@Override
 	public void close() {
 		this.database.close();
+	}
+
+	/**
+	 * An inbound event as a listener recorded it.
+	 *
+	 * @param seq its seq in the user's stream
+	 * @param item the number in its payload ({@code i}), if it has one
+	 */
+	record Received(long seq, @Nullable Integer item) {
 	}
 
 }
