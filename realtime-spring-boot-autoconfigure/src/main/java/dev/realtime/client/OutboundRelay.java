@@ -42,25 +42,6 @@ final class OutboundRelay {
 	/** Least time between two log lines about the same database failure. */
 	private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
-	/**
-	 * The connection as the relay sees it. Called on the relay's thread.
-	 */
-	interface Link {
-
-		/**
-		 * Send frames on the connection with this number, unless it is gone by then (the
-		 * events are resent on the next connection).
-		 */
-		void send(int connection, List<String> frames, int events, long lastSeq);
-
-		/**
-		 * This instance took the user's lease ({@code true}) or lost or could not take
-		 * it.
-		 */
-		void leadershipChanged(boolean leading, String reason);
-
-	}
-
 	private final ClientSettings settings;
 
 	private final OutboundQueue queue;
@@ -141,6 +122,9 @@ final class OutboundRelay {
 
 	/**
 	 * Start or stop holding the user's lease: the client wants to be connected, or not.
+	 * @param active whether the client wants to be connected
+	 * @return a future done once the relay has polled or resigned (at once if the relay
+	 * is closed)
 	 */
 	Future<?> activate(boolean active) {
 		this.active = active;
@@ -155,6 +139,8 @@ final class OutboundRelay {
 
 	/**
 	 * The connection with this number is ready for events (connected and resumed).
+	 * @param connection the number of the connection
+	 * @param clientId the client's id, put in the event frames
 	 */
 	void linkUp(int connection, String clientId) {
 		post(() -> {
@@ -178,6 +164,7 @@ final class OutboundRelay {
 	/**
 	 * The hub acked every event up to {@code ackSeq}. Acks arriving while the relay is
 	 * busy are completed by one delete.
+	 * @param ackSeq the highest seq the hub acked
 	 */
 	void acked(long ackSeq) {
 		this.pendingAck.accumulateAndGet(ackSeq, Math::max);
@@ -190,6 +177,9 @@ final class OutboundRelay {
 	 * The hub rejected the event with this seq for good. Called before the ack that
 	 * covers it (the hub sends the error first): the rejection is recorded at once, so no
 	 * ack can complete the event as delivered before it is dead-lettered.
+	 * @param seq the seq of the rejected event
+	 * @param code the hub's error code
+	 * @param message the hub's error message
 	 */
 	void rejected(long seq, String code, String message) {
 		this.rejections.put(seq, new Rejection(code, message));
@@ -250,6 +240,7 @@ final class OutboundRelay {
 	 * Whether events sent on the current connection are waiting for their ack (which
 	 * relays again when it comes; a lost connection relays on the next, and the poll in
 	 * any case).
+	 * @return whether an ack is awaited on the current connection
 	 */
 	private boolean awaitingAck() {
 		return !this.inFlight.isEmpty() && this.inFlight.firstKey() <= this.claimedOnLink;
@@ -257,6 +248,7 @@ final class OutboundRelay {
 
 	/**
 	 * Return the highest seq given out so far, as far as this instance knows.
+	 * @return the highest seq given out, or 0 if none
 	 */
 	long highestSeq() {
 		return this.highestSeq;
@@ -381,6 +373,8 @@ final class OutboundRelay {
 	/**
 	 * Encode events and pack them into as few frames as the batch size and the frame
 	 * limit allow.
+	 * @param claimed the claimed events, in seq order
+	 * @return the frames' texts
 	 */
 	private List<String> pack(List<SequencedMessage> claimed) {
 		List<String> encoded = new ArrayList<>(claimed.size());
@@ -423,6 +417,31 @@ final class OutboundRelay {
 		catch (RejectedExecutionException ex) {
 			logger.debug("Relay of user '" + this.settings.userId() + "' is closed; ignoring a late call");
 		}
+	}
+
+	/**
+	 * The connection as the relay sees it. Called on the relay's thread.
+	 */
+	interface Link {
+
+		/**
+		 * Send frames on the connection with this number, unless it is gone by then (the
+		 * events are resent on the next connection).
+		 * @param connection the number of the connection to send on
+		 * @param frames the encoded frames
+		 * @param events how many events the frames carry
+		 * @param lastSeq the highest seq in the frames
+		 */
+		void send(int connection, List<String> frames, int events, long lastSeq);
+
+		/**
+		 * This instance took the user's lease ({@code true}) or lost or could not take
+		 * it.
+		 * @param leading whether this instance holds the lease now
+		 * @param reason what happened, for the log and the client's state
+		 */
+		void leadershipChanged(boolean leading, String reason);
+
 	}
 
 	private record Rejection(String code, String message) {

@@ -13,6 +13,10 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.realtime.client.EnqueueOutcome;
@@ -22,11 +26,6 @@ import dev.realtime.client.OutboundQueue;
 import dev.realtime.client.OutboundQueueFullException;
 import dev.realtime.client.SequencedBuffer;
 import dev.realtime.client.SequencedMessage;
-
-import org.springframework.dao.DataAccessException;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A user's outbound queue in the application's database. Durable events are rows of
@@ -253,6 +252,9 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	/**
 	 * Run relay work in a transaction that holds the user's row lock, if this instance
 	 * still holds the lease it had.
+	 * @param <T> the type of the work's result
+	 * @param work the work, given the locked stream
+	 * @return the work's result
 	 */
 	private <T> T fenced(Function<OutboxRepository.ClientRow, T> work) {
 		long expected = this.epoch;
@@ -274,6 +276,9 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	/**
 	 * Throw {@link LeaseLostException} unless the locked stream still names this instance
 	 * and the epoch it took the lease with (which rolls the transaction back).
+	 * @param relayOwner the instance holding the lease, as the lock saw it
+	 * @param relayEpoch the lease's epoch, as the lock saw it
+	 * @param expected the epoch this instance took the lease with
 	 */
 	private void checkLease(@Nullable String relayOwner, long relayEpoch, long expected) {
 		if (!this.owner.equals(relayOwner) || relayEpoch != expected) {
