@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -392,11 +393,12 @@ final class OutboundRelay {
 	}
 
 	private void lostLease(LeaseLostException ex) {
-		logger.warn(ex.getMessage() + "; standing by");
+		String reason = Objects.requireNonNullElse(ex.getMessage(), "lease lost");
+		logger.warn(reason + "; standing by");
 		this.leading = false;
 		this.connection = -1;
 		this.inFlight.clear();
-		this.link.leadershipChanged(false, ex.getMessage());
+		this.link.leadershipChanged(false, reason);
 	}
 
 	private void logFailure(String what, RuntimeException ex) {

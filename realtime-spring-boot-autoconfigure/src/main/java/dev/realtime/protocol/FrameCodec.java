@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.lang.Contract;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -366,6 +367,7 @@ public final class FrameCodec {
 		return name;
 	}
 
+	@Contract("_, _, !null -> !null")
 	private static @Nullable String optionalString(JsonNode node, String field, @Nullable String fallback) {
 		JsonNode value = node.get(field);
 		if (value == null || value.isNull()) {
