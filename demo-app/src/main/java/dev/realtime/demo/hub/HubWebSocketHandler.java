@@ -7,6 +7,11 @@ import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import dev.realtime.demo.hub.DefaultHub.Accepted;
 import dev.realtime.protocol.AckFrame;
@@ -17,12 +22,6 @@ import dev.realtime.protocol.Frame;
 import dev.realtime.protocol.MessageElement;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ResumeFrame;
-
-import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
-import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * The protocol on one connection: decodes each text message, processes its frames in
@@ -157,6 +156,9 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 
 	/**
 	 * Answer a bad frame, closing the connection once it had too many.
+	 * @param session the connection that sent it
+	 * @param problem what is wrong with the frame, for the error frame
+	 * @param replies the replies the error is added to
 	 * @return whether the connection was closed
 	 */
 	private boolean badFrame(HubSession session, String problem, Replies replies) {
