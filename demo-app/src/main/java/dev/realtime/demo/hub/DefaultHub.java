@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -106,7 +107,9 @@ public class DefaultHub implements Hub {
 		Map<String, List<StreamEvent>> deliveries = this.transactions
 			.execute((status) -> fanOut(List.of(userId), List.of(candidate), null, now));
 		this.sessions.deliver(deliveries);
-		return deliveries.get(userId).get(0).seq();
+		List<StreamEvent> delivered = Objects.requireNonNull(deliveries.get(userId),
+				"a push is fanned out to its user");
+		return delivered.get(0).seq();
 	}
 
 	@Override
@@ -320,7 +323,9 @@ public class DefaultHub implements Hub {
 			}
 			else if (candidate.audience() == Audience.OTHER_MEMBERS) {
 				recipients.add(this.rooms.sharesReadReceipts(userId)
-						? List.copyOf(this.rooms.otherMembers(candidate.room(), userId)) : List.of());
+						? List.copyOf(this.rooms.otherMembers(
+								Objects.requireNonNull(candidate.room(), "a receipt names its channel"), userId))
+						: List.of());
 			}
 			else {
 				recipients.add(List.of(userId));

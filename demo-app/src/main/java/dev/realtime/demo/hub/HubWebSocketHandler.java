@@ -4,9 +4,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -49,8 +51,11 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
 		Map<String, Object> attributes = session.getAttributes();
-		String userId = (String) attributes.get(HubHandshakeInterceptor.USER_ID);
-		String clientId = (String) attributes.get(HubHandshakeInterceptor.CLIENT_ID);
+		// put by HubHandshakeInterceptor, which refuses a handshake without them
+		String userId = (String) Objects.requireNonNull(attributes.get(HubHandshakeInterceptor.USER_ID),
+				"no user id in the session's attributes");
+		String clientId = (String) Objects.requireNonNull(attributes.get(HubHandshakeInterceptor.CLIENT_ID),
+				"no client id in the session's attributes");
 		HubProperties properties = this.hub.properties();
 		// several threads send to a session (its own replies, other users' fan-out)
 		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(session,
@@ -203,7 +208,7 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 
 		private final List<Map<String, List<StreamEvent>>> deliveries = new ArrayList<>();
 
-		private Long ackSeq;
+		private @Nullable Long ackSeq;
 
 		Replies(HubSession session) {
 			this.session = session;
