@@ -3,7 +3,6 @@ package dev.realtime.protocol;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.lang.Contract;
 
 /**
  * The rule for user ids: what the protocol puts in the handshake URL and keys local data
@@ -21,7 +20,6 @@ public final class UserIds {
 	 * @param userId the candidate
 	 * @return whether it is valid
 	 */
-	@Contract("null -> false")
 	public static boolean isValid(@Nullable String userId) {
 		return userId != null && VALID.matcher(userId).matches();
 	}

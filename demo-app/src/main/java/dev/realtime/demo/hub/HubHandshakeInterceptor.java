@@ -63,7 +63,8 @@ final class HubHandshakeInterceptor implements HandshakeInterceptor {
 		String clientId = param(query, "client_id");
 		String userId = param(query, "user_id");
 		String protocol = param(query, "protocol");
-		if (clientId == null || !CLIENT_ID_PATTERN.matcher(clientId).matches() || !UserIds.isValid(userId)) {
+		if (clientId == null || userId == null || !CLIENT_ID_PATTERN.matcher(clientId).matches()
+				|| !UserIds.isValid(userId)) {
 			return refuse(response, HttpStatus.BAD_REQUEST, "missing or invalid client_id or user_id");
 		}
 		if (!"1".equals(protocol)) {
