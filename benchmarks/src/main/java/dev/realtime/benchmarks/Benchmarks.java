@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -143,7 +144,9 @@ public final class Benchmarks {
 		for (String name : selected) {
 			long start = System.nanoTime();
 			try {
-				List<Line> done = this.rows.get(name).get();
+				// an unknown name from the command line fails this row only
+				List<Line> done = Objects.requireNonNull(this.rows.get(name), () -> "no benchmark row '" + name + "'")
+					.get();
 				lines.addAll(done);
 				for (Line line : done) {
 					System.err.printf(Locale.ROOT, "[%s, %.0f s, load %.1f] %s%n", name,

@@ -114,9 +114,8 @@ final class RawBaselines {
 		}, () -> {
 		})) {
 			Figure figure;
-			try (Load load = new Load("raw-fire", 1, (thread) -> {
-				connection.send(Frames.event(clientId, 0, sent.incrementAndGet()));
-			})) {
+			try (Load load = new Load("raw-fire", 1,
+					(thread) -> connection.send(Frames.event(clientId, 0, sent.incrementAndGet())))) {
 				figure = this.windows.throughput(stream::unsequenced);
 			}
 			return Figure.settle(figure, sent.get(), stream::unsequenced, stream::duplicates, DRAIN_WAIT);
@@ -318,26 +317,6 @@ final class RawBaselines {
 		catch (SQLException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	/**
-	 * Median time of each database step of the raw cycle, so a baseline below its ceiling
-	 * shows where the time went.
-	 */
-	private static final class CycleStages {
-
-		final Latencies insert = new Latencies();
-
-		final Latencies claim = new Latencies();
-
-		final Latencies delete = new Latencies();
-
-		String note() {
-			return String.format(Locale.ROOT, "median insert-100+commit %.1f ms, claim %.1f ms, delete %.1f ms",
-					this.insert.drainPercentilesMillis(50)[0], this.claim.drainPercentilesMillis(50)[0],
-					this.delete.drainPercentilesMillis(50)[0]);
-		}
-
 	}
 
 	private static List<String> claimed(PreparedStatement claim, String clientId, AtomicLong claimedUpTo)
@@ -624,6 +603,26 @@ final class RawBaselines {
 				// closing anyway
 			}
 		}
+	}
+
+	/**
+	 * Median time of each database step of the raw cycle, so a baseline below its ceiling
+	 * shows where the time went.
+	 */
+	private static final class CycleStages {
+
+		final Latencies insert = new Latencies();
+
+		final Latencies claim = new Latencies();
+
+		final Latencies delete = new Latencies();
+
+		String note() {
+			return String.format(Locale.ROOT, "median insert-100+commit %.1f ms, claim %.1f ms, delete %.1f ms",
+					this.insert.drainPercentilesMillis(50)[0], this.claim.drainPercentilesMillis(50)[0],
+					this.delete.drainPercentilesMillis(50)[0]);
+		}
+
 	}
 
 }

@@ -3,11 +3,11 @@ package dev.realtime.demo;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.realtime.test.TestDatabases;
-
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.realtime.test.TestDatabases;
 
 /**
  * An application that only uses the starter, like a user's service: the realtime client

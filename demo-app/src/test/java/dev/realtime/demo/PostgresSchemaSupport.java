@@ -1,12 +1,11 @@
 package dev.realtime.demo;
 
 import org.junit.jupiter.api.AfterAll;
-
-import dev.realtime.test.TestDatabases;
-
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+
+import dev.realtime.test.TestDatabases;
 
 /**
  * Runs a test class against the real PostgreSQL of {@link TestDatabases} (Testcontainers

@@ -1,12 +1,12 @@
 package dev.realtime.autoconfigure;
 
-import dev.realtime.client.ObservableClient;
-import dev.realtime.metrics.CachedClientMetrics;
-
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import dev.realtime.client.ObservableClient;
+import dev.realtime.metrics.CachedClientMetrics;
 
 /**
  * The cached metrics snapshot shared by the meters and the health indicator, imported by

@@ -2,12 +2,7 @@ package dev.realtime.autoconfigure;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-
-import dev.realtime.auth.OAuth2TokenProvider;
-import dev.realtime.auth.OAuth2TokenProvider.GrantType;
-import dev.realtime.auth.SpringSecurityTokenProvider;
-import dev.realtime.auth.StaticTokenProvider;
-import dev.realtime.auth.TokenProvider;
+import java.util.Objects;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,6 +25,12 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.util.ClassUtils;
+
+import dev.realtime.auth.OAuth2TokenProvider;
+import dev.realtime.auth.OAuth2TokenProvider.GrantType;
+import dev.realtime.auth.SpringSecurityTokenProvider;
+import dev.realtime.auth.StaticTokenProvider;
+import dev.realtime.auth.TokenProvider;
 
 /**
  * Auto-configuration of the {@link TokenProvider} the realtime client authenticates with,
@@ -59,7 +60,9 @@ public final class RealtimeAuthAutoConfiguration {
 		if (tokenUri == null) {
 			return new StaticTokenProvider(properties.getToken());
 		}
-		OAuth2TokenProvider.Builder builder = OAuth2TokenProvider.builder(tokenUri, properties.getClientId())
+		String clientId = Objects.requireNonNull(properties.getClientId(),
+				"realtime.auth.client-id is required with realtime.auth.token-uri");
+		OAuth2TokenProvider.Builder builder = OAuth2TokenProvider.builder(tokenUri, clientId)
 			.clientSecret(properties.getClientSecret(), properties.getClientAuthentication())
 			.scope(properties.getScope())
 			.refreshBeforeExpiry(properties.getRefreshBeforeExpiry())
@@ -72,7 +75,8 @@ public final class RealtimeAuthAutoConfiguration {
 					"needs org.springframework.boot:spring-boot-http-client on the classpath");
 		}
 		if (properties.getGrantType() == GrantType.REFRESH_TOKEN) {
-			builder.refreshToken(properties.getRefreshToken());
+			builder.refreshToken(Objects.requireNonNull(properties.getRefreshToken(),
+					"realtime.auth.refresh-token is required with realtime.auth.grant-type=refresh_token"));
 		}
 		return builder.build();
 	}
@@ -92,7 +96,9 @@ public final class RealtimeAuthAutoConfiguration {
 				ObjectProvider<OAuth2AuthorizedClientService> authorizedClients,
 				ObjectProvider<OAuth2AuthorizedClientManager> managers) {
 			RealtimePropertiesValidator.validate(properties);
-			String registrationId = properties.getRegistrationId();
+			// set: this configuration is conditional on it
+			String registrationId = Objects.requireNonNull(properties.getRegistrationId(),
+					"realtime.auth.registration-id is required");
 			ClientRegistrationRepository repository = registrations.getIfAvailable();
 			if (repository == null || repository.findByRegistrationId(registrationId) == null) {
 				throw new InvalidConfigurationPropertyValueException("realtime.auth.registration-id", registrationId,

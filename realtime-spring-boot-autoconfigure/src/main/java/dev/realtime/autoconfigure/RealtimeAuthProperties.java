@@ -4,11 +4,10 @@ import java.net.URI;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.realtime.auth.OAuth2TokenProvider.ClientAuthentication;
 import dev.realtime.auth.OAuth2TokenProvider.GrantType;
-
-import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Configuration properties of the realtime client's handshake authentication: a static

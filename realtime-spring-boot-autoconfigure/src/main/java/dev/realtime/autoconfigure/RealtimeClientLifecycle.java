@@ -1,9 +1,9 @@
 package dev.realtime.autoconfigure;
 
-import dev.realtime.client.ObservableClient;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+
+import dev.realtime.client.ObservableClient;
 
 /**
  * Connects the client when the application starts (after the web server, so an in-process

@@ -3,19 +3,18 @@ package dev.realtime.autoconfigure;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-
-import dev.realtime.client.ClientMetrics;
-import dev.realtime.client.ConnectionState;
-import dev.realtime.client.ObservableClient;
-import dev.realtime.inbox.FailedInboundEvents;
-import dev.realtime.outbox.OutboxDeadLetters;
-
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+import dev.realtime.client.ClientMetrics;
+import dev.realtime.client.ConnectionState;
+import dev.realtime.client.ObservableClient;
+import dev.realtime.inbox.FailedInboundEvents;
+import dev.realtime.outbox.OutboxDeadLetters;
 
 /**
  * The {@code realtime} actuator endpoint: the client's state and metrics, its inbound

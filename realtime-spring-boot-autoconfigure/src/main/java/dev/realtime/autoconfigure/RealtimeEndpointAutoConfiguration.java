@@ -1,9 +1,5 @@
 package dev.realtime.autoconfigure;
 
-import dev.realtime.client.ObservableClient;
-import dev.realtime.inbox.FailedInboundEvents;
-import dev.realtime.outbox.OutboxDeadLetters;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -12,6 +8,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
+
+import dev.realtime.client.ObservableClient;
+import dev.realtime.inbox.FailedInboundEvents;
+import dev.realtime.outbox.OutboxDeadLetters;
 
 /**
  * Auto-configuration of the {@link RealtimeEndpoint}, when the actuator is on the

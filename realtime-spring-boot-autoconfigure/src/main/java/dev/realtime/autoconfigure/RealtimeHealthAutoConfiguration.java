@@ -2,9 +2,6 @@ package dev.realtime.autoconfigure;
 
 import java.time.Clock;
 
-import dev.realtime.client.ObservableClient;
-import dev.realtime.metrics.CachedClientMetrics;
-
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -14,6 +11,9 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+
+import dev.realtime.client.ObservableClient;
+import dev.realtime.metrics.CachedClientMetrics;
 
 /**
  * Auto-configuration of the {@code realtime} {@link RealtimeHealthIndicator}, when Spring

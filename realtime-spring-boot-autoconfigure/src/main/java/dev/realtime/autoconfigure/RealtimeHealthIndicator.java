@@ -9,16 +9,15 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 
 import dev.realtime.client.ClientMetrics;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ObservableClient;
 import dev.realtime.client.SyncCompletedEvent;
 import dev.realtime.client.SyncStatus;
-
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 
 /**
  * Health of a realtime client: {@code UP} when connected, and during short reconnects;
@@ -92,6 +91,8 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 	/**
 	 * Whether the resume catch-up of the current connection has received all its pages,
 	 * with the last completed catch-up and the last reset of the stream.
+	 * @param state the client's connection state
+	 * @return the {@code sync} details
 	 */
 	private Map<String, Object> sync(ConnectionState state) {
 		SyncStatus progress = this.client.syncProgress();

@@ -3,14 +3,6 @@ package dev.realtime.autoconfigure;
 import java.time.Clock;
 
 import jakarta.persistence.EntityManagerFactory;
-
-import dev.realtime.client.InboundStoreFactory;
-import dev.realtime.inbox.FailedInboundEvents;
-import dev.realtime.inbox.JpaInboundStoreFactory;
-import dev.realtime.listener.RealtimeListener;
-import dev.realtime.listener.RealtimeListenerAnnotationBeanPostProcessor;
-import dev.realtime.protocol.FrameCodec;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -24,6 +16,13 @@ import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.realtime.client.InboundStoreFactory;
+import dev.realtime.inbox.FailedInboundEvents;
+import dev.realtime.inbox.JpaInboundStoreFactory;
+import dev.realtime.listener.RealtimeListener;
+import dev.realtime.listener.RealtimeListenerAnnotationBeanPostProcessor;
+import dev.realtime.protocol.FrameCodec;
+
 /**
  * Auto-configuration of the inbound side: {@link RealtimeListener} methods (with any
  * inbound store), and, when the application has JPA, the inbox in its database with the
@@ -36,6 +35,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @ConditionalOnRealtimeEnabled
 @EnableConfigurationProperties(RealtimeProperties.class)
 public final class RealtimeInboxAutoConfiguration {
+
+	private RealtimeInboxAutoConfiguration() {
+	}
 
 	@Bean
 	@ConditionalOnMissingBean

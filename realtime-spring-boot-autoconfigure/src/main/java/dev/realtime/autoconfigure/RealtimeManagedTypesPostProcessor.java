@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypes;

@@ -1,14 +1,6 @@
 package dev.realtime.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
-
-import dev.realtime.auth.RefreshingTokenProvider;
-import dev.realtime.auth.TokenProvider;
-import dev.realtime.client.ObservableClient;
-import dev.realtime.metrics.CachedClientMetrics;
-import dev.realtime.metrics.RealtimeClientMeterBinder;
-import dev.realtime.metrics.RealtimeMeters;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -17,6 +9,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+
+import dev.realtime.auth.RefreshingTokenProvider;
+import dev.realtime.auth.TokenProvider;
+import dev.realtime.client.ObservableClient;
+import dev.realtime.metrics.CachedClientMetrics;
+import dev.realtime.metrics.RealtimeClientMeterBinder;
+import dev.realtime.metrics.RealtimeMeters;
 
 /**
  * Auto-configuration of the client's {@link RealtimeMeters}, when the application has a

@@ -1,12 +1,6 @@
 package dev.realtime.autoconfigure;
 
 import io.micrometer.observation.ObservationRegistry;
-
-import dev.realtime.client.ObservableClient;
-import dev.realtime.metrics.RealtimeObservationDocumentation;
-import dev.realtime.metrics.SendObservationConvention;
-import dev.realtime.metrics.SendObservations;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -14,6 +8,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
+
+import dev.realtime.client.ObservableClient;
+import dev.realtime.metrics.RealtimeObservationDocumentation;
+import dev.realtime.metrics.SendObservationConvention;
+import dev.realtime.metrics.SendObservations;
 
 /**
  * Auto-configuration of {@link RealtimeObservationDocumentation#SEND} observations, when

@@ -7,14 +7,6 @@ import javax.sql.DataSource;
 
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.cfg.SchemaToolingSettings;
-import tools.jackson.databind.json.JsonMapper;
-
-import dev.realtime.client.OutboundQueueFactory;
-import dev.realtime.outbox.JdbcOutboundQueueFactory;
-import dev.realtime.outbox.OutboxDeadLetters;
-import dev.realtime.schema.LibraryTablesSchemaFilterProvider;
-import dev.realtime.schema.RealtimeSchemaMigrator;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -27,7 +19,13 @@ import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCusto
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
-import org.springframework.transaction.PlatformTransactionManager;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.realtime.client.OutboundQueueFactory;
+import dev.realtime.outbox.JdbcOutboundQueueFactory;
+import dev.realtime.outbox.OutboxDeadLetters;
+import dev.realtime.schema.LibraryTablesSchemaFilterProvider;
+import dev.realtime.schema.RealtimeSchemaMigrator;
 
 /**
  * Auto-configuration of the JPA outbox: when the application has a JPA persistence unit,

@@ -2,6 +2,15 @@ package dev.realtime.autoconfigure;
 
 import java.time.Clock;
 
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
 import dev.realtime.client.MetaSignalClient;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.presence.PresenceManager;
@@ -12,15 +21,6 @@ import dev.realtime.receipts.ReadReceipt;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.receipts.ReceiptStore;
 import dev.realtime.typing.TypingManager;
-
-import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 /**
  * Auto-configuration of presence, typing indicators, read receipts and privacy settings

@@ -4,11 +4,10 @@ import java.net.URI;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
-
-import dev.realtime.client.DeliveryStrategy;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+
+import dev.realtime.client.DeliveryStrategy;
 
 /**
  * Configuration properties of the realtime client.

@@ -4,10 +4,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
 import dev.realtime.auth.OAuth2TokenProvider.GrantType;
 import dev.realtime.protocol.UserIds;
-
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * The rules on the library's configuration properties, each failure naming the property
@@ -26,6 +27,7 @@ final class RealtimePropertiesValidator {
 
 	/**
 	 * Check the hub's URL, which the client needs to connect.
+	 * @param properties the client's properties
 	 * @return the URL
 	 */
 	static URI requireUrl(RealtimeProperties properties) {
@@ -43,6 +45,7 @@ final class RealtimePropertiesValidator {
 
 	/**
 	 * Check the user the client acts for.
+	 * @param properties the client's properties
 	 * @return the user id
 	 */
 	static String requireUserId(RealtimeProperties properties) {
@@ -56,6 +59,7 @@ final class RealtimePropertiesValidator {
 
 	/**
 	 * Check the frame limit, which the transport and the client both apply.
+	 * @param properties the client's properties
 	 * @return the limit in bytes
 	 */
 	static int validateMaxFrameSize(RealtimeProperties properties) {
@@ -70,6 +74,7 @@ final class RealtimePropertiesValidator {
 	/**
 	 * Check that the properties select exactly one way to authenticate, with what it
 	 * needs.
+	 * @param properties the authentication properties
 	 */
 	static void validate(RealtimeAuthProperties properties) {
 		int sources = count(properties.getToken(), properties.getTokenUri(), properties.getRegistrationId());
@@ -107,6 +112,7 @@ final class RealtimePropertiesValidator {
 
 	/**
 	 * Check the typing indicator timings.
+	 * @param properties the typing indicator properties
 	 */
 	static void validate(RealtimeTypingProperties properties) {
 		requirePositive("realtime.typing.expiry", properties.getExpiry());
@@ -119,6 +125,11 @@ final class RealtimePropertiesValidator {
 	/**
 	 * Run what builds one of the client's own types, reporting an argument it refuses
 	 * under the property that set it.
+	 * @param <T> the type built
+	 * @param name the name of the property, for the report
+	 * @param value the value of the property, for the report
+	 * @param action builds the value
+	 * @return what the action built
 	 */
 	static <T> T check(String name, Object value, Supplier<T> action) {
 		try {
@@ -135,7 +146,7 @@ final class RealtimePropertiesValidator {
 		}
 	}
 
-	private static int count(Object... values) {
+	private static int count(@Nullable Object... values) {
 		int set = 0;
 		for (Object value : values) {
 			if (value != null && !value.toString().isBlank()) {

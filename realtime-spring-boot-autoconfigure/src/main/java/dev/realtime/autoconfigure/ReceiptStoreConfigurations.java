@@ -1,11 +1,6 @@
 package dev.realtime.autoconfigure;
 
 import jakarta.persistence.EntityManagerFactory;
-
-import dev.realtime.receipts.InMemoryReceiptStore;
-import dev.realtime.receipts.JpaReceiptStore;
-import dev.realtime.receipts.ReceiptStore;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -16,6 +11,10 @@ import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.realtime.receipts.InMemoryReceiptStore;
+import dev.realtime.receipts.JpaReceiptStore;
+import dev.realtime.receipts.ReceiptStore;
 
 /**
  * The {@link ReceiptStore} choices, imported in order of preference: the first that

@@ -41,6 +41,7 @@ final class ClientLoop {
 
 	/**
 	 * Run an action on the loop thread soon.
+	 * @param action the action to run
 	 * @throws RejectedExecutionException if the loop was shut down
 	 */
 	void execute(Runnable action) {
@@ -49,6 +50,7 @@ final class ClientLoop {
 
 	/**
 	 * Run an action on the loop thread soon, unless the loop was shut down.
+	 * @param action the action to run
 	 */
 	void post(Runnable action) {
 		try {
@@ -61,6 +63,7 @@ final class ClientLoop {
 
 	/**
 	 * Run an action on the loop thread and wait for it; at once if called on that thread.
+	 * @param action the action to run
 	 * @throws IllegalStateException if it does not complete within 30 seconds
 	 */
 	void run(Runnable action) {
@@ -85,6 +88,9 @@ final class ClientLoop {
 
 	/**
 	 * Compute a value on the loop thread.
+	 * @param <T> the type of the value
+	 * @param supplier computes the value
+	 * @return a future completed with the value
 	 */
 	<T> CompletableFuture<T> supply(Supplier<T> supplier) {
 		return CompletableFuture.supplyAsync(supplier, this.executor);
@@ -92,6 +98,9 @@ final class ClientLoop {
 
 	/**
 	 * Run an action on the loop thread after a delay. Called on the loop thread.
+	 * @param action the action to run
+	 * @param delayMillis the delay in milliseconds
+	 * @return the scheduled action, for cancelling it
 	 */
 	ScheduledFuture<?> schedule(Runnable action, long delayMillis) {
 		return this.executor.schedule(action, delayMillis, TimeUnit.MILLISECONDS);
@@ -100,6 +109,9 @@ final class ClientLoop {
 	/**
 	 * Run an action on the loop thread at a fixed rate, first after one period. Called on
 	 * the loop thread.
+	 * @param action the action to run
+	 * @param periodMillis the period in milliseconds
+	 * @return the scheduled action, for cancelling it
 	 */
 	ScheduledFuture<?> scheduleAtFixedRate(Runnable action, long periodMillis) {
 		return this.executor.scheduleAtFixedRate(action, periodMillis, periodMillis, TimeUnit.MILLISECONDS);

@@ -27,28 +27,6 @@ final class Connection implements Transport.TransportListener {
 	 */
 	private static final long CLOSE_FRAME_GRACE_MILLIS = 500;
 
-	/**
-	 * What happens on a live connection, told on the loop thread.
-	 */
-	interface Owner {
-
-		/**
-		 * A text message arrived.
-		 */
-		void text(Connection connection, String text);
-
-		/**
-		 * The hub closed the connection, or it broke.
-		 */
-		void closed(Connection connection, int code, String reason);
-
-		/**
-		 * The connection is dead for a reason found on this side.
-		 */
-		void lost(Connection connection, String reason);
-
-	}
-
 	private final int id;
 
 	private final @Nullable String token;
@@ -98,6 +76,7 @@ final class Connection implements Transport.TransportListener {
 
 	/**
 	 * Return the number the relay knows this connection by.
+	 * @return the connection's id
 	 */
 	int id() {
 		return this.id;
@@ -105,6 +84,7 @@ final class Connection implements Transport.TransportListener {
 
 	/**
 	 * Return the token of the handshake.
+	 * @return the token, or {@code null} if the handshake had none
 	 */
 	@Nullable String token() {
 		return this.token;
@@ -113,6 +93,9 @@ final class Connection implements Transport.TransportListener {
 	/**
 	 * The transport opened the connection: ask the hub to resume after the cursor, and
 	 * give it the connect timeout to answer.
+	 * @param session the opened session
+	 * @param clientId the client's id
+	 * @param cursor the seq of the last inbound event the client stored
 	 * @return whether the resume was sent
 	 */
 	boolean opened(TransportSession session, String clientId, long cursor) {
@@ -157,6 +140,7 @@ final class Connection implements Transport.TransportListener {
 
 	/**
 	 * Return whether the connection is open and not ended.
+	 * @return whether it is open and not ended
 	 */
 	boolean isOpen() {
 		return !this.ended && this.session != null;
@@ -164,6 +148,7 @@ final class Connection implements Transport.TransportListener {
 
 	/**
 	 * Return whether the connection is ready for events: resumed, and no send failed.
+	 * @return whether it is ready for events
 	 */
 	boolean isResumed() {
 		return this.resumed;
@@ -171,6 +156,8 @@ final class Connection implements Transport.TransportListener {
 
 	/**
 	 * Ask the hub for what follows the cursor.
+	 * @param clientId the client's id
+	 * @param cursor the seq of the last inbound event the client stored
 	 * @return whether the request was sent
 	 */
 	boolean requestResume(String clientId, long cursor) {
@@ -180,6 +167,7 @@ final class Connection implements Transport.TransportListener {
 
 	/**
 	 * Return whether a resume was requested and its answer has not arrived.
+	 * @return whether a resume answer is pending
 	 */
 	boolean isResumeRequested() {
 		return this.resumeRequested;
@@ -194,6 +182,7 @@ final class Connection implements Transport.TransportListener {
 
 	/**
 	 * Events up to this seq were written to the connection.
+	 * @param seq the highest seq just written
 	 */
 	void sentUpTo(long seq) {
 		this.highestSent = Math.max(this.highestSent, seq);
@@ -201,6 +190,7 @@ final class Connection implements Transport.TransportListener {
 
 	/**
 	 * Return the highest seq written to this connection.
+	 * @return the highest seq written, or 0 if none
 	 */
 	long highestSent() {
 		return this.highestSent;
@@ -212,6 +202,7 @@ final class Connection implements Transport.TransportListener {
 
 	/**
 	 * Send a message unless the connection ended or a send already failed.
+	 * @param text the encoded message
 	 * @return whether it was handed to the transport
 	 */
 	boolean send(String text) {
@@ -233,6 +224,7 @@ final class Connection implements Transport.TransportListener {
 	 * A send fails when the hub has just closed the connection, before its close frame is
 	 * handled: stop sending and give the close code (4001 means refresh and reconnect at
 	 * once) a moment to arrive before treating the connection as lost.
+	 * @param reason why the send failed
 	 */
 	private void sendFailed(String reason) {
 		this.sendFailed = true;
@@ -258,6 +250,8 @@ final class Connection implements Transport.TransportListener {
 	/**
 	 * End the connection and close its session, if it was opened, without waiting for the
 	 * hub.
+	 * @param code the close code
+	 * @param reason the close reason
 	 */
 	void close(int code, String reason) {
 		end();
@@ -290,6 +284,35 @@ final class Connection implements Transport.TransportListener {
 		if (task != null) {
 			task.cancel(false);
 		}
+	}
+
+	/**
+	 * What happens on a live connection, told on the loop thread.
+	 */
+	interface Owner {
+
+		/**
+		 * A text message arrived.
+		 * @param connection the connection it arrived on
+		 * @param text the message
+		 */
+		void text(Connection connection, String text);
+
+		/**
+		 * The hub closed the connection, or it broke.
+		 * @param connection the connection that closed
+		 * @param code the close code
+		 * @param reason the close reason
+		 */
+		void closed(Connection connection, int code, String reason);
+
+		/**
+		 * The connection is dead for a reason found on this side.
+		 * @param connection the lost connection
+		 * @param reason why it is considered lost
+		 */
+		void lost(Connection connection, String reason);
+
 	}
 
 }

@@ -132,6 +132,7 @@ final class ConnectionSupervisor implements Connection.Owner {
 
 	/**
 	 * Record a failure that does not end the connection, such as the inbound store's.
+	 * @param error the description reported as the last error
 	 */
 	void error(String error) {
 		this.lastError = error;
@@ -143,6 +144,7 @@ final class ConnectionSupervisor implements Connection.Owner {
 
 	/**
 	 * Return the connection while the client is connected, else {@code null}.
+	 * @return the connected connection, or {@code null}
 	 */
 	@Nullable Connection connected() {
 		return (this.state == ConnectionState.CONNECTED) ? this.connection : null;
@@ -182,6 +184,8 @@ final class ConnectionSupervisor implements Connection.Owner {
 	/**
 	 * The relay took the user's lease, or lost it to another instance: only the holder
 	 * connects.
+	 * @param leading whether this instance holds the lease now
+	 * @param reason what happened, reported with the state change
 	 */
 	void leadershipChanged(boolean leading, String reason) {
 		this.leading = leading;
@@ -205,6 +209,8 @@ final class ConnectionSupervisor implements Connection.Owner {
 
 	/**
 	 * Send a {@code meta} signal if the connection is ready.
+	 * @param frame the signal
+	 * @return a future telling whether the signal was handed to the transport
 	 */
 	CompletableFuture<Boolean> sendMeta(MetaFrame frame) {
 		return this.loop.supply(() -> {
@@ -216,6 +222,10 @@ final class ConnectionSupervisor implements Connection.Owner {
 	/**
 	 * Write frames the relay claimed for the connection with this number, if it is still
 	 * the current one.
+	 * @param id the number of the connection the frames were claimed for
+	 * @param frames the encoded frames
+	 * @param count how many events the frames carry
+	 * @param lastSeq the highest seq in the frames
 	 */
 	void sendClaimed(int id, List<String> frames, int count, long lastSeq) {
 		Connection current = this.connection;
@@ -359,6 +369,7 @@ final class ConnectionSupervisor implements Connection.Owner {
 	/**
 	 * Do what the policy decided after a connection attempt failed or the connection was
 	 * lost.
+	 * @param decision what the policy decided
 	 * @param token the token of the failed connection, invalidated if the hub rejected it
 	 */
 	private void reconnectOrFail(Decision decision, @Nullable String token) {

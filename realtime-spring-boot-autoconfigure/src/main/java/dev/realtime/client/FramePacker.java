@@ -50,6 +50,9 @@ final class FramePacker {
 
 	/**
 	 * A text message and how many frames it carries.
+	 *
+	 * @param text the message: one frame, or a JSON array of frames
+	 * @param frames how many frames it carries
 	 */
 	record Packed(String text, int frames) {
 	}

@@ -43,6 +43,9 @@ final class InboundDispatcher {
 
 	/**
 	 * Create a dispatcher.
+	 * @param store the store the events are read from and marked in
+	 * @param maxAttempts the attempts after which a failing event is parked
+	 * @param executor the thread deliveries run on
 	 * @param parked told each time an event is parked as failed, for the client's
 	 * counters
 	 * @param active whether this instance may deliver now
@@ -103,8 +106,9 @@ final class InboundDispatcher {
 
 	/**
 	 * Deliver events one at a time, each marked by the store (possibly in one transaction
-	 * with its listeners). Returns {@code false} when one failed and should be tried
-	 * again later.
+	 * with its listeners).
+	 * @param page the events to deliver, in seq order
+	 * @return {@code false} when one failed and should be tried again later
 	 */
 	private boolean deliverEach(List<InboundMessage> page) {
 		for (InboundMessage message : page) {
@@ -123,6 +127,8 @@ final class InboundDispatcher {
 	/**
 	 * Run the listeners of a page of events, and record the events they handled with one
 	 * write per run: at the end of the page, and before a failure is recorded.
+	 * @param page the events to deliver, in seq order
+	 * @return {@code false} when one failed and should be tried again later
 	 */
 	private boolean deliverRun(List<InboundMessage> page) {
 		long handled = -1;
@@ -154,8 +160,11 @@ final class InboundDispatcher {
 	}
 
 	/**
-	 * Record a failed delivery. Returns {@code true} when the event was parked, so the
-	 * events behind it may flow, {@code false} when it should be tried again later.
+	 * Record a failed delivery.
+	 * @param message the event whose delivery failed
+	 * @param ex the listener's failure
+	 * @return {@code true} when the event was parked, so the events behind it may flow,
+	 * {@code false} when it should be tried again later
 	 */
 	private boolean failed(InboundMessage message, RuntimeException ex) {
 		boolean parked = this.store.failed(message.seq(), describe(ex), this.maxAttempts);

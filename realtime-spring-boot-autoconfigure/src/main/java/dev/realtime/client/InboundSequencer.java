@@ -98,6 +98,7 @@ final class InboundSequencer {
 
 	/**
 	 * Return the highest seq handed to the store: a resume asks for what follows it.
+	 * @return the highest seq handed to the store
 	 */
 	long cursor() {
 		return this.inboundCursor;
@@ -114,6 +115,7 @@ final class InboundSequencer {
 
 	/**
 	 * Count and log a frame from the hub that breaks the protocol.
+	 * @param problem what is wrong with the frame
 	 */
 	void invalidFrame(ProtocolException problem) {
 		this.counters.invalidFrames.incrementAndGet();
@@ -123,6 +125,8 @@ final class InboundSequencer {
 	/**
 	 * A page of a resume arrived, after its ack was handled: reset if the hub says so,
 	 * store its events and ask for the next page.
+	 * @param connection the connection the page arrived on
+	 * @param response the page
 	 */
 	void page(Connection connection, ResumeResponseFrame response) {
 		connection.resumeAnswered();
@@ -139,6 +143,8 @@ final class InboundSequencer {
 	/**
 	 * The hub's retention window no longer holds what this client missed: drop the store
 	 * and continue from the hub's latest seq.
+	 * @param connection the connection the reset arrived on
+	 * @param lastSeq the hub's latest seq, where the stream continues
 	 */
 	private void reset(Connection connection, long lastSeq) {
 		this.inboundCursor = lastSeq;
@@ -162,6 +168,8 @@ final class InboundSequencer {
 	/**
 	 * Store the events that continue the stream, drop what is already stored, and ask the
 	 * hub to resume from the cursor when there is a gap rather than deliver out of order.
+	 * @param connection the connection the events arrived on
+	 * @param events the events, in the order they arrived
 	 */
 	void events(Connection connection, List<EventFrame> events) {
 		if (events.isEmpty() || !connection.isOpen()) {
@@ -216,6 +224,9 @@ final class InboundSequencer {
 
 	/**
 	 * Store events on the store's thread; the hub gets the ack once they are stored.
+	 * @param connection the connection the events arrived on, which sends the ack
+	 * @param fresh the events that continue the stream
+	 * @param lastSeq the seq of the last of them
 	 */
 	private void append(Connection connection, List<InboundMessage> fresh, long lastSeq) {
 		this.storeExecutor.execute(() -> {
@@ -247,6 +258,8 @@ final class InboundSequencer {
 	 * The store failed: take no more events, and once it works again ask the hub for
 	 * everything after what is stored. The connection, and its heartbeats, stay up
 	 * meanwhile.
+	 * @param connection the connection the events arrived on
+	 * @param ex the store's failure
 	 */
 	private void storeFailed(Connection connection, RuntimeException ex) {
 		if (!connection.isOpen() || this.storeProbing) {

@@ -78,6 +78,10 @@ final class OutboundEvents {
 
 	/**
 	 * Accept an event: see {@link RealtimeClient#sendEvent(String, Object, SendOptions)}.
+	 * @param event the event name
+	 * @param payload the payload, converted to JSON
+	 * @param options the delivery strategy and idempotency key, where given
+	 * @return the handle the ack or the rejection completes
 	 */
 	SendHandle send(String event, @Nullable Object payload, SendOptions options) {
 		if (event == null || event.isBlank()) {
@@ -187,6 +191,10 @@ final class OutboundEvents {
 	/**
 	 * Write frames of events the relay claimed for this connection; if it is not ready,
 	 * the next one resends them.
+	 * @param connection the connection the events were claimed for
+	 * @param frames the encoded frames
+	 * @param events how many events the frames carry
+	 * @param lastSeq the highest seq in the frames
 	 */
 	void sendClaimed(Connection connection, List<String> frames, int events, long lastSeq) {
 		if (!connection.isResumed()) {
@@ -204,6 +212,9 @@ final class OutboundEvents {
 	/**
 	 * The hub acked outbound events. An ack of more than this client ever gave out claims
 	 * what was never sent: counted, logged, and only what was sent is completed.
+	 * @param connection the connection the ack arrived on
+	 * @param ackSeq the highest seq the hub acked
+	 * @param resume whether the ack came with a {@code resume_response}
 	 */
 	void acked(Connection connection, long ackSeq, boolean resume) {
 		long bound = sentBound(connection);
@@ -218,6 +229,10 @@ final class OutboundEvents {
 	/**
 	 * The hub rejected an outbound event for good; a rejection of a seq never sent is
 	 * ignored.
+	 * @param connection the connection the rejection arrived on
+	 * @param seq the seq of the rejected event
+	 * @param code the hub's error code
+	 * @param message the hub's error message
 	 */
 	void rejected(Connection connection, long seq, String code, String message) {
 		long bound = sentBound(connection);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -41,25 +42,6 @@ final class OutboundRelay {
 
 	/** Least time between two log lines about the same database failure. */
 	private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
-
-	/**
-	 * The connection as the relay sees it. Called on the relay's thread.
-	 */
-	interface Link {
-
-		/**
-		 * Send frames on the connection with this number, unless it is gone by then (the
-		 * events are resent on the next connection).
-		 */
-		void send(int connection, List<String> frames, int events, long lastSeq);
-
-		/**
-		 * This instance took the user's lease ({@code true}) or lost or could not take
-		 * it.
-		 */
-		void leadershipChanged(boolean leading, String reason);
-
-	}
 
 	private final ClientSettings settings;
 
@@ -141,6 +123,9 @@ final class OutboundRelay {
 
 	/**
 	 * Start or stop holding the user's lease: the client wants to be connected, or not.
+	 * @param active whether the client wants to be connected
+	 * @return a future done once the relay has polled or resigned (at once if the relay
+	 * is closed)
 	 */
 	Future<?> activate(boolean active) {
 		this.active = active;
@@ -155,6 +140,8 @@ final class OutboundRelay {
 
 	/**
 	 * The connection with this number is ready for events (connected and resumed).
+	 * @param connection the number of the connection
+	 * @param clientId the client's id, put in the event frames
 	 */
 	void linkUp(int connection, String clientId) {
 		post(() -> {
@@ -178,6 +165,7 @@ final class OutboundRelay {
 	/**
 	 * The hub acked every event up to {@code ackSeq}. Acks arriving while the relay is
 	 * busy are completed by one delete.
+	 * @param ackSeq the highest seq the hub acked
 	 */
 	void acked(long ackSeq) {
 		this.pendingAck.accumulateAndGet(ackSeq, Math::max);
@@ -190,6 +178,9 @@ final class OutboundRelay {
 	 * The hub rejected the event with this seq for good. Called before the ack that
 	 * covers it (the hub sends the error first): the rejection is recorded at once, so no
 	 * ack can complete the event as delivered before it is dead-lettered.
+	 * @param seq the seq of the rejected event
+	 * @param code the hub's error code
+	 * @param message the hub's error message
 	 */
 	void rejected(long seq, String code, String message) {
 		this.rejections.put(seq, new Rejection(code, message));
@@ -250,6 +241,7 @@ final class OutboundRelay {
 	 * Whether events sent on the current connection are waiting for their ack (which
 	 * relays again when it comes; a lost connection relays on the next, and the poll in
 	 * any case).
+	 * @return whether an ack is awaited on the current connection
 	 */
 	private boolean awaitingAck() {
 		return !this.inFlight.isEmpty() && this.inFlight.firstKey() <= this.claimedOnLink;
@@ -257,6 +249,7 @@ final class OutboundRelay {
 
 	/**
 	 * Return the highest seq given out so far, as far as this instance knows.
+	 * @return the highest seq given out, or 0 if none
 	 */
 	long highestSeq() {
 		return this.highestSeq;
@@ -381,6 +374,8 @@ final class OutboundRelay {
 	/**
 	 * Encode events and pack them into as few frames as the batch size and the frame
 	 * limit allow.
+	 * @param claimed the claimed events, in seq order
+	 * @return the frames' texts
 	 */
 	private List<String> pack(List<SequencedMessage> claimed) {
 		List<String> encoded = new ArrayList<>(claimed.size());
@@ -398,11 +393,12 @@ final class OutboundRelay {
 	}
 
 	private void lostLease(LeaseLostException ex) {
-		logger.warn(ex.getMessage() + "; standing by");
+		String reason = Objects.requireNonNullElse(ex.getMessage(), "lease lost");
+		logger.warn(reason + "; standing by");
 		this.leading = false;
 		this.connection = -1;
 		this.inFlight.clear();
-		this.link.leadershipChanged(false, ex.getMessage());
+		this.link.leadershipChanged(false, reason);
 	}
 
 	private void logFailure(String what, RuntimeException ex) {
@@ -423,6 +419,31 @@ final class OutboundRelay {
 		catch (RejectedExecutionException ex) {
 			logger.debug("Relay of user '" + this.settings.userId() + "' is closed; ignoring a late call");
 		}
+	}
+
+	/**
+	 * The connection as the relay sees it. Called on the relay's thread.
+	 */
+	interface Link {
+
+		/**
+		 * Send frames on the connection with this number, unless it is gone by then (the
+		 * events are resent on the next connection).
+		 * @param connection the number of the connection to send on
+		 * @param frames the encoded frames
+		 * @param events how many events the frames carry
+		 * @param lastSeq the highest seq in the frames
+		 */
+		void send(int connection, List<String> frames, int events, long lastSeq);
+
+		/**
+		 * This instance took the user's lease ({@code true}) or lost or could not take
+		 * it.
+		 * @param leading whether this instance holds the lease now
+		 * @param reason what happened, for the log and the client's state
+		 */
+		void leadershipChanged(boolean leading, String reason);
+
 	}
 
 	private record Rejection(String code, String message) {

@@ -23,6 +23,8 @@ final class SendTracker {
 	/**
 	 * Return the live handle of this key, or a new one: an event sent again with the key
 	 * of a pending one shares its handle.
+	 * @param key the event's idempotency key
+	 * @return the handle, and whether this call created it
 	 */
 	Handle track(String key) {
 		expunge();
@@ -34,8 +36,8 @@ final class SendTracker {
 			}
 			CompletableFuture<Acknowledgement> created = new CompletableFuture<>();
 			Tracked entry = new Tracked(key, created, System.nanoTime(), this.dropped);
-			boolean stored = (current == null) ? this.tracked.putIfAbsent(key, entry) == null
-					: this.tracked.replace(key, current, entry);
+			boolean stored = (current != null) ? this.tracked.replace(key, current, entry)
+					: this.tracked.putIfAbsent(key, entry) == null;
 			if (stored) {
 				return new Handle(created, true);
 			}
@@ -44,6 +46,8 @@ final class SendTracker {
 
 	/**
 	 * Forget a handle whose event was never stored, unless it stands for an earlier send.
+	 * @param key the event's idempotency key
+	 * @param handle the handle {@link #track} returned for the send
 	 * @return whether it was forgotten
 	 */
 	boolean forget(String key, Handle handle) {
@@ -58,10 +62,17 @@ final class SendTracker {
 	 * The event with this key was acked: complete its handle, if anyone still holds it,
 	 * after telling the listeners (whoever waits on the handle can rely on them having
 	 * seen the ack).
+	 * @param key the event's idempotency key
+	 * @param seq the seq the event was sent with
+	 * @param nowNanos the {@link System#nanoTime()} of the ack, for the round-trip time
+	 * @param listeners told of the ack before the handle completes
 	 */
 	void acknowledged(String key, long seq, long nowNanos, Consumer<Acknowledgement> listeners) {
 		Tracked entry = this.tracked.remove(key);
-		CompletableFuture<Acknowledgement> future = (entry != null) ? entry.get() : null;
+		if (entry == null) {
+			return;
+		}
+		CompletableFuture<Acknowledgement> future = entry.get();
 		if (future != null) {
 			Acknowledgement ack = new Acknowledgement(key, seq, Duration.ofNanos(nowNanos - entry.createdNanos));
 			listeners.accept(ack);
@@ -71,6 +82,9 @@ final class SendTracker {
 
 	/**
 	 * The event with this key will never be acked.
+	 * @param key the event's idempotency key
+	 * @param code the error code the handle fails with
+	 * @param message the error message the handle fails with
 	 */
 	void rejected(String key, String code, String message) {
 		Tracked entry = this.tracked.remove(key);
@@ -82,6 +96,8 @@ final class SendTracker {
 
 	/**
 	 * No event will ever be acked: reject every handle.
+	 * @param code the error code the handles fail with
+	 * @param message the error message the handles fail with
 	 */
 	void rejectAll(String code, String message) {
 		for (String key : List.copyOf(this.tracked.keySet())) {
@@ -99,6 +115,10 @@ final class SendTracker {
 
 	/**
 	 * A tracked handle, and whether this send created it or shares an earlier one.
+	 *
+	 * @param future the future the ack completes
+	 * @param created whether this send created the handle ({@code false}: it shares the
+	 * handle of an earlier send with the same key)
 	 */
 	record Handle(CompletableFuture<Acknowledgement> future, boolean created) {
 	}

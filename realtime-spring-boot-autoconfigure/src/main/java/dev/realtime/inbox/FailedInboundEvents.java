@@ -4,9 +4,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import jakarta.persistence.EntityManager;
-import tools.jackson.databind.ObjectMapper;
-
 import org.springframework.transaction.support.TransactionOperations;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Inbound events parked as failed, per user: list them, return them to the listeners, or

@@ -117,6 +117,8 @@ class InboxEventEntity {
 	/**
 	 * Count a failed listener attempt; park the event once it reached
 	 * {@code maxAttempts}.
+	 * @param error the failure, recorded as the last error
+	 * @param maxAttempts the attempts after which the event is parked
 	 * @return whether the event is now parked
 	 */
 	boolean recordFailure(String error, int maxAttempts) {

@@ -32,6 +32,7 @@ class InboxRepository {
 	/**
 	 * Insert new events in JDBC batches; the persistence context is cleared after each
 	 * batch so large pages do not accumulate managed entities.
+	 * @param events the events to insert
 	 */
 	void insert(List<InboxEventEntity> events) {
 		Session session = this.entityManager.unwrap(Session.class);
@@ -57,6 +58,10 @@ class InboxRepository {
 	 * Move the cursor from {@code expected} to {@code lastSeq}, creating it when the
 	 * stream starts. Fails if the cursor is not at {@code expected}: another writer moved
 	 * it.
+	 * @param userId the user whose cursor moves
+	 * @param expected the seq the cursor must be at
+	 * @param lastSeq the seq the cursor moves to
+	 * @param now the time recorded as the last sync
 	 */
 	void advanceCursor(String userId, long expected, long lastSeq, Instant now) {
 		int updated = this.entityManager
@@ -78,6 +83,9 @@ class InboxRepository {
 
 	/**
 	 * Put the cursor at {@code lastSeq} unconditionally, with no parked events counted.
+	 * @param userId the user whose cursor is reset
+	 * @param lastSeq the seq the cursor is put at
+	 * @param now the time recorded as the last sync
 	 */
 	void resetCursor(String userId, long lastSeq, Instant now) {
 		int updated = this.entityManager

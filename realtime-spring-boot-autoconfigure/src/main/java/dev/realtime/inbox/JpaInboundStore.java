@@ -5,12 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
+import org.springframework.transaction.support.TransactionOperations;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.InboundStore;
-
-import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * An {@link InboundStore} in the application's database through JPA: one user's events in

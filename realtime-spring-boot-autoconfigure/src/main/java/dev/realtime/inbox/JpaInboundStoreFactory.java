@@ -5,12 +5,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.persistence.EntityManager;
+import org.springframework.transaction.support.TransactionOperations;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.realtime.client.InboundStore;
 import dev.realtime.client.InboundStoreFactory;
-
-import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Creates {@link JpaInboundStore JPA inbound stores}, decorated with

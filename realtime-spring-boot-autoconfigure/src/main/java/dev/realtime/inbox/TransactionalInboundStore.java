@@ -2,10 +2,10 @@ package dev.realtime.inbox;
 
 import java.util.List;
 
+import org.springframework.transaction.support.TransactionOperations;
+
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.InboundStore;
-
-import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Runs the listeners of each event and its {@link #delivered(long) delivered} mark in one

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +14,10 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.realtime.client.EnqueueOutcome;
@@ -22,11 +27,6 @@ import dev.realtime.client.OutboundQueue;
 import dev.realtime.client.OutboundQueueFullException;
 import dev.realtime.client.SequencedBuffer;
 import dev.realtime.client.SequencedMessage;
-
-import org.springframework.dao.DataAccessException;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A user's outbound queue in the application's database. Durable events are rows of
@@ -133,9 +133,9 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	}
 
 	private String loadOrCreateClient() {
-		String existing = this.transaction.execute((status) -> this.repository.findClientId(this.userId));
-		if (existing != null) {
-			return existing;
+		Optional<String> existing = findClientId();
+		if (existing.isPresent()) {
+			return existing.get();
 		}
 		try {
 			String created = UUID.randomUUID().toString();
@@ -144,12 +144,12 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		}
 		catch (DataAccessException ex) {
 			// another instance created the row at the same moment: read its client id
-			String raced = this.transaction.execute((status) -> this.repository.findClientId(this.userId));
-			if (raced == null) {
-				throw ex;
-			}
-			return raced;
+			return findClientId().orElseThrow(() -> ex);
 		}
+	}
+
+	private Optional<String> findClientId() {
+		return this.transaction.execute((status) -> Optional.ofNullable(this.repository.findClientId(this.userId)));
 	}
 
 	@Override
@@ -228,13 +228,13 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			}
 			this.epoch = -1;
 		}
-		long[] acquired = this.transaction
-			.execute((status) -> this.repository.acquireLease(this.userId, this.owner, this.leaseMillis));
-		if (acquired == null) {
+		Optional<long[]> acquired = this.transaction.execute((status) -> Optional
+			.ofNullable(this.repository.acquireLease(this.userId, this.owner, this.leaseMillis)));
+		if (acquired.isEmpty()) {
 			return false;
 		}
-		this.epoch = acquired[0];
-		this.highestSeq = acquired[1] - 1;
+		this.epoch = acquired.get()[0];
+		this.highestSeq = acquired.get()[1] - 1;
 		releaseClaims();
 		recount();
 		return true;
@@ -253,6 +253,9 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	/**
 	 * Run relay work in a transaction that holds the user's row lock, if this instance
 	 * still holds the lease it had.
+	 * @param <T> the type of the work's result
+	 * @param work the work, given the locked stream
+	 * @return the work's result
 	 */
 	private <T> T fenced(Function<OutboxRepository.ClientRow, T> work) {
 		long expected = this.epoch;
@@ -274,6 +277,9 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	/**
 	 * Throw {@link LeaseLostException} unless the locked stream still names this instance
 	 * and the epoch it took the lease with (which rolls the transaction back).
+	 * @param relayOwner the instance holding the lease, as the lock saw it
+	 * @param relayEpoch the lease's epoch, as the lock saw it
+	 * @param expected the epoch this instance took the lease with
 	 */
 	private void checkLease(@Nullable String relayOwner, long relayEpoch, long expected) {
 		if (!this.owner.equals(relayOwner) || relayEpoch != expected) {
@@ -320,9 +326,9 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		int r = 0;
 		int m = 0;
 		while (claim.messages.size() < max && (r < rows.size() || m < entries.size())) {
-			if (m == entries.size() || (r < rows.size() && rows.get(r).seq() < entries.get(m).seq())) {
+			if (m == entries.size() || (r < rows.size() && seqOf(rows.get(r)) < entries.get(m).seq())) {
 				OutboxRepository.OutboxRow row = rows.get(r++);
-				claim.messages.add(new SequencedMessage(row.seq(), toMessage(row)));
+				claim.messages.add(new SequencedMessage(seqOf(row), toMessage(row)));
 			}
 			else {
 				claim.messages.add(entries.get(m++));
@@ -374,6 +380,15 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			this.repository.setNextSeq(this.userId, next);
 		}
 		return claim;
+	}
+
+	/**
+	 * Return the seq of a row the resend query found, which selects sequenced rows only.
+	 * @param row a sequenced row
+	 * @return its seq
+	 */
+	private static long seqOf(OutboxRepository.OutboxRow row) {
+		return Objects.requireNonNull(row.seq(), "a sequenced outbox row has a seq");
 	}
 
 	private OutboundMessage toMessage(OutboxRepository.OutboxRow row) {
@@ -438,12 +453,13 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	@Override
 	public Optional<Instant> oldestPendingCreatedAt() {
-		Long durable = this.transaction.execute((status) -> this.repository.oldestPendingCreatedAtMicros(this.userId));
+		Optional<Long> durable = this.transaction
+			.execute((status) -> Optional.ofNullable(this.repository.oldestPendingCreatedAtMicros(this.userId)));
 		Optional<Instant> inMemory = this.memory.oldestCreatedAt();
-		if (durable == null) {
+		if (durable.isEmpty()) {
 			return inMemory;
 		}
-		Instant oldest = Instant.EPOCH.plus(durable, ChronoUnit.MICROS);
+		Instant oldest = Instant.EPOCH.plus(durable.get(), ChronoUnit.MICROS);
 		return Optional.of(inMemory.filter((created) -> created.isBefore(oldest)).orElse(oldest));
 	}
 

@@ -10,13 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.ObjectMapper;
-
-import dev.realtime.client.OutboundQueueFactory;
-
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.ObjectMapper;
+
+import dev.realtime.client.OutboundQueueFactory;
 
 /**
  * Creates {@link JdbcOutboundQueue database outbound queues}, one per user, all holding
@@ -77,6 +76,7 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 	/**
 	 * The repository and writer, made on first use: the dialect needs a connection, which
 	 * the application context should not need just to create this bean.
+	 * @return the shared parts
 	 */
 	private Parts parts() {
 		Parts shared = this.parts;
@@ -121,6 +121,8 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 	/**
 	 * Let the queue of a user, if this factory created one, recount what changed
 	 * elsewhere, and wake its relay when dead letters were made pending again.
+	 * @param userId the user whose outbox rows changed
+	 * @param revived whether dead letters were made pending again
 	 */
 	void changed(String userId, boolean revived) {
 		JdbcOutboundQueue queue = this.queues.get(userId);

@@ -5,9 +5,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.ObjectMapper;
-
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The dead letters of the database outbox, by user: list them, send one again, or delete

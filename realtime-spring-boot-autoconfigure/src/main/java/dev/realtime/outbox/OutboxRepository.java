@@ -11,7 +11,6 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -104,6 +103,11 @@ class OutboxRepository {
 	/**
 	 * Insert a new event unless the user already has a pending event with its idempotency
 	 * key.
+	 * @param userId the user whose stream the event joins
+	 * @param key the event's idempotency key
+	 * @param event the event name
+	 * @param payload the event's JSON payload
+	 * @param createdAtMicros when the event was created, in microseconds since the epoch
 	 * @return whether a row was inserted
 	 */
 	boolean insertIfAbsent(String userId, String key, String event, String payload, long createdAtMicros) {
@@ -112,6 +116,7 @@ class OutboxRepository {
 
 	/**
 	 * Insert events in one JDBC batch, each unless its idempotency key is pending.
+	 * @param rows the events to insert
 	 * @return per event, whether a row was inserted
 	 */
 	boolean[] insertAllIfAbsent(List<NewRow> rows) {
@@ -134,6 +139,7 @@ class OutboxRepository {
 	/**
 	 * Whether {@link #insertAllCommitted} is one statement on this database; otherwise
 	 * the caller runs {@link #insertAllIfAbsent} in a transaction of its own.
+	 * @return whether the database inserts a batch in one statement
 	 */
 	boolean insertsInOneStatement() {
 		return this.dialect.insertAll != null;
@@ -144,6 +150,7 @@ class OutboxRepository {
 	 * {@link #insertsInOneStatement()}), each unless its idempotency key is pending. Runs
 	 * on a connection of its own, outside any transaction; a connection that does not
 	 * commit by itself is committed here.
+	 * @param rows the events to insert
 	 * @return per event, whether a row was inserted (of two with one key, the first)
 	 */
 	boolean[] insertAllCommitted(List<NewRow> rows) {
@@ -202,6 +209,8 @@ class OutboxRepository {
 	/**
 	 * Row-lock a user's stream: the relay's writes are serialized on it and fenced by its
 	 * owner and epoch, and a takeover waits for the holder's transaction.
+	 * @param userId the user whose stream to lock
+	 * @return the locked stream, or {@code null} for an unknown user
 	 */
 	@Nullable ClientRow lockClient(String userId) {
 		List<ClientRow> rows = this.jdbc.query(LOCK_CLIENT,
@@ -215,6 +224,9 @@ class OutboxRepository {
 
 	/**
 	 * Take the lease if nobody holds an unexpired one, as timed by the database's clock.
+	 * @param userId the user whose stream to lease
+	 * @param owner the id of the instance taking the lease
+	 * @param leaseMillis how long the lease lasts unless renewed
 	 * @return the new epoch and the stream's next seq, or {@code null} when another
 	 * instance holds the lease
 	 */
@@ -243,6 +255,8 @@ class OutboxRepository {
 
 	/**
 	 * Give new rows their seqs, in one JDBC batch.
+	 * @param rows the rows to number, in the order of their seqs
+	 * @param firstSeq the seq of the first row; the others follow one by one
 	 */
 	void number(List<OutboxRow> rows, long firstSeq) {
 		String numberAll = this.dialect.numberAll;
@@ -278,6 +292,7 @@ class OutboxRepository {
 	/**
 	 * Whether {@link #deleteAckedFenced} is one statement on this database; otherwise the
 	 * caller locks the stream first and then calls {@link #deleteAcked}.
+	 * @return whether the database runs the fenced delete in one statement
 	 */
 	boolean deletesAckedFenced() {
 		return this.dialect.fencedDeleteAcked != null;
@@ -286,6 +301,10 @@ class OutboxRepository {
 	/**
 	 * Lock the user's stream and delete its acked rows if this instance still holds the
 	 * lease, in one statement (only where {@link #deletesAckedFenced()}).
+	 * @param userId the user whose stream was acked
+	 * @param ackSeq the highest seq the hub acked
+	 * @param owner the id of the instance that must hold the lease
+	 * @param epoch the lease's epoch that instance must hold
 	 * @return the stream as the lock saw it and the rows deleted, or {@code null} for an
 	 * unknown user
 	 */
@@ -319,6 +338,9 @@ class OutboxRepository {
 	/**
 	 * The creation time of a user's oldest pending row: sequenced rows were handed over
 	 * before new ones, and each status is a range of the relay's index.
+	 * @param userId the user whose rows to look at
+	 * @return the creation time in microseconds since the epoch, or {@code null} when
+	 * nothing is pending
 	 */
 	@Nullable Long oldestPendingCreatedAtMicros(String userId) {
 		for (String status : new String[] { "SEQUENCED", "NEW" }) {
@@ -360,30 +382,58 @@ class OutboxRepository {
 
 	/**
 	 * An event to insert.
+	 *
+	 * @param userId the user whose stream the event joins
+	 * @param key the event's idempotency key
+	 * @param event the event name
+	 * @param payload the event's JSON payload
+	 * @param createdAtMicros when the event was created, in microseconds since the epoch
 	 */
 	record NewRow(String userId, String key, String event, String payload, long createdAtMicros) {
 	}
 
 	/**
 	 * A pending or dead row of the outbox.
+	 *
+	 * @param id the row's id
+	 * @param seq the seq given to the event, or {@code null} while it has none
+	 * @param key the event's idempotency key
+	 * @param event the event name
+	 * @param payload the event's JSON payload
+	 * @param createdAtMicros when the event was created, in microseconds since the epoch
 	 */
 	record OutboxRow(long id, @Nullable Long seq, String key, String event, String payload, long createdAtMicros) {
 	}
 
 	/**
 	 * A dead letter's row with why it died.
+	 *
+	 * @param row the row
+	 * @param errorCode the error code recorded when it died, if any
+	 * @param lastError the error message recorded when it died, if any
+	 * @param deadAt when the event was dead-lettered, in milliseconds since the epoch
 	 */
 	record DeadRow(OutboxRow row, @Nullable String errorCode, @Nullable String lastError, @Nullable Long deadAt) {
 	}
 
 	/**
 	 * What a single-statement fenced delete saw and did.
+	 *
+	 * @param relayOwner the instance holding the lease, or {@code null} if none
+	 * @param relayEpoch the lease's epoch
+	 * @param nextSeq the stream's next seq
+	 * @param deleted the number of acked rows deleted
 	 */
 	record FencedDelete(@Nullable String relayOwner, long relayEpoch, long nextSeq, int deleted) {
 	}
 
 	/**
 	 * A user's stream as locked by the relay.
+	 *
+	 * @param clientId the client id of the stream
+	 * @param nextSeq the stream's next seq
+	 * @param relayOwner the instance holding the lease, or {@code null} if none
+	 * @param relayEpoch the lease's epoch
 	 */
 	record ClientRow(String clientId, long nextSeq, @Nullable String relayOwner, long relayEpoch) {
 	}

@@ -12,16 +12,15 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import dev.realtime.client.OutboxWriteException;
-import dev.realtime.client.OutboxWriteException.Outcome;
-
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.NonTransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.DefaultTransactionDefinition;
+
+import dev.realtime.client.OutboxWriteException;
+import dev.realtime.client.OutboxWriteException.Outcome;
 
 /**
  * Group commit for {@code sendEvent} calls outside a caller's transaction: one thread
@@ -60,6 +59,7 @@ final class OutboxWriter {
 
 	/**
 	 * Store an event in the next group commit and wait for it.
+	 * @param row the event to insert
 	 * @return whether it was inserted ({@code false}: its idempotency key was pending
 	 * already)
 	 * @throws OutboxWriteException if it was not committed within the timeout or the

@@ -186,7 +186,11 @@ public class PresenceManager implements AutoCloseable {
 		return this.clock.instant();
 	}
 
-	/** Metadata may hold JSON nulls, which {@code Map.copyOf} refuses. */
+	/**
+	 * Copy metadata; it may hold JSON nulls, which {@code Map.copyOf} refuses.
+	 * @param metadata the metadata to copy
+	 * @return an unmodifiable copy, in the same order
+	 */
 	private static Map<String, Object> copy(Map<String, ?> metadata) {
 		return Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
 	}

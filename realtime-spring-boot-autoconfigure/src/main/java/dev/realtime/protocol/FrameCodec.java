@@ -318,9 +318,8 @@ public final class FrameCodec {
 	}
 
 	private EventFrame readEvent(JsonNode node) {
-		return new EventFrame(optionalSeq(node, "seq"), optionalString(node, "client_id", null),
-				optionalString(node, "idempotency_key", null), requiredName(node, "event"), payload(node),
-				timestamp(node));
+		return new EventFrame(optionalSeq(node, "seq"), optionalString(node, "client_id"),
+				optionalString(node, "idempotency_key"), requiredName(node, "event"), payload(node), timestamp(node));
 	}
 
 	private static JsonNode payload(JsonNode node) {
@@ -329,7 +328,7 @@ public final class FrameCodec {
 	}
 
 	private static @Nullable Instant timestamp(JsonNode node) {
-		String text = optionalString(node, "timestamp", null);
+		String text = optionalString(node, "timestamp");
 		if (text == null) {
 			return null;
 		}
@@ -366,10 +365,15 @@ public final class FrameCodec {
 		return name;
 	}
 
-	private static @Nullable String optionalString(JsonNode node, String field, @Nullable String fallback) {
+	private static String optionalString(JsonNode node, String field, String fallback) {
+		String value = optionalString(node, field);
+		return (value != null) ? value : fallback;
+	}
+
+	private static @Nullable String optionalString(JsonNode node, String field) {
 		JsonNode value = node.get(field);
 		if (value == null || value.isNull()) {
-			return fallback;
+			return null;
 		}
 		if (!value.isString()) {
 			throw new ProtocolException("Field '" + field + "' must be a string");

@@ -7,7 +7,35 @@ import org.jspecify.annotations.Nullable;
  */
 public enum FrameType {
 
-	EVENT("event"), ACK("ack"), RESUME("resume"), RESUME_RESPONSE("resume_response"), META("meta"), ERROR("error");
+	/**
+	 * An event, in either direction.
+	 */
+	EVENT("event"),
+
+	/**
+	 * Acknowledges every event up to a seq.
+	 */
+	ACK("ack"),
+
+	/**
+	 * Asks for the events after a cursor.
+	 */
+	RESUME("resume"),
+
+	/**
+	 * A page of the events a {@code resume} asked for, with the server's ack.
+	 */
+	RESUME_RESPONSE("resume_response"),
+
+	/**
+	 * An ephemeral signal, never stored or acked, such as a ping or typing.
+	 */
+	META("meta"),
+
+	/**
+	 * An error, for one event (with its seq) or for the connection.
+	 */
+	ERROR("error");
 
 	private final String wireName;
 

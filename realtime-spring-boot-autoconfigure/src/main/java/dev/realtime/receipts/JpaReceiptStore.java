@@ -3,7 +3,6 @@ package dev.realtime.receipts;
 import java.util.List;
 
 import jakarta.persistence.EntityManager;
-
 import org.springframework.transaction.support.TransactionOperations;
 
 /**

@@ -126,6 +126,7 @@ public class ReadReceiptManager implements AutoCloseable {
 	/**
 	 * Store a receipt from the hub. A store failure propagates, so the inbound store
 	 * retries the event; a malformed receipt is skipped.
+	 * @param message an inbound event, ignored unless it is a read receipt
 	 */
 	private void onMessage(InboundMessage message) {
 		if (!EventFrame.RECEIPT_READ.equals(message.event())) {

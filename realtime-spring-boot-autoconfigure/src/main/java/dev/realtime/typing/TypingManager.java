@@ -192,6 +192,8 @@ public class TypingManager implements AutoCloseable {
 	/**
 	 * Remove a typist whose expiry passed, else check again when it will have: one check
 	 * per typist, however often it renews.
+	 * @param channelId the channel the user types in
+	 * @param userId the typist
 	 */
 	private void expire(String channelId, String userId) {
 		Instant expiresAt;
@@ -213,6 +215,10 @@ public class TypingManager implements AutoCloseable {
 	/**
 	 * Remove a typist, only if still at {@code expectedExpiry} when given (so an expiry
 	 * check does not remove a user who started typing again meanwhile).
+	 * @param channelId the channel the user typed in
+	 * @param userId the typist
+	 * @param expectedExpiry the expiry the typist must still have, or {@code null} to
+	 * remove it whatever its expiry
 	 */
 	private void stopped(String channelId, String userId, @Nullable Instant expectedExpiry) {
 		boolean removed;

@@ -15,6 +15,15 @@ import java.util.function.Consumer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import dev.realtime.client.Acknowledgement;
 import dev.realtime.client.ClientMetrics;
@@ -35,21 +44,11 @@ import dev.realtime.client.SyncResetEvent;
 import dev.realtime.client.SyncStatus;
 import dev.realtime.metrics.RealtimeClientMeterBinder;
 import dev.realtime.presence.PresenceManager;
-import dev.realtime.protocol.PresenceStatus;
 import dev.realtime.privacy.PrivacyAnnouncer;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MetaFrame;
+import dev.realtime.protocol.PresenceStatus;
 import dev.realtime.typing.TypingManager;
-
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -7,14 +7,6 @@ import java.net.http.HttpResponse;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
-import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
-import dev.realtime.protocol.CloseCodes;
-import dev.realtime.test.TestHub;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -23,6 +15,13 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.realtime.client.ConnectionState;
+import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.protocol.CloseCodes;
+import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

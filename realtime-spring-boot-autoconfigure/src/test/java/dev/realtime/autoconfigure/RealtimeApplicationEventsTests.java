@@ -7,6 +7,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.event.EventListener;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ConnectionStateChange;
@@ -14,11 +18,6 @@ import dev.realtime.client.InboundMessage;
 import dev.realtime.client.SyncCompletedEvent;
 import dev.realtime.client.SyncResetEvent;
 import dev.realtime.test.TestHub;
-
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.event.EventListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -4,6 +4,12 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.auth.TokenProvider;
@@ -15,13 +21,6 @@ import dev.realtime.client.InMemoryOutboundQueue;
 import dev.realtime.client.OutboundQueueFactory;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.Transport;
-
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

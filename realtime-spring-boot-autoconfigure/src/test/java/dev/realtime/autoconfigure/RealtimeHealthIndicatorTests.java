@@ -7,16 +7,15 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.metrics.CachedClientMetrics;
-import dev.realtime.test.TestHub;
 import dev.realtime.test.TestClients;
-
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
+import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

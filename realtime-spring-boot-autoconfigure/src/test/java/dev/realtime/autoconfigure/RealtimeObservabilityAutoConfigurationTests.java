@@ -1,15 +1,8 @@
 package dev.realtime.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
-
-import dev.realtime.client.DefaultRealtimeClient;
-import dev.realtime.metrics.CachedClientMetrics;
-import dev.realtime.metrics.RealtimeClientMeterBinder;
-import dev.realtime.metrics.SendObservations;
-
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -23,6 +16,11 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.metrics.CachedClientMetrics;
+import dev.realtime.metrics.RealtimeClientMeterBinder;
+import dev.realtime.metrics.SendObservations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -15,14 +15,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import dev.realtime.client.ConnectionState;
-import dev.realtime.client.ConnectionStateChange;
-import dev.realtime.client.DefaultRealtimeClient;
-import dev.realtime.protocol.CloseCodes;
-import dev.realtime.test.TestHub;
-import dev.realtime.test.TestTokenEndpoint;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -34,6 +26,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+
+import dev.realtime.client.ConnectionState;
+import dev.realtime.client.ConnectionStateChange;
+import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.protocol.CloseCodes;
+import dev.realtime.test.TestHub;
+import dev.realtime.test.TestTokenEndpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

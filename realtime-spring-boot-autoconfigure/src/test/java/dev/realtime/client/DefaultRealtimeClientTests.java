@@ -15,8 +15,8 @@ import dev.realtime.protocol.AckFrame;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
-import dev.realtime.test.TestHub;
 import dev.realtime.test.TestClients;
+import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -12,19 +12,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.realtime.auth.OAuth2TokenProvider;
 import dev.realtime.auth.OAuth2TokenProvider.ClientAuthentication;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.EventFrame;
+import dev.realtime.test.TestClients;
 import dev.realtime.test.TestHub;
 import dev.realtime.test.TestTokenEndpoint;
-import dev.realtime.test.TestClients;
-
-import org.springframework.boot.logging.LogLevel;
-import org.springframework.boot.logging.LoggingSystem;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

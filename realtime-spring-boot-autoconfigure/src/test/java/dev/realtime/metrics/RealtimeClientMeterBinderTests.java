@@ -26,8 +26,8 @@ import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.SendHandle;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.ErrorFrame;
-import dev.realtime.test.TestHub;
 import dev.realtime.test.TestClients;
+import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

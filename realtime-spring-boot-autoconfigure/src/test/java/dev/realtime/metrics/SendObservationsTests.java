@@ -19,8 +19,8 @@ import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.EventRejectedException;
 import dev.realtime.client.SendHandle;
 import dev.realtime.protocol.ErrorFrame;
-import dev.realtime.test.TestHub;
 import dev.realtime.test.TestClients;
+import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -18,7 +18,6 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Fuzz test of {@link FrameCodec#decode} and {@link FrameCodec#decodeElements}: seeded,

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -16,6 +17,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.socket.CloseStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -29,11 +34,6 @@ import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MessageElement;
 import dev.realtime.protocol.ResumeResponseFrame;
-
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.web.socket.CloseStatus;
 
 /**
  * The hub's service layer: accepts and deduplicates client events, fans them out into
@@ -107,7 +107,9 @@ public class DefaultHub implements Hub {
 		Map<String, List<StreamEvent>> deliveries = this.transactions
 			.execute((status) -> fanOut(List.of(userId), List.of(candidate), null, now));
 		this.sessions.deliver(deliveries);
-		return deliveries.get(userId).get(0).seq();
+		List<StreamEvent> delivered = Objects.requireNonNull(deliveries.get(userId),
+				"a push is fanned out to its user");
+		return delivered.get(0).seq();
 	}
 
 	@Override
@@ -136,6 +138,8 @@ public class DefaultHub implements Hub {
 
 	/**
 	 * Register the user and bind the client to it.
+	 * @param clientId the client's {@code client_id}
+	 * @param userId the user the client connected as
 	 * @return whether the client belongs to the user (false: bound to another user)
 	 */
 	boolean register(String clientId, String userId) {
@@ -146,6 +150,10 @@ public class DefaultHub implements Hub {
 
 	/**
 	 * Accept a run of events received on one connection, in one transaction.
+	 * @param clientId the sending client's {@code client_id}
+	 * @param userId the sending user
+	 * @param events the events as received, each decoded or with the seq to reject
+	 * @return the ack, the rejections and the deliveries to push
 	 */
 	Accepted accept(String clientId, String userId, List<MessageElement> events) {
 		List<Candidate> candidates = new ArrayList<>(events.size());
@@ -240,8 +248,13 @@ public class DefaultHub implements Hub {
 	 * Store each event once and append it to each of its recipients' streams.
 	 * @param recipients the recipients of each candidate, or a single list for all of
 	 * them
+	 * @param candidates the validated events
+	 * @param clientId the sending client's {@code client_id}, or {@code null} to keep the
+	 * one each event carries
+	 * @param now the time the events are stored at
 	 * @param senderUserId the user whose accepted events these are, or {@code null} for a
 	 * push
+	 * @return each recipient's new events, in order
 	 */
 	private Map<String, List<StreamEvent>> fanOut(List<List<String>> recipients, List<Candidate> candidates,
 			@Nullable String clientId, Instant now, @Nullable String senderUserId) {
@@ -294,6 +307,9 @@ public class DefaultHub implements Hub {
 	 * when the reader keeps read receipts private. Anything else goes to the sender's own
 	 * stream. Events to a room and receipts carry the sender's {@code user_id}, added by
 	 * the hub.
+	 * @param userId the sending user
+	 * @param candidates the validated events
+	 * @return the recipients of each candidate, in order
 	 */
 	private List<List<String>> recipientsOf(String userId, List<Candidate> candidates) {
 		List<String> everyone = null;
@@ -307,7 +323,9 @@ public class DefaultHub implements Hub {
 			}
 			else if (candidate.audience() == Audience.OTHER_MEMBERS) {
 				recipients.add(this.rooms.sharesReadReceipts(userId)
-						? List.copyOf(this.rooms.otherMembers(candidate.room(), userId)) : List.of());
+						? List.copyOf(this.rooms.otherMembers(
+								Objects.requireNonNull(candidate.room(), "a receipt names its channel"), userId))
+						: List.of());
 			}
 			else {
 				recipients.add(List.of(userId));
@@ -356,6 +374,9 @@ public class DefaultHub implements Hub {
 
 	/**
 	 * A read receipt names its message and channel; the hub adds the reader.
+	 * @param userId the reader
+	 * @param event the {@code receipt.read} event
+	 * @return the stamped receipt, or its rejection
 	 */
 	private Candidate receipt(String userId, EventFrame event) {
 		JsonNode messageId = event.payload().path("message_id");
@@ -370,6 +391,11 @@ public class DefaultHub implements Hub {
 	/**
 	 * Stamp the sender's {@code user_id} into an object payload, replacing any the client
 	 * set.
+	 * @param event the event, whose payload is an object
+	 * @param userId the sender
+	 * @param audience who receives the event
+	 * @param room the room or channel the event is for, if any
+	 * @return the stamped event
 	 */
 	private Candidate withUserId(EventFrame event, String userId, Audience audience, @Nullable String room) {
 		JsonNode payload = ((ObjectNode) event.payload()).deepCopy().put("user_id", userId);
@@ -381,6 +407,10 @@ public class DefaultHub implements Hub {
 	/**
 	 * Answer a resume: the client's accepted seq, and the next page of the user's stream
 	 * after its cursor, or a reset when events it needs were already purged.
+	 * @param clientId the client's {@code client_id}
+	 * @param userId the user the client connected as
+	 * @param lastAckSeq the client's cursor: the last seq of the user's stream it stored
+	 * @return the answer
 	 */
 	ResumeAnswer resume(String clientId, String userId, long lastAckSeq) {
 		long ackSeq = this.store.acceptedSeq(clientId);
@@ -413,6 +443,8 @@ public class DefaultHub implements Hub {
 
 	/**
 	 * Record that a client of the user stored every event up to the seq.
+	 * @param userId the user
+	 * @param ackSeq the highest seq the client acked
 	 */
 	void delivered(String userId, long ackSeq) {
 		this.store.recordDelivered(userId, ackSeq);

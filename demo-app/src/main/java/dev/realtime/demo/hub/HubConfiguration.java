@@ -4,10 +4,6 @@ import java.time.Clock;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import tools.jackson.databind.json.JsonMapper;
-
-import dev.realtime.protocol.FrameCodec;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -20,6 +16,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.realtime.protocol.FrameCodec;
 
 /**
  * The reference hub: every hub bean, switched off with {@code demo.hub.enabled=false}.
@@ -53,6 +52,10 @@ public class HubConfiguration {
 	 * and JWTs signed with {@code demo.hub.auth.jwt-secret}, both at once: the web page
 	 * logs in with a static token while the demo's own client gets JWTs from the token
 	 * endpoint.
+	 * @param properties the hub's properties, with the static tokens
+	 * @param jwt signs and checks the JWTs
+	 * @param clock the application's clock, if it has one, for token expiry
+	 * @return a verifier that accepts either kind of token
 	 */
 	@Bean
 	@ConditionalOnMissingBean

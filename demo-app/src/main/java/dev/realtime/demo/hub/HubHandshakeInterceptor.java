@@ -10,9 +10,6 @@ import java.util.regex.Pattern;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
-import dev.realtime.protocol.UserIds;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
@@ -22,6 +19,8 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
+
+import dev.realtime.protocol.UserIds;
 
 /**
  * Checks the handshake before the upgrade: the protocol's query parameters (400 when
@@ -64,7 +63,8 @@ final class HubHandshakeInterceptor implements HandshakeInterceptor {
 		String clientId = param(query, "client_id");
 		String userId = param(query, "user_id");
 		String protocol = param(query, "protocol");
-		if (clientId == null || !CLIENT_ID_PATTERN.matcher(clientId).matches() || !UserIds.isValid(userId)) {
+		if (clientId == null || userId == null || !CLIENT_ID_PATTERN.matcher(clientId).matches()
+				|| !UserIds.isValid(userId)) {
 			return refuse(response, HttpStatus.BAD_REQUEST, "missing or invalid client_id or user_id");
 		}
 		if (!"1".equals(protocol)) {

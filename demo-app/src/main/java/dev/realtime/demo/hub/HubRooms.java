@@ -67,6 +67,8 @@ final class HubRooms {
 
 	/**
 	 * Handle a meta signal of a connection (other than {@code ping}).
+	 * @param session the connection that sent it
+	 * @param meta the signal
 	 */
 	void onMeta(HubSession session, MetaFrame meta) {
 		JsonNode payload = meta.payload();
@@ -83,6 +85,8 @@ final class HubRooms {
 	/**
 	 * Make a user a member of a room; a new member and the room's members learn each
 	 * other's last known presence.
+	 * @param userId the user joining
+	 * @param room the room
 	 */
 	void join(String userId, String room) {
 		if (!this.members.computeIfAbsent(room, (r) -> ConcurrentHashMap.newKeySet()).add(userId)) {
@@ -98,6 +102,9 @@ final class HubRooms {
 
 	/**
 	 * Return the members of a room other than the user.
+	 * @param room the room
+	 * @param userId the user to leave out
+	 * @return a copy of the other members
 	 */
 	Set<String> otherMembers(String room, String userId) {
 		Set<String> others = new HashSet<>(this.members.getOrDefault(room, Set.of()));
@@ -111,6 +118,8 @@ final class HubRooms {
 
 	/**
 	 * Return whether the user's receipts may be fanned out.
+	 * @param userId the reader
+	 * @return whether the user shares read receipts
 	 */
 	boolean sharesReadReceipts(String userId) {
 		return this.privacy.getOrDefault(userId, PrivacySettings.SHARE_ALL).readReceipts();
@@ -118,6 +127,7 @@ final class HubRooms {
 
 	/**
 	 * The last connection of a user closed: announce it offline.
+	 * @param userId the user who went offline
 	 */
 	void disconnected(String userId) {
 		publishPresence(userId, PresenceStatus.OFFLINE, this.codec.toPayload(null));
@@ -165,6 +175,8 @@ final class HubRooms {
 
 	/**
 	 * Send the last known presence of some users to some connections.
+	 * @param users the users whose presence to send
+	 * @param recipients the connections to send it to
 	 */
 	private void sendPresenceOf(Set<String> users, Set<HubSession> recipients) {
 		List<MetaFrame> frames = users.stream()
@@ -177,6 +189,8 @@ final class HubRooms {
 
 	/**
 	 * Return the users sharing a room with the user, not the user.
+	 * @param userId the user
+	 * @return the users sharing a room with the user
 	 */
 	private Set<String> coMembers(String userId) {
 		Set<String> result = new HashSet<>();

@@ -9,15 +9,14 @@ import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
 
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.Frame;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.ResumeResponseFrame;
-
-import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
 
 /**
  * One open connection of a client. Sends go through a thread-safe session decorator; live
@@ -114,6 +113,7 @@ final class HubSession {
 
 	/**
 	 * Send frames as one text message (a batch when more than one).
+	 * @param frames the frames to send; none sends nothing
 	 */
 	void send(List<? extends Frame> frames) {
 		if (!frames.isEmpty()) {
@@ -124,6 +124,7 @@ final class HubSession {
 	/**
 	 * Answer a resume and, on its last page, start live delivery right after what it
 	 * replayed. Runs under the delivery lock so no live event overtakes the answer.
+	 * @param answer computes the answer, under the lock
 	 */
 	void resume(Supplier<ResumeAnswer> answer) {
 		synchronized (this.deliveryLock) {
@@ -138,6 +139,8 @@ final class HubSession {
 	 * Deliver committed events of this session's user, in seq order. Events the session
 	 * has already seen are skipped; a gap (another commit delivered out of order) is
 	 * filled from the store so the client never sees one.
+	 * @param events the committed events, in seq order
+	 * @param store the store a gap is filled from
 	 */
 	void deliver(List<StreamEvent> events, HubStore store) {
 		if (events.isEmpty()) {

@@ -8,10 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.web.socket.CloseStatus;
 
 import dev.realtime.protocol.CloseCodes;
-
-import org.springframework.web.socket.CloseStatus;
 
 /**
  * Closes a session with 4001 once the hub stops accepting the token it was opened with:

@@ -31,6 +31,7 @@ final class HubSessionRegistry {
 
 	/**
 	 * Remove a closed session.
+	 * @param session the closed session
 	 * @return whether it was its user's last one
 	 */
 	boolean remove(HubSession session) {

@@ -4,9 +4,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import dev.realtime.demo.hub.DefaultHub.Accepted;
 import dev.realtime.protocol.AckFrame;
@@ -17,12 +24,6 @@ import dev.realtime.protocol.Frame;
 import dev.realtime.protocol.MessageElement;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ResumeFrame;
-
-import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
-import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * The protocol on one connection: decodes each text message, processes its frames in
@@ -50,8 +51,11 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
 		Map<String, Object> attributes = session.getAttributes();
-		String userId = (String) attributes.get(HubHandshakeInterceptor.USER_ID);
-		String clientId = (String) attributes.get(HubHandshakeInterceptor.CLIENT_ID);
+		// put by HubHandshakeInterceptor, which refuses a handshake without them
+		String userId = (String) Objects.requireNonNull(attributes.get(HubHandshakeInterceptor.USER_ID),
+				"no user id in the session's attributes");
+		String clientId = (String) Objects.requireNonNull(attributes.get(HubHandshakeInterceptor.CLIENT_ID),
+				"no client id in the session's attributes");
 		HubProperties properties = this.hub.properties();
 		// several threads send to a session (its own replies, other users' fan-out)
 		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(session,
@@ -157,6 +161,9 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 
 	/**
 	 * Answer a bad frame, closing the connection once it had too many.
+	 * @param session the connection that sent it
+	 * @param problem what is wrong with the frame, for the error frame
+	 * @param replies the replies the error is added to
 	 * @return whether the connection was closed
 	 */
 	private boolean badFrame(HubSession session, String problem, Replies replies) {
@@ -201,7 +208,7 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 
 		private final List<Map<String, List<StreamEvent>>> deliveries = new ArrayList<>();
 
-		private Long ackSeq;
+		private @Nullable Long ackSeq;
 
 		Replies(HubSession session) {
 			this.session = session;

@@ -11,20 +11,20 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import dev.realtime.protocol.EventFrame;
-
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
  * {@link HubStore} over plain JDBC. The SQL is portable between PostgreSQL and H2.
@@ -145,7 +145,8 @@ final class JdbcHubStore implements HubStore {
 					users.subList(from, Math.min(users.size(), from + IN_CHUNK)));
 			this.named.query("SELECT user_id, last_seq FROM hub_user WHERE user_id IN (:users)", params, (rs) -> {
 				String user = rs.getString(1);
-				first.put(user, rs.getLong(2) - counts.get(user) + 1);
+				int count = Objects.requireNonNull(counts.get(user), () -> "no seqs asked for user '" + user + "'");
+				first.put(user, rs.getLong(2) - count + 1);
 			});
 		}
 		return first;

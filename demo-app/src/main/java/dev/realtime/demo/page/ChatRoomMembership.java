@@ -2,14 +2,14 @@ package dev.realtime.demo.page;
 
 import java.util.Map;
 
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
 import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.MetaSignalClient;
 import dev.realtime.client.Subscription;
 import dev.realtime.protocol.MetaFrame;
-
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.stereotype.Component;
 
 /**
  * Makes the demo's own client a member of the page's chat room at every connect, so

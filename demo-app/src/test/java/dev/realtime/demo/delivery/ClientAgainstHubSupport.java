@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.RealtimeClient;
@@ -12,10 +15,6 @@ import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.demo.hub.AcceptedEvent;
 import dev.realtime.demo.hub.Hub;
 import dev.realtime.test.TestDatabases;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.awaitility.Awaitility.await;
 

@@ -9,6 +9,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.context.annotation.Import;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.realtime.client.EventRejectedException;
 import dev.realtime.client.RealtimeClient;
@@ -19,12 +24,6 @@ import dev.realtime.demo.hub.HubTap;
 import dev.realtime.outbox.OutboxDeadLetter;
 import dev.realtime.outbox.OutboxDeadLetters;
 import dev.realtime.protocol.CloseCodes;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.context.annotation.Import;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -10,6 +10,10 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.demo.ChildJvm;
@@ -17,11 +21,6 @@ import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.demo.hub.AcceptedEvent;
 import dev.realtime.demo.hub.Hub;
 import dev.realtime.test.TestDatabases;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

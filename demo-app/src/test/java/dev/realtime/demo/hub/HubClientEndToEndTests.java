@@ -13,8 +13,13 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 
-import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.client.Acknowledgement;
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ConnectionState;
@@ -24,16 +29,10 @@ import dev.realtime.client.ExponentialBackoff;
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SyncResetEvent;
+import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.test.MutableClock;
 import dev.realtime.test.TestClients;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

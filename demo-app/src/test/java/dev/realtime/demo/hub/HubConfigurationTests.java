@@ -1,7 +1,6 @@
 package dev.realtime.demo.hub;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;

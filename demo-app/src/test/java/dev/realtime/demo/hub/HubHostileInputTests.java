@@ -5,22 +5,20 @@ import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.socket.CloseStatus;
 
 import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.AckFrame;
-import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.Frame;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ResumeFrame;
 import dev.realtime.protocol.ResumeResponseFrame;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.web.socket.CloseStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -6,6 +6,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.AckFrame;
@@ -14,11 +18,6 @@ import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ResumeFrame;
 import dev.realtime.protocol.ResumeResponseFrame;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -11,12 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.realtime.protocol.EventFrame;
-import dev.realtime.protocol.Frame;
-import dev.realtime.protocol.FrameCodec;
-import dev.realtime.protocol.MetaFrame;
-import dev.realtime.protocol.ProtocolException;
-
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -26,6 +20,12 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
+
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.Frame;
+import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.MetaFrame;
+import dev.realtime.protocol.ProtocolException;
 
 /**
  * Sits between the network and the real hub's handler in a test: measures each text

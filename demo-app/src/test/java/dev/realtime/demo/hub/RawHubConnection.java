@@ -13,16 +13,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
-
-import dev.realtime.protocol.Frame;
-import dev.realtime.protocol.FrameCodec;
-
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+import dev.realtime.protocol.Frame;
+import dev.realtime.protocol.FrameCodec;
 
 /**
  * A plain WebSocket connection to the hub for tests that need to see and send exact

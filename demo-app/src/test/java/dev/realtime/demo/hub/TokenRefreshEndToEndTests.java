@@ -14,13 +14,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.Test;
-
-import dev.realtime.client.ConnectionState;
-import dev.realtime.client.ConnectionStateChange;
-import dev.realtime.client.DefaultRealtimeClient;
-import dev.realtime.demo.PostgresSchemaSupport;
-import dev.realtime.protocol.CloseCodes;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,6 +24,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.util.TestSocketUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.realtime.client.ConnectionState;
+import dev.realtime.client.ConnectionStateChange;
+import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.demo.PostgresSchemaSupport;
+import dev.realtime.protocol.CloseCodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

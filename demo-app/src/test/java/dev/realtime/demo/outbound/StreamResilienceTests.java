@@ -7,6 +7,9 @@ import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.util.TestSocketUtils;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.RealtimeClient;
@@ -15,10 +18,6 @@ import dev.realtime.demo.DemoApplication;
 import dev.realtime.demo.hub.AcceptedEvent;
 import dev.realtime.demo.hub.Hub;
 import dev.realtime.test.TestDatabases;
-
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.util.TestSocketUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

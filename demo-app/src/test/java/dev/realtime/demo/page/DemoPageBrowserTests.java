@@ -21,11 +21,6 @@ import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import dev.realtime.demo.PostgresSchemaSupport;
-import dev.realtime.demo.chat.ReceivedMessages;
-import dev.realtime.typing.TypingManager;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -33,6 +28,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.util.TestSocketUtils;
 import org.springframework.util.FileSystemUtils;
+
+import dev.realtime.demo.PostgresSchemaSupport;
+import dev.realtime.demo.chat.ReceivedMessages;
+import dev.realtime.typing.TypingManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
