@@ -13,14 +13,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import tools.jackson.databind.JsonNode;
-
-import dev.realtime.client.InboundMessage;
-import dev.realtime.client.RealtimeClient;
-import dev.realtime.demo.ClientOnlyApplication;
-import dev.realtime.listener.RealtimeListener;
-import dev.realtime.test.TestDatabases;
-
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.WebApplicationType;
@@ -31,6 +23,13 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+
+import dev.realtime.client.InboundMessage;
+import dev.realtime.client.RealtimeClient;
+import dev.realtime.demo.ClientOnlyApplication;
+import dev.realtime.listener.RealtimeListener;
+import dev.realtime.test.TestDatabases;
 
 /**
  * A user's service for tests that run it in child JVMs

@@ -18,6 +18,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.demo.ChildJvm;
@@ -26,8 +27,6 @@ import dev.realtime.test.FaultProxy;
 import dev.realtime.test.FaultProxy.Cut;
 import dev.realtime.test.FaultProxy.Direction;
 import dev.realtime.test.TestDatabases;
-
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
