@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -21,7 +22,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.realtime.client.EnqueueOutcome;
-import dev.realtime.client.LeaseLostException;
 import dev.realtime.client.OutboundMessage;
 import dev.realtime.client.OutboundQueue;
 import dev.realtime.client.OutboundQueueFullException;
@@ -63,9 +63,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	private final long maxSize;
 
-	private final long leaseMillis;
-
-	private final String owner;
+	private final RelayLease lease;
 
 	/**
 	 * Durable pending rows, including enqueues whose transaction has not completed yet.
@@ -77,9 +75,6 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	private final SequencedBuffer memory = new SequencedBuffer();
 
 	private volatile @Nullable String clientId;
-
-	/** The epoch of the lease this instance holds, or -1. */
-	private volatile long epoch = -1;
 
 	private volatile long highestSeq;
 
@@ -118,8 +113,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		this.mapper = mapper;
 		this.clock = clock;
 		this.maxSize = maxSize;
-		this.leaseMillis = leaseMillis;
-		this.owner = owner;
+		this.lease = new RelayLease(userId, owner, leaseMillis, repository, transaction);
 	}
 
 	@Override
@@ -219,22 +213,14 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	@Override
 	public boolean acquireLease() {
 		clientId();
-		long current = this.epoch;
-		if (current >= 0) {
-			Boolean renewed = this.transaction
-				.execute((status) -> this.repository.renewLease(this.userId, this.owner, current, this.leaseMillis));
-			if (Boolean.TRUE.equals(renewed)) {
-				return true;
-			}
-			this.epoch = -1;
+		if (this.lease.renew()) {
+			return true;
 		}
-		Optional<long[]> acquired = this.transaction.execute((status) -> Optional
-			.ofNullable(this.repository.acquireLease(this.userId, this.owner, this.leaseMillis)));
-		if (acquired.isEmpty()) {
+		OptionalLong nextSeq = this.lease.take();
+		if (nextSeq.isEmpty()) {
 			return false;
 		}
-		this.epoch = acquired.get()[0];
-		this.highestSeq = acquired.get()[1] - 1;
+		this.highestSeq = nextSeq.getAsLong() - 1;
 		releaseClaims();
 		recount();
 		return true;
@@ -242,54 +228,21 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	@Override
 	public void releaseLease() {
-		long current = this.epoch;
-		if (current >= 0) {
-			this.epoch = -1;
-			this.transaction
-				.executeWithoutResult((status) -> this.repository.releaseLease(this.userId, this.owner, current));
-		}
+		this.lease.release();
 	}
 
 	/**
-	 * Run relay work in a transaction that holds the user's row lock, if this instance
-	 * still holds the lease it had.
+	 * Run relay work {@linkplain RelayLease#fenced fenced} by the lease, noting the
+	 * stream's next seq as the lock saw it.
 	 * @param <T> the type of the work's result
 	 * @param work the work, given the locked stream
 	 * @return the work's result
 	 */
 	private <T> T fenced(Function<OutboxRepository.ClientRow, T> work) {
-		long expected = this.epoch;
-		T result = this.transaction.execute((status) -> {
-			OutboxRepository.ClientRow client = this.repository.lockClient(this.userId);
-			if (client == null) {
-				throw leaseLost(null, expected);
-			}
-			checkLease(client.relayOwner(), client.relayEpoch(), expected);
+		return this.lease.fenced((client) -> {
 			this.highestSeq = client.nextSeq() - 1;
 			return work.apply(client);
 		});
-		if (result == null) {
-			throw new IllegalStateException("No result from the outbox transaction");
-		}
-		return result;
-	}
-
-	/**
-	 * Throw {@link LeaseLostException} unless the locked stream still names this instance
-	 * and the epoch it took the lease with (which rolls the transaction back).
-	 * @param relayOwner the instance holding the lease, as the lock saw it
-	 * @param relayEpoch the lease's epoch, as the lock saw it
-	 * @param expected the epoch this instance took the lease with
-	 */
-	private void checkLease(@Nullable String relayOwner, long relayEpoch, long expected) {
-		if (!this.owner.equals(relayOwner) || relayEpoch != expected) {
-			throw leaseLost(relayEpoch, expected);
-		}
-	}
-
-	private LeaseLostException leaseLost(@Nullable Long epochNow, long expected) {
-		return new LeaseLostException("The lease of user '" + this.userId + "' passed to another instance"
-				+ ((epochNow != null) ? " (epoch " + epochNow + ", this one held " + expected + ")" : ""));
 	}
 
 	@Override
@@ -398,25 +351,11 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	@Override
 	public long acknowledge(long ackSeq) {
-		int deleted = this.repository.deletesAckedFenced() ? deleteAckedFenced(ackSeq)
+		int deleted = this.repository.deletesAckedFenced()
+				? this.lease.deleteAcked(ackSeq, (nextSeq) -> this.highestSeq = nextSeq - 1)
 				: fenced((client) -> this.repository.deleteAcked(this.userId, ackSeq));
 		this.durablePending.addAndGet(-deleted);
 		return deleted + this.memory.acknowledge(ackSeq).size();
-	}
-
-	private int deleteAckedFenced(long ackSeq) {
-		long expected = this.epoch;
-		Integer deleted = this.transaction.execute((status) -> {
-			OutboxRepository.FencedDelete done = this.repository.deleteAckedFenced(this.userId, ackSeq, this.owner,
-					expected);
-			if (done == null) {
-				throw leaseLost(null, expected);
-			}
-			checkLease(done.relayOwner(), done.relayEpoch(), expected);
-			this.highestSeq = done.nextSeq() - 1;
-			return done.deleted();
-		});
-		return (deleted != null) ? deleted : 0;
 	}
 
 	@Override
@@ -474,7 +413,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		this.transaction.executeWithoutResult((status) -> this.repository.deleteUser(this.userId));
 		this.memory.clear();
 		this.clientId = null;
-		this.epoch = -1;
+		this.lease.forget();
 		this.highestSeq = 0;
 		releaseClaims();
 		this.durablePending.set(0);

@@ -1,0 +1,159 @@
+package dev.realtime.outbox;
+
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.realtime.client.LeaseLostException;
+
+/**
+ * One instance's hold on a user's relay lease in {@code realtime_client}, timed by the
+ * database's clock. Relay writes run {@linkplain #fenced fenced}: in a transaction that
+ * locks the user's row and checks the lease's owner and epoch, so an instance that lost
+ * the lease while paused can neither number, delete nor dead-letter a row.
+ */
+final class RelayLease {
+
+	private final String userId;
+
+	private final String owner;
+
+	private final long leaseMillis;
+
+	private final OutboxRepository repository;
+
+	private final TransactionTemplate transaction;
+
+	/** The epoch of the lease this instance holds, or -1. */
+	private volatile long epoch = -1;
+
+	RelayLease(String userId, String owner, long leaseMillis, OutboxRepository repository,
+			TransactionTemplate transaction) {
+		this.userId = userId;
+		this.owner = owner;
+		this.leaseMillis = leaseMillis;
+		this.repository = repository;
+		this.transaction = transaction;
+	}
+
+	/**
+	 * Renew the lease this instance holds.
+	 * @return whether it still holds it
+	 */
+	boolean renew() {
+		long current = this.epoch;
+		if (current < 0) {
+			return false;
+		}
+		Boolean renewed = this.transaction
+			.execute((status) -> this.repository.renewLease(this.userId, this.owner, current, this.leaseMillis));
+		if (Boolean.TRUE.equals(renewed)) {
+			return true;
+		}
+		this.epoch = -1;
+		return false;
+	}
+
+	/**
+	 * Take the lease if nobody holds an unexpired one.
+	 * @return the stream's next seq when taken, empty when another instance holds it
+	 */
+	OptionalLong take() {
+		Optional<long[]> acquired = this.transaction.execute((status) -> Optional
+			.ofNullable(this.repository.acquireLease(this.userId, this.owner, this.leaseMillis)));
+		if (acquired == null || acquired.isEmpty()) {
+			return OptionalLong.empty();
+		}
+		this.epoch = acquired.get()[0];
+		return OptionalLong.of(acquired.get()[1]);
+	}
+
+	/**
+	 * Give the lease up at once, so another instance need not wait for it to expire.
+	 */
+	void release() {
+		long current = this.epoch;
+		if (current >= 0) {
+			this.epoch = -1;
+			this.transaction
+				.executeWithoutResult((status) -> this.repository.releaseLease(this.userId, this.owner, current));
+		}
+	}
+
+	/**
+	 * Forget the lease without writing: its rows are gone.
+	 */
+	void forget() {
+		this.epoch = -1;
+	}
+
+	/**
+	 * Run relay work in a transaction that holds the user's row lock, if this instance
+	 * still holds the lease it had.
+	 * @param <T> the type of the work's result
+	 * @param work the work, given the locked stream
+	 * @return the work's result
+	 * @throws LeaseLostException if another instance holds the lease now
+	 */
+	<T> T fenced(Function<OutboxRepository.ClientRow, T> work) {
+		long expected = this.epoch;
+		T result = this.transaction.execute((status) -> {
+			OutboxRepository.ClientRow client = this.repository.lockClient(this.userId);
+			if (client == null) {
+				throw lost(null, expected);
+			}
+			check(client.relayOwner(), client.relayEpoch(), expected);
+			return work.apply(client);
+		});
+		if (result == null) {
+			throw new IllegalStateException("No result from the outbox transaction");
+		}
+		return result;
+	}
+
+	/**
+	 * Delete acked rows in one statement that also locks and checks the lease (where the
+	 * database allows it, see {@link OutboxRepository#deletesAckedFenced()}).
+	 * @param ackSeq the hub's cumulative ack
+	 * @param nextSeq told the stream's next seq as the lock saw it
+	 * @return the rows deleted
+	 * @throws LeaseLostException if another instance holds the lease now
+	 */
+	int deleteAcked(long ackSeq, LongConsumer nextSeq) {
+		long expected = this.epoch;
+		Integer deleted = this.transaction.execute((status) -> {
+			OutboxRepository.FencedDelete done = this.repository.deleteAckedFenced(this.userId, ackSeq, this.owner,
+					expected);
+			if (done == null) {
+				throw lost(null, expected);
+			}
+			check(done.relayOwner(), done.relayEpoch(), expected);
+			nextSeq.accept(done.nextSeq());
+			return done.deleted();
+		});
+		return (deleted != null) ? deleted : 0;
+	}
+
+	/**
+	 * Throw unless the locked stream still names this instance and the epoch it took the
+	 * lease with (which rolls the transaction back).
+	 * @param relayOwner the instance holding the lease, as the lock saw it
+	 * @param relayEpoch the lease's epoch, as the lock saw it
+	 * @param expected the epoch this instance took the lease with
+	 */
+	private void check(@Nullable String relayOwner, long relayEpoch, long expected) {
+		if (!this.owner.equals(relayOwner) || relayEpoch != expected) {
+			throw lost(relayEpoch, expected);
+		}
+	}
+
+	private LeaseLostException lost(@Nullable Long epochNow, long expected) {
+		return new LeaseLostException("The lease of user '" + this.userId + "' passed to another instance"
+				+ ((epochNow != null) ? " (epoch " + epochNow + ", this one held " + expected + ")" : ""));
+	}
+
+}
