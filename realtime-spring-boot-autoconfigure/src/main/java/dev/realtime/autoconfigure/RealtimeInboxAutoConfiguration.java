@@ -4,7 +4,7 @@ import java.time.Clock;
 
 import jakarta.persistence.EntityManagerFactory;
 
-import dev.realtime.client.InboundStoreFactory;
+import dev.realtime.client.spi.InboundStoreFactory;
 import dev.realtime.inbox.FailedInboundEvents;
 import dev.realtime.inbox.JpaInboundStoreFactory;
 import dev.realtime.listener.RealtimeListener;

@@ -9,7 +9,7 @@ import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.cfg.SchemaToolingSettings;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.realtime.client.OutboundQueueFactory;
+import dev.realtime.client.spi.OutboundQueueFactory;
 import dev.realtime.outbox.JdbcOutboundQueueFactory;
 import dev.realtime.outbox.OutboxDeadLetters;
 import dev.realtime.schema.LibraryTablesSchemaFilterProvider;

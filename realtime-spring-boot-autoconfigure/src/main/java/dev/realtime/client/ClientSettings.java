@@ -3,6 +3,7 @@ package dev.realtime.client;
 import java.net.URI;
 import java.time.Duration;
 
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.UserIds;
 
 /**

@@ -8,7 +8,7 @@ import java.util.function.ToLongFunction;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.realtime.client.InboundMessage;
-import dev.realtime.client.InboundStore;
+import dev.realtime.client.spi.InboundStore;
 
 import org.springframework.transaction.support.TransactionOperations;
 

@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.persistence.EntityManager;
 import tools.jackson.databind.ObjectMapper;
 
-import dev.realtime.client.InboundStore;
-import dev.realtime.client.InboundStoreFactory;
+import dev.realtime.client.spi.InboundStore;
+import dev.realtime.client.spi.InboundStoreFactory;
 
 import org.springframework.transaction.support.TransactionOperations;
 

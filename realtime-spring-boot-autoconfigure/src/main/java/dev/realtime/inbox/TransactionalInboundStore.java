@@ -3,7 +3,7 @@ package dev.realtime.inbox;
 import java.util.List;
 
 import dev.realtime.client.InboundMessage;
-import dev.realtime.client.InboundStore;
+import dev.realtime.client.spi.InboundStore;
 
 import org.springframework.transaction.support.TransactionOperations;
 

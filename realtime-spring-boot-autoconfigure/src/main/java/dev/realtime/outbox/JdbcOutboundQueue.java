@@ -15,13 +15,13 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectMapper;
 
-import dev.realtime.client.EnqueueOutcome;
-import dev.realtime.client.LeaseLostException;
 import dev.realtime.client.OutboundMessage;
-import dev.realtime.client.OutboundQueue;
 import dev.realtime.client.OutboundQueueFullException;
-import dev.realtime.client.SequencedBuffer;
-import dev.realtime.client.SequencedMessage;
+import dev.realtime.client.spi.EnqueueOutcome;
+import dev.realtime.client.spi.LeaseLostException;
+import dev.realtime.client.spi.OutboundQueue;
+import dev.realtime.client.spi.SequencedBuffer;
+import dev.realtime.client.spi.SequencedMessage;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.support.TransactionSynchronization;

@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectMapper;
 
-import dev.realtime.client.OutboundQueueFactory;
+import dev.realtime.client.spi.OutboundQueueFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;

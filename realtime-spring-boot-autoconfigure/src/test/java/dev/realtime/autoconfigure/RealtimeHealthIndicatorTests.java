@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.metrics.CachedClientMetrics;
-import dev.realtime.test.TestHub;
 import dev.realtime.test.TestClients;
+import dev.realtime.test.TestHub;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;

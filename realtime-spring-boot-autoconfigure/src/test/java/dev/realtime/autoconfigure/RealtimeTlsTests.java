@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ConnectionStateChange;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.test.TestCertificates;
 import dev.realtime.test.TestHub;
 

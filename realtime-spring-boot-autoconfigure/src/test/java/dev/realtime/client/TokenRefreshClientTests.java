@@ -15,11 +15,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.realtime.auth.OAuth2TokenProvider;
 import dev.realtime.auth.OAuth2TokenProvider.ClientAuthentication;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.EventFrame;
+import dev.realtime.test.TestClients;
 import dev.realtime.test.TestHub;
 import dev.realtime.test.TestTokenEndpoint;
-import dev.realtime.test.TestClients;
 
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;

@@ -22,12 +22,12 @@ import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.auth.TokenSource.IssuedToken;
 import dev.realtime.auth.TokenUnavailableException;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.SendHandle;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.ErrorFrame;
-import dev.realtime.test.TestHub;
 import dev.realtime.test.TestClients;
+import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

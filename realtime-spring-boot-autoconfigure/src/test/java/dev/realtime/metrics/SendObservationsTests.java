@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Test;
 
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.EventRejectedException;
 import dev.realtime.client.SendHandle;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.ErrorFrame;
-import dev.realtime.test.TestHub;
 import dev.realtime.test.TestClients;
+import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

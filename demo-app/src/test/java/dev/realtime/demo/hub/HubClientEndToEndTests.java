@@ -14,16 +14,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.client.Acknowledgement;
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.EventRejectedException;
 import dev.realtime.client.ExponentialBackoff;
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SyncResetEvent;
+import dev.realtime.client.internal.DefaultRealtimeClient;
+import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.test.MutableClock;
 import dev.realtime.test.TestClients;

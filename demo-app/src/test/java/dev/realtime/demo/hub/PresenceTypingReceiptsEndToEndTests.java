@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.ExponentialBackoff;
 import dev.realtime.client.InboundMessage;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.presence.PresenceManager;
 import dev.realtime.presence.UserPresence;
@@ -35,10 +35,10 @@ import dev.realtime.receipts.ReadReceipt;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.receipts.ReceiptStore;
 import dev.realtime.test.RealtimeSchema;
+import dev.realtime.test.TestClients;
 import dev.realtime.test.TestDatabases;
 import dev.realtime.typing.TypingEvent;
 import dev.realtime.typing.TypingManager;
-import dev.realtime.test.TestClients;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ConnectionStateChange;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.CloseCodes;
 
