@@ -3,11 +3,10 @@ package dev.realtime.client;
 import java.net.URI;
 import java.time.Duration;
 
-import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.UserIds;
 
 /**
- * Settings of one {@link DefaultRealtimeClient}, usually bound from {@code realtime.*}
+ * Settings of one {@link RealtimeClient}, usually bound from {@code realtime.*}
  * properties.
  *
  * @param url the hub's WebSocket endpoint, without the protocol's query parameters

@@ -32,6 +32,7 @@ import dev.realtime.client.SendListener;
 import dev.realtime.client.SendOptions;
 import dev.realtime.client.Subscription;
 import dev.realtime.client.SyncResetEvent;
+import dev.realtime.client.SyncStatus;
 import dev.realtime.client.spi.InboundStore;
 import dev.realtime.client.spi.OutboundQueue;
 import dev.realtime.client.spi.Transport;
@@ -331,7 +332,7 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	 * @return the sync progress
 	 */
 	@Override
-	public SyncProgress syncProgress() {
+	public SyncStatus syncProgress() {
 		return this.sync;
 	}
 

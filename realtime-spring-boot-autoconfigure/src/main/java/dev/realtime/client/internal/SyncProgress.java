@@ -22,7 +22,7 @@ import dev.realtime.protocol.ResumeResponseFrame;
  * {@link SyncCompletedEvent} is published. The client reports {@code CONNECTED} after the
  * first page; this tells "caught up" from "still paging".
  */
-public final class SyncProgress implements SyncStatus {
+final class SyncProgress implements SyncStatus {
 
 	private static final Log logger = LogFactory.getLog(SyncProgress.class);
 
