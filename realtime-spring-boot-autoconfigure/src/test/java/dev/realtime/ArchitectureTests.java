@@ -11,8 +11,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 
 /**
  * The library's package rules, checked on its compiled main classes: data flows one way,
- * the wire protocol stands without Spring, and only the auto-configuration knows the
- * auto-configuration.
+ * the wire protocol stands without Spring, only the auto-configuration knows the
+ * auto-configuration, and the client's implementation stays behind its API and SPI.
  */
 class ArchitectureTests {
 
@@ -44,6 +44,28 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("dev.realtime.autoconfigure..")
+			.check(LIBRARY);
+	}
+
+	@Test
+	void clientApiAndSpiDoNotDependOnTheImplementation() {
+		ArchRuleDefinition.noClasses()
+			.that()
+			.resideInAnyPackage("dev.realtime.client", "dev.realtime.client.spi")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.realtime.client.internal..")
+			.check(LIBRARY);
+	}
+
+	@Test
+	void onlyTheAutoConfigurationDependsOnTheClientImplementation() {
+		ArchRuleDefinition.noClasses()
+			.that()
+			.resideOutsideOfPackages("dev.realtime.client.internal..", "dev.realtime.autoconfigure..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.realtime.client.internal..")
 			.check(LIBRARY);
 	}
 

@@ -6,7 +6,6 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +25,6 @@ class ArchitectureTests {
 	}
 
 	@Test
-	@Disabled("issue 14: the hub still imports client feature classes for wire names and the user-id rule")
 	void hubDependsOnTheLibraryProtocolOnly() {
 		ArchRuleDefinition.noClasses()
 			.that()

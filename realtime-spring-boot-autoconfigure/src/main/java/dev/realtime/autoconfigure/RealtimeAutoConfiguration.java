@@ -27,17 +27,17 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.realtime.auth.TokenProvider;
 import dev.realtime.client.ClientSettings;
-import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.ExponentialBackoff;
-import dev.realtime.client.InMemoryInboundStore;
-import dev.realtime.client.InMemoryOutboundQueue;
-import dev.realtime.client.InboundStore;
-import dev.realtime.client.InboundStoreFactory;
 import dev.realtime.client.ObservableClient;
-import dev.realtime.client.OutboundQueueFactory;
 import dev.realtime.client.RealtimeClient;
-import dev.realtime.client.Transport;
-import dev.realtime.client.WebSocketTransport;
+import dev.realtime.client.internal.DefaultRealtimeClient;
+import dev.realtime.client.internal.InMemoryInboundStore;
+import dev.realtime.client.internal.InMemoryOutboundQueue;
+import dev.realtime.client.internal.WebSocketTransport;
+import dev.realtime.client.spi.InboundStore;
+import dev.realtime.client.spi.InboundStoreFactory;
+import dev.realtime.client.spi.OutboundQueueFactory;
+import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.receipts.ReceiptStore;
 

@@ -16,7 +16,7 @@ import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.realtime.client.InboundStoreFactory;
+import dev.realtime.client.spi.InboundStoreFactory;
 import dev.realtime.inbox.FailedInboundEvents;
 import dev.realtime.inbox.JpaInboundStoreFactory;
 import dev.realtime.listener.RealtimeListener;

@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.realtime.client.OutboundQueueFactory;
+import dev.realtime.client.spi.OutboundQueueFactory;
 import dev.realtime.outbox.JdbcOutboundQueueFactory;
 import dev.realtime.outbox.OutboxDeadLetters;
 import dev.realtime.schema.LibraryTablesSchemaFilterProvider;

@@ -3,7 +3,7 @@ package dev.realtime.autoconfigure;
 import java.util.List;
 
 import dev.realtime.client.InboundMessage;
-import dev.realtime.client.InboundStore;
+import dev.realtime.client.spi.InboundStore;
 import dev.realtime.receipts.ReceiptStore;
 
 /**

@@ -6,7 +6,7 @@ import java.time.Duration;
 import dev.realtime.protocol.UserIds;
 
 /**
- * Settings of one {@link DefaultRealtimeClient}, usually bound from {@code realtime.*}
+ * Settings of one {@link RealtimeClient}, usually bound from {@code realtime.*}
  * properties.
  *
  * @param url the hub's WebSocket endpoint, without the protocol's query parameters

@@ -1,7 +1,7 @@
 /**
- * The realtime client: its public API, the connection state machine with backoff and
- * heartbeat, the outbound relay and inbound processing, and the seams that the durable
- * outbox and inbox plug into.
+ * The realtime client's API: {@link dev.realtime.client.RealtimeClient} and what an
+ * application sends, receives, observes and catches through it; implementations of the
+ * queues, stores and transport it plugs into live in {@code dev.realtime.client.spi}.
  */
 @NullMarked
 package dev.realtime.client;

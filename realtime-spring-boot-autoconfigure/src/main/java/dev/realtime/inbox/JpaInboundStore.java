@@ -9,7 +9,7 @@ import org.springframework.transaction.support.TransactionOperations;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.realtime.client.InboundMessage;
-import dev.realtime.client.InboundStore;
+import dev.realtime.client.spi.InboundStore;
 
 /**
  * An {@link InboundStore} in the application's database through JPA: one user's events in

@@ -8,8 +8,8 @@ import jakarta.persistence.EntityManager;
 import org.springframework.transaction.support.TransactionOperations;
 import tools.jackson.databind.ObjectMapper;
 
-import dev.realtime.client.InboundStore;
-import dev.realtime.client.InboundStoreFactory;
+import dev.realtime.client.spi.InboundStore;
+import dev.realtime.client.spi.InboundStoreFactory;
 
 /**
  * Creates {@link JpaInboundStore JPA inbound stores}, decorated with

@@ -5,7 +5,7 @@ import java.util.List;
 import org.springframework.transaction.support.TransactionOperations;
 
 import dev.realtime.client.InboundMessage;
-import dev.realtime.client.InboundStore;
+import dev.realtime.client.spi.InboundStore;
 
 /**
  * Runs the listeners of each event and its {@link #delivered(long) delivered} mark in one

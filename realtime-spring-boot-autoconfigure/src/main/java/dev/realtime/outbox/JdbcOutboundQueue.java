@@ -21,12 +21,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
-import dev.realtime.client.EnqueueOutcome;
 import dev.realtime.client.OutboundMessage;
-import dev.realtime.client.OutboundQueue;
 import dev.realtime.client.OutboundQueueFullException;
-import dev.realtime.client.SequencedBuffer;
-import dev.realtime.client.SequencedMessage;
+import dev.realtime.client.spi.EnqueueOutcome;
+import dev.realtime.client.spi.OutboundQueue;
+import dev.realtime.client.spi.SequencedBuffer;
+import dev.realtime.client.spi.SequencedMessage;
 
 /**
  * A user's outbound queue in the application's database. Durable events are rows of

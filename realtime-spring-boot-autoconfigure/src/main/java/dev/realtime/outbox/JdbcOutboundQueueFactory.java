@@ -15,7 +15,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
-import dev.realtime.client.OutboundQueueFactory;
+import dev.realtime.client.spi.OutboundQueueFactory;
 
 /**
  * Creates {@link JdbcOutboundQueue database outbound queues}, one per user, all holding

@@ -8,7 +8,7 @@ import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.realtime.client.LeaseLostException;
+import dev.realtime.client.spi.LeaseLostException;
 
 /**
  * One instance's hold on a user's relay lease in {@code realtime_client}, timed by the

@@ -18,8 +18,8 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.InboundMessage;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.listener.RealtimeListener;
 import dev.realtime.receipts.ReadReceipt;
 import dev.realtime.receipts.ReadReceiptManager;

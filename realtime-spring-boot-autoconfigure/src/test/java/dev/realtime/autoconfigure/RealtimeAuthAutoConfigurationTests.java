@@ -17,7 +17,7 @@ import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.auth.TokenProvider;
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.test.TestHub;
 import dev.realtime.test.TestTokenEndpoint;
 

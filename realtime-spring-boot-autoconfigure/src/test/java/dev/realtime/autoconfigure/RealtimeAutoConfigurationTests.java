@@ -15,12 +15,12 @@ import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.auth.TokenProvider;
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.DeliveryStrategy;
-import dev.realtime.client.InMemoryOutboundQueue;
-import dev.realtime.client.OutboundQueueFactory;
 import dev.realtime.client.RealtimeClient;
-import dev.realtime.client.Transport;
+import dev.realtime.client.internal.DefaultRealtimeClient;
+import dev.realtime.client.internal.InMemoryOutboundQueue;
+import dev.realtime.client.spi.OutboundQueueFactory;
+import dev.realtime.client.spi.Transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -24,8 +24,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.InboundMessage;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.listener.RealtimeListener;
 import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.EventFrame;

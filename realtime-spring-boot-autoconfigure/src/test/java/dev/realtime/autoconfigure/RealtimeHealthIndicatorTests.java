@@ -12,7 +12,7 @@ import org.springframework.boot.health.contributor.Status;
 
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.metrics.CachedClientMetrics;
 import dev.realtime.test.TestClients;
 import dev.realtime.test.TestHub;

@@ -19,10 +19,10 @@ import org.springframework.transaction.support.TransactionOperations;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
-import dev.realtime.client.InMemoryInboundStore;
 import dev.realtime.client.InboundMessage;
-import dev.realtime.client.InboundStore;
-import dev.realtime.client.InboundStoreFactory;
+import dev.realtime.client.internal.InMemoryInboundStore;
+import dev.realtime.client.spi.InboundStore;
+import dev.realtime.client.spi.InboundStoreFactory;
 import dev.realtime.inbox.FailedInboundEvents;
 import dev.realtime.inbox.JpaInboundStore;
 import dev.realtime.inbox.JpaInboundStoreFactory;

@@ -17,7 +17,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.metrics.CachedClientMetrics;
 import dev.realtime.metrics.RealtimeClientMeterBinder;
 import dev.realtime.metrics.SendObservations;

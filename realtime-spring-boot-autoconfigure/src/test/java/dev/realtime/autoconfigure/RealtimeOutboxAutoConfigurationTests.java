@@ -25,12 +25,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import dev.realtime.autoconfigure.app.AppNote;
-import dev.realtime.client.EnqueueOutcome;
-import dev.realtime.client.InMemoryOutboundQueue;
 import dev.realtime.client.OutboundMessage;
-import dev.realtime.client.OutboundQueue;
-import dev.realtime.client.OutboundQueueFactory;
 import dev.realtime.client.RealtimeClient;
+import dev.realtime.client.internal.InMemoryOutboundQueue;
+import dev.realtime.client.spi.EnqueueOutcome;
+import dev.realtime.client.spi.OutboundQueue;
+import dev.realtime.client.spi.OutboundQueueFactory;
 import dev.realtime.outbox.JdbcOutboundQueue;
 import dev.realtime.outbox.JdbcOutboundQueueFactory;
 import dev.realtime.outbox.OutboxDeadLetters;

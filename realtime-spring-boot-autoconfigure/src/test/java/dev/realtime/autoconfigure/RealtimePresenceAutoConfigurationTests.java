@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.presence.PresenceManager;
 import dev.realtime.privacy.PrivacyAnnouncer;
 import dev.realtime.protocol.PrivacySettings;

@@ -15,7 +15,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ConnectionStateChange;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.test.TestCertificates;
 import dev.realtime.test.TestHub;
 

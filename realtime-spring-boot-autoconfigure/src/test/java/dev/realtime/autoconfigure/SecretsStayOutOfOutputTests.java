@@ -29,7 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ConnectionStateChange;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.test.TestHub;
 import dev.realtime.test.TestTokenEndpoint;

@@ -11,6 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.realtime.client.internal.DefaultRealtimeClient;
+import dev.realtime.client.internal.InMemoryInboundStore;
+import dev.realtime.client.internal.InMemoryOutboundQueue;
+import dev.realtime.client.internal.WebSocketTransport;
 import dev.realtime.protocol.AckFrame;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.EventFrame;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.test.FaultProxy;
 import dev.realtime.test.FaultProxy.Cut;

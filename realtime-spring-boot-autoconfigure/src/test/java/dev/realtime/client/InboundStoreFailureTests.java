@@ -11,6 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.realtime.auth.StaticTokenProvider;
+import dev.realtime.client.internal.DefaultRealtimeClient;
+import dev.realtime.client.internal.InMemoryInboundStore;
+import dev.realtime.client.internal.InMemoryOutboundQueue;
+import dev.realtime.client.spi.InboundStore;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.test.TestClients;
 import dev.realtime.test.TestHub;

@@ -17,6 +17,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.realtime.auth.StaticTokenProvider;
+import dev.realtime.client.internal.DefaultRealtimeClient;
+import dev.realtime.client.internal.InMemoryInboundStore;
+import dev.realtime.client.internal.InMemoryOutboundQueue;
+import dev.realtime.client.internal.WebSocketTransport;
+import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.test.TestHub;

@@ -19,6 +19,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.realtime.auth.OAuth2TokenProvider;
 import dev.realtime.auth.OAuth2TokenProvider.ClientAuthentication;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.test.TestClients;

@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import dev.realtime.client.InboundMessage;
-import dev.realtime.client.InboundStore;
+import dev.realtime.client.spi.InboundStore;
 import dev.realtime.test.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.realtime.client.Transport;
+import dev.realtime.client.spi.Transport;
 
 /**
  * A hub in the test's memory, behind the client's {@link Transport} seam: answers

@@ -16,9 +16,9 @@ import tools.jackson.databind.JsonNode;
 import dev.realtime.autoconfigure.RealtimeAuthAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeInboxAutoConfiguration;
-import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.InboundMessage;
-import dev.realtime.client.Transport;
+import dev.realtime.client.internal.DefaultRealtimeClient;
+import dev.realtime.client.spi.Transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -23,7 +23,7 @@ import dev.realtime.autoconfigure.RealtimeAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeInboxAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration;
 import dev.realtime.client.InboundMessage;
-import dev.realtime.client.Transport;
+import dev.realtime.client.spi.Transport;
 import dev.realtime.inbox.FailedInboundEvent;
 import dev.realtime.inbox.FailedInboundEvents;
 import dev.realtime.test.TestDatabases;

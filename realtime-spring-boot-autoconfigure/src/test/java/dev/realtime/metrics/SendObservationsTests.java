@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.EventRejectedException;
 import dev.realtime.client.SendHandle;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.test.TestClients;
 import dev.realtime.test.TestHub;

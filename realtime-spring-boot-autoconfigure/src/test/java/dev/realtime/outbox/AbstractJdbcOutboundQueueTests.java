@@ -32,11 +32,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration;
-import dev.realtime.client.EnqueueOutcome;
-import dev.realtime.client.LeaseLostException;
 import dev.realtime.client.OutboundMessage;
 import dev.realtime.client.OutboundQueueFullException;
-import dev.realtime.client.SequencedMessage;
+import dev.realtime.client.spi.EnqueueOutcome;
+import dev.realtime.client.spi.LeaseLostException;
+import dev.realtime.client.spi.SequencedMessage;
 import dev.realtime.test.MutableClock;
 import dev.realtime.test.TestDatabases;
 

@@ -10,13 +10,13 @@ import org.jspecify.annotations.Nullable;
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.auth.TokenProvider;
 import dev.realtime.client.ClientSettings;
-import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.ExponentialBackoff;
-import dev.realtime.client.InMemoryInboundStore;
-import dev.realtime.client.InMemoryOutboundQueue;
-import dev.realtime.client.InboundStore;
-import dev.realtime.client.OutboundQueue;
-import dev.realtime.client.WebSocketTransport;
+import dev.realtime.client.internal.DefaultRealtimeClient;
+import dev.realtime.client.internal.InMemoryInboundStore;
+import dev.realtime.client.internal.InMemoryOutboundQueue;
+import dev.realtime.client.internal.WebSocketTransport;
+import dev.realtime.client.spi.InboundStore;
+import dev.realtime.client.spi.OutboundQueue;
 import dev.realtime.protocol.FrameCodec;
 
 /**

@@ -14,9 +14,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.util.ClassUtils;
 
-import dev.realtime.client.InMemoryOutboundQueue;
-import dev.realtime.client.OutboundQueueFactory;
 import dev.realtime.client.RealtimeClient;
+import dev.realtime.client.internal.InMemoryOutboundQueue;
+import dev.realtime.client.spi.OutboundQueueFactory;
 import dev.realtime.receipts.InMemoryReceiptStore;
 import dev.realtime.receipts.ReceiptStore;
 

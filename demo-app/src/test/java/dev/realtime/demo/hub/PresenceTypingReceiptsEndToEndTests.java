@@ -26,9 +26,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.DefaultRealtimeClient;
 import dev.realtime.client.ExponentialBackoff;
 import dev.realtime.client.InboundMessage;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.presence.PresenceManager;
 import dev.realtime.presence.UserPresence;

@@ -27,7 +27,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ConnectionStateChange;
-import dev.realtime.client.DefaultRealtimeClient;
+import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.CloseCodes;
 

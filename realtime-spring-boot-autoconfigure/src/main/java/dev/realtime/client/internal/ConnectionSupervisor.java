@@ -1,0 +1,503 @@
+package dev.realtime.client.internal;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.realtime.auth.TokenProvider;
+import dev.realtime.auth.TokenUnavailableException;
+import dev.realtime.client.ClientSettings;
+import dev.realtime.client.ConnectionState;
+import dev.realtime.client.ConnectionStateChange;
+import dev.realtime.client.internal.ReconnectPolicy.Decision;
+import dev.realtime.client.spi.InboundStore;
+import dev.realtime.client.spi.OutboundQueue;
+import dev.realtime.client.spi.Transport;
+import dev.realtime.protocol.AckFrame;
+import dev.realtime.protocol.CloseCodes;
+import dev.realtime.protocol.ErrorFrame;
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.Frame;
+import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.MetaFrame;
+import dev.realtime.protocol.ProtocolException;
+import dev.realtime.protocol.ResumeResponseFrame;
+
+/**
+ * The connection state machine of one client: opens a {@link Connection} while the
+ * application wants one and this instance holds the user's lease, routes what arrives on
+ * it, and after a failure does what the {@link ReconnectPolicy} decides. Confined to the
+ * client's loop thread, except the volatile state it reports.
+ */
+final class ConnectionSupervisor implements Connection.Owner {
+
+	private static final Log logger = LogFactory.getLog(ConnectionSupervisor.class);
+
+	private final ClientSettings settings;
+
+	private final Transport transport;
+
+	private final TokenProvider tokens;
+
+	private final OutboundQueue outbound;
+
+	private final InboundStore inbound;
+
+	private final FrameCodec codec;
+
+	private final ClientLoop loop;
+
+	/**
+	 * Reads the cursor a connection starts from, in order with the inbound store's
+	 * writes.
+	 */
+	private final Executor storeExecutor;
+
+	/**
+	 * The client id once read from the queue: later handshakes need no database read
+	 * first.
+	 */
+	private volatile @Nullable String clientId;
+
+	private final ReconnectPolicy policy;
+
+	private final OutboundRelay relay;
+
+	private final InboundDispatcher dispatcher;
+
+	private final OutboundEvents events;
+
+	private final InboundSequencer sequencer;
+
+	private final ListenerRegistry listeners;
+
+	private final ClientCounters counters;
+
+	private volatile ConnectionState state = ConnectionState.DISCONNECTED;
+
+	private volatile @Nullable String lastError;
+
+	/**
+	 * Whether the relay told that this instance holds the user's lease (read by the
+	 * dispatcher).
+	 */
+	private volatile boolean leading;
+
+	/** The application wants a connection; only then is there one. */
+	private boolean wanted;
+
+	/** The attempt under way or the open connection, {@code null} between them. */
+	private @Nullable Connection connection;
+
+	/** The number of the last connection, by which the relay tells them apart. */
+	private int connections;
+
+	private @Nullable ScheduledFuture<?> reconnectTask;
+
+	ConnectionSupervisor(ClientSettings settings, Transport transport, TokenProvider tokens, OutboundQueue outbound,
+			InboundStore inbound, FrameCodec codec, ClientLoop loop, Executor storeExecutor, ReconnectPolicy policy,
+			OutboundRelay relay, InboundDispatcher dispatcher, OutboundEvents events, InboundSequencer sequencer,
+			ListenerRegistry listeners, ClientCounters counters) {
+		this.settings = settings;
+		this.transport = transport;
+		this.tokens = tokens;
+		this.outbound = outbound;
+		this.inbound = inbound;
+		this.codec = codec;
+		this.loop = loop;
+		this.storeExecutor = storeExecutor;
+		this.policy = policy;
+		this.relay = relay;
+		this.dispatcher = dispatcher;
+		this.events = events;
+		this.sequencer = sequencer;
+		this.listeners = listeners;
+		this.counters = counters;
+	}
+
+	ConnectionState state() {
+		return this.state;
+	}
+
+	@Nullable String lastError() {
+		return this.lastError;
+	}
+
+	/**
+	 * Record a failure that does not end the connection, such as the inbound store's.
+	 * @param error the description reported as the last error
+	 */
+	void error(String error) {
+		this.lastError = error;
+	}
+
+	boolean isLeading() {
+		return this.leading;
+	}
+
+	/**
+	 * Return the connection while the client is connected, else {@code null}.
+	 * @return the connected connection, or {@code null}
+	 */
+	@Nullable Connection connected() {
+		return (this.state == ConnectionState.CONNECTED) ? this.connection : null;
+	}
+
+	/**
+	 * The application wants a connection.
+	 */
+	void connect() {
+		this.loop.execute(() -> {
+			this.wanted = true;
+			this.relay.activate(true);
+			if (this.state == ConnectionState.DISCONNECTED || this.state == ConnectionState.FAILED) {
+				this.policy.restart();
+				setState(ConnectionState.CONNECTING, "connect requested", null);
+				if (this.leading) {
+					openConnection();
+				}
+			}
+		});
+	}
+
+	/**
+	 * The application no longer wants a connection: close it and stop reconnecting. The
+	 * caller releases the lease.
+	 */
+	void disconnect() {
+		this.loop.run(() -> {
+			this.wanted = false;
+			this.leading = false;
+			abandonConnection(CloseCodes.NORMAL, "client disconnect");
+			cancel(this.reconnectTask);
+			setState(ConnectionState.DISCONNECTED, "disconnect requested", null);
+		});
+	}
+
+	/**
+	 * The relay took the user's lease, or lost it to another instance: only the holder
+	 * connects.
+	 * @param leading whether this instance holds the lease now
+	 * @param reason what happened, reported with the state change
+	 */
+	void leadershipChanged(boolean leading, String reason) {
+		this.leading = leading;
+		if (!this.wanted) {
+			return;
+		}
+		if (leading) {
+			this.dispatcher.wake();
+			if (this.connection == null && this.state != ConnectionState.RECONNECTING) {
+				this.policy.leaseTaken();
+				setState(ConnectionState.CONNECTING, reason, null);
+				openConnection();
+			}
+			return;
+		}
+		logger.info("Realtime client '" + this.settings.userId() + "' stands by: " + reason);
+		abandonConnection(CloseCodes.GOING_AWAY, "lease lost");
+		cancel(this.reconnectTask);
+		setState(ConnectionState.STANDBY, reason, null);
+	}
+
+	/**
+	 * Send a {@code meta} signal if the connection is ready.
+	 * @param frame the signal
+	 * @return a future telling whether the signal was handed to the transport
+	 */
+	CompletableFuture<Boolean> sendMeta(MetaFrame frame) {
+		return this.loop.supply(() -> {
+			Connection current = this.connection;
+			return current != null && current.isResumed() && current.send(frame);
+		});
+	}
+
+	/**
+	 * Write frames the relay claimed for the connection with this number, if it is still
+	 * the current one.
+	 * @param id the number of the connection the frames were claimed for
+	 * @param frames the encoded frames
+	 * @param count how many events the frames carry
+	 * @param lastSeq the highest seq in the frames
+	 */
+	void sendClaimed(int id, List<String> frames, int count, long lastSeq) {
+		Connection current = this.connection;
+		if (current != null && current.id() == id) {
+			this.events.sendClaimed(current, frames, count, lastSeq);
+		}
+	}
+
+	private void openConnection() {
+		String token;
+		try {
+			token = this.tokens.getToken();
+		}
+		catch (TokenUnavailableException ex) {
+			reconnectOrFail(this.policy.tokenUnavailable(ex), null);
+			return;
+		}
+		Connection attempt = new Connection(++this.connections, token, this.settings, this.codec, this.loop, this);
+		this.connection = attempt;
+		// the cursor (and, the first time, the client id) come from the database: read on
+		// the
+		// store's thread, never the loop's; once the client id is known the handshake
+		// runs
+		// meanwhile, so a reconnect does not wait for the database before it starts
+		CompletableFuture<Long> cursor = CompletableFuture.supplyAsync(() -> {
+			long lastSeq = this.inbound.lastSeq();
+			this.clientId = this.outbound.clientId();
+			return lastSeq;
+		}, this.storeExecutor);
+		if (this.clientId != null) {
+			openTransport(attempt, cursor);
+			return;
+		}
+		cursor.whenComplete((lastSeq, failure) -> this.loop.post(() -> {
+			if (attempt != this.connection) {
+				return;
+			}
+			if (failure != null) {
+				storeUnavailable(failure, token);
+			}
+			else {
+				openTransport(attempt, cursor);
+			}
+		}));
+	}
+
+	private void storeUnavailable(Throwable failure, @Nullable String token) {
+		dropConnection();
+		reconnectOrFail(this.policy.failed("database unavailable: " + ReconnectPolicy.describe(unwrap(failure))),
+				token);
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+	}
+
+	private void openTransport(Connection attempt, CompletableFuture<Long> cursor) {
+		String token = attempt.token();
+		Map<String, String> headers = (token != null) ? Map.of("Authorization", "Bearer " + token) : Map.of();
+		logger.debug("Connecting to " + this.settings.url());
+		this.transport.connect(handshakeUri(), headers, attempt)
+			.orTimeout(this.settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((opened, failure) -> this.loop.post(() -> {
+				if (attempt != this.connection) {
+					if (failure == null) {
+						opened.close(CloseCodes.NORMAL, "abandoned");
+					}
+					else {
+						logger.debug("Ignoring the failure of an abandoned connection attempt");
+					}
+				}
+				else if (failure == null) {
+					cursor.whenComplete((lastSeq, storeFailure) -> this.loop.post(() -> {
+						if (attempt != this.connection) {
+							opened.close(CloseCodes.NORMAL, "abandoned");
+						}
+						else if (storeFailure != null) {
+							opened.close(CloseCodes.NORMAL, "database unavailable");
+							storeUnavailable(storeFailure, token);
+						}
+						else {
+							this.sequencer.start(lastSeq);
+							attempt.opened(opened, this.outbound.clientId(), lastSeq);
+						}
+					}));
+				}
+				else {
+					dropConnection();
+					reconnectOrFail(this.policy.handshakeFailed(failure), token);
+				}
+			}));
+	}
+
+	private URI handshakeUri() {
+		String url = this.settings.url().toString();
+		String query = "client_id=" + encode(this.outbound.clientId()) + "&user_id=" + encode(this.settings.userId())
+				+ "&protocol=1";
+		return URI.create(url + (url.contains("?") ? "&" : "?") + query);
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	@Override
+	public void closed(Connection closed, int code, String reason) {
+		dropConnection();
+		reconnectOrFail(this.policy.closed(code, reason), closed.token());
+	}
+
+	@Override
+	public void lost(Connection lost, String reason) {
+		abandonConnection(CloseCodes.GOING_AWAY, reason);
+		reconnectOrFail(this.policy.failed(reason), lost.token());
+	}
+
+	/**
+	 * End the current connection: stop its timers and make its unacked events claimable
+	 * again.
+	 * @return the connection, if there was one
+	 */
+	private @Nullable Connection dropConnection() {
+		Connection current = this.connection;
+		if (current == null) {
+			return null;
+		}
+		this.connection = null;
+		if (current.end()) {
+			this.relay.linkDown();
+		}
+		return current;
+	}
+
+	private void abandonConnection(int code, String reason) {
+		Connection current = dropConnection();
+		if (current != null) {
+			current.close(code, reason);
+		}
+	}
+
+	/**
+	 * Do what the policy decided after a connection attempt failed or the connection was
+	 * lost.
+	 * @param decision what the policy decided
+	 * @param token the token of the failed connection, invalidated if the hub rejected it
+	 */
+	private void reconnectOrFail(Decision decision, @Nullable String token) {
+		if (decision.tokenRejected()) {
+			this.tokens.invalidate(token);
+		}
+		if (decision instanceof Decision.Fail failure) {
+			fail(failure.reason(), failure.cause());
+			return;
+		}
+		Decision.Retry retry = (Decision.Retry) decision;
+		this.lastError = retry.reason();
+		setState(ConnectionState.RECONNECTING, retry.reason(), null);
+		logger.info("Realtime client '" + this.settings.userId() + "' reconnect attempt " + retry.attempt() + " in "
+				+ retry.delay().toMillis() + " ms (" + retry.reason() + ")");
+		cancel(this.reconnectTask);
+		this.reconnectTask = this.loop.schedule(() -> {
+			if (this.wanted && this.state == ConnectionState.RECONNECTING) {
+				if (this.leading) {
+					openConnection();
+				}
+				else {
+					setState(ConnectionState.STANDBY, "another instance holds the user's lease", null);
+				}
+			}
+		}, retry.delay().toMillis());
+	}
+
+	private void fail(String reason, @Nullable Throwable cause) {
+		this.wanted = false;
+		this.lastError = reason;
+		abandonConnection(CloseCodes.NORMAL, "client failed");
+		cancel(this.reconnectTask);
+		logger.error("Realtime client '" + this.settings.userId() + "' failed: " + reason, cause);
+		setState(ConnectionState.FAILED, reason, cause);
+	}
+
+	private void resumed(Connection current) {
+		current.resumed();
+		this.lastError = null;
+		Duration outage = this.policy.resumed();
+		if (outage == null) {
+			setState(ConnectionState.CONNECTED, "connected to " + this.settings.url(), null);
+		}
+		else {
+			this.counters.reconnected(outage.toNanos());
+			setState(ConnectionState.CONNECTED,
+					"reconnected to " + this.settings.url() + " after " + outage.toMillis() + " ms", null);
+			this.listeners.reconnected(outage);
+		}
+		this.relay.linkUp(current.id(), this.outbound.clientId());
+	}
+
+	private void setState(ConnectionState next, String reason, @Nullable Throwable cause) {
+		ConnectionState previous = this.state;
+		if (previous == next) {
+			return;
+		}
+		this.state = next;
+		if (next == ConnectionState.CONNECTED) {
+			logger.info("Realtime client '" + this.settings.userId() + "' connected (" + reason + ")");
+		}
+		else if (previous == ConnectionState.CONNECTED) {
+			logger.info("Realtime client '" + this.settings.userId() + "' disconnected: " + reason);
+		}
+		this.listeners.stateChanged(new ConnectionStateChange(this.settings.userId(), previous, next, reason, cause));
+	}
+
+	@Override
+	public void text(Connection current, String text) {
+		List<Frame> frames = this.codec.decode(text, this.sequencer::invalidFrame);
+		List<EventFrame> received = new ArrayList<>();
+		for (Frame frame : frames) {
+			if (frame instanceof EventFrame event) {
+				received.add(event);
+				continue;
+			}
+			this.sequencer.events(current, received);
+			received.clear();
+			if (!current.isOpen()) {
+				return;
+			}
+			if (frame instanceof AckFrame ack) {
+				this.events.acked(current, ack.ackSeq(), false);
+			}
+			else if (frame instanceof ResumeResponseFrame response) {
+				this.events.acked(current, response.ackSeq(), true);
+				this.sequencer.page(current, response);
+				if (!current.isResumed() && current.isOpen()) {
+					resumed(current);
+				}
+			}
+			else if (frame instanceof ErrorFrame error) {
+				hubError(current, error);
+			}
+			else if (frame instanceof MetaFrame meta) {
+				if (!MetaFrame.PONG.equals(meta.event())) {
+					this.listeners.meta(meta);
+				}
+			}
+			else {
+				this.sequencer
+					.invalidFrame(new ProtocolException("Unexpected " + frame.type().wireName() + " frame from hub"));
+			}
+		}
+		this.sequencer.events(current, received);
+	}
+
+	private void hubError(Connection current, ErrorFrame error) {
+		Long seq = error.seq();
+		if (seq == null) {
+			this.lastError = "hub error " + error.code() + ": " + error.message();
+			logger.warn("Hub reported an error: " + error.code() + ": " + error.message());
+			return;
+		}
+		this.events.rejected(current, seq, error.code(), error.message());
+	}
+
+	private static void cancel(@Nullable ScheduledFuture<?> task) {
+		if (task != null) {
+			task.cancel(false);
+		}
+	}
+
+}

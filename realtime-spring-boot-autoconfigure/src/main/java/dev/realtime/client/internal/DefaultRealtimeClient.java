@@ -1,0 +1,374 @@
+package dev.realtime.client.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.realtime.auth.TokenProvider;
+import dev.realtime.client.Acknowledgement;
+import dev.realtime.client.ClientMetrics;
+import dev.realtime.client.ClientSettings;
+import dev.realtime.client.ConnectionState;
+import dev.realtime.client.ConnectionStateChange;
+import dev.realtime.client.InboundMessage;
+import dev.realtime.client.MetaSignalClient;
+import dev.realtime.client.ObservableClient;
+import dev.realtime.client.RealtimeClient;
+import dev.realtime.client.SendHandle;
+import dev.realtime.client.SendListener;
+import dev.realtime.client.SendOptions;
+import dev.realtime.client.Subscription;
+import dev.realtime.client.SyncResetEvent;
+import dev.realtime.client.SyncStatus;
+import dev.realtime.client.spi.InboundStore;
+import dev.realtime.client.spi.OutboundQueue;
+import dev.realtime.client.spi.Transport;
+import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.MetaFrame;
+
+/**
+ * The default {@link RealtimeClient}. All connection state lives on one event-loop thread
+ * per client: transport callbacks, timers and API calls are posted to it, so the state
+ * machine needs no locks. Nothing on that thread waits for the database: the relay
+ * (outbox claims, acks, the user's lease) and the inbound store's writes have threads of
+ * their own, so a slow or unreachable database never stops heartbeats. Listeners of
+ * inbound events run on a fourth thread, so a slow listener never delays acks.
+ * <p>
+ * This class wires and fronts the parts that do the work: a {@link ConnectionSupervisor}
+ * runs the state machine over one {@link Connection} per attempt as its
+ * {@link ReconnectPolicy} decides, an {@link InboundSequencer} orders what the hub sends
+ * into the inbound store and an {@link InboundDispatcher} hands it to listeners,
+ * {@link OutboundEvents} and the {@link OutboundRelay} carry events to the hub, and a
+ * {@link ListenerRegistry} tells the application.
+ */
+public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient, AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(DefaultRealtimeClient.class);
+
+	/** Longest wait for the relay to release the lease when disconnecting. */
+	private static final long RELEASE_TIMEOUT_SECONDS = 5;
+
+	private final ClientSettings settings;
+
+	private final OutboundQueue outbound;
+
+	private final InboundStore inbound;
+
+	private final FrameCodec codec;
+
+	private final ClientLoop loop;
+
+	private final ScheduledExecutorService dispatchExecutor;
+
+	private final ScheduledExecutorService relayExecutor;
+
+	/** Writes of the inbound store, in order. */
+	private final ScheduledExecutorService storeExecutor;
+
+	private final SendTracker tracker = new SendTracker();
+
+	private final ListenerRegistry listeners = new ListenerRegistry();
+
+	private final ClientCounters counters = new ClientCounters();
+
+	private final SyncProgress sync;
+
+	private final InboundDispatcher dispatcher;
+
+	private final OutboundRelay relay;
+
+	private final OutboundEvents events;
+
+	private final InboundSequencer sequencer;
+
+	private final ConnectionSupervisor supervisor;
+
+	/**
+	 * Create a client. It does not connect until {@link #connect()}.
+	 * @param settings the settings
+	 * @param transport opens connections
+	 * @param tokens supplies the handshake token
+	 * @param outbound the user's outbound queue
+	 * @param inbound the user's inbound store
+	 * @param codec encodes and decodes frames
+	 * @param clock the clock for outbound timestamps, sync progress and reconnect times
+	 */
+	public DefaultRealtimeClient(ClientSettings settings, Transport transport, TokenProvider tokens,
+			OutboundQueue outbound, InboundStore inbound, FrameCodec codec, Clock clock) {
+		this.settings = settings;
+		this.outbound = outbound;
+		this.inbound = inbound;
+		this.codec = codec;
+		this.sync = new SyncProgress(clock);
+		this.loop = new ClientLoop("realtime-" + settings.userId());
+		this.dispatchExecutor = singleThread("realtime-dispatch-" + settings.userId());
+		this.relayExecutor = singleThread("realtime-relay-" + settings.userId());
+		this.storeExecutor = singleThread("realtime-store-" + settings.userId());
+		// the parts built before the supervisor reach it through methods, called once it
+		// exists
+		// only the lease holder hands inbound events to listeners: once across the
+		// instances
+		this.dispatcher = new InboundDispatcher(inbound, settings.inboxMaxAttempts(), this.dispatchExecutor,
+				this.counters.parked::incrementAndGet, this::isLeading);
+		this.relay = new OutboundRelay(settings, outbound, codec, this.relayExecutor, this.counters, this.tracker,
+				this.listeners::acked, new RelayLink());
+		this.events = new OutboundEvents(settings, codec, clock, outbound, this.tracker, this.relay, this.listeners,
+				this.counters, this.loop::post, this::connected);
+		this.sequencer = new InboundSequencer(settings.userId(), outbound::clientId, inbound, this.storeExecutor,
+				this.loop::post, this.dispatcher, this.counters, this.sync, this.listeners, this::storeFailed);
+		ReconnectPolicy policy = new ReconnectPolicy(settings, clock, () -> ThreadLocalRandom.current().nextDouble());
+		this.supervisor = new ConnectionSupervisor(settings, transport, tokens, outbound, inbound, codec, this.loop,
+				this.storeExecutor, policy, this.relay, this.dispatcher, this.events, this.sequencer, this.listeners,
+				this.counters);
+	}
+
+	private static ScheduledExecutorService singleThread(String name) {
+		return Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, name);
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	private boolean isLeading() {
+		return this.supervisor.isLeading();
+	}
+
+	private @Nullable Connection connected() {
+		return this.supervisor.connected();
+	}
+
+	private void storeFailed(String error) {
+		this.supervisor.error(error);
+	}
+
+	@Override
+	public String userId() {
+		return this.settings.userId();
+	}
+
+	@Override
+	public String clientId() {
+		return this.outbound.clientId();
+	}
+
+	@Override
+	public ConnectionState connectionState() {
+		return this.supervisor.state();
+	}
+
+	/**
+	 * Return the last connection-level error, if any: why the client failed or last lost
+	 * its connection. Never contains a token.
+	 * @return the error description
+	 */
+	@Override
+	public @Nullable String lastError() {
+		return this.supervisor.lastError();
+	}
+
+	/**
+	 * Return a snapshot of this client's activity.
+	 * @return the metrics
+	 */
+	@Override
+	public ClientMetrics metrics() {
+		return this.counters.snapshot(this.outbound.pendingCount(), this.outbound.deadLetterCount(),
+				this.inbound.failedCount(), this.outbound.oldestPendingCreatedAt().orElse(null));
+	}
+
+	// --- lifecycle
+	// -------------------------------------------------------------------------
+
+	@Override
+	public void connect() {
+		this.supervisor.connect();
+	}
+
+	@Override
+	public void disconnect() {
+		disconnect(false);
+	}
+
+	@Override
+	public void disconnect(boolean flushPersistence) {
+		this.supervisor.disconnect();
+		// the lease is released before this returns, so another instance can take over at
+		// once
+		awaitRelease(this.relay.activate(false));
+		if (flushPersistence) {
+			this.loop.run(() -> {
+				this.outbound.clear();
+				this.sequencer.flush();
+				this.tracker.rejectAll("flushed", "local persistence was flushed by disconnect(true)");
+			});
+		}
+	}
+
+	private void awaitRelease(Future<?> released) {
+		try {
+			released.get(RELEASE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger
+				.warn("Realtime client '" + userId() + "' could not release its lease in time; it expires on its own");
+		}
+	}
+
+	/**
+	 * Disconnect and release the client's threads.
+	 */
+	@Override
+	public void close() {
+		if (!this.loop.isShutdown()) {
+			disconnect(false);
+			this.loop.shutdown();
+			this.relayExecutor.shutdown();
+			this.storeExecutor.shutdown();
+			this.dispatchExecutor.shutdown();
+		}
+	}
+
+	// --- outbound
+	// --------------------------------------------------------------------------
+
+	@Override
+	public SendHandle sendEvent(String event, @Nullable Object payload) {
+		return sendEvent(event, payload, SendOptions.defaults());
+	}
+
+	@Override
+	public SendHandle sendEvent(String event, @Nullable Object payload, SendOptions options) {
+		return this.events.send(event, payload, options);
+	}
+
+	@Override
+	public long pendingCount() {
+		return this.outbound.pendingCount();
+	}
+
+	/**
+	 * Send an ephemeral {@code meta} signal if connected; it is never stored nor resent.
+	 * @param event the signal, for example {@code typing.start}
+	 * @param payload the payload
+	 * @return a future completed with whether the signal was written to the connection
+	 */
+	@Override
+	public CompletableFuture<Boolean> sendMeta(String event, @Nullable Object payload) {
+		return this.supervisor.sendMeta(new MetaFrame(event, this.codec.toPayload(payload)));
+	}
+
+	// --- listeners
+	// -------------------------------------------------------------------------
+
+	@Override
+	public Subscription onConnectionStateChange(Consumer<ConnectionStateChange> listener) {
+		return this.listeners.onStateChange(listener);
+	}
+
+	@Override
+	public Subscription onMessage(Consumer<InboundMessage> listener) {
+		return this.dispatcher.addListener(listener);
+	}
+
+	@Override
+	public Subscription onAck(Consumer<Acknowledgement> listener) {
+		return this.listeners.onAck(listener);
+	}
+
+	/**
+	 * Register a listener told, after each reconnect, how long the client was without a
+	 * connection: from losing it to being connected and resumed again. Called on the
+	 * connection's thread: keep it short.
+	 * @param listener the listener
+	 * @return a subscription that removes the listener when closed
+	 */
+	@Override
+	public Subscription onReconnected(Consumer<Duration> listener) {
+		return this.listeners.onReconnected(listener);
+	}
+
+	/**
+	 * Register a listener told about every event accepted by {@code sendEvent}, on the
+	 * sender's thread.
+	 * @param listener the listener
+	 * @return a subscription that removes the listener when closed
+	 */
+	@Override
+	public Subscription onSend(SendListener listener) {
+		return this.listeners.onSend(listener);
+	}
+
+	/**
+	 * Register a listener told when the inbound store was reset because the client was
+	 * too far behind; the application should reload its state.
+	 * @param listener the listener
+	 * @return a subscription that removes the listener when closed
+	 */
+	@Override
+	public Subscription onSyncReset(Consumer<SyncResetEvent> listener) {
+		return this.listeners.onReset(listener);
+	}
+
+	/**
+	 * Return the progress of the resume catch-up: whether the client has received every
+	 * page of what it missed, and a listener registry for completed catch-ups.
+	 * @return the sync progress
+	 */
+	@Override
+	public SyncStatus syncProgress() {
+		return this.sync;
+	}
+
+	/**
+	 * Register a listener for ephemeral {@code meta} signals from the hub (presence,
+	 * typing), called on the connection's thread: keep it short.
+	 * @param listener the listener
+	 * @return a subscription that removes the listener when closed
+	 */
+	@Override
+	public Subscription onMeta(Consumer<MetaFrame> listener) {
+		return this.listeners.onMeta(listener);
+	}
+
+	@Override
+	public String toString() {
+		return "DefaultRealtimeClient[user=" + userId() + ", state=" + connectionState() + "]";
+	}
+
+	/**
+	 * The relay's view of the connection: what it tells is handled on the loop thread.
+	 */
+	private final class RelayLink implements OutboundRelay.Link {
+
+		@Override
+		public void send(int connection, List<String> frames, int events, long lastSeq) {
+			DefaultRealtimeClient.this.loop
+				.post(() -> DefaultRealtimeClient.this.supervisor.sendClaimed(connection, frames, events, lastSeq));
+		}
+
+		@Override
+		public void leadershipChanged(boolean leading, String reason) {
+			DefaultRealtimeClient.this.loop
+				.post(() -> DefaultRealtimeClient.this.supervisor.leadershipChanged(leading, reason));
+		}
+
+	}
+
+}

@@ -1,0 +1,308 @@
+package dev.realtime.client.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.realtime.client.InboundMessage;
+import dev.realtime.client.SyncResetEvent;
+import dev.realtime.client.spi.InboundStore;
+import dev.realtime.protocol.AckFrame;
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.ProtocolException;
+import dev.realtime.protocol.ResumeResponseFrame;
+
+/**
+ * Puts the hub's events in order into the inbound store: drops what is already stored,
+ * asks for a resume at a gap rather than store out of order, follows the pages of a
+ * resume, resets the store when the hub's retention window has moved past the client, and
+ * acks what is stored. When the store fails or falls behind, it takes no more events
+ * until the store works again and then resumes after what is stored. Confined to the
+ * client's loop thread; the store's writes run on a thread of their own.
+ */
+final class InboundSequencer {
+
+	private static final Log logger = LogFactory.getLog(InboundSequencer.class);
+
+	/** Received events not yet stored, beyond which later ones are left to a resume. */
+	private static final long MAX_UNSTORED = 10_000;
+
+	/** Time between two checks whether the inbound store works again after a failure. */
+	private static final long STORE_PROBE_MILLIS = 1000;
+
+	private final String userId;
+
+	private final Supplier<String> clientId;
+
+	private final InboundStore store;
+
+	/** Writes of the inbound store, in order. */
+	private final ScheduledExecutorService storeExecutor;
+
+	/** Posts to the loop thread. */
+	private final Executor post;
+
+	private final InboundDispatcher dispatcher;
+
+	private final ClientCounters counters;
+
+	private final SyncProgress sync;
+
+	private final ListenerRegistry listeners;
+
+	/** Told why the store failed, as the client's last error. */
+	private final Consumer<String> errors;
+
+	/** The highest inbound seq handed to the store, stored or not yet. */
+	private long inboundCursor;
+
+	/** The highest stored inbound seq: acked to the hub. */
+	private long durableCursor;
+
+	/**
+	 * Inbound events are not taken until the store catches up or works again; a resume
+	 * fetches them then.
+	 */
+	private boolean paused;
+
+	private boolean storeProbing;
+
+	InboundSequencer(String userId, Supplier<String> clientId, InboundStore store,
+			ScheduledExecutorService storeExecutor, Executor post, InboundDispatcher dispatcher,
+			ClientCounters counters, SyncProgress sync, ListenerRegistry listeners, Consumer<String> errors) {
+		this.userId = userId;
+		this.clientId = clientId;
+		this.store = store;
+		this.storeExecutor = storeExecutor;
+		this.post = post;
+		this.dispatcher = dispatcher;
+		this.counters = counters;
+		this.sync = sync;
+		this.listeners = listeners;
+		this.errors = errors;
+	}
+
+	/**
+	 * A connection opened: everything after the stored cursor is to come.
+	 * @param cursor the highest seq in the store
+	 */
+	void start(long cursor) {
+		this.inboundCursor = cursor;
+		this.durableCursor = cursor;
+		this.paused = false;
+	}
+
+	/**
+	 * Return the highest seq handed to the store: a resume asks for what follows it.
+	 * @return the highest seq handed to the store
+	 */
+	long cursor() {
+		return this.inboundCursor;
+	}
+
+	/**
+	 * Empty the store: {@code disconnect(true)}.
+	 */
+	void flush() {
+		this.store.clear();
+		this.inboundCursor = 0;
+		this.durableCursor = 0;
+	}
+
+	/**
+	 * Count and log a frame from the hub that breaks the protocol.
+	 * @param problem what is wrong with the frame
+	 */
+	void invalidFrame(ProtocolException problem) {
+		this.counters.invalidFrames.incrementAndGet();
+		logger.warn("Ignoring invalid frame from hub: " + problem.getMessage());
+	}
+
+	/**
+	 * A page of a resume arrived, after its ack was handled: reset if the hub says so,
+	 * store its events and ask for the next page.
+	 * @param connection the connection the page arrived on
+	 * @param response the page
+	 */
+	void page(Connection connection, ResumeResponseFrame response) {
+		connection.resumeAnswered();
+		if (response.reset()) {
+			reset(connection, response.lastSeq());
+		}
+		events(connection, response.events());
+		this.sync.pageReceived(this.userId, !connection.isResumed(), response);
+		if (response.hasMore() && connection.isOpen()) {
+			connection.requestResume(this.clientId.get(), this.inboundCursor);
+		}
+	}
+
+	/**
+	 * The hub's retention window no longer holds what this client missed: drop the store
+	 * and continue from the hub's latest seq.
+	 * @param connection the connection the reset arrived on
+	 * @param lastSeq the hub's latest seq, where the stream continues
+	 */
+	private void reset(Connection connection, long lastSeq) {
+		this.inboundCursor = lastSeq;
+		logger.warn("Realtime client '" + this.userId + "' was behind the hub's retention window: inbound store "
+				+ "reset, continuing after seq " + lastSeq);
+		this.storeExecutor.execute(() -> {
+			try {
+				this.store.reset(lastSeq);
+			}
+			catch (RuntimeException ex) {
+				this.post.execute(() -> storeFailed(connection, ex));
+				return;
+			}
+			this.post.execute(() -> {
+				this.listeners.reset(new SyncResetEvent(this.userId, lastSeq));
+				stored(connection, lastSeq);
+			});
+		});
+	}
+
+	/**
+	 * Store the events that continue the stream, drop what is already stored, and ask the
+	 * hub to resume from the cursor when there is a gap rather than deliver out of order.
+	 * @param connection the connection the events arrived on
+	 * @param events the events, in the order they arrived
+	 */
+	void events(Connection connection, List<EventFrame> events) {
+		if (events.isEmpty() || !connection.isOpen()) {
+			return;
+		}
+		if (this.paused) {
+			// not acked: the resume that ends the pause fetches them again
+			logger.debug("Inbound store paused; leaving " + events.size() + " event(s) to the next resume");
+			return;
+		}
+		long cursor = this.inboundCursor;
+		List<InboundMessage> fresh = new ArrayList<>();
+		boolean gap = false;
+		for (EventFrame event : events) {
+			Long seq = event.seq();
+			if (seq == null) {
+				invalidFrame(new ProtocolException("Event '" + event.event() + "' from hub has no seq"));
+			}
+			else if (seq <= cursor) {
+				this.counters.duplicates.incrementAndGet();
+			}
+			else if (seq != cursor + 1) {
+				gap = true;
+				break;
+			}
+			else {
+				fresh.add(new InboundMessage(this.userId, seq, event.event(), event.payload(), event.timestamp(),
+						event.clientId(), event.idempotencyKey()));
+				cursor = seq;
+			}
+		}
+		if (!fresh.isEmpty()) {
+			if (this.inboundCursor - this.durableCursor + fresh.size() > MAX_UNSTORED) {
+				// the store is behind: take nothing more until it caught up, then resume
+				logger.warn("Inbound store is " + (this.inboundCursor - this.durableCursor)
+						+ " events behind; pausing until it catches up");
+				this.paused = true;
+				return;
+			}
+			this.inboundCursor = cursor;
+			this.counters.received.addAndGet(fresh.size());
+			append(connection, fresh, cursor);
+		}
+		if (gap) {
+			this.counters.gaps.incrementAndGet();
+			if (!connection.isResumeRequested()) {
+				logger.debug("Gap in inbound stream after seq " + cursor + "; resuming");
+				connection.requestResume(this.clientId.get(), cursor);
+			}
+		}
+	}
+
+	/**
+	 * Store events on the store's thread; the hub gets the ack once they are stored.
+	 * @param connection the connection the events arrived on, which sends the ack
+	 * @param fresh the events that continue the stream
+	 * @param lastSeq the seq of the last of them
+	 */
+	private void append(Connection connection, List<InboundMessage> fresh, long lastSeq) {
+		this.storeExecutor.execute(() -> {
+			try {
+				this.store.append(fresh);
+			}
+			catch (RuntimeException ex) {
+				this.post.execute(() -> storeFailed(connection, ex));
+				return;
+			}
+			this.post.execute(() -> stored(connection, lastSeq));
+		});
+	}
+
+	private void stored(Connection connection, long seq) {
+		this.dispatcher.wake();
+		if (!connection.isOpen() || seq <= this.durableCursor) {
+			// stored all the same: the next resume tells the hub
+			return;
+		}
+		this.durableCursor = seq;
+		connection.send(new AckFrame(seq));
+		if (this.paused && !this.storeProbing && this.durableCursor == this.inboundCursor) {
+			resumeAfter(connection, seq);
+		}
+	}
+
+	/**
+	 * The store failed: take no more events, and once it works again ask the hub for
+	 * everything after what is stored. The connection, and its heartbeats, stay up
+	 * meanwhile.
+	 * @param connection the connection the events arrived on
+	 * @param ex the store's failure
+	 */
+	private void storeFailed(Connection connection, RuntimeException ex) {
+		if (!connection.isOpen() || this.storeProbing) {
+			return;
+		}
+		logger.error("Could not store inbound events of user '" + this.userId + "'; pausing inbound until the store "
+				+ "works again", ex);
+		this.errors.accept("inbound store failed: " + ReconnectPolicy.describe(ex));
+		this.paused = true;
+		this.storeProbing = true;
+		probeStore(connection);
+	}
+
+	private void probeStore(Connection connection) {
+		this.storeExecutor.schedule(() -> {
+			long cursor;
+			try {
+				cursor = this.store.lastSeq();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Inbound store still failing", ex);
+				probeStore(connection);
+				return;
+			}
+			this.post.execute(() -> {
+				this.storeProbing = false;
+				if (connection.isOpen()) {
+					logger
+						.info("Inbound store of user '" + this.userId + "' works again; resuming after seq " + cursor);
+					this.durableCursor = cursor;
+					resumeAfter(connection, cursor);
+				}
+			});
+		}, STORE_PROBE_MILLIS, TimeUnit.MILLISECONDS);
+	}
+
+	private void resumeAfter(Connection connection, long cursor) {
+		this.paused = false;
+		this.inboundCursor = cursor;
+		connection.requestResume(this.clientId.get(), cursor);
+	}
+
+}

@@ -1,0 +1,269 @@
+package dev.realtime.client.internal;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import dev.realtime.client.Acknowledgement;
+import dev.realtime.client.ClientSettings;
+import dev.realtime.client.DeliveryStrategy;
+import dev.realtime.client.EventRejectedException;
+import dev.realtime.client.EventTooLargeException;
+import dev.realtime.client.OutboundMessage;
+import dev.realtime.client.RealtimeClient;
+import dev.realtime.client.SendHandle;
+import dev.realtime.client.SendOptions;
+import dev.realtime.client.spi.EnqueueOutcome;
+import dev.realtime.client.spi.OutboundQueue;
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.FrameSizes;
+
+/**
+ * The outbound side of a client: accepts the application's events into the outbound queue
+ * (or, at most once, straight for the connection), writes the frames the relay claimed,
+ * and hands the hub's acks and rejections to the relay, never for more than was sent.
+ * Sends run on the sender's thread; the rest on the client's loop thread.
+ */
+final class OutboundEvents {
+
+	private static final Log logger = LogFactory.getLog(OutboundEvents.class);
+
+	private final ClientSettings settings;
+
+	private final FrameCodec codec;
+
+	private final Clock clock;
+
+	private final OutboundQueue queue;
+
+	private final SendTracker tracker;
+
+	private final OutboundRelay relay;
+
+	private final ListenerRegistry listeners;
+
+	private final ClientCounters counters;
+
+	/** Posts to the loop thread. */
+	private final Executor post;
+
+	/**
+	 * The connection while the client is connected, else {@code null}; read on the loop
+	 * thread.
+	 */
+	private final Supplier<@Nullable Connection> connected;
+
+	/** At-most-once events waiting for the connection's thread. */
+	private final Queue<AtMostOnce> atMostOnce = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean atMostOnceScheduled = new AtomicBoolean();
+
+	OutboundEvents(ClientSettings settings, FrameCodec codec, Clock clock, OutboundQueue queue, SendTracker tracker,
+			OutboundRelay relay, ListenerRegistry listeners, ClientCounters counters, Executor post,
+			Supplier<@Nullable Connection> connected) {
+		this.settings = settings;
+		this.codec = codec;
+		this.clock = clock;
+		this.queue = queue;
+		this.tracker = tracker;
+		this.relay = relay;
+		this.listeners = listeners;
+		this.counters = counters;
+		this.post = post;
+		this.connected = connected;
+	}
+
+	/**
+	 * Accept an event: see {@link RealtimeClient#sendEvent(String, Object, SendOptions)}.
+	 * @param event the event name
+	 * @param payload the payload, converted to JSON
+	 * @param options the delivery strategy and idempotency key, where given
+	 * @return the handle the ack or the rejection completes
+	 */
+	SendHandle send(String event, @Nullable Object payload, SendOptions options) {
+		if (event == null || event.isBlank()) {
+			throw new IllegalArgumentException("Event name must not be blank");
+		}
+		JsonNode json;
+		try {
+			json = this.codec.toPayload(payload);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException(
+					"Payload of event '" + event + "' cannot be converted to JSON: " + ex.getMessage(), ex);
+		}
+		DeliveryStrategy strategy = Objects.requireNonNullElse(options.deliveryStrategy(),
+				this.settings.defaultDeliveryStrategy());
+		String key = Objects.requireNonNullElseGet(options.idempotencyKey(), () -> UUID.randomUUID().toString());
+		OutboundMessage message = new OutboundMessage(key, event, json, this.clock.instant());
+		String clientId = this.queue.clientId();
+		if (strategy == DeliveryStrategy.AT_MOST_ONCE) {
+			// no seq: the frame as it will be sent, encoded once
+			String frame = this.codec.encode(new EventFrame(null, clientId, key, event, json, message.createdAt()));
+			checkFrameSize(event, FrameSizes.utf8Length(frame));
+			CompletableFuture<Acknowledgement> future = new CompletableFuture<>();
+			SendHandle handle = accepted(message, new SendHandle(key, strategy, future));
+			this.atMostOnce.add(new AtMostOnce(key, frame, future));
+			if (this.atMostOnceScheduled.compareAndSet(false, true)) {
+				this.post.execute(this::sendAtMostOnce);
+			}
+			return handle;
+		}
+		checkFrameSize(event,
+				FrameSizes.maxEventFrameBytes(this.codec, clientId, key, event, json, message.createdAt()));
+		SendTracker.Handle tracked = this.tracker.track(key);
+		boolean added;
+		try {
+			added = this.queue.enqueue(message, strategy == DeliveryStrategy.AT_LEAST_ONCE, new EnqueueOutcome() {
+
+				@Override
+				public void claimable() {
+					OutboundEvents.this.relay.wake();
+				}
+
+				@Override
+				public void discarded() {
+					if (OutboundEvents.this.tracker.forget(key, tracked)) {
+						tracked.future()
+							.completeExceptionally(new EventRejectedException(key, "rolled_back",
+									"the sender's transaction rolled back"));
+					}
+				}
+
+			});
+		}
+		catch (RuntimeException ex) {
+			this.tracker.forget(key, tracked);
+			throw ex;
+		}
+		SendHandle handle = new SendHandle(key, strategy, tracked.future());
+		// an event with the key of a pending one is that event: one delivery, one handle
+		return added ? accepted(message, handle) : handle;
+	}
+
+	private SendHandle accepted(OutboundMessage message, SendHandle handle) {
+		this.listeners.accepted(message, handle);
+		return handle;
+	}
+
+	private void checkFrameSize(String event, long frameBytes) {
+		if (frameBytes > this.settings.maxFrameSize()) {
+			throw new EventTooLargeException(event, frameBytes, this.settings.maxFrameSize());
+		}
+	}
+
+	/**
+	 * Send the at-most-once events queued since the last time, several to a frame when
+	 * the sender is faster than the connection.
+	 */
+	private void sendAtMostOnce() {
+		this.atMostOnceScheduled.set(false);
+		List<AtMostOnce> queued = new ArrayList<>();
+		for (AtMostOnce next = this.atMostOnce.poll(); next != null; next = this.atMostOnce.poll()) {
+			queued.add(next);
+		}
+		Connection connection = this.connected.get();
+		int next = 0;
+		for (FramePacker.Packed packed : FramePacker.pack(queued.stream().map(AtMostOnce::frame).toList(),
+				this.settings.batchSize(), this.settings.maxFrameSize())) {
+			boolean sent = connection != null && connection.send(packed.text());
+			for (AtMostOnce event : queued.subList(next, next + packed.frames())) {
+				if (sent) {
+					event.future().complete(new Acknowledgement(event.key(), null, null));
+				}
+				else {
+					event.future()
+						.completeExceptionally(
+								new EventRejectedException(event.key(), "not_connected", "at-most-once event dropped: "
+										+ ((connection != null) ? "the connection broke" : "not connected")));
+				}
+			}
+			if (sent) {
+				this.counters.sent.addAndGet(packed.frames());
+			}
+			next += packed.frames();
+		}
+	}
+
+	/**
+	 * Write frames of events the relay claimed for this connection; if it is not ready,
+	 * the next one resends them.
+	 * @param connection the connection the events were claimed for
+	 * @param frames the encoded frames
+	 * @param events how many events the frames carry
+	 * @param lastSeq the highest seq in the frames
+	 */
+	void sendClaimed(Connection connection, List<String> frames, int events, long lastSeq) {
+		if (!connection.isResumed()) {
+			return;
+		}
+		for (String frame : frames) {
+			if (!connection.send(frame)) {
+				return;
+			}
+		}
+		connection.sentUpTo(lastSeq);
+		this.counters.sent.addAndGet(events);
+	}
+
+	/**
+	 * The hub acked outbound events. An ack of more than this client ever gave out claims
+	 * what was never sent: counted, logged, and only what was sent is completed.
+	 * @param connection the connection the ack arrived on
+	 * @param ackSeq the highest seq the hub acked
+	 * @param resume whether the ack came with a {@code resume_response}
+	 */
+	void acked(Connection connection, long ackSeq, boolean resume) {
+		long bound = sentBound(connection);
+		if (ackSeq > bound) {
+			this.counters.invalidFrames.incrementAndGet();
+			logger.warn("Hub " + (resume ? "resumed with ack_seq " : "acked seq ") + ackSeq
+					+ ", beyond the highest seq this client gave out (" + bound + "); completing only what was sent");
+		}
+		this.relay.acked(Math.min(ackSeq, bound));
+	}
+
+	/**
+	 * The hub rejected an outbound event for good; a rejection of a seq never sent is
+	 * ignored.
+	 * @param connection the connection the rejection arrived on
+	 * @param seq the seq of the rejected event
+	 * @param code the hub's error code
+	 * @param message the hub's error message
+	 */
+	void rejected(Connection connection, long seq, String code, String message) {
+		long bound = sentBound(connection);
+		if (seq > bound) {
+			this.counters.invalidFrames.incrementAndGet();
+			logger.warn("Hub rejected outbound seq " + seq + ", which was never sent (highest " + bound + "); ignored");
+			return;
+		}
+		logger.warn("Hub rejected outbound event seq " + seq + " (" + code + "): " + message);
+		this.relay.rejected(seq, code, message);
+	}
+
+	private long sentBound(Connection connection) {
+		return Math.max(connection.highestSent(), this.relay.highestSeq());
+	}
+
+	/**
+	 * An at-most-once event, encoded, waiting to be sent.
+	 */
+	private record AtMostOnce(String key, String frame, CompletableFuture<Acknowledgement> future) {
+	}
+
+}

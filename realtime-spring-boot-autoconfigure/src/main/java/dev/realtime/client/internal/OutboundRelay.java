@@ -1,0 +1,458 @@
+package dev.realtime.client.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.realtime.client.Acknowledgement;
+import dev.realtime.client.ClientSettings;
+import dev.realtime.client.OutboundMessage;
+import dev.realtime.client.spi.LeaseLostException;
+import dev.realtime.client.spi.OutboundQueue;
+import dev.realtime.client.spi.SequencedMessage;
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.FrameCodec;
+
+/**
+ * Moves outbound events from the queue to the connection, on a thread of its own so that
+ * a slow or unreachable database never holds up heartbeats: keeps the user's lease,
+ * claims events while the in-flight window has room, packs them into frames no larger
+ * than the frame limit, and hands the frames to the connection. Acks that arrive while it
+ * works are coalesced into one delete. It polls at the poll interval, so rows written by
+ * other instances or committed late are sent without a wake-up, and a lease left by a
+ * dead instance is taken over.
+ */
+final class OutboundRelay {
+
+	private static final Log logger = LogFactory.getLog(OutboundRelay.class);
+
+	/** Events claimed per database round trip. */
+	private static final int CLAIM_CHUNK = 500;
+
+	/** Least time between two log lines about the same database failure. */
+	private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+	private final ClientSettings settings;
+
+	private final OutboundQueue queue;
+
+	private final FrameCodec codec;
+
+	private final ScheduledExecutorService executor;
+
+	private final ClientCounters counters;
+
+	private final SendTracker tracker;
+
+	private final Consumer<Acknowledgement> onAck;
+
+	private final Link link;
+
+	private final AtomicLong pendingAck = new AtomicLong(-1);
+
+	private final AtomicBoolean ackScheduled = new AtomicBoolean();
+
+	private final AtomicBoolean relayScheduled = new AtomicBoolean();
+
+	/** Rejected seqs not dead-lettered yet, with why. */
+	private final ConcurrentSkipListMap<Long, Rejection> rejections = new ConcurrentSkipListMap<>();
+
+	/** The highest seq the queue gave out, for telling an ack of more than was sent. */
+	private volatile long highestSeq;
+
+	private volatile boolean active;
+
+	// --- confined to the relay thread ---
+
+	private boolean leading;
+
+	/**
+	 * Whether the client was told whether this instance holds the lease since it
+	 * activated the relay.
+	 */
+	private volatile boolean announced;
+
+	/** The connection events go to, or -1 while there is none ready. */
+	private int connection = -1;
+
+	private @Nullable String clientId;
+
+	private long ackedUpTo;
+
+	/**
+	 * Seqs claimed and not acked yet, with their idempotency keys, kept across
+	 * connections: an ack may come with the resume of the next one.
+	 */
+	private final NavigableMap<Long, String> inFlight = new TreeMap<>();
+
+	/**
+	 * The highest seq claimed for the current connection; resends start below it again.
+	 */
+	private long claimedOnLink;
+
+	private long lastFailureLog;
+
+	OutboundRelay(ClientSettings settings, OutboundQueue queue, FrameCodec codec, ScheduledExecutorService executor,
+			ClientCounters counters, SendTracker tracker, Consumer<Acknowledgement> onAck, Link link) {
+		this.settings = settings;
+		this.queue = queue;
+		this.codec = codec;
+		this.executor = executor;
+		this.counters = counters;
+		this.tracker = tracker;
+		this.onAck = onAck;
+		this.link = link;
+		long interval = settings.pollInterval().toMillis();
+		// a random phase: the polls of many clients started together do not wake all at
+		// once
+		long phase = ThreadLocalRandom.current().nextLong(interval) + 1;
+		executor.scheduleWithFixedDelay(this::poll, phase, interval, TimeUnit.MILLISECONDS);
+		queue.onClaimable(this::wake);
+	}
+
+	/**
+	 * Start or stop holding the user's lease: the client wants to be connected, or not.
+	 * @param active whether the client wants to be connected
+	 * @return a future done once the relay has polled or resigned (at once if the relay
+	 * is closed)
+	 */
+	Future<?> activate(boolean active) {
+		this.active = active;
+		this.announced = false;
+		try {
+			return this.executor.submit(active ? this::poll : this::resign);
+		}
+		catch (RejectedExecutionException ex) {
+			return CompletableFuture.completedFuture(null);
+		}
+	}
+
+	/**
+	 * The connection with this number is ready for events (connected and resumed).
+	 * @param connection the number of the connection
+	 * @param clientId the client's id, put in the event frames
+	 */
+	void linkUp(int connection, String clientId) {
+		post(() -> {
+			this.connection = connection;
+			this.clientId = clientId;
+			this.claimedOnLink = 0;
+			// everything sequenced and not acked is resent in seq order, before any new
+			// event
+			this.queue.releaseClaims();
+			relay();
+		});
+	}
+
+	/**
+	 * The connection is gone: events are held until the next one.
+	 */
+	void linkDown() {
+		post(() -> this.connection = -1);
+	}
+
+	/**
+	 * The hub acked every event up to {@code ackSeq}. Acks arriving while the relay is
+	 * busy are completed by one delete.
+	 * @param ackSeq the highest seq the hub acked
+	 */
+	void acked(long ackSeq) {
+		this.pendingAck.accumulateAndGet(ackSeq, Math::max);
+		if (this.ackScheduled.compareAndSet(false, true)) {
+			post(this::flushAcks);
+		}
+	}
+
+	/**
+	 * The hub rejected the event with this seq for good. Called before the ack that
+	 * covers it (the hub sends the error first): the rejection is recorded at once, so no
+	 * ack can complete the event as delivered before it is dead-lettered.
+	 * @param seq the seq of the rejected event
+	 * @param code the hub's error code
+	 * @param message the hub's error message
+	 */
+	void rejected(long seq, String code, String message) {
+		this.rejections.put(seq, new Rejection(code, message));
+		post(this::applyRejections);
+	}
+
+	/**
+	 * Dead-letter the rejected events.
+	 * @return whether none is left, so acks may complete what they cover
+	 */
+	private boolean applyRejections() {
+		for (Map.Entry<Long, Rejection> entry = this.rejections.firstEntry(); entry != null; entry = this.rejections
+			.firstEntry()) {
+			long seq = entry.getKey();
+			Rejection rejection = entry.getValue();
+			try {
+				if (this.queue.deadLetter(seq, rejection.code(), rejection.message())) {
+					this.counters.deadLettered.incrementAndGet();
+				}
+			}
+			catch (LeaseLostException ex) {
+				this.rejections.clear();
+				lostLease(ex);
+				return false;
+			}
+			catch (RuntimeException ex) {
+				// kept, and so is every ack behind it: retried at the next poll
+				logFailure("Could not dead-letter outbound event seq " + seq, ex);
+				return false;
+			}
+			this.rejections.remove(seq);
+			String key = this.inFlight.remove(seq);
+			if (key != null) {
+				this.tracker.rejected(key, rejection.code(), rejection.message());
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Look for claimable events soon: called after a commit. On an idle link the events
+	 * go out at once; while frames are in flight they wait for the next ack, which claims
+	 * everything committed meanwhile in one transaction and fills frames, so a busy link
+	 * batches by itself and the claim's commit is not paid per event.
+	 */
+	void wake() {
+		if (this.relayScheduled.compareAndSet(false, true)) {
+			post(() -> {
+				this.relayScheduled.set(false);
+				if (!awaitingAck()) {
+					relay();
+				}
+			});
+		}
+	}
+
+	/**
+	 * Whether events sent on the current connection are waiting for their ack (which
+	 * relays again when it comes; a lost connection relays on the next, and the poll in
+	 * any case).
+	 * @return whether an ack is awaited on the current connection
+	 */
+	private boolean awaitingAck() {
+		return !this.inFlight.isEmpty() && this.inFlight.firstKey() <= this.claimedOnLink;
+	}
+
+	/**
+	 * Return the highest seq given out so far, as far as this instance knows.
+	 * @return the highest seq given out, or 0 if none
+	 */
+	long highestSeq() {
+		return this.highestSeq;
+	}
+
+	private void poll() {
+		if (!this.active) {
+			return;
+		}
+		boolean holds;
+		try {
+			holds = this.queue.acquireLease();
+			this.highestSeq = Math.max(this.highestSeq, this.queue.highestSeq());
+		}
+		catch (RuntimeException ex) {
+			// keep what we had: the connection stays up and the fenced writes keep it
+			// safe
+			logFailure("Could not renew the lease of user '" + this.settings.userId() + "'", ex);
+			return;
+		}
+		if (holds != this.leading || !this.announced) {
+			this.leading = holds;
+			this.announced = true;
+			this.link.leadershipChanged(holds, holds ? "took the lease of user '" + this.settings.userId() + "'"
+					: "another instance holds the lease of user '" + this.settings.userId() + "'");
+		}
+		flushAcks();
+		relay();
+	}
+
+	private void resign() {
+		if (this.active) {
+			return;
+		}
+		this.connection = -1;
+		this.inFlight.clear();
+		boolean wasLeading = this.leading;
+		this.leading = false;
+		if (!wasLeading) {
+			return;
+		}
+		try {
+			this.queue.releaseLease();
+		}
+		catch (RuntimeException ex) {
+			// it expires on its own
+			logger.warn("Could not release the lease of user '" + this.settings.userId() + "': " + ex);
+		}
+	}
+
+	private void flushAcks() {
+		this.ackScheduled.set(false);
+		if (!applyRejections()) {
+			return;
+		}
+		long ack = this.pendingAck.get();
+		if (ack <= this.ackedUpTo) {
+			return;
+		}
+		// the hub has these events: their senders hear it now, not after the delete (a
+		// delete
+		// that fails leaves rows that are sent again and deduplicated by the hub)
+		NavigableMap<Long, String> done = this.inFlight.headMap(ack, true);
+		long now = System.nanoTime();
+		for (Map.Entry<Long, String> entry : done.entrySet()) {
+			this.tracker.acknowledged(entry.getValue(), entry.getKey(), now, this.onAck);
+		}
+		done.clear();
+		long completed;
+		try {
+			completed = this.queue.acknowledge(ack);
+		}
+		catch (LeaseLostException ex) {
+			lostLease(ex);
+			return;
+		}
+		catch (RuntimeException ex) {
+			logFailure("Could not complete acked outbound events; retrying", ex);
+			return;
+		}
+		this.ackedUpTo = Math.max(this.ackedUpTo, ack);
+		this.counters.acked.addAndGet(completed);
+		relay();
+	}
+
+	private void relay() {
+		while (this.leading && this.connection >= 0) {
+			// what was sent on this connection and not acked: the window
+			int room = this.settings.maxInFlight() - this.inFlight.headMap(this.claimedOnLink, true).size();
+			if (room <= 0) {
+				return;
+			}
+			int wanted = Math.min(room, CLAIM_CHUNK);
+			List<SequencedMessage> claimed;
+			try {
+				claimed = this.queue.claim(wanted);
+			}
+			catch (LeaseLostException ex) {
+				lostLease(ex);
+				return;
+			}
+			catch (RuntimeException ex) {
+				logFailure("Could not claim outbound events; retrying at the next poll", ex);
+				return;
+			}
+			if (claimed.isEmpty()) {
+				return;
+			}
+			long last = claimed.get(claimed.size() - 1).seq();
+			this.highestSeq = Math.max(this.highestSeq, last);
+			this.claimedOnLink = last;
+			for (SequencedMessage message : claimed) {
+				this.inFlight.put(message.seq(), message.message().idempotencyKey());
+			}
+			this.link.send(this.connection, pack(claimed), claimed.size(), last);
+			if (claimed.size() < wanted) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Encode events and pack them into as few frames as the batch size and the frame
+	 * limit allow.
+	 * @param claimed the claimed events, in seq order
+	 * @return the frames' texts
+	 */
+	private List<String> pack(List<SequencedMessage> claimed) {
+		List<String> encoded = new ArrayList<>(claimed.size());
+		for (SequencedMessage claimedMessage : claimed) {
+			OutboundMessage message = claimedMessage.message();
+			encoded.add(this.codec.encode(new EventFrame(claimedMessage.seq(), this.clientId, message.idempotencyKey(),
+					message.event(), message.payload(), message.createdAt())));
+		}
+		List<String> frames = new ArrayList<>();
+		for (FramePacker.Packed packed : FramePacker.pack(encoded, this.settings.batchSize(),
+				this.settings.maxFrameSize())) {
+			frames.add(packed.text());
+		}
+		return frames;
+	}
+
+	private void lostLease(LeaseLostException ex) {
+		String reason = Objects.requireNonNullElse(ex.getMessage(), "lease lost");
+		logger.warn(reason + "; standing by");
+		this.leading = false;
+		this.connection = -1;
+		this.inFlight.clear();
+		this.link.leadershipChanged(false, reason);
+	}
+
+	private void logFailure(String what, RuntimeException ex) {
+		long now = System.nanoTime();
+		if (now - this.lastFailureLog >= FAILURE_LOG_INTERVAL_NANOS || this.lastFailureLog == 0) {
+			this.lastFailureLog = now;
+			logger.error(what + ": " + ex.getMessage(), ex);
+		}
+		else {
+			logger.debug(what, ex);
+		}
+	}
+
+	private void post(Runnable action) {
+		try {
+			this.executor.execute(action);
+		}
+		catch (RejectedExecutionException ex) {
+			logger.debug("Relay of user '" + this.settings.userId() + "' is closed; ignoring a late call");
+		}
+	}
+
+	/**
+	 * The connection as the relay sees it. Called on the relay's thread.
+	 */
+	interface Link {
+
+		/**
+		 * Send frames on the connection with this number, unless it is gone by then (the
+		 * events are resent on the next connection).
+		 * @param connection the number of the connection to send on
+		 * @param frames the encoded frames
+		 * @param events how many events the frames carry
+		 * @param lastSeq the highest seq in the frames
+		 */
+		void send(int connection, List<String> frames, int events, long lastSeq);
+
+		/**
+		 * This instance took the user's lease ({@code true}) or lost or could not take
+		 * it.
+		 * @param leading whether this instance holds the lease now
+		 * @param reason what happened, for the log and the client's state
+		 */
+		void leadershipChanged(boolean leading, String reason);
+
+	}
+
+	private record Rejection(String code, String message) {
+	}
+
+}

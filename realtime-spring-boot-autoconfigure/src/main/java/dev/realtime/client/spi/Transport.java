@@ -1,0 +1,64 @@
+package dev.realtime.client.spi;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Opens connections to the hub. The WebSocket transport is the default; fallback
+ * transports implement the same contract.
+ */
+public interface Transport {
+
+	/**
+	 * Open a connection.
+	 * @param uri the endpoint, with the protocol's query parameters
+	 * @param headers handshake headers, for example {@code Authorization}
+	 * @param listener receives what arrives on the connection
+	 * @return completed with the open session, or exceptionally; a handshake refused with
+	 * an HTTP status completes with {@link HandshakeRejectedException}
+	 */
+	CompletableFuture<TransportSession> connect(URI uri, Map<String, String> headers, TransportListener listener);
+
+	/**
+	 * Receives what happens on one connection. Called from the transport's own threads.
+	 */
+	interface TransportListener {
+
+		/**
+		 * A text message arrived.
+		 * @param text the message
+		 */
+		void onText(String text);
+
+		/**
+		 * The connection closed, by either side or because it broke.
+		 * @param code the close code
+		 * @param reason the close reason, possibly empty
+		 */
+		void onClosed(int code, String reason);
+
+	}
+
+	/**
+	 * One open connection. {@link #send} may be called from any thread.
+	 */
+	interface TransportSession {
+
+		/**
+		 * Send a text message, blocking until it is handed to the network.
+		 * @param text the message
+		 * @throws java.io.IOException if the connection is broken
+		 */
+		void send(String text) throws java.io.IOException;
+
+		/**
+		 * Close the connection. Never blocks on a peer that does not answer.
+		 * @param code the close code
+		 * @param reason the close reason
+		 */
+		void close(int code, String reason);
+
+	}
+
+}
