@@ -53,6 +53,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	private final OutboxWriter writer;
 
+	private final OutboxVacuum vacuum;
+
 	private final DataSource dataSource;
 
 	private final ObjectMapper mapper;
@@ -102,12 +104,13 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	private volatile Runnable claimable = () -> {
 	};
 
-	JdbcOutboundQueue(String userId, OutboxRepository repository, OutboxWriter writer, DataSource dataSource,
-			TransactionTemplate transaction, ObjectMapper mapper, Clock clock, long maxSize, long leaseMillis,
-			String owner) {
+	JdbcOutboundQueue(String userId, OutboxRepository repository, OutboxWriter writer, OutboxVacuum vacuum,
+			DataSource dataSource, TransactionTemplate transaction, ObjectMapper mapper, Clock clock, long maxSize,
+			long leaseMillis, String owner) {
 		this.userId = userId;
 		this.repository = repository;
 		this.writer = writer;
+		this.vacuum = vacuum;
 		this.dataSource = dataSource;
 		this.transaction = transaction;
 		this.mapper = mapper;
@@ -355,6 +358,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 				? this.lease.deleteAcked(ackSeq, (nextSeq) -> this.highestSeq = nextSeq - 1)
 				: fenced((client) -> this.repository.deleteAcked(this.userId, ackSeq));
 		this.durablePending.addAndGet(-deleted);
+		this.vacuum.deleted(deleted);
 		return deleted + this.memory.acknowledge(ackSeq).size();
 	}
 

@@ -68,8 +68,9 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 	public JdbcOutboundQueue create(String userId) {
 		return this.queues.computeIfAbsent(userId, (id) -> {
 			Parts shared = parts();
-			return new JdbcOutboundQueue(id, shared.repository, shared.writer, this.dataSource, shared.transaction,
-					this.mapper, this.clock, this.maxSize, this.leaseDuration.toMillis(), this.owner);
+			return new JdbcOutboundQueue(id, shared.repository, shared.writer, shared.vacuum, this.dataSource,
+					shared.transaction, this.mapper, this.clock, this.maxSize, this.leaseDuration.toMillis(),
+					this.owner);
 		});
 	}
 
@@ -84,12 +85,13 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 			synchronized (this) {
 				shared = this.parts;
 				if (shared == null) {
-					OutboxRepository repository = new OutboxRepository(this.dataSource, dialect());
+					OutboxDialect dialect = dialect();
+					OutboxRepository repository = new OutboxRepository(this.dataSource, dialect);
 					// the relay's own short transactions; the caller's are joined through
 					// the DataSource
 					DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(this.dataSource);
 					shared = new Parts(repository, new OutboxWriter(repository, transactionManager, this.writeTimeout),
-							new TransactionTemplate(transactionManager));
+							new OutboxVacuum(this.dataSource, dialect), new TransactionTemplate(transactionManager));
 					this.parts = shared;
 				}
 			}
@@ -112,6 +114,10 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 
 	TransactionTemplate transaction() {
 		return parts().transaction;
+	}
+
+	OutboxVacuum vacuum() {
+		return parts().vacuum;
 	}
 
 	ObjectMapper mapper() {
@@ -139,10 +145,12 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 		Parts shared = this.parts;
 		if (shared != null) {
 			shared.writer.stop();
+			shared.vacuum.stop();
 		}
 	}
 
-	private record Parts(OutboxRepository repository, OutboxWriter writer, TransactionTemplate transaction) {
+	private record Parts(OutboxRepository repository, OutboxWriter writer, OutboxVacuum vacuum,
+			TransactionTemplate transaction) {
 	}
 
 }

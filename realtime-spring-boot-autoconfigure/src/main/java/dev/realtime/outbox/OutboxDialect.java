@@ -39,20 +39,22 @@ enum OutboxDialect {
 					+ " d as (delete from realtime_outbox where user_id = ? and status = 'SEQUENCED' and seq <= ?"
 					+ " and exists (select 1 from c where relay_owner = ? and relay_epoch = ?) returning 1)"
 					+ " select relay_owner, relay_epoch, next_seq, (select count(*) from d),"
-					+ " set_config('synchronous_commit', 'off', true) from c"),
+					+ " set_config('synchronous_commit', 'off', true) from c",
+			"select n_dead_tup from pg_stat_user_tables where relid = to_regclass('realtime_outbox')",
+			"vacuum realtime_outbox"),
 
 	// INSERT IGNORE also turns other errors into warnings; the values are validated
 	// before
 	MARIADB("insert ignore into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at, status)"
 			+ " values (next value for realtime_outbox_id_seq, ?, ?, ?, ?, ?, 'NEW')",
-			"cast(unix_timestamp(now(3)) * 1000 as signed)", null, null, null, null),
+			"cast(unix_timestamp(now(3)) * 1000 as signed)", null, null, null, null, null, null),
 
 	H2("merge into realtime_outbox t using (select cast(? as varchar(128)) u, cast(? as varchar(255)) k,"
 			+ " cast(? as varchar(255)) e, cast(? as clob) p, cast(? as bigint) c) s"
 			+ " on t.user_id = s.u and t.idempotency_key = s.k when not matched then insert"
 			+ " (id, user_id, idempotency_key, event, payload, created_at, status)"
 			+ " values (next value for realtime_outbox_id_seq, s.u, s.k, s.e, s.p, s.c, 'NEW')",
-			"cast(extract(epoch from current_timestamp) * 1000 as bigint)", null, null, null, null);
+			"cast(extract(epoch from current_timestamp) * 1000 as bigint)", null, null, null, null, null, null);
 
 	/**
 	 * Parameters: user id, idempotency key, event, payload, created_at; updates 0 rows
@@ -94,14 +96,28 @@ enum OutboxDialect {
 	 */
 	final @Nullable String fencedDeleteAcked;
 
+	/**
+	 * How many dead row versions the outbox table holds, or {@code null} where the
+	 * database cleans up by itself.
+	 */
+	final @Nullable String deadRows;
+
+	/**
+	 * Reclaims the outbox table's dead row versions, or {@code null}.
+	 */
+	final @Nullable String vacuum;
+
 	OutboxDialect(String insertIfAbsent, String nowMillis, @Nullable String asyncCommit, @Nullable String insertAll,
-			@Nullable String numberAll, @Nullable String fencedDeleteAcked) {
+			@Nullable String numberAll, @Nullable String fencedDeleteAcked, @Nullable String deadRows,
+			@Nullable String vacuum) {
 		this.insertIfAbsent = insertIfAbsent;
 		this.nowMillis = nowMillis;
 		this.asyncCommit = asyncCommit;
 		this.insertAll = insertAll;
 		this.numberAll = numberAll;
 		this.fencedDeleteAcked = fencedDeleteAcked;
+		this.deadRows = deadRows;
+		this.vacuum = vacuum;
 	}
 
 	static OutboxDialect of(DatabaseMetaData metaData) throws java.sql.SQLException {

@@ -1,7 +1,10 @@
 package dev.realtime.outbox;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import dev.realtime.test.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@link JdbcOutboundQueue} on PostgreSQL.
@@ -47,6 +51,35 @@ class PostgresJdbcOutboundQueueTests extends AbstractJdbcOutboundQueueTests {
 			.formatted(1, "'{1000000002,1000000004}'::bigint[]", "'{1000000002,1000000004}'::bigint[]");
 		assertThat(String.join("\n", plan(numberAll))).contains("realtime_outbox_pk")
 			.doesNotContain("Seq Scan on realtime_outbox");
+	}
+
+	@Test
+	void vacuumsTheOutboxTableOnceItsDeadRowsPassTheThreshold() {
+		DataSource dataSource = Objects.requireNonNull(jdbc().getDataSource());
+		OutboxVacuum vacuum = new OutboxVacuum(dataSource, OutboxDialect.POSTGRESQL);
+		try {
+			// what a sustained load leaves with autovacuum off: acked rows deleted, never
+			// vacuumed
+			jdbc().update("insert into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at,"
+					+ " status) select 2000000000 + g, ?, 'v' || g, 'e', '{}', 0, 'NEW'"
+					+ " from generate_series(1, ?) g", userId(), OutboxVacuum.THRESHOLD + 10_000);
+			jdbc().update("delete from realtime_outbox where id > 2000000000");
+			await().atMost(Duration.ofSeconds(30)).until(() -> deadRows() >= OutboxVacuum.THRESHOLD);
+			// fewer deletes than a check needs: nothing happens yet
+			vacuum.deleted(OutboxVacuum.CHECK_EVERY - 1);
+			assertThat(deadRows()).isGreaterThanOrEqualTo(OutboxVacuum.THRESHOLD);
+			vacuum.deleted(1);
+			await().atMost(Duration.ofSeconds(60)).until(() -> deadRows() < OutboxVacuum.THRESHOLD);
+		}
+		finally {
+			vacuum.stop();
+		}
+	}
+
+	private long deadRows() {
+		Long dead = jdbc().queryForObject(
+				"select n_dead_tup from pg_stat_user_tables where relid = to_regclass('realtime_outbox')", Long.class);
+		return (dead != null) ? dead : 0;
 	}
 
 	private List<String> plan(String sql, Object... args) {
