@@ -265,10 +265,21 @@ public final class TestHub implements AutoCloseable {
 					session.sendMessage(new TextMessage(text));
 				}
 				catch (IOException | RuntimeException ex) {
-					// broken, or too slow a reader (the session decorator closes it): the
-					// client will resume
+					// broken, or too slow a reader: dropped as a hub would drop it, and
+					// the
+					// client resumes
+					closeQuietly(session);
 				}
 			}
+		}
+	}
+
+	private static void closeQuietly(WebSocketSession session) {
+		try {
+			session.close(CloseStatus.SESSION_NOT_RELIABLE);
+		}
+		catch (IOException ex) {
+			// gone already
 		}
 	}
 
@@ -409,7 +420,11 @@ public final class TestHub implements AutoCloseable {
 
 		@Override
 		public void afterConnectionEstablished(WebSocketSession session) {
-			WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(session, 10_000, 1 << 20);
+			// the buffer holds a frame above the client's 1 MB limit: a test sends one
+			// while
+			// an ack may still be on its way out, and a frame over the buffer's limit is
+			// dropped
+			WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(session, 10_000, 8 << 20);
 			session.getAttributes().put("concurrent", concurrent);
 			this.hub.sessions.add(concurrent);
 		}
