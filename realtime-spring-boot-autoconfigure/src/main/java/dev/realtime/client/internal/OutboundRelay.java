@@ -315,15 +315,6 @@ final class OutboundRelay {
 		if (ack <= this.ackedUpTo) {
 			return;
 		}
-		// the hub has these events: their senders hear it now, not after the delete (a
-		// delete
-		// that fails leaves rows that are sent again and deduplicated by the hub)
-		NavigableMap<Long, String> done = this.inFlight.headMap(ack, true);
-		long now = System.nanoTime();
-		for (Map.Entry<Long, String> entry : done.entrySet()) {
-			this.tracker.acknowledged(entry.getValue(), entry.getKey(), now, this.onAck);
-		}
-		done.clear();
 		long completed;
 		try {
 			completed = this.queue.acknowledge(ack);
@@ -338,6 +329,15 @@ final class OutboundRelay {
 		}
 		this.ackedUpTo = Math.max(this.ackedUpTo, ack);
 		this.counters.acked.addAndGet(completed);
+		// senders hear of the ack once the rows are gone, so the handle, the pending
+		// count
+		// and the acked count agree
+		NavigableMap<Long, String> done = this.inFlight.headMap(ack, true);
+		long now = System.nanoTime();
+		for (Map.Entry<Long, String> entry : done.entrySet()) {
+			this.tracker.acknowledged(entry.getValue(), entry.getKey(), now, this.onAck);
+		}
+		done.clear();
 		relay();
 	}
 
