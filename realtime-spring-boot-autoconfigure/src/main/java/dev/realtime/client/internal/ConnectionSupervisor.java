@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -65,12 +64,6 @@ final class ConnectionSupervisor implements Connection.Owner {
 	 * writes.
 	 */
 	private final Executor storeExecutor;
-
-	/**
-	 * The client id once read from the queue: later handshakes need no database read
-	 * first.
-	 */
-	private volatile @Nullable String clientId;
 
 	private final ReconnectPolicy policy;
 
@@ -251,44 +244,35 @@ final class ConnectionSupervisor implements Connection.Owner {
 		}
 		Connection attempt = new Connection(++this.connections, token, this.settings, this.codec, this.loop, this);
 		this.connection = attempt;
-		// the cursor (and, the first time, the client id) come from the database: read on
-		// the
-		// store's thread, never the loop's; once the client id is known the handshake
-		// runs
-		// meanwhile, so a reconnect does not wait for the database before it starts
-		CompletableFuture<Long> cursor = CompletableFuture.supplyAsync(() -> {
-			long lastSeq = this.inbound.lastSeq();
-			this.clientId = this.outbound.clientId();
-			return lastSeq;
-		}, this.storeExecutor);
-		if (this.clientId != null) {
-			openTransport(attempt, cursor);
-			return;
-		}
-		cursor.whenComplete((lastSeq, failure) -> this.loop.post(() -> {
-			if (attempt != this.connection) {
+		// the cursor and client id come from the database: read off the connection's
+		// thread
+		this.storeExecutor.execute(() -> {
+			long cursor;
+			try {
+				cursor = this.inbound.lastSeq();
+				// a durable queue reads its client id from the database: fail here, not
+				// on the loop
+				this.outbound.clientId();
+			}
+			catch (RuntimeException ex) {
+				this.loop.post(() -> {
+					if (attempt == this.connection) {
+						dropConnection();
+						reconnectOrFail(this.policy.failed("database unavailable: " + ReconnectPolicy.describe(ex)),
+								token);
+					}
+				});
 				return;
 			}
-			if (failure != null) {
-				storeUnavailable(failure, token);
-			}
-			else {
-				openTransport(attempt, cursor);
-			}
-		}));
+			this.loop.post(() -> {
+				if (attempt == this.connection) {
+					openTransport(attempt, cursor);
+				}
+			});
+		});
 	}
 
-	private void storeUnavailable(Throwable failure, @Nullable String token) {
-		dropConnection();
-		reconnectOrFail(this.policy.failed("database unavailable: " + ReconnectPolicy.describe(unwrap(failure))),
-				token);
-	}
-
-	private static Throwable unwrap(Throwable failure) {
-		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
-	}
-
-	private void openTransport(Connection attempt, CompletableFuture<Long> cursor) {
+	private void openTransport(Connection attempt, long cursor) {
 		String token = attempt.token();
 		Map<String, String> headers = (token != null) ? Map.of("Authorization", "Bearer " + token) : Map.of();
 		logger.debug("Connecting to " + this.settings.url());
@@ -304,19 +288,8 @@ final class ConnectionSupervisor implements Connection.Owner {
 					}
 				}
 				else if (failure == null) {
-					cursor.whenComplete((lastSeq, storeFailure) -> this.loop.post(() -> {
-						if (attempt != this.connection) {
-							opened.close(CloseCodes.NORMAL, "abandoned");
-						}
-						else if (storeFailure != null) {
-							opened.close(CloseCodes.NORMAL, "database unavailable");
-							storeUnavailable(storeFailure, token);
-						}
-						else {
-							this.sequencer.start(lastSeq);
-							attempt.opened(opened, this.outbound.clientId(), lastSeq);
-						}
-					}));
+					this.sequencer.start(cursor);
+					attempt.opened(opened, this.outbound.clientId(), cursor);
 				}
 				else {
 					dropConnection();
