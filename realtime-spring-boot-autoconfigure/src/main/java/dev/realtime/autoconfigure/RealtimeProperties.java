@@ -53,6 +53,19 @@ public class RealtimeProperties {
 	 */
 	private DataSize maxFrameSize = DataSize.ofMegabytes(1);
 
+	/**
+	 * Transport that carries the protocol's frames to the hub.
+	 */
+	private TransportType transport = TransportType.WEBSOCKET;
+
+	/**
+	 * Whether a WebSocket client falls back to the HTTP transport when the upgrade is
+	 * refused or times out, and moves back to WebSocket once an upgrade works again.
+	 */
+	private boolean websocketFallback;
+
+	private final Proxy proxy = new Proxy();
+
 	private final Reconnect reconnect = new Reconnect();
 
 	private final Heartbeat heartbeat = new Heartbeat();
@@ -119,6 +132,26 @@ public class RealtimeProperties {
 
 	public void setMaxFrameSize(DataSize maxFrameSize) {
 		this.maxFrameSize = maxFrameSize;
+	}
+
+	public TransportType getTransport() {
+		return this.transport;
+	}
+
+	public void setTransport(TransportType transport) {
+		this.transport = transport;
+	}
+
+	public boolean isWebsocketFallback() {
+		return this.websocketFallback;
+	}
+
+	public void setWebsocketFallback(boolean websocketFallback) {
+		this.websocketFallback = websocketFallback;
+	}
+
+	public Proxy getProxy() {
+		return this.proxy;
 	}
 
 	public Reconnect getReconnect() {
@@ -395,6 +428,90 @@ public class RealtimeProperties {
 
 		public void setBundle(@Nullable String bundle) {
 			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * Transports that can carry the protocol's frames.
+	 */
+	public enum TransportType {
+
+		/**
+		 * Raw WebSocket ({@code ws://} or {@code wss://}).
+		 */
+		WEBSOCKET,
+
+		/**
+		 * Socket.IO (Engine.IO v4, servers 3.x and 4.x; {@code http://} or
+		 * {@code https://}).
+		 */
+		SOCKETIO,
+
+		/**
+		 * HTTP only, for networks that block WebSocket upgrades.
+		 */
+		HTTP
+
+	}
+
+	/**
+	 * HTTP(S) proxy for every transport. Without a host, the JVM's proxy settings
+	 * ({@code https.proxyHost}, {@code http.proxyHost}, {@code http.nonProxyHosts})
+	 * apply.
+	 */
+	public static class Proxy {
+
+		/**
+		 * Host name of the proxy.
+		 */
+		private @Nullable String host;
+
+		/**
+		 * Port of the proxy.
+		 */
+		private int port = 3128;
+
+		/**
+		 * User name for the proxy's basic authentication.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Password for the proxy's basic authentication.
+		 */
+		private @Nullable String password;
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
 		}
 
 	}

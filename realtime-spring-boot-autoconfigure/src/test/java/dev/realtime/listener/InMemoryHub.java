@@ -26,6 +26,11 @@ final class InMemoryHub implements Transport {
 		return CompletableFuture.completedFuture(new TransportSession() {
 
 			@Override
+			public String transport() {
+				return "in-memory";
+			}
+
+			@Override
 			public void send(String text) {
 				if (text.contains("\"type\":\"resume\"")) {
 					listener.onText("{\"type\":\"resume_response\",\"ack_seq\":0,\"events\":[],\"has_more\":false,"

@@ -149,6 +149,11 @@ public final class WebSocketTransport implements Transport {
 		}
 
 		@Override
+		public String transport() {
+			return "websocket";
+		}
+
+		@Override
 		public void send(String text) throws IOException {
 			// WebSocketSession.sendMessage is not thread-safe: one writer at a time
 			synchronized (this.session) {

@@ -46,6 +46,13 @@ public interface Transport {
 	interface TransportSession {
 
 		/**
+		 * Name the transport carrying this connection, as health, the actuator endpoint,
+		 * metrics and logs show it.
+		 * @return for example {@code websocket}, {@code socketio} or {@code http}
+		 */
+		String transport();
+
+		/**
 		 * Send a text message, blocking until it is handed to the network.
 		 * @param text the message
 		 * @throws java.io.IOException if the connection is broken

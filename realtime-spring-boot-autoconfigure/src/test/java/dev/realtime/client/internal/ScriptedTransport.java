@@ -68,6 +68,11 @@ final class ScriptedTransport implements Transport {
 			this.result.complete(new TransportSession() {
 
 				@Override
+				public String transport() {
+					return "scripted";
+				}
+
+				@Override
 				public void send(String text) {
 					Attempt.this.sent.add(text);
 				}
