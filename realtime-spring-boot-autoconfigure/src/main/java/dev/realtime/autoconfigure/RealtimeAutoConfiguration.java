@@ -2,8 +2,9 @@ package dev.realtime.autoconfigure;
 
 import java.net.URI;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 
@@ -30,6 +31,7 @@ import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ExponentialBackoff;
 import dev.realtime.client.ObservableClient;
 import dev.realtime.client.RealtimeClient;
+import dev.realtime.client.internal.ClientRuntime;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
@@ -90,11 +92,22 @@ public final class RealtimeAutoConfiguration {
 		return (userId) -> new InMemoryInboundStore();
 	}
 
+	/**
+	 * The threads every client of the application shares: their number does not grow with
+	 * the number of users. Closed with the context, after the clients.
+	 * @return the runtime
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	ClientRuntime realtimeClientRuntime() {
+		return ClientRuntime.create();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(RealtimeClient.class)
 	DefaultRealtimeClient realtimeClient(ClientSettings settings, Transport transport, TokenProvider tokenProvider,
 			OutboundQueueFactory outboundQueues, InboundStoreFactory inboundStores, FrameCodec codec,
-			ObjectProvider<ReceiptStore> receipts) {
+			ObjectProvider<ReceiptStore> receipts, ClientRuntime runtime) {
 		InboundStore inbound = inboundStores.create(settings.userId());
 		ReceiptStore receiptStore = receipts.getIfUnique();
 		if (receiptStore != null) {
@@ -102,7 +115,7 @@ public final class RealtimeAutoConfiguration {
 			inbound = new ReceiptsClearingInboundStore(inbound, receiptStore, settings.userId());
 		}
 		return new DefaultRealtimeClient(settings, transport, tokenProvider, outboundQueues.create(settings.userId()),
-				inbound, codec, Clock.systemUTC());
+				inbound, codec, Clock.systemUTC(), runtime);
 	}
 
 	@Bean
@@ -118,14 +131,22 @@ public final class RealtimeAutoConfiguration {
 	static class WebSocketTransportConfiguration implements DisposableBean {
 
 		/**
-		 * Closes sessions off the caller's thread. Not a bean: an {@code Executor} bean
-		 * would make Boot back off from its {@code applicationTaskExecutor}.
+		 * Closes sessions off the caller's thread, two at a time at most however many
+		 * clients close at once; idle, it has no thread. Not a bean: an {@code Executor}
+		 * bean would make Boot back off from its {@code applicationTaskExecutor}.
 		 */
-		private final ExecutorService closer = Executors.newCachedThreadPool((task) -> {
-			Thread thread = new Thread(task, "realtime-transport");
-			thread.setDaemon(true);
-			return thread;
-		});
+		private final ThreadPoolExecutor closer = closer();
+
+		private static ThreadPoolExecutor closer() {
+			ThreadPoolExecutor closer = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+					(task) -> {
+						Thread thread = new Thread(task, "realtime-transport");
+						thread.setDaemon(true);
+						return thread;
+					});
+			closer.allowCoreThreadTimeOut(true);
+			return closer;
+		}
 
 		@Bean
 		@ConditionalOnMissingBean

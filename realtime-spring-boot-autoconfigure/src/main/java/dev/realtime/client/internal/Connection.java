@@ -1,7 +1,6 @@
 package dev.realtime.client.internal;
 
 import java.io.IOException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
@@ -62,9 +61,9 @@ final class Connection implements Transport.TransportListener {
 	/** The highest seq written to this connection. */
 	private long highestSent;
 
-	private @Nullable ScheduledFuture<?> heartbeatTask;
+	private Strand.@Nullable Timer heartbeatTask;
 
-	private @Nullable ScheduledFuture<?> resumeTimeoutTask;
+	private Strand.@Nullable Timer resumeTimeoutTask;
 
 	Connection(int id, @Nullable String token, ClientSettings settings, FrameCodec codec, ClientLoop loop,
 			Owner owner) {
@@ -119,7 +118,7 @@ final class Connection implements Transport.TransportListener {
 	 */
 	void resumed() {
 		this.resumed = true;
-		cancel(this.resumeTimeoutTask);
+		Strand.cancel(this.resumeTimeoutTask);
 		long interval = this.settings.heartbeatInterval().toMillis();
 		this.heartbeatTask = this.loop.scheduleAtFixedRate(this::heartbeat, interval);
 	}
@@ -244,8 +243,8 @@ final class Connection implements Transport.TransportListener {
 	 */
 	boolean end() {
 		this.ended = true;
-		cancel(this.heartbeatTask);
-		cancel(this.resumeTimeoutTask);
+		Strand.cancel(this.heartbeatTask);
+		Strand.cancel(this.resumeTimeoutTask);
 		return this.resumed;
 	}
 
@@ -280,12 +279,6 @@ final class Connection implements Transport.TransportListener {
 				this.owner.closed(this, code, reason);
 			}
 		});
-	}
-
-	private static void cancel(@Nullable ScheduledFuture<?> task) {
-		if (task != null) {
-			task.cancel(false);
-		}
 	}
 
 	/**

@@ -26,6 +26,7 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
+import dev.realtime.protocol.FrameSizes;
 
 /**
  * The WebSocket transport, over Spring's {@link StandardWebSocketClient} and the JSR-356
@@ -44,7 +45,15 @@ public final class WebSocketTransport implements Transport {
 	private static final Pattern REFUSED_STATUS = Pattern
 		.compile("(?:response code|from the server|Status Code) \\[(\\d{3})]");
 
+	/**
+	 * Characters of a text message the container buffers per connection; a longer message
+	 * is delivered in parts of this size.
+	 */
+	static final int TEXT_BUFFER_CHARS = 8192;
+
 	private final StandardWebSocketClient client;
+
+	private final int maxMessageSize;
 
 	private final Executor closer;
 
@@ -74,7 +83,10 @@ public final class WebSocketTransport implements Transport {
 	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor closer,
 			@Nullable SSLContext sslContext) {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
-		container.setDefaultMaxTextMessageBufferSize(maxMessageSize);
+		// the container's buffer is per connection (Tomcat allocates it when the session
+		// opens): a small one, and larger messages arrive in parts the handler joins
+		container.setDefaultMaxTextMessageBufferSize(Math.min(maxMessageSize, TEXT_BUFFER_CHARS));
+		this.maxMessageSize = maxMessageSize;
 		this.client = new StandardWebSocketClient(container);
 		this.client.getUserProperties().put(TOMCAT_IO_TIMEOUT, String.valueOf(handshakeTimeout.toMillis()));
 		if (sslContext != null) {
@@ -88,12 +100,13 @@ public final class WebSocketTransport implements Transport {
 			TransportListener listener) {
 		WebSocketHttpHeaders httpHeaders = new WebSocketHttpHeaders();
 		headers.forEach(httpHeaders::set);
-		return this.client.execute(new Handler(listener), httpHeaders, uri).handle((session, failure) -> {
-			if (failure != null) {
-				throw asConnectFailure(uri, failure);
-			}
-			return new Session(session, this.closer);
-		});
+		return this.client.execute(new Handler(listener, this.maxMessageSize), httpHeaders, uri)
+			.handle((session, failure) -> {
+				if (failure != null) {
+					throw asConnectFailure(uri, failure);
+				}
+				return new Session(session, this.closer);
+			});
 	}
 
 	private static RuntimeException asConnectFailure(URI uri, Throwable failure) {
@@ -112,17 +125,86 @@ public final class WebSocketTransport implements Transport {
 		return (failure instanceof RuntimeException runtime) ? runtime : new IllegalStateException(failure);
 	}
 
+	/**
+	 * Passes each text message to the listener, joining the parts the container delivers
+	 * a long message in. A message longer than the limit closes the connection with 1009
+	 * (message too big), as the container does when its buffer is the limit; its parts
+	 * are never held beyond the limit.
+	 */
 	private static final class Handler extends TextWebSocketHandler {
 
 		private final TransportListener listener;
 
-		Handler(TransportListener listener) {
+		private final int maxMessageSize;
+
+		/** The parts of the message under way, {@code null} between messages. */
+		private @Nullable StringBuilder message;
+
+		/** UTF-8 bytes of the message under way. */
+		private long messageBytes;
+
+		/** Whether the last part ended with the first half of a surrogate pair. */
+		private boolean splitSurrogate;
+
+		/** Whether the message under way is too big, and its remaining parts dropped. */
+		private boolean tooBig;
+
+		Handler(TransportListener listener, int maxMessageSize) {
 			this.listener = listener;
+			this.maxMessageSize = maxMessageSize;
 		}
 
 		@Override
-		protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-			this.listener.onText(message.getPayload());
+		public boolean supportsPartialMessages() {
+			return true;
+		}
+
+		@Override
+		protected void handleTextMessage(WebSocketSession session, TextMessage part) throws IOException {
+			String text = part.getPayload();
+			boolean last = part.isLast();
+			if (this.tooBig) {
+				this.tooBig = !last;
+				return;
+			}
+			if (this.message == null && last && (long) text.length() * 3 <= this.maxMessageSize) {
+				// a whole message that fits: the common case, no copy
+				this.listener.onText(text);
+				return;
+			}
+			this.messageBytes += FrameSizes.utf8Length(text);
+			if (this.splitSurrogate && !text.isEmpty() && Character.isLowSurrogate(text.charAt(0))) {
+				// a pair split between two parts: four bytes, counted as two lone ones
+				this.messageBytes += 2;
+			}
+			this.splitSurrogate = !text.isEmpty() && Character.isHighSurrogate(text.charAt(text.length() - 1));
+			if (this.messageBytes > this.maxMessageSize) {
+				long bytes = this.messageBytes;
+				reset();
+				this.tooBig = !last;
+				logger.debug("Closing the connection: the hub sent a text message of more than " + bytes
+						+ " bytes, the limit is " + this.maxMessageSize);
+				session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big"));
+				return;
+			}
+			StringBuilder joined = this.message;
+			if (last) {
+				String whole = (joined != null) ? joined.append(text).toString() : text;
+				reset();
+				this.listener.onText(whole);
+				return;
+			}
+			if (joined == null) {
+				joined = new StringBuilder(text.length() * 2);
+				this.message = joined;
+			}
+			joined.append(text);
+		}
+
+		private void reset() {
+			this.message = null;
+			this.messageBytes = 0;
+			this.splitSurrogate = false;
 		}
 
 		@Override
@@ -132,6 +214,7 @@ public final class WebSocketTransport implements Transport {
 
 		@Override
 		public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+			reset();
 			this.listener.onClosed(status.getCode(), (status.getReason() != null) ? status.getReason() : "");
 		}
 
