@@ -49,7 +49,7 @@ public final class WebSocketTransport implements Transport {
 	 * Characters of a text message the container buffers per connection; a longer message
 	 * is delivered in parts of this size.
 	 */
-	static final int TEXT_BUFFER_CHARS = 8192;
+	static final int TEXT_BUFFER_CHARS = 1024;
 
 	private final StandardWebSocketClient client;
 
