@@ -108,6 +108,14 @@ public final class ClientRuntime implements AutoCloseable {
 	}
 
 	/**
+	 * Return whether the runtime was closed.
+	 * @return whether {@link #close()} was called
+	 */
+	public boolean isClosed() {
+		return this.timer.isShutdown();
+	}
+
+	/**
 	 * Stop the threads: what is queued still runs, timers no longer fire.
 	 */
 	@Override
