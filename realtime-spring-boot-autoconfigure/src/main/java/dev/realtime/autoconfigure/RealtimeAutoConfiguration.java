@@ -131,29 +131,31 @@ public final class RealtimeAutoConfiguration {
 	static class WebSocketTransportConfiguration implements DisposableBean {
 
 		/**
-		 * Closes sessions off the caller's thread, two at a time at most however many
-		 * clients close at once; idle, it has no thread. Not a bean: an {@code Executor}
-		 * bean would make Boot back off from its {@code applicationTaskExecutor}.
+		 * Writes and closes sessions off the clients' event loops, so that a hub that
+		 * stops reading holds up no other client: at most 16 threads however many clients
+		 * there are (a write waits for a slow hub at most
+		 * {@code WebSocketTransport.WRITE_TIMEOUT}); idle, it has none. Not a bean: an
+		 * {@code Executor} bean would make Boot back off from its
+		 * {@code applicationTaskExecutor}.
 		 */
-		private final ThreadPoolExecutor closer = closer();
+		private final ThreadPoolExecutor io = transportIo();
 
-		private static ThreadPoolExecutor closer() {
-			ThreadPoolExecutor closer = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+		private static ThreadPoolExecutor transportIo() {
+			ThreadPoolExecutor io = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 					(task) -> {
 						Thread thread = new Thread(task, "realtime-transport");
 						thread.setDaemon(true);
 						return thread;
 					});
-			closer.allowCoreThreadTimeOut(true);
-			return closer;
+			io.allowCoreThreadTimeOut(true);
+			return io;
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		Transport realtimeTransport(RealtimeProperties properties, ObjectProvider<SslBundles> sslBundles) {
 			return new WebSocketTransport(RealtimePropertiesValidator.validateMaxFrameSize(properties),
-					properties.getConnectTimeout(), this.closer,
-					sslContext(properties.getSsl().getBundle(), sslBundles));
+					properties.getConnectTimeout(), this.io, sslContext(properties.getSsl().getBundle(), sslBundles));
 		}
 
 		private static @Nullable SSLContext sslContext(@Nullable String bundle, ObjectProvider<SslBundles> sslBundles) {
@@ -175,7 +177,7 @@ public final class RealtimeAutoConfiguration {
 
 		@Override
 		public void destroy() {
-			this.closer.shutdown();
+			this.io.shutdown();
 		}
 
 	}

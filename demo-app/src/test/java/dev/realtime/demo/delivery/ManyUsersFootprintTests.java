@@ -72,8 +72,11 @@ class ManyUsersFootprintTests {
 
 	private final ClientRuntime runtime = ClientRuntime.create();
 
-	/** Closes sessions; bounded, as the auto-configuration's. */
-	private final ExecutorService closer = Executors.newFixedThreadPool(2);
+	/**
+	 * Writes and closes sessions; bounded at the auto-configuration's 16 threads, all
+	 * counted.
+	 */
+	private final ExecutorService io = Executors.newFixedThreadPool(16);
 
 	private final List<DefaultRealtimeClient> clients = new ArrayList<>();
 
@@ -85,7 +88,7 @@ class ManyUsersFootprintTests {
 	void stop() throws InterruptedException {
 		this.clients.forEach(DefaultRealtimeClient::close);
 		this.runtime.close();
-		this.closer.shutdownNow();
+		this.io.shutdownNow();
 		if (this.hub != null) {
 			this.hub.close();
 		}
@@ -97,7 +100,7 @@ class ManyUsersFootprintTests {
 		List<String> users = IntStream.range(0, USERS).mapToObj((i) -> String.format("fp-%05d", i)).toList();
 		this.hub = HubProcess.start(this.hubDatabase, "footprint-hub", users, List.of("demo.hub.max-frame-size=64KB"));
 		URI uri = URI.create("ws://127.0.0.1:" + this.hub.port() + "/realtime");
-		Transport transport = new WebSocketTransport(1 << 20, Duration.ofSeconds(10), this.closer);
+		Transport transport = new WebSocketTransport(1 << 20, Duration.ofSeconds(10), this.io);
 		FrameCodec codec = new FrameCodec();
 
 		connect(uri, transport, codec, users.subList(0, 1));

@@ -3,9 +3,11 @@ package dev.realtime.client.internal;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,6 +43,9 @@ public final class WebSocketTransport implements Transport {
 	/** Tomcat's user property for the handshake's I/O timeout. */
 	private static final String TOMCAT_IO_TIMEOUT = "org.apache.tomcat.websocket.IO_TIMEOUT_MS";
 
+	/** Tomcat's user property for the timeout of a write. */
+	private static final String TOMCAT_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
 	/** How Tomcat (and other containers) name the HTTP status of a refused upgrade. */
 	private static final Pattern REFUSED_STATUS = Pattern
 		.compile("(?:response code|from the server|Status Code) \\[(\\d{3})]");
@@ -51,22 +56,30 @@ public final class WebSocketTransport implements Transport {
 	 */
 	static final int TEXT_BUFFER_CHARS = 1024;
 
+	/** Frame limits of text that may wait to be written on a connection. */
+	static final int QUEUED_MESSAGES_LIMIT = 8;
+
+	/**
+	 * Longest time a write may wait for the hub to read: then the connection is given up.
+	 */
+	static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
+
 	private final StandardWebSocketClient client;
 
 	private final int maxMessageSize;
 
-	private final Executor closer;
+	private final Executor io;
 
 	/**
 	 * Create a transport.
 	 * @param maxMessageSize the largest text message accepted, in bytes (the protocol's
 	 * frame limit; containers default to 8 KiB)
 	 * @param handshakeTimeout how long the handshake may take
-	 * @param closer runs closes, so that a peer that stopped reading never blocks the
-	 * caller
+	 * @param io writes and closes connections, so that a peer that stops reading never
+	 * blocks the caller; a write waits at most {@link #WRITE_TIMEOUT}
 	 */
-	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor closer) {
-		this(maxMessageSize, handshakeTimeout, closer, null);
+	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor io) {
+		this(maxMessageSize, handshakeTimeout, io, null);
 	}
 
 	/**
@@ -74,13 +87,13 @@ public final class WebSocketTransport implements Transport {
 	 * @param maxMessageSize the largest text message accepted, in bytes (the protocol's
 	 * frame limit; containers default to 8 KiB)
 	 * @param handshakeTimeout how long the handshake may take
-	 * @param closer runs closes, so that a peer that stopped reading never blocks the
-	 * caller
+	 * @param io writes and closes connections, so that a peer that stops reading never
+	 * blocks the caller; a write waits at most {@link #WRITE_TIMEOUT}
 	 * @param sslContext the trust store (and client certificate, if any) for
 	 * {@code wss://}, or {@code null} for the JVM's defaults; host names are verified
 	 * either way
 	 */
-	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor closer,
+	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor io,
 			@Nullable SSLContext sslContext) {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		// the container's buffer is per connection (Tomcat allocates it when the session
@@ -89,10 +102,11 @@ public final class WebSocketTransport implements Transport {
 		this.maxMessageSize = maxMessageSize;
 		this.client = new StandardWebSocketClient(container);
 		this.client.getUserProperties().put(TOMCAT_IO_TIMEOUT, String.valueOf(handshakeTimeout.toMillis()));
+		this.client.getUserProperties().put(TOMCAT_SEND_TIMEOUT, WRITE_TIMEOUT.toMillis());
 		if (sslContext != null) {
 			this.client.setSslContext(sslContext);
 		}
-		this.closer = closer;
+		this.io = io;
 	}
 
 	@Override
@@ -105,7 +119,7 @@ public final class WebSocketTransport implements Transport {
 				if (failure != null) {
 					throw asConnectFailure(uri, failure);
 				}
-				return new Session(session, this.closer);
+				return new Session(session, this.io, this.maxMessageSize);
 			});
 	}
 
@@ -220,15 +234,37 @@ public final class WebSocketTransport implements Transport {
 
 	}
 
+	/**
+	 * An open connection. Sends never block the caller (the event loop many clients
+	 * share): each message is queued and written in order by a task on the transport's
+	 * executor, which is the one to wait when the hub reads slowly (the container's
+	 * writes block, asynchronous ones included). A hub that stops reading fails the send
+	 * once more than {@link #QUEUED_MESSAGES_LIMIT} frame limits of text wait, a write it
+	 * does not take within {@link #WRITE_TIMEOUT} fails, and a failed write fails every
+	 * send after it and closes the connection.
+	 */
 	private static final class Session implements TransportSession {
 
 		private final WebSocketSession session;
 
-		private final Executor closer;
+		private final Executor executor;
 
-		Session(WebSocketSession session, Executor closer) {
+		private final long maxQueuedChars;
+
+		/** Messages not written yet. Guards the fields below. */
+		private final ArrayDeque<String> queue = new ArrayDeque<>();
+
+		private long queuedChars;
+
+		/** Whether a task writes the queue: it writes what is added meanwhile too. */
+		private boolean writing;
+
+		private @Nullable IOException failure;
+
+		Session(WebSocketSession session, Executor executor, int maxMessageSize) {
 			this.session = session;
-			this.closer = closer;
+			this.executor = executor;
+			this.maxQueuedChars = (long) QUEUED_MESSAGES_LIMIT * maxMessageSize;
 		}
 
 		@Override
@@ -238,15 +274,68 @@ public final class WebSocketTransport implements Transport {
 
 		@Override
 		public void send(String text) throws IOException {
-			// WebSocketSession.sendMessage is not thread-safe: one writer at a time
-			synchronized (this.session) {
-				this.session.sendMessage(new TextMessage(text));
+			synchronized (this.queue) {
+				if (this.failure != null) {
+					throw new IOException(this.failure.getMessage(), this.failure);
+				}
+				if (!this.queue.isEmpty() && this.queuedChars + text.length() > this.maxQueuedChars) {
+					throw new IOException(
+							"the hub does not read: " + this.queuedChars + " characters wait to be written");
+				}
+				this.queue.add(text);
+				this.queuedChars += text.length();
+				if (this.writing) {
+					return;
+				}
+				this.writing = true;
+			}
+			try {
+				this.executor.execute(this::writeQueued);
+			}
+			catch (RejectedExecutionException ex) {
+				failed(new IOException("the transport is closed", ex));
+				throw new IOException("the transport is closed", ex);
+			}
+		}
+
+		private void writeQueued() {
+			while (true) {
+				String next;
+				synchronized (this.queue) {
+					next = this.queue.peek();
+					if (next == null) {
+						this.writing = false;
+						return;
+					}
+				}
+				try {
+					this.session.sendMessage(new TextMessage(next));
+				}
+				catch (IOException | RuntimeException ex) {
+					logger.debug("WebSocket write failed; closing the connection", ex);
+					failed(new IOException("write failed: " + ex.getMessage(), ex));
+					close(CloseStatus.SESSION_NOT_RELIABLE.getCode(), "write failed");
+					return;
+				}
+				synchronized (this.queue) {
+					this.queue.poll();
+					this.queuedChars -= next.length();
+				}
+			}
+		}
+
+		private void failed(IOException failure) {
+			synchronized (this.queue) {
+				this.failure = failure;
+				this.queue.clear();
+				this.queuedChars = 0;
+				this.writing = false;
 			}
 		}
 
 		@Override
 		public void close(int code, String reason) {
-			this.closer.execute(() -> {
+			this.executor.execute(() -> {
 				try {
 					this.session.close(new CloseStatus(code, truncate(reason)));
 				}
