@@ -133,13 +133,15 @@ final class Strand implements Executor {
 		finally {
 			this.runner = null;
 			this.scheduled.set(false);
-		}
-		if (!this.tasks.isEmpty()) {
-			try {
-				schedule();
-			}
-			catch (RejectedExecutionException ex) {
-				logger.debug("The runtime of '" + this.name + "' is closed; dropping its remaining tasks");
+			// also after an Error escaped a task: what is queued must not wait for the
+			// next submission
+			if (!this.tasks.isEmpty()) {
+				try {
+					schedule();
+				}
+				catch (RejectedExecutionException ex) {
+					logger.debug("The runtime of '" + this.name + "' is closed; dropping its remaining tasks");
+				}
 			}
 		}
 	}
