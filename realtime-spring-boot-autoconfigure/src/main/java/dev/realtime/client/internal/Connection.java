@@ -16,9 +16,9 @@ import dev.realtime.protocol.ResumeFrame;
 /**
  * One connection attempt, from the handshake to its end: the session, its timers, and
  * what was sent on it. Each attempt is a new object and an ended one stays ended, so late
- * callbacks of an old attempt find it ended and do nothing. Confined to the client's loop
- * thread, except the transport's callbacks, which count the frame and post to that
- * thread.
+ * callbacks of an old attempt find it ended and do nothing. Confined to the client's
+ * event loop, except the transport's callbacks, which count the frame and post to the
+ * loop.
  */
 final class Connection implements Transport.TransportListener {
 
@@ -282,7 +282,7 @@ final class Connection implements Transport.TransportListener {
 	}
 
 	/**
-	 * What happens on a live connection, told on the loop thread.
+	 * What happens on a live connection, told on the loop.
 	 */
 	interface Owner {
 

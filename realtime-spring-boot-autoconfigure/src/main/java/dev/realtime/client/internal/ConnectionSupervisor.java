@@ -38,7 +38,7 @@ import dev.realtime.protocol.ResumeResponseFrame;
  * The connection state machine of one client: opens a {@link Connection} while the
  * application wants one and this instance holds the user's lease, routes what arrives on
  * it, and after a failure does what the {@link ReconnectPolicy} decides. Confined to the
- * client's loop thread, except the volatile state it reports.
+ * client's event loop, except the volatile state it reports.
  */
 final class ConnectionSupervisor implements Connection.Owner {
 

@@ -319,7 +319,7 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	/**
 	 * Register a listener told, after each reconnect, how long the client was without a
 	 * connection: from losing it to being connected and resumed again. Called on the
-	 * connection's thread: keep it short.
+	 * client's event loop, which other clients share: keep it short, never block.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */
@@ -362,7 +362,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 
 	/**
 	 * Register a listener for ephemeral {@code meta} signals from the hub (presence,
-	 * typing), called on the connection's thread: keep it short.
+	 * typing), called on the client's event loop, which other clients share: keep it
+	 * short, never block.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */
