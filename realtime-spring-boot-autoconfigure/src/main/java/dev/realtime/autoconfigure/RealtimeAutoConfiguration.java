@@ -2,8 +2,9 @@ package dev.realtime.autoconfigure;
 
 import java.net.URI;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 
@@ -30,6 +31,7 @@ import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ExponentialBackoff;
 import dev.realtime.client.ObservableClient;
 import dev.realtime.client.RealtimeClient;
+import dev.realtime.client.internal.ClientRuntime;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
@@ -90,11 +92,22 @@ public final class RealtimeAutoConfiguration {
 		return (userId) -> new InMemoryInboundStore();
 	}
 
+	/**
+	 * The threads every client of the application shares: their number does not grow with
+	 * the number of users. Closed with the context, after the clients.
+	 * @return the runtime
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	ClientRuntime realtimeClientRuntime() {
+		return ClientRuntime.create();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(RealtimeClient.class)
 	DefaultRealtimeClient realtimeClient(ClientSettings settings, Transport transport, TokenProvider tokenProvider,
 			OutboundQueueFactory outboundQueues, InboundStoreFactory inboundStores, FrameCodec codec,
-			ObjectProvider<ReceiptStore> receipts) {
+			ObjectProvider<ReceiptStore> receipts, ClientRuntime runtime) {
 		InboundStore inbound = inboundStores.create(settings.userId());
 		ReceiptStore receiptStore = receipts.getIfUnique();
 		if (receiptStore != null) {
@@ -102,7 +115,7 @@ public final class RealtimeAutoConfiguration {
 			inbound = new ReceiptsClearingInboundStore(inbound, receiptStore, settings.userId());
 		}
 		return new DefaultRealtimeClient(settings, transport, tokenProvider, outboundQueues.create(settings.userId()),
-				inbound, codec, Clock.systemUTC());
+				inbound, codec, Clock.systemUTC(), runtime);
 	}
 
 	@Bean
@@ -118,21 +131,31 @@ public final class RealtimeAutoConfiguration {
 	static class WebSocketTransportConfiguration implements DisposableBean {
 
 		/**
-		 * Closes sessions off the caller's thread. Not a bean: an {@code Executor} bean
-		 * would make Boot back off from its {@code applicationTaskExecutor}.
+		 * Writes and closes sessions off the clients' event loops, so that a hub that
+		 * stops reading holds up no other client: at most 16 threads however many clients
+		 * there are (a write waits for a slow hub at most
+		 * {@code WebSocketTransport.WRITE_TIMEOUT}); idle, it has none. Not a bean: an
+		 * {@code Executor} bean would make Boot back off from its
+		 * {@code applicationTaskExecutor}.
 		 */
-		private final ExecutorService closer = Executors.newCachedThreadPool((task) -> {
-			Thread thread = new Thread(task, "realtime-transport");
-			thread.setDaemon(true);
-			return thread;
-		});
+		private final ThreadPoolExecutor io = transportIo();
+
+		private static ThreadPoolExecutor transportIo() {
+			ThreadPoolExecutor io = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+					(task) -> {
+						Thread thread = new Thread(task, "realtime-transport");
+						thread.setDaemon(true);
+						return thread;
+					});
+			io.allowCoreThreadTimeOut(true);
+			return io;
+		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		Transport realtimeTransport(RealtimeProperties properties, ObjectProvider<SslBundles> sslBundles) {
 			return new WebSocketTransport(RealtimePropertiesValidator.validateMaxFrameSize(properties),
-					properties.getConnectTimeout(), this.closer,
-					sslContext(properties.getSsl().getBundle(), sslBundles));
+					properties.getConnectTimeout(), this.io, sslContext(properties.getSsl().getBundle(), sslBundles));
 		}
 
 		private static @Nullable SSLContext sslContext(@Nullable String bundle, ObjectProvider<SslBundles> sslBundles) {
@@ -154,7 +177,7 @@ public final class RealtimeAutoConfiguration {
 
 		@Override
 		public void destroy() {
-			this.closer.shutdown();
+			this.io.shutdown();
 		}
 
 	}

@@ -18,8 +18,8 @@ import dev.realtime.protocol.MetaFrame;
 public interface MetaSignalClient extends RealtimeClient {
 
 	/**
-	 * Register a listener for {@code meta} signals from the hub. Keep it short: it may be
-	 * called on the connection's thread.
+	 * Register a listener for {@code meta} signals from the hub. Keep it short and never
+	 * block: it may be called on the connection's event loop, which other clients share.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */

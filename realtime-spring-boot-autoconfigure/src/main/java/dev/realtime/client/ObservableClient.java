@@ -40,8 +40,9 @@ public interface ObservableClient extends RealtimeClient {
 
 	/**
 	 * Register a listener told, after each reconnect, how long the client was without a
-	 * connection: from losing it to being connected and resumed again. Keep it short: it
-	 * may be called on the connection's thread.
+	 * connection: from losing it to being connected and resumed again. Keep it short and
+	 * never block: it may be called on the connection's event loop, which other clients
+	 * share.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */

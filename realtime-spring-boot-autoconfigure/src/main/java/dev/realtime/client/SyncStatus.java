@@ -34,8 +34,8 @@ public interface SyncStatus {
 	@Nullable Instant lastResetAt();
 
 	/**
-	 * Register a listener told when a catch-up completes. Keep it short: it may be called
-	 * on the connection's thread.
+	 * Register a listener told when a catch-up completes. Keep it short and never block:
+	 * it may be called on the connection's event loop, which other clients share.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */

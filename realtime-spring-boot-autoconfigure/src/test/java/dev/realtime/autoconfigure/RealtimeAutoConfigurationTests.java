@@ -17,6 +17,7 @@ import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.DeliveryStrategy;
 import dev.realtime.client.RealtimeClient;
+import dev.realtime.client.internal.ClientRuntime;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
 import dev.realtime.client.spi.OutboundQueueFactory;
@@ -118,6 +119,25 @@ class RealtimeAutoConfigurationTests {
 			assertThat(context.getBean(TokenProvider.class)).isSameAs(context.getBean("userTokens"));
 			assertThat(context.getBean(OutboundQueueFactory.class)).isSameAs(context.getBean("userQueues"));
 		});
+	}
+
+	@Test
+	void clientRunsOnASharedRuntimeClosedWithTheContext() {
+		ClientRuntime[] runtime = new ClientRuntime[1];
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(ClientRuntime.class).hasSingleBean(RealtimeClient.class);
+			runtime[0] = context.getBean(ClientRuntime.class);
+			assertThat(runtime[0].isClosed()).isFalse();
+		});
+		assertThat(runtime[0].isClosed()).isTrue();
+	}
+
+	@Test
+	void backsOffWhenUserDefinesClientRuntime() {
+		this.runner.withBean("myRuntime", ClientRuntime.class, () -> new ClientRuntime(1, 1, 1))
+			.run((context) -> assertThat(context).hasSingleBean(ClientRuntime.class)
+				.hasBean("myRuntime")
+				.hasSingleBean(RealtimeClient.class));
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.realtime.client;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ResumeResponseFrame;
 import dev.realtime.test.TestClients;
 import dev.realtime.test.TestHub;
@@ -111,6 +113,56 @@ class HostileHubClientTests {
 		await().until(() -> this.hub.handshakes() == 2 && this.client.connectionState() == ConnectionState.CONNECTED);
 		assertStillWorking();
 		assertThat(this.hub.accepted()).extracting(EventFrame::seq).containsExactly(1L, 2L);
+	}
+
+	@Test
+	void aMessageOfExactlyTheFrameLimitArrivesWholeThoughTheContainerDeliversItInParts() throws Exception {
+		connect();
+		List<MetaFrame> signals = new CopyOnWriteArrayList<>();
+		this.client.onMeta(signals::add);
+		String text = multibyteTextForMessageOf(1 << 20);
+		this.hub.sendRaw(metaMessage(text));
+		await().until(() -> !signals.isEmpty());
+		assertThat(signals).singleElement()
+			.satisfies((signal) -> assertThat(signal.payload().get("x").stringValue()).isEqualTo(text));
+		assertThat(this.client.metrics().invalidFrames()).isZero();
+		assertStillWorking();
+		assertThat(this.hub.handshakes()).isEqualTo(1);
+	}
+
+	@Test
+	void aMessageWithinTheLimitInCharactersButAboveItInBytesDropsTheConnectionWith1009() throws Exception {
+		connect();
+		List<MetaFrame> signals = new CopyOnWriteArrayList<>();
+		this.client.onMeta(signals::add);
+		List<String> reasons = new CopyOnWriteArrayList<>();
+		this.client.onConnectionStateChange((change) -> reasons.add(change.reason()));
+		String text = multibyteTextForMessageOf((1 << 20) + 1);
+		assertThat(metaMessage(text).length()).isLessThan(1 << 20);
+		this.hub.sendRaw(metaMessage(text));
+		await().until(() -> this.hub.handshakes() == 2 && this.client.connectionState() == ConnectionState.CONNECTED);
+		assertThat(reasons).anySatisfy((reason) -> assertThat(reason).contains("1009"));
+		assertThat(signals).isEmpty();
+		assertStillWorking();
+	}
+
+	/**
+	 * Return a text of 2-, 3- and 4-byte characters (the last a surrogate pair, which the
+	 * container's parts may split) whose meta message is exactly this many UTF-8 bytes.
+	 */
+	private static String multibyteTextForMessageOf(int bytes) {
+		String unit = "é€😀";
+		int units = (bytes - utf8(metaMessage(""))) / utf8(unit);
+		String text = unit.repeat(units);
+		return text + "a".repeat(bytes - utf8(metaMessage(text)));
+	}
+
+	private static String metaMessage(String text) {
+		return "{\"type\":\"meta\",\"event\":\"big.signal\",\"payload\":{\"x\":\"" + text + "\"}}";
+	}
+
+	private static int utf8(String text) {
+		return text.getBytes(StandardCharsets.UTF_8).length;
 	}
 
 	@Test

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.realtime.auth.StaticTokenProvider;
+import dev.realtime.client.internal.ClientRuntime;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
@@ -42,6 +43,9 @@ class ThunderingHerdTests {
 
 	private final ExecutorService closer = Executors.newCachedThreadPool();
 
+	/** The herd shares its threads, as the clients of one application do. */
+	private final ClientRuntime runtime = ClientRuntime.create();
+
 	private final List<DefaultRealtimeClient> clients = new ArrayList<>();
 
 	private TestHub hub;
@@ -52,6 +56,7 @@ class ThunderingHerdTests {
 		if (this.hub != null) {
 			this.hub.close();
 		}
+		this.runtime.close();
 		this.closer.shutdownNow();
 	}
 
@@ -68,7 +73,7 @@ class ThunderingHerdTests {
 			transports.add(transport);
 			DefaultRealtimeClient client = new DefaultRealtimeClient(ClientSettings.builder(uri, "user-" + i).build(),
 					transport, new StaticTokenProvider("t"), new InMemoryOutboundQueue(1000),
-					new InMemoryInboundStore(), new FrameCodec(), Clock.systemUTC());
+					new InMemoryInboundStore(), new FrameCodec(), Clock.systemUTC(), this.runtime);
 			this.clients.add(client);
 			client.onConnectionStateChange((change) -> {
 				if (change.current() == ConnectionState.RECONNECTING) {

@@ -35,16 +35,20 @@ final class HubProcess implements AutoCloseable {
 
 	private final List<String> users;
 
+	private final List<String> properties;
+
 	private final String name;
 
 	private ChildJvm jvm;
 
 	private int starts;
 
-	private HubProcess(TestDatabases.Isolated database, int port, List<String> users, String name) {
+	private HubProcess(TestDatabases.Isolated database, int port, List<String> users, List<String> properties,
+			String name) {
 		this.database = database;
 		this.port = port;
 		this.users = users;
+		this.properties = properties;
 		this.name = name;
 	}
 
@@ -57,7 +61,21 @@ final class HubProcess implements AutoCloseable {
 	 * @throws IOException if the JVM cannot be started
 	 */
 	static HubProcess start(TestDatabases.Isolated database, String name, String... users) throws IOException {
-		HubProcess hub = new HubProcess(database, freePort(), List.of(users), name);
+		return start(database, name, List.of(users), List.of());
+	}
+
+	/**
+	 * Start a hub with further settings and wait until it answers HTTP.
+	 * @param database the hub's schema
+	 * @param name names the log files under {@code target/}
+	 * @param users the users it accepts, each with its own name as static token
+	 * @param properties further properties of the hub, such as {@code demo.hub.*}
+	 * @return the running hub
+	 * @throws IOException if the JVM cannot be started
+	 */
+	static HubProcess start(TestDatabases.Isolated database, String name, List<String> users, List<String> properties)
+			throws IOException {
+		HubProcess hub = new HubProcess(database, freePort(), users, properties, name);
 		hub.startJvm();
 		return hub;
 	}
@@ -98,6 +116,7 @@ final class HubProcess implements AutoCloseable {
 		List<String> properties = new ArrayList<>(
 				List.of("server.port=" + this.port, "spring.main.banner-mode=off", "realtime.enabled=false"));
 		this.users.forEach((user) -> properties.add("demo.hub.tokens." + user + "=" + user));
+		properties.addAll(this.properties);
 		properties.addAll(List.of(this.database.springProperties()));
 		this.jvm = ChildJvm.start(this.name + "-" + this.starts,
 				List.of(ClientOnlyApplication.asArguments(properties)));

@@ -2,77 +2,56 @@ package dev.realtime.client.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
-
 /**
- * The one thread a client's connection state lives on: transport callbacks, timers and
- * API calls are posted to it, so that state needs no locks. What is posted after the
- * client closed is ignored: transport callbacks and commits may still arrive then.
+ * The strand a client's connection state lives on: transport callbacks, timers and API
+ * calls are posted to it and run one at a time, in order, so that state needs no locks.
+ * What is posted after the client closed is ignored: transport callbacks and commits may
+ * still arrive then.
  */
 final class ClientLoop {
 
-	private static final Log logger = LogFactory.getLog(ClientLoop.class);
+	private final Strand strand;
 
-	private final String name;
-
-	private final ScheduledExecutorService executor;
-
-	private volatile @Nullable Thread thread;
-
-	ClientLoop(String name) {
-		this.name = name;
-		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread created = new Thread(task, name);
-			created.setDaemon(true);
-			this.thread = created;
-			return created;
-		});
+	ClientLoop(Strand strand) {
+		this.strand = strand;
 	}
 
 	/**
-	 * Run an action on the loop thread soon.
+	 * Run an action on the loop soon.
 	 * @param action the action to run
 	 * @throws RejectedExecutionException if the loop was shut down
 	 */
 	void execute(Runnable action) {
-		this.executor.execute(action);
+		this.strand.execute(action);
 	}
 
 	/**
-	 * Run an action on the loop thread soon, unless the loop was shut down.
+	 * Run an action on the loop soon, unless the loop was shut down.
 	 * @param action the action to run
 	 */
 	void post(Runnable action) {
-		try {
-			this.executor.execute(action);
-		}
-		catch (RejectedExecutionException ex) {
-			logger.debug("'" + this.name + "' is closed; ignoring a late callback");
-		}
+		this.strand.post(action);
 	}
 
 	/**
-	 * Run an action on the loop thread and wait for it; at once if called on that thread.
+	 * Run an action on the loop and wait for it; at once if called on the loop.
 	 * @param action the action to run
 	 * @throws IllegalStateException if it does not complete within 30 seconds
 	 */
 	void run(Runnable action) {
-		if (Thread.currentThread() == this.thread) {
+		if (this.strand.inStrand()) {
 			action.run();
 			return;
 		}
+		Future<?> done = this.strand.submit(action);
 		try {
-			this.executor.submit(action).get(30, TimeUnit.SECONDS);
+			done.get(30, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -87,42 +66,43 @@ final class ClientLoop {
 	}
 
 	/**
-	 * Compute a value on the loop thread.
+	 * Compute a value on the loop.
 	 * @param <T> the type of the value
 	 * @param supplier computes the value
 	 * @return a future completed with the value
 	 */
 	<T> CompletableFuture<T> supply(Supplier<T> supplier) {
-		return CompletableFuture.supplyAsync(supplier, this.executor);
+		return CompletableFuture.supplyAsync(supplier, this.strand);
 	}
 
 	/**
-	 * Run an action on the loop thread after a delay. Called on the loop thread.
+	 * Run an action on the loop after a delay. Called on the loop; cancelled there, it
+	 * does not run.
 	 * @param action the action to run
 	 * @param delayMillis the delay in milliseconds
-	 * @return the scheduled action, for cancelling it
+	 * @return the timer, for cancelling it
 	 */
-	ScheduledFuture<?> schedule(Runnable action, long delayMillis) {
-		return this.executor.schedule(action, delayMillis, TimeUnit.MILLISECONDS);
+	Strand.Timer schedule(Runnable action, long delayMillis) {
+		return this.strand.schedule(action, delayMillis);
 	}
 
 	/**
-	 * Run an action on the loop thread at a fixed rate, first after one period. Called on
-	 * the loop thread.
+	 * Run an action on the loop at a fixed rate, first after one period. Called on the
+	 * loop; cancelled there, it does not run again.
 	 * @param action the action to run
 	 * @param periodMillis the period in milliseconds
-	 * @return the scheduled action, for cancelling it
+	 * @return the timer, for cancelling it
 	 */
-	ScheduledFuture<?> scheduleAtFixedRate(Runnable action, long periodMillis) {
-		return this.executor.scheduleAtFixedRate(action, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+	Strand.Timer scheduleAtFixedRate(Runnable action, long periodMillis) {
+		return this.strand.scheduleAtFixedRate(action, periodMillis);
 	}
 
 	boolean isShutdown() {
-		return this.executor.isShutdown();
+		return this.strand.isShutdown();
 	}
 
 	void shutdown() {
-		this.executor.shutdown();
+		this.strand.shutdown();
 	}
 
 }

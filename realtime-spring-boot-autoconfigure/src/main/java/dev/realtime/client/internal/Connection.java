@@ -1,7 +1,6 @@
 package dev.realtime.client.internal;
 
 import java.io.IOException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
@@ -17,9 +16,9 @@ import dev.realtime.protocol.ResumeFrame;
 /**
  * One connection attempt, from the handshake to its end: the session, its timers, and
  * what was sent on it. Each attempt is a new object and an ended one stays ended, so late
- * callbacks of an old attempt find it ended and do nothing. Confined to the client's loop
- * thread, except the transport's callbacks, which count the frame and post to that
- * thread.
+ * callbacks of an old attempt find it ended and do nothing. Confined to the client's
+ * event loop, except the transport's callbacks, which count the frame and post to the
+ * loop.
  */
 final class Connection implements Transport.TransportListener {
 
@@ -62,9 +61,9 @@ final class Connection implements Transport.TransportListener {
 	/** The highest seq written to this connection. */
 	private long highestSent;
 
-	private @Nullable ScheduledFuture<?> heartbeatTask;
+	private Strand.@Nullable Timer heartbeatTask;
 
-	private @Nullable ScheduledFuture<?> resumeTimeoutTask;
+	private Strand.@Nullable Timer resumeTimeoutTask;
 
 	Connection(int id, @Nullable String token, ClientSettings settings, FrameCodec codec, ClientLoop loop,
 			Owner owner) {
@@ -119,7 +118,7 @@ final class Connection implements Transport.TransportListener {
 	 */
 	void resumed() {
 		this.resumed = true;
-		cancel(this.resumeTimeoutTask);
+		Strand.cancel(this.resumeTimeoutTask);
 		long interval = this.settings.heartbeatInterval().toMillis();
 		this.heartbeatTask = this.loop.scheduleAtFixedRate(this::heartbeat, interval);
 	}
@@ -244,8 +243,8 @@ final class Connection implements Transport.TransportListener {
 	 */
 	boolean end() {
 		this.ended = true;
-		cancel(this.heartbeatTask);
-		cancel(this.resumeTimeoutTask);
+		Strand.cancel(this.heartbeatTask);
+		Strand.cancel(this.resumeTimeoutTask);
 		return this.resumed;
 	}
 
@@ -282,14 +281,8 @@ final class Connection implements Transport.TransportListener {
 		});
 	}
 
-	private static void cancel(@Nullable ScheduledFuture<?> task) {
-		if (task != null) {
-			task.cancel(false);
-		}
-	}
-
 	/**
-	 * What happens on a live connection, told on the loop thread.
+	 * What happens on a live connection, told on the loop.
 	 */
 	interface Owner {
 

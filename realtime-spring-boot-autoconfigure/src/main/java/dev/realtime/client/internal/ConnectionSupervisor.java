@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
@@ -39,7 +38,7 @@ import dev.realtime.protocol.ResumeResponseFrame;
  * The connection state machine of one client: opens a {@link Connection} while the
  * application wants one and this instance holds the user's lease, routes what arrives on
  * it, and after a failure does what the {@link ReconnectPolicy} decides. Confined to the
- * client's loop thread, except the volatile state it reports.
+ * client's event loop, except the volatile state it reports.
  */
 final class ConnectionSupervisor implements Connection.Owner {
 
@@ -98,7 +97,7 @@ final class ConnectionSupervisor implements Connection.Owner {
 	/** The number of the last connection, by which the relay tells them apart. */
 	private int connections;
 
-	private @Nullable ScheduledFuture<?> reconnectTask;
+	private Strand.@Nullable Timer reconnectTask;
 
 	ConnectionSupervisor(ClientSettings settings, Transport transport, TokenProvider tokens, OutboundQueue outbound,
 			InboundStore inbound, FrameCodec codec, ClientLoop loop, Executor storeExecutor, ReconnectPolicy policy,
@@ -175,7 +174,7 @@ final class ConnectionSupervisor implements Connection.Owner {
 			this.wanted = false;
 			this.leading = false;
 			abandonConnection(CloseCodes.NORMAL, "client disconnect");
-			cancel(this.reconnectTask);
+			Strand.cancel(this.reconnectTask);
 			setState(ConnectionState.DISCONNECTED, "disconnect requested", null);
 		});
 	}
@@ -202,7 +201,7 @@ final class ConnectionSupervisor implements Connection.Owner {
 		}
 		logger.info("Realtime client '" + this.settings.userId() + "' stands by: " + reason);
 		abandonConnection(CloseCodes.GOING_AWAY, "lease lost");
-		cancel(this.reconnectTask);
+		Strand.cancel(this.reconnectTask);
 		setState(ConnectionState.STANDBY, reason, null);
 	}
 
@@ -364,7 +363,7 @@ final class ConnectionSupervisor implements Connection.Owner {
 		setState(ConnectionState.RECONNECTING, retry.reason(), null);
 		logger.info("Realtime client '" + this.settings.userId() + "' reconnect attempt " + retry.attempt() + " in "
 				+ retry.delay().toMillis() + " ms (" + retry.reason() + ")");
-		cancel(this.reconnectTask);
+		Strand.cancel(this.reconnectTask);
 		this.reconnectTask = this.loop.schedule(() -> {
 			if (this.wanted && this.state == ConnectionState.RECONNECTING) {
 				if (this.leading) {
@@ -381,7 +380,7 @@ final class ConnectionSupervisor implements Connection.Owner {
 		this.wanted = false;
 		this.lastError = reason;
 		abandonConnection(CloseCodes.NORMAL, "client failed");
-		cancel(this.reconnectTask);
+		Strand.cancel(this.reconnectTask);
 		logger.error("Realtime client '" + this.settings.userId() + "' failed: " + reason, cause);
 		setState(ConnectionState.FAILED, reason, cause);
 	}
@@ -465,12 +464,6 @@ final class ConnectionSupervisor implements Connection.Owner {
 			return;
 		}
 		this.events.rejected(current, seq, error.code(), error.message());
-	}
-
-	private static void cancel(@Nullable ScheduledFuture<?> task) {
-		if (task != null) {
-			task.cancel(false);
-		}
 	}
 
 }

@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,12 +38,14 @@ import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MetaFrame;
 
 /**
- * The default {@link RealtimeClient}. All connection state lives on one event-loop thread
- * per client: transport callbacks, timers and API calls are posted to it, so the state
- * machine needs no locks. Nothing on that thread waits for the database: the relay
- * (outbox claims, acks, the user's lease) and the inbound store's writes have threads of
- * their own, so a slow or unreachable database never stops heartbeats. Listeners of
- * inbound events run on a fourth thread, so a slow listener never delays acks.
+ * The default {@link RealtimeClient}. All connection state lives on one event loop per
+ * client, a strand of the {@link ClientRuntime} that the application's clients share:
+ * transport callbacks, timers and API calls are posted to it and run one at a time, so
+ * the state machine needs no locks. Nothing on the loop waits for the database: the relay
+ * (outbox claims, acks, the user's lease) and the inbound store's writes have strands of
+ * their own on the runtime's I/O pool, so a slow or unreachable database never stops
+ * heartbeats. Listeners of inbound events run on a fourth strand, on the dispatch pool,
+ * so a slow listener never delays acks.
  * <p>
  * This class wires and fronts the parts that do the work: a {@link ConnectionSupervisor}
  * runs the state machine over one {@link Connection} per attempt as its
@@ -71,12 +71,15 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 
 	private final ClientLoop loop;
 
-	private final ScheduledExecutorService dispatchExecutor;
+	private final Strand dispatchStrand;
 
-	private final ScheduledExecutorService relayExecutor;
+	private final Strand relayStrand;
 
 	/** Writes of the inbound store, in order. */
-	private final ScheduledExecutorService storeExecutor;
+	private final Strand storeStrand;
+
+	/** The runtime this client created for itself and closes, if it was given none. */
+	private final @Nullable ClientRuntime ownRuntime;
 
 	private final SendTracker tracker = new SendTracker();
 
@@ -97,7 +100,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	private final ConnectionSupervisor supervisor;
 
 	/**
-	 * Create a client. It does not connect until {@link #connect()}.
+	 * Create a client with threads of its own, released by {@link #close()}: for an
+	 * application with one client. It does not connect until {@link #connect()}.
 	 * @param settings the settings
 	 * @param transport opens connections
 	 * @param tokens supplies the handshake token
@@ -108,39 +112,56 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	 */
 	public DefaultRealtimeClient(ClientSettings settings, Transport transport, TokenProvider tokens,
 			OutboundQueue outbound, InboundStore inbound, FrameCodec codec, Clock clock) {
+		this(settings, transport, tokens, outbound, inbound, codec, clock, new ClientRuntime(1, 2, 1), true);
+	}
+
+	/**
+	 * Create a client on the threads of a runtime shared by the application's clients. It
+	 * does not connect until {@link #connect()}.
+	 * @param settings the settings
+	 * @param transport opens connections
+	 * @param tokens supplies the handshake token
+	 * @param outbound the user's outbound queue
+	 * @param inbound the user's inbound store
+	 * @param codec encodes and decodes frames
+	 * @param clock the clock for outbound timestamps, sync progress and reconnect times
+	 * @param runtime the shared threads, closed after this client
+	 */
+	public DefaultRealtimeClient(ClientSettings settings, Transport transport, TokenProvider tokens,
+			OutboundQueue outbound, InboundStore inbound, FrameCodec codec, Clock clock, ClientRuntime runtime) {
+		this(settings, transport, tokens, outbound, inbound, codec, clock, runtime, false);
+	}
+
+	private DefaultRealtimeClient(ClientSettings settings, Transport transport, TokenProvider tokens,
+			OutboundQueue outbound, InboundStore inbound, FrameCodec codec, Clock clock, ClientRuntime runtime,
+			boolean ownsRuntime) {
 		this.settings = settings;
 		this.outbound = outbound;
 		this.inbound = inbound;
 		this.codec = codec;
 		this.sync = new SyncProgress(clock);
-		this.loop = new ClientLoop("realtime-" + settings.userId());
-		this.dispatchExecutor = singleThread("realtime-dispatch-" + settings.userId());
-		this.relayExecutor = singleThread("realtime-relay-" + settings.userId());
-		this.storeExecutor = singleThread("realtime-store-" + settings.userId());
+		this.ownRuntime = ownsRuntime ? runtime : null;
+		String user = settings.userId();
+		this.loop = new ClientLoop(runtime.loopStrand("realtime-" + user));
+		this.dispatchStrand = runtime.dispatchStrand("realtime-dispatch-" + user);
+		this.relayStrand = runtime.ioStrand("realtime-relay-" + user);
+		this.storeStrand = runtime.ioStrand("realtime-store-" + user);
 		// the parts built before the supervisor reach it through methods, called once it
 		// exists
 		// only the lease holder hands inbound events to listeners: once across the
 		// instances
-		this.dispatcher = new InboundDispatcher(inbound, settings.inboxMaxAttempts(), this.dispatchExecutor,
+		this.dispatcher = new InboundDispatcher(inbound, settings.inboxMaxAttempts(), this.dispatchStrand,
 				this.counters.parked::incrementAndGet, this::isLeading);
-		this.relay = new OutboundRelay(settings, outbound, codec, this.relayExecutor, this.counters, this.tracker,
+		this.relay = new OutboundRelay(settings, outbound, codec, this.relayStrand, this.counters, this.tracker,
 				this.listeners::acked, new RelayLink());
 		this.events = new OutboundEvents(settings, codec, clock, outbound, this.tracker, this.relay, this.listeners,
 				this.counters, this.loop::post, this::connected);
-		this.sequencer = new InboundSequencer(settings.userId(), outbound::clientId, inbound, this.storeExecutor,
+		this.sequencer = new InboundSequencer(settings.userId(), outbound::clientId, inbound, this.storeStrand,
 				this.loop::post, this.dispatcher, this.counters, this.sync, this.listeners, this::storeFailed);
 		ReconnectPolicy policy = new ReconnectPolicy(settings, clock, () -> ThreadLocalRandom.current().nextDouble());
 		this.supervisor = new ConnectionSupervisor(settings, transport, tokens, outbound, inbound, codec, this.loop,
-				this.storeExecutor, policy, this.relay, this.dispatcher, this.events, this.sequencer, this.listeners,
+				this.storeStrand, policy, this.relay, this.dispatcher, this.events, this.sequencer, this.listeners,
 				this.counters);
-	}
-
-	private static ScheduledExecutorService singleThread(String name) {
-		return Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, name);
-			thread.setDaemon(true);
-			return thread;
-		});
 	}
 
 	private boolean isLeading() {
@@ -232,16 +253,19 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	}
 
 	/**
-	 * Disconnect and release the client's threads.
+	 * Disconnect and stop the client's strands (and its threads, if it has its own).
 	 */
 	@Override
 	public void close() {
 		if (!this.loop.isShutdown()) {
 			disconnect(false);
 			this.loop.shutdown();
-			this.relayExecutor.shutdown();
-			this.storeExecutor.shutdown();
-			this.dispatchExecutor.shutdown();
+			this.relayStrand.shutdown();
+			this.storeStrand.shutdown();
+			this.dispatchStrand.shutdown();
+			if (this.ownRuntime != null) {
+				this.ownRuntime.close();
+			}
 		}
 	}
 
@@ -295,7 +319,7 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	/**
 	 * Register a listener told, after each reconnect, how long the client was without a
 	 * connection: from losing it to being connected and resumed again. Called on the
-	 * connection's thread: keep it short.
+	 * client's event loop, which other clients share: keep it short, never block.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */
@@ -338,7 +362,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 
 	/**
 	 * Register a listener for ephemeral {@code meta} signals from the hub (presence,
-	 * typing), called on the connection's thread: keep it short.
+	 * typing), called on the client's event loop, which other clients share: keep it
+	 * short, never block.
 	 * @param listener the listener
 	 * @return a subscription that removes the listener when closed
 	 */
@@ -353,7 +378,7 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	}
 
 	/**
-	 * The relay's view of the connection: what it tells is handled on the loop thread.
+	 * The relay's view of the connection: what it tells is handled on the loop.
 	 */
 	private final class RelayLink implements OutboundRelay.Link {
 

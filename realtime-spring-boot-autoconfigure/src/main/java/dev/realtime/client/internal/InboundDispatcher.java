@@ -3,8 +3,6 @@ package dev.realtime.client.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -18,7 +16,7 @@ import dev.realtime.client.spi.InboundStore;
 
 /**
  * Hands stored inbound events to the listeners, one at a time in seq order, on its own
- * thread. An event is marked delivered only after every listener returned (by a store
+ * strand. An event is marked delivered only after every listener returned (by a store
  * that allows it, for a run of events in one write); a throwing listener makes it be
  * retried after a short delay, and parked as failed after the configured attempts, so the
  * events behind it still flow.
@@ -35,7 +33,7 @@ final class InboundDispatcher {
 
 	private final int maxAttempts;
 
-	private final ScheduledExecutorService executor;
+	private final Strand executor;
 
 	private final List<Consumer<InboundMessage>> listeners = new CopyOnWriteArrayList<>();
 
@@ -49,13 +47,12 @@ final class InboundDispatcher {
 	 * Create a dispatcher.
 	 * @param store the store the events are read from and marked in
 	 * @param maxAttempts the attempts after which a failing event is parked
-	 * @param executor the thread deliveries run on
+	 * @param executor the strand deliveries run on
 	 * @param parked told each time an event is parked as failed, for the client's
 	 * counters
 	 * @param active whether this instance may deliver now
 	 */
-	InboundDispatcher(InboundStore store, int maxAttempts, ScheduledExecutorService executor, Runnable parked,
-			BooleanSupplier active) {
+	InboundDispatcher(InboundStore store, int maxAttempts, Strand executor, Runnable parked, BooleanSupplier active) {
 		this.store = store;
 		this.maxAttempts = maxAttempts;
 		this.executor = executor;
@@ -104,7 +101,7 @@ final class InboundDispatcher {
 
 	private void retryLater() {
 		if (this.scheduled.compareAndSet(false, true)) {
-			this.executor.schedule(this::drain, RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+			this.executor.schedule(this::drain, RETRY_DELAY.toMillis());
 		}
 	}
 

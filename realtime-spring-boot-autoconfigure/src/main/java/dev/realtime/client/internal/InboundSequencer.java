@@ -3,8 +3,6 @@ package dev.realtime.client.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -25,7 +23,7 @@ import dev.realtime.protocol.ResumeResponseFrame;
  * resume, resets the store when the hub's retention window has moved past the client, and
  * acks what is stored. When the store fails or falls behind, it takes no more events
  * until the store works again and then resumes after what is stored. Confined to the
- * client's loop thread; the store's writes run on a thread of their own.
+ * client's loop; the store's writes run on a strand of their own.
  */
 final class InboundSequencer {
 
@@ -44,9 +42,9 @@ final class InboundSequencer {
 	private final InboundStore store;
 
 	/** Writes of the inbound store, in order. */
-	private final ScheduledExecutorService storeExecutor;
+	private final Strand storeExecutor;
 
-	/** Posts to the loop thread. */
+	/** Posts to the loop. */
 	private final Executor post;
 
 	private final InboundDispatcher dispatcher;
@@ -74,9 +72,9 @@ final class InboundSequencer {
 
 	private boolean storeProbing;
 
-	InboundSequencer(String userId, Supplier<String> clientId, InboundStore store,
-			ScheduledExecutorService storeExecutor, Executor post, InboundDispatcher dispatcher,
-			ClientCounters counters, SyncProgress sync, ListenerRegistry listeners, Consumer<String> errors) {
+	InboundSequencer(String userId, Supplier<String> clientId, InboundStore store, Strand storeExecutor, Executor post,
+			InboundDispatcher dispatcher, ClientCounters counters, SyncProgress sync, ListenerRegistry listeners,
+			Consumer<String> errors) {
 		this.userId = userId;
 		this.clientId = clientId;
 		this.store = store;
@@ -226,7 +224,7 @@ final class InboundSequencer {
 	}
 
 	/**
-	 * Store events on the store's thread; the hub gets the ack once they are stored.
+	 * Store events on the store's strand; the hub gets the ack once they are stored.
 	 * @param connection the connection the events arrived on, which sends the ack
 	 * @param fresh the events that continue the stream
 	 * @param lastSeq the seq of the last of them
@@ -296,7 +294,7 @@ final class InboundSequencer {
 					resumeAfter(connection, cursor);
 				}
 			});
-		}, STORE_PROBE_MILLIS, TimeUnit.MILLISECONDS);
+		}, STORE_PROBE_MILLIS);
 	}
 
 	private void resumeAfter(Connection connection, long cursor) {

@@ -36,7 +36,7 @@ import dev.realtime.protocol.FrameSizes;
  * The outbound side of a client: accepts the application's events into the outbound queue
  * (or, at most once, straight for the connection), writes the frames the relay claimed,
  * and hands the hub's acks and rejections to the relay, never for more than was sent.
- * Sends run on the sender's thread; the rest on the client's loop thread.
+ * Sends run on the sender's thread; the rest on the client's event loop.
  */
 final class OutboundEvents {
 
@@ -58,7 +58,7 @@ final class OutboundEvents {
 
 	private final ClientCounters counters;
 
-	/** Posts to the loop thread. */
+	/** Posts to the loop. */
 	private final Executor post;
 
 	/**
@@ -67,7 +67,7 @@ final class OutboundEvents {
 	 */
 	private final Supplier<@Nullable Connection> connected;
 
-	/** At-most-once events waiting for the connection's thread. */
+	/** At-most-once events waiting for the loop. */
 	private final Queue<AtMostOnce> atMostOnce = new ConcurrentLinkedQueue<>();
 
 	private final AtomicBoolean atMostOnceScheduled = new AtomicBoolean();

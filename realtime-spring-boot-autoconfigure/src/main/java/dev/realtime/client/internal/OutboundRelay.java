@@ -10,9 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -31,13 +29,13 @@ import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
 
 /**
- * Moves outbound events from the queue to the connection, on a thread of its own so that
- * a slow or unreachable database never holds up heartbeats: keeps the user's lease,
- * claims events while the in-flight window has room, packs them into frames no larger
- * than the frame limit, and hands the frames to the connection. Acks that arrive while it
- * works are coalesced into one delete. It polls at the poll interval, so rows written by
- * other instances or committed late are sent without a wake-up, and a lease left by a
- * dead instance is taken over.
+ * Moves outbound events from the queue to the connection, on a strand of its own (on the
+ * runtime's I/O pool, not the event loop) so that a slow or unreachable database never
+ * holds up heartbeats: keeps the user's lease, claims events while the in-flight window
+ * has room, packs them into frames no larger than the frame limit, and hands the frames
+ * to the connection. Acks that arrive while it works are coalesced into one delete. It
+ * polls at the poll interval, so rows written by other instances or committed late are
+ * sent without a wake-up, and a lease left by a dead instance is taken over.
  */
 final class OutboundRelay {
 
@@ -55,7 +53,7 @@ final class OutboundRelay {
 
 	private final FrameCodec codec;
 
-	private final ScheduledExecutorService executor;
+	private final Strand executor;
 
 	private final ClientCounters counters;
 
@@ -79,7 +77,7 @@ final class OutboundRelay {
 
 	private volatile boolean active;
 
-	// --- confined to the relay thread ---
+	// --- confined to the relay's strand ---
 
 	private boolean leading;
 
@@ -109,7 +107,7 @@ final class OutboundRelay {
 
 	private long lastFailureLog;
 
-	OutboundRelay(ClientSettings settings, OutboundQueue queue, FrameCodec codec, ScheduledExecutorService executor,
+	OutboundRelay(ClientSettings settings, OutboundQueue queue, FrameCodec codec, Strand executor,
 			ClientCounters counters, SendTracker tracker, Consumer<Acknowledgement> onAck, Link link) {
 		this.settings = settings;
 		this.queue = queue;
@@ -123,7 +121,7 @@ final class OutboundRelay {
 		// a random phase: the polls of many clients started together do not wake all at
 		// once
 		long phase = ThreadLocalRandom.current().nextLong(interval) + 1;
-		executor.scheduleWithFixedDelay(this::poll, phase, interval, TimeUnit.MILLISECONDS);
+		executor.scheduleWithFixedDelay(this::poll, phase, interval);
 		queue.onClaimable(this::wake);
 	}
 
@@ -150,7 +148,7 @@ final class OutboundRelay {
 	 * @param clientId the client's id, put in the event frames
 	 */
 	void linkUp(int connection, String clientId) {
-		post(() -> {
+		this.executor.post(() -> {
 			this.connection = connection;
 			this.clientId = clientId;
 			this.claimedOnLink = 0;
@@ -165,7 +163,7 @@ final class OutboundRelay {
 	 * The connection is gone: events are held until the next one.
 	 */
 	void linkDown() {
-		post(() -> this.connection = -1);
+		this.executor.post(() -> this.connection = -1);
 	}
 
 	/**
@@ -176,7 +174,7 @@ final class OutboundRelay {
 	void acked(long ackSeq) {
 		this.pendingAck.accumulateAndGet(ackSeq, Math::max);
 		if (this.ackScheduled.compareAndSet(false, true)) {
-			post(this::flushAcks);
+			this.executor.post(this::flushAcks);
 		}
 	}
 
@@ -190,7 +188,7 @@ final class OutboundRelay {
 	 */
 	void rejected(long seq, String code, String message) {
 		this.rejections.put(seq, new Rejection(code, message));
-		post(this::applyRejections);
+		this.executor.post(this::applyRejections);
 	}
 
 	/**
@@ -234,7 +232,7 @@ final class OutboundRelay {
 	 */
 	void wake() {
 		if (this.relayScheduled.compareAndSet(false, true)) {
-			post(() -> {
+			this.executor.post(() -> {
 				this.relayScheduled.set(false);
 				if (!awaitingAck()) {
 					relay();
@@ -418,17 +416,8 @@ final class OutboundRelay {
 		}
 	}
 
-	private void post(Runnable action) {
-		try {
-			this.executor.execute(action);
-		}
-		catch (RejectedExecutionException ex) {
-			logger.debug("Relay of user '" + this.settings.userId() + "' is closed; ignoring a late call");
-		}
-	}
-
 	/**
-	 * The connection as the relay sees it. Called on the relay's thread.
+	 * The connection as the relay sees it. Called on the relay's strand.
 	 */
 	interface Link {
 

@@ -22,7 +22,7 @@ import dev.realtime.protocol.CloseCodes;
  * reconnect at once with a refreshed token, or fail for good. It counts attempts and
  * rejected tokens and measures outages with the given clock; apart from logging it acts
  * on nothing, so every decision can be tested without a connection, a timer or the system
- * clock. Confined to the client's loop thread.
+ * clock. Confined to the client's event loop.
  */
 final class ReconnectPolicy {
 

@@ -36,7 +36,7 @@ final class SyncProgress implements SyncStatus {
 
 	private volatile @Nullable Instant lastResetAt;
 
-	// --- confined to the client's loop thread ---
+	// --- confined to the client's event loop ---
 
 	private int pages;
 

@@ -3,9 +3,11 @@ package dev.realtime.client.internal;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +28,7 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
+import dev.realtime.protocol.FrameSizes;
 
 /**
  * The WebSocket transport, over Spring's {@link StandardWebSocketClient} and the JSR-356
@@ -40,24 +43,43 @@ public final class WebSocketTransport implements Transport {
 	/** Tomcat's user property for the handshake's I/O timeout. */
 	private static final String TOMCAT_IO_TIMEOUT = "org.apache.tomcat.websocket.IO_TIMEOUT_MS";
 
+	/** Tomcat's user property for the timeout of a write. */
+	private static final String TOMCAT_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
 	/** How Tomcat (and other containers) name the HTTP status of a refused upgrade. */
 	private static final Pattern REFUSED_STATUS = Pattern
 		.compile("(?:response code|from the server|Status Code) \\[(\\d{3})]");
 
+	/**
+	 * Characters of a text message the container buffers per connection; a longer message
+	 * is delivered in parts of this size.
+	 */
+	static final int TEXT_BUFFER_CHARS = 1024;
+
+	/** Frame limits of text that may wait to be written on a connection. */
+	static final int QUEUED_MESSAGES_LIMIT = 8;
+
+	/**
+	 * Longest time a write may wait for the hub to read: then the connection is given up.
+	 */
+	static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
+
 	private final StandardWebSocketClient client;
 
-	private final Executor closer;
+	private final int maxMessageSize;
+
+	private final Executor io;
 
 	/**
 	 * Create a transport.
 	 * @param maxMessageSize the largest text message accepted, in bytes (the protocol's
 	 * frame limit; containers default to 8 KiB)
 	 * @param handshakeTimeout how long the handshake may take
-	 * @param closer runs closes, so that a peer that stopped reading never blocks the
-	 * caller
+	 * @param io writes and closes connections, so that a peer that stops reading never
+	 * blocks the caller; a write waits at most {@link #WRITE_TIMEOUT}
 	 */
-	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor closer) {
-		this(maxMessageSize, handshakeTimeout, closer, null);
+	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor io) {
+		this(maxMessageSize, handshakeTimeout, io, null);
 	}
 
 	/**
@@ -65,22 +87,26 @@ public final class WebSocketTransport implements Transport {
 	 * @param maxMessageSize the largest text message accepted, in bytes (the protocol's
 	 * frame limit; containers default to 8 KiB)
 	 * @param handshakeTimeout how long the handshake may take
-	 * @param closer runs closes, so that a peer that stopped reading never blocks the
-	 * caller
+	 * @param io writes and closes connections, so that a peer that stops reading never
+	 * blocks the caller; a write waits at most {@link #WRITE_TIMEOUT}
 	 * @param sslContext the trust store (and client certificate, if any) for
 	 * {@code wss://}, or {@code null} for the JVM's defaults; host names are verified
 	 * either way
 	 */
-	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor closer,
+	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor io,
 			@Nullable SSLContext sslContext) {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
-		container.setDefaultMaxTextMessageBufferSize(maxMessageSize);
+		// the container's buffer is per connection (Tomcat allocates it when the session
+		// opens): a small one, and larger messages arrive in parts the handler joins
+		container.setDefaultMaxTextMessageBufferSize(Math.min(maxMessageSize, TEXT_BUFFER_CHARS));
+		this.maxMessageSize = maxMessageSize;
 		this.client = new StandardWebSocketClient(container);
 		this.client.getUserProperties().put(TOMCAT_IO_TIMEOUT, String.valueOf(handshakeTimeout.toMillis()));
+		this.client.getUserProperties().put(TOMCAT_SEND_TIMEOUT, WRITE_TIMEOUT.toMillis());
 		if (sslContext != null) {
 			this.client.setSslContext(sslContext);
 		}
-		this.closer = closer;
+		this.io = io;
 	}
 
 	@Override
@@ -88,12 +114,13 @@ public final class WebSocketTransport implements Transport {
 			TransportListener listener) {
 		WebSocketHttpHeaders httpHeaders = new WebSocketHttpHeaders();
 		headers.forEach(httpHeaders::set);
-		return this.client.execute(new Handler(listener), httpHeaders, uri).handle((session, failure) -> {
-			if (failure != null) {
-				throw asConnectFailure(uri, failure);
-			}
-			return new Session(session, this.closer);
-		});
+		return this.client.execute(new Handler(listener, this.maxMessageSize), httpHeaders, uri)
+			.handle((session, failure) -> {
+				if (failure != null) {
+					throw asConnectFailure(uri, failure);
+				}
+				return new Session(session, this.io, this.maxMessageSize);
+			});
 	}
 
 	private static RuntimeException asConnectFailure(URI uri, Throwable failure) {
@@ -112,17 +139,86 @@ public final class WebSocketTransport implements Transport {
 		return (failure instanceof RuntimeException runtime) ? runtime : new IllegalStateException(failure);
 	}
 
+	/**
+	 * Passes each text message to the listener, joining the parts the container delivers
+	 * a long message in. A message longer than the limit closes the connection with 1009
+	 * (message too big), as the container does when its buffer is the limit; its parts
+	 * are never held beyond the limit.
+	 */
 	private static final class Handler extends TextWebSocketHandler {
 
 		private final TransportListener listener;
 
-		Handler(TransportListener listener) {
+		private final int maxMessageSize;
+
+		/** The parts of the message under way, {@code null} between messages. */
+		private @Nullable StringBuilder message;
+
+		/** UTF-8 bytes of the message under way. */
+		private long messageBytes;
+
+		/** Whether the last part ended with the first half of a surrogate pair. */
+		private boolean splitSurrogate;
+
+		/** Whether the message under way is too big, and its remaining parts dropped. */
+		private boolean tooBig;
+
+		Handler(TransportListener listener, int maxMessageSize) {
 			this.listener = listener;
+			this.maxMessageSize = maxMessageSize;
 		}
 
 		@Override
-		protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-			this.listener.onText(message.getPayload());
+		public boolean supportsPartialMessages() {
+			return true;
+		}
+
+		@Override
+		protected void handleTextMessage(WebSocketSession session, TextMessage part) throws IOException {
+			String text = part.getPayload();
+			boolean last = part.isLast();
+			if (this.tooBig) {
+				this.tooBig = !last;
+				return;
+			}
+			if (this.message == null && last && (long) text.length() * 3 <= this.maxMessageSize) {
+				// a whole message that fits: the common case, no copy
+				this.listener.onText(text);
+				return;
+			}
+			this.messageBytes += FrameSizes.utf8Length(text);
+			if (this.splitSurrogate && !text.isEmpty() && Character.isLowSurrogate(text.charAt(0))) {
+				// a pair split between two parts: four bytes, counted as two lone ones
+				this.messageBytes += 2;
+			}
+			this.splitSurrogate = !text.isEmpty() && Character.isHighSurrogate(text.charAt(text.length() - 1));
+			if (this.messageBytes > this.maxMessageSize) {
+				long bytes = this.messageBytes;
+				reset();
+				this.tooBig = !last;
+				logger.debug("Closing the connection: the hub sent a text message of more than " + bytes
+						+ " bytes, the limit is " + this.maxMessageSize);
+				session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big"));
+				return;
+			}
+			StringBuilder joined = this.message;
+			if (last) {
+				String whole = (joined != null) ? joined.append(text).toString() : text;
+				reset();
+				this.listener.onText(whole);
+				return;
+			}
+			if (joined == null) {
+				joined = new StringBuilder(text.length() * 2);
+				this.message = joined;
+			}
+			joined.append(text);
+		}
+
+		private void reset() {
+			this.message = null;
+			this.messageBytes = 0;
+			this.splitSurrogate = false;
 		}
 
 		@Override
@@ -132,20 +228,43 @@ public final class WebSocketTransport implements Transport {
 
 		@Override
 		public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+			reset();
 			this.listener.onClosed(status.getCode(), (status.getReason() != null) ? status.getReason() : "");
 		}
 
 	}
 
+	/**
+	 * An open connection. Sends never block the caller (the event loop many clients
+	 * share): each message is queued and written in order by a task on the transport's
+	 * executor, which is the one to wait when the hub reads slowly (the container's
+	 * writes block, asynchronous ones included). A hub that stops reading fails the send
+	 * once more than {@link #QUEUED_MESSAGES_LIMIT} frame limits of text wait, a write it
+	 * does not take within {@link #WRITE_TIMEOUT} fails, and a failed write fails every
+	 * send after it and closes the connection.
+	 */
 	private static final class Session implements TransportSession {
 
 		private final WebSocketSession session;
 
-		private final Executor closer;
+		private final Executor executor;
 
-		Session(WebSocketSession session, Executor closer) {
+		private final long maxQueuedChars;
+
+		/** Messages not written yet. Guards the fields below. */
+		private final ArrayDeque<String> queue = new ArrayDeque<>();
+
+		private long queuedChars;
+
+		/** Whether a task writes the queue: it writes what is added meanwhile too. */
+		private boolean writing;
+
+		private @Nullable IOException failure;
+
+		Session(WebSocketSession session, Executor executor, int maxMessageSize) {
 			this.session = session;
-			this.closer = closer;
+			this.executor = executor;
+			this.maxQueuedChars = (long) QUEUED_MESSAGES_LIMIT * maxMessageSize;
 		}
 
 		@Override
@@ -155,15 +274,68 @@ public final class WebSocketTransport implements Transport {
 
 		@Override
 		public void send(String text) throws IOException {
-			// WebSocketSession.sendMessage is not thread-safe: one writer at a time
-			synchronized (this.session) {
-				this.session.sendMessage(new TextMessage(text));
+			synchronized (this.queue) {
+				if (this.failure != null) {
+					throw new IOException(this.failure.getMessage(), this.failure);
+				}
+				if (!this.queue.isEmpty() && this.queuedChars + text.length() > this.maxQueuedChars) {
+					throw new IOException(
+							"the hub does not read: " + this.queuedChars + " characters wait to be written");
+				}
+				this.queue.add(text);
+				this.queuedChars += text.length();
+				if (this.writing) {
+					return;
+				}
+				this.writing = true;
+			}
+			try {
+				this.executor.execute(this::writeQueued);
+			}
+			catch (RejectedExecutionException ex) {
+				failed(new IOException("the transport is closed", ex));
+				throw new IOException("the transport is closed", ex);
+			}
+		}
+
+		private void writeQueued() {
+			while (true) {
+				String next;
+				synchronized (this.queue) {
+					next = this.queue.peek();
+					if (next == null) {
+						this.writing = false;
+						return;
+					}
+				}
+				try {
+					this.session.sendMessage(new TextMessage(next));
+				}
+				catch (IOException | RuntimeException ex) {
+					logger.debug("WebSocket write failed; closing the connection", ex);
+					failed(new IOException("write failed: " + ex.getMessage(), ex));
+					close(CloseStatus.SESSION_NOT_RELIABLE.getCode(), "write failed");
+					return;
+				}
+				synchronized (this.queue) {
+					this.queue.poll();
+					this.queuedChars -= next.length();
+				}
+			}
+		}
+
+		private void failed(IOException failure) {
+			synchronized (this.queue) {
+				this.failure = failure;
+				this.queue.clear();
+				this.queuedChars = 0;
+				this.writing = false;
 			}
 		}
 
 		@Override
 		public void close(int code, String reason) {
-			this.closer.execute(() -> {
+			this.executor.execute(() -> {
 				try {
 					this.session.close(new CloseStatus(code, truncate(reason)));
 				}

@@ -53,9 +53,13 @@ public interface Transport {
 		String transport();
 
 		/**
-		 * Send a text message, blocking until it is handed to the network.
+		 * Send a text message after those sent before it. Called on the client's event
+		 * loop, which many clients share: it must not wait for a peer that stops reading
+		 * (queue the message and write it asynchronously), and should fail once too much
+		 * waits to be written.
 		 * @param text the message
-		 * @throws java.io.IOException if the connection is broken
+		 * @throws java.io.IOException if the connection is broken, or the peer does not
+		 * read what was sent
 		 */
 		void send(String text) throws java.io.IOException;
 
