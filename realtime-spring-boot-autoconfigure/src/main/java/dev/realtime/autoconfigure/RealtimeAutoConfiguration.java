@@ -1,7 +1,6 @@
 package dev.realtime.autoconfigure;
 
 import java.net.URI;
-import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -34,7 +33,6 @@ import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
 import dev.realtime.client.internal.WebSocketTransport;
-import dev.realtime.client.spi.InboundStore;
 import dev.realtime.client.spi.InboundStoreFactory;
 import dev.realtime.client.spi.OutboundQueueFactory;
 import dev.realtime.client.spi.Transport;
@@ -91,18 +89,17 @@ public final class RealtimeAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	RealtimeClientFactory realtimeClientFactory(Transport transport, OutboundQueueFactory outboundQueues,
+			InboundStoreFactory inboundStores, FrameCodec codec, ObjectProvider<ReceiptStore> receipts) {
+		return new RealtimeClientFactory(transport, outboundQueues, inboundStores, codec, receipts);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(RealtimeClient.class)
-	DefaultRealtimeClient realtimeClient(ClientSettings settings, Transport transport, TokenProvider tokenProvider,
-			OutboundQueueFactory outboundQueues, InboundStoreFactory inboundStores, FrameCodec codec,
-			ObjectProvider<ReceiptStore> receipts) {
-		InboundStore inbound = inboundStores.create(settings.userId());
-		ReceiptStore receiptStore = receipts.getIfUnique();
-		if (receiptStore != null) {
-			// disconnect(true) flushes the user's receipts with its inbound events
-			inbound = new ReceiptsClearingInboundStore(inbound, receiptStore, settings.userId());
-		}
-		return new DefaultRealtimeClient(settings, transport, tokenProvider, outboundQueues.create(settings.userId()),
-				inbound, codec, Clock.systemUTC());
+	DefaultRealtimeClient realtimeClient(RealtimeClientFactory factory, ClientSettings settings,
+			TokenProvider tokenProvider) {
+		return factory.create(settings, tokenProvider);
 	}
 
 	@Bean

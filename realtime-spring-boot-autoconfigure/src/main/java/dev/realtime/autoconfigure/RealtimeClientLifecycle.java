@@ -1,9 +1,12 @@
 package dev.realtime.autoconfigure;
 
+import java.util.List;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 import dev.realtime.client.ObservableClient;
+import dev.realtime.client.Subscription;
 
 /**
  * Connects the client when the application starts (after the web server, so an in-process
@@ -28,10 +31,20 @@ public class RealtimeClientLifecycle implements SmartLifecycle {
 	public RealtimeClientLifecycle(ObservableClient client, boolean autoConnect, ApplicationEventPublisher publisher) {
 		this.client = client;
 		this.autoConnect = autoConnect;
-		client.onConnectionStateChange(publisher::publishEvent);
-		client.onMessage(publisher::publishEvent);
-		client.onSyncReset(publisher::publishEvent);
-		client.syncProgress().onCompleted(publisher::publishEvent);
+		publishEvents(client, publisher);
+	}
+
+	/**
+	 * Publish a client's connection state changes, inbound events, sync resets and
+	 * completed catch-ups as application events.
+	 * @param client the client
+	 * @param publisher publishes the events
+	 * @return the subscriptions, to close when the client goes away
+	 */
+	static List<Subscription> publishEvents(ObservableClient client, ApplicationEventPublisher publisher) {
+		return List.of(client.onConnectionStateChange(publisher::publishEvent),
+				client.onMessage(publisher::publishEvent), client.onSyncReset(publisher::publishEvent),
+				client.syncProgress().onCompleted(publisher::publishEvent));
 	}
 
 	@Override
