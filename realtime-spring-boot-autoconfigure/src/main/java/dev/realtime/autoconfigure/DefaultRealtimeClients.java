@@ -399,7 +399,11 @@ public class DefaultRealtimeClients
 			}
 		})) {
 			synchronized (acked) {
-				while (client.pendingCount() > 0 && isConnecting(client.connectionState())) {
+				// a client just asked to connect may not have left DISCONNECTED yet, and
+				// a
+				// shared user's events may be sent by another instance: only a failed
+				// client cannot send any more
+				while (client.pendingCount() > 0 && client.connectionState() != ConnectionState.FAILED) {
 					long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
 					if (left <= 0) {
 						break;
@@ -415,13 +419,8 @@ public class DefaultRealtimeClients
 		long left = client.pendingCount();
 		if (left > 0) {
 			logger.warn("Realtime user '" + client.userId() + "' still had " + left + " pending event(s) after "
-					+ this.flushTimeout + " (realtime.users.flush-timeout) or without a connection; deleting them");
+					+ this.flushTimeout + " (realtime.users.flush-timeout); deleting them");
 		}
-	}
-
-	private static boolean isConnecting(ConnectionState state) {
-		return state == ConnectionState.CONNECTED || state == ConnectionState.CONNECTING
-				|| state == ConnectionState.RECONNECTING;
 	}
 
 	private <T> T feature(String userId, Function<UserClient, T> feature, Supplier<@Nullable T> byDefault) {
