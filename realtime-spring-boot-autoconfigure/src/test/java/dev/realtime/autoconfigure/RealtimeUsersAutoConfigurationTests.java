@@ -174,6 +174,27 @@ class RealtimeUsersAutoConfigurationTests {
 	}
 
 	@Test
+	void endpointListsUsersAndDescribesEach() {
+		this.runner.withConfiguration(AutoConfigurations.of(RealtimeEndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=realtime")
+			.run((context) -> {
+				RealtimeClients clients = context.getBean(RealtimeClients.class);
+				clients.connectUser(UserProfile.of("carol"));
+				clients.connectUser(UserProfile.of("bob"));
+				RealtimeEndpoint endpoint = context.getBean(RealtimeEndpoint.class);
+				RealtimeEndpoint.RealtimeDescriptor all = endpoint.realtime();
+				assertThat(all.userId()).isEqualTo("alice");
+				assertThat(all.users()).extracting(RealtimeEndpoint.UserSummary::userId)
+					.containsExactly("bob", "carol");
+				RealtimeEndpoint.RealtimeDescriptor bob = endpoint.user("bob");
+				assertThat(bob).isNotNull();
+				assertThat(bob.userId()).isEqualTo("bob");
+				assertThat(bob.clientId()).isEqualTo(clients.get("bob").orElseThrow().clientId());
+				assertThat(endpoint.user("nobody")).isNull();
+			});
+	}
+
+	@Test
 	void micrometerAndActuatorAreOptional() {
 		this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class, HealthIndicator.class))
 			.run((context) -> assertThat(context).hasNotFailed()
