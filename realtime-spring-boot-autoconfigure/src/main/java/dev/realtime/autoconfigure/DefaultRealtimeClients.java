@@ -337,15 +337,13 @@ public class DefaultRealtimeClients
 	}
 
 	@Override
-	public boolean isRunning() {
-		return this.running;
+	public int getPhase() {
+		return RealtimeClientLifecycle.PHASE;
 	}
 
 	@Override
-	public int getPhase() {
-		// with the client of realtime.user-id: after the web server starts, before it
-		// stops
-		return SmartLifecycle.DEFAULT_PHASE - 512;
+	public boolean isRunning() {
+		return this.running;
 	}
 
 	@Override
@@ -403,7 +401,7 @@ public class DefaultRealtimeClients
 				// a
 				// shared user's events may be sent by another instance: only a failed
 				// client cannot send any more
-				while (client.pendingCount() > 0 && client.connectionState() != ConnectionState.FAILED) {
+				while (hasPending(client) && client.connectionState() != ConnectionState.FAILED) {
 					long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
 					if (left <= 0) {
 						break;
@@ -416,11 +414,22 @@ public class DefaultRealtimeClients
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		long left = client.pendingCount();
+		long left = hasPending(client) ? Math.max(1, client.pendingCount()) : 0;
 		if (left > 0) {
 			logger.warn("Realtime user '" + client.userId() + "' still had " + left + " pending event(s) after "
 					+ this.flushTimeout + " (realtime.users.flush-timeout); deleting them");
 		}
+	}
+
+	/**
+	 * Whether the user still has events to send. The pending count is kept in memory and
+	 * may lag a write that is committing; the oldest pending event is read from the
+	 * store.
+	 * @param client the user's client
+	 * @return whether an event is pending
+	 */
+	private static boolean hasPending(DefaultRealtimeClient client) {
+		return client.pendingCount() > 0 || client.metrics().oldestPendingCreatedAt() != null;
 	}
 
 	private <T> T feature(String userId, Function<UserClient, T> feature, Supplier<@Nullable T> byDefault) {

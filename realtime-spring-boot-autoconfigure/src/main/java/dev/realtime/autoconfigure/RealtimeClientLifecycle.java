@@ -16,6 +16,12 @@ import dev.realtime.client.Subscription;
  */
 public class RealtimeClientLifecycle implements SmartLifecycle {
 
+	/**
+	 * The phase of every realtime client: later than the web server's lifecycle, so
+	 * clients start after it (an in-process hub is listening) and stop before it.
+	 */
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+
 	private final ObservableClient client;
 
 	private final boolean autoConnect;
@@ -68,8 +74,7 @@ public class RealtimeClientLifecycle implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// later than the web server's lifecycle: start after it, stop before it
-		return SmartLifecycle.DEFAULT_PHASE - 512;
+		return PHASE;
 	}
 
 }
