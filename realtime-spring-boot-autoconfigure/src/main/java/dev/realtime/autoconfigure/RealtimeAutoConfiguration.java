@@ -1,7 +1,6 @@
 package dev.realtime.autoconfigure;
 
 import java.net.URI;
-import java.time.Clock;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +35,6 @@ import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
 import dev.realtime.client.internal.WebSocketTransport;
-import dev.realtime.client.spi.InboundStore;
 import dev.realtime.client.spi.InboundStoreFactory;
 import dev.realtime.client.spi.OutboundQueueFactory;
 import dev.realtime.client.spi.Transport;
@@ -104,18 +102,18 @@ public final class RealtimeAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	RealtimeClientFactory realtimeClientFactory(Transport transport, OutboundQueueFactory outboundQueues,
+			InboundStoreFactory inboundStores, FrameCodec codec, ObjectProvider<ReceiptStore> receipts,
+			ClientRuntime runtime) {
+		return new RealtimeClientFactory(transport, outboundQueues, inboundStores, codec, receipts, runtime);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(RealtimeClient.class)
-	DefaultRealtimeClient realtimeClient(ClientSettings settings, Transport transport, TokenProvider tokenProvider,
-			OutboundQueueFactory outboundQueues, InboundStoreFactory inboundStores, FrameCodec codec,
-			ObjectProvider<ReceiptStore> receipts, ClientRuntime runtime) {
-		InboundStore inbound = inboundStores.create(settings.userId());
-		ReceiptStore receiptStore = receipts.getIfUnique();
-		if (receiptStore != null) {
-			// disconnect(true) flushes the user's receipts with its inbound events
-			inbound = new ReceiptsClearingInboundStore(inbound, receiptStore, settings.userId());
-		}
-		return new DefaultRealtimeClient(settings, transport, tokenProvider, outboundQueues.create(settings.userId()),
-				inbound, codec, Clock.systemUTC(), runtime);
+	DefaultRealtimeClient realtimeClient(RealtimeClientFactory factory, ClientSettings settings,
+			TokenProvider tokenProvider) {
+		return factory.create(settings, tokenProvider);
 	}
 
 	@Bean

@@ -1,9 +1,12 @@
 package dev.realtime.autoconfigure;
 
+import java.util.List;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 import dev.realtime.client.ObservableClient;
+import dev.realtime.client.Subscription;
 
 /**
  * Connects the client when the application starts (after the web server, so an in-process
@@ -12,6 +15,12 @@ import dev.realtime.client.ObservableClient;
  * ({@code SyncCompletedEvent}) as application events.
  */
 public class RealtimeClientLifecycle implements SmartLifecycle {
+
+	/**
+	 * The phase of every realtime client: later than the web server's lifecycle, so
+	 * clients start after it (an in-process hub is listening) and stop before it.
+	 */
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
 	private final ObservableClient client;
 
@@ -28,10 +37,20 @@ public class RealtimeClientLifecycle implements SmartLifecycle {
 	public RealtimeClientLifecycle(ObservableClient client, boolean autoConnect, ApplicationEventPublisher publisher) {
 		this.client = client;
 		this.autoConnect = autoConnect;
-		client.onConnectionStateChange(publisher::publishEvent);
-		client.onMessage(publisher::publishEvent);
-		client.onSyncReset(publisher::publishEvent);
-		client.syncProgress().onCompleted(publisher::publishEvent);
+		publishEvents(client, publisher);
+	}
+
+	/**
+	 * Publish a client's connection state changes, inbound events, sync resets and
+	 * completed catch-ups as application events.
+	 * @param client the client
+	 * @param publisher publishes the events
+	 * @return the subscriptions, to close when the client goes away
+	 */
+	static List<Subscription> publishEvents(ObservableClient client, ApplicationEventPublisher publisher) {
+		return List.of(client.onConnectionStateChange(publisher::publishEvent),
+				client.onMessage(publisher::publishEvent), client.onSyncReset(publisher::publishEvent),
+				client.syncProgress().onCompleted(publisher::publishEvent));
 	}
 
 	@Override
@@ -55,8 +74,7 @@ public class RealtimeClientLifecycle implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// later than the web server's lifecycle: start after it, stop before it
-		return SmartLifecycle.DEFAULT_PHASE - 512;
+		return PHASE;
 	}
 
 }

@@ -1,6 +1,8 @@
 package dev.realtime.autoconfigure;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -21,8 +23,11 @@ import dev.realtime.outbox.OutboxDeadLetters;
  * events parked as failed and its outbound dead letters, which {@code POST
  * /actuator/realtime/{direction}/{id}} retries and {@code DELETE} removes
  * ({@code direction} is {@code inbound}, with the event's seq as id, or {@code outbound},
- * with the dead letter's id). Lists show the first {@value #LIST_LIMIT} entries; nothing
- * shown is a secret.
+ * with the dead letter's id). The users connected through {@code RealtimeClients} are
+ * listed too (state and counts); {@code GET /actuator/realtime/{userId}} describes one of
+ * them with its parked events and dead letters, which {@code POST} and {@code DELETE
+ * /actuator/realtime/{userId}/{direction}/{id}} retry and remove. Lists show the first
+ * {@value #LIST_LIMIT} entries; nothing shown is a secret.
  */
 @Endpoint(id = "realtime")
 public class RealtimeEndpoint {
@@ -40,6 +45,8 @@ public class RealtimeEndpoint {
 
 	private final @Nullable OutboxDeadLetters deadLetters;
 
+	private final Supplier<List<ObservableClient>> users;
+
 	/**
 	 * Create the endpoint.
 	 * @param client the client
@@ -48,22 +55,96 @@ public class RealtimeEndpoint {
 	 */
 	public RealtimeEndpoint(ObservableClient client, @Nullable FailedInboundEvents failedInbound,
 			@Nullable OutboxDeadLetters deadLetters) {
-		this.client = client;
-		this.failedInbound = failedInbound;
-		this.deadLetters = deadLetters;
+		this(client, failedInbound, deadLetters, List::of);
 	}
 
 	/**
-	 * Describe the client.
+	 * Create the endpoint of an application that also connects users at runtime.
+	 * @param client the client of {@code realtime.user-id}
+	 * @param failedInbound the inbox's parked events, when the inbox is durable
+	 * @param deadLetters the outbox's dead letters, when the outbox is durable
+	 * @param users supplies the clients of the users connected at runtime
+	 */
+	public RealtimeEndpoint(ObservableClient client, @Nullable FailedInboundEvents failedInbound,
+			@Nullable OutboxDeadLetters deadLetters, Supplier<List<ObservableClient>> users) {
+		this.client = client;
+		this.failedInbound = failedInbound;
+		this.deadLetters = deadLetters;
+		this.users = users;
+	}
+
+	/**
+	 * Describe the client, and list the users connected at runtime.
 	 * @return the description
 	 */
 	@ReadOperation
 	public RealtimeDescriptor realtime() {
-		String userId = this.client.userId();
-		return new RealtimeDescriptor(userId, this.client.clientId(), this.client.connectionState(),
-				this.client.lastError(), this.client.metrics(),
-				(this.failedInbound != null) ? this.failedInbound.list(userId, LIST_LIMIT) : null,
-				(this.deadLetters != null) ? this.deadLetters.list(userId, 0, LIST_LIMIT) : null);
+		List<UserSummary> users = this.users.get()
+			.stream()
+			.sorted(Comparator.comparing(ObservableClient::userId))
+			.limit(LIST_LIMIT)
+			.map((user) -> {
+				ClientMetrics metrics = user.metrics();
+				return new UserSummary(user.userId(), user.connectionState(), metrics.queueSize(),
+						metrics.deadLetters(), metrics.failedInbound(), user.lastError());
+			})
+			.toList();
+		return describe(this.client, users);
+	}
+
+	/**
+	 * Describe one user's client, with its parked events and dead letters.
+	 * @param userId the user
+	 * @return the description, {@code null} (404) when the user has no client here
+	 */
+	@ReadOperation
+	public @Nullable RealtimeDescriptor user(@Selector String userId) {
+		ObservableClient user = find(userId);
+		return (user != null) ? describe(user, null) : null;
+	}
+
+	/**
+	 * Return a user's parked inbound event to the listeners, or a dead letter to the
+	 * outbox.
+	 * @param userId the user
+	 * @param direction {@code inbound} or {@code outbound}
+	 * @param id the inbound event's seq, or the outbound dead letter's id
+	 * @return what was done
+	 */
+	@WriteOperation
+	public OperationResult retryOfUser(@Selector String userId, @Selector String direction, @Selector long id) {
+		if (INBOUND.equals(direction)) {
+			return new OperationResult(direction, id, "retry", inbound().retry(userId, id));
+		}
+		return new OperationResult(direction, id, "retry", outbound(direction).retry(userId, id));
+	}
+
+	/**
+	 * Delete a user's parked inbound event or dead letter for good.
+	 * @param userId the user
+	 * @param direction {@code inbound} or {@code outbound}
+	 * @param id the inbound event's seq, or the outbound dead letter's id
+	 * @return what was done
+	 */
+	@DeleteOperation
+	public OperationResult deleteOfUser(@Selector String userId, @Selector String direction, @Selector long id) {
+		boolean found = INBOUND.equals(direction) ? inbound().delete(userId, id)
+				: outbound(direction).delete(userId, id);
+		return new OperationResult(direction, id, "delete", found);
+	}
+
+	private @Nullable ObservableClient find(String userId) {
+		if (this.client.userId().equals(userId)) {
+			return this.client;
+		}
+		return this.users.get().stream().filter((user) -> user.userId().equals(userId)).findFirst().orElse(null);
+	}
+
+	private RealtimeDescriptor describe(ObservableClient described, @Nullable List<UserSummary> users) {
+		String userId = described.userId();
+		return new RealtimeDescriptor(userId, described.clientId(), described.connectionState(), described.lastError(),
+				described.metrics(), (this.failedInbound != null) ? this.failedInbound.list(userId, LIST_LIMIT) : null,
+				(this.deadLetters != null) ? this.deadLetters.list(userId, 0, LIST_LIMIT) : null, users);
 	}
 
 	/**
@@ -74,11 +155,7 @@ public class RealtimeEndpoint {
 	 */
 	@WriteOperation
 	public OperationResult retry(@Selector String direction, @Selector long id) {
-		String userId = this.client.userId();
-		if (INBOUND.equals(direction)) {
-			return new OperationResult(direction, id, "retry", inbound().retry(userId, id));
-		}
-		return new OperationResult(direction, id, "retry", outbound(direction).retry(userId, id));
+		return retryOfUser(this.client.userId(), direction, id);
 	}
 
 	/**
@@ -89,10 +166,7 @@ public class RealtimeEndpoint {
 	 */
 	@DeleteOperation
 	public OperationResult delete(@Selector String direction, @Selector long id) {
-		String userId = this.client.userId();
-		boolean found = INBOUND.equals(direction) ? inbound().delete(userId, id)
-				: outbound(direction).delete(userId, id);
-		return new OperationResult(direction, id, "delete", found);
+		return deleteOfUser(this.client.userId(), direction, id);
 	}
 
 	private FailedInboundEvents inbound() {
@@ -124,9 +198,26 @@ public class RealtimeEndpoint {
 	 * @param metrics the activity and store counts
 	 * @param failedInbound parked inbound events, {@code null} without a durable inbox
 	 * @param deadLetters outbound dead letters, {@code null} without a durable outbox
+	 * @param users the users connected at runtime (the first {@value #LIST_LIMIT} by id),
+	 * {@code null} when describing one of them
 	 */
 	public record RealtimeDescriptor(String userId, String clientId, ConnectionState state, @Nullable String lastError,
-			ClientMetrics metrics, @Nullable List<?> failedInbound, @Nullable List<?> deadLetters) {
+			ClientMetrics metrics, @Nullable List<?> failedInbound, @Nullable List<?> deadLetters,
+			@Nullable List<UserSummary> users) {
+	}
+
+	/**
+	 * A user connected at runtime, as listed.
+	 *
+	 * @param userId the user
+	 * @param state the connection state
+	 * @param pending outbound events waiting for an ack
+	 * @param deadLetters outbound dead letters
+	 * @param failedInbound inbound events parked as failed
+	 * @param lastError the last connection-level error, if any
+	 */
+	public record UserSummary(String userId, ConnectionState state, long pending, long deadLetters, long failedInbound,
+			@Nullable String lastError) {
 	}
 
 	/**

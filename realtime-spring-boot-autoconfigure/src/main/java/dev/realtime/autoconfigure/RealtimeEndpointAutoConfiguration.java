@@ -1,5 +1,7 @@
 package dev.realtime.autoconfigure;
 
+import java.util.List;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -28,8 +30,11 @@ public final class RealtimeEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RealtimeEndpoint realtimeEndpoint(ObservableClient client, ObjectProvider<FailedInboundEvents> failedInbound,
-			ObjectProvider<OutboxDeadLetters> deadLetters) {
-		return new RealtimeEndpoint(client, failedInbound.getIfUnique(), deadLetters.getIfUnique());
+			ObjectProvider<OutboxDeadLetters> deadLetters, ObjectProvider<DefaultRealtimeClients> users) {
+		return new RealtimeEndpoint(client, failedInbound.getIfUnique(), deadLetters.getIfUnique(), () -> {
+			DefaultRealtimeClients registry = users.getIfUnique();
+			return (registry != null) ? registry.clients() : List.of();
+		});
 	}
 
 }

@@ -28,6 +28,13 @@ public class RealtimeHealthProperties {
 	 */
 	private String degradedStatus = "OUT_OF_SERVICE";
 
+	/**
+	 * Most users connected through RealtimeClients listed one by one in the realtimeUsers
+	 * health details, those not connected first; every user counts in the counts by
+	 * state.
+	 */
+	private int maxListedUsers = 20;
+
 	public Duration getReconnectingThreshold() {
 		return this.reconnectingThreshold;
 	}
@@ -50,6 +57,14 @@ public class RealtimeHealthProperties {
 
 	public void setDegradedStatus(String degradedStatus) {
 		this.degradedStatus = degradedStatus;
+	}
+
+	public int getMaxListedUsers() {
+		return this.maxListedUsers;
+	}
+
+	public void setMaxListedUsers(int maxListedUsers) {
+		this.maxListedUsers = maxListedUsers;
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.realtime.listener;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.springframework.util.ReflectionUtils;
@@ -10,12 +9,14 @@ import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.realtime.client.InboundMessage;
+import dev.realtime.client.RealtimeClient;
+import dev.realtime.client.Subscription;
 
 /**
  * One {@link RealtimeListener} method bound to its bean: filters events by name, converts
  * the event to the method's parameter and invokes it, rethrowing what the method threw.
  */
-final class ListenerMethod implements Consumer<InboundMessage> {
+final class ListenerMethod {
 
 	private final Object bean;
 
@@ -25,11 +26,15 @@ final class ListenerMethod implements Consumer<InboundMessage> {
 
 	private final Function<InboundMessage, Object> argument;
 
-	private ListenerMethod(Object bean, Method method, EventFilter filter, Function<InboundMessage, Object> argument) {
+	private final boolean takesClient;
+
+	private ListenerMethod(Object bean, Method method, EventFilter filter, Function<InboundMessage, Object> argument,
+			boolean takesClient) {
 		this.bean = bean;
 		this.method = method;
 		this.filter = filter;
 		this.argument = argument;
+		this.takesClient = takesClient;
 	}
 
 	/**
@@ -42,16 +47,21 @@ final class ListenerMethod implements Consumer<InboundMessage> {
 	 * @throws IllegalArgumentException saying what is wrong with the method
 	 */
 	static ListenerMethod bind(Object bean, Method method, RealtimeListener annotation, ObjectMapper mapper) {
-		if (method.getParameterCount() != 1) {
-			throw new IllegalArgumentException("must take exactly one parameter (the payload, or InboundMessage for "
-					+ "the whole event) but takes " + method.getParameterCount());
+		int count = method.getParameterCount();
+		if (count != 1 && count != 2) {
+			throw new IllegalArgumentException("must take one parameter (the payload, or InboundMessage for the whole "
+					+ "event), optionally followed by the receiving user's RealtimeClient, but takes " + count);
+		}
+		if (count == 2 && method.getParameterTypes()[1] != RealtimeClient.class) {
+			throw new IllegalArgumentException("must take the receiving user's RealtimeClient as its second parameter, "
+					+ "not " + method.getParameterTypes()[1].getName());
 		}
 		if (method.getReturnType() != void.class) {
 			throw new IllegalArgumentException("must return void: nothing receives its result");
 		}
 		EventFilter filter = new EventFilter(annotation.events());
 		ReflectionUtils.makeAccessible(method);
-		return new ListenerMethod(bean, method, filter, argument(method, mapper));
+		return new ListenerMethod(bean, method, filter, argument(method, mapper), count == 2);
 	}
 
 	private static Function<InboundMessage, Object> argument(Method method, ObjectMapper mapper) {
@@ -67,13 +77,27 @@ final class ListenerMethod implements Consumer<InboundMessage> {
 		return (message) -> mapper.treeToValue(message.payload(), javaType);
 	}
 
-	@Override
-	public void accept(InboundMessage message) {
+	/**
+	 * Subscribe this method to a client's inbound events.
+	 * @param client the client
+	 * @return the subscription
+	 */
+	Subscription subscribe(RealtimeClient client) {
+		return client.onMessage((message) -> accept(message, client));
+	}
+
+	private void accept(InboundMessage message, RealtimeClient client) {
 		if (!this.filter.test(message.event())) {
 			return;
 		}
 		try {
-			this.method.invoke(this.bean, this.argument.apply(message));
+			Object argument = this.argument.apply(message);
+			if (this.takesClient) {
+				this.method.invoke(this.bean, argument, client);
+			}
+			else {
+				this.method.invoke(this.bean, argument);
+			}
 		}
 		catch (InvocationTargetException ex) {
 			ReflectionUtils.rethrowRuntimeException(ex.getTargetException());

@@ -24,14 +24,16 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.realtime.client.RealtimeClient;
+import dev.realtime.client.Subscription;
 import dev.realtime.protocol.FrameCodec;
 
 /**
  * Finds {@link RealtimeListener} methods on beans, checks their signatures as each bean
  * is initialized (a bad one fails the startup, naming the method) and, once all
  * singletons exist, registers them on every {@link RealtimeClient} bean: before the
- * clients connect, so no event is missed. Payloads are converted with the clients'
- * {@link FrameCodec#mapper() mapper}.
+ * clients connect, so no event is missed. Clients created at runtime (one per user, by
+ * {@code RealtimeClients}) get them through {@link #attach(RealtimeClient)}. Payloads are
+ * converted with the clients' {@link FrameCodec#mapper() mapper}.
  */
 public class RealtimeListenerAnnotationBeanPostProcessor
 		implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware {
@@ -41,6 +43,12 @@ public class RealtimeListenerAnnotationBeanPostProcessor
 	private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
 
 	private final List<ListenerMethod> pending = new ArrayList<>();
+
+	/** Every listener method found, for clients attached later. Guarded by this. */
+	private final List<ListenerMethod> all = new ArrayList<>();
+
+	/** Clients attached at runtime. Guarded by this. */
+	private final List<RealtimeClient> attached = new ArrayList<>();
 
 	private @Nullable ListableBeanFactory beanFactory;
 
@@ -100,6 +108,8 @@ public class RealtimeListenerAnnotationBeanPostProcessor
 	}
 
 	private synchronized void register(ListenerMethod listener) {
+		this.all.add(listener);
+		this.attached.forEach(listener::subscribe);
 		if (this.clients == null) {
 			this.pending.add(listener);
 		}
@@ -110,9 +120,27 @@ public class RealtimeListenerAnnotationBeanPostProcessor
 
 	private void subscribe(ListenerMethod listener) {
 		if (this.clients != null) {
-			this.clients.forEach((client) -> client.onMessage(listener));
+			this.clients.forEach(listener::subscribe);
 		}
 		logger.debug("Registered " + listener);
+	}
+
+	/**
+	 * Register every {@link RealtimeListener} method, found so far and later, on a client
+	 * that is not a bean, before it connects.
+	 * @param client the client
+	 * @return a subscription that removes the methods from the client when closed
+	 */
+	public synchronized Subscription attach(RealtimeClient client) {
+		this.attached.add(client);
+		List<Subscription> subscriptions = new ArrayList<>(this.all.size());
+		this.all.forEach((listener) -> subscriptions.add(listener.subscribe(client)));
+		return () -> {
+			synchronized (this) {
+				this.attached.remove(client);
+			}
+			subscriptions.forEach(Subscription::close);
+		};
 	}
 
 	/**

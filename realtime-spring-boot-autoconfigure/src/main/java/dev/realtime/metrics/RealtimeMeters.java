@@ -3,6 +3,7 @@ package dev.realtime.metrics;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -66,10 +67,38 @@ public enum RealtimeMeters {
 	ACK_LATENCY("realtime.ack.latency", "Time from sendEvent to the hub's ack", "seconds", Meter.Type.TIMER),
 
 	/** Token refreshes, tagged {@link #OUTCOME_TAG}. */
-	TOKEN_REFRESHES("realtime.token.refreshes", "Token refreshes by outcome", BaseUnits.OPERATIONS, Meter.Type.COUNTER);
+	TOKEN_REFRESHES("realtime.token.refreshes", "Token refreshes by outcome", BaseUnits.OPERATIONS, Meter.Type.COUNTER),
+
+	/**
+	 * Users with a client of {@code RealtimeClients} on this instance, tagged
+	 * {@link #STATE_TAG}; not tagged by user.
+	 */
+	USERS("realtime.users", "Users with a client on this instance, by connection state", "users", Meter.Type.GAUGE),
+
+	/**
+	 * Events accepted by {@code sendEvent} of every user's client; not tagged by user.
+	 */
+	USERS_MESSAGES_SENT("realtime.users.messages.sent", "Events accepted by sendEvent of every user's client",
+			BaseUnits.MESSAGES, Meter.Type.COUNTER),
+
+	/** Outbound events of every user's client acked by the hub; not tagged by user. */
+	USERS_MESSAGES_ACKED("realtime.users.messages.acked", "Outbound events of every user's client acked by the hub",
+			BaseUnits.MESSAGES, Meter.Type.COUNTER),
+
+	/**
+	 * Inbound events handed to the listeners of every user's client; not tagged by user.
+	 */
+	USERS_MESSAGES_RECEIVED("realtime.users.messages.received",
+			"Inbound events handed to the listeners of every user's client", BaseUnits.MESSAGES, Meter.Type.COUNTER);
 
 	/** Tag naming the client's user. */
 	public static final String USER_TAG = "user";
+
+	/**
+	 * Tag of {@link #USERS}: the connection state in lower case, for example
+	 * {@code connected}.
+	 */
+	public static final String STATE_TAG = "state";
 
 	/** Tag of {@link #MESSAGES_FAILED}: {@code outbound} or {@code inbound}. */
 	public static final String DIRECTION_TAG = "direction";
@@ -138,6 +167,10 @@ public enum RealtimeMeters {
 
 	<T> TimeGauge.Builder<T> timeGauge(T source, TimeUnit unit, ToDoubleFunction<T> value) {
 		return TimeGauge.builder(this.name, source, unit, value).description(this.description);
+	}
+
+	Counter.Builder counter() {
+		return Counter.builder(this.name).description(this.description).baseUnit(this.baseUnit);
 	}
 
 	Timer.Builder timer() {

@@ -35,7 +35,9 @@ import dev.realtime.protocol.PresenceStatus;
  * connection of a user closes) always knows it. Statuses of other users arrive as
  * {@value MetaFrame#PRESENCE_UPDATE} from the hub with payload {@code user_id},
  * {@code status}, {@code metadata}, {@code timestamp}, and are kept as the last known
- * presence of each user.
+ * presence of each user. The custom fields of other users' profiles arrive as
+ * {@value MetaFrame#USER_UPDATED} with payload {@code user_id}, {@code custom},
+ * {@code timestamp}, and are kept likewise.
  */
 public class PresenceManager implements AutoCloseable {
 
@@ -53,6 +55,10 @@ public class PresenceManager implements AutoCloseable {
 	private final Map<String, UserPresence> users = new ConcurrentHashMap<>();
 
 	private final List<Consumer<UserPresence>> listeners = new CopyOnWriteArrayList<>();
+
+	private final Map<String, UserCustomFields> customFields = new ConcurrentHashMap<>();
+
+	private final List<Consumer<UserCustomFields>> customFieldsListeners = new CopyOnWriteArrayList<>();
 
 	private final List<Subscription> subscriptions;
 
@@ -140,6 +146,26 @@ public class PresenceManager implements AutoCloseable {
 		return () -> this.listeners.remove(listener);
 	}
 
+	/**
+	 * Return the last known custom fields of another user's profile.
+	 * @param userId the user
+	 * @return the custom fields, empty when the hub has not told about the user's profile
+	 */
+	public Optional<UserCustomFields> getCustomFields(String userId) {
+		return Optional.ofNullable(this.customFields.get(userId));
+	}
+
+	/**
+	 * Register a listener for changes of other users' custom fields. It is called on the
+	 * client's connection thread: keep it short.
+	 * @param listener the listener
+	 * @return a subscription that removes the listener when closed
+	 */
+	public Subscription onCustomFieldsChange(Consumer<UserCustomFields> listener) {
+		this.customFieldsListeners.add(listener);
+		return () -> this.customFieldsListeners.remove(listener);
+	}
+
 	private CompletableFuture<Boolean> announce() {
 		UserPresence presence = this.own;
 		Map<String, Object> payload = new LinkedHashMap<>();
@@ -149,6 +175,10 @@ public class PresenceManager implements AutoCloseable {
 	}
 
 	private void onMeta(MetaFrame meta) {
+		if (MetaFrame.USER_UPDATED.equals(meta.event())) {
+			onUserUpdated(meta.payload());
+			return;
+		}
 		if (!MetaFrame.PRESENCE_UPDATE.equals(meta.event())) {
 			return;
 		}
@@ -164,9 +194,26 @@ public class PresenceManager implements AutoCloseable {
 				metadata.isObject() ? copy(this.mapper.convertValue(metadata, METADATA)) : Map.of(),
 				timestamp(payload.path("timestamp").stringValueOpt().orElse(null)));
 		this.users.put(presence.userId(), presence);
-		for (Consumer<UserPresence> listener : this.listeners) {
+		notify(this.listeners, presence);
+	}
+
+	private void onUserUpdated(JsonNode payload) {
+		Optional<String> userId = payload.path("user_id").stringValueOpt();
+		JsonNode custom = payload.path("custom");
+		if (userId.isEmpty() || !custom.isObject()) {
+			logger.debug("Ignoring user.updated without a user_id or custom object: " + payload);
+			return;
+		}
+		UserCustomFields fields = new UserCustomFields(userId.get(), copy(this.mapper.convertValue(custom, METADATA)),
+				timestamp(payload.path("timestamp").stringValueOpt().orElse(null)));
+		this.customFields.put(fields.userId(), fields);
+		notify(this.customFieldsListeners, fields);
+	}
+
+	private static <T> void notify(List<Consumer<T>> listeners, T change) {
+		for (Consumer<T> listener : listeners) {
 			try {
-				listener.accept(presence);
+				listener.accept(change);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Presence listener failed", ex);

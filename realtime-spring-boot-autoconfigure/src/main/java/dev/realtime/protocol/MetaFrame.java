@@ -40,6 +40,20 @@ public record MetaFrame(String event, JsonNode payload) implements Frame {
 	 */
 	public static final String PRIVACY_UPDATE = "privacy.update";
 
+	/**
+	 * The user's profile, sent by a client after every connect and on change:
+	 * {@code custom} (an object of at most {@value UserProfiles#MAX_CUSTOM_BYTES} bytes
+	 * of JSON) and {@code privacy} (as {@link #PRIVACY_UPDATE}).
+	 * @see UserProfiles
+	 */
+	public static final String USER_UPDATE = "user.update";
+
+	/**
+	 * Another user's profile, sent by the server to the users sharing a room with it:
+	 * {@code user_id}, {@code custom} and {@code timestamp}.
+	 */
+	public static final String USER_UPDATED = "user.updated";
+
 	@Override
 	public FrameType type() {
 		return FrameType.META;

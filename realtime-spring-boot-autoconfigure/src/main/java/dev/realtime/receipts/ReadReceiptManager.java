@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -42,7 +43,7 @@ public class ReadReceiptManager implements AutoCloseable {
 
 	private final ReceiptStore store;
 
-	private final PrivacySettings privacy;
+	private final Supplier<PrivacySettings> privacy;
 
 	private final Clock clock;
 
@@ -58,6 +59,18 @@ public class ReadReceiptManager implements AutoCloseable {
 	 * @param clock the clock for the time of the user's own receipts
 	 */
 	public ReadReceiptManager(RealtimeClient client, ReceiptStore store, PrivacySettings privacy, Clock clock) {
+		this(client, store, () -> privacy, clock);
+	}
+
+	/**
+	 * Create a manager for a client whose user may change its privacy settings.
+	 * @param client the client
+	 * @param store where receipts are kept
+	 * @param privacy supplies the user's current privacy settings
+	 * @param clock the clock for the time of the user's own receipts
+	 */
+	public ReadReceiptManager(RealtimeClient client, ReceiptStore store, Supplier<PrivacySettings> privacy,
+			Clock clock) {
 		this.client = client;
 		this.store = store;
 		this.privacy = privacy;
@@ -79,7 +92,7 @@ public class ReadReceiptManager implements AutoCloseable {
 		if (messageId == null || messageId.isBlank() || channelId == null || channelId.isBlank()) {
 			throw new IllegalArgumentException("Message id and channel id must not be blank");
 		}
-		if (!this.privacy.readReceipts()) {
+		if (!this.privacy.get().readReceipts()) {
 			logger.debug("Not sending a read receipt for message '" + messageId
 					+ "': read receipts are disabled (realtime.privacy.read-receipts)");
 			return Optional.empty();

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
@@ -42,7 +43,7 @@ public class TypingManager implements AutoCloseable {
 
 	private final MetaSignalClient client;
 
-	private final PrivacySettings privacy;
+	private final Supplier<PrivacySettings> privacy;
 
 	private final Duration expiry;
 
@@ -51,6 +52,8 @@ public class TypingManager implements AutoCloseable {
 	private final Clock clock;
 
 	private final ScheduledExecutorService expirer;
+
+	private final boolean ownsExpirer;
 
 	/** Remote typists by channel, with when each expires. Guarded by {@code this}. */
 	private final Map<String, Map<String, Instant>> typists = new HashMap<>();
@@ -74,6 +77,21 @@ public class TypingManager implements AutoCloseable {
 	 */
 	public TypingManager(MetaSignalClient client, PrivacySettings privacy, Duration expiry, Duration throttle,
 			Clock clock) {
+		this(client, () -> privacy, expiry, throttle, clock, null);
+	}
+
+	/**
+	 * Create a manager for one of many clients, sharing an expiry thread with the others.
+	 * @param client the client
+	 * @param privacy supplies the user's current privacy settings
+	 * @param expiry how long a remote user counts as typing after a {@code typing.start}
+	 * @param throttle the least time between two {@code typing.start} of a channel
+	 * @param clock the clock
+	 * @param expirer runs the expiry checks; {@code null} for a thread of this manager's
+	 * own, which {@link #close()} stops (a given one is left running)
+	 */
+	public TypingManager(MetaSignalClient client, Supplier<PrivacySettings> privacy, Duration expiry, Duration throttle,
+			Clock clock, @Nullable ScheduledExecutorService expirer) {
 		if (expiry.isNegative() || expiry.isZero() || throttle.isNegative()) {
 			throw new IllegalArgumentException("Typing expiry must be positive and throttle not negative");
 		}
@@ -82,7 +100,8 @@ public class TypingManager implements AutoCloseable {
 		this.expiry = expiry;
 		this.throttle = throttle;
 		this.clock = clock;
-		this.expirer = Executors.newSingleThreadScheduledExecutor((task) -> {
+		this.ownsExpirer = expirer == null;
+		this.expirer = (expirer != null) ? expirer : Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "realtime-typing-" + client.userId());
 			thread.setDaemon(true);
 			return thread;
@@ -99,7 +118,7 @@ public class TypingManager implements AutoCloseable {
 	 * @return a future completed with whether a signal was written to the connection
 	 */
 	public CompletableFuture<Boolean> sendTypingIndicator(String channelId, boolean typing) {
-		if (!this.privacy.typingIndicators()) {
+		if (!this.privacy.get().typingIndicators()) {
 			logger.debug("Not sending a typing indicator for channel '" + channelId
 					+ "': typing indicators are disabled (realtime.privacy.typing-indicators)");
 			return CompletableFuture.completedFuture(false);
@@ -249,7 +268,9 @@ public class TypingManager implements AutoCloseable {
 	@Override
 	public void close() {
 		this.subscription.close();
-		this.expirer.shutdownNow();
+		if (this.ownsExpirer) {
+			this.expirer.shutdownNow();
+		}
 	}
 
 }

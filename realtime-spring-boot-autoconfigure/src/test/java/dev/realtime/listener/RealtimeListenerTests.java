@@ -17,6 +17,7 @@ import dev.realtime.autoconfigure.RealtimeAuthAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeInboxAutoConfiguration;
 import dev.realtime.client.InboundMessage;
+import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.spi.Transport;
 
@@ -48,7 +49,7 @@ class RealtimeListenerTests {
 			assertThat(listeners.messages).containsExactly(new ChatMessage("general", "hi"));
 			assertThat(listeners.chat).extracting(InboundMessage::seq).containsExactly(1L, 2L);
 			assertThat(listeners.all).extracting((node) -> node.isObject() || node.isString()).containsOnly(true);
-			assertThat(listeners.orders).containsExactly("A-1");
+			assertThat(listeners.orders).containsExactly("alice:A-1");
 		});
 	}
 
@@ -74,7 +75,8 @@ class RealtimeListenerTests {
 			.run((context) -> assertThat(context).getFailure()
 				.hasCauseInstanceOf(BeanInitializationException.class)
 				.hasMessageContaining("@RealtimeListener method '" + TwoParameterListener.class.getName() + ".onChat'")
-				.hasMessageContaining("must take exactly one parameter"));
+				.hasMessageContaining("must take the receiving user's RealtimeClient as its second parameter, "
+						+ "not java.lang.String"));
 	}
 
 	@Test
@@ -122,8 +124,10 @@ class RealtimeListenerTests {
 		}
 
 		@RealtimeListener(events = { "order.created", "order.cancelled" })
-		void onOrder(String orderId) {
-			this.orders.add(orderId);
+		void onOrder(String orderId, RealtimeClient client) {
+			// the receiving user's client: a listener of many users knows whose event it
+			// is
+			this.orders.add(client.userId() + ":" + orderId);
 		}
 
 	}

@@ -2,6 +2,8 @@ package dev.realtime.test;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -366,10 +368,12 @@ public final class TestHub implements AutoCloseable {
 			response.setStatusCode(HttpStatus.UNAUTHORIZED);
 			return false;
 		}
+		// decoded: a user id may hold '@', which the client percent-encodes
 		Map<String, String> query = UriComponentsBuilder.fromUri(request.getURI())
-			.build()
+			.build(true)
 			.getQueryParams()
 			.toSingleValueMap();
+		query.replaceAll((name, value) -> URLDecoder.decode(value, StandardCharsets.UTF_8));
 		attributes.put("user_id", query.get("user_id"));
 		this.handshakes.incrementAndGet();
 		return true;

@@ -80,8 +80,8 @@ public class HubConfiguration {
 		HubStore store = new JdbcHubStore(jdbcTemplate, codec.mapper());
 		HubSessionRegistry sessions = new HubSessionRegistry(store);
 		Clock hubClock = clock.getIfAvailable(Clock::systemUTC);
-		return new DefaultHub(store, sessions, new HubRooms(sessions, codec, hubClock), transactionManager, codec,
-				properties, hubClock);
+		return new DefaultHub(store, sessions, new HubRooms(store, sessions, codec, hubClock), transactionManager,
+				codec, properties, hubClock);
 	}
 
 	@Bean

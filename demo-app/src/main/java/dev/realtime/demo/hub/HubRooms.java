@@ -1,6 +1,7 @@
 package dev.realtime.demo.hub;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,12 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.PresenceStatus;
 import dev.realtime.protocol.PrivacySettings;
+import dev.realtime.protocol.UserProfiles;
 
 /**
  * Rooms (channels) and the ephemeral signals exchanged in them: membership, presence,
@@ -40,6 +43,12 @@ import dev.realtime.protocol.PrivacySettings;
  * a user with typing indicators off has their typing signals dropped; one with read
  * receipts off has their {@code receipt.read} events accepted but fanned out to
  * nobody.</li>
+ * <li>{@code user.update} {@code {"custom": {…}, "privacy": {…}}}: the user's profile,
+ * checked ({@link UserProfiles}), its custom fields stored in the {@link HubStore} (they
+ * outlive a restart) and fanned out as {@code user.updated} {@code {user_id, custom,
+ * timestamp}} to the users sharing a room with the sender; its privacy settings applied
+ * as by {@code privacy.update}. Members exchange their custom fields like their
+ * presence.</li>
  * </ul>
  */
 final class HubRooms {
@@ -53,13 +62,22 @@ final class HubRooms {
 
 	private final Map<String, PrivacySettings> privacy = new ConcurrentHashMap<>();
 
+	/**
+	 * The last {@code user.updated} payload of each user, as fanned out; read from the
+	 * store once for users who sent theirs before a restart.
+	 */
+	private final Map<String, JsonNode> profiles = new ConcurrentHashMap<>();
+
+	private final HubStore store;
+
 	private final HubSessionRegistry sessions;
 
 	private final FrameCodec codec;
 
 	private final Clock clock;
 
-	HubRooms(HubSessionRegistry sessions, FrameCodec codec, Clock clock) {
+	HubRooms(HubStore store, HubSessionRegistry sessions, FrameCodec codec, Clock clock) {
+		this.store = store;
 		this.sessions = sessions;
 		this.codec = codec;
 		this.clock = clock;
@@ -98,6 +116,66 @@ final class HubRooms {
 		if (own != null) {
 			send(others, new MetaFrame(MetaFrame.PRESENCE_UPDATE, own));
 		}
+		JsonNode ownProfile = profile(userId);
+		if (ownProfile != null) {
+			send(others, new MetaFrame(MetaFrame.USER_UPDATED, ownProfile));
+		}
+	}
+
+	/**
+	 * Handle a {@code user.update} of a connection: check it, store and fan out its
+	 * custom fields, apply its privacy settings.
+	 * @param session the connection that sent it
+	 * @param payload the signal's payload
+	 * @return what is wrong with the payload, naming the field, or {@code null} when it
+	 * was applied
+	 */
+	@Nullable String updateProfile(HubSession session, JsonNode payload) {
+		String problem = UserProfiles.payloadProblem(payload, this.codec.mapper());
+		if (problem != null) {
+			return problem;
+		}
+		String userId = session.userId();
+		JsonNode privacySettings = payload.path(UserProfiles.PRIVACY);
+		if (privacySettings.isObject()) {
+			this.privacy.put(userId, PrivacySettings.fromPayload(privacySettings));
+		}
+		JsonNode custom = payload.path(UserProfiles.CUSTOM);
+		if (custom.isObject()) {
+			this.store.saveProfile(userId, this.codec.mapper().writeValueAsString(custom), this.clock.instant());
+			JsonNode updated = profilePayload(userId, custom);
+			this.profiles.put(userId, updated);
+			send(coMembers(userId), new MetaFrame(MetaFrame.USER_UPDATED, updated));
+		}
+		return null;
+	}
+
+	private JsonNode profilePayload(String userId, JsonNode custom) {
+		Map<String, Object> updated = new LinkedHashMap<>();
+		updated.put("user_id", userId);
+		updated.put(UserProfiles.CUSTOM, custom);
+		updated.put("timestamp", this.clock.instant().toString());
+		return this.codec.toPayload(updated);
+	}
+
+	/**
+	 * Return the last {@code user.updated} payload of a user, from the store if this hub
+	 * has not seen the user's profile since it started.
+	 * @param userId the user
+	 * @return the payload, {@code null} when the user never sent a profile
+	 */
+	private @Nullable JsonNode profile(String userId) {
+		JsonNode known = this.profiles.get(userId);
+		if (known != null) {
+			return known;
+		}
+		String stored = this.store.findProfile(userId);
+		if (stored == null) {
+			return null;
+		}
+		JsonNode loaded = profilePayload(userId, this.codec.mapper().readTree(stored));
+		JsonNode raced = this.profiles.putIfAbsent(userId, loaded);
+		return (raced != null) ? raced : loaded;
 	}
 
 	/**
@@ -174,16 +252,22 @@ final class HubRooms {
 	}
 
 	/**
-	 * Send the last known presence of some users to some connections.
+	 * Send the last known presence and custom fields of some users to some connections.
 	 * @param users the users whose presence to send
 	 * @param recipients the connections to send it to
 	 */
 	private void sendPresenceOf(Set<String> users, Set<HubSession> recipients) {
-		List<MetaFrame> frames = users.stream()
-			.map(this.presence::get)
-			.filter((payload) -> payload != null)
-			.map((payload) -> new MetaFrame(MetaFrame.PRESENCE_UPDATE, payload))
-			.toList();
+		List<MetaFrame> frames = new ArrayList<>();
+		for (String user : users) {
+			JsonNode presence = this.presence.get(user);
+			if (presence != null) {
+				frames.add(new MetaFrame(MetaFrame.PRESENCE_UPDATE, presence));
+			}
+			JsonNode profile = profile(user);
+			if (profile != null) {
+				frames.add(new MetaFrame(MetaFrame.USER_UPDATED, profile));
+			}
+		}
 		recipients.forEach((session) -> session.send(frames));
 	}
 

@@ -109,6 +109,23 @@ interface HubStore {
 	int purgeBefore(Instant cutoff);
 
 	/**
+	 * Store a user's custom fields, replacing what the user had. Runs outside a
+	 * transaction.
+	 * @param userId the user
+	 * @param customJson the custom fields as a JSON object's text
+	 * @param now the time recorded as the update's
+	 */
+	void saveProfile(String userId, String customJson, Instant now);
+
+	/**
+	 * Return a user's custom fields as last stored.
+	 * @param userId the user
+	 * @return the custom fields as a JSON object's text, {@code null} when the user never
+	 * sent a profile
+	 */
+	@Nullable String findProfile(String userId);
+
+	/**
 	 * A fanned-out event, stored once for all its recipients.
 	 *
 	 * @param id the message's id

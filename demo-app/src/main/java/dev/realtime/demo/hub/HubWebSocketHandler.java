@@ -154,6 +154,12 @@ final class HubWebSocketHandler extends TextWebSocketHandler {
 		if (MetaFrame.PING.equals(meta.event())) {
 			replies.add(new MetaFrame(MetaFrame.PONG, this.hub.codec().toPayload(null)));
 		}
+		else if (MetaFrame.USER_UPDATE.equals(meta.event())) {
+			String problem = this.hub.rooms().updateProfile(session, meta.payload());
+			if (problem != null) {
+				badFrame(session, "user.update rejected: " + problem, replies);
+			}
+		}
 		else {
 			this.hub.rooms().onMeta(session, meta);
 		}

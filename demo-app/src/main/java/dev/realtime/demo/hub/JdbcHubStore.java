@@ -248,6 +248,29 @@ final class JdbcHubStore implements HubStore {
 		return purged;
 	}
 
+	@Override
+	public void saveProfile(String userId, String customJson, Instant now) {
+		String update = "UPDATE hub_user_profile SET custom = ?, updated_at = ? WHERE user_id = ?";
+		if (this.jdbc.update(update, customJson, timestamp(now), userId) > 0) {
+			return;
+		}
+		try {
+			this.jdbc.update("INSERT INTO hub_user_profile (user_id, custom, updated_at) VALUES (?, ?, ?)", userId,
+					customJson, timestamp(now));
+		}
+		catch (DuplicateKeyException ex) {
+			// inserted concurrently by another connection of the user: the last one wins
+			this.jdbc.update(update, customJson, timestamp(now), userId);
+		}
+	}
+
+	@Override
+	public @Nullable String findProfile(String userId) {
+		List<String> custom = this.jdbc.queryForList("SELECT custom FROM hub_user_profile WHERE user_id = ?",
+				String.class, userId);
+		return custom.isEmpty() ? null : custom.get(0);
+	}
+
 	private JsonNode parse(@Nullable String json) {
 		return (json != null) ? this.mapper.readTree(json) : JsonNodeFactory.instance.objectNode();
 	}

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -18,6 +19,7 @@ import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
 
+import dev.realtime.auth.UserTokenProvider;
 import dev.realtime.demo.hub.HmacJwt;
 import dev.realtime.demo.token.TokenEndpoint.RegisteredClient;
 import dev.realtime.demo.token.TokenEndpointProperties.Client;
@@ -40,6 +42,27 @@ public class TokenEndpointConfiguration {
 			.POST(TokenEndpoint.PATH, RequestPredicates.contentType(MediaType.APPLICATION_FORM_URLENCODED),
 					endpoint::token)
 			.build();
+	}
+
+	/**
+	 * Tokens of the users the demo connects at runtime through {@code RealtimeClients}:
+	 * signed here for any user with the hub's key, as a service holding a signing key (or
+	 * doing an OAuth2 token exchange) would, so any instance can mint any user's token.
+	 * @param hubJwt signs the tokens
+	 * @param properties the token lifetime
+	 * @param clock the application's clock, if it has one
+	 * @return the provider
+	 */
+	@Bean
+	UserTokenProvider demoUserTokenProvider(HmacJwt hubJwt, TokenEndpointProperties properties,
+			ObjectProvider<Clock> clock) {
+		long ttlSeconds = tokenTtl(properties).toSeconds();
+		Clock tokenClock = clock.getIfAvailable(Clock::systemUTC);
+		return (userId) -> {
+			long issuedAt = tokenClock.instant().getEpochSecond();
+			return hubJwt.sign(Map.of("sub", userId, "iat", issuedAt, "exp", issuedAt + ttlSeconds, "jti",
+					UUID.randomUUID().toString()));
+		};
 	}
 
 	private static Map<String, RegisteredClient> clients(TokenEndpointProperties properties) {
