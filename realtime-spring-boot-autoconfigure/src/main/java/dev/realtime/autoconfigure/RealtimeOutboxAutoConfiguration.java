@@ -22,7 +22,9 @@ import org.springframework.core.io.ResourceLoader;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.realtime.client.spi.OutboundQueueFactory;
+import dev.realtime.client.spi.UserAssignments;
 import dev.realtime.outbox.JdbcOutboundQueueFactory;
+import dev.realtime.outbox.JdbcUserAssignments;
 import dev.realtime.outbox.OutboxDeadLetters;
 import dev.realtime.schema.LibraryTablesSchemaFilterProvider;
 import dev.realtime.schema.RealtimeSchemaMigrator;
@@ -65,6 +67,15 @@ public final class RealtimeOutboxAutoConfiguration {
 		RealtimeProperties.Outbox outbox = properties.getOutbox();
 		return new JdbcOutboundQueueFactory(dataSource, jsonMapper.getIfAvailable(JsonMapper::new), outbox.getMaxSize(),
 				outbox.getLeaseDuration(), outbox.getWriteTimeout(), UUID.randomUUID().toString(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnBean(JdbcOutboundQueueFactory.class)
+	@ConditionalOnMissingBean(UserAssignments.class)
+	JdbcUserAssignments realtimeUserAssignments(JdbcOutboundQueueFactory queues, ObjectProvider<JsonMapper> jsonMapper,
+			RealtimeProperties properties) {
+		return new JdbcUserAssignments(queues, jsonMapper.getIfAvailable(JsonMapper::new),
+				properties.getOutbox().getPollInterval());
 	}
 
 	@Bean

@@ -39,8 +39,9 @@ class OutboxRepository {
 
 	private static final String SET_NEXT_SEQ = "update realtime_client set next_seq = ? where user_id = ?";
 
+	// a released lease's expiry is 0, below any clock: free for the shared users' claim
 	private static final String RELEASE_LEASE = "update realtime_client set relay_owner = null,"
-			+ " relay_lease_until = null where user_id = ? and relay_owner = ? and relay_epoch = ?";
+			+ " relay_lease_until = 0 where user_id = ? and relay_owner = ? and relay_epoch = ?";
 
 	private static final String LEASE = "select relay_epoch, next_seq from realtime_client where user_id = ?";
 

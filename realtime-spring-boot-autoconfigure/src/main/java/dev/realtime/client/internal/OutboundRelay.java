@@ -125,6 +125,7 @@ final class OutboundRelay {
 		long phase = ThreadLocalRandom.current().nextLong(interval) + 1;
 		executor.scheduleWithFixedDelay(this::poll, phase, interval, TimeUnit.MILLISECONDS);
 		queue.onClaimable(this::wake);
+		queue.onLeaseChanged(() -> post(this::poll));
 	}
 
 	/**
