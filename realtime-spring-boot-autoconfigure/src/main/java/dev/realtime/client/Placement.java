@@ -1,19 +1,19 @@
 package dev.realtime.client;
 
 /**
- * Where a user's client runs when several instances of the application share a database.
+ * Where a connected user lives when the application runs on several instances.
  */
 public enum Placement {
 
 	/**
-	 * On the instance that connected the user only (for example a gateway holding the
-	 * user's session); never taken over by another instance.
+	 * The user lives on the instance that connected it (for example a gateway holding a
+	 * signed-in user's session), and is never taken over by another instance.
 	 */
 	PINNED,
 
 	/**
-	 * On any live instance: the shared users are spread over the instances by leases, and
-	 * a dead instance's users are taken over.
+	 * Any instance may run the user: leases spread the shared users over the instances,
+	 * and a dead instance's users are taken over. Needs the durable (database) outbox.
 	 */
 	SHARED
 

@@ -1,17 +1,37 @@
 package dev.realtime.client;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A user the application connects: the user's id and custom fields.
+ * Placeholder of the users branch's profile (id, custom fields; privacy left out) until
+ * that branch is merged: only what the user assignments need.
  *
- * @param userId the user's id
- * @param custom the user's custom fields
+ * @param id the user id
+ * @param customFields the custom fields
  */
-public record UserProfile(String userId, Map<String, Object> custom) {
+public record UserProfile(String id, Map<String, Object> customFields) {
 
 	public UserProfile {
-		custom = Map.copyOf(custom);
+		customFields = new LinkedHashMap<>(customFields);
+	}
+
+	/**
+	 * Return a profile with no custom fields.
+	 * @param id the user id
+	 * @return the profile
+	 */
+	public static UserProfile of(String id) {
+		return new UserProfile(id, Map.of());
+	}
+
+	/**
+	 * Return a copy with other custom fields.
+	 * @param customFields the custom fields
+	 * @return the copy
+	 */
+	public UserProfile withCustomFields(Map<String, ?> customFields) {
+		return new UserProfile(this.id, new LinkedHashMap<>(customFields));
 	}
 
 }

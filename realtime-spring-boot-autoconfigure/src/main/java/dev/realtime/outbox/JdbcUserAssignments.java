@@ -65,7 +65,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 	private final long leaseMillis;
 
 	/** Users registered on this instance, and where they run. */
-	private final Map<String, Placement> registered = new ConcurrentHashMap<>();
+	private final Map<String, Registration> registered = new ConcurrentHashMap<>();
 
 	// --- guarded by this ---
 
@@ -74,7 +74,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 
 	private @Nullable AssignmentRepository repository;
 
-	private @Nullable ScheduledExecutorService executor;
+	private volatile @Nullable ScheduledExecutorService executor;
 
 	private volatile @Nullable Listener listener;
 
@@ -93,55 +93,104 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		this.leaseMillis = queues.leaseDuration().toMillis();
 	}
 
+	/**
+	 * Register a user. A pinned user's lease is taken at once if free (else at a later
+	 * poll, once free) and the listener is told at once; a shared user is told to the
+	 * instance that takes its lease, at its next poll, or told again at once when this
+	 * instance holds it (its profile may have changed).
+	 */
 	@Override
 	public void register(UserProfile profile, Placement placement) {
-		String userId = profile.userId();
+		String userId = profile.id();
 		String json = this.mapper.writeValueAsString(profile);
 		RelayLease lease = this.queues.lease(userId);
+		boolean tell;
 		synchronized (this) {
 			repository().register(userId, placement.name(), (placement == Placement.PINNED) ? this.instance : null,
 					json);
-			this.registered.put(userId, placement);
+			this.registered.put(userId, new Registration(profile, placement));
 			lease.manage(true);
-			if (placement == Placement.PINNED && !this.held.containsKey(userId)) {
-				takePinned(userId, lease);
+			if (placement == Placement.PINNED) {
+				if (this.held.get(userId) != Placement.PINNED) {
+					this.held.remove(userId);
+					takePinned(userId, lease);
+				}
+				tell = true;
+			}
+			else {
+				if (this.held.get(userId) == Placement.PINNED) {
+					// shared from now on: counted in the share, given back if beyond it
+					this.held.put(userId, Placement.SHARED);
+				}
+				tell = this.held.containsKey(userId);
 			}
 		}
 		changed(userId);
+		Listener current = this.listener;
+		if (tell && current != null) {
+			current.assigned(profile);
+		}
 	}
 
+	/**
+	 * Unregister a user: its registration is deleted, this instance's listener is told
+	 * {@link Listener#revoked revoked} if it runs the user here, and another instance
+	 * running it is told at its next poll. The lease is released by the client's
+	 * disconnect.
+	 */
 	@Override
 	public void unregister(String userId) {
+		boolean ranHere;
 		synchronized (this) {
-			this.registered.remove(userId);
-			this.held.remove(userId);
+			ranHere = this.registered.remove(userId) != null | this.held.remove(userId) != null;
 			repository().unregister(userId, this.instance);
-			// the client's own disconnect releases the lease
 			this.queues.lease(userId).manage(false);
+		}
+		Listener current = this.listener;
+		if (ranHere && current != null) {
+			revoke(current, userId);
 		}
 	}
 
 	@Override
-	public synchronized void start(Listener listener) {
-		if (this.executor != null) {
-			throw new IllegalStateException("The user assignments were started already");
+	public void start(Listener listener) {
+		ScheduledExecutorService started;
+		synchronized (this) {
+			if (this.executor != null) {
+				throw new IllegalStateException("The user assignments were started already");
+			}
+			started = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "realtime-assignments");
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.executor = started;
 		}
-		this.listener = listener;
-		repository().purgeInstances(PURGE_AFTER_MILLIS);
-		ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "realtime-assignments");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.executor = started;
+		listen(listener);
 		started.scheduleWithFixedDelay(this::pollSafely, 0, this.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Tell the listener from now on, without polling yet: the pinned users registered so
+	 * far are assigned at once.
+	 * @param listener told which users this instance runs
+	 */
+	void listen(Listener listener) {
+		synchronized (this) {
+			this.listener = listener;
+			repository().purgeInstances(PURGE_AFTER_MILLIS);
+		}
+		this.registered.values()
+			.stream()
+			.filter((registration) -> registration.placement() == Placement.PINNED)
+			.forEach((registration) -> listener.assigned(registration.profile()));
 	}
 
 	/**
 	 * Stop polling without giving anything up, as if the instance died: its leases
 	 * expire.
 	 */
-	synchronized void halt() {
+	void halt() {
 		ScheduledExecutorService running = this.executor;
 		if (running != null) {
 			running.shutdownNow();
@@ -150,25 +199,27 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 	}
 
 	/**
-	 * Stop gracefully: every held user's client is stopped, then every lease of this
-	 * instance is released and the instance leaves, so the others take over at their next
-	 * poll.
+	 * Stop gracefully: the clients of the shared users are stopped, then every lease of
+	 * this instance is released and the instance leaves, so the others take over at their
+	 * next poll.
 	 */
 	@Override
 	public void destroy() {
 		halt();
-		List<String> users;
+		List<String> shared = new ArrayList<>();
 		synchronized (this) {
 			if (this.repository == null) {
 				return;
 			}
-			users = new ArrayList<>(this.held.keySet());
+			this.held.forEach((userId, placement) -> {
+				if (placement == Placement.SHARED) {
+					shared.add(userId);
+				}
+			});
 		}
 		Listener current = this.listener;
-		for (String userId : users) {
-			if (current != null && this.registered.get(userId) == Placement.SHARED) {
-				revoke(current, userId);
-			}
+		if (current != null) {
+			shared.forEach((userId) -> revoke(current, userId));
 		}
 		synchronized (this) {
 			for (String userId : this.held.keySet()) {
@@ -197,11 +248,12 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		List<String> lost = new ArrayList<>();
 		List<String> surplus = new ArrayList<>();
 		List<AssignmentRepository.Claimed> claimed = new ArrayList<>();
+		List<UserProfile> pinned = new ArrayList<>();
 		List<String> withNewRows;
 		synchronized (this) {
 			AssignmentRepository repo = repository();
 			repo.heartbeat(this.instance, this.leaseMillis);
-			renew(repo, lost);
+			renew(repo, lost, surplus);
 			long[] counts = repo.counts();
 			long live = Math.max(1, counts[0]);
 			int share = (int) ((counts[1] + live - 1) / live);
@@ -217,7 +269,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 			else if (heldShared < share) {
 				claimed.addAll(claim(repo, share - heldShared));
 			}
-			takeFreedPinned();
+			takeFreedPinned(pinned);
 			withNewRows = repo.withNewRows(this.instance);
 		}
 		Listener current = this.listener;
@@ -228,7 +280,8 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 			}
 		}
 		for (String userId : surplus) {
-			logger.info("Handing realtime user '" + userId + "' over to another instance (fair share)");
+			logger.info(
+					"Stopping realtime user '" + userId + "' here: beyond this instance's fair share, or unregistered");
 			if (current != null) {
 				revoke(current, userId);
 			}
@@ -237,6 +290,12 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		}
 		for (AssignmentRepository.Claimed user : claimed) {
 			assign(current, user);
+		}
+		for (UserProfile profile : pinned) {
+			changed(profile.id());
+			if (current != null) {
+				current.assigned(profile);
+			}
 		}
 		for (String userId : withNewRows) {
 			JdbcOutboundQueue queue = this.queues.existing(userId);
@@ -250,12 +309,18 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 	 * Renew every lease this instance holds, and forget the ones it no longer holds.
 	 * @param repo the repository
 	 * @param lost told the users whose leases this instance no longer holds
+	 * @param unregistered told the users it holds that were unregistered elsewhere
 	 */
-	private void renew(AssignmentRepository repo, List<String> lost) {
+	private void renew(AssignmentRepository repo, List<String> lost, List<String> unregistered) {
 		Set<String> renewed = new HashSet<>();
 		for (AssignmentRepository.Held lease : repo.renewAll(this.instance, this.leaseMillis)) {
-			if (this.queues.lease(lease.userId()).epoch() == lease.epoch()) {
-				renewed.add(lease.userId());
+			if (this.queues.lease(lease.userId()).epoch() != lease.epoch()) {
+				continue;
+			}
+			renewed.add(lease.userId());
+			if (lease.placement() == null && this.held.remove(lease.userId()) != null) {
+				// given up like a surplus: the client stops, then the lease is released
+				unregistered.add(lease.userId());
 			}
 		}
 		for (String userId : new ArrayList<>(this.held.keySet())) {
@@ -309,7 +374,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		String json = user.profile();
 		try {
 			UserProfile profile = (json != null) ? this.mapper.readValue(json, UserProfile.class) : null;
-			if (profile != null && profile.userId().equals(user.userId())) {
+			if (profile != null && profile.id().equals(user.userId())) {
 				return profile;
 			}
 			logger.error("Realtime user '" + user.userId() + "' has no profile of its own, giving it back");
@@ -324,21 +389,25 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 	/**
 	 * Take the leases of this instance's pinned users that another instance held when
 	 * they were registered (one statement each: only while such a user waits).
+	 * @param taken told the profiles of the users taken
 	 */
-	private void takeFreedPinned() {
-		for (Map.Entry<String, Placement> entry : this.registered.entrySet()) {
-			if (entry.getValue() == Placement.PINNED && !this.held.containsKey(entry.getKey())) {
-				takePinned(entry.getKey(), this.queues.lease(entry.getKey()));
+	private void takeFreedPinned(List<UserProfile> taken) {
+		for (Map.Entry<String, Registration> entry : this.registered.entrySet()) {
+			if (entry.getValue().placement() == Placement.PINNED && !this.held.containsKey(entry.getKey())
+					&& takePinned(entry.getKey(), this.queues.lease(entry.getKey()))) {
+				taken.add(entry.getValue().profile());
 			}
 		}
 	}
 
-	private void takePinned(String userId, RelayLease lease) {
+	private boolean takePinned(String userId, RelayLease lease) {
 		OptionalLong nextSeq = lease.take();
-		if (nextSeq.isPresent()) {
-			lease.grant(lease.epoch(), nextSeq.getAsLong());
-			this.held.put(userId, Placement.PINNED);
+		if (nextSeq.isEmpty()) {
+			return false;
 		}
+		lease.grant(lease.epoch(), nextSeq.getAsLong());
+		this.held.put(userId, Placement.PINNED);
+		return true;
 	}
 
 	private void revoke(Listener current, String userId) {
@@ -385,6 +454,15 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * A user registered on this instance.
+	 *
+	 * @param profile the user's profile
+	 * @param placement where the user runs
+	 */
+	private record Registration(UserProfile profile, Placement placement) {
 	}
 
 }

@@ -60,7 +60,7 @@ final class PlacementInstance implements UserAssignments.Listener, AutoCloseable
 	}
 
 	static UserProfile profile(String userId) {
-		return new UserProfile(userId, Map.of("team", "placement"));
+		return UserProfile.of(userId).withCustomFields(Map.of("team", "placement"));
 	}
 
 	String name() {
@@ -82,9 +82,9 @@ final class PlacementInstance implements UserAssignments.Listener, AutoCloseable
 	@Override
 	public void assigned(UserProfile profile) {
 		DefaultRealtimeClient client = TestClients.create(
-				TestClients.fastSettings(this.hub, profile.userId()).pollInterval(POLL).build(),
-				new StaticTokenProvider("t"), this.queues.create(profile.userId()), new InMemoryInboundStore());
-		DefaultRealtimeClient previous = this.clients.put(profile.userId(), client);
+				TestClients.fastSettings(this.hub, profile.id()).pollInterval(POLL).build(),
+				new StaticTokenProvider("t"), this.queues.create(profile.id()), new InMemoryInboundStore());
+		DefaultRealtimeClient previous = this.clients.put(profile.id(), client);
 		if (previous != null) {
 			previous.close();
 		}

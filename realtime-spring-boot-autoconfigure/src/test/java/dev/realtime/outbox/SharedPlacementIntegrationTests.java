@@ -14,8 +14,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.realtime.client.Placement;
 import dev.realtime.client.internal.DefaultRealtimeClient;
@@ -28,12 +29,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Shared placement on one PostgreSQL database, with instances of an application in this
- * JVM (each with its own pool, outbox factory and assignments) running real clients
- * against a real hub, at the default poll interval (1 s) and lease (30 s): 100 shared
- * users spread evenly, a graceful stop hands its users over at once, a dead instance's
- * users are taken over within lease + poll interval, nothing is lost or sent twice (as a
- * deduplicating hub counts), and a poll runs the same statements for 10 users as for 100.
+ * Shared placement on one PostgreSQL database (the spread and the graceful stop on
+ * MariaDB too), with instances of an application in this JVM (each with its own pool,
+ * outbox factory and assignments) running real clients against a real hub, at the default
+ * poll interval (1 s) and lease (30 s): 100 shared users spread evenly, a graceful stop
+ * hands its users over at once, a dead instance's users are taken over within lease +
+ * poll interval, nothing is lost or sent twice (as a deduplicating hub counts), and a
+ * poll runs the same statements for 10 users as for 100.
  */
 class SharedPlacementIntegrationTests {
 
@@ -49,9 +51,9 @@ class SharedPlacementIntegrationTests {
 
 	private final Map<String, Integer> sent = new HashMap<>();
 
-	@BeforeEach
-	void setUp() {
-		this.database = TestDatabases.postgres().createIsolated("placement");
+	private void setUp(TestDatabases.Kind kind) {
+		this.database = ((kind == TestDatabases.Kind.POSTGRESQL) ? TestDatabases.postgres() : TestDatabases.mariadb())
+			.createIsolated("placement");
 		try (HikariDataSource dataSource = new HikariDataSource()) {
 			dataSource.setJdbcUrl(this.database.url());
 			dataSource.setUsername(this.database.server().username());
@@ -64,8 +66,12 @@ class SharedPlacementIntegrationTests {
 	@AfterEach
 	void tearDown() {
 		this.instances.forEach(PlacementInstance::close);
-		this.hub.close();
-		this.database.close();
+		if (this.hub != null) {
+			this.hub.close();
+		}
+		if (this.database != null) {
+			this.database.close();
+		}
 	}
 
 	private PlacementInstance instance(String name) {
@@ -84,8 +90,10 @@ class SharedPlacementIntegrationTests {
 		}
 	}
 
-	@Test
-	void sharedUsersAreSpreadOverTwoInstancesAndAGracefulStopHandsThemOverAtOnce() {
+	@ParameterizedTest
+	@EnumSource(TestDatabases.Kind.class)
+	void sharedUsersAreSpreadOverTwoInstancesAndAGracefulStopHandsThemOverAtOnce(TestDatabases.Kind kind) {
+		setUp(kind);
 		PlacementInstance a = instance("instance-a");
 		PlacementInstance b = instance("instance-b");
 		List<String> users = users(USERS);
@@ -93,7 +101,7 @@ class SharedPlacementIntegrationTests {
 		a.start();
 		b.start();
 		awaitSpread(a, b);
-		logger.info("Spread over two instances: " + a.held() + " and " + b.held());
+		logger.info("Spread over two instances on " + kind + ": " + a.held() + " and " + b.held());
 		assertThat(a.held()).isBetween(35, 65);
 		assertThat(b.held()).isBetween(35, 65);
 		assertThat(disjoint(a, b)).isTrue();
@@ -104,12 +112,17 @@ class SharedPlacementIntegrationTests {
 		sendFromHolders(users, 5, a, b);
 		long stopping = System.nanoTime();
 		b.close();
-		await().atMost(Duration.ofSeconds(10)).until(() -> a.held() == USERS && a.connected() == USERS);
-		Duration handover = Duration.ofNanos(System.nanoTime() - stopping);
-		logger.info("Graceful stop: the other instance held and connected all " + USERS + " users after "
-				+ handover.toMillis() + " ms");
-		// at once: within a poll interval, plus the stop and the connects
-		assertThat(handover).isLessThan(PlacementInstance.POLL.plusSeconds(2));
+		Duration stop = Duration.ofNanos(System.nanoTime() - stopping);
+		await().atMost(Duration.ofSeconds(10)).until(() -> a.held() == USERS);
+		Duration held = Duration.ofNanos(System.nanoTime() - stopping);
+		await().atMost(Duration.ofSeconds(20)).until(() -> a.connected() == USERS);
+		Duration connected = Duration.ofNanos(System.nanoTime() - stopping);
+		logger.info("Graceful stop on " + kind + " (the stop itself took " + stop.toMillis()
+				+ " ms): the other instance held all " + USERS + " users after " + held.toMillis()
+				+ " ms, had them all connected after " + connected.toMillis() + " ms");
+		// at once: the leases are free when the stop returns, and taken at the other's
+		// next poll (the half second covers the claim and the scheduler)
+		assertThat(held).isLessThan(stop.plus(PlacementInstance.POLL).plusMillis(500));
 		sendFromHolders(users, 5, a);
 		awaitAtHub(users);
 		assertDeliveredOnce(users);
@@ -117,6 +130,7 @@ class SharedPlacementIntegrationTests {
 
 	@Test
 	void aDeadInstancesUsersAreTakenOverWithinLeaseAndPollAtTheDefaults() {
+		setUp(TestDatabases.Kind.POSTGRESQL);
 		PlacementInstance a = instance("instance-a");
 		PlacementInstance b = instance("instance-b");
 		List<String> users = users(USERS);
@@ -149,6 +163,7 @@ class SharedPlacementIntegrationTests {
 
 	@Test
 	void aPollRunsTheSameStatementsForTenAndForOneHundredUsers() {
+		setUp(TestDatabases.Kind.POSTGRESQL);
 		PlacementInstance a = instance("instance-a");
 		List<String> users = users(USERS);
 		register(a, users.subList(0, 10));
