@@ -1,7 +1,6 @@
 package dev.realtime.autoconfigure;
 
 import java.time.Clock;
-import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -66,7 +65,8 @@ public final class RealtimeOutboxAutoConfiguration {
 			RealtimeProperties properties) {
 		RealtimeProperties.Outbox outbox = properties.getOutbox();
 		return new JdbcOutboundQueueFactory(dataSource, jsonMapper.getIfAvailable(JsonMapper::new), outbox.getMaxSize(),
-				outbox.getLeaseDuration(), outbox.getWriteTimeout(), UUID.randomUUID().toString(), Clock.systemUTC());
+				outbox.getLeaseDuration(), outbox.getWriteTimeout(), RealtimePropertiesValidator.instanceId(properties),
+				Clock.systemUTC());
 	}
 
 	@Bean

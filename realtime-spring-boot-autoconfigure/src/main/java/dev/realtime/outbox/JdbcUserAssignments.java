@@ -276,7 +276,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		for (String userId : lost) {
 			logger.warn("Lost the lease of realtime user '" + userId + "' to another instance");
 			if (current != null) {
-				current.revoked(userId);
+				revoke(current, userId);
 			}
 		}
 		for (String userId : surplus) {
@@ -294,7 +294,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		for (UserProfile profile : pinned) {
 			changed(profile.id());
 			if (current != null) {
-				current.assigned(profile);
+				tell(current, profile);
 			}
 		}
 		for (String userId : withNewRows) {
@@ -314,7 +314,14 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 	private void renew(AssignmentRepository repo, List<String> lost, List<String> unregistered) {
 		Set<String> renewed = new HashSet<>();
 		for (AssignmentRepository.Held lease : repo.renewAll(this.instance, this.leaseMillis)) {
-			if (this.queues.lease(lease.userId()).epoch() != lease.epoch()) {
+			RelayLease known = this.queues.lease(lease.userId());
+			if (known.epoch() != lease.epoch()) {
+				if (known.isManaged() || this.queues.existing(lease.userId()) == null) {
+					// left by an earlier process with this instance id: nobody here
+					// relays
+					// it (a queue of its own takes its lease itself, perhaps right now)
+					this.queues.repository().releaseLease(lease.userId(), this.instance, lease.epoch());
+				}
 				continue;
 			}
 			renewed.add(lease.userId());
@@ -365,8 +372,28 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 			return;
 		}
 		changed(user.userId());
-		if (current != null) {
+		if (current != null && !tell(current, profile)) {
+			synchronized (this) {
+				this.held.remove(user.userId());
+			}
+			this.queues.lease(user.userId()).release();
+		}
+	}
+
+	/**
+	 * Tell the listener that this instance runs a user.
+	 * @param current the listener
+	 * @param profile the user's profile
+	 * @return whether the listener took it
+	 */
+	private boolean tell(Listener current, UserProfile profile) {
+		try {
 			current.assigned(profile);
+			return true;
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not start realtime user '" + profile.id() + "' here; giving it back", ex);
+			return false;
 		}
 	}
 

@@ -94,9 +94,11 @@ class OutboxRepository {
 	OutboxRepository(DataSource dataSource, OutboxDialect dialect) {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.dialect = dialect;
+		// a lease under this instance's own id that it does not know of was left by an
+		// earlier process with the same id: taken like an expired one
 		this.acquireLease = "update realtime_client set relay_owner = ?, relay_epoch = relay_epoch + 1,"
 				+ " relay_lease_until = " + dialect.nowMillis + " + ? where user_id = ? and (relay_owner is null"
-				+ " or relay_lease_until is null or relay_lease_until < " + dialect.nowMillis + ")";
+				+ " or relay_owner = ? or relay_lease_until is null or relay_lease_until < " + dialect.nowMillis + ")";
 		this.renewLease = "update realtime_client set relay_lease_until = " + dialect.nowMillis + " + ?"
 				+ " where user_id = ? and relay_owner = ? and relay_epoch = ?";
 	}
@@ -232,7 +234,7 @@ class OutboxRepository {
 	 * instance holds the lease
 	 */
 	long @Nullable [] acquireLease(String userId, String owner, long leaseMillis) {
-		if (this.jdbc.update(this.acquireLease, owner, leaseMillis, userId) == 0) {
+		if (this.jdbc.update(this.acquireLease, owner, leaseMillis, userId, owner) == 0) {
 			return null;
 		}
 		return this.jdbc.queryForObject(LEASE, (rs, rowNum) -> new long[] { rs.getLong(1), rs.getLong(2) }, userId);

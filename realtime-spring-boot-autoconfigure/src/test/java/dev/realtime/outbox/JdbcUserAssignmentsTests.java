@@ -133,6 +133,22 @@ class JdbcUserAssignmentsTests {
 	}
 
 	@Test
+	void anInstanceRestartedUnderItsIdTakesItsUsersBackAtOnce() {
+		Node before = node("a");
+		before.assignments.register(UserProfile.of("pinned"), Placement.PINNED);
+		registerShared(before, 10);
+		before.poll();
+		assertThat(before.held()).hasSize(11);
+		// the process dies: nothing is released, the leases run for 30 s more
+		Node after = node("a");
+		after.assignments.register(UserProfile.of("pinned"), Placement.PINNED);
+		assertThat(after.held()).containsExactly("pinned");
+		after.poll();
+		assertThat(after.held()).hasSize(11);
+		assertThat(after.running).hasSize(11);
+	}
+
+	@Test
 	void aPollRunsTheSameStatementsWhateverTheNumberOfUsers() {
 		Node a = node("a");
 		registerShared(a, 5);
