@@ -63,11 +63,13 @@ class AssignmentRepository {
 
 	private final String counts;
 
-	private final String claimShared;
+	/** The claim of shared users on PostgreSQL; parameters: max, owner, lease millis. */
+	final String claimShared;
 
 	private final String lockFreeShared;
 
-	private final String newRows;
+	/** The held users with new rows; parameter: owner. */
+	final String newRows;
 
 	AssignmentRepository(DataSource dataSource, OutboxDialect dialect) {
 		this.jdbc = new JdbcTemplate(dataSource);
@@ -82,11 +84,14 @@ class AssignmentRepository {
 		this.counts = "select (select count(*) from realtime_instance where expires_at >= " + now + "),"
 				+ " (select count(*) from realtime_client where placement = 'SHARED')";
 		String free = FREE_SHARED.formatted(now);
-		String take = "update realtime_client set relay_owner = ?, relay_epoch = relay_epoch + 1,"
-				+ " relay_lease_until = " + now + " + ? where ";
-		// PostgreSQL claims in one statement; elsewhere the free rows are locked first
-		this.claimShared = take + "user_id in (select user_id from realtime_client where " + free
-				+ " limit ? for update skip locked) and " + free + " returning user_id, relay_epoch, next_seq, profile";
+		// PostgreSQL claims in one statement; elsewhere the free rows are locked first.
+		// The
+		// locking select is a CTE, run once: as an "in (subquery)" the planner may run it
+		// again for every row of the outer scan, and so take more than the limit
+		this.claimShared = "with free as (select user_id from realtime_client where " + free
+				+ " limit ? for update skip locked) update realtime_client c set relay_owner = ?,"
+				+ " relay_epoch = c.relay_epoch + 1, relay_lease_until = " + now + " + ? from free"
+				+ " where c.user_id = free.user_id returning c.user_id, c.relay_epoch, c.next_seq, c.profile";
 		this.lockFreeShared = "select user_id from realtime_client where " + free + " limit ? for update"
 				+ ((dialect == OutboxDialect.MARIADB) ? " skip locked" : "");
 		// one index probe of the outbox per held user; PostgreSQL's lateral join keeps
@@ -162,7 +167,7 @@ class AssignmentRepository {
 	 */
 	List<Claimed> claimShared(String owner, long leaseMillis, int max) {
 		if (this.dialect == OutboxDialect.POSTGRESQL) {
-			return this.jdbc.query(this.claimShared, CLAIMED_ROW, owner, leaseMillis, max);
+			return this.jdbc.query(this.claimShared, CLAIMED_ROW, max, owner, leaseMillis);
 		}
 		List<String> free = this.jdbc.queryForList(this.lockFreeShared, String.class, max);
 		if (free.isEmpty()) {

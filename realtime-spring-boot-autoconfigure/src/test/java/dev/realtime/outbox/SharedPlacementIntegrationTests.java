@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.realtime.client.Placement;
 import dev.realtime.client.internal.DefaultRealtimeClient;
@@ -183,6 +184,36 @@ class SharedPlacementIntegrationTests {
 		// the coordinator's polls and nothing per user: 5 to 6 polls of 4 statements
 		assertThat(many[1]).isLessThanOrEqualTo(6 * 4);
 		assertThat(few[1]).isLessThanOrEqualTo(6 * 4);
+	}
+
+	@Test
+	void aClaimTakesNoMoreThanTheShareAndThePollsQueriesAreIndexRangesOnAnUnanalysedTable() {
+		setUp(TestDatabases.Kind.POSTGRESQL);
+		PlacementInstance a = instance("instance-a");
+		register(a, users(USERS));
+		JdbcTemplate jdbc = new JdbcTemplate(a.statements().dataSource());
+		// another live instance: a's share is 50 of the 100 free users
+		jdbc.update("insert into realtime_instance (instance_id, expires_at) values ('other', 9223372036854775807)");
+		a.assignments().pollSafely();
+		assertThat(a.held()).isEqualTo(USERS / 2);
+		assertThat(jdbc.queryForObject("select count(*) from realtime_client where relay_owner = 'instance-a'",
+				Long.class))
+			.isEqualTo(USERS / 2);
+
+		AssignmentRepository repository = new AssignmentRepository(a.statements().dataSource(),
+				OutboxDialect.POSTGRESQL);
+		String claim = plan(jdbc, repository.claimShared, 10, "instance-b", 30_000);
+		assertThat(claim).as(claim).doesNotContain("Sort").contains("realtime_client_placement_ix");
+		String newRows = plan(jdbc, repository.newRows, "instance-a");
+		assertThat(newRows).as(newRows)
+			.doesNotContain("Sort")
+			.doesNotContain("Seq Scan on realtime_outbox")
+			.contains("realtime_outbox_relay_ix")
+			.contains("realtime_client_owner_ix");
+	}
+
+	private static String plan(JdbcTemplate jdbc, String sql, Object... args) {
+		return String.join("\n", jdbc.queryForList("explain " + sql, String.class, args));
 	}
 
 	/**
