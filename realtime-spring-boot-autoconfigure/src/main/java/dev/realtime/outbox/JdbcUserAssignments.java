@@ -317,9 +317,8 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 			RelayLease known = this.queues.lease(lease.userId());
 			if (known.epoch() != lease.epoch()) {
 				if (known.isManaged() || this.queues.existing(lease.userId()) == null) {
-					// left by an earlier process with this instance id: nobody here
-					// relays
-					// it (a queue of its own takes its lease itself, perhaps right now)
+					// an earlier process's, under this id: nobody here relays it (a
+					// queue that leases by itself may be taking it right now)
 					this.queues.repository().releaseLease(lease.userId(), this.instance, lease.epoch());
 				}
 				continue;

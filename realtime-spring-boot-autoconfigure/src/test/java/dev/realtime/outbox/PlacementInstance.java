@@ -23,7 +23,7 @@ import dev.realtime.test.TestDatabases;
  * One instance of an application in a test: its own connection pool (counting
  * statements), outbox factory and user assignments, and a listener that runs a real
  * client for every user assigned to it (what the users' registry does), at the
- * properties' default poll interval and lease.
+ * properties' default poll interval and, unless a test says otherwise, lease.
  */
 final class PlacementInstance implements UserAssignments.Listener, AutoCloseable {
 
@@ -46,6 +46,10 @@ final class PlacementInstance implements UserAssignments.Listener, AutoCloseable
 	private final Map<String, DefaultRealtimeClient> clients = new ConcurrentHashMap<>();
 
 	PlacementInstance(String name, TestDatabases.Isolated database, URI hub) {
+		this(name, database, hub, LEASE);
+	}
+
+	PlacementInstance(String name, TestDatabases.Isolated database, URI hub, Duration lease) {
 		this.name = name;
 		this.hub = hub;
 		this.pool = new HikariDataSource();
@@ -54,7 +58,7 @@ final class PlacementInstance implements UserAssignments.Listener, AutoCloseable
 		this.pool.setPassword(database.server().password());
 		this.pool.setMaximumPoolSize(10);
 		this.counting = new CountingDataSource(this.pool);
-		this.queues = new JdbcOutboundQueueFactory(this.counting.dataSource(), new JsonMapper(), 100_000, LEASE,
+		this.queues = new JdbcOutboundQueueFactory(this.counting.dataSource(), new JsonMapper(), 100_000, lease,
 				Duration.ofSeconds(5), name, Clock.systemUTC());
 		this.assignments = new JdbcUserAssignments(this.queues, new JsonMapper(), POLL);
 	}
