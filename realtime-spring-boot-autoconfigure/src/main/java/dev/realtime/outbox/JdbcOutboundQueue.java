@@ -496,14 +496,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	}
 
 	/**
-	 * Wake the relay: a dead letter was made pending again.
-	 */
-	void revived() {
-		freshRows();
-	}
-
-	/**
-	 * Wake the relay: new rows were committed, here or elsewhere.
+	 * Wake the relay: new rows were committed elsewhere, or dead letters made pending
+	 * again.
 	 */
 	void freshRows() {
 		this.maybeFresh.set(true);

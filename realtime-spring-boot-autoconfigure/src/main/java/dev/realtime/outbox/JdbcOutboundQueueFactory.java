@@ -177,7 +177,7 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 		if (queue != null) {
 			queue.recount();
 			if (revived) {
-				queue.revived();
+				queue.freshRows();
 			}
 		}
 	}
