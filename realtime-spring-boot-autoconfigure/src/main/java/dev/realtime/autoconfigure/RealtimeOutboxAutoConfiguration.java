@@ -1,7 +1,6 @@
 package dev.realtime.autoconfigure;
 
 import java.time.Clock;
-import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -22,7 +21,9 @@ import org.springframework.core.io.ResourceLoader;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.realtime.client.spi.OutboundQueueFactory;
+import dev.realtime.client.spi.UserAssignments;
 import dev.realtime.outbox.JdbcOutboundQueueFactory;
+import dev.realtime.outbox.JdbcUserAssignments;
 import dev.realtime.outbox.OutboxDeadLetters;
 import dev.realtime.schema.LibraryTablesSchemaFilterProvider;
 import dev.realtime.schema.RealtimeSchemaMigrator;
@@ -64,7 +65,17 @@ public final class RealtimeOutboxAutoConfiguration {
 			RealtimeProperties properties) {
 		RealtimeProperties.Outbox outbox = properties.getOutbox();
 		return new JdbcOutboundQueueFactory(dataSource, jsonMapper.getIfAvailable(JsonMapper::new), outbox.getMaxSize(),
-				outbox.getLeaseDuration(), outbox.getWriteTimeout(), UUID.randomUUID().toString(), Clock.systemUTC());
+				outbox.getLeaseDuration(), outbox.getWriteTimeout(), RealtimePropertiesValidator.instanceId(properties),
+				Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnBean(JdbcOutboundQueueFactory.class)
+	@ConditionalOnMissingBean(UserAssignments.class)
+	JdbcUserAssignments realtimeUserAssignments(JdbcOutboundQueueFactory queues, ObjectProvider<JsonMapper> jsonMapper,
+			RealtimeProperties properties) {
+		return new JdbcUserAssignments(queues, jsonMapper.getIfAvailable(JsonMapper::new),
+				properties.getOutbox().getPollInterval());
 	}
 
 	@Bean

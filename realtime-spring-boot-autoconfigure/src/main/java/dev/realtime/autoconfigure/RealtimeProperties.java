@@ -331,6 +331,13 @@ public class RealtimeProperties {
 		 */
 		private Duration writeTimeout = Duration.ofSeconds(5);
 
+		/**
+		 * Names this instance of the application in the users' leases and among the live
+		 * instances that share the shared users (at most 64 characters). Must differ
+		 * between instances running at the same time; a random id when not set.
+		 */
+		private @Nullable String instanceId;
+
 		public long getMaxSize() {
 			return this.maxSize;
 		}
@@ -369,6 +376,14 @@ public class RealtimeProperties {
 
 		public void setWriteTimeout(Duration writeTimeout) {
 			this.writeTimeout = writeTimeout;
+		}
+
+		public @Nullable String getInstanceId() {
+			return this.instanceId;
+		}
+
+		public void setInstanceId(@Nullable String instanceId) {
+			this.instanceId = instanceId;
 		}
 
 	}

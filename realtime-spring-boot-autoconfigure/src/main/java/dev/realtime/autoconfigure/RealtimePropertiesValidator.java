@@ -2,6 +2,7 @@ package dev.realtime.autoconfigure;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -138,6 +139,24 @@ final class RealtimePropertiesValidator {
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException(name, value, ex.getMessage());
 		}
+	}
+
+	/**
+	 * Return the id naming this instance in leases: the configured one, checked, or a
+	 * random one.
+	 * @param properties the client's properties
+	 * @return the instance id
+	 */
+	static String instanceId(RealtimeProperties properties) {
+		String id = properties.getOutbox().getInstanceId();
+		if (id == null) {
+			return UUID.randomUUID().toString();
+		}
+		if (id.isBlank() || id.length() > 64) {
+			throw new InvalidConfigurationPropertyValueException("realtime.outbox.instance-id", id,
+					"must be 1 to 64 characters, not blank");
+		}
+		return id;
 	}
 
 	private static void requirePositive(String name, Duration value) {

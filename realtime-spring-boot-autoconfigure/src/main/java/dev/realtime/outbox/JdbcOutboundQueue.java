@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -38,6 +39,11 @@ import dev.realtime.client.spi.SequencedMessage;
  * the user's lease in {@code realtime_client} (timed by the database's clock) relays;
  * every relay write locks that row and checks the lease's owner and epoch, so an instance
  * that lost the lease while paused can neither number, delete nor dead-letter a row.
+ * <p>
+ * When {@link JdbcUserAssignments} manages the user's lease, the relay's poll costs no
+ * statement: the lease is renewed with the instance's other leases, and a claim goes to
+ * the database only after rows were written here, the assignments saw new rows written
+ * elsewhere, or resends are due.
  */
 public final class JdbcOutboundQueue implements OutboundQueue {
 
@@ -104,9 +110,18 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	private volatile Runnable claimable = () -> {
 	};
 
+	private volatile Runnable leaseChanged = () -> {
+	};
+
+	/**
+	 * Whether new rows may wait: set when rows were committed here or elsewhere (as the
+	 * assignments' poll saw), cleared by a claim before it reads.
+	 */
+	private final AtomicBoolean maybeFresh = new AtomicBoolean(true);
+
 	JdbcOutboundQueue(String userId, OutboxRepository repository, OutboxWriter writer, OutboxVacuum vacuum,
 			DataSource dataSource, TransactionTemplate transaction, ObjectMapper mapper, Clock clock, long maxSize,
-			long leaseMillis, String owner) {
+			RelayLease lease) {
 		this.userId = userId;
 		this.repository = repository;
 		this.writer = writer;
@@ -116,7 +131,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		this.mapper = mapper;
 		this.clock = clock;
 		this.maxSize = maxSize;
-		this.lease = new RelayLease(userId, owner, leaseMillis, repository, transaction);
+		this.lease = lease;
 	}
 
 	@Override
@@ -187,6 +202,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			return false;
 		}
 		if (!joined) {
+			this.maybeFresh.set(true);
 			outcome.claimable();
 		}
 		return true;
@@ -216,6 +232,11 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	@Override
 	public boolean acquireLease() {
 		clientId();
+		if (this.lease.isManaged()) {
+			// taken and renewed by the assignments, with the instance's other leases
+			taken(this.lease.takeGrant());
+			return this.lease.epoch() >= 0;
+		}
 		if (this.lease.renew()) {
 			return true;
 		}
@@ -223,10 +244,17 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		if (nextSeq.isEmpty()) {
 			return false;
 		}
-		this.highestSeq = nextSeq.getAsLong() - 1;
-		releaseClaims();
-		recount();
+		taken(nextSeq);
 		return true;
+	}
+
+	private void taken(OptionalLong nextSeq) {
+		if (nextSeq.isPresent()) {
+			this.highestSeq = nextSeq.getAsLong() - 1;
+			releaseClaims();
+			recount();
+			this.maybeFresh.set(true);
+		}
 	}
 
 	@Override
@@ -253,8 +281,24 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		if (max <= 0) {
 			return List.of();
 		}
+		boolean fresh = this.maybeFresh.getAndSet(false);
+		if (this.lease.isManaged() && !fresh && this.resendsDone && this.memory.peekFresh(1).isEmpty()) {
+			// nothing new since the last claim: the assignments' poll tells of rows
+			// written elsewhere
+			return List.of();
+		}
 		long now = this.clock.millis();
-		Claim claim = fenced((client) -> claimLocked(client, max));
+		Claim claim;
+		try {
+			claim = fenced((client) -> claimLocked(client, max));
+		}
+		catch (RuntimeException ex) {
+			this.maybeFresh.set(true);
+			throw ex;
+		}
+		if (claim.messages.size() >= max) {
+			this.maybeFresh.set(true);
+		}
 		// memory is changed only once the numbering committed, so a failed commit changes
 		// nothing
 		for (int i = 0; i < claim.memoryNumbered.size(); i++) {
@@ -452,10 +496,24 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	}
 
 	/**
-	 * Wake the relay: a dead letter was made pending again.
+	 * Wake the relay: new rows were committed elsewhere, or dead letters made pending
+	 * again.
 	 */
-	void revived() {
+	void freshRows() {
+		this.maybeFresh.set(true);
 		this.claimable.run();
+	}
+
+	@Override
+	public void onLeaseChanged(Runnable listener) {
+		this.leaseChanged = listener;
+	}
+
+	/**
+	 * Let the relay look at the lease now: the assignments took or dropped it.
+	 */
+	void leaseChanged() {
+		this.leaseChanged.run();
 	}
 
 	@Override
@@ -477,6 +535,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		@Override
 		public void afterCompletion(int status) {
 			if (status == STATUS_COMMITTED) {
+				JdbcOutboundQueue.this.maybeFresh.set(true);
 				this.outcome.claimable();
 			}
 			else {

@@ -39,6 +39,8 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 
 	private final Map<String, JdbcOutboundQueue> queues = new ConcurrentHashMap<>();
 
+	private final Map<String, RelayLease> leases = new ConcurrentHashMap<>();
+
 	private volatile @Nullable Parts parts;
 
 	/**
@@ -69,9 +71,40 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 		return this.queues.computeIfAbsent(userId, (id) -> {
 			Parts shared = parts();
 			return new JdbcOutboundQueue(id, shared.repository, shared.writer, shared.vacuum, this.dataSource,
-					shared.transaction, this.mapper, this.clock, this.maxSize, this.leaseDuration.toMillis(),
-					this.owner);
+					shared.transaction, this.mapper, this.clock, this.maxSize, lease(id));
 		});
+	}
+
+	/**
+	 * Return this instance's lease of a user, shared by the user's queue and the
+	 * {@link JdbcUserAssignments}.
+	 * @param userId the user
+	 * @return the lease
+	 */
+	RelayLease lease(String userId) {
+		return this.leases.computeIfAbsent(userId,
+				(id) -> new RelayLease(id, this.owner, this.leaseDuration.toMillis(), repository(), transaction()));
+	}
+
+	/**
+	 * Return the id that names this instance in leases.
+	 * @return the owner id
+	 */
+	String owner() {
+		return this.owner;
+	}
+
+	Duration leaseDuration() {
+		return this.leaseDuration;
+	}
+
+	/**
+	 * Return the queue of a user if this factory created one.
+	 * @param userId the user
+	 * @return the queue, or {@code null}
+	 */
+	@Nullable JdbcOutboundQueue existing(String userId) {
+		return this.queues.get(userId);
 	}
 
 	/**
@@ -90,7 +123,8 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 					// the relay's own short transactions; the caller's are joined through
 					// the DataSource
 					DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(this.dataSource);
-					shared = new Parts(repository, new OutboxWriter(repository, transactionManager, this.writeTimeout),
+					shared = new Parts(dialect, repository,
+							new OutboxWriter(repository, transactionManager, this.writeTimeout),
 							new OutboxVacuum(this.dataSource, dialect), new TransactionTemplate(transactionManager));
 					this.parts = shared;
 				}
@@ -106,6 +140,14 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 		catch (SQLException ex) {
 			throw new IllegalStateException("Could not read which database holds the realtime outbox", ex);
 		}
+	}
+
+	OutboxDialect outboxDialect() {
+		return parts().dialect;
+	}
+
+	DataSource dataSource() {
+		return this.dataSource;
 	}
 
 	OutboxRepository repository() {
@@ -135,7 +177,7 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 		if (queue != null) {
 			queue.recount();
 			if (revived) {
-				queue.revived();
+				queue.freshRows();
 			}
 		}
 	}
@@ -149,7 +191,7 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 		}
 	}
 
-	private record Parts(OutboxRepository repository, OutboxWriter writer, OutboxVacuum vacuum,
+	private record Parts(OutboxDialect dialect, OutboxRepository repository, OutboxWriter writer, OutboxVacuum vacuum,
 			TransactionTemplate transaction) {
 	}
 

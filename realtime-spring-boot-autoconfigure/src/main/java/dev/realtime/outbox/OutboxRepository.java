@@ -39,8 +39,9 @@ class OutboxRepository {
 
 	private static final String SET_NEXT_SEQ = "update realtime_client set next_seq = ? where user_id = ?";
 
+	// a released lease's expiry is 0, below any clock: free for the shared users' claim
 	private static final String RELEASE_LEASE = "update realtime_client set relay_owner = null,"
-			+ " relay_lease_until = null where user_id = ? and relay_owner = ? and relay_epoch = ?";
+			+ " relay_lease_until = 0 where user_id = ? and relay_owner = ? and relay_epoch = ?";
 
 	private static final String LEASE = "select relay_epoch, next_seq from realtime_client where user_id = ?";
 
@@ -93,9 +94,11 @@ class OutboxRepository {
 	OutboxRepository(DataSource dataSource, OutboxDialect dialect) {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.dialect = dialect;
+		// a lease under this instance's own id that it does not know of was left by an
+		// earlier process with the same id: taken like an expired one
 		this.acquireLease = "update realtime_client set relay_owner = ?, relay_epoch = relay_epoch + 1,"
 				+ " relay_lease_until = " + dialect.nowMillis + " + ? where user_id = ? and (relay_owner is null"
-				+ " or relay_lease_until is null or relay_lease_until < " + dialect.nowMillis + ")";
+				+ " or relay_owner = ? or relay_lease_until is null or relay_lease_until < " + dialect.nowMillis + ")";
 		this.renewLease = "update realtime_client set relay_lease_until = " + dialect.nowMillis + " + ?"
 				+ " where user_id = ? and relay_owner = ? and relay_epoch = ?";
 	}
@@ -231,7 +234,7 @@ class OutboxRepository {
 	 * instance holds the lease
 	 */
 	long @Nullable [] acquireLease(String userId, String owner, long leaseMillis) {
-		if (this.jdbc.update(this.acquireLease, owner, leaseMillis, userId) == 0) {
+		if (this.jdbc.update(this.acquireLease, owner, leaseMillis, userId, owner) == 0) {
 			return null;
 		}
 		return this.jdbc.queryForObject(LEASE, (rs, rowNum) -> new long[] { rs.getLong(1), rs.getLong(2) }, userId);

@@ -2,6 +2,7 @@ package dev.realtime.outbox;
 
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 
@@ -15,6 +16,11 @@ import dev.realtime.client.spi.LeaseLostException;
  * database's clock. Relay writes run {@linkplain #fenced fenced}: in a transaction that
  * locks the user's row and checks the lease's owner and epoch, so an instance that lost
  * the lease while paused can neither number, delete nor dead-letter a row.
+ * <p>
+ * The lease of a user registered through {@link JdbcUserAssignments} is
+ * {@linkplain #manage managed}: the assignments take it and renew it together with the
+ * instance's other leases, in one statement per poll, and {@linkplain #grant grant} it
+ * here; the fenced writes are the same.
  */
 final class RelayLease {
 
@@ -31,6 +37,15 @@ final class RelayLease {
 	/** The epoch of the lease this instance holds, or -1. */
 	private volatile long epoch = -1;
 
+	/** Whether {@link JdbcUserAssignments} takes and renews the lease. */
+	private volatile boolean managed;
+
+	/**
+	 * The stream's next seq when the lease was granted and the queue has not taken note
+	 * of the grant yet, or -1.
+	 */
+	private final AtomicLong granted = new AtomicLong(-1);
+
 	RelayLease(String userId, String owner, long leaseMillis, OutboxRepository repository,
 			TransactionTemplate transaction) {
 		this.userId = userId;
@@ -38,6 +53,46 @@ final class RelayLease {
 		this.leaseMillis = leaseMillis;
 		this.repository = repository;
 		this.transaction = transaction;
+	}
+
+	/**
+	 * Let {@link JdbcUserAssignments} take and renew the lease, or stop doing so.
+	 * @param managed whether the assignments manage the lease
+	 */
+	void manage(boolean managed) {
+		this.managed = managed;
+	}
+
+	boolean isManaged() {
+		return this.managed;
+	}
+
+	/**
+	 * The assignments took the lease for this instance.
+	 * @param epoch the lease's epoch
+	 * @param nextSeq the stream's next seq as the take saw it
+	 */
+	void grant(long epoch, long nextSeq) {
+		this.epoch = epoch;
+		this.granted.set(nextSeq);
+	}
+
+	/**
+	 * Take note of a grant.
+	 * @return the stream's next seq when the lease was granted since the last call, else
+	 * empty
+	 */
+	OptionalLong takeGrant() {
+		long nextSeq = this.granted.getAndSet(-1);
+		return (nextSeq >= 0) ? OptionalLong.of(nextSeq) : OptionalLong.empty();
+	}
+
+	/**
+	 * Return the epoch of the lease this instance holds.
+	 * @return the epoch, or -1 when it holds none
+	 */
+	long epoch() {
+		return this.epoch;
 	}
 
 	/**
@@ -152,6 +207,10 @@ final class RelayLease {
 	}
 
 	private LeaseLostException lost(@Nullable Long epochNow, long expected) {
+		if (this.managed && this.epoch == expected) {
+			// held by another instance now: stand by until the assignments grant it again
+			this.epoch = -1;
+		}
 		return new LeaseLostException("The lease of user '" + this.userId + "' passed to another instance"
 				+ ((epochNow != null) ? " (epoch " + epochNow + ", this one held " + expected + ")" : ""));
 	}

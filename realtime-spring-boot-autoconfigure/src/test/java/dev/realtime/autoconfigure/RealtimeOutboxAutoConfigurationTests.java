@@ -31,8 +31,10 @@ import dev.realtime.client.internal.InMemoryOutboundQueue;
 import dev.realtime.client.spi.EnqueueOutcome;
 import dev.realtime.client.spi.OutboundQueue;
 import dev.realtime.client.spi.OutboundQueueFactory;
+import dev.realtime.client.spi.UserAssignments;
 import dev.realtime.outbox.JdbcOutboundQueue;
 import dev.realtime.outbox.JdbcOutboundQueueFactory;
+import dev.realtime.outbox.JdbcUserAssignments;
 import dev.realtime.outbox.OutboxDeadLetters;
 import dev.realtime.receipts.JpaReceiptStore;
 import dev.realtime.receipts.ReadReceipt;
@@ -67,6 +69,7 @@ class RealtimeOutboxAutoConfigurationTests {
 			assertThat(context).hasSingleBean(RealtimeSchemaMigrator.class)
 				.hasSingleBean(OutboxDeadLetters.class)
 				.hasSingleBean(RealtimeClient.class);
+			assertThat(context.getBean(UserAssignments.class)).isInstanceOf(JdbcUserAssignments.class);
 			assertThat(context.getBean(OutboundQueueFactory.class)).isInstanceOf(JdbcOutboundQueueFactory.class);
 			assertThat(context.getBean(OutboundQueueFactory.class).create("alice").pendingCount()).isZero();
 			assertThat(context).doesNotHaveBean(org.flywaydb.core.Flyway.class);
@@ -143,7 +146,8 @@ class RealtimeOutboxAutoConfigurationTests {
 	void backsOffWhenUserDefinesOutboundQueueFactory() {
 		h2().withUserConfiguration(UserQueueFactory.class).run((context) -> {
 			assertThat(context).doesNotHaveBean(JdbcOutboundQueueFactory.class)
-				.doesNotHaveBean(OutboxDeadLetters.class);
+				.doesNotHaveBean(OutboxDeadLetters.class)
+				.doesNotHaveBean(UserAssignments.class);
 			assertThat(context.getBean(OutboundQueueFactory.class)).isSameAs(UserQueueFactory.FACTORY);
 		});
 	}

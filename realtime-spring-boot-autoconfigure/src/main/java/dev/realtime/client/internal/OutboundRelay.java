@@ -123,6 +123,7 @@ final class OutboundRelay {
 		long phase = ThreadLocalRandom.current().nextLong(interval) + 1;
 		executor.scheduleWithFixedDelay(this::poll, phase, interval);
 		queue.onClaimable(this::wake);
+		queue.onLeaseChanged(() -> executor.post(this::poll));
 	}
 
 	/**

@@ -59,6 +59,18 @@ public interface OutboundQueue {
 	}
 
 	/**
+	 * Set what to run when this instance gained or lost the user's lease other than
+	 * through {@link #acquireLease()}, for example when a coordinator that leases many
+	 * users at once took it: the client's relay registers a poll here, so it connects or
+	 * stands by at once rather than at its next poll. A later call replaces the earlier
+	 * listener. Queues whose lease changes only through this interface need not implement
+	 * it.
+	 * @param listener quick and non-blocking
+	 */
+	default void onLeaseChanged(Runnable listener) {
+	}
+
+	/**
 	 * Take the user's lease, or renew it when this instance holds it.
 	 * @return whether this instance holds the lease: only then may it connect for the
 	 * user
