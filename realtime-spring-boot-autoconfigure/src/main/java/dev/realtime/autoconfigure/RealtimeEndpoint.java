@@ -61,7 +61,7 @@ public class RealtimeEndpoint {
 	public RealtimeDescriptor realtime() {
 		String userId = this.client.userId();
 		return new RealtimeDescriptor(userId, this.client.clientId(), this.client.connectionState(),
-				this.client.lastError(), this.client.metrics(),
+				this.client.transport(), this.client.lastError(), this.client.metrics(),
 				(this.failedInbound != null) ? this.failedInbound.list(userId, LIST_LIMIT) : null,
 				(this.deadLetters != null) ? this.deadLetters.list(userId, 0, LIST_LIMIT) : null);
 	}
@@ -120,13 +120,16 @@ public class RealtimeEndpoint {
 	 * @param userId the client's user
 	 * @param clientId the client's outbound stream
 	 * @param state the connection state
+	 * @param transport the transport of the current (or last) connection, {@code null}
+	 * until one opened
 	 * @param lastError the last connection-level error, if any
 	 * @param metrics the activity and store counts
 	 * @param failedInbound parked inbound events, {@code null} without a durable inbox
 	 * @param deadLetters outbound dead letters, {@code null} without a durable outbox
 	 */
-	public record RealtimeDescriptor(String userId, String clientId, ConnectionState state, @Nullable String lastError,
-			ClientMetrics metrics, @Nullable List<?> failedInbound, @Nullable List<?> deadLetters) {
+	public record RealtimeDescriptor(String userId, String clientId, ConnectionState state, @Nullable String transport,
+			@Nullable String lastError, ClientMetrics metrics, @Nullable List<?> failedInbound,
+			@Nullable List<?> deadLetters) {
 	}
 
 	/**
