@@ -41,8 +41,9 @@ import dev.realtime.protocol.FrameSizes;
  * string argument of a {@value #FRAME_EVENT} event; a side that closes with a code first
  * emits {@value #CLOSE_EVENT} with {@code {code, reason}}. The library's own reconnection
  * is off: the client's state machine reconnects, with a new Socket.IO connection each
- * time. The token goes both as the {@code Authorization} header of the Engine.IO requests
- * and as the {@code auth} payload {@code {"token": …}} of the namespace connect.
+ * time. Only Engine.IO's WebSocket transport is used, never long-polling. The token goes
+ * both as the {@code Authorization} header of the Engine.IO requests and as the
+ * {@code auth} payload {@code {"token": …}} of the namespace connect.
  */
 public final class SocketIoTransport implements Transport {
 
@@ -143,6 +144,10 @@ public final class SocketIoTransport implements Transport {
 		options.forceNew = true;
 		options.multiplex = false;
 		options.reconnection = false;
+		// Engine.IO's WebSocket transport only: the order of messages over several
+		// long-polling requests is not kept by every server, and the HTTP fallback is a
+		// transport of its own
+		options.transports = new String[] { "websocket" };
 		options.timeout = this.handshakeTimeout.toMillis();
 		options.callFactory = this.http;
 		options.webSocketFactory = this.http;
