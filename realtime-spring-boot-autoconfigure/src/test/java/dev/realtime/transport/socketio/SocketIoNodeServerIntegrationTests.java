@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -43,9 +44,12 @@ import static org.awaitility.Awaitility.await;
  * {@code target/socketio-server} (once per build directory) and run with the machine's
  * Node.js, with the few lines of {@code socketio/server.js} that meet the protocol's
  * server obligations in memory. The client connects, sends with acks, resumes after the
- * server drops every connection (nothing lost or accepted twice, in order), receives
- * pushed events live and through resume, and a refused token or user is a
- * {@link HandshakeRejectedException} with the server's status.
+ * server drops every connection with events in flight and more sent meanwhile (nothing
+ * lost or accepted twice, in order), receives pushed events live and through resume, and
+ * a refused token or user is a {@link HandshakeRejectedException} with the server's
+ * status. Through a real HTTP proxy (Debian's {@code squid}, started by the test, with
+ * basic authentication and WebSocket upgrades allowed) the client connects with the
+ * configured credentials; wrong ones are a 407.
  */
 class SocketIoNodeServerIntegrationTests {
 
@@ -139,16 +143,16 @@ class SocketIoNodeServerIntegrationTests {
 	void sendsWithAcksAndResumesAfterTheServerDropsTheConnection() {
 		this.client = connect("alice", "alice-token");
 		assertThat(this.client.transport()).isEqualTo("socketio");
-		List<SendHandle> handles = IntStream.rangeClosed(1, 300)
-			.mapToObj((i) -> this.client.sendEvent("node.item", Map.of("i", i)))
-			.toList();
+		List<SendHandle> handles = new ArrayList<>(send(1, 300));
 		await("a third of the events at the server").atMost(Duration.ofSeconds(30))
 			.until(() -> acceptedItems(this.client.clientId()).size() >= 100);
 		command("drop");
+		// sent while the connection goes down: queued, then resent after the resume
+		handles.addAll(send(301, 600));
 		handles.forEach((handle) -> handle.acknowledged().orTimeout(60, TimeUnit.SECONDS).join());
-		assertThat(acceptedItems(this.client.clientId()))
-			.containsExactlyElementsOf(IntStream.rangeClosed(1, 300).boxed().toList());
-		assertThat(this.client.metrics().reconnects()).isGreaterThanOrEqualTo(1);
+		await("the reconnect").atMost(Duration.ofSeconds(30)).until(() -> this.client.metrics().reconnects() >= 1);
+		assertThat(awaitAcceptedItems(this.client.clientId(), 600))
+			.containsExactlyElementsOf(IntStream.rangeClosed(1, 600).boxed().toList());
 		assertThat(this.client.pendingCount()).isZero();
 	}
 
@@ -166,6 +170,29 @@ class SocketIoNodeServerIntegrationTests {
 	}
 
 	@Test
+	void connectsThroughAnHttpProxyWithBasicAuthentication() throws Exception {
+		try (Squid squid = Squid.start("bob", "s3cret")) {
+			this.client = connect("carol", "carol-token", new HttpProxy("127.0.0.1", squid.port(), "bob", "s3cret"));
+			send(1, 20).forEach((handle) -> handle.acknowledged().orTimeout(30, TimeUnit.SECONDS).join());
+			assertThat(awaitAcceptedItems(this.client.clientId(), 20))
+				.containsExactlyElementsOf(IntStream.rangeClosed(1, 20).boxed().toList());
+			// the proxy logs a tunnelled WebSocket once it ends
+			this.client.close();
+			this.client = null;
+			await("the proxy's access log").atMost(Duration.ofSeconds(30))
+				.until(squid::accessLog, (log) -> log.contains("/socket.io/") && log.contains(" bob "));
+		}
+	}
+
+	@Test
+	void proxyRefusingTheCredentialsIsAHandshakeRejectionWith407() throws Exception {
+		try (Squid squid = Squid.start("bob", "s3cret")) {
+			assertThat(refusal("carol", "carol-token", new HttpProxy("127.0.0.1", squid.port(), "bob", "wrong"))
+				.getStatus()).isEqualTo(407);
+		}
+	}
+
+	@Test
 	void refusedTokenIsAHandshakeRejectionWith401() {
 		assertThat(refusal("carol", "not-a-token").getStatus()).isEqualTo(401);
 	}
@@ -176,7 +203,11 @@ class SocketIoNodeServerIntegrationTests {
 	}
 
 	private HandshakeRejectedException refusal(String user, String token) {
-		Transport transport = transport();
+		return refusal(user, token, HttpProxy.JVM_SETTINGS);
+	}
+
+	private HandshakeRejectedException refusal(String user, String token, HttpProxy proxy) {
+		Transport transport = transport(proxy);
 		URI uri = URI
 			.create("http://127.0.0.1:" + port + "?client_id=refused-" + user + "&user_id=" + user + "&protocol=1");
 		CompletableFuture<Transport.TransportSession> connect = transport.connect(uri,
@@ -198,17 +229,39 @@ class SocketIoNodeServerIntegrationTests {
 	}
 
 	private DefaultRealtimeClient connect(String user, String token) {
+		return connect(user, token, HttpProxy.JVM_SETTINGS);
+	}
+
+	private DefaultRealtimeClient connect(String user, String token, HttpProxy proxy) {
 		DefaultRealtimeClient connecting = TestClients.create(
 				TestClients.fastSettings(URI.create("http://127.0.0.1:" + port), user).build(),
-				new StaticTokenProvider(token), transport());
+				new StaticTokenProvider(token), transport(proxy));
 		connecting.connect();
 		await().atMost(Duration.ofSeconds(30)).until(() -> connecting.connectionState() == ConnectionState.CONNECTED);
 		return connecting;
 	}
 
-	private static Transport transport() {
+	private static Transport transport(HttpProxy proxy) {
 		return new SocketIoTransport(1 << 20, Duration.ofSeconds(5),
-				SocketIoTransport.httpClient(Duration.ofSeconds(5), HttpProxy.JVM_SETTINGS, null, null));
+				SocketIoTransport.httpClient(Duration.ofSeconds(5), proxy, null, null));
+	}
+
+	private List<SendHandle> send(int first, int last) {
+		return IntStream.rangeClosed(first, last)
+			.mapToObj((i) -> this.client.sendEvent("node.item", Map.of("i", i)))
+			.toList();
+	}
+
+	/**
+	 * Wait for the server's output to show a number of accepted events: the reader of its
+	 * output may lag behind the acks.
+	 * @param clientId the client
+	 * @param count how many
+	 * @return the items the server accepted from the client, in order
+	 */
+	private static List<Integer> awaitAcceptedItems(String clientId, int count) {
+		return await("events accepted by the server").atMost(Duration.ofSeconds(30))
+			.until(() -> acceptedItems(clientId), (items) -> items.size() >= count);
 	}
 
 	private static List<Integer> acceptedItems(String clientId) {
