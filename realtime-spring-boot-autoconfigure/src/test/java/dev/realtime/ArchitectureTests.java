@@ -70,6 +70,18 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void transportsDependOnTheClientSpiNotOnItsImplementationOrStores() {
+		ArchRuleDefinition.noClasses()
+			.that()
+			.resideInAPackage("dev.realtime.transport..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("dev.realtime.client.internal..", "dev.realtime.autoconfigure..",
+					"dev.realtime.outbox..", "dev.realtime.inbox..")
+			.check(LIBRARY);
+	}
+
+	@Test
 	void autoConfigurationsArePublicAndFinal() {
 		ArchRuleDefinition.classes()
 			.that()

@@ -175,8 +175,23 @@ final class BenchHub implements AutoCloseable {
 	}
 
 	private void handle(WebSocketSession session, String text) throws IOException {
-		String userId = attribute(session, "user_id");
-		ClientStream stream = client(attribute(session, "client_id"));
+		List<String> replies = answer(attribute(session, "user_id"), attribute(session, "client_id"), text);
+		synchronized (session) {
+			for (String reply : replies) {
+				session.sendMessage(new TextMessage(reply));
+			}
+		}
+	}
+
+	/**
+	 * Act on one text message of a client, whatever transport carried it.
+	 * @param userId the client's user
+	 * @param clientId the client
+	 * @param text the message
+	 * @return the replies, in order
+	 */
+	List<String> answer(String userId, String clientId, String text) {
+		ClientStream stream = client(clientId);
 		boolean sequenced = false;
 		List<String> replies = new ArrayList<>(1);
 		try (JsonParser parser = this.json.createParser(ObjectReadContext.empty(), text)) {
@@ -193,11 +208,7 @@ final class BenchHub implements AutoCloseable {
 		if (sequenced) {
 			replies.add("{\"type\":\"ack\",\"ack_seq\":" + stream.contiguous() + "}");
 		}
-		synchronized (session) {
-			for (String reply : replies) {
-				session.sendMessage(new TextMessage(reply));
-			}
-		}
+		return replies;
 	}
 
 	/**

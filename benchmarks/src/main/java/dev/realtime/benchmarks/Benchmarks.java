@@ -29,21 +29,24 @@ public final class Benchmarks {
 
 	private final StarterFigures starter;
 
+	private final BenchSocketIoEndpoint socketIo;
+
 	private final Map<String, Figure[]> rawMemo = new LinkedHashMap<>();
 
 	private final Map<String, Supplier<List<Line>>> rows = new LinkedHashMap<>();
 
-	private Benchmarks(Options options, RawBaselines raw, StarterFigures starter) {
+	private Benchmarks(Options options, RawBaselines raw, StarterFigures starter, BenchSocketIoEndpoint socketIo) {
 		this.options = options;
 		this.raw = raw;
 		this.starter = starter;
+		this.socketIo = socketIo;
 		defineRows();
 	}
 
 	/** Row names, in table order. */
 	static final List<String> ROWS = List.of("ws-1", "ws-100", "ping", "pg-commit", "pg-batch", "cycle", "alo-1",
-			"alo-16", "tx-1", "tx-4", "batch-16", "amo", "ack-latency", "reconnect", "catch-up", "tx-overhead",
-			"drain");
+			"alo-16", "tx-1", "tx-4", "batch-16", "socketio-16", "amo", "ack-latency", "reconnect", "catch-up",
+			"tx-overhead", "drain");
 
 	private void defineRows() {
 		row("ws-1", () -> List.of(rawOnly("WebSocket pipelined, 1 event per frame, ack per event",
@@ -77,6 +80,11 @@ public final class Benchmarks {
 				this.starter.throughput(4, 100, null), cycle()[0], "-")));
 		row("batch-16", () -> List.of(new Line("at-least-once, realtime.batch.size=100, 16 threads (vs raw cycle)",
 				this.starter.throughput(16, 1, null, "realtime.batch.size=100"), cycle()[0], "target >= 0.75")));
+		row("socketio-16", () -> List.of(new Line(
+				"Socket.IO transport: at-least-once, realtime.batch.size=100, 16 threads (vs the same over WebSocket)",
+				this.starter.throughput(16, 1, null, "realtime.batch.size=100", "realtime.transport=socketio",
+						"realtime.url=" + this.socketIo.uri()),
+				this.starter.throughput(16, 1, null, "realtime.batch.size=100"), "-")));
 		row("amo",
 				() -> List.of(new Line("at-most-once, 1 thread (vs raw fire-and-forget WebSocket)",
 						this.starter.throughput(1, 1, DeliveryStrategy.AT_MOST_ONCE),
@@ -175,7 +183,7 @@ public final class Benchmarks {
 		int exitCode = 0;
 		Database database = new Database(options);
 		Runtime.getRuntime().addShutdownHook(new Thread(database::close));
-		try (BenchHub hub = new BenchHub()) {
+		try (BenchHub hub = new BenchHub(); BenchSocketIoEndpoint socketIo = new BenchSocketIoEndpoint(hub)) {
 			Windows windows = new Windows(options);
 			StarterFigures starter = new StarterFigures(hub, database, windows);
 			if (options.sustained() != null) {
@@ -183,7 +191,8 @@ public final class Benchmarks {
 				starter.sustained(options.sustained());
 			}
 			else {
-				Benchmarks benchmarks = new Benchmarks(options, new RawBaselines(hub, database, windows), starter);
+				Benchmarks benchmarks = new Benchmarks(options, new RawBaselines(hub, database, windows), starter,
+						socketIo);
 				String before = header(options);
 				benchmarks.print(before, benchmarks.run());
 			}

@@ -56,7 +56,12 @@ final class Starter implements AutoCloseable {
 				"spring.main.banner-mode=off", "logging.level.root=WARN", "logging.level.dev.realtime=ERROR",
 				"realtime.url=" + hub.uri(), "realtime.user-id=" + userId, "realtime.auth.token=bench"));
 		args.addAll(List.of(database.springProperties(schema)));
-		args.addAll(List.of(properties));
+		for (String property : properties) {
+			// a property given twice on the command line would be joined with a comma
+			String key = property.substring(0, property.indexOf('=') + 1);
+			args.removeIf((arg) -> arg.startsWith(key));
+			args.add(property);
+		}
 		ConfigurableApplicationContext context;
 		try {
 			context = new SpringApplicationBuilder(Application.class)

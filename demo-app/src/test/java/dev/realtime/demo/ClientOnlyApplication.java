@@ -24,7 +24,8 @@ public class ClientOnlyApplication {
 	 * @param token the user's token at the hub
 	 * @param database the client's own database
 	 * @param sources further bean classes, for example listeners
-	 * @param properties further properties
+	 * @param properties further properties, overriding the defaults above (for example
+	 * {@code realtime.url})
 	 * @return the running context
 	 */
 	public static ConfigurableApplicationContext start(int port, String userId, String token,
@@ -42,7 +43,12 @@ public class ClientOnlyApplication {
 				"realtime.reconnect.initial-delay=50ms", "realtime.reconnect.max-delay=500ms"));
 		args.addAll(staticToken(token));
 		args.addAll(List.of(database.springProperties()));
-		args.addAll(List.of(properties));
+		for (String property : properties) {
+			// a property given twice on the command line would be joined with a comma
+			String key = property.substring(0, property.indexOf('=') + 1);
+			args.removeIf((arg) -> arg.startsWith(key));
+			args.add(property);
+		}
 		return new SpringApplicationBuilder(all.toArray(Class<?>[]::new)).run(asArguments(args));
 	}
 

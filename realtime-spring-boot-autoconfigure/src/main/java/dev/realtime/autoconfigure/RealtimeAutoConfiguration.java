@@ -15,14 +15,17 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.realtime.auth.TokenProvider;
@@ -43,8 +46,8 @@ import dev.realtime.receipts.ReceiptStore;
 
 /**
  * Auto-configuration of the {@link RealtimeClient}: settings from {@code realtime.*}, the
- * WebSocket transport, the stores (in memory unless a persistent store factory is
- * configured) and the client's lifecycle.
+ * transport ({@code realtime.transport}: WebSocket by default, or Socket.IO), the stores
+ * (in memory unless a persistent store factory is configured) and the client's lifecycle.
  * <p>
  * The application may supply its own client instead. What the library builds on a client
  * (lifecycle, metrics, health, observations, the endpoint, presence, typing, privacy)
@@ -59,6 +62,7 @@ import dev.realtime.receipts.ReceiptStore;
 				"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
 @ConditionalOnRealtimeEnabled
 @EnableConfigurationProperties({ RealtimeProperties.class, RealtimeAuthProperties.class })
+@Import(SocketIoTransportConfiguration.class)
 public final class RealtimeAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RealtimeAutoConfiguration.class);
@@ -124,8 +128,32 @@ public final class RealtimeAutoConfiguration {
 		return new RealtimeClientLifecycle(client, properties.isAutoConnect(), publisher);
 	}
 
+	/**
+	 * Look up the SSL bundle named by {@code realtime.ssl.bundle}.
+	 * @param bundle the bundle's name, or {@code null}
+	 * @param sslBundles the application's bundles
+	 * @return the bundle, or {@code null} when none is named
+	 */
+	static @Nullable SslBundle sslBundle(@Nullable String bundle, ObjectProvider<SslBundles> sslBundles) {
+		if (bundle == null) {
+			return null;
+		}
+		SslBundles bundles = sslBundles.getIfAvailable();
+		if (bundles == null) {
+			throw new InvalidConfigurationPropertyValueException("realtime.ssl.bundle", bundle,
+					"no SSL bundles are configured (spring.ssl.bundle.*)");
+		}
+		try {
+			return bundles.getBundle(bundle);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidConfigurationPropertyValueException("realtime.ssl.bundle", bundle, ex.getMessage());
+		}
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "jakarta.websocket.ContainerProvider")
+	@ConditionalOnProperty(name = "realtime.transport", havingValue = "websocket", matchIfMissing = true)
 	static class WebSocketTransportConfiguration implements DisposableBean {
 
 		/**
@@ -157,20 +185,8 @@ public final class RealtimeAutoConfiguration {
 		}
 
 		private static @Nullable SSLContext sslContext(@Nullable String bundle, ObjectProvider<SslBundles> sslBundles) {
-			if (bundle == null) {
-				return null;
-			}
-			SslBundles bundles = sslBundles.getIfAvailable();
-			if (bundles == null) {
-				throw new InvalidConfigurationPropertyValueException("realtime.ssl.bundle", bundle,
-						"no SSL bundles are configured (spring.ssl.bundle.*)");
-			}
-			try {
-				return bundles.getBundle(bundle).createSslContext();
-			}
-			catch (NoSuchSslBundleException ex) {
-				throw new InvalidConfigurationPropertyValueException("realtime.ssl.bundle", bundle, ex.getMessage());
-			}
+			SslBundle sslBundle = sslBundle(bundle, sslBundles);
+			return (sslBundle != null) ? sslBundle.createSslContext() : null;
 		}
 
 		@Override

@@ -142,8 +142,9 @@ public class RealtimeEndpoint {
 
 	private RealtimeDescriptor describe(ObservableClient described, @Nullable List<UserSummary> users) {
 		String userId = described.userId();
-		return new RealtimeDescriptor(userId, described.clientId(), described.connectionState(), described.lastError(),
-				described.metrics(), (this.failedInbound != null) ? this.failedInbound.list(userId, LIST_LIMIT) : null,
+		return new RealtimeDescriptor(userId, described.clientId(), described.connectionState(), described.transport(),
+				described.lastError(), described.metrics(),
+				(this.failedInbound != null) ? this.failedInbound.list(userId, LIST_LIMIT) : null,
 				(this.deadLetters != null) ? this.deadLetters.list(userId, 0, LIST_LIMIT) : null, users);
 	}
 
@@ -194,6 +195,8 @@ public class RealtimeEndpoint {
 	 * @param userId the client's user
 	 * @param clientId the client's outbound stream
 	 * @param state the connection state
+	 * @param transport the transport of the current (or last) connection, {@code null}
+	 * until one opened
 	 * @param lastError the last connection-level error, if any
 	 * @param metrics the activity and store counts
 	 * @param failedInbound parked inbound events, {@code null} without a durable inbox
@@ -201,9 +204,9 @@ public class RealtimeEndpoint {
 	 * @param users the users connected at runtime (the first {@value #LIST_LIMIT} by id),
 	 * {@code null} when describing one of them
 	 */
-	public record RealtimeDescriptor(String userId, String clientId, ConnectionState state, @Nullable String lastError,
-			ClientMetrics metrics, @Nullable List<?> failedInbound, @Nullable List<?> deadLetters,
-			@Nullable List<UserSummary> users) {
+	public record RealtimeDescriptor(String userId, String clientId, ConnectionState state, @Nullable String transport,
+			@Nullable String lastError, ClientMetrics metrics, @Nullable List<?> failedInbound,
+			@Nullable List<?> deadLetters, @Nullable List<UserSummary> users) {
 	}
 
 	/**

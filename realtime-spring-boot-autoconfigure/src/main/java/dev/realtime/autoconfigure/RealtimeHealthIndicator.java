@@ -26,9 +26,10 @@ import dev.realtime.client.SyncStatus;
  * {@code realtime.health.reconnecting-threshold} or its oldest pending outbound event is
  * older than {@code realtime.health.outbox-age-threshold}; {@code UNKNOWN} while it
  * connects for the first time or when it was disconnected on purpose. Details: state,
- * user, client id, store counts, whether the resume catch-up has received all its pages
- * ({@code sync.caughtUp}, with the last completed catch-up and the last reset of the
- * stream) and the last error; never a token.
+ * user, client id, the transport of the current (or last) connection, store counts,
+ * whether the resume catch-up has received all its pages ({@code sync.caughtUp}, with the
+ * last completed catch-up and the last reset of the stream) and the last error; never a
+ * token.
  */
 public class RealtimeHealthIndicator implements HealthIndicator {
 
@@ -77,6 +78,10 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 			.withDetail("oldestPendingAge", oldestAge.toString())
 			.withDetail("deadLetters", metrics.deadLetters())
 			.withDetail("failedInbound", metrics.failedInbound());
+		String transport = this.client.transport();
+		if (transport != null) {
+			health.withDetail("transport", transport);
+		}
 		health.withDetail("sync", sync(state));
 		if (degraded != null) {
 			health.withDetail("degraded", degraded);

@@ -38,6 +38,14 @@ final class RealtimePropertiesValidator {
 					"the hub's WebSocket endpoint is required, for example ws://localhost:8080/realtime "
 							+ "(or set realtime.enabled=false)");
 		}
+		if (properties.getTransport() == RealtimeProperties.TransportType.SOCKETIO) {
+			if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+				throw new InvalidConfigurationPropertyValueException("realtime.url", url,
+						"must be an http:// or https:// URL with realtime.transport=socketio, for example "
+								+ "http://localhost:3000 (its path names the Socket.IO namespace)");
+			}
+			return url;
+		}
 		if (!"ws".equals(url.getScheme()) && !"wss".equals(url.getScheme())) {
 			throw new InvalidConfigurationPropertyValueException("realtime.url", url, "must be a ws:// or wss:// URL");
 		}

@@ -62,4 +62,14 @@ public interface ObservableClient extends RealtimeClient {
 	 */
 	SyncStatus syncProgress();
 
+	/**
+	 * Name the transport of the client's current connection, or of its last one while it
+	 * has none, as health, the actuator endpoint, metrics and logs show it.
+	 * @return for example {@code websocket} or {@code socketio}; {@code null} until a
+	 * connection opened
+	 */
+	default @Nullable String transport() {
+		return null;
+	}
+
 }

@@ -71,6 +71,14 @@ public class RealtimeClientMeterBinder implements MeterBinder {
 			.gauge(this.client, (client) -> (client.connectionState() == ConnectionState.CONNECTED) ? 1 : 0)
 			.tags(tags)
 			.register(registry);
+		for (String transport : RealtimeMeters.TRANSPORTS) {
+			RealtimeMeters.TRANSPORT
+				.gauge(this.client,
+						(client) -> (client.connectionState() == ConnectionState.CONNECTED
+								&& transport.equals(client.transport())) ? 1 : 0)
+				.tags(tags.and(RealtimeMeters.TRANSPORT_TAG, transport))
+				.register(registry);
+		}
 		Timer ackLatency = RealtimeMeters.ACK_LATENCY.timer().tags(tags).register(registry);
 		this.client.onAck((ack) -> {
 			// at-most-once events have no ack, hence no latency

@@ -1,5 +1,6 @@
 package dev.realtime.metrics;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -28,6 +29,13 @@ public enum RealtimeMeters {
 	/** Whether the client is connected: 1 or 0. */
 	CONNECTED("realtime.connected", "Whether the client is connected and resumed (1) or not (0)", BaseUnits.CONNECTIONS,
 			Meter.Type.GAUGE),
+
+	/**
+	 * Whether a transport carries the client's connection: 1 for the one that does, 0 for
+	 * the others; tagged {@link #TRANSPORT_TAG}.
+	 */
+	TRANSPORT("realtime.transport", "Whether this transport carries the connection (1) or not (0)",
+			BaseUnits.CONNECTIONS, Meter.Type.GAUGE),
 
 	/** Outbound events waiting for an ack. */
 	OUTBOX_SIZE("realtime.outbox.size", "Outbound events waiting for an ack, dead letters excluded", BaseUnits.EVENTS,
@@ -99,6 +107,16 @@ public enum RealtimeMeters {
 	 * {@code connected}.
 	 */
 	public static final String STATE_TAG = "state";
+
+	/**
+	 * Tag of {@link #TRANSPORT}: one of {@link #TRANSPORTS}.
+	 */
+	public static final String TRANSPORT_TAG = "transport";
+
+	/**
+	 * The transports {@link #TRANSPORT} is registered for, as their sessions name them.
+	 */
+	public static final List<String> TRANSPORTS = List.of("websocket", "socketio", "http");
 
 	/** Tag of {@link #MESSAGES_FAILED}: {@code outbound} or {@code inbound}. */
 	public static final String DIRECTION_TAG = "direction";

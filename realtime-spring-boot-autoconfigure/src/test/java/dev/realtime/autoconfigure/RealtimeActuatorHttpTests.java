@@ -78,6 +78,7 @@ class RealtimeActuatorHttpTests {
 		assertThat(realtime.get("status").asString()).isEqualTo("UP");
 		JsonNode details = realtime.get("details");
 		assertThat(details.get("state").asString()).isEqualTo("CONNECTED");
+		assertThat(details.get("transport").asString()).isEqualTo("websocket");
 		assertThat(details.get("user").asString()).isEqualTo("alice");
 		assertThat(details.get("clientId").asString()).isEqualTo(this.client.clientId());
 		assertThat(details.get("pending").asLong()).isZero();
@@ -88,6 +89,7 @@ class RealtimeActuatorHttpTests {
 		JsonNode descriptor = this.json.readTree(endpoint.body());
 		assertThat(descriptor.get("userId").asString()).isEqualTo("alice");
 		assertThat(descriptor.get("state").asString()).isEqualTo("CONNECTED");
+		assertThat(descriptor.get("transport").asString()).isEqualTo("websocket");
 		assertThat(descriptor.get("metrics").get("queueSize").asLong()).isZero();
 		assertThat(health.body() + endpoint.body()).doesNotContain(SECRET);
 

@@ -84,6 +84,9 @@ class RealtimeClientMeterBinderTests {
 		assertThat(gauge("realtime.outbox.size")).isZero();
 		assertThat(gauge("realtime.outbox.oldest.age")).isZero();
 		assertThat(gauge("realtime.connected")).isEqualTo(1);
+		assertThat(transportGauge("websocket")).isEqualTo(1);
+		assertThat(transportGauge("socketio")).isZero();
+		assertThat(transportGauge("http")).isZero();
 	}
 
 	@Test
@@ -103,6 +106,7 @@ class RealtimeClientMeterBinderTests {
 
 		this.client.disconnect();
 		assertThat(gauge("realtime.connected")).isZero();
+		assertThat(transportGauge("websocket")).isZero();
 	}
 
 	@Test
@@ -179,6 +183,10 @@ class RealtimeClientMeterBinderTests {
 
 	private double gauge(String name) {
 		return this.registry.get(name).tag("user", "alice").gauge().value();
+	}
+
+	private double transportGauge(String transport) {
+		return this.registry.get("realtime.transport").tag("user", "alice").tag("transport", transport).gauge().value();
 	}
 
 	private double refreshes(String outcome) {

@@ -17,6 +17,7 @@ import dev.realtime.client.internal.InMemoryOutboundQueue;
 import dev.realtime.client.internal.WebSocketTransport;
 import dev.realtime.client.spi.InboundStore;
 import dev.realtime.client.spi.OutboundQueue;
+import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.FrameCodec;
 
 /**
@@ -48,6 +49,11 @@ public final class TestClients {
 		return new DefaultRealtimeClient(settings,
 				new WebSocketTransport(1 << 20, settings.connectTimeout(), Executors.newCachedThreadPool()), tokens,
 				outbound, inbound, new FrameCodec(), Clock.systemUTC());
+	}
+
+	public static DefaultRealtimeClient create(ClientSettings settings, TokenProvider tokens, Transport transport) {
+		return new DefaultRealtimeClient(settings, transport, tokens, new InMemoryOutboundQueue(100_000),
+				new InMemoryInboundStore(), new FrameCodec(), Clock.systemUTC());
 	}
 
 }

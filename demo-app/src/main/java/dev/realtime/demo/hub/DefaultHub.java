@@ -20,7 +20,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.web.socket.CloseStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -119,8 +118,7 @@ public class DefaultHub implements Hub {
 
 	@Override
 	public int closeSessions(String userId, int closeCode, String reason) {
-		String fitted = (reason.length() > 60) ? reason.substring(0, 60) : reason;
-		return this.sessions.close(userId, new CloseStatus(closeCode, fitted));
+		return this.sessions.close(userId, closeCode, reason);
 	}
 
 	@Override

@@ -90,10 +90,25 @@ public class HubConfiguration {
 	}
 
 	@Bean
-	WebSocketConfigurer hubWebSocketConfigurer(DefaultHub hub, HubTokenVerifier tokenVerifier, HubSessionExpiry expiry,
-			HubProperties properties) {
-		return (registry) -> registry.addHandler(new HubWebSocketHandler(hub, expiry), properties.getPath())
-			.addInterceptors(new HubHandshakeInterceptor(tokenVerifier, hub));
+	HubProtocol hubProtocol(DefaultHub hub, HubSessionExpiry expiry) {
+		return new HubProtocol(hub, expiry);
+	}
+
+	@Bean
+	HubHandshake hubHandshake(HubTokenVerifier tokenVerifier, DefaultHub hub) {
+		return new HubHandshake(tokenVerifier, hub);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("demo.hub.socketio.enabled")
+	HubSocketIoServer hubSocketIoServer(HubProtocol protocol, HubHandshake handshake, HubProperties properties) {
+		return new HubSocketIoServer(protocol, handshake, properties);
+	}
+
+	@Bean
+	WebSocketConfigurer hubWebSocketConfigurer(HubProtocol protocol, HubHandshake handshake, HubProperties properties) {
+		return (registry) -> registry.addHandler(new HubWebSocketHandler(protocol, properties), properties.getPath())
+			.addInterceptors(new HubHandshakeInterceptor(handshake));
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -81,6 +82,11 @@ public class HubProperties {
 	 * How much outgoing data may queue for a slow session before it is closed.
 	 */
 	private DataSize sendBufferLimit = DataSize.ofMegabytes(8);
+
+	/**
+	 * Socket.IO endpoint of the hub, on a port of its own beside the WebSocket one.
+	 */
+	private final SocketIo socketio = new SocketIo();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -176,6 +182,57 @@ public class HubProperties {
 
 	public void setSendBufferLimit(DataSize sendBufferLimit) {
 		this.sendBufferLimit = sendBufferLimit;
+	}
+
+	public SocketIo getSocketio() {
+		return this.socketio;
+	}
+
+	/**
+	 * Settings of the Socket.IO endpoint (Socket.IO v4 clients, Engine.IO's WebSocket
+	 * transport).
+	 */
+	public static class SocketIo {
+
+		/**
+		 * Whether to run the Socket.IO endpoint.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Address the Socket.IO endpoint binds to; all interfaces when not set.
+		 */
+		private @Nullable String address;
+
+		/**
+		 * Port of the Socket.IO endpoint.
+		 */
+		private int port = 9092;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(@Nullable String address) {
+			this.address = address;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
 	}
 
 	/**

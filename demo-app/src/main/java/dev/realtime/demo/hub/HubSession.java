@@ -10,8 +10,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
 
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.Frame;
@@ -19,7 +17,7 @@ import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.ResumeResponseFrame;
 
 /**
- * One open connection of a client. Sends go through a thread-safe session decorator; live
+ * One open connection of a client, over any transport's {@link HubConnection}; live
  * delivery keeps a cursor so that the user's events reach this connection in seq order,
  * without gaps, and only once it has resumed.
  */
@@ -27,7 +25,7 @@ final class HubSession {
 
 	private static final Log logger = LogFactory.getLog(HubSession.class);
 
-	private final WebSocketSession session;
+	private final HubConnection connection;
 
 	private final String userId;
 
@@ -63,9 +61,9 @@ final class HubSession {
 	/** Closes the session when its token expires; cancelled when it closes first. */
 	private volatile @Nullable Future<?> expiry;
 
-	HubSession(WebSocketSession session, String userId, String clientId, FrameCodec codec, int maxFrameSize,
+	HubSession(HubConnection connection, String userId, String clientId, FrameCodec codec, int maxFrameSize,
 			@Nullable HubRateLimiter rateLimiter) {
-		this.session = session;
+		this.connection = connection;
 		this.rateLimiter = rateLimiter;
 		this.userId = userId;
 		this.clientId = clientId;
@@ -74,7 +72,7 @@ final class HubSession {
 	}
 
 	String id() {
-		return this.session.getId();
+		return this.connection.id();
 	}
 
 	String userId() {
@@ -86,7 +84,7 @@ final class HubSession {
 	}
 
 	boolean isOpen() {
-		return this.session.isOpen();
+		return this.connection.isOpen();
 	}
 
 	/**
@@ -200,17 +198,17 @@ final class HubSession {
 	}
 
 	private void sendText(String text) {
-		if (!this.session.isOpen()) {
+		if (!this.connection.isOpen()) {
 			return;
 		}
 		try {
-			this.session.sendMessage(new TextMessage(text));
+			this.connection.sendText(text);
 		}
 		catch (IOException | RuntimeException ex) {
 			// the decorator gives up on a peer that stopped reading: drop it, the client
 			// resumes
 			logger.debug("Send to session " + id() + " of '" + this.userId + "' failed; closing it", ex);
-			close(CloseStatus.SESSION_NOT_RELIABLE);
+			close(CloseStatus.SESSION_NOT_RELIABLE.getCode(), "send failed");
 		}
 	}
 
@@ -228,13 +226,13 @@ final class HubSession {
 		}
 	}
 
-	void close(CloseStatus status) {
-		try {
-			this.session.close(status);
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Closing session " + id() + " failed", ex);
-		}
+	/**
+	 * Close the connection.
+	 * @param code the close code
+	 * @param reason the close reason, cut to 60 characters
+	 */
+	void close(int code, String reason) {
+		this.connection.close(code, (reason.length() > 60) ? reason.substring(0, 60) : reason);
 	}
 
 	@Override

@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.web.socket.CloseStatus;
 
 import dev.realtime.protocol.CloseCodes;
 
@@ -21,8 +20,6 @@ import dev.realtime.protocol.CloseCodes;
 final class HubSessionExpiry implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(HubSessionExpiry.class);
-
-	private static final CloseStatus TOKEN_EXPIRED = new CloseStatus(CloseCodes.TOKEN_EXPIRED, "token expired");
 
 	private final Clock clock;
 
@@ -52,7 +49,7 @@ final class HubSessionExpiry implements AutoCloseable {
 	private void expire(HubSession session) {
 		if (session.isOpen()) {
 			logger.debug("Token of " + session + " expired; closing with " + CloseCodes.TOKEN_EXPIRED);
-			session.close(TOKEN_EXPIRED);
+			session.close(CloseCodes.TOKEN_EXPIRED, "token expired");
 		}
 	}
 

@@ -6,8 +6,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-import org.springframework.web.socket.CloseStatus;
-
 /**
  * The open sessions of the hub, by user.
  */
@@ -67,9 +65,9 @@ final class HubSessionRegistry {
 		});
 	}
 
-	int close(String userId, CloseStatus status) {
+	int close(String userId, int code, String reason) {
 		Set<HubSession> sessions = Set.copyOf(sessions(userId));
-		sessions.forEach((session) -> session.close(status));
+		sessions.forEach((session) -> session.close(code, reason));
 		return sessions.size();
 	}
 

@@ -67,12 +67,36 @@ public class DeliveryService {
 	 */
 	static List<String> arguments(int port, String userId, String token, TestDatabases.Isolated database,
 			String instance, int count, int threads) {
+		return arguments(port, userId, token, database, instance, count, threads, List.of());
+	}
+
+	/**
+	 * Return the program arguments of one instance of the service, with further
+	 * properties.
+	 * @param port the hub's port
+	 * @param userId the user
+	 * @param token the user's static token at the hub
+	 * @param database the service's database (shared by its instances)
+	 * @param instance names this instance in the tables
+	 * @param count events each sending thread sends, 0 for none
+	 * @param threads sending threads
+	 * @param overrides {@code key=value} properties that replace or add to the others,
+	 * for example {@code realtime.transport} and {@code realtime.url}
+	 * @return the arguments
+	 */
+	static List<String> arguments(int port, String userId, String token, TestDatabases.Isolated database,
+			String instance, int count, int threads, List<String> overrides) {
 		List<String> properties = new ArrayList<>(List.of("spring.main.banner-mode=off", "spring.flyway.enabled=false",
 				"spring.jpa.open-in-view=false", "realtime.url=ws://localhost:" + port + "/realtime",
 				"realtime.user-id=" + userId, "realtime.inbox.transactional=true", "delivery.instance=" + instance,
 				"delivery.count=" + count, "delivery.threads=" + threads));
 		properties.addAll(ClientOnlyApplication.staticToken(token));
 		properties.addAll(List.of(database.springProperties()));
+		for (String override : overrides) {
+			String key = override.substring(0, override.indexOf('=') + 1);
+			properties.removeIf((property) -> property.startsWith(key));
+			properties.add(override);
+		}
 		return List.of(ClientOnlyApplication.asArguments(properties));
 	}
 

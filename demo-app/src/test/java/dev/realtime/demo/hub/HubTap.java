@@ -161,7 +161,8 @@ public final class HubTap implements BeanPostProcessor {
 
 		@Override
 		public void afterConnectionEstablished(WebSocketSession session) throws Exception {
-			String userId = (String) session.getAttributes().get(HubHandshakeInterceptor.USER_ID);
+			String userId = ((HubHandshake.Accepted) session.getAttributes().get(HubHandshakeInterceptor.ACCEPTED))
+				.userId();
 			TappedSession tapped = new TappedSession(session, traffic(userId), userId);
 			this.sessions.put(session.getId(), tapped);
 			tapped.traffic.opened.incrementAndGet();

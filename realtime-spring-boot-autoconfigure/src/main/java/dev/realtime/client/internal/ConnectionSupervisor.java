@@ -82,6 +82,9 @@ final class ConnectionSupervisor implements Connection.Owner {
 
 	private volatile @Nullable String lastError;
 
+	/** The transport of the current or last connection, once one opened. */
+	private volatile @Nullable String transportName;
+
 	/**
 	 * Whether the relay told that this instance holds the user's lease (read by the
 	 * dispatcher).
@@ -126,6 +129,10 @@ final class ConnectionSupervisor implements Connection.Owner {
 
 	@Nullable String lastError() {
 		return this.lastError;
+	}
+
+	@Nullable String transport() {
+		return this.transportName;
 	}
 
 	/**
@@ -287,6 +294,7 @@ final class ConnectionSupervisor implements Connection.Owner {
 					}
 				}
 				else if (failure == null) {
+					this.transportName = opened.transport();
 					this.sequencer.start(cursor);
 					attempt.opened(opened, this.outbound.clientId(), cursor);
 				}
@@ -390,12 +398,13 @@ final class ConnectionSupervisor implements Connection.Owner {
 		this.lastError = null;
 		Duration outage = this.policy.resumed();
 		if (outage == null) {
-			setState(ConnectionState.CONNECTED, "connected to " + this.settings.url(), null);
+			setState(ConnectionState.CONNECTED, "connected to " + this.settings.url() + " over " + this.transportName,
+					null);
 		}
 		else {
 			this.counters.reconnected(outage.toNanos());
-			setState(ConnectionState.CONNECTED,
-					"reconnected to " + this.settings.url() + " after " + outage.toMillis() + " ms", null);
+			setState(ConnectionState.CONNECTED, "reconnected to " + this.settings.url() + " over " + this.transportName
+					+ " after " + outage.toMillis() + " ms", null);
 			this.listeners.reconnected(outage);
 		}
 		this.relay.linkUp(current.id(), this.outbound.clientId());

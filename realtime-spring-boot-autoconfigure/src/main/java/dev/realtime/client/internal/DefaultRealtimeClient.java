@@ -350,6 +350,11 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 		return this.listeners.onReset(listener);
 	}
 
+	@Override
+	public @Nullable String transport() {
+		return this.supervisor.transport();
+	}
+
 	/**
 	 * Return the progress of the resume catch-up: whether the client has received every
 	 * page of what it missed, and a listener registry for completed catch-ups.
