@@ -40,6 +40,7 @@ import dev.realtime.client.spi.OutboundQueueFactory;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.receipts.ReceiptStore;
+import dev.realtime.transport.TransportProxy;
 
 /**
  * Auto-configuration of the {@link RealtimeClient}: settings from {@code realtime.*}, the
@@ -130,12 +131,18 @@ public final class RealtimeAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		Transport realtimeTransport(RealtimeProperties properties, ObjectProvider<SslBundles> sslBundles) {
-			return new WebSocketTransport(RealtimePropertiesValidator.validateMaxFrameSize(properties),
-					properties.getConnectTimeout(), this.closer,
-					sslContext(properties.getSsl().getBundle(), sslBundles));
+			return webSocketTransport(properties, sslBundles, this.closer,
+					RealtimeHttpTransportAutoConfiguration.proxy(properties));
 		}
 
-		private static @Nullable SSLContext sslContext(@Nullable String bundle, ObjectProvider<SslBundles> sslBundles) {
+		static WebSocketTransport webSocketTransport(RealtimeProperties properties,
+				ObjectProvider<SslBundles> sslBundles, ExecutorService closer, TransportProxy proxy) {
+			return new WebSocketTransport(RealtimePropertiesValidator.validateMaxFrameSize(properties),
+					properties.getConnectTimeout(), closer, sslContext(properties.getSsl().getBundle(), sslBundles),
+					proxy);
+		}
+
+		static @Nullable SSLContext sslContext(@Nullable String bundle, ObjectProvider<SslBundles> sslBundles) {
 			if (bundle == null) {
 				return null;
 			}

@@ -26,19 +26,41 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
+import dev.realtime.transport.TransportProxy;
 
 /**
  * The WebSocket transport, over Spring's {@link StandardWebSocketClient} and the JSR-356
  * container on the classpath (Tomcat's by default). For {@code wss://} the hub's
  * certificate and host name are always verified, against the JVM's trust store or a given
  * {@link SSLContext}.
+ * <p>
+ * Through an HTTP proxy the connection is tunnelled with {@code CONNECT}. Tomcat's client
+ * only asks the JVM-wide {@link java.net.ProxySelector}: a configured proxy is therefore
+ * entered there for the hub's host and port alone (see
+ * {@link TransportProxy#openJvmRoutes()}), and released by {@link #close()}. Proxy
+ * credentials answer the proxy's challenge (basic or digest).
  */
-public final class WebSocketTransport implements Transport {
+public final class WebSocketTransport implements Transport, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(WebSocketTransport.class);
 
 	/** Tomcat's user property for the handshake's I/O timeout. */
 	private static final String TOMCAT_IO_TIMEOUT = "org.apache.tomcat.websocket.IO_TIMEOUT_MS";
+
+	/** Tomcat's user properties for the proxy's credentials. */
+	private static final String TOMCAT_PROXY_USER = "org.apache.tomcat.websocket.WS_AUTHENTICATION_PROXY_USER_NAME";
+
+	private static final String TOMCAT_PROXY_PASSWORD = "org.apache.tomcat.websocket.WS_AUTHENTICATION_PROXY_PASSWORD";
+
+	/** How Tomcat names a proxy that refused the tunnel. */
+	private static final Pattern PROXY_REFUSED = Pattern
+		.compile("configured Proxy \\[.*]\\. The HTTP response code was \\[(\\d{3})]");
+
+	/**
+	 * How Tomcat names a proxy that refused the credentials, or asked for missing ones.
+	 */
+	private static final Pattern PROXY_AUTH = Pattern
+		.compile("response code \\[407]|Proxy-Authenticate|No (user name|password) was provided");
 
 	/** How Tomcat (and other containers) name the HTTP status of a refused upgrade. */
 	private static final Pattern REFUSED_STATUS = Pattern
@@ -47,6 +69,10 @@ public final class WebSocketTransport implements Transport {
 	private final StandardWebSocketClient client;
 
 	private final Executor closer;
+
+	private final TransportProxy proxy;
+
+	private final TransportProxy.Routes proxyRoutes;
 
 	/**
 	 * Create a transport.
@@ -73,6 +99,23 @@ public final class WebSocketTransport implements Transport {
 	 */
 	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor closer,
 			@Nullable SSLContext sslContext) {
+		this(maxMessageSize, handshakeTimeout, closer, sslContext, TransportProxy.jvm());
+	}
+
+	/**
+	 * Create a transport with its own trust material and proxy.
+	 * @param maxMessageSize the largest text message accepted, in bytes (the protocol's
+	 * frame limit; containers default to 8 KiB)
+	 * @param handshakeTimeout how long the handshake may take
+	 * @param closer runs closes, so that a peer that stopped reading never blocks the
+	 * caller
+	 * @param sslContext the trust store (and client certificate, if any) for
+	 * {@code wss://}, or {@code null} for the JVM's defaults; host names are verified
+	 * either way
+	 * @param proxy the HTTP proxy to tunnel through, or the JVM's proxy settings
+	 */
+	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor closer,
+			@Nullable SSLContext sslContext, TransportProxy proxy) {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		container.setDefaultMaxTextMessageBufferSize(maxMessageSize);
 		this.client = new StandardWebSocketClient(container);
@@ -81,6 +124,12 @@ public final class WebSocketTransport implements Transport {
 			this.client.setSslContext(sslContext);
 		}
 		this.closer = closer;
+		this.proxy = proxy;
+		this.proxyRoutes = proxy.openJvmRoutes();
+		if (proxy.username() != null && proxy.password() != null) {
+			this.client.getUserProperties().put(TOMCAT_PROXY_USER, proxy.username());
+			this.client.getUserProperties().put(TOMCAT_PROXY_PASSWORD, proxy.password());
+		}
 	}
 
 	@Override
@@ -88,16 +137,37 @@ public final class WebSocketTransport implements Transport {
 			TransportListener listener) {
 		WebSocketHttpHeaders httpHeaders = new WebSocketHttpHeaders();
 		headers.forEach(httpHeaders::set);
+		this.proxyRoutes.add(uri);
 		return this.client.execute(new Handler(listener), httpHeaders, uri).handle((session, failure) -> {
 			if (failure != null) {
-				throw asConnectFailure(uri, failure);
+				throw asConnectFailure(uri, failure, this.proxy);
 			}
 			return new Session(session, this.closer);
 		});
 	}
 
-	private static RuntimeException asConnectFailure(URI uri, Throwable failure) {
+	/**
+	 * Release the hub's route through the configured proxy.
+	 */
+	@Override
+	public void close() {
+		this.proxyRoutes.close();
+	}
+
+	private static RuntimeException asConnectFailure(URI uri, Throwable failure, TransportProxy proxy) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			String message = (cause.getMessage() != null) ? cause.getMessage() : "";
+			if (PROXY_AUTH.matcher(message).find()) {
+				return new IllegalStateException("The " + proxy + " refused the WebSocket tunnel to " + uri.getHost()
+						+ ":" + uri.getPort() + " with HTTP 407 (proxy authentication required): "
+						+ ((proxy.username() != null) ? "check" : "set")
+						+ " realtime.proxy.username and realtime.proxy.password", failure);
+			}
+			Matcher refused = PROXY_REFUSED.matcher(message);
+			if (refused.find()) {
+				return new IllegalStateException("The " + proxy + " refused the WebSocket tunnel (CONNECT) to "
+						+ uri.getHost() + ":" + uri.getPort() + " with HTTP " + refused.group(1), failure);
+			}
 			if (cause instanceof SSLException) {
 				return new IllegalStateException("TLS handshake with " + uri.getHost() + ":" + uri.getPort()
 						+ " failed (" + cause.getMessage() + "). The hub's certificate must be trusted and name "
