@@ -38,7 +38,7 @@ import dev.realtime.client.spi.Transport;
  * carries its frames; each session names its own with
  * {@link TransportSession#transport()}.
  */
-public final class FallbackTransport implements Transport {
+public final class FallbackTransport implements Transport, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(FallbackTransport.class);
 
@@ -146,6 +146,24 @@ public final class FallbackTransport implements Transport {
 				});
 			});
 		return result;
+	}
+
+	/**
+	 * Stop probing, and close the transports that hold resources (a WebSocket transport's
+	 * route through a configured proxy).
+	 * @throws Exception if a transport fails to close
+	 */
+	@Override
+	public void close() throws Exception {
+		synchronized (this.lock) {
+			cancelProbe();
+		}
+		if (this.preferred instanceof AutoCloseable closeable) {
+			closeable.close();
+		}
+		if (this.fallback instanceof AutoCloseable closeable) {
+			closeable.close();
+		}
 	}
 
 	private static void completeOrClose(CompletableFuture<TransportSession> result, TransportSession session) {
