@@ -204,8 +204,15 @@ public final class FallbackTransport implements Transport, AutoCloseable {
 						+ " again later");
 				this.fallenBack = true;
 				this.failedProbes = 0;
-				this.nextProbeNanos = System.nanoTime() + nextProbeDelay().toNanos();
 			}
+			else if (preferredFailure != null) {
+				// a reconnect tried the preferred transport as the due probe: it failed
+				this.failedProbes++;
+			}
+			else {
+				return;
+			}
+			this.nextProbeNanos = System.nanoTime() + nextProbeDelay().toNanos();
 		}
 	}
 
