@@ -1,6 +1,7 @@
 package dev.realtime.autoconfigure;
 
 import java.net.URI;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ import dev.realtime.client.spi.OutboundQueueFactory;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.receipts.ReceiptStore;
+import dev.realtime.transport.TransportProxy;
 
 /**
  * Auto-configuration of the {@link RealtimeClient}: settings from {@code realtime.*}, the
@@ -166,7 +168,7 @@ public final class RealtimeAutoConfiguration {
 		 */
 		private final ThreadPoolExecutor io = transportIo();
 
-		private static ThreadPoolExecutor transportIo() {
+		static ThreadPoolExecutor transportIo() {
 			ThreadPoolExecutor io = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 					(task) -> {
 						Thread thread = new Thread(task, "realtime-transport");
@@ -180,11 +182,17 @@ public final class RealtimeAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		Transport realtimeTransport(RealtimeProperties properties, ObjectProvider<SslBundles> sslBundles) {
-			return new WebSocketTransport(RealtimePropertiesValidator.validateMaxFrameSize(properties),
-					properties.getConnectTimeout(), this.io, sslContext(properties.getSsl().getBundle(), sslBundles));
+			return webSocketTransport(properties, sslBundles, this.io,
+					RealtimeHttpTransportAutoConfiguration.proxy(properties));
 		}
 
-		private static @Nullable SSLContext sslContext(@Nullable String bundle, ObjectProvider<SslBundles> sslBundles) {
+		static WebSocketTransport webSocketTransport(RealtimeProperties properties,
+				ObjectProvider<SslBundles> sslBundles, Executor io, TransportProxy proxy) {
+			return new WebSocketTransport(RealtimePropertiesValidator.validateMaxFrameSize(properties),
+					properties.getConnectTimeout(), io, sslContext(properties.getSsl().getBundle(), sslBundles), proxy);
+		}
+
+		static @Nullable SSLContext sslContext(@Nullable String bundle, ObjectProvider<SslBundles> sslBundles) {
 			SslBundle sslBundle = sslBundle(bundle, sslBundles);
 			return (sslBundle != null) ? sslBundle.createSslContext() : null;
 		}

@@ -29,6 +29,18 @@ import dev.realtime.protocol.FrameCodec;
 @EnableWebSocket
 public class HubConfiguration {
 
+	/** What the WebSocket path gets for the SockJS endpoint, as clients derive it. */
+	static final String SOCKJS_SUFFIX = "-sockjs";
+
+	/**
+	 * SockJS heartbeat: keeps proxies from closing an idle streaming response (the
+	 * protocol's own ping comes from the client).
+	 */
+	private static final long SOCKJS_HEARTBEAT_MILLIS = 25_000;
+
+	/** How long a SockJS session lives on without a receive request. */
+	private static final long SOCKJS_DISCONNECT_DELAY_MILLIS = 5_000;
+
 	private static final Log logger = LogFactory.getLog(HubConfiguration.class);
 
 	@Bean
@@ -105,10 +117,37 @@ public class HubConfiguration {
 		return new HubSocketIoServer(protocol, handshake, properties);
 	}
 
+	/**
+	 * The hub's endpoints: WebSocket at {@code demo.hub.path}, and SockJS over HTTP (XHR
+	 * streaming and polling, for clients behind proxies that refuse WebSocket upgrades)
+	 * at the same path with {@value #SOCKJS_SUFFIX} appended. Both run the same handler,
+	 * handshake checks and frame limit.
+	 * @param protocol runs the protocol on every connection
+	 * @param handshake checks the handshake's token and parameters
+	 * @param properties the hub's properties
+	 * @return the configurer
+	 */
 	@Bean
 	WebSocketConfigurer hubWebSocketConfigurer(HubProtocol protocol, HubHandshake handshake, HubProperties properties) {
-		return (registry) -> registry.addHandler(new HubWebSocketHandler(protocol, properties), properties.getPath())
-			.addInterceptors(new HubHandshakeInterceptor(handshake));
+		return (registry) -> {
+			HubWebSocketHandler handler = new HubWebSocketHandler(protocol, properties);
+			HubHandshakeInterceptor interceptor = new HubHandshakeInterceptor(handshake);
+			registry.addHandler(handler, properties.getPath()).addInterceptors(interceptor);
+			int maxFrameSize = (int) properties.getMaxFrameSize().toBytes();
+			registry.addHandler(new HubSockJsFrameLimit(handler, maxFrameSize), properties.getPath() + SOCKJS_SUFFIX)
+				.addInterceptors(interceptor)
+				.withSockJS()
+				// HTTP only: WebSocket clients use the WebSocket endpoint
+				.setWebSocketEnabled(false)
+				.setSessionCookieNeeded(false)
+				// the client reads the stream frame by frame: no need to restart the
+				// streaming request every 128 KB
+				.setStreamBytesLimit(Math.max(maxFrameSize, 128 * 1024))
+				// what queues while no receive request is open (between two polls)
+				.setHttpMessageCacheSize(1000)
+				.setHeartbeatTime(SOCKJS_HEARTBEAT_MILLIS)
+				.setDisconnectDelay(SOCKJS_DISCONNECT_DELAY_MILLIS);
+		};
 	}
 
 	@Bean

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import dev.realtime.auth.TokenUnavailableException;
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.spi.HandshakeRejectedException;
+import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.CloseCodes;
 
 /**
@@ -116,6 +117,7 @@ final class ReconnectPolicy {
 		return switch (code) {
 			case CloseCodes.FORBIDDEN -> new Decision.Fail(description, null, false);
 			case CloseCodes.TOKEN_EXPIRED -> tokenRejected(description);
+			case Transport.RECONNECT_AT_ONCE -> retry("transport reconnects at once (" + reason + ")", true, false);
 			case CloseCodes.PROTOCOL_ERROR -> {
 				logger.warn("Hub reported a protocol error: " + reason);
 				yield failed(description);

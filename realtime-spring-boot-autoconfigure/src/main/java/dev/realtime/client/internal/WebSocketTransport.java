@@ -29,14 +29,21 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.FrameSizes;
+import dev.realtime.transport.TransportProxy;
 
 /**
  * The WebSocket transport, over Spring's {@link StandardWebSocketClient} and the JSR-356
  * container on the classpath (Tomcat's by default). For {@code wss://} the hub's
  * certificate and host name are always verified, against the JVM's trust store or a given
  * {@link SSLContext}.
+ * <p>
+ * Through an HTTP proxy the connection is tunnelled with {@code CONNECT}. Tomcat's client
+ * only asks the JVM-wide {@link java.net.ProxySelector}: a configured proxy is therefore
+ * entered there for the hub's host and port alone (see
+ * {@link TransportProxy#openJvmRoutes()}), and released by {@link #close()}. Proxy
+ * credentials answer the proxy's challenge (basic or digest).
  */
-public final class WebSocketTransport implements Transport {
+public final class WebSocketTransport implements Transport, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(WebSocketTransport.class);
 
@@ -45,6 +52,21 @@ public final class WebSocketTransport implements Transport {
 
 	/** Tomcat's user property for the timeout of a write. */
 	private static final String TOMCAT_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+	/** Tomcat's user properties for the proxy's credentials. */
+	private static final String TOMCAT_PROXY_USER = "org.apache.tomcat.websocket.WS_AUTHENTICATION_PROXY_USER_NAME";
+
+	private static final String TOMCAT_PROXY_PASSWORD = "org.apache.tomcat.websocket.WS_AUTHENTICATION_PROXY_PASSWORD";
+
+	/** How Tomcat names a proxy that refused the tunnel. */
+	private static final Pattern PROXY_REFUSED = Pattern
+		.compile("configured Proxy \\[.*]\\. The HTTP response code was \\[(\\d{3})]");
+
+	/**
+	 * How Tomcat names a proxy that refused the credentials, or asked for missing ones.
+	 */
+	private static final Pattern PROXY_AUTH = Pattern
+		.compile("response code \\[407]|Proxy-Authenticate|No (user name|password) was provided");
 
 	/** How Tomcat (and other containers) name the HTTP status of a refused upgrade. */
 	private static final Pattern REFUSED_STATUS = Pattern
@@ -69,6 +91,10 @@ public final class WebSocketTransport implements Transport {
 	private final int maxMessageSize;
 
 	private final Executor io;
+
+	private final TransportProxy proxy;
+
+	private final TransportProxy.Routes proxyRoutes;
 
 	/**
 	 * Create a transport.
@@ -95,6 +121,23 @@ public final class WebSocketTransport implements Transport {
 	 */
 	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor io,
 			@Nullable SSLContext sslContext) {
+		this(maxMessageSize, handshakeTimeout, io, sslContext, TransportProxy.jvm());
+	}
+
+	/**
+	 * Create a transport with its own trust material and proxy.
+	 * @param maxMessageSize the largest text message accepted, in bytes (the protocol's
+	 * frame limit; containers default to 8 KiB)
+	 * @param handshakeTimeout how long the handshake may take
+	 * @param io writes and closes connections, so that a peer that stops reading never
+	 * blocks the caller; a write waits at most {@link #WRITE_TIMEOUT}
+	 * @param sslContext the trust store (and client certificate, if any) for
+	 * {@code wss://}, or {@code null} for the JVM's defaults; host names are verified
+	 * either way
+	 * @param proxy the HTTP proxy to tunnel through, or the JVM's proxy settings
+	 */
+	public WebSocketTransport(int maxMessageSize, Duration handshakeTimeout, Executor io,
+			@Nullable SSLContext sslContext, TransportProxy proxy) {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		// the container's buffer is per connection (Tomcat allocates it when the session
 		// opens): a small one, and larger messages arrive in parts the handler joins
@@ -107,6 +150,12 @@ public final class WebSocketTransport implements Transport {
 			this.client.setSslContext(sslContext);
 		}
 		this.io = io;
+		this.proxy = proxy;
+		this.proxyRoutes = proxy.openJvmRoutes();
+		if (proxy.username() != null && proxy.password() != null) {
+			this.client.getUserProperties().put(TOMCAT_PROXY_USER, proxy.username());
+			this.client.getUserProperties().put(TOMCAT_PROXY_PASSWORD, proxy.password());
+		}
 	}
 
 	@Override
@@ -114,17 +163,38 @@ public final class WebSocketTransport implements Transport {
 			TransportListener listener) {
 		WebSocketHttpHeaders httpHeaders = new WebSocketHttpHeaders();
 		headers.forEach(httpHeaders::set);
+		this.proxyRoutes.add(uri);
 		return this.client.execute(new Handler(listener, this.maxMessageSize), httpHeaders, uri)
 			.handle((session, failure) -> {
 				if (failure != null) {
-					throw asConnectFailure(uri, failure);
+					throw asConnectFailure(uri, failure, this.proxy);
 				}
 				return new Session(session, this.io, this.maxMessageSize);
 			});
 	}
 
-	private static RuntimeException asConnectFailure(URI uri, Throwable failure) {
+	/**
+	 * Release the hub's route through the configured proxy.
+	 */
+	@Override
+	public void close() {
+		this.proxyRoutes.close();
+	}
+
+	private static RuntimeException asConnectFailure(URI uri, Throwable failure, TransportProxy proxy) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			String message = (cause.getMessage() != null) ? cause.getMessage() : "";
+			if (PROXY_AUTH.matcher(message).find()) {
+				return new IllegalStateException("The " + proxy + " refused the WebSocket tunnel to " + uri.getHost()
+						+ ":" + uri.getPort() + " with HTTP 407 (proxy authentication required): "
+						+ ((proxy.username() != null) ? "check" : "set")
+						+ " realtime.proxy.username and realtime.proxy.password", failure);
+			}
+			Matcher refused = PROXY_REFUSED.matcher(message);
+			if (refused.find()) {
+				return new IllegalStateException("The " + proxy + " refused the WebSocket tunnel (CONNECT) to "
+						+ uri.getHost() + ":" + uri.getPort() + " with HTTP " + refused.group(1), failure);
+			}
 			if (cause instanceof SSLException) {
 				return new IllegalStateException("TLS handshake with " + uri.getHost() + ":" + uri.getPort()
 						+ " failed (" + cause.getMessage() + "). The hub's certificate must be trusted and name "

@@ -11,6 +11,14 @@ import java.util.concurrent.CompletableFuture;
 public interface Transport {
 
 	/**
+	 * Close code a transport reports to its {@link TransportListener}, never sent on the
+	 * wire, when it ends a working connection itself so that the client reconnects at
+	 * once instead of after a backoff delay: for example to move to a better transport.
+	 * The client resumes as after any reconnect.
+	 */
+	int RECONNECT_AT_ONCE = 4900;
+
+	/**
 	 * Open a connection.
 	 * @param uri the endpoint, with the protocol's query parameters
 	 * @param headers handshake headers, for example {@code Authorization}

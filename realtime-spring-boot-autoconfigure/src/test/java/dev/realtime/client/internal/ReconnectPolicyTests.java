@@ -13,6 +13,7 @@ import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ExponentialBackoff;
 import dev.realtime.client.internal.ReconnectPolicy.Decision;
 import dev.realtime.client.spi.HandshakeRejectedException;
+import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.test.MutableClock;
 
@@ -92,6 +93,16 @@ class ReconnectPolicyTests {
 		assertThat(this.policy.closed(CloseCodes.TOKEN_EXPIRED, ""))
 			.isEqualTo(new Decision.Fail("closed by hub (4001); gave up after 3 refreshed tokens were rejected in a row"
 					+ " (realtime.auth.max-failures)", null, true));
+	}
+
+	@Test
+	void transportMovingToAnotherReconnectsAtOnceWithoutCountingATokenRejection() {
+		this.policy.failed("down");
+		assertThat(this.policy.closed(Transport.RECONNECT_AT_ONCE, "moving to websocket")).isEqualTo(
+				new Decision.Retry("transport reconnects at once (moving to websocket)", 2, Duration.ZERO, false));
+		assertThat(this.policy.closed(Transport.RECONNECT_AT_ONCE, "again")).isInstanceOf(Decision.Retry.class)
+			.extracting("delay")
+			.isEqualTo(Duration.ZERO);
 	}
 
 	@Test
