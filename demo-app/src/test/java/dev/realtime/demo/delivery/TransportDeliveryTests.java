@@ -43,7 +43,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "realtime.auto-connect=false", "demo.hub.socketio.enabled=true",
 				"demo.hub.tokens.transport-websocket=transport-websocket",
-				"demo.hub.tokens.transport-socketio=transport-socketio" })
+				"demo.hub.tokens.transport-socketio=transport-socketio",
+				"demo.hub.tokens.transport-http=transport-http" })
 class TransportDeliveryTests extends PostgresSchemaSupport {
 
 	private static final int COUNT = 2_000;
@@ -168,6 +169,17 @@ class TransportDeliveryTests extends PostgresSchemaSupport {
 			@Override
 			List<String> properties(int port, int socketIoPort) {
 				return List.of("realtime.transport=socketio", "realtime.url=http://localhost:" + socketIoPort,
+						"delivery.rate=" + RATE);
+			}
+		},
+
+		/**
+		 * HTTP alone (SockJS), to the hub's SockJS endpoint derived from the WebSocket URL.
+		 */
+		HTTP {
+			@Override
+			List<String> properties(int port, int socketIoPort) {
+				return List.of("realtime.transport=http", "realtime.url=ws://localhost:" + port + "/realtime",
 						"delivery.rate=" + RATE);
 			}
 		};
