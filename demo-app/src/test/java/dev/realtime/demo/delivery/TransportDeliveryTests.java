@@ -40,11 +40,9 @@ import static org.awaitility.Awaitility.await;
  * and at the service's listener (a row written in the inbox transaction). A new transport
  * is one more {@link TransportUnderTest} constant.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.socketio.enabled=true",
-				"demo.hub.tokens.transport-websocket=transport-websocket",
-				"demo.hub.tokens.transport-socketio=transport-socketio",
-				"demo.hub.tokens.transport-http=transport-http" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.auto-connect=false",
+		"demo.hub.socketio.enabled=true", "demo.hub.tokens.transport-websocket=transport-websocket",
+		"demo.hub.tokens.transport-socketio=transport-socketio", "demo.hub.tokens.transport-http=transport-http" })
 class TransportDeliveryTests extends PostgresSchemaSupport {
 
 	private static final int COUNT = 2_000;
@@ -174,7 +172,8 @@ class TransportDeliveryTests extends PostgresSchemaSupport {
 		},
 
 		/**
-		 * HTTP alone (SockJS), to the hub's SockJS endpoint derived from the WebSocket URL.
+		 * HTTP alone (SockJS), to the hub's SockJS endpoint derived from the WebSocket
+		 * URL.
 		 */
 		HTTP {
 			@Override
