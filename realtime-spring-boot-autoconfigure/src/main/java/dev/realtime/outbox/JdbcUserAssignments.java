@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,9 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(JdbcUserAssignments.class);
 
+	/** Threads stopping the clients of users handed over, in parallel. */
+	private static final int HANDOVER_THREADS = 4;
+
 	/** Rows of instances that expired longer ago than this are deleted at start. */
 	private static final long PURGE_AFTER_MILLIS = TimeUnit.DAYS.toMillis(1);
 
@@ -75,6 +79,17 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 	private @Nullable AssignmentRepository repository;
 
 	private volatile @Nullable ScheduledExecutorService executor;
+
+	/**
+	 * Stops the clients of users this instance gives up, then releases their leases: off
+	 * the polling thread, so a slow stop never holds up the renewal of the other leases
+	 * (they would expire meanwhile). A few threads, whatever the number of users.
+	 */
+	private final ExecutorService handover = Executors.newFixedThreadPool(HANDOVER_THREADS, (task) -> {
+		Thread thread = new Thread(task, "realtime-handover");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	private volatile @Nullable Listener listener;
 
@@ -194,7 +209,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		ScheduledExecutorService running = this.executor;
 		if (running != null) {
 			running.shutdownNow();
-			awaitTermination(running);
+			awaitTermination(running, 10);
 		}
 	}
 
@@ -206,6 +221,9 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 	@Override
 	public void destroy() {
 		halt();
+		// hand-overs under way finish first: their clients stop before their leases go
+		this.handover.shutdown();
+		awaitTermination(this.handover, 60);
 		List<String> shared = new ArrayList<>();
 		synchronized (this) {
 			if (this.repository == null) {
@@ -276,17 +294,20 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		for (String userId : lost) {
 			logger.warn("Lost the lease of realtime user '" + userId + "' to another instance");
 			if (current != null) {
-				revoke(current, userId);
+				this.handover.execute(() -> revoke(current, userId));
 			}
 		}
 		for (String userId : surplus) {
 			logger.info(
 					"Stopping realtime user '" + userId + "' here: beyond this instance's fair share, or unregistered");
-			if (current != null) {
-				revoke(current, userId);
-			}
-			this.queues.lease(userId).release();
-			changed(userId);
+			// the lease stays renewed (it is still this instance's) until it is released
+			this.handover.execute(() -> {
+				if (current != null) {
+					revoke(current, userId);
+				}
+				this.queues.lease(userId).release();
+				changed(userId);
+			});
 		}
 		for (AssignmentRepository.Claimed user : claimed) {
 			assign(current, user);
@@ -473,9 +494,9 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		return repo;
 	}
 
-	private static void awaitTermination(ScheduledExecutorService executor) {
+	private static void awaitTermination(ExecutorService executor, long seconds) {
 		try {
-			executor.awaitTermination(10, TimeUnit.SECONDS);
+			executor.awaitTermination(seconds, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

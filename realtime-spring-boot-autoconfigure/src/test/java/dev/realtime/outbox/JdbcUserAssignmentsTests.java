@@ -23,6 +23,7 @@ import dev.realtime.test.CountingDataSource;
 import dev.realtime.test.RealtimeSchema;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The user assignments' rules on an embedded H2 database, poll by poll (the scheduler is
@@ -55,6 +56,13 @@ class JdbcUserAssignmentsTests {
 		return node;
 	}
 
+	private void awaitOwned(String owner, int users) {
+		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> jdbc.queryForObject("select count(*) from realtime_client where relay_owner = ?",
+					Integer.class, owner), (owned) -> owned == users);
+	}
+
 	private static void registerShared(Node node, int count) {
 		for (int i = 0; i < count; i++) {
 			node.assignments.register(UserProfile.of("user-" + i).withCustomFields(Map.of("i", i)), Placement.SHARED);
@@ -71,6 +79,9 @@ class JdbcUserAssignmentsTests {
 		b.poll();
 		assertThat(b.running).as("nothing free yet").isEmpty();
 		a.poll();
+		// the surplus is handed over off the polling thread: its clients stop, then its
+		// leases are released
+		awaitOwned("a", 50);
 		assertThat(a.running).as("a gave back its surplus").hasSize(50);
 		b.poll();
 		assertThat(b.running).hasSize(50);
@@ -82,6 +93,8 @@ class JdbcUserAssignmentsTests {
 		c.poll();
 		a.poll();
 		b.poll();
+		awaitOwned("a", 34);
+		awaitOwned("b", 34);
 		c.poll();
 		// ceil(100 / 3) = 34 at most each
 		assertThat(List.of(a.running.size(), b.running.size(), c.running.size()))
@@ -97,6 +110,7 @@ class JdbcUserAssignmentsTests {
 		a.poll();
 		b.poll();
 		a.poll();
+		awaitOwned("a", 10);
 		b.poll();
 		assertThat(b.running).hasSize(10);
 		a.assignments.destroy();
@@ -116,6 +130,7 @@ class JdbcUserAssignmentsTests {
 		a.poll();
 		b.poll();
 		a.poll();
+		awaitOwned("a", 2);
 		b.poll();
 		assertThat(a.running).as("the pinned user and one shared user").hasSize(2).containsKey("pinned");
 		assertThat(b.running).hasSize(1);
@@ -125,6 +140,7 @@ class JdbcUserAssignmentsTests {
 		a.assignments.unregister("user-1");
 		a.assignments.destroy();
 		b.poll();
+		awaitOwned("b", 0);
 		b.poll();
 		assertThat(b.assignments.held()).as("the pinned user was released but is not b's to take")
 			.doesNotContain("pinned");

@@ -1,11 +1,9 @@
 package dev.realtime.demo.delivery;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,37 +17,32 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.realtime.auth.StaticTokenProvider;
-import dev.realtime.client.ClientSettings;
-import dev.realtime.client.ConnectionState;
+import dev.realtime.auth.UserTokenProvider;
 import dev.realtime.client.Placement;
+import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.UserProfile;
-import dev.realtime.client.internal.DefaultRealtimeClient;
-import dev.realtime.client.spi.InboundStoreFactory;
-import dev.realtime.client.spi.OutboundQueueFactory;
-import dev.realtime.client.spi.Transport;
-import dev.realtime.client.spi.UserAssignments;
 import dev.realtime.demo.ClientOnlyApplication;
 import dev.realtime.demo.hub.HmacJwt;
-import dev.realtime.protocol.FrameCodec;
 import dev.realtime.test.TestDatabases;
+import dev.realtime.users.RealtimeClients;
 
 /**
  * A service acting for many shared users, for tests that run it in child JVMs: the
  * starter with its outbox and inbox on the service's own database, at default settings,
- * and {@code realtime.outbox.instance-id} naming the instance. Once ready it registers
- * {@code shared.users} users as {@link Placement#SHARED shared} with the
- * {@link UserAssignments} and keeps a client for each (what the users' registry does):
- * connected while this instance is assigned the user, else only writing to the shared
+ * and {@code realtime.outbox.instance-id} naming the instance. Once ready it connects
+ * {@code shared.users} users through {@link RealtimeClients} as {@link Placement#SHARED
+ * shared} (each with a JWT its {@link UserTokenProvider} signs): a user's client connects
+ * on the instance holding the user's lease, and every instance writes to the shared
  * outbox. It then sends {@code shared.rounds} rounds, one event to every user each, at
  * {@code shared.rate} rounds a second, each round committed with a progress row
- * ({@code delivery_progress}, thread 0), and reports how many of its clients are
- * connected every 200 ms ({@code delivery_instance}).
+ * ({@code delivery_progress}, thread 0), and reports how many of its users are connected
+ * every 200 ms ({@code delivery_instance}).
  */
 @EnableAutoConfiguration
 @Import(SharedUsersService.Worker.class)
@@ -92,21 +85,25 @@ public class SharedUsersService {
 		return "shared-" + index;
 	}
 
-	static class Worker implements UserAssignments.Listener, DisposableBean {
+	/**
+	 * Signs each user's token with the demo hub's published secret, as a token service
+	 * would: any instance can mint any user's token.
+	 * @return the provider
+	 */
+	@Bean
+	UserTokenProvider sharedUserTokens() {
+		HmacJwt jwt = new HmacJwt(DEMO_JWT_SECRET);
+		return (userId) -> {
+			long now = Instant.now().getEpochSecond();
+			return jwt.sign(Map.of("sub", userId, "iat", now, "exp", now + 3600));
+		};
+	}
+
+	static class Worker implements DisposableBean {
 
 		private static final Log logger = LogFactory.getLog(Worker.class);
 
-		private final UserAssignments assignments;
-
-		private final ClientSettings settings;
-
-		private final Transport transport;
-
-		private final OutboundQueueFactory outbound;
-
-		private final InboundStoreFactory inbound;
-
-		private final FrameCodec codec;
+		private final RealtimeClients clients;
 
 		private final JdbcTemplate jdbc;
 
@@ -120,22 +117,14 @@ public class SharedUsersService {
 
 		private final int rate;
 
-		private final HmacJwt jwt = new HmacJwt(DEMO_JWT_SECRET);
-
-		private final Map<String, DefaultRealtimeClient> clients = new ConcurrentHashMap<>();
+		private final List<RealtimeClient> senders = new ArrayList<>();
 
 		private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
 
-		Worker(UserAssignments assignments, ClientSettings settings, Transport transport, OutboundQueueFactory outbound,
-				InboundStoreFactory inbound, FrameCodec codec, JdbcTemplate jdbc, TransactionTemplate transactions,
+		Worker(RealtimeClients clients, JdbcTemplate jdbc, TransactionTemplate transactions,
 				@Value("${delivery.instance}") String instance, @Value("${shared.users}") int users,
 				@Value("${shared.rounds}") int rounds, @Value("${shared.rate}") int rate) {
-			this.assignments = assignments;
-			this.settings = settings;
-			this.transport = transport;
-			this.outbound = outbound;
-			this.inbound = inbound;
-			this.codec = codec;
+			this.clients = clients;
 			this.jdbc = jdbc;
 			this.transactions = transactions;
 			this.instance = instance;
@@ -146,40 +135,23 @@ public class SharedUsersService {
 
 		@EventListener(ApplicationReadyEvent.class)
 		void start() {
+			// every instance connects every user as shared: the users run where their
+			// leases are, and every instance can send for any of them
 			for (int i = 0; i < this.users; i++) {
-				client(user(i));
-				this.assignments.register(UserProfile.of(user(i)), Placement.SHARED);
+				this.senders.add(this.clients.connectUser(UserProfile.of(user(i)), Placement.SHARED));
 			}
-			this.assignments.start(this);
 			this.jdbc.update("delete from delivery_instance where instance = ?", this.instance);
 			this.jdbc.update("insert into delivery_instance (instance, state) values (?, ?)", this.instance,
 					"connected 0");
 			this.reporter.scheduleWithFixedDelay(
 					() -> this.jdbc.update("update delivery_instance set state = ? where instance = ?",
-							"connected " + connected(), this.instance),
+							"connected " + this.clients.connectedUsers().size(), this.instance),
 					200, 200, TimeUnit.MILLISECONDS);
 			this.jdbc.update("insert into delivery_progress (instance, thread, last_sent) values (?, 0, 0)",
 					this.instance);
 			Thread sender = new Thread(this::send, "shared-sender");
 			sender.setDaemon(true);
 			sender.start();
-		}
-
-		private long connected() {
-			return this.clients.values()
-				.stream()
-				.filter((client) -> client.connectionState() == ConnectionState.CONNECTED)
-				.count();
-		}
-
-		private DefaultRealtimeClient client(String userId) {
-			return this.clients.computeIfAbsent(userId, (id) -> {
-				long now = Instant.now().getEpochSecond();
-				String token = this.jwt.sign(Map.of("sub", id, "iat", now, "exp", now + 3600));
-				return new DefaultRealtimeClient(this.settings.toBuilder().userId(id).build(), this.transport,
-						new StaticTokenProvider(token), this.outbound.create(id), this.inbound.create(id), this.codec,
-						Clock.systemUTC());
-			});
 		}
 
 		private void send() {
@@ -191,8 +163,8 @@ public class SharedUsersService {
 				LockSupport.parkNanos(due - System.nanoTime());
 				int n = round;
 				this.transactions.executeWithoutResult((status) -> {
-					for (int i = 0; i < this.users; i++) {
-						client(user(i)).sendEvent(ITEM, Map.of("instance", this.instance, "user", user(i), "n", n));
+					for (RealtimeClient client : this.senders) {
+						client.sendEvent(ITEM, Map.of("instance", this.instance, "user", client.userId(), "n", n));
 					}
 					this.jdbc.update("update delivery_progress set last_sent = ? where instance = ? and thread = 0", n,
 							this.instance);
@@ -202,19 +174,8 @@ public class SharedUsersService {
 		}
 
 		@Override
-		public void assigned(UserProfile profile) {
-			client(profile.id()).connect();
-		}
-
-		@Override
-		public void revoked(String userId) {
-			client(userId).disconnect(false);
-		}
-
-		@Override
 		public void destroy() {
 			this.reporter.shutdownNow();
-			this.clients.values().forEach(DefaultRealtimeClient::close);
 		}
 
 	}
