@@ -3,11 +3,9 @@ package dev.realtime.client.internal;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +27,7 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.FrameSizes;
+import dev.realtime.transport.OrderedWriter;
 import dev.realtime.transport.TransportProxy;
 
 /**
@@ -319,22 +318,16 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 
 		private final Executor executor;
 
-		private final long maxQueuedChars;
-
-		/** Messages not written yet. Guards the fields below. */
-		private final ArrayDeque<String> queue = new ArrayDeque<>();
-
-		private long queuedChars;
-
-		/** Whether a task writes the queue: it writes what is added meanwhile too. */
-		private boolean writing;
-
-		private @Nullable IOException failure;
+		private final OrderedWriter writer;
 
 		Session(WebSocketSession session, Executor executor, int maxMessageSize) {
 			this.session = session;
 			this.executor = executor;
-			this.maxQueuedChars = (long) QUEUED_MESSAGES_LIMIT * maxMessageSize;
+			this.writer = new OrderedWriter(executor, (long) QUEUED_MESSAGES_LIMIT * maxMessageSize,
+					(text) -> session.sendMessage(new TextMessage(text)), (failure) -> {
+						logger.debug("WebSocket write failed; closing the connection", failure);
+						close(CloseStatus.SESSION_NOT_RELIABLE.getCode(), "write failed");
+					});
 		}
 
 		@Override
@@ -344,63 +337,7 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 
 		@Override
 		public void send(String text) throws IOException {
-			synchronized (this.queue) {
-				if (this.failure != null) {
-					throw new IOException(this.failure.getMessage(), this.failure);
-				}
-				if (!this.queue.isEmpty() && this.queuedChars + text.length() > this.maxQueuedChars) {
-					throw new IOException(
-							"the hub does not read: " + this.queuedChars + " characters wait to be written");
-				}
-				this.queue.add(text);
-				this.queuedChars += text.length();
-				if (this.writing) {
-					return;
-				}
-				this.writing = true;
-			}
-			try {
-				this.executor.execute(this::writeQueued);
-			}
-			catch (RejectedExecutionException ex) {
-				failed(new IOException("the transport is closed", ex));
-				throw new IOException("the transport is closed", ex);
-			}
-		}
-
-		private void writeQueued() {
-			while (true) {
-				String next;
-				synchronized (this.queue) {
-					next = this.queue.peek();
-					if (next == null) {
-						this.writing = false;
-						return;
-					}
-				}
-				try {
-					this.session.sendMessage(new TextMessage(next));
-				}
-				catch (IOException | RuntimeException ex) {
-					logger.debug("WebSocket write failed; closing the connection", ex);
-					failed(new IOException("write failed: " + ex.getMessage(), ex));
-					close(CloseStatus.SESSION_NOT_RELIABLE.getCode(), "write failed");
-					return;
-				}
-				synchronized (this.queue) {
-					this.queue.poll();
-					this.queuedChars -= next.length();
-				}
-			}
-		}
-
-		private void failed(IOException failure) {
-			synchronized (this.queue) {
-				this.failure = failure;
-				this.queue.clear();
-				this.queuedChars = 0;
-				this.writing = false;
-			}
+			this.writer.send(text);
 		}
 
 		@Override

@@ -41,6 +41,7 @@ import org.springframework.web.socket.sockjs.client.SockJsClient;
 
 import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
+import dev.realtime.transport.OrderedWriter;
 import dev.realtime.transport.TransportProxy;
 
 /**
@@ -66,6 +67,9 @@ import dev.realtime.transport.TransportProxy;
 public final class HttpTransport implements Transport {
 
 	private static final Log logger = LogFactory.getLog(HttpTransport.class);
+
+	/** Frame limits of text that may wait to be sent on a session. */
+	private static final int QUEUED_MESSAGES_LIMIT = 8;
 
 	/** What the path of a WebSocket URL gets to name the hub's SockJS endpoint. */
 	public static final String DERIVED_PATH_SUFFIX = "-sockjs";
@@ -196,7 +200,8 @@ public final class HttpTransport implements Transport {
 				if (failure != null) {
 					result.completeExceptionally(asConnectFailure(endpoint, failure));
 				}
-				else if (!result.complete(new Session(session, attempt, this.executor))) {
+				else if (!result.complete(new Session(session, attempt, this.executor,
+						(long) QUEUED_MESSAGES_LIMIT * this.maxMessageSize))) {
 					// the caller gave up meanwhile
 					attempt.close(session, CloseStatus.NORMAL);
 				}
@@ -553,12 +558,18 @@ public final class HttpTransport implements Transport {
 
 		private final Executor closer;
 
-		private final Object sendLock = new Object();
+		private final OrderedWriter writer;
 
-		Session(WebSocketSession session, Attempt attempt, Executor closer) {
+		Session(WebSocketSession session, Attempt attempt, Executor closer, long maxQueuedChars) {
 			this.session = session;
 			this.attempt = attempt;
 			this.closer = closer;
+			// one send request at a time, off the caller's thread: the hub handles each
+			// before it answers, so frames arrive in the order they were sent
+			this.writer = new OrderedWriter(closer, maxQueuedChars, (text) -> send(session, text), (failure) -> {
+				logger.debug("HTTP send failed; closing the session", failure);
+				close(CloseStatus.SESSION_NOT_RELIABLE.getCode(), "send failed");
+			});
 		}
 
 		@Override
@@ -568,15 +579,15 @@ public final class HttpTransport implements Transport {
 
 		@Override
 		public void send(String text) throws IOException {
-			// one send request at a time: the hub handles each before it answers, so
-			// frames arrive in the order they were sent
-			synchronized (this.sendLock) {
-				try {
-					this.session.sendMessage(new TextMessage(text));
-				}
-				catch (RuntimeException ex) {
-					throw new IOException("HTTP send failed: " + ex.getMessage(), ex);
-				}
+			this.writer.send(text);
+		}
+
+		private static void send(WebSocketSession session, String text) throws IOException {
+			try {
+				session.sendMessage(new TextMessage(text));
+			}
+			catch (RuntimeException ex) {
+				throw new IOException("HTTP send failed: " + ex.getMessage(), ex);
 			}
 		}
 
