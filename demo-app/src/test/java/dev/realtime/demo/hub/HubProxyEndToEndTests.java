@@ -1,7 +1,6 @@
 package dev.realtime.demo.hub;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +39,7 @@ import dev.realtime.client.internal.WebSocketTransport;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.test.SquidProxy;
 import dev.realtime.transport.TransportProxy;
 import dev.realtime.transport.http.FallbackTransport;
 import dev.realtime.transport.http.HttpTransport;
@@ -169,11 +169,7 @@ class HubProxyEndToEndTests extends PostgresSchemaSupport {
 
 	@Test
 	void webSocketTunnelsThroughAnAuthenticatingProxyWithTheConfiguredCredentials() throws Exception {
-		Path htpasswd = SquidProxy.htpasswd("proxy-user", "proxy-secret");
-		SquidProxy squid = closing(
-				SquidProxy.start(String.join("\n", "auth_param basic program " + SquidProxy.NCSA_AUTH + " " + htpasswd,
-						"auth_param basic realm realtime-test", "acl authenticated proxy_auth REQUIRED",
-						"http_access allow authenticated", "http_access deny all")));
+		SquidProxy squid = closing(SquidProxy.withBasicAuthentication("proxy-user", "proxy-secret"));
 
 		RecordingTransport transport = new RecordingTransport(
 				closing(webSocket(TransportProxy.of("127.0.0.1", squid.port(), "proxy-user", "proxy-secret"))));

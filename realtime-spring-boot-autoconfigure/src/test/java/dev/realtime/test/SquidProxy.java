@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,13 +21,15 @@ import static org.awaitility.Awaitility.await;
  * configuration, logs and pid file in a directory of its own under {@code target/}. The
  * access rules are the test's; {@link #reconfigure(String)} swaps them while it runs. A
  * machine without squid fails the test with what to do: {@code ./test.sh} installs it.
+ * <p>
+ * A proxy with basic authentication: {@link #withBasicAuthentication(String, String)}.
  */
-final class SquidProxy implements AutoCloseable {
+public final class SquidProxy implements AutoCloseable {
 
 	private static final Path SQUID = Path.of("/usr/sbin/squid");
 
 	/** Debian's helper for basic authentication against an htpasswd file. */
-	static final Path NCSA_AUTH = Path.of("/usr/lib/squid/basic_ncsa_auth");
+	public static final Path NCSA_AUTH = Path.of("/usr/lib/squid/basic_ncsa_auth");
 
 	private final Path dir;
 
@@ -47,7 +49,7 @@ final class SquidProxy implements AutoCloseable {
 	 * {@code CONNECT} is defined as an ACL already
 	 * @return the running proxy
 	 */
-	static SquidProxy start(String rules) {
+	public static SquidProxy start(String rules) {
 		if (!Files.isExecutable(SQUID) || !Files.isExecutable(NCSA_AUTH)) {
 			throw new IllegalStateException("The proxy tests need Debian's squid (" + SQUID + " and " + NCSA_AUTH
 					+ "): run ./test.sh, which installs it, or apt-get install squid");
@@ -79,12 +81,25 @@ final class SquidProxy implements AutoCloseable {
 	}
 
 	/**
+	 * Start squid allowing only the given user, WebSocket upgrades and tunnels included.
+	 * @param user the proxy user
+	 * @param password the user's password
+	 * @return the running proxy
+	 */
+	public static SquidProxy withBasicAuthentication(String user, String password) {
+		return start(String.join("\n", "auth_param basic program " + NCSA_AUTH + " " + htpasswd(user, password),
+				"auth_param basic realm realtime-test", "acl authenticated proxy_auth REQUIRED",
+				"http_upgrade_request_protocols websocket allow all", "http_access allow authenticated",
+				"http_access deny all"));
+	}
+
+	/**
 	 * Write an htpasswd file that squid's basic authentication helper reads.
 	 * @param user the user
 	 * @param password the password
 	 * @return the file
 	 */
-	static Path htpasswd(String user, String password) {
+	public static Path htpasswd(String user, String password) {
 		try {
 			Path dir = Files.createDirectories(Path.of("target", "squid")).toAbsolutePath();
 			Path file = dir.resolve("htpasswd-" + UUID.randomUUID());
@@ -108,7 +123,7 @@ final class SquidProxy implements AutoCloseable {
 		}
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
@@ -116,7 +131,7 @@ final class SquidProxy implements AutoCloseable {
 	 * Swap the access rules of the running proxy ({@code squid -k reconfigure}).
 	 * @param rules the new rules
 	 */
-	void reconfigure(String rules) {
+	public void reconfigure(String rules) {
 		try {
 			Files.writeString(this.dir.resolve("squid.conf"), config(this.dir, this.port, rules));
 			Process reconfigure = new ProcessBuilder(SQUID.toString(), "-f", this.dir.resolve("squid.conf").toString(),
@@ -141,7 +156,7 @@ final class SquidProxy implements AutoCloseable {
 	 * Return the lines of squid's access log so far.
 	 * @return the lines
 	 */
-	List<String> accessLog() {
+	public List<String> accessLog() {
 		try {
 			Path log = this.dir.resolve("access.log");
 			return Files.exists(log) ? Files.readAllLines(log) : List.of();
@@ -151,7 +166,7 @@ final class SquidProxy implements AutoCloseable {
 		}
 	}
 
-	String output() {
+	public String output() {
 		try {
 			return Files.readString(this.dir.resolve("squid.out"));
 		}
