@@ -410,21 +410,33 @@ final class BenchHub implements AutoCloseable {
 
 		@Bean
 		WebSocketConfigurer benchHubEndpoint(BenchHub hub) {
-			return (registry) -> registry.addHandler(new Handler(hub), "/realtime")
-				.addInterceptors(new HandshakeInterceptor() {
+			HandshakeInterceptor handshake = new HandshakeInterceptor() {
 
-					@Override
-					public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
-							WebSocketHandler handler, Map<String, Object> attributes) {
-						return hub.allowHandshake(request, response, attributes);
-					}
+				@Override
+				public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
+						WebSocketHandler handler, Map<String, Object> attributes) {
+					return hub.allowHandshake(request, response, attributes);
+				}
 
-					@Override
-					public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
-							WebSocketHandler handler, @Nullable Exception exception) {
-					}
+				@Override
+				public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
+						WebSocketHandler handler, @Nullable Exception exception) {
+				}
 
-				});
+			};
+			return (registry) -> {
+				Handler handler = new Handler(hub);
+				registry.addHandler(handler, "/realtime").addInterceptors(handshake);
+				// the HTTP transport's endpoint (SockJS over HTTP only), as the reference
+				// hub serves it
+				registry.addHandler(handler, "/realtime-sockjs")
+					.addInterceptors(handshake)
+					.withSockJS()
+					.setWebSocketEnabled(false)
+					.setSessionCookieNeeded(false)
+					.setStreamBytesLimit(MAX_MESSAGE)
+					.setHttpMessageCacheSize(1000);
+			};
 		}
 
 	}

@@ -45,8 +45,8 @@ public final class Benchmarks {
 
 	/** Row names, in table order. */
 	static final List<String> ROWS = List.of("ws-1", "ws-100", "ping", "pg-commit", "pg-batch", "cycle", "alo-1",
-			"alo-16", "tx-1", "tx-4", "batch-16", "socketio-16", "amo", "ack-latency", "reconnect", "catch-up",
-			"tx-overhead", "drain");
+			"alo-16", "tx-1", "tx-4", "batch-16", "socketio-16", "http-16", "amo", "ack-latency", "reconnect",
+			"catch-up", "tx-overhead", "drain");
 
 	private void defineRows() {
 		row("ws-1", () -> List.of(rawOnly("WebSocket pipelined, 1 event per frame, ack per event",
@@ -84,6 +84,10 @@ public final class Benchmarks {
 				"Socket.IO transport: at-least-once, realtime.batch.size=100, 16 threads (vs the same over WebSocket)",
 				this.starter.throughput(16, 1, null, "realtime.batch.size=100", "realtime.transport=socketio",
 						"realtime.url=" + this.socketIo.uri()),
+				this.starter.throughput(16, 1, null, "realtime.batch.size=100"), "-")));
+		row("http-16", () -> List.of(new Line(
+				"HTTP transport (SockJS): at-least-once, realtime.batch.size=100, 16 threads (vs the same over WebSocket)",
+				this.starter.throughput(16, 1, null, "realtime.batch.size=100", "realtime.transport=http"),
 				this.starter.throughput(16, 1, null, "realtime.batch.size=100"), "-")));
 		row("amo",
 				() -> List.of(new Line("at-most-once, 1 thread (vs raw fire-and-forget WebSocket)",

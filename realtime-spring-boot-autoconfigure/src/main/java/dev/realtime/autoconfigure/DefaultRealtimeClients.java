@@ -333,6 +333,12 @@ public class DefaultRealtimeClients
 	@Override
 	public void stop() {
 		this.running = false;
+		// first: the clients stopped next release their leases, which the assignments
+		// would otherwise take for leases lost to another instance
+		synchronized (this) {
+			this.started = false;
+		}
+		this.assignments.stop();
 		this.users.values().forEach((user) -> user.client.disconnect(false));
 	}
 

@@ -213,6 +213,15 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		}
 	}
 
+	@Override
+	public void stop() {
+		halt();
+		synchronized (this) {
+			this.executor = null;
+			this.listener = null;
+		}
+	}
+
 	/**
 	 * Stop gracefully: the clients of the shared users are stopped, then every lease of
 	 * this instance is released and the instance leaves, so the others take over at their

@@ -35,6 +35,14 @@ public interface UserAssignments {
 	void start(Listener listener);
 
 	/**
+	 * Stop telling the listener, when the application stops and before the users' clients
+	 * are stopped: their clients give their leases up themselves, which must not be taken
+	 * for leases lost to another instance. {@link #start(Listener)} may follow.
+	 */
+	default void stop() {
+	}
+
+	/**
 	 * Told which users this instance runs. Called from any thread: implementations return
 	 * quickly.
 	 */
