@@ -3,8 +3,6 @@ package dev.realtime.client.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
 
@@ -89,7 +87,7 @@ final class ReconnectPolicy {
 	 * @return the decision
 	 */
 	Decision handshakeFailed(Throwable failure) {
-		Throwable cause = unwrap(failure);
+		Throwable cause = Transport.unwrap(failure);
 		if (cause instanceof HandshakeRejectedException rejected) {
 			int status = rejected.getStatus();
 			if (status == 401) {
@@ -196,15 +194,6 @@ final class ReconnectPolicy {
 		}
 		Duration delay = immediately ? Duration.ZERO : this.settings.backoff().delay(this.attempt, this.random);
 		return new Decision.Retry(reason, this.attempt, delay, tokenRejected);
-	}
-
-	private static Throwable unwrap(Throwable failure) {
-		Throwable current = failure;
-		while ((current instanceof CompletionException || current instanceof ExecutionException)
-				&& current.getCause() != null) {
-			current = current.getCause();
-		}
-		return current;
 	}
 
 	/**

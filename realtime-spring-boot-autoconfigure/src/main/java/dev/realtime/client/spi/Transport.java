@@ -3,6 +3,8 @@ package dev.realtime.client.spi;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Opens connections to the hub. The WebSocket transport is the default; fallback
@@ -27,6 +29,21 @@ public interface Transport {
 	 * an HTTP status completes with {@link HandshakeRejectedException}
 	 */
 	CompletableFuture<TransportSession> connect(URI uri, Map<String, String> headers, TransportListener listener);
+
+	/**
+	 * Return why a connect failed, without the wrappers futures add around it.
+	 * @param failure what a connect future completed with
+	 * @return the first cause that is neither a {@link CompletionException} nor an
+	 * {@link ExecutionException}
+	 */
+	static Throwable unwrap(Throwable failure) {
+		Throwable current = failure;
+		while ((current instanceof CompletionException || current instanceof ExecutionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
 
 	/**
 	 * Receives what happens on one connection. Called from the transport's own threads.

@@ -4,8 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -126,7 +124,7 @@ public final class FallbackTransport implements Transport, AutoCloseable {
 					completeOrClose(result, session);
 					return;
 				}
-				Throwable cause = unwrap(failure);
+				Throwable cause = Transport.unwrap(failure);
 				if (cause instanceof HandshakeRejectedException rejected
 						&& (rejected.getStatus() == 401 || rejected.getStatus() == 403)) {
 					result.completeExceptionally(cause);
@@ -136,7 +134,7 @@ public final class FallbackTransport implements Transport, AutoCloseable {
 				attempt.thenAccept((late) -> late.close(1000, "fallback"));
 				connectFallback(uri, headers, listener, cause).whenComplete((fallbackSession, fallbackFailure) -> {
 					if (fallbackFailure != null) {
-						Throwable reported = unwrap(fallbackFailure);
+						Throwable reported = Transport.unwrap(fallbackFailure);
 						reported.addSuppressed(cause);
 						result.completeExceptionally(reported);
 					}
@@ -250,8 +248,8 @@ public final class FallbackTransport implements Transport, AutoCloseable {
 					delay = nextProbeDelay();
 					this.nextProbeNanos = System.nanoTime() + delay.toNanos();
 				}
-				logger.debug("Realtime transport: " + this.preferredName + " probe failed (" + describe(unwrap(failure))
-						+ "), next in " + delay.toMillis() + " ms");
+				logger.debug("Realtime transport: " + this.preferredName + " probe failed ("
+						+ describe(Transport.unwrap(failure)) + "), next in " + delay.toMillis() + " ms");
 				scheduleProbe(uri, headers, probing);
 			});
 	}
@@ -276,15 +274,6 @@ public final class FallbackTransport implements Transport, AutoCloseable {
 			return "timed out";
 		}
 		return (failure.getMessage() != null) ? failure.getMessage() : failure.getClass().getSimpleName();
-	}
-
-	private static Throwable unwrap(Throwable failure) {
-		Throwable current = failure;
-		while ((current instanceof CompletionException || current instanceof ExecutionException)
-				&& current.getCause() != null) {
-			current = current.getCause();
-		}
-		return current;
 	}
 
 	/**
