@@ -35,8 +35,8 @@ class AssignmentRepository {
 	private static final String REGISTER = "update realtime_client set placement = ?, relay_home = ?, profile = ?"
 			+ " where user_id = ?";
 
-	private static final String CREATE_REGISTERED = "insert into realtime_client (user_id, client_id, next_seq,"
-			+ " relay_epoch, relay_lease_until, placement, relay_home, profile) values (?, ?, 1, 0, 0, ?, ?, ?)";
+	private static final String CREATE_REGISTERED = "insert into realtime_client (user_id, client_id,"
+			+ " relay_epoch, relay_lease_until, placement, relay_home, profile) values (?, ?, 0, 0, ?, ?, ?)";
 
 	private static final String UNREGISTER = "update realtime_client set placement = null, relay_home = null,"
 			+ " profile = null where user_id = ? and (relay_home is null or relay_home = ?)";
@@ -91,7 +91,7 @@ class AssignmentRepository {
 		this.claimShared = "with free as (select user_id from realtime_client where " + free
 				+ " limit ? for update skip locked) update realtime_client c set relay_owner = ?,"
 				+ " relay_epoch = c.relay_epoch + 1, relay_lease_until = " + now + " + ? from free"
-				+ " where c.user_id = free.user_id returning c.user_id, c.relay_epoch, c.next_seq, c.profile";
+				+ " where c.user_id = free.user_id returning c.user_id, c.relay_epoch, c.sent_seq, c.profile";
 		this.lockFreeShared = "select user_id from realtime_client where " + free + " limit ? for update"
 				+ ((dialect == OutboxDialect.MARIADB) ? " skip locked" : "");
 		// one index probe of the outbox per held user; PostgreSQL's lateral join keeps
@@ -185,7 +185,7 @@ class AssignmentRepository {
 		Object[] read = new Object[free.size() + 1];
 		read[0] = owner;
 		System.arraycopy(take, 2, read, 1, free.size());
-		return this.jdbc.query("select user_id, relay_epoch, next_seq, profile from realtime_client"
+		return this.jdbc.query("select user_id, relay_epoch, sent_seq, profile from realtime_client"
 				+ " where relay_owner = ? and user_id in (" + in + ")", CLAIMED_ROW, read);
 	}
 
@@ -211,6 +211,7 @@ class AssignmentRepository {
 		}
 		try {
 			this.jdbc.update(CREATE_REGISTERED, userId, UUID.randomUUID().toString(), placement, home, profile);
+			this.jdbc.update(OutboxRepository.CREATE_SEQ, userId);
 		}
 		catch (DuplicateKeyException ex) {
 			// created at the same moment, by this user's queue or another instance
@@ -243,10 +244,10 @@ class AssignmentRepository {
 	 *
 	 * @param userId the user
 	 * @param epoch the lease's new epoch
-	 * @param nextSeq the stream's next seq
+	 * @param sentSeq the highest seq sent
 	 * @param profile the profile's JSON, {@code null} if it was never registered
 	 */
-	record Claimed(String userId, long epoch, long nextSeq, @Nullable String profile) {
+	record Claimed(String userId, long epoch, long sentSeq, @Nullable String profile) {
 	}
 
 }

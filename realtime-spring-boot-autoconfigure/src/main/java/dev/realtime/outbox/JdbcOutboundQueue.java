@@ -11,7 +11,6 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -33,12 +32,20 @@ import dev.realtime.client.spi.SequencedMessage;
  * A user's outbound queue in the application's database. Durable events are rows of
  * {@code realtime_outbox}, written in the caller's transaction or, outside one, by a
  * group commit; best-effort events stay in memory but take their seq from the same
- * durable counter.
+ * durable counter ({@code realtime_outbox_seq}).
+ * <p>
+ * A group commit numbers the rows it writes while this instance relays, so the relay only
+ * reads them (one statement, no lock, no flush to wait for) and a backlog drains without
+ * a write per row. Rows from a caller's transaction cannot take a seq as they are written
+ * (the counter would stay locked until the caller commits): they are new rows that the
+ * relay numbers once committed, and a sender's later events wait for them, so each
+ * sender's events keep its order.
  * <p>
  * Several instances of the application may hold a queue of the same user. The one holding
- * the user's lease in {@code realtime_client} (timed by the database's clock) relays;
- * every relay write locks that row and checks the lease's owner and epoch, so an instance
- * that lost the lease while paused can neither number, delete nor dead-letter a row.
+ * the user's lease in {@code realtime_client} (timed by the database's clock) relays; a
+ * claim reads only while the lease is this instance's, and every relay write locks that
+ * row and checks the lease's owner and epoch, so an instance that lost the lease while
+ * paused can neither number, delete nor dead-letter a row.
  * <p>
  * When {@link JdbcUserAssignments} manages the user's lease, the relay's poll costs no
  * statement: the lease is renewed with the instance's other leases, and a claim goes to
@@ -80,6 +87,16 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	private final AtomicLong deadLetters = new AtomicLong();
 
+	/**
+	 * Counts the commits of new rows from this instance (callers' transactions, and group
+	 * commits that could not number): a sender's next event is numbered at its write only
+	 * once no new row of its own waits, or it would overtake it.
+	 */
+	private final AtomicLong newRowsWritten = new AtomicLong();
+
+	/** The highest {@link #newRowsWritten} before a claim that found no new row. */
+	private final AtomicLong newRowsNumbered = new AtomicLong();
+
 	private final SequencedBuffer memory = new SequencedBuffer();
 
 	private volatile @Nullable String clientId;
@@ -93,11 +110,11 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	private long claimedUpTo;
 
 	/**
-	 * Whether every numbered row was claimed since the claims were released: only this
-	 * instance numbers rows while it holds the lease, so later claims need not look for
-	 * resends.
+	 * Whether the last claim took every numbered row there was (it asked for more than it
+	 * got) since the claims were released: until rows are written again, a claim finds
+	 * nothing.
 	 */
-	private boolean resendsDone;
+	private boolean caughtUp;
 
 	private volatile long lastRecount;
 
@@ -178,20 +195,34 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			return true;
 		}
 		countOnce();
+		clientId();
 		// reserve room before anything is written; released again if nothing is
 		long pending = this.durablePending.incrementAndGet() + this.memory.size();
 		if (pending > this.maxSize) {
 			this.durablePending.decrementAndGet();
 			throw new OutboundQueueFullException(pending - 1, this.maxSize);
 		}
+		// numbered as it is written while this instance relays, unless an event
+		// handed over before it waits for its seq
+		boolean numbered = this.lease.epoch() >= 0 && this.memory.peekFresh(1).isEmpty()
+				&& this.newRowsWritten.get() == this.newRowsNumbered.get();
 		OutboxRepository.NewRow row = new OutboxRepository.NewRow(this.userId, message.idempotencyKey(),
 				message.event(), this.mapper.writeValueAsString(message.payload()),
-				ChronoUnit.MICROS.between(Instant.EPOCH, message.createdAt()));
+				ChronoUnit.MICROS.between(Instant.EPOCH, message.createdAt()), numbered);
 		boolean joined;
 		boolean inserted;
 		try {
 			joined = inCallersTransaction();
-			inserted = joined ? insertInCallersTransaction(row, outcome) : this.writer.write(row);
+			if (joined) {
+				inserted = insertInCallersTransaction(row, outcome);
+			}
+			else {
+				OutboxRepository.Stored stored = this.writer.write(row);
+				inserted = stored != OutboxRepository.Stored.DUPLICATE;
+				if (stored == OutboxRepository.Stored.NEW) {
+					this.newRowsWritten.incrementAndGet();
+				}
+			}
 		}
 		catch (RuntimeException ex) {
 			this.durablePending.decrementAndGet();
@@ -221,8 +252,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	}
 
 	private boolean insertInCallersTransaction(OutboxRepository.NewRow row, EnqueueOutcome outcome) {
-		boolean inserted = this.repository.insertIfAbsent(row.userId(), row.key(), row.event(), row.payload(),
-				row.createdAtMicros());
+		boolean inserted = this.repository.insertIfAbsent(row);
 		if (inserted) {
 			TransactionSynchronizationManager.registerSynchronization(new Completion(outcome));
 		}
@@ -248,9 +278,9 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		return true;
 	}
 
-	private void taken(OptionalLong nextSeq) {
-		if (nextSeq.isPresent()) {
-			this.highestSeq = nextSeq.getAsLong() - 1;
+	private void taken(OptionalLong sentSeq) {
+		if (sentSeq.isPresent()) {
+			this.highestSeq = sentSeq.getAsLong();
 			releaseClaims();
 			recount();
 			this.maybeFresh.set(true);
@@ -262,92 +292,116 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		this.lease.release();
 	}
 
-	/**
-	 * Run relay work {@linkplain RelayLease#fenced fenced} by the lease, noting the
-	 * stream's next seq as the lock saw it.
-	 * @param <T> the type of the work's result
-	 * @param work the work, given the locked stream
-	 * @return the work's result
-	 */
-	private <T> T fenced(Function<OutboxRepository.ClientRow, T> work) {
-		return this.lease.fenced((client) -> {
-			this.highestSeq = client.nextSeq() - 1;
-			return work.apply(client);
-		});
-	}
-
 	@Override
 	public List<SequencedMessage> claim(int max) {
 		if (max <= 0) {
 			return List.of();
 		}
 		boolean fresh = this.maybeFresh.getAndSet(false);
-		if (this.lease.isManaged() && !fresh && this.resendsDone && this.memory.peekFresh(1).isEmpty()) {
+		if (this.lease.isManaged() && !fresh && this.caughtUp && this.memory.peekFresh(1).isEmpty()) {
 			// nothing new since the last claim: the assignments' poll tells of rows
 			// written elsewhere
 			return List.of();
 		}
 		long now = this.clock.millis();
-		Claim claim;
+		List<SequencedMessage> messages;
 		try {
-			claim = fenced((client) -> claimLocked(client, max));
+			messages = claimRows(max);
 		}
 		catch (RuntimeException ex) {
 			this.maybeFresh.set(true);
 			throw ex;
 		}
-		if (claim.messages.size() >= max) {
+		this.caughtUp = messages.size() < max;
+		if (!this.caughtUp) {
 			this.maybeFresh.set(true);
 		}
-		// memory is changed only once the numbering committed, so a failed commit changes
-		// nothing
-		for (int i = 0; i < claim.memoryNumbered.size(); i++) {
-			claim.messages.set(claim.memoryIndexes.get(i), this.memory.number(claim.memoryNumbered.get(i)));
-		}
-		this.resendsDone = claim.resendsDone;
-		if (!claim.messages.isEmpty()) {
-			this.claimedUpTo = claim.messages.get(claim.messages.size() - 1).seq();
+		if (!messages.isEmpty()) {
+			this.claimedUpTo = messages.get(messages.size() - 1).seq();
 			this.highestSeq = Math.max(this.highestSeq, this.claimedUpTo);
 		}
-		if (claim.messages.size() < max && now - this.lastRecount >= RECOUNT_INTERVAL_MILLIS) {
+		if (this.caughtUp && now - this.lastRecount >= RECOUNT_INTERVAL_MILLIS) {
 			// drained: a cheap moment to correct the cached counts, which other instances
 			// change
 			recount();
 		}
-		return claim.messages;
+		return messages;
 	}
 
-	private Claim claimLocked(OutboxRepository.ClientRow client, int max) {
-		Claim claim = new Claim();
-		// resends keep their seq: durable rows and in-memory events, merged by seq
-		List<OutboxRepository.OutboxRow> rows = this.resendsDone ? List.of()
-				: this.repository.resends(this.userId, this.claimedUpTo, max);
+	/**
+	 * Claim the numbered rows and in-memory events after the last claim, merged by seq,
+	 * with one read and no lock; only when new rows (from callers' transactions or other
+	 * instances) or best-effort events wait for seqs does a fenced transaction number
+	 * them.
+	 * @param max the most events to claim
+	 * @return the claimed events, in seq order
+	 */
+	private List<SequencedMessage> claimRows(int max) {
+		long newRows = this.newRowsWritten.get();
+		OutboxRepository.SequencedClaim read = this.lease.claimSequenced(this.claimedUpTo, max);
+		if (!read.newWaiting()) {
+			// every new row committed before the read is numbered
+			this.newRowsNumbered.accumulateAndGet(newRows, Math::max);
+		}
+		List<SequencedMessage> messages = new ArrayList<>(read.rows().size());
+		List<OutboxRepository.OutboxRow> rows = read.rows();
 		List<SequencedMessage> entries = this.memory.after(this.claimedUpTo, max);
 		int r = 0;
 		int m = 0;
-		while (claim.messages.size() < max && (r < rows.size() || m < entries.size())) {
+		while (messages.size() < max && (r < rows.size() || m < entries.size())) {
 			if (m == entries.size() || (r < rows.size() && seqOf(rows.get(r)) < entries.get(m).seq())) {
 				OutboxRepository.OutboxRow row = rows.get(r++);
-				claim.messages.add(new SequencedMessage(seqOf(row), toMessage(row)));
+				messages.add(new SequencedMessage(seqOf(row), toMessage(row)));
 			}
 			else {
-				claim.messages.add(entries.get(m++));
+				messages.add(entries.get(m++));
 			}
 		}
-		int room = max - claim.messages.size();
-		if (room <= 0) {
+		int room = max - messages.size();
+		if (room <= 0 || (!read.newWaiting() && this.memory.peekFresh(1).isEmpty())) {
+			return messages;
+		}
+		long seen = messages.isEmpty() ? this.claimedUpTo : messages.get(messages.size() - 1).seq();
+		Claim claim = this.lease.fenced((client) -> numberLocked(seen, room));
+		// memory is changed only once the numbering committed, so a failed
+		// commit changes nothing
+		for (int i = 0; i < claim.memoryNumbered.size(); i++) {
+			claim.messages.set(claim.memoryIndexes.get(i), this.memory.number(claim.memoryNumbered.get(i)));
+		}
+		if (claim.more) {
+			this.maybeFresh.set(true);
+		}
+		messages.addAll(claim.messages);
+		return messages;
+	}
+
+	/**
+	 * Number new rows and best-effort events, in the order they were handed over, under
+	 * the locks of the user's stream and seq counter.
+	 * @param seen the highest seq claimed so far
+	 * @param max the most events to number
+	 * @return what was numbered
+	 */
+	private Claim numberLocked(long seen, int max) {
+		Claim claim = new Claim();
+		long next = this.repository.lockSeq(this.userId);
+		List<OutboxRepository.OutboxRow> late = this.repository.sequenced(this.userId, seen, max);
+		if (!late.isEmpty()) {
+			// a group commit numbered rows since the read: those go first, the numbering
+			// waits for the next claim
+			late.forEach((row) -> claim.messages.add(new SequencedMessage(seqOf(row), toMessage(row))));
+			claim.more = true;
 			return claim;
 		}
-		claim.resendsDone = true;
 		// new events take the next seqs in the order they were handed over, durable or
 		// not
-		List<OutboxRepository.OutboxRow> fresh = this.repository.fresh(this.userId, room);
-		List<OutboundMessage> memoryFresh = this.memory.peekFresh(room);
+		List<OutboxRepository.OutboxRow> fresh = this.repository.fresh(this.userId, max);
+		List<OutboundMessage> memoryFresh = this.memory.peekFresh(max);
 		List<OutboxRepository.OutboxRow> numbered = new ArrayList<>(fresh.size());
-		long next = client.nextSeq();
+		long first = next;
 		long firstDurable = -1;
-		r = 0;
-		m = 0;
+		int r = 0;
+		int m = 0;
 		while (claim.messages.size() < max && (r < fresh.size() || m < memoryFresh.size())) {
 			long seq = next++;
 			if (m == memoryFresh.size() || (r < fresh.size() && fresh.get(r).createdAtMicros() <= ChronoUnit.MICROS
@@ -376,8 +430,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		if (!numbered.isEmpty()) {
 			this.repository.number(numbered, firstDurable);
 		}
-		if (next != client.nextSeq()) {
-			this.repository.setNextSeq(this.userId, next);
+		if (next != first) {
+			this.repository.numbered(this.userId, next);
 		}
 		return claim;
 	}
@@ -398,9 +452,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	@Override
 	public long acknowledge(long ackSeq) {
-		int deleted = this.repository.deletesAckedFenced()
-				? this.lease.deleteAcked(ackSeq, (nextSeq) -> this.highestSeq = nextSeq - 1)
-				: fenced((client) -> this.repository.deleteAcked(this.userId, ackSeq));
+		int deleted = this.repository.deletesAckedFenced() ? this.lease.deleteAcked(ackSeq)
+				: this.lease.fenced((client) -> this.repository.deleteAcked(this.userId, ackSeq));
 		this.durablePending.addAndGet(-deleted);
 		this.vacuum.deleted(deleted);
 		return deleted + this.memory.acknowledge(ackSeq).size();
@@ -413,7 +466,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			return true;
 		}
 		long now = this.clock.millis();
-		int updated = fenced((client) -> this.repository.markDead(this.userId, seq, code, message, now));
+		int updated = this.lease.fenced((client) -> this.repository.markDead(this.userId, seq, code, message, now));
 		if (updated > 0) {
 			this.durablePending.decrementAndGet();
 			this.deadLetters.incrementAndGet();
@@ -424,7 +477,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	@Override
 	public void releaseClaims() {
 		this.claimedUpTo = 0;
-		this.resendsDone = false;
+		this.caughtUp = false;
 	}
 
 	@Override
@@ -535,6 +588,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		@Override
 		public void afterCompletion(int status) {
 			if (status == STATUS_COMMITTED) {
+				JdbcOutboundQueue.this.newRowsWritten.incrementAndGet();
 				JdbcOutboundQueue.this.maybeFresh.set(true);
 				this.outcome.claimable();
 			}
@@ -558,7 +612,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 		final List<Long> memoryNumbered = new ArrayList<>();
 
-		boolean resendsDone;
+		/** Whether rows were left to number for the next claim. */
+		boolean more;
 
 	}
 

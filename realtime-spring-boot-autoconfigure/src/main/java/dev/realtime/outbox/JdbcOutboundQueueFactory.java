@@ -123,8 +123,7 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 					// the relay's own short transactions; the caller's are joined through
 					// the DataSource
 					DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(this.dataSource);
-					shared = new Parts(dialect, repository,
-							new OutboxWriter(repository, transactionManager, this.writeTimeout),
+					shared = new Parts(dialect, repository, new OutboxWriter(repository, this.writeTimeout),
 							new OutboxVacuum(this.dataSource, dialect), new TransactionTemplate(transactionManager));
 					this.parts = shared;
 				}

@@ -379,7 +379,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		for (AssignmentRepository.Claimed user : claimed) {
 			RelayLease lease = this.queues.lease(user.userId());
 			lease.manage(true);
-			lease.grant(user.epoch(), user.nextSeq());
+			lease.grant(user.epoch(), user.sentSeq());
 			this.held.put(user.userId(), Placement.SHARED);
 		}
 		return claimed;
@@ -457,11 +457,11 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 	}
 
 	private boolean takePinned(String userId, RelayLease lease) {
-		OptionalLong nextSeq = lease.take();
-		if (nextSeq.isEmpty()) {
+		OptionalLong sentSeq = lease.take();
+		if (sentSeq.isEmpty()) {
 			return false;
 		}
-		lease.grant(lease.epoch(), nextSeq.getAsLong());
+		lease.grant(lease.epoch(), sentSeq.getAsLong());
 		this.held.put(userId, Placement.PINNED);
 		return true;
 	}

@@ -1,19 +1,26 @@
 package dev.realtime.outbox;
 
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashSet;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
@@ -31,22 +38,32 @@ class OutboxRepository {
 
 	private static final String FIND_CLIENT = "select client_id from realtime_client where user_id = ?";
 
-	private static final String CREATE_CLIENT = "insert into realtime_client (user_id, client_id, next_seq,"
-			+ " relay_epoch) values (?, ?, 1, 0)";
+	private static final String CREATE_CLIENT = "insert into realtime_client (user_id, client_id, relay_epoch)"
+			+ " values (?, ?, 0)";
 
-	private static final String LOCK_CLIENT = "select client_id, next_seq, relay_owner, relay_epoch"
+	static final String CREATE_SEQ = "insert into realtime_outbox_seq (user_id, next_seq) values (?, 1)";
+
+	private static final String LOCK_CLIENT = "select client_id, relay_owner, relay_epoch"
 			+ " from realtime_client where user_id = ? for update";
 
-	private static final String SET_NEXT_SEQ = "update realtime_client set next_seq = ? where user_id = ?";
+	private static final String LOCK_SEQ = "select next_seq from realtime_outbox_seq where user_id = ? for update";
+
+	private static final String SET_NEXT_SEQ = "update realtime_outbox_seq set next_seq = ? where user_id = ?";
+
+	private static final String RAISE_SENT = "update realtime_client set sent_seq = ? where user_id = ?"
+			+ " and sent_seq < ?";
 
 	// a released lease's expiry is 0, below any clock: free for the shared users' claim
 	private static final String RELEASE_LEASE = "update realtime_client set relay_owner = null,"
 			+ " relay_lease_until = 0 where user_id = ? and relay_owner = ? and relay_epoch = ?";
 
-	private static final String LEASE = "select relay_epoch, next_seq from realtime_client where user_id = ?";
+	private static final String LEASE = "select relay_epoch, sent_seq from realtime_client where user_id = ?";
 
-	static final String RESENDS = "select id, seq, idempotency_key, event, payload, created_at"
+	static final String SEQUENCED = "select id, seq, idempotency_key, event, payload, created_at"
 			+ " from realtime_outbox where user_id = ? and status = 'SEQUENCED' and seq > ? order by seq limit ?";
+
+	private static final String HELD = "select count(*) from realtime_client where user_id = ? and relay_owner = ?"
+			+ " and relay_epoch = ?";
 
 	static final String FRESH = "select id, seq, idempotency_key, event, payload, created_at"
 			+ " from realtime_outbox where user_id = ? and status = 'NEW' order by seq, id limit ?";
@@ -67,6 +84,8 @@ class OutboxRepository {
 	private static final String DELETE_USER_ROWS = "delete from realtime_outbox where user_id = ?";
 
 	private static final String DELETE_USER = "delete from realtime_client where user_id = ?";
+
+	private static final String DELETE_SEQ = "delete from realtime_outbox_seq where user_id = ?";
 
 	private static final String FIND_DEAD = "select id, seq, idempotency_key, event, payload, created_at,"
 			+ " error_code, last_error, dead_at from realtime_outbox where user_id = ? and status = 'DEAD'"
@@ -105,95 +124,192 @@ class OutboxRepository {
 
 	/**
 	 * Insert a new event unless the user already has a pending event with its idempotency
-	 * key.
-	 * @param userId the user whose stream the event joins
-	 * @param key the event's idempotency key
-	 * @param event the event name
-	 * @param payload the event's JSON payload
-	 * @param createdAtMicros when the event was created, in microseconds since the epoch
+	 * key; the relay numbers it once it is committed.
+	 * @param row the event to insert
 	 * @return whether a row was inserted
 	 */
-	boolean insertIfAbsent(String userId, String key, String event, String payload, long createdAtMicros) {
-		return this.jdbc.update(this.dialect.insertIfAbsent, userId, key, event, payload, createdAtMicros) > 0;
+	boolean insertIfAbsent(NewRow row) {
+		return this.jdbc.update(this.dialect.insertIfAbsent, row.userId(), row.key(), row.event(), row.payload(),
+				row.createdAtMicros(), "NEW", null) > 0;
 	}
 
 	/**
-	 * Insert events in one JDBC batch, each unless its idempotency key is pending.
+	 * Insert a group of events and commit them, on a connection of its own outside any
+	 * transaction, each unless its idempotency key is pending. The rows of a user whose
+	 * rows may all be numbered ({@link NewRow#numbered()}) get their seqs from the user's
+	 * counter as they are inserted; the others are new rows for the relay to number. The
+	 * users' counters are locked in user order, so two instances' group commits never
+	 * deadlock. A group in which a key turned out pending is rolled back and written
+	 * again without it, so the counter never skips a seq.
 	 * @param rows the events to insert
-	 * @return per event, whether a row was inserted
+	 * @return per event, whether and how it was stored (of two with one key, the first)
+	 * @throws UncertainCommitException if the commit failed, so the rows may be stored
 	 */
-	boolean[] insertAllIfAbsent(List<NewRow> rows) {
-		int[] counts = this.jdbc.batchUpdate(this.dialect.insertIfAbsent, rows, rows.size(), (ps, row) -> {
-			ps.setString(1, row.userId());
-			ps.setString(2, row.key());
-			ps.setString(3, row.event());
-			ps.setString(4, row.payload());
-			ps.setLong(5, row.createdAtMicros());
-		})[0];
-		boolean[] inserted = new boolean[rows.size()];
-		for (int i = 0; i < counts.length; i++) {
-			// SUCCESS_NO_INFO (-2): the driver inserted without counting; a duplicate
-			// reports 0
-			inserted[i] = counts[i] != 0;
-		}
-		return inserted;
-	}
-
-	/**
-	 * Whether {@link #insertAllCommitted} is one statement on this database; otherwise
-	 * the caller runs {@link #insertAllIfAbsent} in a transaction of its own.
-	 * @return whether the database inserts a batch in one statement
-	 */
-	boolean insertsInOneStatement() {
-		return this.dialect.insertAll != null;
-	}
-
-	/**
-	 * Insert events and commit them in one statement (only where
-	 * {@link #insertsInOneStatement()}), each unless its idempotency key is pending. Runs
-	 * on a connection of its own, outside any transaction; a connection that does not
-	 * commit by itself is committed here.
-	 * @param rows the events to insert
-	 * @return per event, whether a row was inserted (of two with one key, the first)
-	 */
-	boolean[] insertAllCommitted(List<NewRow> rows) {
-		String sql = this.dialect.insertAll;
-		if (sql == null) {
-			throw new IllegalStateException("No single-statement insert on " + this.dialect);
-		}
-		Set<String> inserted = this.jdbc.execute((ConnectionCallback<Set<String>>) (connection) -> {
-			Object[][] columns = new Object[5][rows.size()];
-			for (int i = 0; i < rows.size(); i++) {
-				NewRow row = rows.get(i);
-				columns[0][i] = row.userId();
-				columns[1][i] = row.key();
-				columns[2][i] = row.event();
-				columns[3][i] = row.payload();
-				columns[4][i] = row.createdAtMicros();
-			}
-			Set<String> keys = new HashSet<>();
-			try (PreparedStatement statement = connection.prepareStatement(sql)) {
-				statement.setArray(1, connection.createArrayOf("varchar", columns[0]));
-				statement.setArray(2, connection.createArrayOf("varchar", columns[1]));
-				statement.setArray(3, connection.createArrayOf("varchar", columns[2]));
-				statement.setArray(4, connection.createArrayOf("text", columns[3]));
-				statement.setArray(5, connection.createArrayOf("bigint", columns[4]));
-				try (ResultSet result = statement.executeQuery()) {
-					while (result.next()) {
-						keys.add(userKey(result.getString(1), result.getString(2)));
+	Stored[] insertGroup(List<NewRow> rows) {
+		Map<String, Stored> inserted = this.jdbc.execute((ConnectionCallback<Map<String, Stored>>) (connection) -> {
+			boolean autoCommit = connection.getAutoCommit();
+			connection.setAutoCommit(false);
+			try {
+				List<NewRow> todo = rows;
+				while (true) {
+					Map<String, Stored> keys = new HashMap<>();
+					for (List<NewRow> userRows : byUser(todo).values()) {
+						boolean numbered = userRows.stream().allMatch(NewRow::numbered);
+						keys.putAll(
+								(this.dialect.insertAll != null) ? insertInOneStatement(connection, userRows, numbered)
+										: insertInBatch(connection, userRows, numbered));
+					}
+					if (keys.size() == todo.size()) {
+						commit(connection);
+						return keys;
+					}
+					// a pending key: its row would have taken a seq that is never sent
+					connection.rollback();
+					todo = todo.stream().filter((row) -> keys.containsKey(userKey(row))).toList();
+					if (todo.isEmpty()) {
+						return keys;
 					}
 				}
 			}
-			if (!connection.getAutoCommit()) {
-				connection.commit();
+			catch (SQLException | RuntimeException ex) {
+				rollbackQuietly(connection);
+				throw ex;
 			}
-			return keys;
+			finally {
+				connection.setAutoCommit(autoCommit);
+			}
 		});
-		boolean[] flags = new boolean[rows.size()];
-		for (int i = 0; i < flags.length; i++) {
-			flags[i] = inserted != null && inserted.remove(userKey(rows.get(i).userId(), rows.get(i).key()));
+		Stored[] stored = new Stored[rows.size()];
+		for (int i = 0; i < stored.length; i++) {
+			Stored row = (inserted != null) ? inserted.remove(userKey(rows.get(i))) : null;
+			stored[i] = (row != null) ? row : Stored.DUPLICATE;
 		}
-		return flags;
+		return stored;
+	}
+
+	private static Map<String, List<NewRow>> byUser(List<NewRow> rows) {
+		Map<String, List<NewRow>> users = new TreeMap<>();
+		for (NewRow row : rows) {
+			users.computeIfAbsent(row.userId(), (user) -> new ArrayList<>()).add(row);
+		}
+		return users;
+	}
+
+	private static void commit(Connection connection) {
+		try {
+			connection.commit();
+		}
+		catch (SQLException ex) {
+			throw new UncertainCommitException(ex);
+		}
+	}
+
+	private static void rollbackQuietly(Connection connection) {
+		try {
+			connection.rollback();
+		}
+		catch (SQLException ex) {
+			// the connection is broken: the server ends the transaction without a commit
+		}
+	}
+
+	private Map<String, Stored> insertInOneStatement(Connection connection, List<NewRow> rows, boolean numbered)
+			throws SQLException {
+		String userId = rows.get(0).userId();
+		Object[][] columns = new Object[4][rows.size()];
+		for (int i = 0; i < rows.size(); i++) {
+			NewRow row = rows.get(i);
+			columns[0][i] = row.key();
+			columns[1][i] = row.event();
+			columns[2][i] = row.payload();
+			columns[3][i] = row.createdAtMicros();
+		}
+		Map<String, Stored> keys = new HashMap<>();
+		String sql = Objects.requireNonNull(this.dialect.insertAll, "a single-statement insert");
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			statement.setInt(1, rows.size());
+			statement.setString(2, userId);
+			statement.setBoolean(3, numbered);
+			statement.setInt(4, rows.size());
+			statement.setString(5, userId);
+			statement.setArray(6, connection.createArrayOf("varchar", columns[0]));
+			statement.setArray(7, connection.createArrayOf("varchar", columns[1]));
+			statement.setArray(8, connection.createArrayOf("text", columns[2]));
+			statement.setArray(9, connection.createArrayOf("bigint", columns[3]));
+			try (ResultSet result = statement.executeQuery()) {
+				while (result.next()) {
+					keys.put(userKey(userId, result.getString(1)),
+							"SEQUENCED".equals(result.getString(2)) ? Stored.NUMBERED : Stored.NEW);
+				}
+			}
+		}
+		return keys;
+	}
+
+	/**
+	 * A user's rows of a group commit where no single statement inserts them: lock the
+	 * counter, insert in one JDBC batch, advance the counter unless a key was pending
+	 * (the caller rolls back then).
+	 * @param connection the connection, in a transaction
+	 * @param rows the user's events to insert
+	 * @param numbered whether they take their seqs now
+	 * @return the user ids and keys inserted, with how
+	 * @throws SQLException if the database failed
+	 */
+	private Map<String, Stored> insertInBatch(Connection connection, List<NewRow> rows, boolean numbered)
+			throws SQLException {
+		String userId = rows.get(0).userId();
+		Long first = numbered ? queryLong(connection, LOCK_SEQ, userId) : null;
+		Map<String, Stored> keys = new HashMap<>();
+		try (PreparedStatement statement = connection.prepareStatement(this.dialect.insertIfAbsent)) {
+			long seq = (first != null) ? first : 0;
+			for (NewRow row : rows) {
+				statement.setString(1, userId);
+				statement.setString(2, row.key());
+				statement.setString(3, row.event());
+				statement.setString(4, row.payload());
+				statement.setLong(5, row.createdAtMicros());
+				statement.setString(6, (first != null) ? "SEQUENCED" : "NEW");
+				if (first != null) {
+					statement.setLong(7, seq++);
+				}
+				else {
+					statement.setNull(7, Types.BIGINT);
+				}
+				statement.addBatch();
+			}
+			int[] counts = statement.executeBatch();
+			for (int i = 0; i < counts.length; i++) {
+				// SUCCESS_NO_INFO (-2): the driver inserted without counting; a duplicate
+				// reports 0
+				if (counts[i] != 0) {
+					keys.put(userKey(rows.get(i)), (first != null) ? Stored.NUMBERED : Stored.NEW);
+				}
+			}
+			if (first != null && keys.size() == rows.size()) {
+				try (PreparedStatement advance = connection.prepareStatement(SET_NEXT_SEQ)) {
+					advance.setLong(1, seq);
+					advance.setString(2, userId);
+					advance.executeUpdate();
+				}
+			}
+		}
+		return keys;
+	}
+
+	private static @Nullable Long queryLong(Connection connection, String sql, Object... args) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			for (int i = 0; i < args.length; i++) {
+				statement.setObject(i + 1, args[i]);
+			}
+			try (ResultSet result = statement.executeQuery()) {
+				return result.next() ? result.getLong(1) : null;
+			}
+		}
+	}
+
+	private static String userKey(NewRow row) {
+		return userKey(row.userId(), row.key());
 	}
 
 	private static String userKey(String userId, String key) {
@@ -207,6 +323,7 @@ class OutboxRepository {
 
 	void createClient(String userId, String clientId) {
 		this.jdbc.update(CREATE_CLIENT, userId, clientId);
+		this.jdbc.update(CREATE_SEQ, userId);
 	}
 
 	/**
@@ -217,12 +334,34 @@ class OutboxRepository {
 	 */
 	@Nullable ClientRow lockClient(String userId) {
 		List<ClientRow> rows = this.jdbc.query(LOCK_CLIENT,
-				(rs, rowNum) -> new ClientRow(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4)), userId);
+				(rs, rowNum) -> new ClientRow(rs.getString(1), rs.getString(2), rs.getLong(3)), userId);
 		return rows.isEmpty() ? null : rows.get(0);
 	}
 
-	void setNextSeq(String userId, long nextSeq) {
+	/**
+	 * Row-lock a user's seq counter, after its stream ({@link #lockClient}): numbering
+	 * waits for a group commit that gives the user seqs, and the other way round.
+	 * @param userId the user whose counter to lock
+	 * @return the next seq to give out
+	 */
+	long lockSeq(String userId) {
+		Long next = this.jdbc.queryForObject(LOCK_SEQ, Long.class, userId);
+		return Objects.requireNonNull(next, "next_seq is not null");
+	}
+
+	/**
+	 * Advance a user's seq counter (locked by {@link #lockSeq}) and raise the bound of
+	 * its acks: the seqs numbered are sent next.
+	 * @param userId the user whose counter to advance
+	 * @param nextSeq the next seq to give out
+	 */
+	void numbered(String userId, long nextSeq) {
 		this.jdbc.update(SET_NEXT_SEQ, nextSeq, userId);
+		raiseSent(userId, nextSeq - 1);
+	}
+
+	private void raiseSent(String userId, long sentSeq) {
+		this.jdbc.update(RAISE_SENT, sentSeq, userId, sentSeq);
 	}
 
 	/**
@@ -230,7 +369,7 @@ class OutboxRepository {
 	 * @param userId the user whose stream to lease
 	 * @param owner the id of the instance taking the lease
 	 * @param leaseMillis how long the lease lasts unless renewed
-	 * @return the new epoch and the stream's next seq, or {@code null} when another
+	 * @return the new epoch and the highest seq sent, or {@code null} when another
 	 * instance holds the lease
 	 */
 	long @Nullable [] acquireLease(String userId, String owner, long leaseMillis) {
@@ -248,8 +387,44 @@ class OutboxRepository {
 		this.jdbc.update(RELEASE_LEASE, userId, owner, epoch);
 	}
 
-	List<OutboxRow> resends(String userId, long afterSeq, int max) {
-		return this.jdbc.query(RESENDS, ROW, userId, afterSeq, max);
+	/**
+	 * Read the numbered rows after a seq, if this instance holds the lease, without a
+	 * lock, and raise the bound of acks to the highest of them; also tell whether a new
+	 * row waits to be numbered.
+	 * @param userId the user whose rows to read
+	 * @param afterSeq the highest seq claimed already
+	 * @param owner the id of this instance
+	 * @param epoch the lease's epoch this instance holds
+	 * @param max the most rows to read
+	 * @return the numbered rows in seq order, and whether a new row waits
+	 */
+	SequencedClaim claimSequenced(String userId, long afterSeq, String owner, long epoch, int max) {
+		String sql = this.dialect.claimSequenced;
+		if (sql == null) {
+			if (!Long.valueOf(1).equals(this.jdbc.queryForObject(HELD, Long.class, userId, owner, epoch))) {
+				return new SequencedClaim(List.of(), false, false);
+			}
+			List<OutboxRow> rows = sequenced(userId, afterSeq, max);
+			if (!rows.isEmpty()) {
+				raiseSent(userId, Objects.requireNonNull(rows.get(rows.size() - 1).seq()));
+			}
+			return new SequencedClaim(rows, !fresh(userId, 1).isEmpty(), true);
+		}
+		List<OutboxRow> rows = new ArrayList<>();
+		boolean[] newWaiting = new boolean[1];
+		boolean[] held = { true };
+		this.jdbc.query(sql, (RowCallbackHandler) (rs) -> {
+			switch (rs.getString("kind")) {
+				case "S" -> rows.add(ROW.mapRow(rs, rows.size()));
+				case "N" -> newWaiting[0] = true;
+				default -> held[0] = false;
+			}
+		}, owner, epoch, userId, userId, afterSeq, max, userId, userId);
+		return new SequencedClaim(rows, newWaiting[0], held[0]);
+	}
+
+	List<OutboxRow> sequenced(String userId, long afterSeq, int max) {
+		return this.jdbc.query(SEQUENCED, ROW, userId, afterSeq, max);
 	}
 
 	List<OutboxRow> fresh(String userId, int max) {
@@ -317,8 +492,8 @@ class OutboxRepository {
 			throw new IllegalStateException("No single-statement fenced delete on " + this.dialect);
 		}
 		List<FencedDelete> rows = this.jdbc.query(sql,
-				(rs, rowNum) -> new FencedDelete(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4)), userId,
-				userId, ackSeq, owner, epoch);
+				(rs, rowNum) -> new FencedDelete(rs.getString(1), rs.getLong(2), rs.getInt(3)), userId, userId, ackSeq,
+				owner, epoch);
 		return rows.isEmpty() ? null : rows.get(0);
 	}
 
@@ -357,6 +532,7 @@ class OutboxRepository {
 
 	void deleteUser(String userId) {
 		this.jdbc.update(DELETE_USER_ROWS, userId);
+		this.jdbc.update(DELETE_SEQ, userId);
 		this.jdbc.update(DELETE_USER, userId);
 	}
 
@@ -391,8 +567,47 @@ class OutboxRepository {
 	 * @param event the event name
 	 * @param payload the event's JSON payload
 	 * @param createdAtMicros when the event was created, in microseconds since the epoch
+	 * @param numbered whether it may take its seq as it is inserted: no event handed over
+	 * before it waits to be numbered by the relay (the sender's order is the seq order)
 	 */
-	record NewRow(String userId, String key, String event, String payload, long createdAtMicros) {
+	record NewRow(String userId, String key, String event, String payload, long createdAtMicros, boolean numbered) {
+	}
+
+	/**
+	 * What became of an event handed to a group commit.
+	 */
+	enum Stored {
+
+		/** Not stored: its idempotency key was pending. */
+		DUPLICATE,
+
+		/** Stored as a new row, for the relay to number. */
+		NEW,
+
+		/** Stored with its seq. */
+		NUMBERED
+
+	}
+
+	/**
+	 * The numbered rows a claim read, and whether new rows wait to be numbered.
+	 *
+	 * @param rows the numbered rows, in seq order
+	 * @param newWaiting whether a new row waits
+	 * @param held whether this instance held the lease (else nothing was read)
+	 */
+	record SequencedClaim(List<OutboxRow> rows, boolean newWaiting, boolean held) {
+	}
+
+	/**
+	 * The commit of a group of events failed: it may or may not have happened.
+	 */
+	static final class UncertainCommitException extends DataAccessResourceFailureException {
+
+		UncertainCommitException(SQLException cause) {
+			super("The commit of outbound events failed: " + cause.getMessage(), cause);
+		}
+
 	}
 
 	/**
@@ -424,21 +639,19 @@ class OutboxRepository {
 	 *
 	 * @param relayOwner the instance holding the lease, or {@code null} if none
 	 * @param relayEpoch the lease's epoch
-	 * @param nextSeq the stream's next seq
 	 * @param deleted the number of acked rows deleted
 	 */
-	record FencedDelete(@Nullable String relayOwner, long relayEpoch, long nextSeq, int deleted) {
+	record FencedDelete(@Nullable String relayOwner, long relayEpoch, int deleted) {
 	}
 
 	/**
 	 * A user's stream as locked by the relay.
 	 *
 	 * @param clientId the client id of the stream
-	 * @param nextSeq the stream's next seq
 	 * @param relayOwner the instance holding the lease, or {@code null} if none
 	 * @param relayEpoch the lease's epoch
 	 */
-	record ClientRow(String clientId, long nextSeq, @Nullable String relayOwner, long relayEpoch) {
+	record ClientRow(String clientId, @Nullable String relayOwner, long relayEpoch) {
 	}
 
 }

@@ -12,12 +12,6 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.NonTransientDataAccessException;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionStatus;
-import org.springframework.transaction.support.DefaultTransactionDefinition;
 
 import dev.realtime.client.OutboxWriteException;
 import dev.realtime.client.OutboxWriteException.Outcome;
@@ -25,9 +19,9 @@ import dev.realtime.client.OutboxWriteException.Outcome;
 /**
  * Group commit for {@code sendEvent} calls outside a caller's transaction: one thread
  * inserts whatever the senders handed over since its last commit in one transaction (on
- * PostgreSQL in one statement that commits by itself: one round trip per group), so many
- * senders share each commit (the commit's flush to disk is the cost of a durable send).
- * Each sender waits at most the write timeout for its commit.
+ * PostgreSQL in one statement), so many senders share each commit (the commit's flush to
+ * disk is the cost of a durable send). The rows take their seqs as they are inserted, so
+ * the relay only reads them. Each sender waits at most the write timeout for its commit.
  */
 final class OutboxWriter {
 
@@ -38,8 +32,6 @@ final class OutboxWriter {
 
 	private final OutboxRepository repository;
 
-	private final PlatformTransactionManager transactionManager;
-
 	private final long timeoutNanos;
 
 	private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
@@ -48,9 +40,8 @@ final class OutboxWriter {
 
 	private volatile boolean running = true;
 
-	OutboxWriter(OutboxRepository repository, PlatformTransactionManager transactionManager, Duration timeout) {
+	OutboxWriter(OutboxRepository repository, Duration timeout) {
 		this.repository = repository;
-		this.transactionManager = transactionManager;
 		this.timeoutNanos = timeout.toNanos();
 		this.thread = new Thread(this::run, "realtime-outbox-writer");
 		this.thread.setDaemon(true);
@@ -60,12 +51,11 @@ final class OutboxWriter {
 	/**
 	 * Store an event in the next group commit and wait for it.
 	 * @param row the event to insert
-	 * @return whether it was inserted ({@code false}: its idempotency key was pending
-	 * already)
+	 * @return whether and how it was stored
 	 * @throws OutboxWriteException if it was not committed within the timeout or the
 	 * database failed
 	 */
-	boolean write(OutboxRepository.NewRow row) {
+	OutboxRepository.Stored write(OutboxRepository.NewRow row) {
 		Write write = new Write(row);
 		this.writes.add(write);
 		try {
@@ -115,69 +105,22 @@ final class OutboxWriter {
 	private void commit(List<Write> group) {
 		List<OutboxRepository.NewRow> rows = new ArrayList<>(group.size());
 		group.forEach((write) -> rows.add(write.row));
-		if (this.repository.insertsInOneStatement()) {
-			commitInOneStatement(group, rows);
-			return;
-		}
-		TransactionStatus status;
+		OutboxRepository.Stored[] stored;
 		try {
-			status = this.transactionManager.getTransaction(new DefaultTransactionDefinition());
+			stored = this.repository.insertGroup(rows);
 		}
-		catch (RuntimeException ex) {
-			failAll(group, Outcome.NOT_WRITTEN, "no database connection", ex);
-			return;
-		}
-		boolean[] inserted;
-		try {
-			inserted = this.repository.insertAllIfAbsent(rows);
-		}
-		catch (RuntimeException ex) {
-			rollback(status);
-			failAll(group, Outcome.NOT_WRITTEN, "the insert failed", ex);
-			return;
-		}
-		try {
-			this.transactionManager.commit(status);
-		}
-		catch (RuntimeException ex) {
+		catch (OutboxRepository.UncertainCommitException ex) {
 			failAll(group, Outcome.UNKNOWN, "the commit failed", ex);
 			return;
 		}
-		for (int i = 0; i < group.size(); i++) {
-			group.get(i).result.complete(inserted[i]);
-		}
-	}
-
-	private void commitInOneStatement(List<Write> group, List<OutboxRepository.NewRow> rows) {
-		boolean[] inserted;
-		try {
-			inserted = this.repository.insertAllCommitted(rows);
-		}
-		catch (CannotGetJdbcConnectionException ex) {
-			failAll(group, Outcome.NOT_WRITTEN, "no database connection", ex);
-			return;
-		}
 		catch (RuntimeException ex) {
-			// the database refused the statement: nothing committed; the connection
-			// failed: the
-			// commit may have happened
-			boolean refused = ex instanceof NonTransientDataAccessException
-					&& !(ex instanceof DataAccessResourceFailureException);
-			failAll(group, refused ? Outcome.NOT_WRITTEN : Outcome.UNKNOWN,
-					refused ? "the insert failed" : "the connection failed", ex);
+			// rolled back before the commit, or the connection broke before
+			// it: the server ends such a transaction without committing it
+			failAll(group, Outcome.NOT_WRITTEN, "the insert failed", ex);
 			return;
 		}
 		for (int i = 0; i < group.size(); i++) {
-			group.get(i).result.complete(inserted[i]);
-		}
-	}
-
-	private void rollback(TransactionStatus status) {
-		try {
-			this.transactionManager.rollback(status);
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Rollback of a failed outbox insert failed", ex);
+			group.get(i).result.complete(stored[i]);
 		}
 	}
 
@@ -198,7 +141,7 @@ final class OutboxWriter {
 
 		final OutboxRepository.NewRow row;
 
-		final CompletableFuture<Boolean> result = new CompletableFuture<>();
+		final CompletableFuture<OutboxRepository.Stored> result = new CompletableFuture<>();
 
 		Write(OutboxRepository.NewRow row) {
 			this.row = row;

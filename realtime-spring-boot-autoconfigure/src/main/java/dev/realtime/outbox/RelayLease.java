@@ -4,7 +4,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.LongConsumer;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -41,8 +40,8 @@ final class RelayLease {
 	private volatile boolean managed;
 
 	/**
-	 * The stream's next seq when the lease was granted and the queue has not taken note
-	 * of the grant yet, or -1.
+	 * The highest seq sent when the lease was granted and the queue has not taken note of
+	 * the grant yet, or -1.
 	 */
 	private final AtomicLong granted = new AtomicLong(-1);
 
@@ -70,21 +69,21 @@ final class RelayLease {
 	/**
 	 * The assignments took the lease for this instance.
 	 * @param epoch the lease's epoch
-	 * @param nextSeq the stream's next seq as the take saw it
+	 * @param sentSeq the highest seq sent, as the take saw it
 	 */
-	void grant(long epoch, long nextSeq) {
+	void grant(long epoch, long sentSeq) {
 		this.epoch = epoch;
-		this.granted.set(nextSeq);
+		this.granted.set(sentSeq);
 	}
 
 	/**
 	 * Take note of a grant.
-	 * @return the stream's next seq when the lease was granted since the last call, else
+	 * @return the highest seq sent when the lease was granted since the last call, else
 	 * empty
 	 */
 	OptionalLong takeGrant() {
-		long nextSeq = this.granted.getAndSet(-1);
-		return (nextSeq >= 0) ? OptionalLong.of(nextSeq) : OptionalLong.empty();
+		long sentSeq = this.granted.getAndSet(-1);
+		return (sentSeq >= 0) ? OptionalLong.of(sentSeq) : OptionalLong.empty();
 	}
 
 	/**
@@ -115,7 +114,7 @@ final class RelayLease {
 
 	/**
 	 * Take the lease if nobody holds an unexpired one.
-	 * @return the stream's next seq when taken, empty when another instance holds it
+	 * @return the highest seq sent when taken, empty when another instance holds it
 	 */
 	OptionalLong take() {
 		Optional<long[]> acquired = this.transaction.execute((status) -> Optional
@@ -171,14 +170,36 @@ final class RelayLease {
 	}
 
 	/**
+	 * Read the numbered rows after a seq without a lock, if this instance holds the lease
+	 * as far as the database knows; a sent row is sent again only to the same seq, which
+	 * a hub deduplicates, so the read needs no fence, only the writes do.
+	 * @param afterSeq the highest seq claimed already
+	 * @param max the most rows to read
+	 * @return the rows, and whether new rows wait to be numbered (none if another
+	 * instance holds the lease)
+	 * @throws LeaseLostException if this instance knows it holds no lease
+	 */
+	OutboxRepository.SequencedClaim claimSequenced(long afterSeq, int max) {
+		long expected = this.epoch;
+		if (expected < 0) {
+			throw lost(null, expected);
+		}
+		OutboxRepository.SequencedClaim claim = this.repository.claimSequenced(this.userId, afterSeq, this.owner,
+				expected, max);
+		if (!claim.held()) {
+			throw lost(null, expected);
+		}
+		return claim;
+	}
+
+	/**
 	 * Delete acked rows in one statement that also locks and checks the lease (where the
 	 * database allows it, see {@link OutboxRepository#deletesAckedFenced()}).
 	 * @param ackSeq the hub's cumulative ack
-	 * @param nextSeq told the stream's next seq as the lock saw it
 	 * @return the rows deleted
 	 * @throws LeaseLostException if another instance holds the lease now
 	 */
-	int deleteAcked(long ackSeq, LongConsumer nextSeq) {
+	int deleteAcked(long ackSeq) {
 		long expected = this.epoch;
 		Integer deleted = this.transaction.execute((status) -> {
 			OutboxRepository.FencedDelete done = this.repository.deleteAckedFenced(this.userId, ackSeq, this.owner,
@@ -187,7 +208,6 @@ final class RelayLease {
 				throw lost(null, expected);
 			}
 			check(done.relayOwner(), done.relayEpoch(), expected);
-			nextSeq.accept(done.nextSeq());
 			return done.deleted();
 		});
 		return (deleted != null) ? deleted : 0;

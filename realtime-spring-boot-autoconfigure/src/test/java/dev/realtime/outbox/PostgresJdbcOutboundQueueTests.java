@@ -38,7 +38,9 @@ class PostgresJdbcOutboundQueueTests extends AbstractJdbcOutboundQueueTests {
 			.as("never analyzed")
 			.isZero();
 		assertNoSort(plan(OutboxRepository.FRESH, userId(), 500));
-		assertNoSort(plan(OutboxRepository.RESENDS, userId(), 0L, 500));
+		assertNoSort(plan(OutboxRepository.SEQUENCED, userId(), 0L, 500));
+		String claimSequenced = Objects.requireNonNull(OutboxDialect.POSTGRESQL.claimSequenced);
+		assertNoSort(plan(claimSequenced, "owner", 1L, userId(), userId(), 0L, 500, userId(), userId()));
 		assertThat(String.join("\n", plan(OutboxRepository.DELETE_ACKED, userId(), 100L)))
 			.contains("realtime_outbox_relay_ix");
 		String fencedDelete = Objects.requireNonNull(OutboxDialect.POSTGRESQL.fencedDeleteAcked);
