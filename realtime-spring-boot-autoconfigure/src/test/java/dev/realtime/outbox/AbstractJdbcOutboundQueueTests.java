@@ -324,6 +324,55 @@ abstract class AbstractJdbcOutboundQueueTests {
 	}
 
 	@Test
+	void eventsWrittenOutsideATransactionTakeTheirSeqsAsTheyAreWrittenWithoutGaps() {
+		JdbcOutboundQueue queue = leader("a");
+		assertThat(queue.enqueue(message("k1"), true, new RecordingOutcome())).isTrue();
+		assertThat(queue.enqueue(message("k1"), true, new RecordingOutcome())).as("a pending key").isFalse();
+		assertThat(queue.enqueue(message("k2"), true, new RecordingOutcome())).isTrue();
+		assertThat(this.jdbc.queryForList(
+				"select concat(status, ':', seq) from realtime_outbox where user_id = ? order by seq", String.class,
+				this.userId))
+			.as("numbered by the group commit, the pending key skipping no seq")
+			.containsExactly("SEQUENCED:1", "SEQUENCED:2");
+		assertThat(queue.claim(10)).extracting(SequencedMessage::seq).containsExactly(1L, 2L);
+	}
+
+	@Test
+	void aSendersEventOutsideATransactionWaitsForItsEarlierOneFromATransaction() {
+		JdbcOutboundQueue queue = leader("a");
+		this.transaction
+			.executeWithoutResult((status) -> queue.enqueue(message("in-transaction"), true, new RecordingOutcome()));
+		queue.enqueue(message("after"), true, new RecordingOutcome());
+		assertThat(this.jdbc.queryForList("select status from realtime_outbox where user_id = ?", String.class,
+				this.userId))
+			.as("not numbered ahead of the new row before it")
+			.containsOnly("NEW");
+		List<SequencedMessage> claimed = queue.claim(10);
+		assertThat(claimed).extracting((m) -> m.message().idempotencyKey()).containsExactly("in-transaction", "after");
+		assertThat(claimed).extracting(SequencedMessage::seq).containsExactly(1L, 2L);
+		// nothing new waits any more: the next event is numbered as it is written
+		queue.claim(10);
+		queue.enqueue(message("later"), true, new RecordingOutcome());
+		assertThat(this.jdbc.queryForObject("select seq from realtime_outbox where user_id = ? and idempotency_key"
+				+ " = 'later' and status = 'SEQUENCED'", Long.class, this.userId))
+			.isEqualTo(3L);
+	}
+
+	@Test
+	void theBoundOfAcksIsTheHighestSeqSentNotTheHighestNumbered() {
+		JdbcOutboundQueue first = leader("instance-a");
+		for (int i = 1; i <= 5; i++) {
+			first.enqueue(message("k" + i), true, new RecordingOutcome());
+		}
+		assertThat(first.highestSeq()).as("numbered, none sent").isZero();
+		first.claim(2);
+		assertThat(first.highestSeq()).isEqualTo(2);
+		expireLease();
+		JdbcOutboundQueue successor = leader("instance-b");
+		assertThat(successor.highestSeq()).as("a hub's ack of 3 to 5 claims what was never sent").isEqualTo(2);
+	}
+
+	@Test
 	void oldestPendingCreatedAtFollowsTheBacklog() {
 		JdbcOutboundQueue queue = leader("a");
 		assertThat(queue.oldestPendingCreatedAt()).isEmpty();
