@@ -17,28 +17,19 @@ enum OutboxDialect {
 					+ " values (nextval('realtime_outbox_id_seq'), ?, ?, ?, ?, ?, ?, ?)"
 					+ " on conflict (user_id, idempotency_key) do nothing",
 			"cast(extract(epoch from clock_timestamp()) * 1000 as bigint)", "set local synchronous_commit to off",
-			// one user's rows of a group commit in one statement: if they may be
-			// numbered, the user's counter is locked and advanced and each row
-			// takes its seq as it is inserted; else they are new rows for the
-			// relay to number
-			"with s as (update realtime_outbox_seq set next_seq = next_seq + ? where user_id = ? and ?"
-					+ " returning next_seq - ? as first)"
-					+ " insert into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at, status, seq)"
-					+ " select nextval('realtime_outbox_id_seq'), ?, r.k, r.e, r.p, r.c,"
-					+ " case when s.first is null then 'NEW' else 'SEQUENCED' end, s.first + r.o - 1"
-					+ " from unnest(?::varchar[], ?::varchar[], ?::text[], ?::bigint[]) with ordinality as r(k, e, p, c, o)"
-					+ " left join s on true order by r.o"
-					+ " on conflict (user_id, idempotency_key) do nothing returning idempotency_key, status",
-			// one statement for a claim's numbering: the ids are a primary-key lookup,
-			// whatever
-			// the statistics, and each row's seq follows from its place in the array
+			// in a transaction: pending keys are skipped, and the group is then
+			// written again without them
+			OutboxDialect.INSERT_USER_ROWS.replace(" returning idempotency_key",
+					" on conflict (user_id, idempotency_key) do nothing returning idempotency_key"),
+			OutboxDialect.INSERT_USER_ROWS,
+			// one statement for a claim's numbering: the ids are a primary-key
+			// lookup, whatever the statistics, and each row's seq follows from
+			// its place in the array
 			"update realtime_outbox set status = 'SEQUENCED', seq = ? + array_position(?, id) - 1"
 					+ " where id = any(?) and status = 'NEW'",
-			// the fenced ack delete in one round trip: lock the user's stream, delete
-			// only if this
-			// instance still holds the lease, and report what the lock saw; the commit
-			// does not
-			// wait for its flush (see asyncCommit)
+			// the fenced ack delete in one round trip: lock the user's stream,
+			// delete only if this instance still holds the lease, and report what
+			// the lock saw; the commit does not wait for its flush (asyncCommit)
 			"with c as (select relay_owner, relay_epoch from realtime_client where user_id = ? for update),"
 					+ " d as (delete from realtime_outbox where user_id = ? and status = 'SEQUENCED' and seq <= ?"
 					+ " and exists (select 1 from c where relay_owner = ? and relay_epoch = ?) returning 1)"
@@ -68,14 +59,28 @@ enum OutboxDialect {
 	// before
 	MARIADB("insert ignore into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at, status,"
 			+ " seq) values (next value for realtime_outbox_id_seq, ?, ?, ?, ?, ?, ?, ?)",
-			"cast(unix_timestamp(now(3)) * 1000 as signed)", null, null, null, null, null, null, null),
+			"cast(unix_timestamp(now(3)) * 1000 as signed)", null, null, null, null, null, null, null, null),
 
 	H2("merge into realtime_outbox t using (select cast(? as varchar(128)) u, cast(? as varchar(255)) k,"
 			+ " cast(? as varchar(255)) e, cast(? as clob) p, cast(? as bigint) c, cast(? as varchar(16)) st,"
 			+ " cast(? as bigint) sq) s on t.user_id = s.u and t.idempotency_key = s.k when not matched then insert"
 			+ " (id, user_id, idempotency_key, event, payload, created_at, status, seq)"
 			+ " values (next value for realtime_outbox_id_seq, s.u, s.k, s.e, s.p, s.c, s.st, s.sq)",
-			"cast(extract(epoch from current_timestamp) * 1000 as bigint)", null, null, null, null, null, null, null);
+			"cast(extract(epoch from current_timestamp) * 1000 as bigint)", null, null, null, null, null, null, null,
+			null);
+
+	/**
+	 * One user's rows of a group commit in one statement: if they may be numbered, the
+	 * user's counter is locked and advanced and each row takes its seq as it is inserted;
+	 * else they are new rows for the relay to number.
+	 */
+	private static final String INSERT_USER_ROWS = "with s as (update realtime_outbox_seq"
+			+ " set next_seq = next_seq + ? where user_id = ? and ? returning next_seq - ? as first)"
+			+ " insert into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at, status, seq)"
+			+ " select nextval('realtime_outbox_id_seq'), ?, r.k, r.e, r.p, r.c,"
+			+ " case when s.first is null then 'NEW' else 'SEQUENCED' end, s.first + r.o - 1"
+			+ " from unnest(?::varchar[], ?::varchar[], ?::text[], ?::bigint[]) with ordinality as r(k, e, p, c, o)"
+			+ " left join s on true order by r.o returning idempotency_key, status";
 
 	/**
 	 * Parameters: user id, idempotency key, event, payload, created_at, status, seq (null
@@ -102,6 +107,13 @@ enum OutboxDialect {
 	 * created_at.
 	 */
 	final @Nullable String insertAll;
+
+	/**
+	 * {@link #insertAll} without skipping a pending key: the statement fails whole on
+	 * one, so it may commit by itself (no seq is ever given to a row not inserted), or
+	 * {@code null}.
+	 */
+	final @Nullable String insertAllUnique;
 
 	/**
 	 * Number rows in one statement, or {@code null} for a JDBC batch of one update per
@@ -137,12 +149,13 @@ enum OutboxDialect {
 	final @Nullable String vacuum;
 
 	OutboxDialect(String insertIfAbsent, String nowMillis, @Nullable String asyncCommit, @Nullable String insertAll,
-			@Nullable String numberAll, @Nullable String fencedDeleteAcked, @Nullable String claimSequenced,
-			@Nullable String deadRows, @Nullable String vacuum) {
+			@Nullable String insertAllUnique, @Nullable String numberAll, @Nullable String fencedDeleteAcked,
+			@Nullable String claimSequenced, @Nullable String deadRows, @Nullable String vacuum) {
 		this.insertIfAbsent = insertIfAbsent;
 		this.nowMillis = nowMillis;
 		this.asyncCommit = asyncCommit;
 		this.insertAll = insertAll;
+		this.insertAllUnique = insertAllUnique;
 		this.numberAll = numberAll;
 		this.fencedDeleteAcked = fencedDeleteAcked;
 		this.claimSequenced = claimSequenced;

@@ -36,6 +36,12 @@ import org.springframework.jdbc.core.RowMapper;
  */
 class OutboxRepository {
 
+	/** SQLState of a unique key violation. */
+	private static final String UNIQUE_VIOLATION = "23505";
+
+	/** SQLState class of a broken connection. */
+	private static final String CONNECTION_EXCEPTION = "08";
+
 	private static final String FIND_CLIENT = "select client_id from realtime_client where user_id = ?";
 
 	private static final String CREATE_CLIENT = "insert into realtime_client (user_id, client_id, relay_epoch)"
@@ -140,13 +146,19 @@ class OutboxRepository {
 	 * counter as they are inserted; the others are new rows for the relay to number. The
 	 * users' counters are locked in user order, so two instances' group commits never
 	 * deadlock. A group in which a key turned out pending is rolled back and written
-	 * again without it, so the counter never skips a seq.
+	 * again without it, so the counter never skips a seq. One user's group on PostgreSQL
+	 * is first tried in one statement that commits by itself, and fails whole on a
+	 * pending key (one round trip, the common case).
 	 * @param rows the events to insert
 	 * @return per event, whether and how it was stored (of two with one key, the first)
 	 * @throws UncertainCommitException if the commit failed, so the rows may be stored
 	 */
 	Stored[] insertGroup(List<NewRow> rows) {
 		Map<String, Stored> inserted = this.jdbc.execute((ConnectionCallback<Map<String, Stored>>) (connection) -> {
+			Map<String, Stored> alone = insertAloneIfUnique(connection, rows);
+			if (alone != null) {
+				return alone;
+			}
 			boolean autoCommit = connection.getAutoCommit();
 			connection.setAutoCommit(false);
 			try {
@@ -187,6 +199,40 @@ class OutboxRepository {
 		return stored;
 	}
 
+	/**
+	 * Insert one user's rows in one statement that commits by itself, where the database
+	 * has one and the connection commits by itself.
+	 * @param connection the connection
+	 * @param rows the events to insert
+	 * @return the keys inserted, with how; {@code null} when this did not apply or a key
+	 * was pending (nothing was written then)
+	 * @throws SQLException if the statement failed otherwise
+	 * @throws UncertainCommitException if the connection failed, so the rows may be
+	 * stored
+	 */
+	private @Nullable Map<String, Stored> insertAloneIfUnique(Connection connection, List<NewRow> rows)
+			throws SQLException {
+		String sql = this.dialect.insertAllUnique;
+		String userId = rows.get(0).userId();
+		if (sql == null || !connection.getAutoCommit()
+				|| !rows.stream().allMatch((row) -> row.userId().equals(userId))) {
+			return null;
+		}
+		try {
+			return insertUserRows(connection, sql, rows, rows.stream().allMatch(NewRow::numbered));
+		}
+		catch (SQLException ex) {
+			String state = ex.getSQLState();
+			if (UNIQUE_VIOLATION.equals(state)) {
+				return null;
+			}
+			if (state == null || state.startsWith(CONNECTION_EXCEPTION)) {
+				throw new UncertainCommitException(ex);
+			}
+			throw ex;
+		}
+	}
+
 	private static Map<String, List<NewRow>> byUser(List<NewRow> rows) {
 		Map<String, List<NewRow>> users = new TreeMap<>();
 		for (NewRow row : rows) {
@@ -215,6 +261,12 @@ class OutboxRepository {
 
 	private Map<String, Stored> insertInOneStatement(Connection connection, List<NewRow> rows, boolean numbered)
 			throws SQLException {
+		return insertUserRows(connection, Objects.requireNonNull(this.dialect.insertAll, "a single-statement insert"),
+				rows, numbered);
+	}
+
+	private Map<String, Stored> insertUserRows(Connection connection, String sql, List<NewRow> rows, boolean numbered)
+			throws SQLException {
 		String userId = rows.get(0).userId();
 		Object[][] columns = new Object[4][rows.size()];
 		for (int i = 0; i < rows.size(); i++) {
@@ -225,7 +277,6 @@ class OutboxRepository {
 			columns[3][i] = row.createdAtMicros();
 		}
 		Map<String, Stored> keys = new HashMap<>();
-		String sql = Objects.requireNonNull(this.dialect.insertAll, "a single-statement insert");
 		try (PreparedStatement statement = connection.prepareStatement(sql)) {
 			statement.setInt(1, rows.size());
 			statement.setString(2, userId);
