@@ -89,6 +89,25 @@ class InboundStoreFailureTests {
 		assertThat(this.hub.handshakes()).isEqualTo(1);
 	}
 
+	@Test
+	void aReconnectWhileTheStoreCannotBeReadResumesFromTheStoredCursorOnceItCan() {
+		push(0, 3);
+		await().until(() -> this.delivered.size() == 3);
+		this.store.failing = true;
+		int handshakes = this.hub.handshakes();
+		this.hub.closeAll(1001, "restarting");
+		push(3, 6);
+		// the cursor is read while the transport connects: an unreadable store closes
+		// each connection that opened before its resume, and the client tries again
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.hub.handshakes() >= handshakes + 2);
+		assertThat(this.client.connectionState()).isNotEqualTo(ConnectionState.CONNECTED);
+		this.store.failing = false;
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.delivered.size() == 6);
+		assertThat(this.delivered).extracting(InboundMessage::seq)
+			.containsExactlyElementsOf(IntStream.rangeClosed(1, 6).mapToObj(Long::valueOf).toList());
+	}
+
 	/**
 	 * An in-memory store whose writes and reads fail while told to, as a database that is
 	 * down.

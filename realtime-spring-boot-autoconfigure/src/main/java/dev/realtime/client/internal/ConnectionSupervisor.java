@@ -250,24 +250,17 @@ final class ConnectionSupervisor implements Connection.Owner {
 		}
 		Connection attempt = new Connection(++this.connections, token, this.settings, this.codec, this.loop, this);
 		this.connection = attempt;
-		// the cursor and client id come from the database: read off the connection's
-		// thread
+		// the client id and the cursor come from the database: read off the loop, the
+		// cursor while the transport connects (the handshake needs only the id)
 		this.storeExecutor.execute(() -> {
-			long cursor;
+			CompletableFuture<Long> cursor = new CompletableFuture<>();
 			try {
-				cursor = this.inbound.lastSeq();
-				// a durable queue reads its client id from the database: fail here, not
-				// on the loop
+				// a durable queue reads its client id from the database once: fail here,
+				// not on the loop
 				this.outbound.clientId();
 			}
 			catch (RuntimeException ex) {
-				this.loop.post(() -> {
-					if (attempt == this.connection) {
-						dropConnection();
-						reconnectOrFail(this.policy.failed("database unavailable: " + ReconnectPolicy.describe(ex)),
-								token);
-					}
-				});
+				this.loop.post(() -> cursorUnreadable(attempt, null, ex));
 				return;
 			}
 			this.loop.post(() -> {
@@ -275,34 +268,66 @@ final class ConnectionSupervisor implements Connection.Owner {
 					openTransport(attempt, cursor);
 				}
 			});
+			try {
+				cursor.complete(this.inbound.lastSeq());
+			}
+			catch (RuntimeException ex) {
+				cursor.completeExceptionally(ex);
+			}
 		});
 	}
 
-	private void openTransport(Connection attempt, long cursor) {
+	private void openTransport(Connection attempt, CompletableFuture<Long> cursor) {
 		String token = attempt.token();
 		Map<String, String> headers = (token != null) ? Map.of("Authorization", "Bearer " + token) : Map.of();
 		logger.debug("Connecting to " + this.settings.url());
 		this.transport.connect(handshakeUri(), headers, attempt)
 			.orTimeout(this.settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-			.whenComplete((opened, failure) -> this.loop.post(() -> {
-				if (attempt != this.connection) {
-					if (failure == null) {
-						opened.close(CloseCodes.NORMAL, "abandoned");
+			.whenComplete((opened, failure) -> {
+				if (failure != null) {
+					this.loop.post(() -> handshakeFailed(attempt, failure));
+					return;
+				}
+				// the resume waits for the cursor, read meanwhile
+				cursor.whenComplete((from, unreadable) -> this.loop.post(() -> {
+					if (unreadable != null) {
+						cursorUnreadable(attempt, opened, unreadable);
 					}
 					else {
-						logger.debug("Ignoring the failure of an abandoned connection attempt");
+						opened(attempt, opened, from);
 					}
-				}
-				else if (failure == null) {
-					this.transportName = opened.transport();
-					this.sequencer.start(cursor);
-					attempt.opened(opened, this.outbound.clientId(), cursor);
-				}
-				else {
-					dropConnection();
-					reconnectOrFail(this.policy.handshakeFailed(failure), token);
-				}
-			}));
+				}));
+			});
+	}
+
+	private void opened(Connection attempt, Transport.TransportSession opened, long cursor) {
+		if (attempt != this.connection) {
+			opened.close(CloseCodes.NORMAL, "abandoned");
+			return;
+		}
+		this.transportName = opened.transport();
+		this.sequencer.start(cursor);
+		attempt.opened(opened, this.outbound.clientId(), cursor);
+	}
+
+	private void handshakeFailed(Connection attempt, Throwable failure) {
+		if (attempt != this.connection) {
+			logger.debug("Ignoring the failure of an abandoned connection attempt");
+			return;
+		}
+		dropConnection();
+		reconnectOrFail(this.policy.handshakeFailed(failure), attempt.token());
+	}
+
+	private void cursorUnreadable(Connection attempt, Transport.@Nullable TransportSession opened, Throwable failure) {
+		if (opened != null) {
+			opened.close(CloseCodes.NORMAL, "database unavailable");
+		}
+		if (attempt == this.connection) {
+			dropConnection();
+			reconnectOrFail(this.policy.failed("database unavailable: " + ReconnectPolicy.describe(failure)),
+					attempt.token());
+		}
 	}
 
 	private URI handshakeUri() {
