@@ -22,6 +22,7 @@ import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.SqlParameterValue;
 
 /**
  * The SQL of the outbox tables over plain JDBC. Every method runs in the caller's
@@ -35,6 +36,12 @@ import org.springframework.jdbc.core.RowMapper;
  * million rows to a few events a second).
  */
 class OutboxRepository {
+
+	/**
+	 * A null seq with its type: an untyped null makes the driver ask the database for the
+	 * parameter's type, one more round trip in the caller's transaction.
+	 */
+	private static final SqlParameterValue NO_SEQ = new SqlParameterValue(Types.BIGINT, null);
 
 	/** SQLState of a unique key violation. */
 	private static final String UNIQUE_VIOLATION = "23505";
@@ -136,7 +143,7 @@ class OutboxRepository {
 	 */
 	boolean insertIfAbsent(NewRow row) {
 		return this.jdbc.update(this.dialect.insertIfAbsent, row.userId(), row.key(), row.event(), row.payload(),
-				row.createdAtMicros(), "NEW", null) > 0;
+				row.createdAtMicros(), "NEW", NO_SEQ) > 0;
 	}
 
 	/**
