@@ -204,7 +204,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		}
 		// numbered as it is written while this instance relays, unless an event
 		// handed over before it waits for its seq
-		boolean numbered = this.lease.epoch() >= 0 && this.memory.peekFresh(1).isEmpty()
+		boolean numbered = this.lease.epoch() >= 0 && !this.memory.hasFresh()
 				&& this.newRowsWritten.get() == this.newRowsNumbered.get();
 		OutboxRepository.NewRow row = new OutboxRepository.NewRow(this.userId, message.idempotencyKey(),
 				message.event(), this.mapper.writeValueAsString(message.payload()),
@@ -298,7 +298,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			return List.of();
 		}
 		boolean fresh = this.maybeFresh.getAndSet(false);
-		if (this.lease.isManaged() && !fresh && this.caughtUp && this.memory.peekFresh(1).isEmpty()) {
+		if (this.lease.isManaged() && !fresh && this.caughtUp && !this.memory.hasFresh()) {
 			// nothing new since the last claim: the assignments' poll tells of rows
 			// written elsewhere
 			return List.of();
@@ -358,7 +358,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			}
 		}
 		int room = max - messages.size();
-		if (room <= 0 || (!read.newWaiting() && this.memory.peekFresh(1).isEmpty())) {
+		if (room <= 0 || (!read.newWaiting() && !this.memory.hasFresh())) {
 			return messages;
 		}
 		long seen = messages.isEmpty() ? this.claimedUpTo : messages.get(messages.size() - 1).seq();

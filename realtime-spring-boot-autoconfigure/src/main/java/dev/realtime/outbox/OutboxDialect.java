@@ -50,7 +50,7 @@ enum OutboxDialect {
 					+ " select 'S' as kind, id, seq, idempotency_key, event, payload, created_at from r"
 					+ " union all (select 'N', id, seq, idempotency_key, event, payload, created_at from realtime_outbox"
 					+ " where user_id = ? and status = 'NEW' and coalesce((select held from h), false)"
-					+ " order by seq, id limit 1)" + " union all select 'L', null, null, null, null, null, null"
+					+ " order by seq, id limit 1) union all select 'L', null, null, null, null, null, null"
 					+ " where not coalesce((select held from h), false)",
 			"select n_dead_tup from pg_stat_user_tables where relid = to_regclass('realtime_outbox')",
 			"vacuum realtime_outbox"),

@@ -172,11 +172,11 @@ class OutboxRepository {
 				List<NewRow> todo = rows;
 				while (true) {
 					Map<String, Stored> keys = new HashMap<>();
+					String insertAll = this.dialect.insertAll;
 					for (List<NewRow> userRows : byUser(todo).values()) {
 						boolean numbered = userRows.stream().allMatch(NewRow::numbered);
-						keys.putAll(
-								(this.dialect.insertAll != null) ? insertInOneStatement(connection, userRows, numbered)
-										: insertInBatch(connection, userRows, numbered));
+						keys.putAll((insertAll != null) ? insertUserRows(connection, insertAll, userRows, numbered)
+								: insertInBatch(connection, userRows, numbered));
 					}
 					if (keys.size() == todo.size()) {
 						commit(connection);
@@ -266,12 +266,6 @@ class OutboxRepository {
 		}
 	}
 
-	private Map<String, Stored> insertInOneStatement(Connection connection, List<NewRow> rows, boolean numbered)
-			throws SQLException {
-		return insertUserRows(connection, Objects.requireNonNull(this.dialect.insertAll, "a single-statement insert"),
-				rows, numbered);
-	}
-
 	private Map<String, Stored> insertUserRows(Connection connection, String sql, List<NewRow> rows, boolean numbered)
 			throws SQLException {
 		String userId = rows.get(0).userId();
@@ -317,7 +311,7 @@ class OutboxRepository {
 	private Map<String, Stored> insertInBatch(Connection connection, List<NewRow> rows, boolean numbered)
 			throws SQLException {
 		String userId = rows.get(0).userId();
-		Long first = numbered ? queryLong(connection, LOCK_SEQ, userId) : null;
+		Long first = numbered ? lockNextSeq(connection, userId) : null;
 		Map<String, Stored> keys = new HashMap<>();
 		try (PreparedStatement statement = connection.prepareStatement(this.dialect.insertIfAbsent)) {
 			long seq = (first != null) ? first : 0;
@@ -355,11 +349,16 @@ class OutboxRepository {
 		return keys;
 	}
 
-	private static @Nullable Long queryLong(Connection connection, String sql, Object... args) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(sql)) {
-			for (int i = 0; i < args.length; i++) {
-				statement.setObject(i + 1, args[i]);
-			}
+	/**
+	 * {@link #lockSeq} on the group commit's own connection.
+	 * @param connection the connection, in a transaction
+	 * @param userId the user whose counter to lock
+	 * @return the next seq to give out, or {@code null} for a user without a counter
+	 * @throws SQLException if the database failed
+	 */
+	private static @Nullable Long lockNextSeq(Connection connection, String userId) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(LOCK_SEQ)) {
+			statement.setString(1, userId);
 			try (ResultSet result = statement.executeQuery()) {
 				return result.next() ? result.getLong(1) : null;
 			}

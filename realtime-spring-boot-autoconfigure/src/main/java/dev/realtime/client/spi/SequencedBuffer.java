@@ -44,6 +44,14 @@ public final class SequencedBuffer {
 	}
 
 	/**
+	 * Return whether a new event waits for its seq.
+	 * @return whether a new event waits
+	 */
+	public synchronized boolean hasFresh() {
+		return !this.fresh.isEmpty();
+	}
+
+	/**
 	 * Return the first new events, without numbering them.
 	 * @param max the most events to return
 	 * @return the events in hand-over order
