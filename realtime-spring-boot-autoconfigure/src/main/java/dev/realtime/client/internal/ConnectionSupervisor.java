@@ -288,15 +288,17 @@ final class ConnectionSupervisor implements Connection.Owner {
 					this.loop.post(() -> handshakeFailed(attempt, failure));
 					return;
 				}
-				// the resume waits for the cursor, read meanwhile
-				cursor.whenComplete((from, unreadable) -> this.loop.post(() -> {
-					if (unreadable != null) {
-						cursorUnreadable(attempt, opened, unreadable);
-					}
-					else {
-						opened(attempt, opened, from);
-					}
-				}));
+				// the resume waits for the cursor, read meanwhile; an open connection is
+				// not held idle longer than a connect may take
+				cursor.orTimeout(this.settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+					.whenComplete((from, unreadable) -> this.loop.post(() -> {
+						if (unreadable != null) {
+							cursorUnreadable(attempt, opened, unreadable);
+						}
+						else {
+							opened(attempt, opened, from);
+						}
+					}));
 			});
 	}
 
