@@ -99,6 +99,11 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	private final SequencedBuffer memory = new SequencedBuffer();
 
+	/**
+	 * Events this instance's group commits numbered, for the relay to send as they are.
+	 */
+	private final WrittenRows written;
+
 	private volatile @Nullable String clientId;
 
 	private volatile long highestSeq;
@@ -138,7 +143,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	JdbcOutboundQueue(String userId, OutboxRepository repository, OutboxWriter writer, OutboxVacuum vacuum,
 			DataSource dataSource, TransactionTemplate transaction, ObjectMapper mapper, Clock clock, long maxSize,
-			RelayLease lease) {
+			RelayLease lease, WrittenRows.Budget handOff) {
 		this.userId = userId;
 		this.repository = repository;
 		this.writer = writer;
@@ -149,6 +154,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		this.clock = clock;
 		this.maxSize = maxSize;
 		this.lease = lease;
+		this.written = new WrittenRows(handOff);
 	}
 
 	@Override
@@ -217,10 +223,11 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 				inserted = insertInCallersTransaction(row, outcome);
 			}
 			else {
-				OutboxRepository.Stored stored = this.writer.write(row);
-				inserted = stored != OutboxRepository.Stored.DUPLICATE;
-				if (stored == OutboxRepository.Stored.NEW) {
+				OutboxRepository.Stored stored = this.writer.write(row, (seq) -> handOver(seq, message));
+				inserted = stored.inserted();
+				if (stored.equals(OutboxRepository.Stored.NEW)) {
 					this.newRowsWritten.incrementAndGet();
+					this.maybeFresh.set(true);
 				}
 			}
 		}
@@ -233,10 +240,25 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			return false;
 		}
 		if (!joined) {
-			this.maybeFresh.set(true);
 			outcome.claimable();
 		}
 		return true;
+	}
+
+	/**
+	 * Keep an event the group commit numbered for the relay, or tell it to read the
+	 * database.
+	 * @param seq the event's seq
+	 * @param message the event
+	 */
+	private void handOver(long seq, OutboundMessage message) {
+		// as the row holds it, so a resend from the row sends the same time
+		Instant createdAt = message.createdAt().truncatedTo(ChronoUnit.MICROS);
+		OutboundMessage kept = createdAt.equals(message.createdAt()) ? message
+				: new OutboundMessage(message.idempotencyKey(), message.event(), message.payload(), createdAt);
+		if (!this.written.add(seq, kept)) {
+			this.maybeFresh.set(true);
+		}
 	}
 
 	private boolean inCallersTransaction() {
@@ -280,6 +302,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	private void taken(OptionalLong sentSeq) {
 		if (sentSeq.isPresent()) {
+			// another instance may have sent and deleted them meanwhile
+			this.written.clear();
 			this.highestSeq = sentSeq.getAsLong();
 			releaseClaims();
 			recount();
@@ -298,6 +322,17 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			return List.of();
 		}
 		boolean fresh = this.maybeFresh.getAndSet(false);
+		if (!fresh && !this.memory.hasFresh() && this.lease.epoch() >= 0) {
+			// nothing to number: the group commits' events are sent as they were
+			// handed over
+			List<SequencedMessage> handed = this.written.takeAfter(this.claimedUpTo, max);
+			if (!handed.isEmpty()) {
+				claimed(handed, max);
+				return handed;
+			}
+			// kept events after a gap: the database holds the events before them
+			fresh = this.written.startsAfter(this.claimedUpTo);
+		}
 		if (this.lease.isManaged() && !fresh && this.caughtUp && !this.memory.hasFresh()) {
 			// nothing new since the last claim: the assignments' poll tells of rows
 			// written elsewhere
@@ -312,20 +347,26 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			this.maybeFresh.set(true);
 			throw ex;
 		}
-		this.caughtUp = messages.size() < max;
-		if (!this.caughtUp) {
+		if (messages.size() == max) {
 			this.maybeFresh.set(true);
 		}
-		if (!messages.isEmpty()) {
-			this.claimedUpTo = messages.get(messages.size() - 1).seq();
-			this.highestSeq = Math.max(this.highestSeq, this.claimedUpTo);
-		}
+		claimed(messages, max);
+		this.written.discardUpTo(this.claimedUpTo);
 		if (this.caughtUp && now - this.lastRecount >= RECOUNT_INTERVAL_MILLIS) {
 			// drained: a cheap moment to correct the cached counts, which other instances
 			// change
 			recount();
 		}
 		return messages;
+	}
+
+	private void claimed(List<SequencedMessage> messages, int max) {
+		this.caughtUp = messages.size() < max;
+		if (!messages.isEmpty()) {
+			this.claimedUpTo = messages.get(messages.size() - 1).seq();
+			this.highestSeq = Math.max(this.highestSeq, this.claimedUpTo);
+			this.lease.sent(this.claimedUpTo);
+		}
 	}
 
 	/**
@@ -452,8 +493,11 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	@Override
 	public long acknowledge(long ackSeq) {
-		int deleted = this.repository.deletesAckedFenced() ? this.lease.deleteAcked(ackSeq)
-				: this.lease.fenced((client) -> this.repository.deleteAcked(this.userId, ackSeq));
+		// events handed over by the group commits were claimed without a statement: the
+		// bound of acks follows here
+		long sent = this.highestSeq;
+		int deleted = this.repository.deletesAckedFenced() ? this.lease.deleteAcked(ackSeq, sent)
+				: this.lease.fenced((client) -> this.repository.deleteAcked(this.userId, ackSeq, sent));
 		this.durablePending.addAndGet(-deleted);
 		this.vacuum.deleted(deleted);
 		return deleted + this.memory.acknowledge(ackSeq).size();
@@ -513,6 +557,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	public void clear() {
 		this.transaction.executeWithoutResult((status) -> this.repository.deleteUser(this.userId));
 		this.memory.clear();
+		this.written.clear();
 		this.clientId = null;
 		this.lease.forget();
 		this.highestSeq = 0;

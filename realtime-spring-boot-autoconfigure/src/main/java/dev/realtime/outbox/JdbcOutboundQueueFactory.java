@@ -23,6 +23,9 @@ import dev.realtime.client.spi.OutboundQueueFactory;
  */
 public class JdbcOutboundQueueFactory implements OutboundQueueFactory, DisposableBean {
 
+	/** The most events the group commits keep in memory for the relays. */
+	private static final int HAND_OFF_EVENTS = 16_384;
+
 	private final DataSource dataSource;
 
 	private final ObjectMapper mapper;
@@ -40,6 +43,12 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 	private final Map<String, JdbcOutboundQueue> queues = new ConcurrentHashMap<>();
 
 	private final Map<String, RelayLease> leases = new ConcurrentHashMap<>();
+
+	/**
+	 * How many events the group commits of all users may keep in memory for their relays
+	 * (beyond it, the relays read them back from the database).
+	 */
+	private final WrittenRows.Budget handOff = new WrittenRows.Budget(HAND_OFF_EVENTS);
 
 	private volatile @Nullable Parts parts;
 
@@ -71,7 +80,7 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 		return this.queues.computeIfAbsent(userId, (id) -> {
 			Parts shared = parts();
 			return new JdbcOutboundQueue(id, shared.repository, shared.writer, shared.vacuum, this.dataSource,
-					shared.transaction, this.mapper, this.clock, this.maxSize, lease(id));
+					shared.transaction, this.mapper, this.clock, this.maxSize, lease(id), this.handOff);
 		});
 	}
 

@@ -348,8 +348,9 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 			if (known.epoch() != lease.epoch()) {
 				if (known.isManaged() || this.queues.existing(lease.userId()) == null) {
 					// an earlier process's, under this id: nobody here relays it (a
-					// queue that leases by itself may be taking it right now)
-					this.queues.repository().releaseLease(lease.userId(), this.instance, lease.epoch());
+					// queue that leases by itself may be taking it right now); what it
+					// sent is unknown here, so the bound of acks stays
+					this.queues.repository().releaseLease(lease.userId(), this.instance, lease.epoch(), 0);
 				}
 				continue;
 			}

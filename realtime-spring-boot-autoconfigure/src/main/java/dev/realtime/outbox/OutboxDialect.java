@@ -28,11 +28,15 @@ enum OutboxDialect {
 			"update realtime_outbox set status = 'SEQUENCED', seq = ? + array_position(?, id) - 1"
 					+ " where id = any(?) and status = 'NEW'",
 			// the fenced ack delete in one round trip: lock the user's stream,
-			// delete only if this instance still holds the lease, and report what
-			// the lock saw; the commit does not wait for its flush (asyncCommit)
-			"with c as (select relay_owner, relay_epoch from realtime_client where user_id = ? for update),"
+			// delete and raise the bound of acks only if this instance still holds
+			// the lease, and report what the lock saw; the commit does not wait for
+			// its flush (asyncCommit)
+			"with c as (select relay_owner, relay_epoch, relay_owner = ? and relay_epoch = ? as held"
+					+ " from realtime_client where user_id = ? for update),"
 					+ " d as (delete from realtime_outbox where user_id = ? and status = 'SEQUENCED' and seq <= ?"
-					+ " and exists (select 1 from c where relay_owner = ? and relay_epoch = ?) returning 1)"
+					+ " and coalesce((select held from c), false) returning 1),"
+					+ " s as (update realtime_client set sent_seq = ? where user_id = ? and sent_seq < ?"
+					+ " and coalesce((select held from c), false))"
 					+ " select relay_owner, relay_epoch, (select count(*) from d),"
 					+ " set_config('synchronous_commit', 'off', true) from c",
 			// the claim of numbered rows in one round trip, without a lock: the
@@ -80,7 +84,7 @@ enum OutboxDialect {
 			+ " select nextval('realtime_outbox_id_seq'), ?, r.k, r.e, r.p, r.c,"
 			+ " case when s.first is null then 'NEW' else 'SEQUENCED' end, s.first + r.o - 1"
 			+ " from unnest(?::varchar[], ?::varchar[], ?::text[], ?::bigint[]) with ordinality as r(k, e, p, c, o)"
-			+ " left join s on true order by r.o returning idempotency_key, status";
+			+ " left join s on true order by r.o returning idempotency_key, seq";
 
 	/**
 	 * Parameters: user id, idempotency key, event, payload, created_at, status, seq (null
@@ -101,10 +105,10 @@ enum OutboxDialect {
 
 	/**
 	 * Insert one user's rows of a group commit in one statement, each unless its
-	 * idempotency key is pending, numbering them if asked, returning the keys and
-	 * statuses inserted; or {@code null} for a JDBC batch. Parameters: row count, user
-	 * id, whether to number, row count, user id, arrays of keys, events, payloads,
-	 * created_at.
+	 * idempotency key is pending, numbering them if asked, returning the keys and seqs
+	 * inserted (null for a new row); or {@code null} for a JDBC batch. Parameters: row
+	 * count, user id, whether to number, row count, user id, arrays of keys, events,
+	 * payloads, created_at.
 	 */
 	final @Nullable String insertAll;
 
@@ -123,9 +127,10 @@ enum OutboxDialect {
 	final @Nullable String numberAll;
 
 	/**
-	 * Delete acked rows in one statement that also locks and checks the lease, or
-	 * {@code null} for a lock, then a delete. Parameters: user id, user id, ack seq,
-	 * owner, epoch; one row (owner, epoch, rows deleted), or none for an unknown user.
+	 * Delete acked rows and raise the bound of acks in one statement that also locks and
+	 * checks the lease, or {@code null} for a lock, then a delete. Parameters: owner,
+	 * epoch, user id, user id, ack seq, sent seq, user id, sent seq; one row (owner,
+	 * epoch, rows deleted), or none for an unknown user.
 	 */
 	final @Nullable String fencedDeleteAcked;
 

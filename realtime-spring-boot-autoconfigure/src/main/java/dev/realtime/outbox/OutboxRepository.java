@@ -68,7 +68,8 @@ class OutboxRepository {
 
 	// a released lease's expiry is 0, below any clock: free for the shared users' claim
 	private static final String RELEASE_LEASE = "update realtime_client set relay_owner = null,"
-			+ " relay_lease_until = 0 where user_id = ? and relay_owner = ? and relay_epoch = ?";
+			+ " relay_lease_until = 0, sent_seq = greatest(sent_seq, ?) where user_id = ? and relay_owner = ?"
+			+ " and relay_epoch = ?";
 
 	private static final String LEASE = "select relay_epoch, sent_seq from realtime_client where user_id = ?";
 
@@ -290,8 +291,8 @@ class OutboxRepository {
 			statement.setArray(9, connection.createArrayOf("bigint", columns[3]));
 			try (ResultSet result = statement.executeQuery()) {
 				while (result.next()) {
-					keys.put(userKey(userId, result.getString(1)),
-							"SEQUENCED".equals(result.getString(2)) ? Stored.NUMBERED : Stored.NEW);
+					long seq = result.getLong(2);
+					keys.put(userKey(userId, result.getString(1)), result.wasNull() ? Stored.NEW : new Stored(seq));
 				}
 			}
 		}
@@ -335,7 +336,7 @@ class OutboxRepository {
 				// SUCCESS_NO_INFO (-2): the driver inserted without counting; a duplicate
 				// reports 0
 				if (counts[i] != 0) {
-					keys.put(userKey(rows.get(i)), (first != null) ? Stored.NUMBERED : Stored.NEW);
+					keys.put(userKey(rows.get(i)), (first != null) ? new Stored(first + i) : Stored.NEW);
 				}
 			}
 			if (first != null && keys.size() == rows.size()) {
@@ -440,8 +441,8 @@ class OutboxRepository {
 		return this.jdbc.update(this.renewLease, leaseMillis, userId, owner, epoch) > 0;
 	}
 
-	void releaseLease(String userId, String owner, long epoch) {
-		this.jdbc.update(RELEASE_LEASE, userId, owner, epoch);
+	void releaseLease(String userId, String owner, long epoch, long sentSeq) {
+		this.jdbc.update(RELEASE_LEASE, sentSeq, userId, owner, epoch);
 	}
 
 	/**
@@ -534,30 +535,41 @@ class OutboxRepository {
 	}
 
 	/**
-	 * Lock the user's stream and delete its acked rows if this instance still holds the
-	 * lease, in one statement (only where {@link #deletesAckedFenced()}).
+	 * Lock the user's stream, delete its acked rows and raise the bound of its acks if
+	 * this instance still holds the lease, in one statement (only where
+	 * {@link #deletesAckedFenced()}).
 	 * @param userId the user whose stream was acked
 	 * @param ackSeq the highest seq the hub acked
+	 * @param sentSeq the highest seq given to a connection
 	 * @param owner the id of the instance that must hold the lease
 	 * @param epoch the lease's epoch that instance must hold
 	 * @return the stream as the lock saw it and the rows deleted, or {@code null} for an
 	 * unknown user
 	 */
-	@Nullable FencedDelete deleteAckedFenced(String userId, long ackSeq, String owner, long epoch) {
+	@Nullable FencedDelete deleteAckedFenced(String userId, long ackSeq, long sentSeq, String owner, long epoch) {
 		String sql = this.dialect.fencedDeleteAcked;
 		if (sql == null) {
 			throw new IllegalStateException("No single-statement fenced delete on " + this.dialect);
 		}
 		List<FencedDelete> rows = this.jdbc.query(sql,
-				(rs, rowNum) -> new FencedDelete(rs.getString(1), rs.getLong(2), rs.getInt(3)), userId, userId, ackSeq,
-				owner, epoch);
+				(rs, rowNum) -> new FencedDelete(rs.getString(1), rs.getLong(2), rs.getInt(3)), owner, epoch, userId,
+				userId, ackSeq, sentSeq, userId, sentSeq);
 		return rows.isEmpty() ? null : rows.get(0);
 	}
 
-	int deleteAcked(String userId, long ackSeq) {
+	/**
+	 * Delete a user's acked rows and raise the bound of its acks, in the caller's fenced
+	 * transaction.
+	 * @param userId the user whose stream was acked
+	 * @param ackSeq the highest seq the hub acked
+	 * @param sentSeq the highest seq given to a connection
+	 * @return the rows deleted
+	 */
+	int deleteAcked(String userId, long ackSeq, long sentSeq) {
 		if (this.dialect.asyncCommit != null) {
 			this.jdbc.execute(this.dialect.asyncCommit);
 		}
+		raiseSent(userId, sentSeq);
 		return this.jdbc.update(DELETE_ACKED, userId, ackSeq);
 	}
 
@@ -632,17 +644,25 @@ class OutboxRepository {
 
 	/**
 	 * What became of an event handed to a group commit.
+	 *
+	 * @param seq the seq it was stored with, {@code 0} if stored as a new row for the
+	 * relay to number, {@code -1} if not stored because its idempotency key was pending
 	 */
-	enum Stored {
+	record Stored(long seq) {
 
 		/** Not stored: its idempotency key was pending. */
-		DUPLICATE,
+		static final Stored DUPLICATE = new Stored(-1);
 
 		/** Stored as a new row, for the relay to number. */
-		NEW,
+		static final Stored NEW = new Stored(0);
 
-		/** Stored with its seq. */
-		NUMBERED
+		boolean inserted() {
+			return this.seq >= 0;
+		}
+
+		boolean numbered() {
+			return this.seq > 0;
+		}
 
 	}
 

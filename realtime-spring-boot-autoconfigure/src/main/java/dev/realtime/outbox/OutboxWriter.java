@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -51,12 +52,14 @@ final class OutboxWriter {
 	/**
 	 * Store an event in the next group commit and wait for it.
 	 * @param row the event to insert
+	 * @param numbered told the event's seq if the commit numbered it, on the writer's
+	 * thread before the sender hears of it, so it hears of a user's events in seq order
 	 * @return whether and how it was stored
 	 * @throws OutboxWriteException if it was not committed within the timeout or the
 	 * database failed
 	 */
-	OutboxRepository.Stored write(OutboxRepository.NewRow row) {
-		Write write = new Write(row);
+	OutboxRepository.Stored write(OutboxRepository.NewRow row, LongConsumer numbered) {
+		Write write = new Write(row, numbered);
 		this.writes.add(write);
 		try {
 			return write.result.get(this.timeoutNanos, TimeUnit.NANOSECONDS);
@@ -120,6 +123,11 @@ final class OutboxWriter {
 			return;
 		}
 		for (int i = 0; i < group.size(); i++) {
+			if (stored[i].numbered()) {
+				group.get(i).numbered.accept(stored[i].seq());
+			}
+		}
+		for (int i = 0; i < group.size(); i++) {
 			group.get(i).result.complete(stored[i]);
 		}
 	}
@@ -141,10 +149,13 @@ final class OutboxWriter {
 
 		final OutboxRepository.NewRow row;
 
+		final LongConsumer numbered;
+
 		final CompletableFuture<OutboxRepository.Stored> result = new CompletableFuture<>();
 
-		Write(OutboxRepository.NewRow row) {
+		Write(OutboxRepository.NewRow row, LongConsumer numbered) {
 			this.row = row;
+			this.numbered = numbered;
 		}
 
 	}

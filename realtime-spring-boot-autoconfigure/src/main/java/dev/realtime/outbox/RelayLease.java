@@ -36,6 +36,12 @@ final class RelayLease {
 	/** The epoch of the lease this instance holds, or -1. */
 	private volatile long epoch = -1;
 
+	/**
+	 * The highest seq this instance gave to a connection, recorded as the bound of acks
+	 * when it gives the lease up.
+	 */
+	private final AtomicLong sent = new AtomicLong();
+
 	/** Whether {@link JdbcUserAssignments} takes and renews the lease. */
 	private volatile boolean managed;
 
@@ -127,14 +133,24 @@ final class RelayLease {
 	}
 
 	/**
-	 * Give the lease up at once, so another instance need not wait for it to expire.
+	 * Take note of the highest seq given to a connection.
+	 * @param seq the highest seq claimed
+	 */
+	void sent(long seq) {
+		this.sent.accumulateAndGet(seq, Math::max);
+	}
+
+	/**
+	 * Give the lease up at once, so another instance need not wait for it to expire, and
+	 * record the bound of acks: the next holder's hub may ack everything sent here.
 	 */
 	void release() {
 		long current = this.epoch;
 		if (current >= 0) {
 			this.epoch = -1;
-			this.transaction
-				.executeWithoutResult((status) -> this.repository.releaseLease(this.userId, this.owner, current));
+			long sentSeq = this.sent.get();
+			this.transaction.executeWithoutResult(
+					(status) -> this.repository.releaseLease(this.userId, this.owner, current, sentSeq));
 		}
 	}
 
@@ -143,6 +159,7 @@ final class RelayLease {
 	 */
 	void forget() {
 		this.epoch = -1;
+		this.sent.set(0);
 	}
 
 	/**
@@ -193,17 +210,19 @@ final class RelayLease {
 	}
 
 	/**
-	 * Delete acked rows in one statement that also locks and checks the lease (where the
-	 * database allows it, see {@link OutboxRepository#deletesAckedFenced()}).
+	 * Delete acked rows and raise the bound of acks in one statement that also locks and
+	 * checks the lease (where the database allows it, see
+	 * {@link OutboxRepository#deletesAckedFenced()}).
 	 * @param ackSeq the hub's cumulative ack
+	 * @param sentSeq the highest seq given to a connection
 	 * @return the rows deleted
 	 * @throws LeaseLostException if another instance holds the lease now
 	 */
-	int deleteAcked(long ackSeq) {
+	int deleteAcked(long ackSeq, long sentSeq) {
 		long expected = this.epoch;
 		Integer deleted = this.transaction.execute((status) -> {
-			OutboxRepository.FencedDelete done = this.repository.deleteAckedFenced(this.userId, ackSeq, this.owner,
-					expected);
+			OutboxRepository.FencedDelete done = this.repository.deleteAckedFenced(this.userId, ackSeq, sentSeq,
+					this.owner, expected);
 			if (done == null) {
 				throw lost(null, expected);
 			}

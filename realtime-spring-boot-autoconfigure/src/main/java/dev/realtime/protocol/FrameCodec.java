@@ -66,7 +66,8 @@ public final class FrameCodec {
 			return NODES.objectNode();
 		}
 		if (payload instanceof JsonNode node) {
-			return node;
+			// the caller may change its node once sent: the event keeps what was sent
+			return node.deepCopy();
 		}
 		return this.mapper.valueToTree(payload);
 	}

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 
 import javax.sql.DataSource;
 
@@ -30,6 +31,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 import dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration;
 import dev.realtime.client.OutboundMessage;
@@ -361,15 +363,68 @@ abstract class AbstractJdbcOutboundQueueTests {
 	@Test
 	void theBoundOfAcksIsTheHighestSeqSentNotTheHighestNumbered() {
 		JdbcOutboundQueue first = leader("instance-a");
+		// past the relay's first claim, which reads the database: what follows is
+		// handed over by the group commit
+		assertThat(first.claim(10)).isEmpty();
 		for (int i = 1; i <= 5; i++) {
 			first.enqueue(message("k" + i), true, new RecordingOutcome());
 		}
 		assertThat(first.highestSeq()).as("numbered, none sent").isZero();
 		first.claim(2);
 		assertThat(first.highestSeq()).isEqualTo(2);
+		// claimed as the group commit handed them over: the bound is recorded with the
+		// next ack
+		first.acknowledge(1);
 		expireLease();
 		JdbcOutboundQueue successor = leader("instance-b");
 		assertThat(successor.highestSeq()).as("a hub's ack of 3 to 5 claims what was never sent").isEqualTo(2);
+	}
+
+	@Test
+	void aReleasedLeaseRecordsTheBoundOfAcksForTheNextHolder() {
+		JdbcOutboundQueue first = leader("instance-a");
+		assertThat(first.claim(10)).isEmpty();
+		for (int i = 1; i <= 3; i++) {
+			first.enqueue(message("k" + i), true, new RecordingOutcome());
+		}
+		first.claim(2);
+		first.releaseLease();
+		JdbcOutboundQueue successor = leader("instance-b");
+		assertThat(successor.highestSeq()).isEqualTo(2);
+	}
+
+	@Test
+	void anEventHandedOverByItsGroupCommitIsResentExactlyAsItWasFirstSent() {
+		JdbcOutboundQueue queue = leader("a");
+		// the relay's first claim after taking the lease reads the database
+		assertThat(queue.claim(10)).isEmpty();
+		ObjectNode payload = JsonNodeFactory.instance.objectNode().put("text", "héllo \"quoted\"");
+		payload.putArray("items").add(1).add(2.5).addNull();
+		queue.enqueue(new OutboundMessage("k1", "e", payload, Instant.parse("2025-11-21T14:48:02.123456789Z")), true,
+				new RecordingOutcome());
+		List<SequencedMessage> first = queue.claim(10);
+		queue.releaseClaims();
+		List<SequencedMessage> resent = queue.claim(10);
+		assertThat(resent).as("read back from the database").isEqualTo(first);
+		assertThat(first.get(0).message().createdAt()).as("to the microsecond, as stored")
+			.isEqualTo(Instant.parse("2025-11-21T14:48:02.123456Z"));
+	}
+
+	@Test
+	void aBacklogBeyondWhatTheGroupCommitsKeepInMemoryIsClaimedFromTheDatabaseInOrder() {
+		JdbcOutboundQueue queue = factory("a", 2 * WrittenRows.MAX_PER_USER).create(this.userId);
+		assertThat(queue.acquireLease()).isTrue();
+		int events = WrittenRows.MAX_PER_USER + 5;
+		for (int i = 1; i <= events; i++) {
+			queue.enqueue(message("k" + i), true, new RecordingOutcome());
+		}
+		List<SequencedMessage> claimed = new ArrayList<>(queue.claim(100));
+		for (List<SequencedMessage> more = queue.claim(500); !more.isEmpty(); more = queue.claim(500)) {
+			claimed.addAll(more);
+		}
+		assertThat(claimed).extracting(SequencedMessage::seq)
+			.containsExactlyElementsOf(LongStream.rangeClosed(1, events).boxed().toList());
+		assertThat(claimed).extracting((m) -> m.message().idempotencyKey()).endsWith("k" + events);
 	}
 
 	@Test

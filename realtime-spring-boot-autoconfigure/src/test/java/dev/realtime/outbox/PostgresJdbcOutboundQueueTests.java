@@ -44,7 +44,7 @@ class PostgresJdbcOutboundQueueTests extends AbstractJdbcOutboundQueueTests {
 		assertThat(String.join("\n", plan(OutboxRepository.DELETE_ACKED, userId(), 100L)))
 			.contains("realtime_outbox_relay_ix");
 		String fencedDelete = Objects.requireNonNull(OutboxDialect.POSTGRESQL.fencedDeleteAcked);
-		assertThat(String.join("\n", plan(fencedDelete, userId(), userId(), 100L, "owner", 1L)))
+		assertThat(String.join("\n", plan(fencedDelete, "owner", 1L, userId(), userId(), 100L, 120L, userId(), 120L)))
 			.contains("realtime_outbox_relay_ix")
 			.doesNotContain("Seq Scan on realtime_outbox");
 		// the numbering looks rows up by primary key, never by a scan of the table

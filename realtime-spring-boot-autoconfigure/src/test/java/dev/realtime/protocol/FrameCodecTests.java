@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -24,6 +27,14 @@ class FrameCodecTests {
 				+ "\"timestamp\":\"2025-11-21T14:48:02Z\"}");
 		EventFrame atMostOnce = new EventFrame(null, null, null, "x", this.codec.toPayload(null), null);
 		assertThat(this.codec.encode(atMostOnce)).isEqualTo("{\"type\":\"event\",\"event\":\"x\",\"payload\":{}}");
+	}
+
+	@Test
+	void aPayloadGivenAsATreeIsCopiedSoLaterChangesByTheCallerAreNotSent() {
+		ObjectNode node = JsonNodeFactory.instance.objectNode().put("n", 1);
+		JsonNode payload = this.codec.toPayload(node);
+		node.put("n", 2);
+		assertThat(payload.get("n").asInt()).isEqualTo(1);
 	}
 
 	@Test
