@@ -31,6 +31,12 @@ final class OutboxWriter {
 	/** The most events one commit carries. */
 	private static final int MAX_GROUP = 1000;
 
+	/**
+	 * The longest a group waits for the senders of the last one: a fraction of a commit's
+	 * flush, and nothing for a lone sender.
+	 */
+	private static final long GATHER_NANOS = 100_000;
+
 	private final OutboxRepository repository;
 
 	private final long timeoutNanos;
@@ -92,6 +98,7 @@ final class OutboxWriter {
 
 	private void run() {
 		List<Write> group = new ArrayList<>();
+		int senders = 1;
 		while (this.running) {
 			try {
 				group.add(this.writes.take());
@@ -100,8 +107,38 @@ final class OutboxWriter {
 				return;
 			}
 			this.writes.drainTo(group, MAX_GROUP - 1);
+			gather(group, senders);
+			senders = group.size();
 			commit(group);
 			group.clear();
+		}
+	}
+
+	/**
+	 * Wait a little for the senders of the last group, who were woken by its commit and
+	 * are handing over their next events, so that they share the next commit instead of
+	 * splitting into a small commit and a large one.
+	 * @param group the writes taken so far
+	 * @param senders how many writes the last group had
+	 */
+	private void gather(List<Write> group, int senders) {
+		long deadline = System.nanoTime() + GATHER_NANOS;
+		while (group.size() < Math.min(senders, MAX_GROUP)) {
+			Write next;
+			try {
+				next = this.writes.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				// stopping: what was taken is still committed, or fails with a clear
+				// outcome
+				Thread.currentThread().interrupt();
+				return;
+			}
+			if (next == null) {
+				return;
+			}
+			group.add(next);
+			this.writes.drainTo(group, MAX_GROUP - group.size());
 		}
 	}
 
