@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -105,8 +104,6 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	private final WrittenRows written;
 
 	private volatile @Nullable String clientId;
-
-	private volatile long highestSeq;
 
 	/**
 	 * The highest seq claimed since the claims were last released: resends continue after
@@ -223,7 +220,10 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 				inserted = insertInCallersTransaction(row, outcome);
 			}
 			else {
-				OutboxRepository.Stored stored = this.writer.write(row, (seq) -> handOver(seq, message));
+				// as a resend reads it from the row, so both send the same time
+				OutboundMessage kept = new OutboundMessage(message.idempotencyKey(), message.event(), message.payload(),
+						Instant.EPOCH.plus(row.createdAtMicros(), ChronoUnit.MICROS));
+				OutboxRepository.Stored stored = this.writer.write(row, (seq) -> handOver(seq, kept));
 				inserted = stored.inserted();
 				if (stored.equals(OutboxRepository.Stored.NEW)) {
 					this.newRowsWritten.incrementAndGet();
@@ -252,11 +252,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	 * @param message the event
 	 */
 	private void handOver(long seq, OutboundMessage message) {
-		// as the row holds it, so a resend from the row sends the same time
-		Instant createdAt = message.createdAt().truncatedTo(ChronoUnit.MICROS);
-		OutboundMessage kept = createdAt.equals(message.createdAt()) ? message
-				: new OutboundMessage(message.idempotencyKey(), message.event(), message.payload(), createdAt);
-		if (!this.written.add(seq, kept)) {
+		if (!this.written.add(seq, message)) {
 			this.maybeFresh.set(true);
 		}
 	}
@@ -286,29 +282,27 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		clientId();
 		if (this.lease.isManaged()) {
 			// taken and renewed by the assignments, with the instance's other leases
-			taken(this.lease.takeGrant());
+			if (this.lease.takeGrant()) {
+				taken();
+			}
 			return this.lease.epoch() >= 0;
 		}
 		if (this.lease.renew()) {
 			return true;
 		}
-		OptionalLong nextSeq = this.lease.take();
-		if (nextSeq.isEmpty()) {
+		if (!this.lease.take()) {
 			return false;
 		}
-		taken(nextSeq);
+		taken();
 		return true;
 	}
 
-	private void taken(OptionalLong sentSeq) {
-		if (sentSeq.isPresent()) {
-			// another instance may have sent and deleted them meanwhile
-			this.written.clear();
-			this.highestSeq = sentSeq.getAsLong();
-			releaseClaims();
-			recount();
-			this.maybeFresh.set(true);
-		}
+	private void taken() {
+		// another instance may have sent and deleted them meanwhile
+		this.written.clear();
+		releaseClaims();
+		recount();
+		this.maybeFresh.set(true);
 	}
 
 	@Override
@@ -364,7 +358,6 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		this.caughtUp = messages.size() < max;
 		if (!messages.isEmpty()) {
 			this.claimedUpTo = messages.get(messages.size() - 1).seq();
-			this.highestSeq = Math.max(this.highestSeq, this.claimedUpTo);
 			this.lease.sent(this.claimedUpTo);
 		}
 	}
@@ -495,7 +488,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	public long acknowledge(long ackSeq) {
 		// events handed over by the group commits were claimed without a statement: the
 		// bound of acks follows here
-		long sent = this.highestSeq;
+		long sent = this.lease.sentSeq();
 		int deleted = this.repository.deletesAckedFenced() ? this.lease.deleteAcked(ackSeq, sent)
 				: this.lease.fenced((client) -> this.repository.deleteAcked(this.userId, ackSeq, sent));
 		this.durablePending.addAndGet(-deleted);
@@ -526,7 +519,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	@Override
 	public long highestSeq() {
-		return this.highestSeq;
+		return this.lease.sentSeq();
 	}
 
 	@Override
@@ -560,7 +553,6 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		this.written.clear();
 		this.clientId = null;
 		this.lease.forget();
-		this.highestSeq = 0;
 		releaseClaims();
 		this.durablePending.set(0);
 		this.deadLetters.set(0);

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -458,11 +457,10 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 	}
 
 	private boolean takePinned(String userId, RelayLease lease) {
-		OptionalLong sentSeq = lease.take();
-		if (sentSeq.isEmpty()) {
+		if (!lease.take()) {
 			return false;
 		}
-		lease.grant(lease.epoch(), sentSeq.getAsLong());
+		lease.grant(lease.epoch(), lease.sentSeq());
 		this.held.put(userId, Placement.PINNED);
 		return true;
 	}

@@ -123,7 +123,7 @@ final class OutboxWriter {
 	 */
 	private void gather(List<Write> group, int senders) {
 		long deadline = System.nanoTime() + GATHER_NANOS;
-		while (group.size() < Math.min(senders, MAX_GROUP)) {
+		while (group.size() < senders) {
 			Write next;
 			try {
 				next = this.writes.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);

@@ -1,7 +1,7 @@
 package dev.realtime.outbox;
 
 import java.util.Optional;
-import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -37,19 +37,17 @@ final class RelayLease {
 	private volatile long epoch = -1;
 
 	/**
-	 * The highest seq this instance gave to a connection, recorded as the bound of acks
-	 * when it gives the lease up.
+	 * The highest seq given to a connection, by this instance's claims or, as a take of
+	 * the lease read it, by earlier holders: the bound of the hub's acks, recorded when
+	 * the lease is given up.
 	 */
 	private final AtomicLong sent = new AtomicLong();
 
 	/** Whether {@link JdbcUserAssignments} takes and renews the lease. */
 	private volatile boolean managed;
 
-	/**
-	 * The highest seq sent when the lease was granted and the queue has not taken note of
-	 * the grant yet, or -1.
-	 */
-	private final AtomicLong granted = new AtomicLong(-1);
+	/** Whether the lease was granted and the queue has not taken note of it yet. */
+	private final AtomicBoolean granted = new AtomicBoolean();
 
 	RelayLease(String userId, String owner, long leaseMillis, OutboxRepository repository,
 			TransactionTemplate transaction) {
@@ -79,17 +77,16 @@ final class RelayLease {
 	 */
 	void grant(long epoch, long sentSeq) {
 		this.epoch = epoch;
-		this.granted.set(sentSeq);
+		sent(sentSeq);
+		this.granted.set(true);
 	}
 
 	/**
 	 * Take note of a grant.
-	 * @return the highest seq sent when the lease was granted since the last call, else
-	 * empty
+	 * @return whether the lease was granted since the last call
 	 */
-	OptionalLong takeGrant() {
-		long sentSeq = this.granted.getAndSet(-1);
-		return (sentSeq >= 0) ? OptionalLong.of(sentSeq) : OptionalLong.empty();
+	boolean takeGrant() {
+		return this.granted.getAndSet(false);
 	}
 
 	/**
@@ -120,16 +117,17 @@ final class RelayLease {
 
 	/**
 	 * Take the lease if nobody holds an unexpired one.
-	 * @return the highest seq sent when taken, empty when another instance holds it
+	 * @return whether it was taken, {@code false} when another instance holds it
 	 */
-	OptionalLong take() {
+	boolean take() {
 		Optional<long[]> acquired = this.transaction.execute((status) -> Optional
 			.ofNullable(this.repository.acquireLease(this.userId, this.owner, this.leaseMillis)));
 		if (acquired == null || acquired.isEmpty()) {
-			return OptionalLong.empty();
+			return false;
 		}
 		this.epoch = acquired.get()[0];
-		return OptionalLong.of(acquired.get()[1]);
+		sent(acquired.get()[1]);
+		return true;
 	}
 
 	/**
@@ -138,6 +136,14 @@ final class RelayLease {
 	 */
 	void sent(long seq) {
 		this.sent.accumulateAndGet(seq, Math::max);
+	}
+
+	/**
+	 * Return the highest seq given to a connection, as far as this instance knows.
+	 * @return the highest seq, or 0 if none
+	 */
+	long sentSeq() {
+		return this.sent.get();
 	}
 
 	/**

@@ -111,6 +111,19 @@ abstract class AbstractJdbcOutboundQueueTests {
 		return queue;
 	}
 
+	/**
+	 * A leader past the relay's first claim (which reads the database) with events
+	 * written since, which the group commit hands over.
+	 */
+	private JdbcOutboundQueue leaderWithHandedOverEvents(String owner, int events) {
+		JdbcOutboundQueue queue = leader(owner);
+		assertThat(queue.claim(10)).isEmpty();
+		for (int i = 1; i <= events; i++) {
+			queue.enqueue(message("k" + i), true, new RecordingOutcome());
+		}
+		return queue;
+	}
+
 	private JdbcOutboundQueueFactory factory(String owner, long maxSize) {
 		return new JdbcOutboundQueueFactory(context.getBean(DataSource.class), new JsonMapper(), maxSize, LEASE,
 				Duration.ofSeconds(5), owner, this.clock);
@@ -362,13 +375,7 @@ abstract class AbstractJdbcOutboundQueueTests {
 
 	@Test
 	void theBoundOfAcksIsTheHighestSeqSentNotTheHighestNumbered() {
-		JdbcOutboundQueue first = leader("instance-a");
-		// past the relay's first claim, which reads the database: what follows is
-		// handed over by the group commit
-		assertThat(first.claim(10)).isEmpty();
-		for (int i = 1; i <= 5; i++) {
-			first.enqueue(message("k" + i), true, new RecordingOutcome());
-		}
+		JdbcOutboundQueue first = leaderWithHandedOverEvents("instance-a", 5);
 		assertThat(first.highestSeq()).as("numbered, none sent").isZero();
 		first.claim(2);
 		assertThat(first.highestSeq()).isEqualTo(2);
@@ -382,11 +389,7 @@ abstract class AbstractJdbcOutboundQueueTests {
 
 	@Test
 	void aReleasedLeaseRecordsTheBoundOfAcksForTheNextHolder() {
-		JdbcOutboundQueue first = leader("instance-a");
-		assertThat(first.claim(10)).isEmpty();
-		for (int i = 1; i <= 3; i++) {
-			first.enqueue(message("k" + i), true, new RecordingOutcome());
-		}
+		JdbcOutboundQueue first = leaderWithHandedOverEvents("instance-a", 3);
 		first.claim(2);
 		first.releaseLease();
 		JdbcOutboundQueue successor = leader("instance-b");
