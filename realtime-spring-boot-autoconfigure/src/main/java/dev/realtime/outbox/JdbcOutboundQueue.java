@@ -2,7 +2,6 @@ package dev.realtime.outbox;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -211,7 +210,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 				&& this.newRowsWritten.get() == this.newRowsNumbered.get();
 		OutboxRepository.NewRow row = new OutboxRepository.NewRow(this.userId, message.idempotencyKey(),
 				message.event(), this.mapper.writeValueAsString(message.payload()),
-				ChronoUnit.MICROS.between(Instant.EPOCH, message.createdAt()), numbered);
+				OutboxRepository.micros(message.createdAt()), numbered);
 		boolean joined;
 		boolean inserted;
 		try {
@@ -222,7 +221,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			else {
 				// as a resend reads it from the row, so both send the same time
 				OutboundMessage kept = new OutboundMessage(message.idempotencyKey(), message.event(), message.payload(),
-						Instant.EPOCH.plus(row.createdAtMicros(), ChronoUnit.MICROS));
+						OutboxRepository.instant(row.createdAtMicros()));
 				OutboxRepository.Stored stored = this.writer.write(row, (seq) -> handOver(seq, kept));
 				inserted = stored.inserted();
 				if (stored.equals(OutboxRepository.Stored.NEW)) {
@@ -438,8 +437,8 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		int m = 0;
 		while (claim.messages.size() < max && (r < fresh.size() || m < memoryFresh.size())) {
 			long seq = next++;
-			if (m == memoryFresh.size() || (r < fresh.size() && fresh.get(r).createdAtMicros() <= ChronoUnit.MICROS
-				.between(Instant.EPOCH, memoryFresh.get(m).createdAt()))) {
+			if (m == memoryFresh.size() || (r < fresh.size()
+					&& fresh.get(r).createdAtMicros() <= OutboxRepository.micros(memoryFresh.get(m).createdAt()))) {
 				OutboxRepository.OutboxRow row = fresh.get(r++);
 				if (!numbered.isEmpty() && seq != firstDurable + numbered.size()) {
 					// a memory event broke the run of durable seqs: number what came
@@ -481,7 +480,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 
 	private OutboundMessage toMessage(OutboxRepository.OutboxRow row) {
 		return new OutboundMessage(row.key(), row.event(), this.mapper.readTree(row.payload()),
-				Instant.EPOCH.plus(row.createdAtMicros(), ChronoUnit.MICROS));
+				OutboxRepository.instant(row.createdAtMicros()));
 	}
 
 	@Override
@@ -536,7 +535,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		if (durable.isEmpty()) {
 			return inMemory;
 		}
-		Instant oldest = Instant.EPOCH.plus(durable.get(), ChronoUnit.MICROS);
+		Instant oldest = OutboxRepository.instant(durable.get());
 		return Optional.of(inMemory.filter((created) -> created.isBefore(oldest)).orElse(oldest));
 	}
 

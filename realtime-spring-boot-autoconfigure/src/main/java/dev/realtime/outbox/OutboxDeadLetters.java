@@ -1,7 +1,6 @@
 package dev.realtime.outbox;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -91,8 +90,8 @@ public class OutboxDeadLetters {
 		ObjectMapper mapper = this.queues.mapper();
 		Long deadAt = dead.deadAt();
 		return new OutboxDeadLetter(row.id(), row.key(), row.event(), mapper.readTree(row.payload()),
-				Instant.EPOCH.plus(row.createdAtMicros(), ChronoUnit.MICROS), row.seq(), dead.errorCode(),
-				dead.lastError(), (deadAt != null) ? Instant.ofEpochMilli(deadAt) : null);
+				OutboxRepository.instant(row.createdAtMicros()), row.seq(), dead.errorCode(), dead.lastError(),
+				(deadAt != null) ? Instant.ofEpochMilli(deadAt) : null);
 	}
 
 }

@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -626,6 +628,25 @@ class OutboxRepository {
 
 	private static String truncate(String text, int max) {
 		return (text.length() <= max) ? text : text.substring(0, max);
+	}
+
+	/**
+	 * An instant as the outbox stores it: microseconds since the epoch, the precision
+	 * every supported database keeps.
+	 * @param instant the instant
+	 * @return its microseconds since the epoch
+	 */
+	static long micros(Instant instant) {
+		return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+	}
+
+	/**
+	 * The instant of a stored time.
+	 * @param micros microseconds since the epoch, as {@link #micros} stored them
+	 * @return the instant
+	 */
+	static Instant instant(long micros) {
+		return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
 	}
 
 	/**
