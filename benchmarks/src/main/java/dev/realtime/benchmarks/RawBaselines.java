@@ -1,5 +1,6 @@
 package dev.realtime.benchmarks;
 
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -73,30 +74,19 @@ final class RawBaselines {
 	 */
 	Figure pipelined(int perFrame) {
 		String clientId = RawConnection.newClientId();
-		Semaphore credit = new Semaphore(CREDIT);
-		AtomicLong acked = new AtomicLong();
-		Semaphore resumed = new Semaphore(0);
-		try (RawConnection connection = RawConnection.open(this.hub.uri(), clientId, (text) -> {
-			if (text.startsWith("{\"type\":\"ack\"")) {
-				long ack = RawConnection.longField(text, "ack_seq");
-				credit.release((int) (ack - acked.getAndSet(ack)));
-			}
-			else if (text.startsWith("{\"type\":\"resume_response\"")) {
-				resumed.release();
-			}
-		}, () -> {
-		})) {
-			resume(connection, clientId, 0, resumed);
+		Credit credit = new Credit();
+		try (RawConnection connection = credit.open(this.hub.uri(), clientId)) {
+			resume(connection, clientId, 0, credit.resumed);
 			AtomicLong sent = new AtomicLong();
 			Figure figure;
 			try (Load load = new Load("raw-ws", 1, (thread) -> {
-				if (credit.tryAcquire(perFrame, 100, TimeUnit.MILLISECONDS)) {
+				if (credit.permits.tryAcquire(perFrame, 100, TimeUnit.MILLISECONDS)) {
 					long first = sent.get() + 1;
 					connection.send(batch(clientId, first, perFrame));
 					sent.addAndGet(perFrame);
 				}
 			})) {
-				figure = this.windows.throughput(acked::get);
+				figure = this.windows.throughput(credit.acked::get);
 			}
 			return counted(figure, clientId, sent.get());
 		}
@@ -224,24 +214,13 @@ final class RawBaselines {
 	Figure durableCycle() {
 		this.database.execute(this.schema, "truncate raw_outbox restart identity");
 		String clientId = RawConnection.newClientId();
-		Semaphore credit = new Semaphore(CREDIT);
-		AtomicLong acked = new AtomicLong();
+		Credit credit = new Credit();
 		AtomicLong produced = new AtomicLong();
-		Semaphore resumed = new Semaphore(0);
-		try (RawConnection connection = RawConnection.open(this.hub.uri(), clientId, (text) -> {
-			if (text.startsWith("{\"type\":\"ack\"")) {
-				long ack = RawConnection.longField(text, "ack_seq");
-				credit.release((int) (ack - acked.getAndSet(ack)));
-			}
-			else if (text.startsWith("{\"type\":\"resume_response\"")) {
-				resumed.release();
-			}
-		}, () -> {
-		});
+		try (RawConnection connection = credit.open(this.hub.uri(), clientId);
 				Connection producerDb = this.database.connect(this.schema);
 				Connection relayDb = this.database.connect(this.schema);
 				Connection deleterDb = this.database.connect(this.schema)) {
-			resume(connection, clientId, 0, resumed);
+			resume(connection, clientId, 0, credit.resumed);
 			producerDb.setAutoCommit(false);
 			PreparedStatement insert = producerDb.prepareStatement("insert into raw_outbox "
 					+ "(client_id, idempotency_key, event, payload, created_at) values (?, ?, ?, ?, ?)");
@@ -264,7 +243,7 @@ final class RawBaselines {
 			String note;
 			Figure figure;
 			try (Load producer = new Load("raw-producer", 1, (thread) -> {
-				if (produced.get() - acked.get() > MAX_BACKLOG) {
+				if (produced.get() - credit.acked.get() > MAX_BACKLOG) {
 					LockSupport.parkNanos(100_000);
 					return;
 				}
@@ -282,7 +261,7 @@ final class RawBaselines {
 				stages.insert.record(System.nanoTime() - start);
 				produced.addAndGet(100);
 			}); Load relay = new Load("raw-relay", 1, (thread) -> {
-				if (!credit.tryAcquire(100, 100, TimeUnit.MILLISECONDS)) {
+				if (!credit.permits.tryAcquire(100, 100, TimeUnit.MILLISECONDS)) {
 					return;
 				}
 				long start = System.nanoTime();
@@ -290,14 +269,14 @@ final class RawBaselines {
 				List<String> frames = claimed(claim, clientId, claimedUpTo);
 				stages.claim.record(System.nanoTime() - start);
 				if (frames.isEmpty()) {
-					credit.release(100);
+					credit.permits.release(100);
 					LockSupport.parkNanos(100_000);
 					return;
 				}
-				credit.release(100 - frames.size());
+				credit.permits.release(100 - frames.size());
 				connection.send("[" + String.join(",", frames) + "]");
 			}); Load deleter = new Load("raw-deleter", 1, (thread) -> {
-				long ack = acked.get();
+				long ack = credit.acked.get();
 				long done = deleted.get();
 				if (ack == done) {
 					LockSupport.parkNanos(100_000);
@@ -310,10 +289,11 @@ final class RawBaselines {
 				stages.delete.record(System.nanoTime() - start);
 				deleted.set(ack);
 			})) {
-				figure = this.windows.throughput(acked::get);
+				figure = this.windows.throughput(credit.acked::get);
 				note = stages.note();
 				producer.close();
-				Windows.await(() -> acked.get() >= produced.get() && deleted.get() >= produced.get(), DRAIN_WAIT);
+				Windows.await(() -> credit.acked.get() >= produced.get() && deleted.get() >= produced.get(),
+						DRAIN_WAIT);
 			}
 			long left = this.database.queryLong(this.schema, "select count(*) from raw_outbox");
 			return counted(figure, clientId, produced.get())
@@ -615,6 +595,33 @@ final class RawBaselines {
 				// closing anyway
 			}
 		}
+	}
+
+	/**
+	 * A raw connection's window of events sent but not yet acked: each cumulative ack
+	 * gives back the permits of the events it covers.
+	 */
+	private static final class Credit {
+
+		final Semaphore permits = new Semaphore(CREDIT);
+
+		final AtomicLong acked = new AtomicLong();
+
+		final Semaphore resumed = new Semaphore(0);
+
+		RawConnection open(URI hub, String clientId) {
+			return RawConnection.open(hub, clientId, (text) -> {
+				if (text.startsWith("{\"type\":\"ack\"")) {
+					long ack = RawConnection.longField(text, "ack_seq");
+					this.permits.release((int) (ack - this.acked.getAndSet(ack)));
+				}
+				else if (text.startsWith("{\"type\":\"resume_response\"")) {
+					this.resumed.release();
+				}
+			}, () -> {
+			});
+		}
+
 	}
 
 	/**
