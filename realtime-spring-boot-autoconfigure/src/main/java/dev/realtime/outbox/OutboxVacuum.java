@@ -1,8 +1,11 @@
 package dev.realtime.outbox;
 
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,6 +13,7 @@ import javax.sql.DataSource;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -22,7 +26,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * deleted rows this reads the table's dead-row count and, above {@value #THRESHOLD}, runs
  * {@code VACUUM} on it, on a thread of its own. With autovacuum working the count stays
  * below the threshold and nothing happens. On databases without the statements it does
- * nothing.
+ * nothing. Stopping cancels a running {@code VACUUM}, so the application's shutdown
+ * neither waits for it nor closes its connection under it.
  */
 final class OutboxVacuum {
 
@@ -33,6 +38,9 @@ final class OutboxVacuum {
 
 	/** Dead row versions above which the table is vacuumed. */
 	static final long THRESHOLD = 100_000;
+
+	/** How long stopping waits for a cancelled {@code VACUUM} to end. */
+	private static final long STOP_WAIT_SECONDS = 5;
 
 	private final JdbcTemplate jdbc;
 
@@ -49,6 +57,11 @@ final class OutboxVacuum {
 	private final AtomicBoolean running = new AtomicBoolean();
 
 	private volatile boolean disabled;
+
+	private volatile boolean stopping;
+
+	/** The statement running {@code VACUUM}, while it runs. */
+	private volatile @Nullable Statement vacuuming;
 
 	OutboxVacuum(DataSource dataSource, OutboxDialect dialect) {
 		this.jdbc = new JdbcTemplate(dataSource);
@@ -91,12 +104,31 @@ final class OutboxVacuum {
 				return false;
 			}
 			long start = System.nanoTime();
-			this.jdbc.execute(vacuum);
+			Boolean ran = this.jdbc.execute((Statement statement) -> {
+				this.vacuuming = statement;
+				try {
+					if (this.stopping) {
+						return false;
+					}
+					statement.execute(vacuum);
+					return true;
+				}
+				finally {
+					this.vacuuming = null;
+				}
+			});
+			if (!Boolean.TRUE.equals(ran)) {
+				return false;
+			}
 			logger.debug("Vacuumed realtime_outbox (" + dead + " dead row versions) in "
 					+ (System.nanoTime() - start) / 1_000_000 + " ms");
 			return true;
 		}
 		catch (DataAccessException ex) {
+			if (this.stopping) {
+				logger.debug("Vacuum of realtime_outbox cancelled: the application is stopping");
+				return false;
+			}
 			// for example a user that does not own the table: autovacuum has to do it
 			this.disabled = true;
 			logger.warn("Could not vacuum realtime_outbox, and will not try again: " + ex.getMessage());
@@ -107,8 +139,31 @@ final class OutboxVacuum {
 		}
 	}
 
+	/**
+	 * Stop looking at the table: cancel a running {@code VACUUM} and wait a little for
+	 * its thread to give its connection back.
+	 */
 	void stop() {
-		this.executor.shutdownNow();
+		this.stopping = true;
+		this.executor.shutdown();
+		Statement statement = this.vacuuming;
+		if (statement != null) {
+			try {
+				statement.cancel();
+			}
+			catch (SQLException ex) {
+				logger.debug("Could not cancel the vacuum of realtime_outbox", ex);
+			}
+		}
+		try {
+			if (!this.executor.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+				logger.warn("The vacuum of realtime_outbox did not end within " + STOP_WAIT_SECONDS
+						+ " s of its cancel; its connection may be closed under it");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

@@ -1,5 +1,8 @@
 package dev.realtime.outbox;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -60,13 +63,7 @@ class PostgresJdbcOutboundQueueTests extends AbstractJdbcOutboundQueueTests {
 		DataSource dataSource = Objects.requireNonNull(jdbc().getDataSource());
 		OutboxVacuum vacuum = new OutboxVacuum(dataSource, OutboxDialect.POSTGRESQL);
 		try {
-			// what a sustained load leaves with autovacuum off: acked rows deleted, never
-			// vacuumed
-			jdbc().update("insert into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at,"
-					+ " status) select 2000000000 + g, ?, 'v' || g, 'e', '{}', 0, 'NEW'"
-					+ " from generate_series(1, ?) g", userId(), OutboxVacuum.THRESHOLD + 10_000);
-			jdbc().update("delete from realtime_outbox where id > 2000000000");
-			await().atMost(Duration.ofSeconds(30)).until(() -> deadRows() >= OutboxVacuum.THRESHOLD);
+			leaveDeadRowsAboveTheThreshold();
 			// fewer deletes than a check needs: nothing happens yet
 			vacuum.deleted(OutboxVacuum.CHECK_EVERY - 1);
 			assertThat(deadRows()).isGreaterThanOrEqualTo(OutboxVacuum.THRESHOLD);
@@ -76,6 +73,46 @@ class PostgresJdbcOutboundQueueTests extends AbstractJdbcOutboundQueueTests {
 		finally {
 			vacuum.stop();
 		}
+	}
+
+	@Test
+	void stoppingCancelsARunningVacuumInsteadOfLeavingItToTheConnectionPoolsShutdown() throws SQLException {
+		DataSource dataSource = Objects.requireNonNull(jdbc().getDataSource());
+		OutboxVacuum vacuum = new OutboxVacuum(dataSource, OutboxDialect.POSTGRESQL);
+		leaveDeadRowsAboveTheThreshold();
+		try (Connection blocker = dataSource.getConnection()) {
+			// holds the lock VACUUM takes, so the vacuum runs until it is cancelled, as a
+			// long one on a large table would
+			blocker.setAutoCommit(false);
+			try (Statement statement = blocker.createStatement()) {
+				statement.execute("lock table realtime_outbox in share update exclusive mode");
+			}
+			vacuum.deleted(OutboxVacuum.CHECK_EVERY);
+			await().atMost(Duration.ofSeconds(30)).until(() -> runningVacuums() == 1);
+			vacuum.stop();
+			assertThat(runningVacuums()).as("vacuums still running once stop returned").isZero();
+			blocker.rollback();
+		}
+		assertThat(jdbc().queryForObject("select count(*) from realtime_outbox where id > 2000000000", Long.class))
+			.isZero();
+	}
+
+	/**
+	 * What a sustained load leaves with autovacuum off: acked rows deleted, never
+	 * vacuumed.
+	 */
+	private void leaveDeadRowsAboveTheThreshold() {
+		jdbc().update("insert into realtime_outbox (id, user_id, idempotency_key, event, payload, created_at,"
+				+ " status) select 2000000000 + g, ?, 'v' || g, 'e', '{}', 0, 'NEW'" + " from generate_series(1, ?) g",
+				userId(), OutboxVacuum.THRESHOLD + 10_000);
+		jdbc().update("delete from realtime_outbox where id > 2000000000");
+		await().atMost(Duration.ofSeconds(30)).until(() -> deadRows() >= OutboxVacuum.THRESHOLD);
+	}
+
+	private long runningVacuums() {
+		Long running = jdbc().queryForObject("select count(*) from pg_stat_activity where state = 'active'"
+				+ " and query = 'vacuum realtime_outbox' and pid <> pg_backend_pid()", Long.class);
+		return (running != null) ? running : 0;
 	}
 
 	private long deadRows() {
