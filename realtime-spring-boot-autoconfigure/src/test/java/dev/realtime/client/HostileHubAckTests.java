@@ -3,19 +3,17 @@ package dev.realtime.client;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.ResumeResponseFrame;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
-import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,88 +27,75 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class HostileHubAckTests {
 
-	private TestHub hub;
-
-	private DefaultRealtimeClient client;
-
-	@BeforeEach
-	void startHub() {
-		this.hub = TestHub.start();
-	}
-
-	@AfterEach
-	void stop() {
-		if (this.client != null) {
-			this.client.close();
-		}
-		this.hub.close();
-	}
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
 
 	private void connect() {
-		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(), "t");
-		this.client.connect();
-		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
+		this.fixture
+			.connect(TestClients.create(TestClients.fastSettings(this.fixture.hub().uri(), "alice").build(), "t"));
 	}
 
 	@Test
 	void ackAboveTheHighestSentIsCountedAndDoesNotAckLaterEvents(CapturedOutput output) throws Exception {
 		connect();
-		this.hub.acking(false);
-		SendHandle first = this.client.sendEvent("n", Map.of("i", 1));
-		SendHandle second = this.client.sendEvent("n", Map.of("i", 2));
-		await().until(() -> this.hub.received().size() == 2);
-		this.hub.sendRaw("{\"type\":\"ack\",\"ack_seq\":1000}");
-		await().until(() -> this.client.metrics().invalidFrames() == 1);
+		this.fixture.hub().acking(false);
+		SendHandle first = this.fixture.client().sendEvent("n", Map.of("i", 1));
+		SendHandle second = this.fixture.client().sendEvent("n", Map.of("i", 2));
+		await().until(() -> this.fixture.hub().received().size() == 2);
+		this.fixture.hub().sendRaw("{\"type\":\"ack\",\"ack_seq\":1000}");
+		await().until(() -> this.fixture.client().metrics().invalidFrames() == 1);
 		assertThat(output).contains("1000");
 		// the two sent events are covered by the ack; the next ones are not
 		first.acknowledged().get(10, TimeUnit.SECONDS);
 		second.acknowledged().get(10, TimeUnit.SECONDS);
-		SendHandle third = this.client.sendEvent("n", Map.of("i", 3));
-		await().until(() -> this.hub.received().size() == 3);
+		SendHandle third = this.fixture.client().sendEvent("n", Map.of("i", 3));
+		await().until(() -> this.fixture.hub().received().size() == 3);
 		assertThat(third.acknowledged()).isNotDone();
-		this.hub.acking(true);
-		SendHandle fourth = this.client.sendEvent("n", Map.of("i", 4));
+		this.fixture.hub().acking(true);
+		SendHandle fourth = this.fixture.client().sendEvent("n", Map.of("i", 4));
 		fourth.acknowledged().get(10, TimeUnit.SECONDS);
 		third.acknowledged().get(10, TimeUnit.SECONDS);
-		assertThat(this.hub.accepted()).extracting(EventFrame::seq).containsExactly(1L, 2L, 3L, 4L);
+		assertThat(this.fixture.hub().accepted()).extracting(EventFrame::seq).containsExactly(1L, 2L, 3L, 4L);
 	}
 
 	@Test
 	void ackForASeqNeverSentIsCountedAndIgnored(CapturedOutput output) throws Exception {
 		connect();
-		this.hub.sendRaw("{\"type\":\"ack\",\"ack_seq\":5}");
-		await().until(() -> this.client.metrics().invalidFrames() == 1);
-		this.hub.acking(false);
-		SendHandle handle = this.client.sendEvent("n", Map.of("i", 1));
-		await().until(() -> this.hub.received().size() == 1);
-		assertThat(this.hub.received().get(0).seq()).isEqualTo(1);
+		this.fixture.hub().sendRaw("{\"type\":\"ack\",\"ack_seq\":5}");
+		await().until(() -> this.fixture.client().metrics().invalidFrames() == 1);
+		this.fixture.hub().acking(false);
+		SendHandle handle = this.fixture.client().sendEvent("n", Map.of("i", 1));
+		await().until(() -> this.fixture.hub().received().size() == 1);
+		assertThat(this.fixture.hub().received().get(0).seq()).isEqualTo(1);
 		assertThat(handle.acknowledged()).isNotDone();
-		this.hub.acking(true);
-		this.client.sendEvent("n", Map.of("i", 2)).acknowledged().get(10, TimeUnit.SECONDS);
+		this.fixture.hub().acking(true);
+		this.fixture.client().sendEvent("n", Map.of("i", 2)).acknowledged().get(10, TimeUnit.SECONDS);
 		assertThat(handle.acknowledged()).isDone();
 	}
 
 	@Test
 	void resumeResponseClaimingMoreThanWasSentIsCountedAndLosesNothing(CapturedOutput output) throws Exception {
 		connect();
-		this.hub.acking(false);
-		SendHandle first = this.client.sendEvent("n", Map.of("i", 1));
-		await().until(() -> this.hub.received().size() == 1);
-		this.hub.tamperWithResumeAnswers((answer) -> new ResumeResponseFrame(1000, answer.events(), answer.hasMore(),
-				answer.reset(), answer.lastSeq()));
-		this.hub.closeAll(CloseCodes.GOING_AWAY, "restart");
-		await().until(() -> this.hub.handshakes() == 2 && this.client.connectionState() == ConnectionState.CONNECTED);
-		await().until(() -> this.client.metrics().invalidFrames() == 1);
+		this.fixture.hub().acking(false);
+		SendHandle first = this.fixture.client().sendEvent("n", Map.of("i", 1));
+		await().until(() -> this.fixture.hub().received().size() == 1);
+		this.fixture.hub()
+			.tamperWithResumeAnswers((answer) -> new ResumeResponseFrame(1000, answer.events(), answer.hasMore(),
+					answer.reset(), answer.lastSeq()));
+		this.fixture.hub().closeAll(CloseCodes.GOING_AWAY, "restart");
+		await().until(() -> this.fixture.hub().handshakes() == 2
+				&& this.fixture.client().connectionState() == ConnectionState.CONNECTED);
+		await().until(() -> this.fixture.client().metrics().invalidFrames() == 1);
 		first.acknowledged().get(10, TimeUnit.SECONDS);
-		this.hub.tamperWithResumeAnswers((answer) -> answer);
-		SendHandle second = this.client.sendEvent("n", Map.of("i", 2));
-		await().until(() -> this.hub.received().size() >= 2);
+		this.fixture.hub().tamperWithResumeAnswers((answer) -> answer);
+		SendHandle second = this.fixture.client().sendEvent("n", Map.of("i", 2));
+		await().until(() -> this.fixture.hub().received().size() >= 2);
 		assertThat(second.acknowledged()).isNotDone();
-		this.hub.acking(true);
-		this.client.sendEvent("n", Map.of("i", 3)).acknowledged().get(10, TimeUnit.SECONDS);
+		this.fixture.hub().acking(true);
+		this.fixture.client().sendEvent("n", Map.of("i", 3)).acknowledged().get(10, TimeUnit.SECONDS);
 		second.acknowledged().get(10, TimeUnit.SECONDS);
-		assertThat(this.hub.accepted()).extracting(EventFrame::seq).containsExactly(1L, 2L, 3L);
-		assertThat(this.hub.accepted()).extracting((event) -> event.payload().get("i").intValue())
+		assertThat(this.fixture.hub().accepted()).extracting(EventFrame::seq).containsExactly(1L, 2L, 3L);
+		assertThat(this.fixture.hub().accepted()).extracting((event) -> event.payload().get("i").intValue())
 			.containsExactly(1, 2, 3);
 	}
 

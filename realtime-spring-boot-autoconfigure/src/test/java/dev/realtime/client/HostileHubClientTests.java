@@ -7,10 +7,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -18,8 +17,8 @@ import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ResumeResponseFrame;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
-import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,30 +31,16 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class HostileHubClientTests {
 
-	private TestHub hub;
-
-	private DefaultRealtimeClient client;
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
 
 	private final List<InboundMessage> messages = new CopyOnWriteArrayList<>();
 
-	@BeforeEach
-	void startHub() {
-		this.hub = TestHub.start();
-	}
-
-	@AfterEach
-	void stop() {
-		if (this.client != null) {
-			this.client.close();
-		}
-		this.hub.close();
-	}
-
 	private void connect() {
-		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(), "t");
-		this.client.onMessage(this.messages::add);
-		this.client.connect();
-		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
+		DefaultRealtimeClient client = TestClients
+			.create(TestClients.fastSettings(this.fixture.hub().uri(), "alice").build(), "t");
+		client.onMessage(this.messages::add);
+		this.fixture.connect(client);
 	}
 
 	@Test
@@ -77,14 +62,14 @@ class HostileHubClientTests {
 				// valid for the codec, but the hub's events must carry a seq
 				"{\"type\":\"event\",\"event\":\"x\",\"payload\":{}}");
 		for (String text : hostile) {
-			this.hub.sendRaw(text);
+			this.fixture.hub().sendRaw(text);
 		}
-		await().until(() -> this.client.metrics().invalidFrames() == hostile.size());
+		await().until(() -> this.fixture.client().metrics().invalidFrames() == hostile.size());
 		assertThat(output).contains("Ignoring invalid frame from hub: Message is not valid JSON",
 				"Unknown frame type 'teleport'", "Field 'seq' must be a non-negative integer",
 				"Field 'ack_seq' must be a non-negative integer", "Batch element 1: Frame must be a JSON object");
 		assertStillWorking();
-		assertThat(this.hub.handshakes()).isEqualTo(1);
+		assertThat(this.fixture.hub().handshakes()).isEqualTo(1);
 	}
 
 	@Test
@@ -97,50 +82,53 @@ class HostileHubClientTests {
 		}
 		String text = batch.substring(0, batch.length() - 1) + "]";
 		for (int i = 0; i < floods; i++) {
-			this.hub.sendRaw(text);
+			this.fixture.hub().sendRaw(text);
 		}
-		await().until(() -> this.client.metrics().invalidFrames() == floods * 50L);
+		await().until(() -> this.fixture.client().metrics().invalidFrames() == floods * 50L);
 		assertStillWorking();
-		assertThat(this.hub.handshakes()).isEqualTo(1);
+		assertThat(this.fixture.hub().handshakes()).isEqualTo(1);
 	}
 
 	@Test
 	void aMessageAboveTheFrameLimitDropsTheConnectionAndNothingElse(CapturedOutput output) throws Exception {
 		connect();
-		SendHandle before = this.client.sendEvent("note", Map.of("i", 1));
+		SendHandle before = this.fixture.client().sendEvent("note", Map.of("i", 1));
 		before.acknowledged().get(10, TimeUnit.SECONDS);
-		this.hub.sendRaw("{\"type\":\"meta\",\"event\":\"pong\",\"payload\":{\"x\":\"" + "x".repeat(1 << 20) + "\"}}");
-		await().until(() -> this.hub.handshakes() == 2 && this.client.connectionState() == ConnectionState.CONNECTED);
+		this.fixture.hub()
+			.sendRaw("{\"type\":\"meta\",\"event\":\"pong\",\"payload\":{\"x\":\"" + "x".repeat(1 << 20) + "\"}}");
+		await().until(() -> this.fixture.hub().handshakes() == 2
+				&& this.fixture.client().connectionState() == ConnectionState.CONNECTED);
 		assertStillWorking();
-		assertThat(this.hub.accepted()).extracting(EventFrame::seq).containsExactly(1L, 2L);
+		assertThat(this.fixture.hub().accepted()).extracting(EventFrame::seq).containsExactly(1L, 2L);
 	}
 
 	@Test
 	void aMessageOfExactlyTheFrameLimitArrivesWholeThoughTheContainerDeliversItInParts() throws Exception {
 		connect();
 		List<MetaFrame> signals = new CopyOnWriteArrayList<>();
-		this.client.onMeta(signals::add);
+		this.fixture.client().onMeta(signals::add);
 		String text = multibyteTextForMessageOf(1 << 20);
-		this.hub.sendRaw(metaMessage(text));
+		this.fixture.hub().sendRaw(metaMessage(text));
 		await().until(() -> !signals.isEmpty());
 		assertThat(signals).singleElement()
 			.satisfies((signal) -> assertThat(signal.payload().get("x").stringValue()).isEqualTo(text));
-		assertThat(this.client.metrics().invalidFrames()).isZero();
+		assertThat(this.fixture.client().metrics().invalidFrames()).isZero();
 		assertStillWorking();
-		assertThat(this.hub.handshakes()).isEqualTo(1);
+		assertThat(this.fixture.hub().handshakes()).isEqualTo(1);
 	}
 
 	@Test
 	void aMessageWithinTheLimitInCharactersButAboveItInBytesDropsTheConnectionWith1009() throws Exception {
 		connect();
 		List<MetaFrame> signals = new CopyOnWriteArrayList<>();
-		this.client.onMeta(signals::add);
+		this.fixture.client().onMeta(signals::add);
 		List<String> reasons = new CopyOnWriteArrayList<>();
-		this.client.onConnectionStateChange((change) -> reasons.add(change.reason()));
+		this.fixture.client().onConnectionStateChange((change) -> reasons.add(change.reason()));
 		String text = multibyteTextForMessageOf((1 << 20) + 1);
 		assertThat(metaMessage(text).length()).isLessThan(1 << 20);
-		this.hub.sendRaw(metaMessage(text));
-		await().until(() -> this.hub.handshakes() == 2 && this.client.connectionState() == ConnectionState.CONNECTED);
+		this.fixture.hub().sendRaw(metaMessage(text));
+		await().until(() -> this.fixture.hub().handshakes() == 2
+				&& this.fixture.client().connectionState() == ConnectionState.CONNECTED);
 		assertThat(reasons).anySatisfy((reason) -> assertThat(reason).contains("1009"));
 		assertThat(signals).isEmpty();
 		assertStillWorking();
@@ -167,25 +155,25 @@ class HostileHubClientTests {
 
 	@Test
 	void resumeResponseThatSkipsASeqIsNotStoredOutOfOrder() {
-		this.hub.store("alice", "n", Map.of("i", 1));
-		this.hub.store("alice", "n", Map.of("i", 2));
-		this.hub.store("alice", "n", Map.of("i", 3));
-		this.hub.tamperWithResumeAnswers((answer) -> {
+		this.fixture.hub().store("alice", "n", Map.of("i", 1));
+		this.fixture.hub().store("alice", "n", Map.of("i", 2));
+		this.fixture.hub().store("alice", "n", Map.of("i", 3));
+		this.fixture.hub().tamperWithResumeAnswers((answer) -> {
 			// only the first answer lies: it leaves out seq 2
-			this.hub.tamperWithResumeAnswers((honest) -> honest);
+			this.fixture.hub().tamperWithResumeAnswers((honest) -> honest);
 			return withEvents(answer, answer.events().stream().filter((event) -> event.seq() != 2).toList());
 		});
 		connect();
 		await().until(() -> this.messages.size() >= 3);
 		assertThat(this.messages).extracting(InboundMessage::seq).containsExactly(1L, 2L, 3L);
-		assertThat(this.client.metrics().messagesReceived()).isEqualTo(3);
+		assertThat(this.fixture.client().metrics().messagesReceived()).isEqualTo(3);
 	}
 
 	@Test
 	void resumeResponseThatRepeatsSeqsStoresEachOnce() {
-		this.hub.store("alice", "n", Map.of("i", 1));
-		this.hub.store("alice", "n", Map.of("i", 2));
-		this.hub.tamperWithResumeAnswers((answer) -> {
+		this.fixture.hub().store("alice", "n", Map.of("i", 1));
+		this.fixture.hub().store("alice", "n", Map.of("i", 2));
+		this.fixture.hub().tamperWithResumeAnswers((answer) -> {
 			List<EventFrame> doubled = new ArrayList<>();
 			answer.events().forEach((event) -> {
 				doubled.add(event);
@@ -194,18 +182,18 @@ class HostileHubClientTests {
 			return withEvents(answer, doubled);
 		});
 		connect();
-		await().until(() -> this.client.metrics().duplicatesDropped() == 2);
+		await().until(() -> this.fixture.client().metrics().duplicatesDropped() == 2);
 		assertThat(this.messages).extracting(InboundMessage::seq).containsExactly(1L, 2L);
 	}
 
 	@Test
 	void eventsAfterAGapAreFetchedAgainInOrder() {
 		connect();
-		this.hub.store("alice", "n", Map.of("i", 1));
-		this.hub.store("alice", "n", Map.of("i", 2));
-		EventFrame third = this.hub.store("alice", "n", Map.of("i", 3));
+		this.fixture.hub().store("alice", "n", Map.of("i", 1));
+		this.fixture.hub().store("alice", "n", Map.of("i", 2));
+		EventFrame third = this.fixture.hub().store("alice", "n", Map.of("i", 3));
 		// live push of seq 3 only: the client must fetch 1 and 2 first
-		this.hub.sendRaw(this.hub.encode(List.of(third)));
+		this.fixture.hub().sendRaw(this.fixture.hub().encode(List.of(third)));
 		await().until(() -> this.messages.size() >= 3);
 		assertThat(this.messages).extracting(InboundMessage::seq).containsExactly(1L, 2L, 3L);
 	}
@@ -218,14 +206,14 @@ class HostileHubClientTests {
 	 * The client still sends, gets acks and stores inbound events.
 	 */
 	private void assertStillWorking() throws Exception {
-		SendHandle handle = this.client.sendEvent("note", Map.of("still", "working"));
+		SendHandle handle = this.fixture.client().sendEvent("note", Map.of("still", "working"));
 		assertThat(handle.acknowledged().get(10, TimeUnit.SECONDS).seq()).isNotNull();
 		int before = this.messages.size();
-		EventFrame event = this.hub.store("alice", "n", Map.of("after", "hostility"));
-		this.hub.sendRaw(this.hub.encode(List.of(event)));
+		EventFrame event = this.fixture.hub().store("alice", "n", Map.of("after", "hostility"));
+		this.fixture.hub().sendRaw(this.fixture.hub().encode(List.of(event)));
 		await().until(() -> this.messages.size() > before);
 		assertThat(this.messages.get(this.messages.size() - 1).seq()).isEqualTo(event.seq());
-		assertThat(this.client.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+		assertThat(this.fixture.client().connectionState()).isEqualTo(ConnectionState.CONNECTED);
 	}
 
 }

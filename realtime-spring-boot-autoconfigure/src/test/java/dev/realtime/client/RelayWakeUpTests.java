@@ -4,9 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.internal.DefaultRealtimeClient;
@@ -16,8 +15,8 @@ import dev.realtime.client.spi.EnqueueOutcome;
 import dev.realtime.client.spi.OutboundQueue;
 import dev.realtime.client.spi.SequencedMessage;
 import dev.realtime.protocol.EventFrame;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
-import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,38 +28,24 @@ import static org.awaitility.Awaitility.await;
  */
 class RelayWakeUpTests {
 
-	private TestHub hub;
-
-	private DefaultRealtimeClient client;
-
-	@BeforeEach
-	void startHub() {
-		this.hub = TestHub.start();
-	}
-
-	@AfterEach
-	void stop() {
-		if (this.client != null) {
-			this.client.close();
-		}
-		this.hub.close();
-	}
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
 
 	@Test
 	void relaySendsWhenTheQueueSaysEventsBecameClaimable() {
 		HeldBackQueue queue = new HeldBackQueue();
 		// a poll interval far beyond the test (the default is 1 s): only the wake-up can
 		// send
-		ClientSettings settings = TestClients.fastSettings(this.hub.uri(), "alice")
+		ClientSettings settings = TestClients.fastSettings(this.fixture.hub().uri(), "alice")
 			.pollInterval(Duration.ofHours(1))
 			.build();
-		this.client = TestClients.create(settings, new StaticTokenProvider("t"), queue, new InMemoryInboundStore());
-		this.client.connect();
-		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
-		SendHandle handle = this.client.sendEvent("chat.message", Map.of("text", "held back"));
+		DefaultRealtimeClient client = this.fixture
+			.connect(TestClients.create(settings, new StaticTokenProvider("t"), queue, new InMemoryInboundStore()));
+		SendHandle handle = client.sendEvent("chat.message", Map.of("text", "held back"));
 		queue.revive();
 		await().atMost(Duration.ofSeconds(10)).until(() -> handle.acknowledged().isDone());
-		assertThat(this.hub.accepted()).extracting(EventFrame::idempotencyKey).containsExactly(handle.idempotencyKey());
+		assertThat(this.fixture.hub().accepted()).extracting(EventFrame::idempotencyKey)
+			.containsExactly(handle.idempotencyKey());
 	}
 
 	/**

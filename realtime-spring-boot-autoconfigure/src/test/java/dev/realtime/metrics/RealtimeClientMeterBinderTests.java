@@ -13,21 +13,19 @@ import java.util.stream.IntStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.realtime.auth.RefreshingTokenProvider;
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.auth.TokenSource.IssuedToken;
 import dev.realtime.auth.TokenUnavailableException;
-import dev.realtime.client.ConnectionState;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.ErrorFrame;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
-import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,37 +38,23 @@ class RealtimeClientMeterBinderTests {
 
 	private final MeterRegistry registry = new SimpleMeterRegistry();
 
-	private TestHub hub;
-
-	private DefaultRealtimeClient client;
-
-	@BeforeEach
-	void startHub() {
-		this.hub = TestHub.start();
-	}
-
-	@AfterEach
-	void stop() {
-		if (this.client != null) {
-			this.client.close();
-		}
-		this.hub.close();
-	}
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
 
 	private void connect(RefreshingTokenProvider tokens) {
-		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(),
+		DefaultRealtimeClient client = TestClients.create(
+				TestClients.fastSettings(this.fixture.hub().uri(), "alice").build(),
 				(tokens != null) ? tokens : new StaticTokenProvider("t"));
-		new RealtimeClientMeterBinder(this.client, new CachedClientMetrics(this.client, Duration.ZERO), tokens)
+		new RealtimeClientMeterBinder(client, new CachedClientMetrics(client, Duration.ZERO), tokens)
 			.bindTo(this.registry);
-		this.client.connect();
-		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
+		this.fixture.connect(client);
 	}
 
 	@Test
 	void countsSendsAcksAndAckLatency() throws Exception {
 		connect(null);
 		List<SendHandle> handles = IntStream.range(0, 5)
-			.mapToObj((i) -> this.client.sendEvent("n", Map.of("i", i)))
+			.mapToObj((i) -> this.fixture.client().sendEvent("n", Map.of("i", i)))
 			.toList();
 		for (SendHandle handle : handles) {
 			handle.acknowledged().get(5, TimeUnit.SECONDS);
@@ -94,17 +78,17 @@ class RealtimeClientMeterBinderTests {
 		connect(null);
 		assertThat(this.registry.get("realtime.reconnect.duration").timer().count()).isZero();
 
-		this.hub.closeAll(CloseCodes.GOING_AWAY, "restart");
+		this.fixture.hub().closeAll(CloseCodes.GOING_AWAY, "restart");
 		await().until(() -> counter("realtime.reconnects") == 1 && gauge("realtime.connected") == 1);
 		Timer duration = this.registry.get("realtime.reconnect.duration").tag("user", "alice").timer();
 		assertThat(duration.count()).isEqualTo(1);
 		assertThat(duration.max(TimeUnit.NANOSECONDS)).isPositive();
 
-		this.hub.closeAll(CloseCodes.GOING_AWAY, "restart");
+		this.fixture.hub().closeAll(CloseCodes.GOING_AWAY, "restart");
 		await().until(() -> counter("realtime.reconnects") == 2 && gauge("realtime.connected") == 1);
 		assertThat(duration.count()).isEqualTo(2);
 
-		this.client.disconnect();
+		this.fixture.client().disconnect();
 		assertThat(gauge("realtime.connected")).isZero();
 		assertThat(transportGauge("websocket")).isZero();
 	}
@@ -112,17 +96,18 @@ class RealtimeClientMeterBinderTests {
 	@Test
 	void reportsBacklogAndDeadLetters() {
 		connect(null);
-		this.hub.acking(false);
+		this.fixture.hub().acking(false);
 		Instant before = Instant.now();
-		this.client.sendEvent("n", Map.of("i", 1));
-		await().until(() -> this.hub.received().size() == 1);
+		this.fixture.client().sendEvent("n", Map.of("i", 1));
+		await().until(() -> this.fixture.hub().received().size() == 1);
 		assertThat(gauge("realtime.outbox.size")).isEqualTo(1);
 		// the gauge is in seconds; wait until the event is measurably old
 		await().until(() -> gauge("realtime.outbox.oldest.age") >= 0.05);
 		assertThat(gauge("realtime.outbox.oldest.age"))
 			.isLessThanOrEqualTo(Duration.between(before, Instant.now()).toMillis() / 1000.0);
 
-		this.hub.sendRaw(this.hub.encode(List.of(new ErrorFrame("invalid_event", "no such room", 1L))));
+		this.fixture.hub()
+			.sendRaw(this.fixture.hub().encode(List.of(new ErrorFrame("invalid_event", "no such room", 1L))));
 
 		await().until(() -> gauge("realtime.outbox.dead") == 1);
 		assertThat(gauge("realtime.outbox.size")).isZero();
@@ -141,8 +126,8 @@ class RealtimeClientMeterBinderTests {
 			}
 			return new IssuedToken("token-" + fetches.get(), null);
 		}, Duration.ZERO, Clock.systemUTC());
-		this.hub.store("alice", "chat.message", Map.of("text", "hi"));
-		this.hub.store("alice", "chat.message", Map.of("text", "again"));
+		this.fixture.hub().store("alice", "chat.message", Map.of("text", "hi"));
+		this.fixture.hub().store("alice", "chat.message", Map.of("text", "again"));
 
 		connect(tokens);
 
