@@ -9,19 +9,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.EventFrame;
-import dev.realtime.test.FaultProxy;
 import dev.realtime.test.FaultProxy.Cut;
 import dev.realtime.test.FaultProxy.Direction;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
-import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,34 +44,17 @@ class HalfOpenConnectionTests {
 
 	private static final Duration TIMEOUT = DEFAULTS ? DEFAULT_SETTINGS.heartbeatTimeout() : Duration.ofSeconds(1);
 
-	private TestHub hub;
-
-	private FaultProxy proxy;
-
-	private DefaultRealtimeClient client;
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.behindFaultProxy();
 
 	private final List<InboundMessage> messages = new CopyOnWriteArrayList<>();
-
-	@BeforeEach
-	void start() {
-		this.hub = TestHub.start();
-		this.proxy = FaultProxy.inFrontOf(this.hub.uri().toString());
-	}
-
-	@AfterEach
-	void stop() {
-		if (this.client != null) {
-			this.client.close();
-		}
-		this.proxy.close();
-		this.hub.close();
-	}
 
 	@ParameterizedTest
 	@EnumSource(Direction.class)
 	void detectsAHalfOpenConnectionWithinHeartbeatIntervalPlusTimeoutAndLosesNothing(Direction direction)
 			throws Exception {
-		ClientSettings settings = TestClients.fastSettings(this.proxy.route(this.hub.uri()), "alice")
+		ClientSettings settings = TestClients
+			.fastSettings(this.fixture.proxy().route(this.fixture.hub().uri()), "alice")
 			.heartbeat(INTERVAL, TIMEOUT)
 			.build();
 		detectsAndRecovers(settings, direction, INTERVAL, TIMEOUT);
@@ -85,49 +66,49 @@ class HalfOpenConnectionTests {
 	 */
 	@Test
 	void detectsAHalfOpenConnectionAtTheDefaultSettings() throws Exception {
-		ClientSettings settings = ClientSettings.builder(this.proxy.route(this.hub.uri()), "alice").build();
+		ClientSettings settings = ClientSettings.builder(this.fixture.proxy().route(this.fixture.hub().uri()), "alice")
+			.build();
 		detectsAndRecovers(settings, Direction.UPSTREAM, DEFAULT_SETTINGS.heartbeatInterval(),
 				DEFAULT_SETTINGS.heartbeatTimeout());
 	}
 
 	private void detectsAndRecovers(ClientSettings settings, Direction direction, Duration interval, Duration timeout)
 			throws Exception {
-		this.client = TestClients.create(settings, "t");
-		this.client.onMessage(this.messages::add);
-		this.client.connect();
-		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
+		DefaultRealtimeClient client = TestClients.create(settings, "t");
+		client.onMessage(this.messages::add);
+		this.fixture.connect(client);
 		List<SendHandle> handles = new ArrayList<>();
-		IntStream.rangeClosed(1, 5).forEach((i) -> handles.add(this.client.sendEvent("n", Map.of("i", i))));
+		IntStream.rangeClosed(1, 5).forEach((i) -> handles.add(client.sendEvent("n", Map.of("i", i))));
 		handles.get(4).acknowledged().get(10, TimeUnit.SECONDS);
 
-		this.proxy.halfOpen(direction);
+		this.fixture.proxy().halfOpen(direction);
 		long stalledAt = System.nanoTime();
-		IntStream.rangeClosed(6, 10).forEach((i) -> handles.add(this.client.sendEvent("n", Map.of("i", i))));
-		this.hub.store("alice", "n", Map.of("in", 1));
-		this.hub.store("alice", "n", Map.of("in", 2));
+		IntStream.rangeClosed(6, 10).forEach((i) -> handles.add(client.sendEvent("n", Map.of("i", i))));
+		this.fixture.hub().store("alice", "n", Map.of("in", 1));
+		this.fixture.hub().store("alice", "n", Map.of("in", 2));
 		await().atMost(interval.plus(timeout).plusSeconds(10))
-			.until(() -> this.client.connectionState() != ConnectionState.CONNECTED);
+			.until(() -> client.connectionState() != ConnectionState.CONNECTED);
 		Duration detectedAfter = Duration.ofNanos(System.nanoTime() - stalledAt);
-		assertThat(this.client.lastError()).contains("heartbeat timeout");
+		assertThat(client.lastError()).contains("heartbeat timeout");
 		// a ping goes out at most one interval after the stall, the timeout runs from
 		// there
 		assertThat(detectedAfter).isLessThanOrEqualTo(interval.plus(timeout).plusMillis(500));
 
 		// the dead path is dropped by the network, then the proxy forwards new
 		// connections again
-		this.proxy.cutAll(Cut.RESET);
-		this.proxy.resume();
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
+		this.fixture.proxy().cutAll(Cut.RESET);
+		this.fixture.proxy().resume();
+		await().atMost(Duration.ofSeconds(20)).until(() -> client.connectionState() == ConnectionState.CONNECTED);
 		for (SendHandle handle : handles) {
 			handle.acknowledged().get(20, TimeUnit.SECONDS);
 		}
-		assertThat(this.hub.accepted()).extracting((event) -> event.payload().get("i").intValue())
+		assertThat(this.fixture.hub().accepted()).extracting((event) -> event.payload().get("i").intValue())
 			.containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
-		assertThat(this.hub.accepted()).extracting(EventFrame::seq)
+		assertThat(this.fixture.hub().accepted()).extracting(EventFrame::seq)
 			.containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
 		await().until(() -> this.messages.size() == 2);
 		assertThat(this.messages).extracting(InboundMessage::seq).containsExactly(1L, 2L);
-		assertThat(this.client.pendingCount()).isZero();
+		assertThat(client.pendingCount()).isZero();
 	}
 
 }

@@ -11,16 +11,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.test.FaultProxy;
 import dev.realtime.test.FaultProxy.Cut;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
-import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,37 +43,18 @@ class NetworkFaultSoakTests {
 
 	private static final int FAULT_EVERY = 300;
 
-	private TestHub hub;
-
-	private FaultProxy proxy;
-
-	private DefaultRealtimeClient client;
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.behindFaultProxy();
 
 	private final List<InboundMessage> inbound = new CopyOnWriteArrayList<>();
-
-	@BeforeEach
-	void start() {
-		this.hub = TestHub.start();
-		this.proxy = FaultProxy.inFrontOf(this.hub.uri().toString());
-	}
-
-	@AfterEach
-	void stop() {
-		if (this.client != null) {
-			this.client.close();
-		}
-		this.proxy.close();
-		this.hub.close();
-	}
 
 	@Test
 	void nothingLostDuplicatedOrReorderedUnderRepeatedNetworkFaults() throws Exception {
 		long startedAt = System.nanoTime();
-		this.client = TestClients.create(ClientSettings.builder(this.proxy.route(this.hub.uri()), "alice").build(),
-				"t");
-		this.client.onMessage(this.inbound::add);
-		this.client.connect();
-		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
+		DefaultRealtimeClient client = TestClients
+			.create(ClientSettings.builder(this.fixture.proxy().route(this.fixture.hub().uri()), "alice").build(), "t");
+		client.onMessage(this.inbound::add);
+		this.fixture.connect(client);
 
 		AtomicBoolean running = new AtomicBoolean(true);
 		AtomicInteger faults = new AtomicInteger();
@@ -84,7 +64,7 @@ class NetworkFaultSoakTests {
 		pusher.start();
 		List<SendHandle> handles = new ArrayList<>(EVENTS);
 		for (int i = 1; i <= EVENTS; i++) {
-			handles.add(this.client.sendEvent("soak", Map.of("i", i)));
+			handles.add(client.sendEvent("soak", Map.of("i", i)));
 			pace();
 		}
 		for (SendHandle handle : handles) {
@@ -94,9 +74,9 @@ class NetworkFaultSoakTests {
 		await().atMost(Duration.ofMinutes(5)).until(() -> this.inbound.size() >= EVENTS);
 		running.set(false);
 		injector.join();
-		this.proxy.heal();
+		this.fixture.proxy().heal();
 
-		List<EventFrame> accepted = this.hub.accepted();
+		List<EventFrame> accepted = this.fixture.hub().accepted();
 		Map<String, Long> seqByKey = new HashMap<>();
 		int duplicatedOut = 0;
 		for (EventFrame event : accepted) {
@@ -111,9 +91,10 @@ class NetworkFaultSoakTests {
 		long duplicatedIn = inSeqs.size() - inSeqs.stream().distinct().count();
 		System.out.printf("Soak: %d events each way, %d faults injected, %d reconnects, %d s. Out: sent %d, "
 				+ "received by the hub %d (%d frames with resends), lost %d, duplicated %d. In: sent %d, received %d, "
-				+ "lost %d, duplicated %d.%n", EVENTS, faults.get(), this.client.metrics().reconnects(),
+				+ "lost %d, duplicated %d.%n", EVENTS, faults.get(), client.metrics().reconnects(),
 				TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt), EVENTS, seqByKey.size(),
-				this.hub.received().size(), lostOut, duplicatedOut, EVENTS, inSeqs.size(), lostIn, duplicatedIn);
+				this.fixture.hub().received().size(), lostOut, duplicatedOut, EVENTS, inSeqs.size(), lostIn,
+				duplicatedIn);
 
 		assertThat(faults.get()).isGreaterThanOrEqualTo(EVENTS / FAULT_EVERY - 1);
 		assertThat(lostOut).isZero();
@@ -127,9 +108,9 @@ class NetworkFaultSoakTests {
 
 	private void pushInbound() {
 		for (int i = 1; i <= EVENTS; i++) {
-			EventFrame event = this.hub.store("alice", "soak.in", Map.of("i", i));
+			EventFrame event = this.fixture.hub().store("alice", "soak.in", Map.of("i", i));
 			// live when connected; what a fault swallows comes back through resume
-			this.hub.sendRaw(this.hub.encode(List.of(event)));
+			this.fixture.hub().sendRaw(this.fixture.hub().encode(List.of(event)));
 			pace();
 		}
 	}
@@ -149,23 +130,23 @@ class NetworkFaultSoakTests {
 	private void injectFaults(AtomicBoolean running, AtomicInteger faults) {
 		int next = FAULT_EVERY;
 		while (running.get()) {
-			if ((this.hub.received().size() + this.inbound.size()) / 2 < next) {
+			if ((this.fixture.hub().received().size() + this.inbound.size()) / 2 < next) {
 				// a load generator's pace, not a wait for a result
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 				continue;
 			}
 			next += FAULT_EVERY;
-			this.proxy.heal();
+			this.fixture.proxy().heal();
 			switch (faults.getAndIncrement() % 5) {
-				case 0 -> this.proxy.cutAll(Cut.RESET);
-				case 1 -> this.proxy.cutAll(Cut.CLOSE);
+				case 0 -> this.fixture.proxy().cutAll(Cut.RESET);
+				case 1 -> this.fixture.proxy().cutAll(Cut.CLOSE);
 				case 2 -> {
 					// the hub unreachable for a while, as during a restart
-					this.proxy.refuseConnections(Duration.ofSeconds(2));
-					this.proxy.cutAll(Cut.RESET);
+					this.fixture.proxy().refuseConnections(Duration.ofSeconds(2));
+					this.fixture.proxy().cutAll(Cut.RESET);
 				}
-				case 3 -> this.proxy.latency(Duration.ofMillis(50));
-				default -> this.proxy.throttle(64 * 1024);
+				case 3 -> this.fixture.proxy().latency(Duration.ofMillis(50));
+				default -> this.fixture.proxy().throttle(64 * 1024);
 			}
 		}
 	}

@@ -11,17 +11,22 @@ import dev.realtime.client.internal.DefaultRealtimeClient;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A {@link TestHub} started for each test, and the client the test uses against it. After
- * the test the client and the hub are closed, in that order. Register it on a test class
- * with {@code @RegisterExtension}.
+ * A {@link TestHub} started for each test, optionally behind a {@link FaultProxy}, and
+ * the client the test uses against it. After the test the client, the proxy and the hub
+ * are closed, in that order. Register it on a test class with {@code @RegisterExtension}.
  */
 public final class HubFixture implements BeforeEachCallback, AfterEachCallback {
 
+	private final boolean behindFaultProxy;
+
 	private @Nullable TestHub hub;
+
+	private @Nullable FaultProxy proxy;
 
 	private @Nullable DefaultRealtimeClient client;
 
-	private HubFixture() {
+	private HubFixture(boolean behindFaultProxy) {
+		this.behindFaultProxy = behindFaultProxy;
 	}
 
 	/**
@@ -29,18 +34,34 @@ public final class HubFixture implements BeforeEachCallback, AfterEachCallback {
 	 * @return the fixture
 	 */
 	public static HubFixture direct() {
-		return new HubFixture();
+		return new HubFixture(false);
+	}
+
+	/**
+	 * A hub with a {@link FaultProxy} in front of it, for tests that route clients
+	 * through the proxy.
+	 * @return the fixture
+	 */
+	public static HubFixture behindFaultProxy() {
+		return new HubFixture(true);
 	}
 
 	@Override
 	public void beforeEach(ExtensionContext context) {
-		this.hub = TestHub.start();
+		TestHub hub = TestHub.start();
+		this.hub = hub;
+		if (this.behindFaultProxy) {
+			this.proxy = FaultProxy.inFrontOf(hub.uri().toString());
+		}
 	}
 
 	@Override
 	public void afterEach(ExtensionContext context) {
 		if (this.client != null) {
 			this.client.close();
+		}
+		if (this.proxy != null) {
+			this.proxy.close();
 		}
 		if (this.hub != null) {
 			this.hub.close();
@@ -53,6 +74,14 @@ public final class HubFixture implements BeforeEachCallback, AfterEachCallback {
 	 */
 	public TestHub hub() {
 		return started(this.hub, "hub");
+	}
+
+	/**
+	 * Return the proxy in front of the running test's hub.
+	 * @return the proxy
+	 */
+	public FaultProxy proxy() {
+		return started(this.proxy, "proxy");
 	}
 
 	/**
