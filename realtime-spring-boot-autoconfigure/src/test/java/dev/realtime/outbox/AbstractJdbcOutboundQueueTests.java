@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
@@ -253,30 +254,38 @@ abstract class AbstractJdbcOutboundQueueTests {
 	@Test
 	void theSameKeyFromTwoConcurrentTransactionsIsStoredOnceAndNeitherRollsBack() throws Exception {
 		JdbcOutboundQueue queue = queue("a");
-		CountDownLatch firstInserted = new CountDownLatch(1);
 		CountDownLatch secondStarted = new CountDownLatch(1);
-		ExecutorService executor = Executors.newFixedThreadPool(2);
-		try {
-			Future<Boolean> first = executor.submit(() -> this.transaction.execute((status) -> {
-				boolean added = queue.enqueue(message("shared"), true, new RecordingOutcome());
-				firstInserted.countDown();
-				await(secondStarted);
-				return added;
-			}));
-			Future<Boolean> second = executor.submit(() -> this.transaction.execute((status) -> {
-				await(firstInserted);
-				secondStarted.countDown();
-				// waits for the first transaction's unique key, then finds the key
-				// pending
-				return queue.enqueue(message("shared"), true, new RecordingOutcome());
-			}));
-			assertThat(first.get()).isTrue();
-			assertThat(second.get()).isFalse();
-		}
-		finally {
-			executor.shutdown();
-		}
+		Future<Boolean> first = enqueueInOpenTransaction(queue, "shared", secondStarted);
+		Boolean second = this.transaction.execute((status) -> {
+			secondStarted.countDown();
+			// waits for the first transaction's unique key, then finds the key pending
+			return queue.enqueue(message("shared"), true, new RecordingOutcome());
+		});
+		assertThat(first.get()).isTrue();
+		assertThat(second).isFalse();
 		assertThat(rows()).isEqualTo(1);
+	}
+
+	/**
+	 * Enqueue the message in a transaction on a thread of its own, and return once it is
+	 * written, with the transaction kept open until {@code commit} is counted down.
+	 */
+	private Future<Boolean> enqueueInOpenTransaction(JdbcOutboundQueue queue, String key, CountDownLatch commit)
+			throws InterruptedException {
+		CountDownLatch written = new CountDownLatch(1);
+		FutureTask<Boolean> enqueue = new FutureTask<>(() -> this.transaction.execute((status) -> {
+			try {
+				return queue.enqueue(message(key), true, new RecordingOutcome());
+			}
+			finally {
+				// also after a failed enqueue: the test goes on, get() reports it
+				written.countDown();
+				await(commit);
+			}
+		}));
+		new Thread(enqueue, "open-transaction").start();
+		written.await();
+		return enqueue;
 	}
 
 	private static void await(CountDownLatch latch) {
@@ -314,25 +323,13 @@ abstract class AbstractJdbcOutboundQueueTests {
 	@Test
 	void anEventCommittedAfterLaterOnesWereRelayedIsStillClaimed() throws Exception {
 		JdbcOutboundQueue queue = leader("a");
-		CountDownLatch inserted = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		ExecutorService executor = Executors.newSingleThreadExecutor();
-		try {
-			// inserted first (lower id), committed last
-			Future<?> late = executor.submit(() -> this.transaction.executeWithoutResult((status) -> {
-				queue.enqueue(message("late"), true, new RecordingOutcome());
-				inserted.countDown();
-				await(release);
-			}));
-			inserted.await();
-			queue.enqueue(message("early"), true, new RecordingOutcome());
-			assertThat(queue.claim(10)).extracting((m) -> m.message().idempotencyKey()).containsExactly("early");
-			release.countDown();
-			late.get();
-		}
-		finally {
-			executor.shutdown();
-		}
+		// inserted first (lower id), committed last
+		Future<Boolean> late = enqueueInOpenTransaction(queue, "late", release);
+		queue.enqueue(message("early"), true, new RecordingOutcome());
+		assertThat(queue.claim(10)).extracting((m) -> m.message().idempotencyKey()).containsExactly("early");
+		release.countDown();
+		late.get();
 		List<SequencedMessage> claimed = queue.claim(10);
 		assertThat(claimed).extracting((m) -> m.message().idempotencyKey()).containsExactly("late");
 		assertThat(claimed).extracting(SequencedMessage::seq).containsExactly(2L);
