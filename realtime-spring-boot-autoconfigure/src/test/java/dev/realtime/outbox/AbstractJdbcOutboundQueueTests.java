@@ -119,10 +119,26 @@ abstract class AbstractJdbcOutboundQueueTests {
 	private JdbcOutboundQueue leaderWithHandedOverEvents(String owner, int events) {
 		JdbcOutboundQueue queue = leader(owner);
 		assertThat(queue.claim(10)).isEmpty();
-		for (int i = 1; i <= events; i++) {
+		enqueueKeys(queue, events);
+		return queue;
+	}
+
+	/** Enqueue the events k1 to k{@code count} in that order, outside a transaction. */
+	private static void enqueueKeys(JdbcOutboundQueue queue, int count) {
+		for (int i = 1; i <= count; i++) {
 			queue.enqueue(message("k" + i), true, new RecordingOutcome());
 		}
-		return queue;
+	}
+
+	/**
+	 * Enqueue and claim the events k1 and k2, then dead-letter both, as the relay does
+	 * when the hub rejects them.
+	 */
+	private static void deadLetterTwoEvents(JdbcOutboundQueue queue) {
+		enqueueKeys(queue, 2);
+		queue.claim(10);
+		queue.deadLetter(1, "invalid_event", "bad payload");
+		queue.deadLetter(2, "forbidden", "not allowed");
 	}
 
 	private JdbcOutboundQueueFactory factory(String owner, long maxSize) {
@@ -301,9 +317,7 @@ abstract class AbstractJdbcOutboundQueueTests {
 	@Test
 	void claimAssignsGaplessSeqsInOrderAndResendsKeepSeqAndKey() {
 		JdbcOutboundQueue queue = leader("a");
-		for (int i = 1; i <= 5; i++) {
-			queue.enqueue(message("k" + i), true, new RecordingOutcome());
-		}
+		enqueueKeys(queue, 5);
 		List<SequencedMessage> first = queue.claim(3);
 		assertThat(first).extracting(SequencedMessage::seq).containsExactly(1L, 2L, 3L);
 		assertThat(first).extracting((m) -> m.message().idempotencyKey()).containsExactly("k1", "k2", "k3");
@@ -415,9 +429,7 @@ abstract class AbstractJdbcOutboundQueueTests {
 		JdbcOutboundQueue queue = factory("a", 2 * WrittenRows.MAX_PER_USER).create(this.userId);
 		assertThat(queue.acquireLease()).isTrue();
 		int events = WrittenRows.MAX_PER_USER + 5;
-		for (int i = 1; i <= events; i++) {
-			queue.enqueue(message("k" + i), true, new RecordingOutcome());
-		}
+		enqueueKeys(queue, events);
 		List<SequencedMessage> claimed = new ArrayList<>(queue.claim(100));
 		for (List<SequencedMessage> more = queue.claim(500); !more.isEmpty(); more = queue.claim(500)) {
 			claimed.addAll(more);
@@ -469,9 +481,7 @@ abstract class AbstractJdbcOutboundQueueTests {
 	@Test
 	void acknowledgeDeletesEverythingUpToTheSeq() {
 		JdbcOutboundQueue queue = leader("a");
-		for (int i = 1; i <= 4; i++) {
-			queue.enqueue(message("k" + i), true, new RecordingOutcome());
-		}
+		enqueueKeys(queue, 4);
 		queue.claim(10);
 		assertThat(queue.acknowledge(3)).isEqualTo(3);
 		assertThat(rows()).isEqualTo(1);
@@ -483,8 +493,7 @@ abstract class AbstractJdbcOutboundQueueTests {
 	@Test
 	void deadLettersAreNeitherResentNorPending() {
 		JdbcOutboundQueue queue = leader("a");
-		queue.enqueue(message("k1"), true, new RecordingOutcome());
-		queue.enqueue(message("k2"), true, new RecordingOutcome());
+		enqueueKeys(queue, 2);
 		queue.claim(10);
 		assertThat(queue.deadLetter(1, "invalid_event", "bad payload")).isTrue();
 		assertThat(queue.deadLetter(1, "invalid_event", "again")).isFalse();
@@ -503,11 +512,7 @@ abstract class AbstractJdbcOutboundQueueTests {
 		JdbcOutboundQueue queue = factory.create(this.userId);
 		assertThat(queue.acquireLease()).isTrue();
 		OutboxDeadLetters deadLetters = new OutboxDeadLetters(factory);
-		queue.enqueue(message("k1"), true, new RecordingOutcome());
-		queue.enqueue(message("k2"), true, new RecordingOutcome());
-		queue.claim(10);
-		queue.deadLetter(1, "invalid_event", "bad payload");
-		queue.deadLetter(2, "forbidden", "not allowed");
+		deadLetterTwoEvents(queue);
 		queue.acknowledge(2);
 		List<OutboxDeadLetter> listed = deadLetters.list(this.userId, 0, 10);
 		assertThat(listed).extracting(OutboxDeadLetter::idempotencyKey).containsExactly("k1", "k2");
@@ -533,11 +538,7 @@ abstract class AbstractJdbcOutboundQueueTests {
 		queue.onClaimable(wakeUps::incrementAndGet);
 		assertThat(queue.acquireLease()).isTrue();
 		OutboxDeadLetters deadLetters = new OutboxDeadLetters(factory);
-		queue.enqueue(message("k1"), true, new RecordingOutcome());
-		queue.enqueue(message("k2"), true, new RecordingOutcome());
-		queue.claim(10);
-		queue.deadLetter(1, "invalid_event", "bad payload");
-		queue.deadLetter(2, "forbidden", "not allowed");
+		deadLetterTwoEvents(queue);
 		List<OutboxDeadLetter> listed = deadLetters.list(this.userId, 0, 10);
 		assertThat(deadLetters.delete(this.userId, listed.get(1).id())).isTrue();
 		assertThat(wakeUps).as("nothing to send after a delete").hasValue(0);
@@ -596,9 +597,7 @@ abstract class AbstractJdbcOutboundQueueTests {
 	@Test
 	void aStaleLeaderIsFencedOffAndTheNewOneResendsEverythingWithSeqsAndKeysKept() {
 		JdbcOutboundQueue stale = leader("instance-a");
-		for (int i = 1; i <= 5; i++) {
-			stale.enqueue(message("k" + i), true, new RecordingOutcome());
-		}
+		enqueueKeys(stale, 5);
 		assertThat(stale.claim(3)).extracting(SequencedMessage::seq).containsExactly(1L, 2L, 3L);
 		// the leader pauses past its lease; another instance takes over
 		expireLease();
