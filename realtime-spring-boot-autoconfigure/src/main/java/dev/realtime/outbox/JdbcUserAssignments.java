@@ -457,10 +457,9 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 	}
 
 	private boolean takePinned(String userId, RelayLease lease) {
-		if (!lease.take()) {
+		if (!lease.takeAsGrant()) {
 			return false;
 		}
-		lease.grant(lease.epoch(), lease.sentSeq());
 		this.held.put(userId, Placement.PINNED);
 		return true;
 	}

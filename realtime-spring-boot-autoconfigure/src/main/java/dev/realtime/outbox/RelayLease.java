@@ -131,6 +131,19 @@ final class RelayLease {
 	}
 
 	/**
+	 * Take the lease for the queue, as the assignments do for a pinned user: as
+	 * {@link #take()} does, and the queue takes note of it as of a grant.
+	 * @return whether it was taken, {@code false} when another instance holds it
+	 */
+	boolean takeAsGrant() {
+		if (!take()) {
+			return false;
+		}
+		this.granted.set(true);
+		return true;
+	}
+
+	/**
 	 * Take note of the highest seq given to a connection.
 	 * @param seq the highest seq claimed
 	 */
