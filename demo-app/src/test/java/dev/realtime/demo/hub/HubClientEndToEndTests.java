@@ -98,8 +98,8 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 	void sentEventIsAckedStoredAndFannedOutToASecondUser() throws Exception {
 		DefaultRealtimeClient alice = connected("alice", "alice-token");
 		DefaultRealtimeClient bob = connected("bob", "bob-token");
-		List<InboundMessage> aliceInbox = inbox(alice);
-		List<InboundMessage> bobInbox = inbox(bob);
+		List<InboundMessage> aliceInbox = TestClients.inbox(alice);
+		List<InboundMessage> bobInbox = TestClients.inbox(bob);
 
 		// a client cannot pass for another user: the hub stamps the sender's own user_id
 		SendHandle handle = alice.sendEvent("chat.message",
@@ -128,8 +128,8 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 	void eventWithoutRoomGoesToTheSendersOwnStreamOnly() throws Exception {
 		DefaultRealtimeClient carol = connected("carol", "carol-token");
 		DefaultRealtimeClient dave = connected("dave", "dave-token");
-		List<InboundMessage> carolInbox = inbox(carol);
-		List<InboundMessage> daveInbox = inbox(dave);
+		List<InboundMessage> carolInbox = TestClients.inbox(carol);
+		List<InboundMessage> daveInbox = TestClients.inbox(dave);
 		carol.sendEvent("note.saved", Map.of("text", "private")).acknowledged().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		dave.sendEvent("chat.message", Map.of("text", "marker", "room", "general"))
 			.acknowledged()
@@ -163,8 +163,8 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 	void closedSessionsMakeTheClientReconnectAndResumeWithoutGapsOrDuplicates() throws Exception {
 		DefaultRealtimeClient erin = client("erin", "erin-token",
 				new ExponentialBackoff(Duration.ofMillis(300), Duration.ofMillis(600), 0.1));
-		List<InboundMessage> inbox = inbox(erin);
-		connect(erin);
+		List<InboundMessage> inbox = TestClients.inbox(erin);
+		TestClients.connect(erin, WAIT);
 		this.hub.push("erin", "note.pushed", Map.of("n", 1));
 		await().atMost(WAIT).until(() -> inbox.size() == 1);
 
@@ -197,8 +197,8 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 		DefaultRealtimeClient frank = client("frank", "frank-token");
 		List<SyncResetEvent> resets = new CopyOnWriteArrayList<>();
 		frank.onSyncReset(resets::add);
-		List<InboundMessage> inbox = inbox(frank);
-		connect(frank);
+		List<InboundMessage> inbox = TestClients.inbox(frank);
+		TestClients.connect(frank, WAIT);
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(resets).singleElement()
 				.satisfies((reset) -> assertThat(reset.lastSeq()).isEqualTo(4)));
@@ -211,29 +211,17 @@ class HubClientEndToEndTests extends PostgresSchemaSupport {
 		return inbox.stream().filter((message) -> message.event().equals("chat.message")).toList();
 	}
 
-	private static List<InboundMessage> inbox(DefaultRealtimeClient client) {
-		List<InboundMessage> inbox = new CopyOnWriteArrayList<>();
-		client.onMessage(inbox::add);
-		return inbox;
-	}
-
 	private DefaultRealtimeClient connected(String user, String token) {
 		DefaultRealtimeClient client = client(user, token);
-		connect(client);
+		TestClients.connect(client, WAIT);
 		return client;
-	}
-
-	private void connect(DefaultRealtimeClient client) {
-		client.connect();
-		await().atMost(WAIT).until(() -> client.connectionState() == ConnectionState.CONNECTED);
 	}
 
 	private DefaultRealtimeClient client(String user, String token) {
 		// reconnects after the hub's deliberate cuts are shortened so the test takes
-		// seconds; the
-		// default backoff (1 s, 20 % jitter, up to 30 s) is proven by ThunderingHerdTests
-		// and the
-		// delivery tests in dev.realtime.demo.delivery, which run at the defaults
+		// seconds; the default backoff (1 s, 20 % jitter, up to 30 s) is proven by
+		// ThunderingHerdTests and the delivery tests in dev.realtime.demo.delivery, which
+		// run at the defaults
 		return client(user, token, new ExponentialBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.2));
 	}
 

@@ -36,6 +36,7 @@ import dev.realtime.client.spi.Transport.TransportSession;
 import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.test.TestClients;
 import dev.realtime.transport.TransportProxy;
 import dev.realtime.transport.http.HttpTransport;
 
@@ -103,7 +104,7 @@ class HubHttpEndToEndTests extends PostgresSchemaSupport {
 	@Test
 	void sendsWithAcksAndReceivesFanOutOverHttp() throws Exception {
 		DefaultRealtimeClient alice = connected("alice", "alice-token");
-		List<InboundMessage> aliceInbox = inbox(alice);
+		List<InboundMessage> aliceInbox = TestClients.inbox(alice);
 		SendHandle handle = alice.sendEvent("chat.message", Map.of("text", "over http", "room", "general"));
 		assertThat(handle.acknowledged().get(WAIT.toSeconds(), TimeUnit.SECONDS).seq()).isEqualTo(1);
 		assertThat(this.hub.acceptedEvents(alice.clientId())).singleElement()
@@ -118,8 +119,8 @@ class HubHttpEndToEndTests extends PostgresSchemaSupport {
 	@Test
 	void droppedSessionIsResumedWithoutGapsOrDuplicates() throws Exception {
 		DefaultRealtimeClient bob = client("bob", "bob-token");
-		List<InboundMessage> inbox = inbox(bob);
-		connect(bob);
+		List<InboundMessage> inbox = TestClients.inbox(bob);
+		TestClients.connect(bob, WAIT);
 		this.hub.push("bob", "note.pushed", Map.of("n", 1));
 		await().atMost(WAIT).until(() -> inbox.size() == 1);
 
@@ -197,21 +198,10 @@ class HubHttpEndToEndTests extends PostgresSchemaSupport {
 		return Map.of("Authorization", "Bearer " + token);
 	}
 
-	private static List<InboundMessage> inbox(DefaultRealtimeClient client) {
-		List<InboundMessage> inbox = new CopyOnWriteArrayList<>();
-		client.onMessage(inbox::add);
-		return inbox;
-	}
-
 	private DefaultRealtimeClient connected(String user, String token) {
 		DefaultRealtimeClient client = client(user, token);
-		connect(client);
+		TestClients.connect(client, WAIT);
 		return client;
-	}
-
-	private void connect(DefaultRealtimeClient client) {
-		client.connect();
-		await().atMost(WAIT).until(() -> client.connectionState() == ConnectionState.CONNECTED);
 	}
 
 	private DefaultRealtimeClient client(String user, String token) {

@@ -40,6 +40,7 @@ import dev.realtime.client.spi.Transport;
 import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.test.SquidProxy;
+import dev.realtime.test.TestClients;
 import dev.realtime.transport.TransportProxy;
 import dev.realtime.transport.http.FallbackTransport;
 import dev.realtime.transport.http.HttpTransport;
@@ -102,11 +103,9 @@ class HubProxyEndToEndTests extends PostgresSchemaSupport {
 				new ExponentialBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2), 0.2), this.probes);
 		RecordingTransport transport = new RecordingTransport(fallback);
 		DefaultRealtimeClient alice = closing(client("alice", "alice-token", transport));
-		List<InboundMessage> inbox = new CopyOnWriteArrayList<>();
-		alice.onMessage(inbox::add);
+		List<InboundMessage> inbox = TestClients.inbox(alice);
 
-		alice.connect();
-		await().atMost(WAIT).until(() -> alice.connectionState() == ConnectionState.CONNECTED);
+		TestClients.connect(alice, WAIT);
 		assertThat(transport.opened).containsExactly("http");
 		assertThat(squid.accessLog()).anyMatch((line) -> line.contains("TCP_DENIED/403") && line.contains("CONNECT"));
 		assertThat(output).contains("Realtime transport: websocket failed").contains("fell back to http");
@@ -174,8 +173,7 @@ class HubProxyEndToEndTests extends PostgresSchemaSupport {
 		RecordingTransport transport = new RecordingTransport(
 				closing(webSocket(TransportProxy.of("127.0.0.1", squid.port(), "proxy-user", "proxy-secret"))));
 		DefaultRealtimeClient bob = closing(client("bob", "bob-token", transport));
-		bob.connect();
-		await().atMost(WAIT).until(() -> bob.connectionState() == ConnectionState.CONNECTED);
+		TestClients.connect(bob, WAIT);
 		assertThat(bob.sendEvent("note.saved", Map.of("n", 1))
 			.acknowledged()
 			.get(WAIT.toSeconds(), TimeUnit.SECONDS)

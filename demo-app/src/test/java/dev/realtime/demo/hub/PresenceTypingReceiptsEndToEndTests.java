@@ -25,7 +25,6 @@ import org.springframework.orm.jpa.vendor.HibernateJpaVendorAdapter;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.realtime.client.ClientSettings;
-import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ExponentialBackoff;
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.internal.DefaultRealtimeClient;
@@ -237,10 +236,9 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 	private Peer peer(String user, PrivacySettings privacy, ReceiptStore receipts) {
 		ClientSettings settings = ClientSettings.builder(URI.create("ws://localhost:" + this.port + "/realtime"), user)
 			// reconnects after the hub's deliberate cuts are shortened so the test takes
-			// seconds; the
-			// default backoff (1 s, 20 % jitter, up to 30 s) is proven by
-			// ThunderingHerdTests and the
-			// delivery tests in dev.realtime.demo.delivery, which run at the defaults
+			// seconds; the default backoff (1 s, 20 % jitter, up to 30 s) is proven by
+			// ThunderingHerdTests and the delivery tests in dev.realtime.demo.delivery,
+			// which run at the defaults
 			.reconnect(new ExponentialBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.2), -1)
 			.build();
 		DefaultRealtimeClient client = TestClients.create(settings, user + "-token");
@@ -282,8 +280,7 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 			TypingManager typing, ReadReceiptManager receipts) implements AutoCloseable {
 
 		void connect() {
-			this.client.connect();
-			await().atMost(WAIT).until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
+			TestClients.connect(this.client, WAIT);
 		}
 
 		void connectAndJoin(String room) {
@@ -292,9 +289,7 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 		}
 
 		List<InboundMessage> inbox() {
-			List<InboundMessage> inbox = new CopyOnWriteArrayList<>();
-			this.client.onMessage(inbox::add);
-			return inbox;
+			return TestClients.inbox(this.client);
 		}
 
 		@Override
