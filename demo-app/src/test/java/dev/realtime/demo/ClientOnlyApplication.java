@@ -36,10 +36,9 @@ public class ClientOnlyApplication {
 				"spring.main.banner-mode=off", "spring.flyway.enabled=false", "spring.jpa.open-in-view=false",
 				"realtime.url=ws://localhost:" + port + "/realtime", "realtime.user-id=" + userId,
 				// reconnects after the hub's deliberate cuts are shortened so the test
-				// takes seconds; the
-				// default backoff (1 s, 20 % jitter, up to 30 s) is proven by
-				// ThunderingHerdTests and the
-				// delivery tests in dev.realtime.demo.delivery, which run at the defaults
+				// takes seconds; the default backoff (1 s, 20 % jitter, up to 30 s) is
+				// proven by ThunderingHerdTests and the delivery tests in
+				// dev.realtime.demo.delivery, which run at the defaults
 				"realtime.reconnect.initial-delay=50ms", "realtime.reconnect.max-delay=500ms"));
 		args.addAll(staticToken(token));
 		args.addAll(List.of(database.springProperties()));

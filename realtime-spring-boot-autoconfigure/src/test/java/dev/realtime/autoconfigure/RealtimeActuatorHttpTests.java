@@ -30,18 +30,11 @@ import static org.awaitility.Awaitility.await;
  * The health indicator and the endpoint over HTTP, in a web application with the actuator
  * and the realtime auto-configurations, connected to a real hub.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.user-id=alice",
-		"realtime.auth.token=super-secret-token-123", "management.endpoints.web.exposure.include=health,realtime",
-		"management.endpoint.health.show-details=always", "management.endpoint.health.show-components=always",
-		// no database and no security in this application, though both are on the test
-		// classpath
-		"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-				+ "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
-				+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
-				+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
-				+ "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
-				+ "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration,"
-				+ "org.springframework.boot.security.oauth2.client.autoconfigure.servlet.OAuth2ClientWebSecurityAutoConfiguration" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "realtime.user-id=alice", "realtime.auth.token=super-secret-token-123",
+				"management.endpoints.web.exposure.include=health,realtime",
+				"management.endpoint.health.show-details=always", "management.endpoint.health.show-components=always",
+				"spring.autoconfigure.exclude=" + ExcludedAutoConfigurations.DATABASE_AND_SECURITY })
 class RealtimeActuatorHttpTests {
 
 	private static final String SECRET = "super-secret-token-123";

@@ -39,14 +39,10 @@ import static org.awaitility.Awaitility.await;
  * POST (retry) and DELETE on {@code /actuator/realtime} over HTTP, for parked inbound
  * events and outbound dead letters kept in PostgreSQL, with a real hub.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.user-id=alice",
-		"realtime.auth.token=t", "realtime.inbox.max-attempts=1", "management.endpoints.web.exposure.include=realtime",
-		"spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
-				+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
-				+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
-				+ "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
-				+ "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration,"
-				+ "org.springframework.boot.security.oauth2.client.autoconfigure.servlet.OAuth2ClientWebSecurityAutoConfiguration" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "realtime.user-id=alice", "realtime.auth.token=t", "realtime.inbox.max-attempts=1",
+				"management.endpoints.web.exposure.include=realtime",
+				"spring.autoconfigure.exclude=" + ExcludedAutoConfigurations.SECURITY })
 class RealtimeEndpointOperationsHttpTests {
 
 	private static final TestHub hub = TestHub.start();

@@ -44,27 +44,22 @@ import static org.awaitility.Awaitility.await;
  * appear in any log line, exception message, {@code toString()} of the library's beans,
  * health or actuator output.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.user-id=alice",
-		"realtime.auth.client-id=svc", "realtime.auth.client-secret=" + SecretsStayOutOfOutputTests.CLIENT_SECRET,
-		"realtime.auth.grant-type=refresh_token",
-		"realtime.auth.refresh-token=" + SecretsStayOutOfOutputTests.REFRESH_TOKEN,
-		// reconnects after the hub's deliberate cuts are shortened so the test takes
-		// seconds; the
-		// default backoff (1 s, 20 % jitter, up to 30 s) is proven by ThunderingHerdTests
-		// and the
-		// delivery tests in dev.realtime.demo.delivery, which run at the defaults
-		"realtime.reconnect.initial-delay=100ms", "realtime.reconnect.max-delay=500ms", "logging.level.root=DEBUG",
-		"management.endpoints.web.exposure.include=health,realtime", "management.endpoint.health.show-details=always",
-		"management.endpoint.health.show-components=always",
-		// no database and no security in this application, though both are on the test
-		// classpath
-		"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-				+ "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
-				+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
-				+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
-				+ "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
-				+ "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration,"
-				+ "org.springframework.boot.security.oauth2.client.autoconfigure.servlet.OAuth2ClientWebSecurityAutoConfiguration" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "realtime.user-id=alice", "realtime.auth.client-id=svc",
+				"realtime.auth.client-secret=" + SecretsStayOutOfOutputTests.CLIENT_SECRET,
+				"realtime.auth.grant-type=refresh_token",
+				"realtime.auth.refresh-token=" + SecretsStayOutOfOutputTests.REFRESH_TOKEN,
+				// reconnects after the hub's deliberate cuts are shortened so the test
+				// takes
+				// seconds; the default backoff (1 s, 20 % jitter, up to 30 s) is proven
+				// by
+				// ThunderingHerdTests and the delivery tests in
+				// dev.realtime.demo.delivery, which
+				// run at the defaults
+				"realtime.reconnect.initial-delay=100ms", "realtime.reconnect.max-delay=500ms",
+				"logging.level.root=DEBUG", "management.endpoints.web.exposure.include=health,realtime",
+				"management.endpoint.health.show-details=always", "management.endpoint.health.show-components=always",
+				"spring.autoconfigure.exclude=" + ExcludedAutoConfigurations.DATABASE_AND_SECURITY })
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsStayOutOfOutputTests {
 
