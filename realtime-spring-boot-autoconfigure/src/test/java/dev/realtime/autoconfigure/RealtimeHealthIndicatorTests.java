@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
@@ -14,6 +14,7 @@ import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.metrics.CachedClientMetrics;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
 import dev.realtime.test.TestHub;
 
@@ -27,6 +28,9 @@ class RealtimeHealthIndicatorTests {
 
 	private final RealtimeHealthProperties properties = new RealtimeHealthProperties();
 
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
+
 	private TestHub hub;
 
 	private DefaultRealtimeClient client;
@@ -35,19 +39,12 @@ class RealtimeHealthIndicatorTests {
 
 	@BeforeEach
 	void connect() {
-		this.hub = TestHub.start();
+		this.hub = this.fixture.hub();
 		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(),
 				new StaticTokenProvider("t"));
 		this.indicator = new RealtimeHealthIndicator(this.client, new CachedClientMetrics(this.client, Duration.ZERO),
 				this.properties, Clock.systemUTC());
-		this.client.connect();
-		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
-	}
-
-	@AfterEach
-	void stop() {
-		this.client.close();
-		this.hub.close();
+		this.fixture.connect(this.client);
 	}
 
 	@Test
@@ -62,7 +59,6 @@ class RealtimeHealthIndicatorTests {
 		assertThat(health.getDetails()).containsEntry("state", ConnectionState.RECONNECTING);
 		assertThat((String) health.getDetails().get("degraded")).contains("realtime.health.reconnecting-threshold");
 		assertThat((String) health.getDetails().get("lastError")).isNotBlank();
-		this.hub = TestHub.start();
 	}
 
 	@Test

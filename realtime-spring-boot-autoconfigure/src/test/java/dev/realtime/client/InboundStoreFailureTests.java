@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.internal.DefaultRealtimeClient;
@@ -16,6 +16,7 @@ import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
 import dev.realtime.client.spi.InboundStore;
 import dev.realtime.protocol.EventFrame;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
 import dev.realtime.test.TestHub;
 
@@ -30,6 +31,9 @@ import static org.awaitility.Awaitility.await;
  */
 class InboundStoreFailureTests {
 
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
+
 	private TestHub hub;
 
 	private DefaultRealtimeClient client;
@@ -40,7 +44,7 @@ class InboundStoreFailureTests {
 
 	@BeforeEach
 	void start() {
-		this.hub = TestHub.start();
+		this.hub = this.fixture.hub();
 		// pings every 200 ms, so the test sees heartbeats go on through the outage within
 		// seconds;
 		// the timeout stays at its default
@@ -50,14 +54,7 @@ class InboundStoreFailureTests {
 		this.client = TestClients.create(settings, new StaticTokenProvider("t"), new InMemoryOutboundQueue(1000),
 				this.store);
 		this.client.onMessage(this.delivered::add);
-		this.client.connect();
-		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
-	}
-
-	@AfterEach
-	void stop() {
-		this.client.close();
-		this.hub.close();
+		this.fixture.connect(this.client);
 	}
 
 	private void push(int from, int to) {

@@ -9,16 +9,16 @@ import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.realtime.auth.StaticTokenProvider;
-import dev.realtime.client.ConnectionState;
 import dev.realtime.client.EventRejectedException;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.ErrorFrame;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
 import dev.realtime.test.TestHub;
 
@@ -34,6 +34,9 @@ class SendObservationsTests {
 	private final List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
 
 	private final ObservationRegistry registry = ObservationRegistry.create();
+
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
 
 	private TestHub hub;
 
@@ -54,18 +57,11 @@ class SendObservationsTests {
 			}
 
 		});
-		this.hub = TestHub.start();
+		this.hub = this.fixture.hub();
 		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(),
 				new StaticTokenProvider("t"));
 		this.client.onSend(new SendObservations("alice", this.registry, null));
-		this.client.connect();
-		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
-	}
-
-	@AfterEach
-	void stop() {
-		this.client.close();
-		this.hub.close();
+		this.fixture.connect(this.client);
 	}
 
 	@Test
