@@ -1,11 +1,13 @@
 package dev.realtime.client;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -196,6 +198,54 @@ class HostileHubClientTests {
 		this.fixture.hub().sendRaw(this.fixture.hub().encode(List.of(third)));
 		await().until(() -> this.messages.size() >= 3);
 		assertThat(this.messages).extracting(InboundMessage::seq).containsExactly(1L, 2L, 3L);
+	}
+
+	@Test
+	void resumePagesThatPromiseMoreButBringNothingAreAskedAgainAtAFallingRate() throws Exception {
+		this.fixture.hub().store("alice", "n", Map.of("i", 1));
+		this.fixture.hub().store("alice", "n", Map.of("i", 2));
+		AtomicInteger answers = new AtomicInteger();
+		this.fixture.hub().tamperWithResumeAnswers((answer) -> {
+			answers.incrementAndGet();
+			return new ResumeResponseFrame(answer.ackSeq(), List.of(), true, false, answer.lastSeq());
+		});
+		long start = System.nanoTime();
+		connect();
+		await().until(() -> this.fixture.client().metrics().invalidFrames() >= 4);
+		// asked again after 100, 200 and 400 ms, not as fast as the network goes
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(700));
+		assertThat(answers.get()).isLessThanOrEqualTo(6);
+		assertThat(this.messages).isEmpty();
+
+		this.fixture.hub().tamperWithResumeAnswers((honest) -> honest);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.messages.size() >= 2);
+		assertThat(this.messages).extracting(InboundMessage::seq).containsExactly(1L, 2L);
+		assertStillWorking();
+	}
+
+	@Test
+	void resumeAnswersThatKeepLeavingOutASeqAreAskedAgainAtAFallingRate() throws Exception {
+		this.fixture.hub().store("alice", "n", Map.of("i", 1));
+		this.fixture.hub().store("alice", "n", Map.of("i", 2));
+		this.fixture.hub().store("alice", "n", Map.of("i", 3));
+		AtomicInteger answers = new AtomicInteger();
+		this.fixture.hub().tamperWithResumeAnswers((answer) -> {
+			answers.incrementAndGet();
+			return withEvents(answer, answer.events().stream().filter((event) -> event.seq() != 2).toList());
+		});
+		long start = System.nanoTime();
+		connect();
+		await().until(() -> this.fixture.client().metrics().invalidFrames() >= 3);
+		// the first answer brings seq 1; those after it only seq 3, asked for after 100
+		// and 200 ms
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+		assertThat(answers.get()).isLessThanOrEqualTo(5);
+		assertThat(this.messages).extracting(InboundMessage::seq).containsExactly(1L);
+
+		this.fixture.hub().tamperWithResumeAnswers((honest) -> honest);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.messages.size() >= 3);
+		assertThat(this.messages).extracting(InboundMessage::seq).containsExactly(1L, 2L, 3L);
+		assertStillWorking();
 	}
 
 	private static ResumeResponseFrame withEvents(ResumeResponseFrame answer, List<EventFrame> events) {

@@ -167,6 +167,22 @@ final class Connection implements Transport.TransportListener {
 	}
 
 	/**
+	 * Ask the hub for what follows the cursor after a while; meanwhile a resume counts as
+	 * requested, so a gap does not ask sooner.
+	 * @param clientId the client's id
+	 * @param cursor the seq of the last inbound event the client stored
+	 * @param delayMillis how long to wait
+	 */
+	void requestResumeLater(String clientId, long cursor, long delayMillis) {
+		this.resumeRequested = true;
+		this.loop.schedule(() -> {
+			if (!this.ended) {
+				send(new ResumeFrame(clientId, cursor));
+			}
+		}, delayMillis);
+	}
+
+	/**
 	 * Return whether a resume was requested and its answer has not arrived.
 	 * @return whether a resume answer is pending
 	 */

@@ -35,6 +35,18 @@ final class InboundSequencer {
 	/** Time between two checks whether the inbound store works again after a failure. */
 	private static final long STORE_PROBE_MILLIS = 1000;
 
+	/**
+	 * The first wait before asking again after a resume page that brought nothing new; it
+	 * doubles with each such page, so a hub that keeps answering that way is asked at a
+	 * falling rate instead of as fast as the network goes.
+	 */
+	private static final long STALLED_RESUME_FIRST_MILLIS = 100;
+
+	/**
+	 * The longest wait before asking again after a resume page that brought nothing new.
+	 */
+	private static final long STALLED_RESUME_MAX_MILLIS = 30_000;
+
 	private final String userId;
 
 	private final Supplier<String> clientId;
@@ -72,6 +84,11 @@ final class InboundSequencer {
 
 	private boolean storeProbing;
 
+	/**
+	 * The wait before asking again after the next resume page that brings nothing new.
+	 */
+	private long stalledResumeMillis = STALLED_RESUME_FIRST_MILLIS;
+
 	InboundSequencer(String userId, Supplier<String> clientId, InboundStore store, Strand storeExecutor, Executor post,
 			InboundDispatcher dispatcher, ClientCounters counters, SyncProgress sync, ListenerRegistry listeners,
 			Consumer<String> errors) {
@@ -95,6 +112,7 @@ final class InboundSequencer {
 		this.inboundCursor = cursor;
 		this.durableCursor = cursor;
 		this.paused = false;
+		this.stalledResumeMillis = STALLED_RESUME_FIRST_MILLIS;
 	}
 
 	/**
@@ -125,20 +143,35 @@ final class InboundSequencer {
 
 	/**
 	 * A page of a resume arrived, after its ack was handled: reset if the hub says so,
-	 * store its events and ask for the next page.
+	 * store its events and ask for the next page, or again at a gap in the page. A page
+	 * that did not move the cursor forward and still calls for another resume breaks the
+	 * protocol: it is counted, and the next resume waits, longer each time.
 	 * @param connection the connection the page arrived on
 	 * @param response the page
 	 */
 	void page(Connection connection, ResumeResponseFrame response) {
 		connection.resumeAnswered();
+		long before = this.inboundCursor;
 		if (response.reset()) {
 			reset(connection, response.lastSeq());
 		}
-		events(connection, response.events());
+		boolean gap = store(connection, response.events());
 		this.sync.pageReceived(this.userId, !connection.isResumed(), response);
-		if (response.hasMore() && connection.isOpen()) {
-			connection.requestResume(this.clientId.get(), this.inboundCursor);
+		if (!(gap || response.hasMore()) || !connection.isOpen() || this.paused) {
+			// when paused, the resume that ends the pause asks for the rest
+			return;
 		}
+		if (this.inboundCursor > before) {
+			this.stalledResumeMillis = STALLED_RESUME_FIRST_MILLIS;
+			connection.requestResume(this.clientId.get(), this.inboundCursor);
+			return;
+		}
+		long delay = this.stalledResumeMillis;
+		this.stalledResumeMillis = Math.min(delay * 2, STALLED_RESUME_MAX_MILLIS);
+		this.counters.invalidFrames.incrementAndGet();
+		logger.warn("The hub's resume_response after seq " + before + " brought no event after it but "
+				+ (gap ? "one further on (a gap)" : "has_more") + "; asking again in " + delay + " ms");
+		connection.requestResumeLater(this.clientId.get(), before, delay);
 	}
 
 	/**
@@ -173,13 +206,27 @@ final class InboundSequencer {
 	 * @param events the events, in the order they arrived
 	 */
 	void events(Connection connection, List<EventFrame> events) {
+		if (store(connection, events) && !connection.isResumeRequested()) {
+			logger.debug("Gap in inbound stream after seq " + this.inboundCursor + "; resuming");
+			connection.requestResume(this.clientId.get(), this.inboundCursor);
+		}
+	}
+
+	/**
+	 * Store the events that continue the stream and drop what is already stored, up to a
+	 * gap.
+	 * @param connection the connection the events arrived on
+	 * @param events the events, in the order they arrived
+	 * @return whether an event after a gap was left for a resume to fetch in order
+	 */
+	private boolean store(Connection connection, List<EventFrame> events) {
 		if (events.isEmpty() || !connection.isOpen()) {
-			return;
+			return false;
 		}
 		if (this.paused) {
 			// not acked: the resume that ends the pause fetches them again
 			logger.debug("Inbound store paused; leaving " + events.size() + " event(s) to the next resume");
-			return;
+			return false;
 		}
 		long cursor = this.inboundCursor;
 		List<InboundMessage> fresh = new ArrayList<>();
@@ -208,7 +255,7 @@ final class InboundSequencer {
 				logger.warn("Inbound store is " + (this.inboundCursor - this.durableCursor)
 						+ " events behind; pausing until it catches up");
 				this.paused = true;
-				return;
+				return false;
 			}
 			this.inboundCursor = cursor;
 			this.counters.received.addAndGet(fresh.size());
@@ -216,11 +263,8 @@ final class InboundSequencer {
 		}
 		if (gap) {
 			this.counters.gaps.incrementAndGet();
-			if (!connection.isResumeRequested()) {
-				logger.debug("Gap in inbound stream after seq " + cursor + "; resuming");
-				connection.requestResume(this.clientId.get(), cursor);
-			}
 		}
+		return gap;
 	}
 
 	/**
