@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,6 +17,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.realtime.client.internal.DefaultRealtimeClient;
+import dev.realtime.client.spi.Transport;
+import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ResumeResponseFrame;
@@ -246,6 +249,34 @@ class HostileHubClientTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.messages.size() >= 3);
 		assertThat(this.messages).extracting(InboundMessage::seq).containsExactly(1L, 2L, 3L);
 		assertStillWorking();
+	}
+
+	@Test
+	void aHubThatClosesEachConnectionRightAfterItsResumeIsNotReconnectedToAsFastAsTheNetworkGoes() {
+		AtomicInteger closes = new AtomicInteger();
+		this.fixture.hub().tamperWithResumeAnswers((answer) -> {
+			// after the answer is out: "token expired" and "reconnect at once" in turn
+			int code = (closes.incrementAndGet() % 2 == 1) ? CloseCodes.TOKEN_EXPIRED : Transport.RECONNECT_AT_ONCE;
+			CompletableFuture.runAsync(() -> this.fixture.hub().closeAll(code, "go away"),
+					CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
+			return answer;
+		});
+		// the default backoff (1 s, 20% jitter): at most one reconnect at once per second
+		DefaultRealtimeClient client = TestClients
+			.create(ClientSettings.builder(this.fixture.hub().uri(), "alice").build(), "t");
+		List<ConnectionStateChange> changes = new CopyOnWriteArrayList<>();
+		client.onConnectionStateChange(changes::add);
+		long start = System.nanoTime();
+		this.fixture.use(client).connect();
+		await().atMost(Duration.ofSeconds(15)).until(() -> this.fixture.hub().handshakes() >= 5);
+		// connect; at once after 4001; after 0.8 to 1.2 s (the hub's 4900 is no
+		// transport's move but a protocol error, 1002); at once after 4001 unless the
+		// last was less than 1 s ago; after 0.8 to 1.2 s
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1600));
+		assertThat(changes).extracting(ConnectionStateChange::reason)
+			.anyMatch((reason) -> reason != null && reason.contains("(4001"))
+			.anyMatch((reason) -> reason != null && reason.contains("(1002"))
+			.noneMatch((reason) -> reason != null && reason.contains("4900"));
 	}
 
 	private static ResumeResponseFrame withEvents(ResumeResponseFrame answer, List<EventFrame> events) {

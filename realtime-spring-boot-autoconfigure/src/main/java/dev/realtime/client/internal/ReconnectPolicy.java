@@ -38,6 +38,14 @@ final class ReconnectPolicy {
 	private int authFailures;
 
 	/**
+	 * When the client last reconnected at once, or {@code null}: a hub that closes every
+	 * connection right after its resume with a code that calls for that (an expired
+	 * token, a transport's move) must not make the client reconnect as fast as the
+	 * network goes.
+	 */
+	private @Nullable Instant reconnectedAtOnce;
+
+	/**
 	 * When the connection was lost, or {@code null} while there is no outage to report.
 	 */
 	private @Nullable Instant lossStarted;
@@ -55,11 +63,13 @@ final class ReconnectPolicy {
 	}
 
 	/**
-	 * The application asked to connect: count attempts and rejected tokens from zero.
+	 * The application asked to connect: count attempts and rejected tokens from zero, and
+	 * forget the last reconnect at once.
 	 */
 	void restart() {
 		this.attempt = 0;
 		this.authFailures = 0;
+		this.reconnectedAtOnce = null;
 	}
 
 	/**
@@ -189,11 +199,27 @@ final class ReconnectPolicy {
 					reason + "; gave up after " + maxRetries + " reconnect attempts (realtime.reconnect.max-retries)",
 					null, tokenRejected);
 		}
+		Instant now = this.clock.instant();
 		if (this.lossStarted == null) {
-			this.lossStarted = this.clock.instant();
+			this.lossStarted = now;
 		}
-		Duration delay = immediately ? Duration.ZERO : this.settings.backoff().delay(this.attempt, this.random);
-		return new Decision.Retry(reason, this.attempt, delay, tokenRejected);
+		if (immediately && mayReconnectAtOnce(now)) {
+			this.reconnectedAtOnce = now;
+			return new Decision.Retry(reason, this.attempt, Duration.ZERO, tokenRejected);
+		}
+		return new Decision.Retry(reason, this.attempt, this.settings.backoff().delay(this.attempt, this.random),
+				tokenRejected);
+	}
+
+	/**
+	 * Return whether a reconnect at once is allowed now: at most one per initial backoff
+	 * delay.
+	 * @param now the current time
+	 * @return whether the last reconnect at once is at least the initial delay ago
+	 */
+	private boolean mayReconnectAtOnce(Instant now) {
+		Instant last = this.reconnectedAtOnce;
+		return last == null || !now.isBefore(last.plus(this.settings.backoff().initialDelay()));
 	}
 
 	/**

@@ -298,7 +298,8 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 		@Override
 		public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 			reset();
-			this.listener.onClosed(status.getCode(), (status.getReason() != null) ? status.getReason() : "");
+			this.listener.onClosed(Transport.fromHub(status.getCode()),
+					(status.getReason() != null) ? status.getReason() : "");
 		}
 
 	}

@@ -21,6 +21,17 @@ public interface Transport {
 	int RECONNECT_AT_ONCE = 4900;
 
 	/**
+	 * Return a close code that came from the hub as a transport reports it to its
+	 * listener: {@link #RECONNECT_AT_ONCE} is the transports' own, so a hub that sends it
+	 * is reported as 1002 (protocol error) and cannot make the client skip its backoff.
+	 * @param code the code the hub sent
+	 * @return the code to report
+	 */
+	static int fromHub(int code) {
+		return (code == RECONNECT_AT_ONCE) ? 1002 : code;
+	}
+
+	/**
 	 * Open a connection.
 	 * @param uri the endpoint, with the protocol's query parameters
 	 * @param headers handshake headers, for example {@code Authorization}

@@ -365,7 +365,7 @@ public final class HttpTransport implements Transport {
 
 		@Override
 		public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-			report(status.getCode(), (status.getReason() != null) ? status.getReason() : "");
+			report(Transport.fromHub(status.getCode()), (status.getReason() != null) ? status.getReason() : "");
 		}
 
 		private void report(int code, String reason) {

@@ -320,7 +320,8 @@ public final class SocketIoTransport implements Transport {
 				int code = data.optInt("code", 0);
 				String reason = data.optString("reason", "");
 				if (code >= 1000 && code <= 4999) {
-					end(new Close(code, (reason.length() > 123) ? reason.substring(0, 123) : reason));
+					end(new Close(Transport.fromHub(code),
+							(reason.length() > 123) ? reason.substring(0, 123) : reason));
 					return;
 				}
 			}

@@ -100,9 +100,26 @@ class ReconnectPolicyTests {
 		this.policy.failed("down");
 		assertThat(this.policy.closed(Transport.RECONNECT_AT_ONCE, "moving to websocket")).isEqualTo(
 				new Decision.Retry("transport reconnects at once (moving to websocket)", 2, Duration.ZERO, false));
+		this.clock.advance(Duration.ofSeconds(1));
 		assertThat(this.policy.closed(Transport.RECONNECT_AT_ONCE, "again")).isInstanceOf(Decision.Retry.class)
 			.extracting("delay")
 			.isEqualTo(Duration.ZERO);
+	}
+
+	@Test
+	void reconnectsAtOnceAtMostOncePerInitialDelayWhenTheHubClosesEachConnectionAfterItsResume() {
+		assertThat(this.policy.closed(CloseCodes.TOKEN_EXPIRED, "")).extracting("delay").isEqualTo(Duration.ZERO);
+		this.policy.resumed();
+		// within the initial delay (1 s) of the last reconnect at once: backs off
+		this.clock.advance(Duration.ofMillis(999));
+		assertThat(this.policy.closed(CloseCodes.TOKEN_EXPIRED, ""))
+			.isEqualTo(new Decision.Retry("closed by hub (4001)", 1, Duration.ofSeconds(1), true));
+		this.policy.resumed();
+		assertThat(this.policy.closed(Transport.RECONNECT_AT_ONCE, "moving"))
+			.isEqualTo(new Decision.Retry("transport reconnects at once (moving)", 1, Duration.ofSeconds(1), false));
+		this.clock.advance(Duration.ofMillis(1));
+		this.policy.resumed();
+		assertThat(this.policy.closed(CloseCodes.TOKEN_EXPIRED, "")).extracting("delay").isEqualTo(Duration.ZERO);
 	}
 
 	@Test
