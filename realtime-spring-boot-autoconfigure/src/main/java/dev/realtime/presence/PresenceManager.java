@@ -25,6 +25,7 @@ import dev.realtime.client.MetaSignalClient;
 import dev.realtime.client.Subscription;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.PresenceStatus;
+import dev.realtime.protocol.UserIds;
 
 /**
  * Presence of the client's user and of the users the hub tells it about.
@@ -45,6 +46,13 @@ public class PresenceManager implements AutoCloseable {
 
 	private static final TypeReference<Map<String, Object>> METADATA = new TypeReference<>() {
 	};
+
+	/**
+	 * The most users whose presence, and whose custom fields, are kept: a hub that
+	 * announces ever new users cannot grow the heap without bound. Announcements of users
+	 * beyond it are dropped (and logged); those of users already known still apply.
+	 */
+	static final int MAX_KNOWN_USERS = 100_000;
 
 	private final MetaSignalClient client;
 
@@ -183,10 +191,14 @@ public class PresenceManager implements AutoCloseable {
 			return;
 		}
 		JsonNode payload = meta.payload();
-		Optional<String> userId = payload.path("user_id").stringValueOpt();
+		Optional<String> userId = payload.path("user_id").stringValueOpt().filter(UserIds::isValid);
 		PresenceStatus status = PresenceStatus.fromWireName(payload.path("status").stringValueOpt().orElse(null));
 		if (userId.isEmpty() || status == null) {
-			logger.debug("Ignoring presence.update without a user_id or a known status: " + payload);
+			logger.warn("Ignoring a presence.update from the hub without a valid user_id ([a-z0-9@_-]{1,128}) or "
+					+ "a known status");
+			return;
+		}
+		if (!roomFor(this.users, userId.get(), MetaFrame.PRESENCE_UPDATE)) {
 			return;
 		}
 		JsonNode metadata = payload.path("metadata");
@@ -198,16 +210,36 @@ public class PresenceManager implements AutoCloseable {
 	}
 
 	private void onUserUpdated(JsonNode payload) {
-		Optional<String> userId = payload.path("user_id").stringValueOpt();
+		Optional<String> userId = payload.path("user_id").stringValueOpt().filter(UserIds::isValid);
 		JsonNode custom = payload.path("custom");
 		if (userId.isEmpty() || !custom.isObject()) {
-			logger.debug("Ignoring user.updated without a user_id or custom object: " + payload);
+			logger.warn("Ignoring a user.updated from the hub without a valid user_id ([a-z0-9@_-]{1,128}) or "
+					+ "a custom object");
+			return;
+		}
+		if (!roomFor(this.customFields, userId.get(), MetaFrame.USER_UPDATED)) {
 			return;
 		}
 		UserCustomFields fields = new UserCustomFields(userId.get(), copy(this.mapper.convertValue(custom, METADATA)),
 				timestamp(payload.path("timestamp").stringValueOpt().orElse(null)));
 		this.customFields.put(fields.userId(), fields);
 		notify(this.customFieldsListeners, fields);
+	}
+
+	/**
+	 * Return whether a user's entry may be kept: known already, or room for one more.
+	 * @param known the entries
+	 * @param userId the user
+	 * @param event the announcement, for the log
+	 * @return whether to keep it
+	 */
+	private static boolean roomFor(Map<String, ?> known, String userId, String event) {
+		if (known.size() < MAX_KNOWN_USERS || known.containsKey(userId)) {
+			return true;
+		}
+		logger.warn("Ignoring a " + event + " from the hub for user '" + userId + "': " + MAX_KNOWN_USERS
+				+ " users are known already");
+		return false;
 	}
 
 	private static <T> void notify(List<Consumer<T>> listeners, T change) {
