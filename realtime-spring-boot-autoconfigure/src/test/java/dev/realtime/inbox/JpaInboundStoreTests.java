@@ -18,6 +18,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.spi.InboundStore;
+import dev.realtime.protocol.EventFields;
 import dev.realtime.test.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,6 +90,14 @@ abstract class JpaInboundStoreTests {
 		assertThat(this.alice.undelivered(1)).extracting(InboundMessage::seq).containsExactly(1L);
 		assertThat(this.database.count("select last_ack_seq from realtime_inbox_cursor where user_id = 'alice'"))
 			.isEqualTo(2);
+	}
+
+	@Test
+	void storesTheLongestEnvelopeTheProtocolAllows() {
+		InboundMessage widest = new InboundMessage("alice", 1, "e".repeat(EventFields.MAX_LENGTH),
+				MAPPER.readTree("{}"), null, "c".repeat(128), "k".repeat(EventFields.MAX_LENGTH));
+		this.alice.append(List.of(widest));
+		assertThat(this.alice.undelivered(1)).containsExactly(widest);
 	}
 
 	@Test
