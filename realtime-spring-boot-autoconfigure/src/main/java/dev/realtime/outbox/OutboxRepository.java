@@ -627,7 +627,9 @@ class OutboxRepository {
 	}
 
 	private static String truncate(String text, int max) {
-		return (text.length() <= max) ? text : text.substring(0, max);
+		// from the hub's error frame: NUL is no text PostgreSQL stores
+		String stored = text.replace('\0', '\uFFFD');
+		return (stored.length() <= max) ? stored : stored.substring(0, max);
 	}
 
 	/**

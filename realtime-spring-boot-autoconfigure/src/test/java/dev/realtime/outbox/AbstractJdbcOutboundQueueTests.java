@@ -507,6 +507,19 @@ abstract class AbstractJdbcOutboundQueueTests {
 	}
 
 	@Test
+	void aDeadLetterKeepsWhatTheHubSaidOfItWithinItsColumnsWhateverTheHubSent() {
+		JdbcOutboundQueueFactory factory = factory("a", 100);
+		JdbcOutboundQueue queue = factory.create(this.userId);
+		assertThat(queue.acquireLease()).isTrue();
+		enqueueKeys(queue, 1);
+		queue.claim(10);
+		assertThat(queue.deadLetter(1, "c".repeat(100), "nul\u0000inside " + "m".repeat(2000))).isTrue();
+		OutboxDeadLetter stored = new OutboxDeadLetters(factory).list(this.userId, 0, 1).get(0);
+		assertThat(stored.errorCode()).isEqualTo("c".repeat(64));
+		assertThat(stored.errorMessage()).hasSize(1000).startsWith("nul\uFFFDinside m");
+	}
+
+	@Test
 	void deadLettersCanBeListedRetriedWithAFreshSeqAndDeleted() {
 		JdbcOutboundQueueFactory factory = factory("a", 100);
 		JdbcOutboundQueue queue = factory.create(this.userId);
