@@ -354,7 +354,7 @@ public final class FrameCodec {
 
 	// names from the wire are short; a long one is cut so a message never carries a whole
 	// frame
-	private static String quoted(String text) {
+	static String quoted(String text) {
 		return "'" + ((text.length() > 40) ? text.substring(0, 40) + "…" : text) + "'";
 	}
 

@@ -263,6 +263,26 @@ class DefaultRealtimeClientTests {
 	}
 
 	@Test
+	void eventNamesAndIdempotencyKeysThatBreakTheProtocolAreRejectedBeforeAnythingIsStored() {
+		this.fixture.use(TestClients.create(TestClients.fastSettings(this.fixture.hub().uri(), "alice").build(), "t"));
+		for (String name : new String[] { "chat message", ".hidden", "x".repeat(201), "naïve", "a\u0000b" }) {
+			assertThatThrownBy(() -> this.fixture.client().sendEvent(name, null))
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessageContaining("is not valid: use 1 to 200 characters of letters, digits and . _ : / -");
+		}
+		for (String key : new String[] { "", "k".repeat(201), "a\u0000b" }) {
+			assertThatThrownBy(
+					() -> this.fixture.client().sendEvent("n", null, SendOptions.defaults().idempotencyKey(key)))
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessageContaining("Idempotency key of event 'n' is not valid");
+		}
+		assertThat(this.fixture.client().pendingCount()).isZero();
+		assertThat(this.fixture.client()
+			.sendEvent("a/b:c_d-e.f" + "x".repeat(189), null, SendOptions.defaults().idempotencyKey("k".repeat(200)))
+			.idempotencyKey()).hasSize(200);
+	}
+
+	@Test
 	void fullQueueFailsFast() {
 		this.fixture.use(new DefaultRealtimeClient(TestClients.fastSettings(this.fixture.hub().uri(), "alice").build(),
 				new WebSocketTransport(1 << 20, Duration.ofSeconds(5), Runnable::run),

@@ -279,6 +279,29 @@ class HostileHubClientTests {
 			.noneMatch((reason) -> reason != null && reason.contains("4900"));
 	}
 
+	@Test
+	void anEventThatBreaksTheProtocolIsNotStoredAndTheStreamWaitsForItsCorrection() throws Exception {
+		connect();
+		EventFrame valid = this.fixture.hub().store("alice", "order.status", Map.of("i", 1));
+		EventFrame broken = new EventFrame(valid.seq(), "c".repeat(129), null, "order status", valid.payload(),
+				valid.timestamp());
+		this.fixture.hub()
+			.tamperWithResumeAnswers((answer) -> withEvents(answer,
+					answer.events()
+						.stream()
+						.map((event) -> event.seq().equals(valid.seq()) ? broken : event)
+						.toList()));
+		this.fixture.hub().sendRaw(this.fixture.hub().encode(List.of(broken)));
+		// the live event, then the resume answers that bring it again
+		await().until(() -> this.fixture.client().metrics().invalidFrames() >= 3);
+		assertThat(this.messages).isEmpty();
+
+		this.fixture.hub().tamperWithResumeAnswers((honest) -> honest);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.messages.size() == 1);
+		assertThat(this.messages.get(0).event()).isEqualTo("order.status");
+		assertStillWorking();
+	}
+
 	private static ResumeResponseFrame withEvents(ResumeResponseFrame answer, List<EventFrame> events) {
 		return new ResumeResponseFrame(answer.ackSeq(), events, answer.hasMore(), answer.reset(), answer.lastSeq());
 	}

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
@@ -29,6 +28,7 @@ import dev.realtime.demo.hub.HubStore.NewMessage;
 import dev.realtime.demo.hub.HubStore.NewStreamEvent;
 import dev.realtime.demo.hub.HubStore.UserStream;
 import dev.realtime.protocol.ErrorFrame;
+import dev.realtime.protocol.EventFields;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MessageElement;
@@ -45,9 +45,6 @@ public class DefaultHub implements Hub {
 	 * Event names: letters, digits and {@code . _ : / -}, starting with a letter or
 	 * digit.
 	 */
-	private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
-
-	private static final int MAX_KEY_LENGTH = 200;
 
 	private final HubStore store;
 
@@ -95,7 +92,7 @@ public class DefaultHub implements Hub {
 
 	@Override
 	public long push(String userId, String event, @Nullable Object payload) {
-		if (!EVENT_NAME.matcher(event).matches()) {
+		if (!EventFields.isEventName(event)) {
 			throw new IllegalArgumentException("Event name '" + event + "' is not valid");
 		}
 		JsonNode json = this.codec.toPayload(payload);
@@ -334,7 +331,7 @@ public class DefaultHub implements Hub {
 
 	private Candidate validate(String clientId, String userId, EventFrame event) {
 		Long seq = event.seq();
-		if (!EVENT_NAME.matcher(event.event()).matches()) {
+		if (!EventFields.isEventName(event.event())) {
 			return Candidate.rejected(event,
 					new ErrorFrame(ErrorFrame.INVALID_EVENT, "Event name '" + abbreviate(event.event())
 							+ "' is not valid: use letters, digits and . _ : / - (at most 200)", seq));
@@ -344,9 +341,9 @@ public class DefaultHub implements Hub {
 					"Field client_id does not match the connection's client_id", seq));
 		}
 		String key = event.idempotencyKey();
-		if (key != null && (key.isEmpty() || key.length() > MAX_KEY_LENGTH)) {
+		if (key != null && (key.isEmpty() || key.length() > EventFields.MAX_LENGTH)) {
 			return Candidate.rejected(event, new ErrorFrame(ErrorFrame.INVALID_EVENT,
-					"Field idempotency_key must have 1 to " + MAX_KEY_LENGTH + " characters", seq));
+					"Field idempotency_key must have 1 to " + EventFields.MAX_LENGTH + " characters", seq));
 		}
 		String payloadJson = this.codec.mapper().writeValueAsString(event.payload());
 		long maxPayload = this.properties.getMaxPayloadSize().toBytes();

@@ -13,6 +13,7 @@ import dev.realtime.client.InboundMessage;
 import dev.realtime.client.SyncResetEvent;
 import dev.realtime.client.spi.InboundStore;
 import dev.realtime.protocol.AckFrame;
+import dev.realtime.protocol.EventFields;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.ProtocolException;
 import dev.realtime.protocol.ResumeResponseFrame;
@@ -244,6 +245,15 @@ final class InboundSequencer {
 				break;
 			}
 			else {
+				String problem = EventFields.problem(event);
+				if (problem != null) {
+					// not stored: a resume asks for it again, at a falling rate while
+					// the hub sends it so
+					invalidFrame(
+							new ProtocolException("Event seq " + seq + " from hub breaks the protocol: " + problem));
+					gap = true;
+					break;
+				}
 				fresh.add(new InboundMessage(this.userId, seq, event.event(), event.payload(), event.timestamp(),
 						event.clientId(), event.idempotencyKey()));
 				cursor = seq;

@@ -28,6 +28,7 @@ import dev.realtime.client.SendHandle;
 import dev.realtime.client.SendOptions;
 import dev.realtime.client.spi.EnqueueOutcome;
 import dev.realtime.client.spi.OutboundQueue;
+import dev.realtime.protocol.EventFields;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.FrameSizes;
@@ -97,6 +98,15 @@ final class OutboundEvents {
 	SendHandle send(String event, @Nullable Object payload, SendOptions options) {
 		if (event == null || event.isBlank()) {
 			throw new IllegalArgumentException("Event name must not be blank");
+		}
+		if (!EventFields.isEventName(event)) {
+			throw new IllegalArgumentException(
+					"Event name '" + event + "' is not valid: use 1 to " + EventFields.MAX_LENGTH
+							+ " characters of letters, digits and . _ : / -, starting with a letter " + "or digit");
+		}
+		if (options.idempotencyKey() != null && !EventFields.isIdempotencyKey(options.idempotencyKey())) {
+			throw new IllegalArgumentException("Idempotency key of event '" + event + "' is not valid: use 1 to "
+					+ EventFields.MAX_LENGTH + " characters, none of them NUL");
 		}
 		JsonNode json;
 		try {

@@ -1,0 +1,79 @@
+package dev.realtime.protocol;
+
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The protocol's rules for the fields that name an event and its origin (the frame
+ * envelope of {@code docs/PROTOCOL.md}): what a client refuses to send, and what it
+ * refuses to store when a server sends it.
+ */
+public final class EventFields {
+
+	/** The longest event name and idempotency key, in characters. */
+	public static final int MAX_LENGTH = 200;
+
+	private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
+
+	private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+	private EventFields() {
+	}
+
+	/**
+	 * Return whether an event name follows the rule: letters, digits and
+	 * {@code . _ : / -}, starting with a letter or digit, at most 200 characters.
+	 * @param name the candidate
+	 * @return whether it is valid
+	 */
+	public static boolean isEventName(@Nullable String name) {
+		return name != null && EVENT_NAME.matcher(name).matches();
+	}
+
+	/**
+	 * Return whether an idempotency key follows the rule: 1 to 200 characters, none of
+	 * them NUL (which databases such as PostgreSQL cannot store in text).
+	 * @param key the candidate
+	 * @return whether it is valid
+	 */
+	public static boolean isIdempotencyKey(@Nullable String key) {
+		return key != null && !key.isEmpty() && key.length() <= MAX_LENGTH && key.indexOf('\0') < 0;
+	}
+
+	/**
+	 * Return whether a {@code client_id} follows the rule: 1 to 128 characters of
+	 * letters, digits and {@code . _ : -}.
+	 * @param clientId the candidate
+	 * @return whether it is valid
+	 */
+	public static boolean isClientId(@Nullable String clientId) {
+		return clientId != null && CLIENT_ID.matcher(clientId).matches();
+	}
+
+	/**
+	 * Describe what breaks the rules in an event a server sent, if anything.
+	 * @param event the event
+	 * @return the first field that breaks its rule, described, or {@code null} if none
+	 * does
+	 */
+	public static @Nullable String problem(EventFrame event) {
+		if (!isEventName(event.event())) {
+			return "its event name " + quoted(event.event()) + " is not 1 to 200 characters of letters, digits and "
+					+ ". _ : / -, starting with a letter or digit";
+		}
+		if (event.idempotencyKey() != null && !isIdempotencyKey(event.idempotencyKey())) {
+			return "its idempotency_key is not 1 to 200 characters without NUL";
+		}
+		if (event.clientId() != null && !isClientId(event.clientId())) {
+			return "its client_id " + quoted(event.clientId()) + " is not 1 to 128 characters of letters, digits and "
+					+ ". _ : -";
+		}
+		return null;
+	}
+
+	private static String quoted(@Nullable String text) {
+		return (text != null) ? FrameCodec.quoted(text) : "null";
+	}
+
+}
