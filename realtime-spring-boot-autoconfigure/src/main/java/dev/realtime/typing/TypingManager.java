@@ -25,6 +25,7 @@ import dev.realtime.client.MetaSignalClient;
 import dev.realtime.client.Subscription;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.PrivacySettings;
+import dev.realtime.protocol.UserIds;
 
 /**
  * Typing indicators of the client's user and of the users typing in channels it shares.
@@ -173,9 +174,10 @@ public class TypingManager implements AutoCloseable {
 			return;
 		}
 		Optional<String> channelId = meta.payload().path("channel_id").stringValueOpt();
-		Optional<String> userId = meta.payload().path("user_id").stringValueOpt();
+		Optional<String> userId = meta.payload().path("user_id").stringValueOpt().filter(UserIds::isValid);
 		if (channelId.isEmpty() || userId.isEmpty()) {
-			logger.debug("Ignoring " + meta.event() + " without channel_id or user_id: " + meta.payload());
+			logger.warn("Ignoring a " + meta.event() + " from the hub without a channel_id or a valid user_id "
+					+ "([a-z0-9@_-]{1,128})");
 			return;
 		}
 		if (userId.get().equals(this.client.userId())) {
