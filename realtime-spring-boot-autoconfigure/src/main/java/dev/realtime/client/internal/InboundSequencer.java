@@ -172,7 +172,8 @@ final class InboundSequencer {
 		this.counters.invalidFrames.incrementAndGet();
 		logger.warn("The hub's resume_response after seq " + before + " brought no event after it but "
 				+ (gap ? "one further on (a gap)" : "has_more") + "; asking again in " + delay + " ms");
-		connection.requestResumeLater(this.clientId.get(), before, delay);
+		// from where a reset may have moved the cursor back
+		connection.requestResumeLater(this.clientId.get(), this.inboundCursor, delay);
 	}
 
 	/**
