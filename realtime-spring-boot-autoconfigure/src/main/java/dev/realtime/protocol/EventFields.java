@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The protocol's rules for the fields that name an event and its origin (the frame
  * envelope of {@code docs/PROTOCOL.md}): what a client refuses to send, and what it
- * refuses to store when a server sends it.
+ * counts as invalid when a server sends it.
  */
 public final class EventFields {
 
@@ -70,6 +70,22 @@ public final class EventFields {
 					+ ". _ : -";
 		}
 		return null;
+	}
+
+	/**
+	 * Return whether an event from a server can be stored exactly as it came, whether or
+	 * not it follows the rules: the inbound store keeps event names and idempotency keys
+	 * of up to 255 characters and client ids of up to 128, and no text with NUL.
+	 * @param event the event
+	 * @return whether it can be stored
+	 */
+	public static boolean isStorable(EventFrame event) {
+		return fits(event.event(), 255) && (event.idempotencyKey() == null || fits(event.idempotencyKey(), 255))
+				&& (event.clientId() == null || fits(event.clientId(), 128));
+	}
+
+	private static boolean fits(String text, int maxLength) {
+		return !text.isEmpty() && text.length() <= maxLength && text.indexOf('\0') < 0;
 	}
 
 	private static String quoted(@Nullable String text) {

@@ -280,7 +280,18 @@ class HostileHubClientTests {
 	}
 
 	@Test
-	void anEventThatBreaksTheProtocolIsNotStoredAndTheStreamWaitsForItsCorrection() throws Exception {
+	void anEventThatBreaksTheProtocolButFitsTheStoreIsCountedAndDelivered() throws Exception {
+		connect();
+		EventFrame spaced = this.fixture.hub().store("alice", "order status", Map.of("i", 1));
+		this.fixture.hub().sendRaw(this.fixture.hub().encode(List.of(spaced)));
+		await().until(() -> this.messages.size() == 1);
+		assertThat(this.messages.get(0).event()).isEqualTo("order status");
+		assertThat(this.fixture.client().metrics().invalidFrames()).isEqualTo(1);
+		assertStillWorking();
+	}
+
+	@Test
+	void anEventThatTheStoreCannotHoldIsNotStoredAndTheStreamWaitsForItsCorrection() throws Exception {
 		connect();
 		EventFrame valid = this.fixture.hub().store("alice", "order.status", Map.of("i", 1));
 		EventFrame broken = new EventFrame(valid.seq(), "c".repeat(129), null, "order status", valid.payload(),

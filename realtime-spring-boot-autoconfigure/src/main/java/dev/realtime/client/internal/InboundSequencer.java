@@ -248,12 +248,17 @@ final class InboundSequencer {
 			else {
 				String problem = EventFields.problem(event);
 				if (problem != null) {
-					// not stored: a resume asks for it again, at a falling rate while
-					// the hub sends it so
-					invalidFrame(
-							new ProtocolException("Event seq " + seq + " from hub breaks the protocol: " + problem));
-					gap = true;
-					break;
+					// counted either way; kept when the store can hold it exactly, else
+					// a resume asks for it again, at a falling rate while the hub sends
+					// it so
+					boolean storable = EventFields.isStorable(event);
+					this.counters.invalidFrames.incrementAndGet();
+					logger.warn("Event seq " + seq + " from hub breaks the protocol: " + problem
+							+ (storable ? "; stored all the same" : "; not stored, asking the hub for it again"));
+					if (!storable) {
+						gap = true;
+						break;
+					}
 				}
 				fresh.add(new InboundMessage(this.userId, seq, event.event(), event.payload(), event.timestamp(),
 						event.clientId(), event.idempotencyKey()));
