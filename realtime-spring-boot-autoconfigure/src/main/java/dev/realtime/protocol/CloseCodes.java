@@ -14,6 +14,9 @@ public final class CloseCodes {
 	/** Server going away: reconnect with backoff. */
 	public static final int GOING_AWAY = 1001;
 
+	/** WebSocket protocol error (RFC 6455): reconnect with backoff. */
+	public static final int WEBSOCKET_PROTOCOL_ERROR = 1002;
+
 	/** Token expired: refresh the token and reconnect at once. */
 	public static final int TOKEN_EXPIRED = 4001;
 

@@ -14,6 +14,25 @@ public final class EventFields {
 	/** The longest event name and idempotency key, in characters. */
 	public static final int MAX_LENGTH = 200;
 
+	/** The rule for event names, as error messages tell it. */
+	public static final String EVENT_NAME_RULE = "1 to 200 characters of letters, digits and . _ : / -, starting "
+			+ "with a letter or digit";
+
+	/** The rule for idempotency keys, as error messages tell it. */
+	public static final String IDEMPOTENCY_KEY_RULE = "1 to 200 characters, none of them NUL";
+
+	/** The rule for client ids, as error messages tell it. */
+	private static final String CLIENT_ID_RULE = "1 to 128 characters of letters, digits and . _ : -";
+
+	/**
+	 * The widths of the inbound store's columns (V2, V7): the longest event name and
+	 * idempotency key it keeps.
+	 */
+	private static final int STORED_NAME_LENGTH = 255;
+
+	/** The width of the inbound store's column for the origin's client id (V7). */
+	private static final int STORED_CLIENT_ID_LENGTH = 128;
+
 	private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
 
 	private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -59,15 +78,13 @@ public final class EventFields {
 	 */
 	public static @Nullable String problem(EventFrame event) {
 		if (!isEventName(event.event())) {
-			return "its event name " + quoted(event.event()) + " is not 1 to 200 characters of letters, digits and "
-					+ ". _ : / -, starting with a letter or digit";
+			return "its event name " + quoted(event.event()) + " is not " + EVENT_NAME_RULE;
 		}
 		if (event.idempotencyKey() != null && !isIdempotencyKey(event.idempotencyKey())) {
-			return "its idempotency_key is not 1 to 200 characters without NUL";
+			return "its idempotency_key is not " + IDEMPOTENCY_KEY_RULE;
 		}
 		if (event.clientId() != null && !isClientId(event.clientId())) {
-			return "its client_id " + quoted(event.clientId()) + " is not 1 to 128 characters of letters, digits and "
-					+ ". _ : -";
+			return "its client_id " + quoted(event.clientId()) + " is not " + CLIENT_ID_RULE;
 		}
 		return null;
 	}
@@ -80,8 +97,9 @@ public final class EventFields {
 	 * @return whether it can be stored
 	 */
 	public static boolean isStorable(EventFrame event) {
-		return fits(event.event(), 255) && (event.idempotencyKey() == null || fits(event.idempotencyKey(), 255))
-				&& (event.clientId() == null || fits(event.clientId(), 128));
+		return fits(event.event(), STORED_NAME_LENGTH)
+				&& (event.idempotencyKey() == null || fits(event.idempotencyKey(), STORED_NAME_LENGTH))
+				&& (event.clientId() == null || fits(event.clientId(), STORED_CLIENT_ID_LENGTH));
 	}
 
 	private static boolean fits(String text, int maxLength) {

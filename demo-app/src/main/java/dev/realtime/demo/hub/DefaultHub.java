@@ -41,11 +41,6 @@ import dev.realtime.protocol.ResumeResponseFrame;
  */
 public class DefaultHub implements Hub {
 
-	/**
-	 * Event names: letters, digits and {@code . _ : / -}, starting with a letter or
-	 * digit.
-	 */
-
 	private final HubStore store;
 
 	private final HubSessionRegistry sessions;

@@ -177,7 +177,7 @@ final class Connection implements Transport.TransportListener {
 		this.resumeRequested = true;
 		this.loop.schedule(() -> {
 			if (!this.ended) {
-				send(new ResumeFrame(clientId, cursor));
+				requestResume(clientId, cursor);
 			}
 		}, delayMillis);
 	}

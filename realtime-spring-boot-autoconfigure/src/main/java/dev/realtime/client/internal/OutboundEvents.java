@@ -101,12 +101,11 @@ final class OutboundEvents {
 		}
 		if (!EventFields.isEventName(event)) {
 			throw new IllegalArgumentException(
-					"Event name '" + event + "' is not valid: use 1 to " + EventFields.MAX_LENGTH
-							+ " characters of letters, digits and . _ : / -, starting with a letter " + "or digit");
+					"Event name '" + event + "' is not valid: use " + EventFields.EVENT_NAME_RULE);
 		}
 		if (options.idempotencyKey() != null && !EventFields.isIdempotencyKey(options.idempotencyKey())) {
-			throw new IllegalArgumentException("Idempotency key of event '" + event + "' is not valid: use 1 to "
-					+ EventFields.MAX_LENGTH + " characters, none of them NUL");
+			throw new IllegalArgumentException(
+					"Idempotency key of event '" + event + "' is not valid: use " + EventFields.IDEMPOTENCY_KEY_RULE);
 		}
 		JsonNode json;
 		try {

@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
+import dev.realtime.protocol.CloseCodes;
+
 /**
  * Opens connections to the hub. The WebSocket transport is the default; fallback
  * transports implement the same contract.
@@ -28,7 +30,7 @@ public interface Transport {
 	 * @return the code to report
 	 */
 	static int fromHub(int code) {
-		return (code == RECONNECT_AT_ONCE) ? 1002 : code;
+		return (code == RECONNECT_AT_ONCE) ? CloseCodes.WEBSOCKET_PROTOCOL_ERROR : code;
 	}
 
 	/**
