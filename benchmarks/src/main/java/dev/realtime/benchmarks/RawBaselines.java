@@ -10,8 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -176,6 +179,45 @@ final class RawBaselines {
 	}
 
 	/**
+	 * Single-row commits of a row shaped as the outbox's (a user's seq counter advanced
+	 * in the same statement, the unique idempotency key and the relay's index), one
+	 * connection: what the row a durable send must write costs, beside a bare row.
+	 * @return commits per second
+	 */
+	Figure outboxRowCommits() {
+		this.database.execute(this.schema,
+				"create table raw_seq (user_id varchar(128) primary key, next_seq bigint not null)",
+				"insert into raw_seq values ('bench', 1)",
+				"create table raw_shaped (id bigserial primary key, user_id varchar(128) not null,"
+						+ " idempotency_key varchar(255) not null, event varchar(255) not null, payload text not null,"
+						+ " created_at bigint not null, seq bigint, status varchar(16) not null,"
+						+ " unique (user_id, idempotency_key))",
+				"create index raw_shaped_relay_ix on raw_shaped (user_id, status, seq, id)");
+		AtomicLong committed = new AtomicLong();
+		try (Connection connection = this.database.connect(this.schema);
+				PreparedStatement insert = connection.prepareStatement("with s as (update raw_seq"
+						+ " set next_seq = next_seq + 1 where user_id = 'bench' returning next_seq - 1 as seq)"
+						+ " insert into raw_shaped (user_id, idempotency_key, event, payload, created_at, status, seq)"
+						+ " select 'bench', ?, ?, ?, ?, 'SEQUENCED', s.seq from s")) {
+			Figure figure;
+			try (Load load = new Load("raw-shaped", 1, (thread) -> {
+				insert.setString(1, BenchHub.KEY_PREFIX + committed.get());
+				insert.setString(2, Frames.EVENT);
+				insert.setString(3, Frames.PAYLOAD);
+				insert.setLong(4, System.currentTimeMillis());
+				insert.executeUpdate();
+				committed.incrementAndGet();
+			})) {
+				figure = this.windows.throughput(committed::get);
+			}
+			return countedRows(figure, "raw_shaped", committed.get());
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * PostgreSQL batched inserts: 100 rows per transaction on one connection.
 	 * @return rows per second
 	 */
@@ -198,6 +240,58 @@ final class RawBaselines {
 				figure = this.windows.throughput(committed::get);
 			}
 			return countedRows(figure, "raw_batch", committed.get());
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Raw group commit for blocking senders: each thread hands one row to a committer and
+	 * waits for its commit, as {@code sendEvent} does; the committer inserts whatever is
+	 * queued in one batch and commits. With every sender waiting on its own commit, this
+	 * is the most the durable path allows those threads (threads / commit latency),
+	 * whatever happens after the commit.
+	 * @param senders the sending threads
+	 * @return committed rows per second
+	 */
+	Figure groupCommit(int senders) {
+		String table = "raw_group_" + senders;
+		this.database.execute(this.schema,
+				"create table " + table + " (id bigserial primary key, payload text not null)");
+		BlockingQueue<CompletableFuture<Void>> queued = new LinkedBlockingQueue<>();
+		AtomicLong committed = new AtomicLong();
+		try (Connection connection = this.database.connect(this.schema);
+				PreparedStatement insert = connection
+					.prepareStatement("insert into " + table + " (payload) values (?)")) {
+			connection.setAutoCommit(false);
+			List<CompletableFuture<Void>> group = new ArrayList<>();
+			Figure figure;
+			try (Load committer = new Load("raw-committer", 1, (thread) -> {
+				CompletableFuture<Void> first = queued.poll(100, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					return;
+				}
+				group.add(first);
+				queued.drainTo(group);
+				for (int i = 0; i < group.size(); i++) {
+					insert.setString(1, Frames.PAYLOAD);
+					insert.addBatch();
+				}
+				insert.executeBatch();
+				connection.commit();
+				group.forEach((sender) -> sender.complete(null));
+				group.clear();
+			}); Load load = new Load("raw-sender", senders, (thread) -> {
+				CompletableFuture<Void> done = new CompletableFuture<>();
+				queued.add(done);
+				done.get(30, TimeUnit.SECONDS);
+				committed.incrementAndGet();
+			})) {
+				figure = this.windows.throughput(committed::get);
+				load.close();
+			}
+			return countedRows(figure, table, committed.get());
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException(ex);
