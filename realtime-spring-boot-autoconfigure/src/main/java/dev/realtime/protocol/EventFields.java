@@ -102,7 +102,7 @@ public final class EventFields {
 				&& (event.clientId() == null || fits(event.clientId(), STORED_CLIENT_ID_LENGTH));
 	}
 
-	private static boolean fits(String text, int maxLength) {
+	static boolean fits(String text, int maxLength) {
 		return !text.isEmpty() && text.length() <= maxLength && text.indexOf('\0') < 0;
 	}
 

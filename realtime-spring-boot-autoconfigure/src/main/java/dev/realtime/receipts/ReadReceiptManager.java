@@ -21,8 +21,10 @@ import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SendOptions;
 import dev.realtime.client.Subscription;
+import dev.realtime.protocol.ChannelFields;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.PrivacySettings;
+import dev.realtime.protocol.UserIds;
 
 /**
  * Read receipts of the client's user and of the users reading its channels.
@@ -86,12 +88,12 @@ public class ReadReceiptManager implements AutoCloseable {
 	 * @param messageId the message
 	 * @param channelId the channel the message is in
 	 * @return the send handle, empty when read receipts are disabled
-	 * @throws IllegalArgumentException if an id is blank
+	 * @throws IllegalArgumentException if an id is blank, or not
+	 * {@value ChannelFields#ID_RULE}
 	 */
 	public Optional<SendHandle> sendReadReceipt(String messageId, String channelId) {
-		if (messageId == null || messageId.isBlank() || channelId == null || channelId.isBlank()) {
-			throw new IllegalArgumentException("Message id and channel id must not be blank");
-		}
+		ChannelFields.requireId("Message id", messageId);
+		ChannelFields.requireId("Channel id", channelId);
 		if (!this.privacy.get().readReceipts()) {
 			logger.debug("Not sending a read receipt for message '" + messageId
 					+ "': read receipts are disabled (realtime.privacy.read-receipts)");
@@ -138,7 +140,7 @@ public class ReadReceiptManager implements AutoCloseable {
 
 	/**
 	 * Store a receipt from the hub. A store failure propagates, so the inbound store
-	 * retries the event; a malformed receipt is skipped.
+	 * retries the event; a malformed receipt, which no store could keep, is skipped.
 	 * @param message an inbound event, ignored unless it is a read receipt
 	 */
 	private void onMessage(InboundMessage message) {
@@ -146,11 +148,12 @@ public class ReadReceiptManager implements AutoCloseable {
 			return;
 		}
 		JsonNode payload = message.payload();
-		Optional<String> messageId = payload.path("message_id").stringValueOpt();
-		Optional<String> channelId = payload.path("channel_id").stringValueOpt();
-		Optional<String> reader = payload.path("user_id").stringValueOpt();
+		Optional<String> messageId = payload.path("message_id").stringValueOpt().filter(ChannelFields::isId);
+		Optional<String> channelId = payload.path("channel_id").stringValueOpt().filter(ChannelFields::isId);
+		Optional<String> reader = payload.path("user_id").stringValueOpt().filter(UserIds::isValid);
 		if (messageId.isEmpty() || channelId.isEmpty() || reader.isEmpty()) {
-			logger.warn("Skipping receipt.read seq " + message.seq() + " without message_id, channel_id or user_id");
+			logger.warn("Skipping receipt.read seq " + message.seq() + ": it needs a message_id and a channel_id of "
+					+ ChannelFields.ID_RULE + " and a valid user_id ([a-z0-9@_-]{1,128})");
 			return;
 		}
 		Instant readAt = (message.timestamp() != null) ? message.timestamp() : this.clock.instant();

@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.realtime.client.MetaSignalClient;
 import dev.realtime.client.Subscription;
+import dev.realtime.protocol.ChannelFields;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.PrivacySettings;
 import dev.realtime.protocol.UserIds;
@@ -42,6 +43,12 @@ public class TypingManager implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(TypingManager.class);
 
+	/**
+	 * The most remote typists kept at once, across channels: a hub that announces endless
+	 * users cannot fill the heap with them (each expires after the expiry).
+	 */
+	static final int MAX_TYPISTS = 100_000;
+
 	private final MetaSignalClient client;
 
 	private final Supplier<PrivacySettings> privacy;
@@ -58,6 +65,9 @@ public class TypingManager implements AutoCloseable {
 
 	/** Remote typists by channel, with when each expires. Guarded by {@code this}. */
 	private final Map<String, Map<String, Instant>> typists = new HashMap<>();
+
+	/** How many typists {@link #typists} holds. Guarded by {@code this}. */
+	private int typistCount;
 
 	/**
 	 * When the last {@code typing.start} was sent, by channel. Guarded by {@code this}.
@@ -117,8 +127,11 @@ public class TypingManager implements AutoCloseable {
 	 * @param channelId the channel
 	 * @param typing whether the user is typing
 	 * @return a future completed with whether a signal was written to the connection
+	 * @throws IllegalArgumentException if the channel id is blank or not
+	 * {@value ChannelFields#ID_RULE}
 	 */
 	public CompletableFuture<Boolean> sendTypingIndicator(String channelId, boolean typing) {
+		ChannelFields.requireId("Channel id", channelId);
 		if (!this.privacy.get().typingIndicators()) {
 			logger.debug("Not sending a typing indicator for channel '" + channelId
 					+ "': typing indicators are disabled (realtime.privacy.typing-indicators)");
@@ -173,11 +186,11 @@ public class TypingManager implements AutoCloseable {
 		if (!start && !MetaFrame.TYPING_STOP.equals(meta.event())) {
 			return;
 		}
-		Optional<String> channelId = meta.payload().path("channel_id").stringValueOpt();
+		Optional<String> channelId = meta.payload().path("channel_id").stringValueOpt().filter(ChannelFields::isId);
 		Optional<String> userId = meta.payload().path("user_id").stringValueOpt().filter(UserIds::isValid);
 		if (channelId.isEmpty() || userId.isEmpty()) {
-			logger.warn("Ignoring a " + meta.event() + " from the hub without a channel_id or a valid user_id "
-					+ "([a-z0-9@_-]{1,128})");
+			logger.warn("Ignoring a " + meta.event() + " from the hub without a channel_id of " + ChannelFields.ID_RULE
+					+ " or a valid user_id ([a-z0-9@_-]{1,128})");
 			return;
 		}
 		if (userId.get().equals(this.client.userId())) {
@@ -195,7 +208,17 @@ public class TypingManager implements AutoCloseable {
 		Instant expiresAt = this.clock.instant().plus(this.expiry);
 		Instant previous;
 		synchronized (this) {
-			previous = this.typists.computeIfAbsent(channelId, (channel) -> new HashMap<>()).put(userId, expiresAt);
+			Map<String, Instant> channel = this.typists.get(channelId);
+			previous = (channel != null) ? channel.get(userId) : null;
+			if (previous == null && this.typistCount >= MAX_TYPISTS) {
+				logger.warn("Ignoring a typing.start from the hub for user '" + userId + "': " + MAX_TYPISTS
+						+ " remote users are typing already");
+				return;
+			}
+			this.typists.computeIfAbsent(channelId, (key) -> new HashMap<>()).put(userId, expiresAt);
+			if (previous == null) {
+				this.typistCount++;
+			}
 		}
 		if (previous == null) {
 			scheduleExpiry(channelId, userId, this.expiry);
@@ -247,6 +270,9 @@ public class TypingManager implements AutoCloseable {
 			Map<String, Instant> channel = this.typists.get(channelId);
 			removed = channel != null && ((expectedExpiry != null) ? channel.remove(userId, expectedExpiry)
 					: channel.remove(userId) != null);
+			if (removed) {
+				this.typistCount--;
+			}
 			if (channel != null && channel.isEmpty()) {
 				this.typists.remove(channelId);
 			}

@@ -18,6 +18,7 @@ import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.orm.jpa.vendor.HibernateJpaVendorAdapter;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.realtime.protocol.ChannelFields;
 import dev.realtime.test.RealtimeSchema;
 import dev.realtime.test.TestDatabases;
 
@@ -75,6 +76,21 @@ abstract class JpaReceiptStoreTests {
 		}
 		finally {
 			restarted.close();
+		}
+	}
+
+	@Test
+	void keepsTheLongestIdsTheProtocolAllows() {
+		ReadReceipt longest = new ReadReceipt("m".repeat(ChannelFields.MAX_ID_LENGTH),
+				"c".repeat(ChannelFields.MAX_ID_LENGTH), "r".repeat(128), Instant.parse("2026-01-02T03:04:05Z"));
+		EntityManagerFactory emf = entityManagerFactory();
+		try {
+			ReceiptStore store = store(emf);
+			assertThat(store.save("alice", longest)).isTrue();
+			assertThat(store.findByMessage("alice", longest.messageId())).containsExactly(longest);
+		}
+		finally {
+			emf.close();
 		}
 	}
 

@@ -27,6 +27,7 @@ import dev.realtime.demo.hub.HubStore.NewAcceptedEvent;
 import dev.realtime.demo.hub.HubStore.NewMessage;
 import dev.realtime.demo.hub.HubStore.NewStreamEvent;
 import dev.realtime.demo.hub.HubStore.UserStream;
+import dev.realtime.protocol.ChannelFields;
 import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.EventFields;
 import dev.realtime.protocol.EventFrame;
@@ -371,9 +372,11 @@ public class DefaultHub implements Hub {
 	private Candidate receipt(String userId, EventFrame event) {
 		JsonNode messageId = event.payload().path("message_id");
 		JsonNode channelId = event.payload().path("channel_id");
-		if (!messageId.isString() || !channelId.isString()) {
+		if (!messageId.isString() || !channelId.isString() || !ChannelFields.isId(messageId.stringValue())
+				|| !ChannelFields.isId(channelId.stringValue())) {
 			return Candidate.rejected(event, new ErrorFrame(ErrorFrame.INVALID_EVENT,
-					"A receipt.read payload needs message_id and channel_id strings", event.seq()));
+					"A receipt.read payload needs message_id and channel_id strings of " + ChannelFields.ID_RULE,
+					event.seq()));
 		}
 		return withUserId(event, userId, Audience.OTHER_MEMBERS, channelId.stringValue());
 	}

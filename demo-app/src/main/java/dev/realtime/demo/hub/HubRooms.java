@@ -15,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
+import dev.realtime.protocol.ChannelFields;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.PresenceStatus;
@@ -236,8 +237,9 @@ final class HubRooms {
 	}
 
 	private void onTyping(String userId, String event, JsonNode payload) {
-		Optional<String> channel = text(payload, "channel_id");
+		Optional<String> channel = text(payload, "channel_id").filter(ChannelFields::isId);
 		if (channel.isEmpty()) {
+			logger.debug("Dropping " + event + " of '" + userId + "': its channel_id is not " + ChannelFields.ID_RULE);
 			return;
 		}
 		if (!this.privacy.getOrDefault(userId, PrivacySettings.SHARE_ALL).typingIndicators()) {

@@ -13,6 +13,7 @@ import org.springframework.web.socket.CloseStatus;
 
 import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.AckFrame;
+import dev.realtime.protocol.ChannelFields;
 import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.Frame;
@@ -116,6 +117,26 @@ class HubHostileInputTests extends PostgresSchemaSupport {
 			assertThat(seventh.payload().get("d").decimalValue()).isEqualByComparingTo("0.10000000000000000001");
 		}
 		assertThat(this.hub.acceptedEvents(clientId)).extracting(AcceptedEvent::seq).containsExactly(6L, 7L, 8L);
+	}
+
+	@Test
+	void receiptsWhoseIdsNoReceiverCouldKeepAreRejected() throws Exception {
+		String clientId = UUID.randomUUID().toString();
+		String longest = "m".repeat(ChannelFields.MAX_ID_LENGTH);
+		try (RawHubConnection mallory = RawHubConnection.open(this.port, "mallory", clientId, "mallory-token")) {
+			expectEventError(mallory, receipt(1, longest + "m", "general"), 1, ErrorFrame.INVALID_EVENT);
+			expectEventError(mallory, receipt(2, "m-2", "gen\\u0000eral"), 2, ErrorFrame.INVALID_EVENT);
+			expectEventError(mallory, receipt(3, "m-3", ""), 3, ErrorFrame.INVALID_EVENT);
+			mallory.send(receipt(4, longest, longest));
+			assertThat(mallory.next(AckFrame.class).ackSeq()).isEqualTo(4);
+		}
+		assertThat(this.hub.acceptedEvents(clientId)).extracting(AcceptedEvent::seq).containsExactly(4L);
+	}
+
+	private static String receipt(long seq, String messageId, String channelId) {
+		return "{\"type\":\"event\",\"seq\":" + seq + ",\"idempotency_key\":\"r" + seq
+				+ "\",\"event\":\"receipt.read\",\"payload\":{\"message_id\":\"" + messageId + "\",\"channel_id\":\""
+				+ channelId + "\"}}";
 	}
 
 	@Test
