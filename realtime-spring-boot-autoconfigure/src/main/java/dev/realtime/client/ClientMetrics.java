@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param messagesAcked outbound events the hub acked
  * @param messagesReceived inbound events stored
  * @param duplicatesDropped inbound events dropped because their seq was already stored
- * @param invalidFrames received frames that were not valid protocol frames
+ * @param invalidFrames received frames that were not valid protocol frames, or whose
+ * content broke the protocol's rules (see {@link ObservableClient#countInvalidFrame()})
  * @param queueSize outbound events waiting for an ack
  * @param deadLetters outbound events given up on
  * @param failedInbound inbound events parked after their listeners kept failing

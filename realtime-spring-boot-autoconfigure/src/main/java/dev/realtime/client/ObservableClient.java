@@ -72,4 +72,23 @@ public interface ObservableClient extends RealtimeClient {
 		return null;
 	}
 
+	/**
+	 * Count something the hub sent that breaks the protocol's rules and that a feature
+	 * built on this client dropped (a presence or typing announcement, a read receipt),
+	 * with the invalid frames of {@link ClientMetrics#invalidFrames()}.
+	 */
+	default void countInvalidFrame() {
+	}
+
+	/**
+	 * {@link #countInvalidFrame() Count an invalid frame} on a client that shows its
+	 * metrics.
+	 * @param client the client, observable or not
+	 */
+	static void countInvalidFrameOf(RealtimeClient client) {
+		if (client instanceof ObservableClient observable) {
+			observable.countInvalidFrame();
+		}
+	}
+
 }

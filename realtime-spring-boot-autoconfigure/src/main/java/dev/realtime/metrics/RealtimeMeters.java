@@ -71,6 +71,14 @@ public enum RealtimeMeters {
 			"Events given up on: outbound dead-lettered, inbound parked after listener failures", BaseUnits.MESSAGES,
 			Meter.Type.COUNTER),
 
+	/**
+	 * Frames from the hub that were not valid protocol frames or broke the protocol's
+	 * rules: what a broken or hostile hub sent.
+	 */
+	FRAMES_INVALID("realtime.frames.invalid",
+			"Frames from the hub that were not valid protocol frames or broke the protocol's rules", "frames",
+			Meter.Type.COUNTER),
+
 	/** Time from {@code sendEvent} to the hub's ack. */
 	ACK_LATENCY("realtime.ack.latency", "Time from sendEvent to the hub's ack", "seconds", Meter.Type.TIMER),
 

@@ -22,6 +22,7 @@ import tools.jackson.databind.ObjectMapper;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.MetaSignalClient;
+import dev.realtime.client.ObservableClient;
 import dev.realtime.client.Subscription;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.PresenceStatus;
@@ -196,6 +197,7 @@ public class PresenceManager implements AutoCloseable {
 		if (userId.isEmpty() || status == null) {
 			logger.warn("Ignoring a presence.update from the hub without a valid user_id ([a-z0-9@_-]{1,128}) or "
 					+ "a known status");
+			ObservableClient.countInvalidFrameOf(this.client);
 			return;
 		}
 		if (!roomFor(this.users, userId.get(), MetaFrame.PRESENCE_UPDATE)) {
@@ -215,6 +217,7 @@ public class PresenceManager implements AutoCloseable {
 		if (userId.isEmpty() || !custom.isObject()) {
 			logger.warn("Ignoring a user.updated from the hub without a valid user_id ([a-z0-9@_-]{1,128}) or "
 					+ "a custom object");
+			ObservableClient.countInvalidFrameOf(this.client);
 			return;
 		}
 		if (!roomFor(this.customFields, userId.get(), MetaFrame.USER_UPDATED)) {

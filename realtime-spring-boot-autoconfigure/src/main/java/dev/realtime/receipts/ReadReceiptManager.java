@@ -17,6 +17,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.realtime.client.DeliveryStrategy;
 import dev.realtime.client.InboundMessage;
+import dev.realtime.client.ObservableClient;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SendOptions;
@@ -154,6 +155,7 @@ public class ReadReceiptManager implements AutoCloseable {
 		if (messageId.isEmpty() || channelId.isEmpty() || reader.isEmpty()) {
 			logger.warn("Skipping receipt.read seq " + message.seq() + ": it needs a message_id and a channel_id of "
 					+ ChannelFields.ID_RULE + " and a valid user_id ([a-z0-9@_-]{1,128})");
+			ObservableClient.countInvalidFrameOf(this.client);
 			return;
 		}
 		Instant readAt = (message.timestamp() != null) ? message.timestamp() : this.clock.instant();

@@ -22,6 +22,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.realtime.client.MetaSignalClient;
+import dev.realtime.client.ObservableClient;
 import dev.realtime.client.Subscription;
 import dev.realtime.protocol.ChannelFields;
 import dev.realtime.protocol.MetaFrame;
@@ -191,6 +192,7 @@ public class TypingManager implements AutoCloseable {
 		if (channelId.isEmpty() || userId.isEmpty()) {
 			logger.warn("Ignoring a " + meta.event() + " from the hub without a channel_id of " + ChannelFields.ID_RULE
 					+ " or a valid user_id ([a-z0-9@_-]{1,128})");
+			ObservableClient.countInvalidFrameOf(this.client);
 			return;
 		}
 		if (userId.get().equals(this.client.userId())) {

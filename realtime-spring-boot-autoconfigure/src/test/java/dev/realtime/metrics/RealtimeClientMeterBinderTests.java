@@ -140,6 +140,15 @@ class RealtimeClientMeterBinderTests {
 	}
 
 	@Test
+	void countsFramesFromTheHubThatBreakTheProtocol() {
+		connect(null);
+		assertThat(counter("realtime.frames.invalid")).isZero();
+		this.fixture.hub().sendRaw("not json");
+		this.fixture.hub().sendRaw("{\"type\":\"ack\",\"ack_seq\":-1}");
+		await().until(() -> counter("realtime.frames.invalid") == 2);
+	}
+
+	@Test
 	void registersExactlyTheDocumentedMeters() {
 		connect(new RefreshingTokenProvider("test issuer", () -> new IssuedToken("t", null), Duration.ZERO,
 				Clock.systemUTC()));

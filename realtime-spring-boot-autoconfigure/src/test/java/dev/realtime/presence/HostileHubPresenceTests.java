@@ -27,14 +27,15 @@ class HostileHubPresenceTests {
 	@RegisterExtension
 	final HubFixture fixture = HubFixture.direct();
 
+	private DefaultRealtimeClient client;
+
 	private PresenceManager presence;
 
 	@BeforeEach
 	void connect() {
-		DefaultRealtimeClient client = TestClients
-			.create(TestClients.fastSettings(this.fixture.hub().uri(), "alice").build(), "t");
-		this.presence = new PresenceManager(client, new JsonMapper(), Clock.systemUTC());
-		this.fixture.connect(client);
+		this.client = TestClients.create(TestClients.fastSettings(this.fixture.hub().uri(), "alice").build(), "t");
+		this.presence = new PresenceManager(this.client, new JsonMapper(), Clock.systemUTC());
+		this.fixture.connect(this.client);
 	}
 
 	@Test
@@ -50,6 +51,7 @@ class HostileHubPresenceTests {
 		await().until(() -> this.presence.isOnline("bob"));
 		assertThat(this.presence.getAllPresence()).containsOnlyKeys("bob");
 		assertThat(this.presence.getCustomFields("Bob")).isEmpty();
+		assertThat(this.client.metrics().invalidFrames()).as("each dropped announcement counted").isEqualTo(12);
 	}
 
 	@Test
@@ -69,6 +71,7 @@ class HostileHubPresenceTests {
 			.until(() -> this.presence.getPresence("u0").map(UserPresence::status).orElse(null) == PresenceStatus.AWAY);
 		assertThat(this.presence.getAllPresence()).hasSize(PresenceManager.MAX_KNOWN_USERS)
 			.doesNotContainKey("newcomer");
+		assertThat(this.client.metrics().invalidFrames()).as("a user beyond the bound breaks no rule").isZero();
 	}
 
 	private static String presenceUpdate(String userIdJson, String status) {

@@ -62,6 +62,7 @@ class HostileHubReceiptTests {
 		for (String skipped : new String[] { LONGEST + "m", "m-2", "m-3", "m-4" }) {
 			assertThat(this.receipts.getReceipts(skipped)).isEmpty();
 		}
+		assertThat(client.metrics().invalidFrames()).as("each skipped receipt counted").isEqualTo(4);
 	}
 
 	@Test

@@ -27,6 +27,8 @@ class HostileHubTypingTests {
 	@RegisterExtension
 	final HubFixture fixture = HubFixture.direct();
 
+	private DefaultRealtimeClient client;
+
 	private TypingManager typing;
 
 	@AfterEach
@@ -45,6 +47,7 @@ class HostileHubTypingTests {
 		this.fixture.hub().sendRaw(typingStart("\"bob\""));
 		await().until(() -> this.typing.getTypingUsers("general").contains("bob"));
 		assertThat(this.typing.getTypingUsers("general")).containsExactly("bob");
+		assertThat(this.client.metrics().invalidFrames()).as("each dropped announcement counted").isEqualTo(5);
 	}
 
 	@Test
@@ -57,6 +60,7 @@ class HostileHubTypingTests {
 		await().until(() -> this.typing.getTypingUsers(longest).contains("bob"));
 		assertThat(this.typing.getTypingUsers(longest + "c")).isEmpty();
 		assertThat(this.typing.getTypingUsers("gen\0eral")).isEmpty();
+		assertThat(this.client.metrics().invalidFrames()).as("each dropped announcement counted").isEqualTo(2);
 		assertThatIllegalArgumentException().isThrownBy(() -> this.typing.sendTypingIndicator(longest + "c", true))
 			.withMessage("Channel id must be 1 to 255 characters, none of them NUL, not 256 characters");
 	}
@@ -84,9 +88,10 @@ class HostileHubTypingTests {
 	}
 
 	private TypingManager connectAlice(Duration expiry) {
-		DefaultRealtimeClient client = this.fixture
+		this.client = this.fixture
 			.connect(TestClients.create(TestClients.fastSettings(this.fixture.hub().uri(), "alice").build(), "t"));
-		return new TypingManager(client, PrivacySettings.SHARE_ALL, expiry, Duration.ofSeconds(2), Clock.systemUTC());
+		return new TypingManager(this.client, PrivacySettings.SHARE_ALL, expiry, Duration.ofSeconds(2),
+				Clock.systemUTC());
 	}
 
 	private static String typingStart(String userIdJson) {

@@ -355,6 +355,11 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 		return this.supervisor.transport();
 	}
 
+	@Override
+	public void countInvalidFrame() {
+		this.counters.invalidFrames.incrementAndGet();
+	}
+
 	/**
 	 * Return the progress of the resume catch-up: whether the client has received every
 	 * page of what it missed, and a listener registry for completed catch-ups.
