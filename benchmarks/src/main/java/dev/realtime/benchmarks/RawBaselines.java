@@ -201,10 +201,7 @@ final class RawBaselines {
 						+ " select 'bench', ?, ?, ?, ?, 'SEQUENCED', s.seq from s")) {
 			Figure figure;
 			try (Load load = new Load("raw-shaped", 1, (thread) -> {
-				insert.setString(1, BenchHub.KEY_PREFIX + committed.get());
-				insert.setString(2, Frames.EVENT);
-				insert.setString(3, Frames.PAYLOAD);
-				insert.setLong(4, System.currentTimeMillis());
+				bindEvent(insert, 1, BenchHub.KEY_PREFIX + committed.get());
 				insert.executeUpdate();
 				committed.incrementAndGet();
 			})) {
@@ -288,8 +285,9 @@ final class RawBaselines {
 				done.get(30, TimeUnit.SECONDS);
 				committed.incrementAndGet();
 			})) {
+				// the senders stop first (resources close in reverse), while the
+				// committer still completes their commits
 				figure = this.windows.throughput(committed::get);
-				load.close();
 			}
 			return countedRows(figure, table, committed.get());
 		}
@@ -343,10 +341,7 @@ final class RawBaselines {
 				}
 				for (int i = 0; i < 100; i++) {
 					insert.setString(1, clientId);
-					insert.setString(2, BenchHub.KEY_PREFIX + (produced.get() + i + 1));
-					insert.setString(3, Frames.EVENT);
-					insert.setString(4, Frames.PAYLOAD);
-					insert.setLong(5, System.currentTimeMillis());
+					bindEvent(insert, 2, BenchHub.KEY_PREFIX + (produced.get() + i + 1));
 					insert.addBatch();
 				}
 				long start = System.nanoTime();
@@ -470,12 +465,24 @@ final class RawBaselines {
 		}
 	}
 
+	/**
+	 * Bind an outbox row's idempotency key, event, payload and creation time, in that
+	 * order from a parameter on.
+	 * @param statement the insert
+	 * @param keyIndex the parameter of the key
+	 * @param key the idempotency key
+	 * @throws SQLException if binding fails
+	 */
+	private static void bindEvent(PreparedStatement statement, int keyIndex, String key) throws SQLException {
+		statement.setString(keyIndex, key);
+		statement.setString(keyIndex + 1, Frames.EVENT);
+		statement.setString(keyIndex + 2, Frames.PAYLOAD);
+		statement.setLong(keyIndex + 3, System.currentTimeMillis());
+	}
+
 	private static long insertOne(PreparedStatement insert, String clientId) throws SQLException {
 		insert.setString(1, clientId);
-		insert.setString(2, "k" + System.nanoTime());
-		insert.setString(3, Frames.EVENT);
-		insert.setString(4, Frames.PAYLOAD);
-		insert.setLong(5, System.currentTimeMillis());
+		bindEvent(insert, 2, "k" + System.nanoTime());
 		try (ResultSet result = insert.executeQuery()) {
 			result.next();
 			return result.getLong(1);
@@ -624,10 +631,7 @@ final class RawBaselines {
 				app.executeUpdate();
 				if (withEvent) {
 					outbox.setString(1, clientId);
-					outbox.setString(2, BenchHub.KEY_PREFIX + keys.incrementAndGet());
-					outbox.setString(3, Frames.EVENT);
-					outbox.setString(4, Frames.PAYLOAD);
-					outbox.setLong(5, System.currentTimeMillis());
+					bindEvent(outbox, 2, BenchHub.KEY_PREFIX + keys.incrementAndGet());
 					outbox.executeUpdate();
 				}
 				db.commit();

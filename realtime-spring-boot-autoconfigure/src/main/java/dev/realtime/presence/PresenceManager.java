@@ -195,8 +195,8 @@ public class PresenceManager implements AutoCloseable {
 		Optional<String> userId = payload.path("user_id").stringValueOpt().filter(UserIds::isValid);
 		PresenceStatus status = PresenceStatus.fromWireName(payload.path("status").stringValueOpt().orElse(null));
 		if (userId.isEmpty() || status == null) {
-			logger.warn("Ignoring a presence.update from the hub without a valid user_id ([a-z0-9@_-]{1,128}) or "
-					+ "a known status");
+			logger.warn("Ignoring a presence.update from the hub without a valid user_id (" + UserIds.RULE
+					+ ") or a known status");
 			ObservableClient.countInvalidFrameOf(this.client);
 			return;
 		}
@@ -215,8 +215,8 @@ public class PresenceManager implements AutoCloseable {
 		Optional<String> userId = payload.path("user_id").stringValueOpt().filter(UserIds::isValid);
 		JsonNode custom = payload.path("custom");
 		if (userId.isEmpty() || !custom.isObject()) {
-			logger.warn("Ignoring a user.updated from the hub without a valid user_id ([a-z0-9@_-]{1,128}) or "
-					+ "a custom object");
+			logger.warn("Ignoring a user.updated from the hub without a valid user_id (" + UserIds.RULE
+					+ ") or a custom object");
 			ObservableClient.countInvalidFrameOf(this.client);
 			return;
 		}

@@ -57,7 +57,7 @@ public final class EventFields {
 	 * @return whether it is valid
 	 */
 	public static boolean isIdempotencyKey(@Nullable String key) {
-		return key != null && !key.isEmpty() && key.length() <= MAX_LENGTH && key.indexOf('\0') < 0;
+		return key != null && fits(key, MAX_LENGTH);
 	}
 
 	/**

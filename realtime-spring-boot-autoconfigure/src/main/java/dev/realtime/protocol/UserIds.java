@@ -10,7 +10,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class UserIds {
 
-	private static final Pattern VALID = Pattern.compile("[a-z0-9@_-]{1,128}");
+	/** The rule, as a regular expression and as log messages tell it. */
+	public static final String RULE = "[a-z0-9@_-]{1,128}";
+
+	private static final Pattern VALID = Pattern.compile(RULE);
 
 	private UserIds() {
 	}

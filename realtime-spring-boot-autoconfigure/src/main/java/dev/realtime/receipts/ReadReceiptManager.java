@@ -154,7 +154,7 @@ public class ReadReceiptManager implements AutoCloseable {
 		Optional<String> reader = payload.path("user_id").stringValueOpt().filter(UserIds::isValid);
 		if (messageId.isEmpty() || channelId.isEmpty() || reader.isEmpty()) {
 			logger.warn("Skipping receipt.read seq " + message.seq() + ": it needs a message_id and a channel_id of "
-					+ ChannelFields.ID_RULE + " and a valid user_id ([a-z0-9@_-]{1,128})");
+					+ ChannelFields.ID_RULE + " and a valid user_id (" + UserIds.RULE + ")");
 			ObservableClient.countInvalidFrameOf(this.client);
 			return;
 		}

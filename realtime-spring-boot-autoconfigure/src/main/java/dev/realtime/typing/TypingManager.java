@@ -191,7 +191,7 @@ public class TypingManager implements AutoCloseable {
 		Optional<String> userId = meta.payload().path("user_id").stringValueOpt().filter(UserIds::isValid);
 		if (channelId.isEmpty() || userId.isEmpty()) {
 			logger.warn("Ignoring a " + meta.event() + " from the hub without a channel_id of " + ChannelFields.ID_RULE
-					+ " or a valid user_id ([a-z0-9@_-]{1,128})");
+					+ " or a valid user_id (" + UserIds.RULE + ")");
 			ObservableClient.countInvalidFrameOf(this.client);
 			return;
 		}
