@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 
 /**
- * The library's package rules, checked on its compiled main classes: data flows one way,
- * the wire protocol stands without Spring, only the auto-configuration knows the
- * auto-configuration, and the client's implementation stays behind its API and SPI.
+ * The library's package rules, checked on its compiled main classes: data flows one way
+ * (the wire protocol's own rules are in its module), only the auto-configuration knows
+ * the auto-configuration, and the client's implementation stays behind its API and SPI.
  */
 class ArchitectureTests {
 
@@ -23,17 +23,6 @@ class ArchitectureTests {
 	@Test
 	void packagesAreFreeOfCycles() {
 		SlicesRuleDefinition.slices().matching("dev.realtime.(**)").should().beFreeOfCycles().check(LIBRARY);
-	}
-
-	@Test
-	void protocolDependsOnNoSpringClass() {
-		ArchRuleDefinition.noClasses()
-			.that()
-			.resideInAPackage("dev.realtime.protocol..")
-			.should()
-			.dependOnClassesThat()
-			.resideInAPackage("org.springframework..")
-			.check(LIBRARY);
 	}
 
 	@Test
