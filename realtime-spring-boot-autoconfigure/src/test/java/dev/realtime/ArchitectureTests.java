@@ -11,8 +11,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 
 /**
  * The library's package rules, checked on its compiled main classes: data flows one way
- * (the wire protocol's own rules are in its module), only the auto-configuration knows
- * the auto-configuration, and the client's implementation stays behind its API and SPI.
+ * (the wire protocol's own rules are in its module), the client never uses the hub, only
+ * the auto-configuration knows the auto-configuration, and the client's implementation
+ * stays behind its API and SPI.
  */
 class ArchitectureTests {
 
@@ -23,6 +24,15 @@ class ArchitectureTests {
 	@Test
 	void packagesAreFreeOfCycles() {
 		SlicesRuleDefinition.slices().matching("dev.realtime.(**)").should().beFreeOfCycles().check(LIBRARY);
+	}
+
+	@Test
+	void clientDependsOnNoHubClass() {
+		ArchRuleDefinition.noClasses()
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.realtime.hub..")
+			.check(LIBRARY);
 	}
 
 	@Test

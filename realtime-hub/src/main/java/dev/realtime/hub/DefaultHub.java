@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,11 +22,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.realtime.demo.hub.HubSession.ResumeAnswer;
-import dev.realtime.demo.hub.HubStore.NewAcceptedEvent;
-import dev.realtime.demo.hub.HubStore.NewMessage;
-import dev.realtime.demo.hub.HubStore.NewStreamEvent;
-import dev.realtime.demo.hub.HubStore.UserStream;
+import dev.realtime.hub.HubSession.ResumeAnswer;
+import dev.realtime.hub.HubStore.NewAcceptedEvent;
+import dev.realtime.hub.HubStore.NewMessage;
+import dev.realtime.hub.HubStore.NewStreamEvent;
+import dev.realtime.hub.HubStore.UserStream;
 import dev.realtime.protocol.ChannelFields;
 import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.EventFields;

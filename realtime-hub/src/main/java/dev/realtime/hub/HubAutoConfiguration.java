@@ -1,16 +1,17 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.time.Clock;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -21,13 +22,18 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.realtime.protocol.FrameCodec;
 
 /**
- * The reference hub: every hub bean, switched off with {@code demo.hub.enabled=false}.
+ * Auto-configuration of the reference hub in a servlet web application: every hub bean,
+ * on the application's {@code DataSource} (its {@link JdbcTemplate} and transaction
+ * manager), switched off with {@code realtime.hub.enabled=false}.
  */
-@Configuration(proxyBeanMethods = false)
-@ConditionalOnBooleanProperty(name = "demo.hub.enabled", matchIfMissing = true)
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnBooleanProperty(name = "realtime.hub.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(HubProperties.class)
 @EnableWebSocket
-public class HubConfiguration {
+public final class HubAutoConfiguration {
 
 	/** What the WebSocket path gets for the SockJS endpoint, as clients derive it. */
 	static final String SOCKJS_SUFFIX = "-sockjs";
@@ -41,29 +47,31 @@ public class HubConfiguration {
 	/** How long a SockJS session lives on without a receive request. */
 	private static final long SOCKJS_DISCONNECT_DELAY_MILLIS = 5_000;
 
-	private static final Log logger = LogFactory.getLog(HubConfiguration.class);
+	private static final Log logger = LogFactory.getLog(HubAutoConfiguration.class);
 
 	@Bean
+	@ConditionalOnMissingBean
 	HmacJwt hubJwt(HubProperties properties) {
 		String secret = properties.getAuth().getJwtSecret();
 		try {
 			HmacJwt jwt = new HmacJwt(secret);
 			if (HubProperties.DEMO_JWT_SECRET.equals(secret)) {
 				logger.warn("The hub accepts JWTs signed with the public demo secret; "
-						+ "set demo.hub.auth.jwt-secret outside the demo");
+						+ "set realtime.hub.auth.jwt-secret outside the demo");
 			}
 			return jwt;
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationPropertyValueException("demo.hub.auth.jwt-secret", "******", ex.getMessage());
+			throw new InvalidConfigurationPropertyValueException("realtime.hub.auth.jwt-secret", "******",
+					ex.getMessage());
 		}
 	}
 
 	/**
-	 * The static demo tokens of {@code demo.hub.tokens} (leave it empty to accept none)
-	 * and JWTs signed with {@code demo.hub.auth.jwt-secret}, both at once: the web page
-	 * logs in with a static token while the demo's own client gets JWTs from the token
-	 * endpoint.
+	 * The static demo tokens of {@code realtime.hub.tokens} (leave it empty to accept
+	 * none) and JWTs signed with {@code realtime.hub.auth.jwt-secret}, both at once: the
+	 * web page logs in with a static token while the demo's own client gets JWTs from the
+	 * token endpoint.
 	 * @param properties the hub's properties, with the static tokens
 	 * @param jwt signs and checks the JWTs
 	 * @param clock the application's clock, if it has one, for token expiry
@@ -84,6 +92,7 @@ public class HubConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	DefaultHub hub(JdbcTemplate jdbcTemplate, PlatformTransactionManager transactionManager,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Clock> clock, HubProperties properties) {
 		// the application's mapper converts push() payloads like the rest of the
@@ -112,16 +121,16 @@ public class HubConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnBooleanProperty("demo.hub.socketio.enabled")
+	@ConditionalOnBooleanProperty("realtime.hub.socketio.enabled")
 	HubSocketIoServer hubSocketIoServer(HubProtocol protocol, HubHandshake handshake, HubProperties properties) {
 		return new HubSocketIoServer(protocol, handshake, properties);
 	}
 
 	/**
-	 * The hub's endpoints: WebSocket at {@code demo.hub.path}, and SockJS over HTTP (XHR
-	 * streaming and polling, for clients behind proxies that refuse WebSocket upgrades)
-	 * at the same path with {@value #SOCKJS_SUFFIX} appended. Both run the same handler,
-	 * handshake checks and frame limit.
+	 * The hub's endpoints: WebSocket at {@code realtime.hub.path}, and SockJS over HTTP
+	 * (XHR streaming and polling, for clients behind proxies that refuse WebSocket
+	 * upgrades) at the same path with {@value #SOCKJS_SUFFIX} appended. Both run the same
+	 * handler, handshake checks and frame limit.
 	 * @param protocol runs the protocol on every connection
 	 * @param handshake checks the handshake's token and parameters
 	 * @param properties the hub's properties

@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -9,9 +9,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Settings of the reference hub, bound from {@code demo.hub.*}.
+ * Settings of the reference hub, bound from {@code realtime.hub.*}.
  */
-@ConfigurationProperties("demo.hub")
+@ConfigurationProperties("realtime.hub")
 public class HubProperties {
 
 	/** Published in this repository: anyone can sign tokens with it. */

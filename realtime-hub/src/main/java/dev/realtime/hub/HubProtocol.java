@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +10,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.socket.CloseStatus;
 
-import dev.realtime.demo.hub.DefaultHub.Accepted;
+import dev.realtime.hub.DefaultHub.Accepted;
 import dev.realtime.protocol.AckFrame;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.ErrorFrame;

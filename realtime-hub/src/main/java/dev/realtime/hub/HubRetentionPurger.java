@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Purges stream events older than {@code demo.hub.retention} every
- * {@code demo.hub.purge-interval}, on its own thread so that it needs no scheduler bean.
+ * Purges stream events older than {@code realtime.hub.retention} every
+ * {@code realtime.hub.purge-interval}, on its own thread so that it needs no scheduler
+ * bean.
  */
 final class HubRetentionPurger implements SmartLifecycle {
 

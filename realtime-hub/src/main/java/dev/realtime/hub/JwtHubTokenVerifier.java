@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,9 +10,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 
 /**
  * A {@link HubTokenVerifier} for HS256 JWTs signed with the hub's secret
- * ({@code demo.hub.auth.jwt-secret}): the signature must match, {@code exp} is required
- * and must not have passed (give or take {@code demo.hub.auth.clock-skew}), an
- * {@code nbf} must have come, and {@code sub} names the user.
+ * ({@code realtime.hub.auth.jwt-secret}): the signature must match, {@code exp} is
+ * required and must not have passed (give or take {@code realtime.hub.auth.clock-skew}),
+ * an {@code nbf} must have come, and {@code sub} names the user.
  */
 public final class JwtHubTokenVerifier implements HubTokenVerifier {
 

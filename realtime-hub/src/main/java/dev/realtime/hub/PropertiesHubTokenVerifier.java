@@ -1,11 +1,11 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * A {@link HubTokenVerifier} over a fixed map of tokens to user ids, from
- * {@code demo.hub.tokens}. Such tokens never expire: fit for a demo only.
+ * {@code realtime.hub.tokens}. Such tokens never expire: fit for a demo only.
  */
 public final class PropertiesHubTokenVerifier implements HubTokenVerifier {
 

@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.net.URI;
 import java.time.Duration;
@@ -29,9 +29,9 @@ import dev.realtime.client.InboundMessage;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SyncResetEvent;
 import dev.realtime.client.internal.DefaultRealtimeClient;
-import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.test.MutableClock;
+import dev.realtime.test.PostgresSchemaSupport;
 import dev.realtime.test.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,9 +42,10 @@ import static org.awaitility.Awaitility.await;
  * The hub on PostgreSQL, driven by the library's real {@link DefaultRealtimeClient}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.alice-token=alice",
-				"demo.hub.tokens.bob-token=bob", "demo.hub.tokens.carol-token=carol", "demo.hub.tokens.dave-token=dave",
-				"demo.hub.tokens.erin-token=erin", "demo.hub.tokens.frank-token=frank", "demo.hub.resume-page-size=3" })
+		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.alice-token=alice",
+				"realtime.hub.tokens.bob-token=bob", "realtime.hub.tokens.carol-token=carol",
+				"realtime.hub.tokens.dave-token=dave", "realtime.hub.tokens.erin-token=erin",
+				"realtime.hub.tokens.frank-token=frank", "realtime.hub.resume-page-size=3" })
 class HubClientEndToEndTests extends PostgresSchemaSupport {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);

@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.CloseStatus;
 
-import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.AckFrame;
 import dev.realtime.protocol.ChannelFields;
 import dev.realtime.protocol.ErrorFrame;
@@ -20,6 +19,7 @@ import dev.realtime.protocol.Frame;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ResumeFrame;
 import dev.realtime.protocol.ResumeResponseFrame;
+import dev.realtime.test.PostgresSchemaSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * covered by {@link HubProtocolTests}).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.auto-connect=false",
-		"demo.hub.tokens.mallory-token=mallory", "demo.hub.max-bad-frames=1000" })
+		"realtime.hub.tokens.mallory-token=mallory", "realtime.hub.max-bad-frames=1000" })
 class HubHostileInputTests extends PostgresSchemaSupport {
 
 	@LocalServerPort

@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.net.URI;
 import java.time.Clock;
@@ -33,9 +33,9 @@ import dev.realtime.client.internal.InMemoryOutboundQueue;
 import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.client.spi.Transport.TransportSession;
-import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.test.PostgresSchemaSupport;
 import dev.realtime.test.TestClients;
 import dev.realtime.transport.TransportProxy;
 import dev.realtime.transport.http.HttpTransport;
@@ -49,9 +49,9 @@ import static org.awaitility.Awaitility.await;
  * PostgreSQL: the same frames, acks, resume, limits and token checks as on WebSocket.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.alice-token=alice",
-				"demo.hub.tokens.bob-token=bob", "demo.hub.tokens.carol-token=carol", "demo.hub.tokens.dave-token=dave",
-				"demo.hub.resume-page-size=3" })
+		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.alice-token=alice",
+				"realtime.hub.tokens.bob-token=bob", "realtime.hub.tokens.carol-token=carol",
+				"realtime.hub.tokens.dave-token=dave", "realtime.hub.resume-page-size=3" })
 class HubHttpEndToEndTests extends PostgresSchemaSupport {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
@@ -164,7 +164,7 @@ class HubHttpEndToEndTests extends PostgresSchemaSupport {
 
 	@Test
 	void messagesAboveTheFrameLimitCloseTheSessionWith1009BothWays() throws Exception {
-		// the hub refuses a message above its limit (demo.hub.max-frame-size, 1 MB)
+		// the hub refuses a message above its limit (realtime.hub.max-frame-size, 1 MB)
 		Recorder toHub = new Recorder();
 		TransportSession session = transport(FRAME_LIMIT)
 			.connect(handshakeUri(UUID.randomUUID().toString(), "dave"), bearer("dave-token"), toHub)

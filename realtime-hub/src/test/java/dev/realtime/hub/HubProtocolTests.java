@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +12,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.AckFrame;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.ErrorFrame;
@@ -21,6 +20,7 @@ import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ResumeFrame;
 import dev.realtime.protocol.ResumeResponseFrame;
+import dev.realtime.test.PostgresSchemaSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.tuple;
  * The hub on PostgreSQL, driven frame by frame over a plain WebSocket connection.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.gina-token=gina",
-				"demo.hub.tokens.hank-token=hank", "demo.hub.tokens.ivan-token=ivan", "demo.hub.tokens.judy-token=judy",
-				"demo.hub.tokens.kim-token=kim", "demo.hub.resume-page-size=3", "demo.hub.max-bad-frames=3" })
+		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.gina-token=gina",
+				"realtime.hub.tokens.hank-token=hank", "realtime.hub.tokens.ivan-token=ivan",
+				"realtime.hub.tokens.judy-token=judy", "realtime.hub.tokens.kim-token=kim",
+				"realtime.hub.resume-page-size=3", "realtime.hub.max-bad-frames=3" })
 class HubProtocolTests extends PostgresSchemaSupport {
 
 	private final FrameCodec codec = new FrameCodec();

@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.net.URI;
 import java.time.Clock;
@@ -37,8 +37,8 @@ import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
 import dev.realtime.client.internal.WebSocketTransport;
 import dev.realtime.client.spi.Transport;
-import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.test.PostgresSchemaSupport;
 import dev.realtime.test.SquidProxy;
 import dev.realtime.test.TestClients;
 import dev.realtime.transport.TransportProxy;
@@ -57,8 +57,8 @@ import static org.awaitility.Awaitility.await;
  * ones.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.alice-token=alice",
-				"demo.hub.tokens.bob-token=bob", "demo.hub.tokens.carol-token=carol" })
+		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.alice-token=alice",
+				"realtime.hub.tokens.bob-token=bob", "realtime.hub.tokens.carol-token=carol" })
 @ExtendWith(OutputCaptureExtension.class)
 class HubProxyEndToEndTests extends PostgresSchemaSupport {
 

@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -11,13 +11,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.protocol.AckFrame;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ResumeFrame;
 import dev.realtime.protocol.ResumeResponseFrame;
+import dev.realtime.test.PostgresSchemaSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * by {@link HubRateLimiterTests} on a controlled clock.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.flood-token=flooder",
-				"demo.hub.tokens.calm-token=calm", "demo.hub.rate-limit.messages-per-second=200",
-				"demo.hub.rate-limit.burst=400" })
+		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.flood-token=flooder",
+				"realtime.hub.tokens.calm-token=calm", "realtime.hub.rate-limit.messages-per-second=200",
+				"realtime.hub.rate-limit.burst=400" })
 class HubRateLimitTests extends PostgresSchemaSupport {
 
 	@LocalServerPort

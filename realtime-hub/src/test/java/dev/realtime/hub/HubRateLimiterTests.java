@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.util.concurrent.atomic.AtomicLong;
 

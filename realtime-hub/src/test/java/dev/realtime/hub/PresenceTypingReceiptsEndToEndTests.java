@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.net.URI;
 import java.sql.DriverManager;
@@ -28,7 +28,6 @@ import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ExponentialBackoff;
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.internal.DefaultRealtimeClient;
-import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.presence.PresenceManager;
 import dev.realtime.presence.UserPresence;
 import dev.realtime.privacy.PrivacyAnnouncer;
@@ -43,6 +42,7 @@ import dev.realtime.receipts.JpaReceiptStore;
 import dev.realtime.receipts.ReadReceipt;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.receipts.ReceiptStore;
+import dev.realtime.test.PostgresSchemaSupport;
 import dev.realtime.test.RealtimeSchema;
 import dev.realtime.test.TestClients;
 import dev.realtime.test.TestDatabases;
@@ -57,10 +57,12 @@ import static org.awaitility.Awaitility.await;
  * the library and the hub on PostgreSQL. Each test uses users of its own, since rooms and
  * presence live in the hub for the whole class.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.auto-connect=false",
-		"demo.hub.tokens.alice-token=alice", "demo.hub.tokens.bob-token=bob", "demo.hub.tokens.carol-token=carol",
-		"demo.hub.tokens.dave-token=dave", "demo.hub.tokens.erin-token=erin", "demo.hub.tokens.frank-token=frank",
-		"demo.hub.tokens.grace-token=grace", "demo.hub.tokens.heidi-token=heidi", "demo.hub.tokens.ivan-token=ivan" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.alice-token=alice",
+				"realtime.hub.tokens.bob-token=bob", "realtime.hub.tokens.carol-token=carol",
+				"realtime.hub.tokens.dave-token=dave", "realtime.hub.tokens.erin-token=erin",
+				"realtime.hub.tokens.frank-token=frank", "realtime.hub.tokens.grace-token=grace",
+				"realtime.hub.tokens.heidi-token=heidi", "realtime.hub.tokens.ivan-token=ivan" })
 class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);

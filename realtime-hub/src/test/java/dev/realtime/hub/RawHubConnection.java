@@ -1,4 +1,4 @@
-package dev.realtime.demo.hub;
+package dev.realtime.hub;
 
 import java.io.IOException;
 import java.net.URI;
@@ -25,9 +25,10 @@ import dev.realtime.protocol.FrameCodec;
 
 /**
  * A plain WebSocket connection to the hub for tests that need to see and send exact
- * frames. Received batches are flattened into one queue of frames.
+ * frames. Received batches are flattened into one queue of frames. Public for the demo
+ * application's tests, which run the hub beside their client.
  */
-final class RawHubConnection implements AutoCloseable {
+public final class RawHubConnection implements AutoCloseable {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -63,28 +64,28 @@ final class RawHubConnection implements AutoCloseable {
 		}, headers, uri).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 	}
 
-	static RawHubConnection open(int port, String userId, String clientId, String token) throws Exception {
+	public static RawHubConnection open(int port, String userId, String clientId, String token) throws Exception {
 		return new RawHubConnection(URI.create(
 				"ws://localhost:" + port + "/realtime?client_id=" + clientId + "&user_id=" + userId + "&protocol=1"),
 				token);
 	}
 
-	FrameCodec codec() {
+	public FrameCodec codec() {
 		return this.codec;
 	}
 
-	void send(String text) throws IOException {
+	public void send(String text) throws IOException {
 		this.session.sendMessage(new TextMessage(text));
 	}
 
-	void send(Frame... frames) throws IOException {
+	public void send(Frame... frames) throws IOException {
 		send(this.codec.encodeAll(List.of(frames)));
 	}
 
 	/**
 	 * Wait for the next frame, which must be of the given type.
 	 */
-	<T extends Frame> T next(Class<T> type) throws InterruptedException {
+	public <T extends Frame> T next(Class<T> type) throws InterruptedException {
 		Frame frame = this.frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		if (frame == null) {
 			throw new AssertionError("No frame within " + TIMEOUT);
@@ -98,7 +99,7 @@ final class RawHubConnection implements AutoCloseable {
 	/**
 	 * Wait for the next text message as received (a batch stays one message).
 	 */
-	String nextText() throws InterruptedException {
+	public String nextText() throws InterruptedException {
 		String text = this.texts.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		if (text == null) {
 			throw new AssertionError("No message within " + TIMEOUT);
@@ -106,7 +107,7 @@ final class RawHubConnection implements AutoCloseable {
 		return text;
 	}
 
-	void skipTexts(int count) throws InterruptedException {
+	public void skipTexts(int count) throws InterruptedException {
 		for (int i = 0; i < count; i++) {
 			nextText();
 		}
@@ -122,7 +123,7 @@ final class RawHubConnection implements AutoCloseable {
 	 * @param protocol the protocol version asked for
 	 * @return the status
 	 */
-	static int handshakeStatus(int port, String user, @Nullable String token, @Nullable String clientId,
+	public static int handshakeStatus(int port, String user, @Nullable String token, @Nullable String clientId,
 			String protocol) {
 		StringBuilder uri = new StringBuilder("ws://localhost:" + port + "/realtime?user_id=")
 			.append(user.replace(" ", "%20"))
@@ -154,7 +155,7 @@ final class RawHubConnection implements AutoCloseable {
 		}
 	}
 
-	CloseStatus awaitClose() throws Exception {
+	public CloseStatus awaitClose() throws Exception {
 		return this.closed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 	}
 

@@ -1,11 +1,9 @@
-package dev.realtime.demo;
+package dev.realtime.test;
 
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-
-import dev.realtime.test.TestDatabases;
 
 /**
  * Runs a test class against the real PostgreSQL of {@link TestDatabases} (Testcontainers
