@@ -101,7 +101,9 @@ class MarkdownLinksTests {
 	/**
 	 * A code span is taken for a path of the repository when it starts with {@code ./} or
 	 * {@code ../}, or when its first segment is an entry of the repository's root (a
-	 * module, {@code docs}, a script); build output is left alone.
+	 * module, {@code docs}, a script); build output is left alone. Paths are read from
+	 * the root, where the commands of these pages run, except {@code ../}, which can only
+	 * mean the page's own folder.
 	 */
 	private static String pathProblem(Path root, Path file, String span) {
 		if (!PATH.matcher(span).matches() || !span.contains("/") || span.contains("target/")) {
@@ -112,7 +114,7 @@ class MarkdownLinksTests {
 		if (!relative && (first.isEmpty() || !Files.exists(root.resolve(first)))) {
 			return null;
 		}
-		Path resolved = (relative ? file.getParent().resolve(span) : root.resolve(span)).normalize();
+		Path resolved = (span.startsWith("../") ? file.getParent() : root).resolve(span).normalize();
 		if (!resolved.startsWith(root)) {
 			return "path " + span + " points outside the repository";
 		}
