@@ -57,7 +57,6 @@ public final class RealtimeOutboxAutoConfiguration {
 	static class JdbcStoreConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean
 		RealtimeStoreDataSource realtimeStoreDataSource(ListableBeanFactory beanFactory,
 				ObjectProvider<DataSource> dataSources) {
 			DataSource dataSource = dataSources.getIfUnique();
