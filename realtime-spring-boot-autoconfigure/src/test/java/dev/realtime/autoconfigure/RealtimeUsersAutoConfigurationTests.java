@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -108,6 +109,18 @@ class RealtimeUsersAutoConfigurationTests {
 				.mapToDouble((gauge) -> gauge.value())
 				.sum();
 			assertThat(users).isEqualTo(1);
+			// the endpoint lists the users and describes each; only the own client's
+			// operations have no one to act for
+			RealtimeEndpoint endpoint = context.getBean(RealtimeEndpoint.class);
+			RealtimeEndpoint.RealtimeDescriptor all = endpoint.realtime();
+			assertThat(all.userId()).isNull();
+			assertThat(all.users()).extracting(RealtimeEndpoint.UserSummary::userId).containsExactly("bob");
+			assertThat(endpoint.user("bob")).isNotNull()
+				.extracting(RealtimeEndpoint.RealtimeDescriptor::clientId)
+				.isEqualTo(bob.clientId());
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.retry("outbound", 1))
+				.withMessageContaining("no client of its own (realtime.user-id is not set)");
 		});
 	}
 
