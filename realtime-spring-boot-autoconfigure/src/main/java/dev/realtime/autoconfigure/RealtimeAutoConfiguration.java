@@ -85,8 +85,8 @@ public final class RealtimeAutoConfiguration {
 	@ConditionalOnMissingBean
 	@Conditional(OnUserIdCondition.class)
 	ClientSettings realtimeClientSettings(RealtimeProperties properties, RealtimeAuthProperties authProperties) {
-		return RealtimeSettingsMapper.toSettings(properties, authProperties,
-				RealtimePropertiesValidator.requireUserId(properties));
+		return RealtimeSettingsMapper.forUsers(properties, authProperties)
+			.apply(RealtimePropertiesValidator.requireUserId(properties));
 	}
 
 	@Bean
@@ -225,18 +225,6 @@ public final class RealtimeAutoConfiguration {
 	static final class RealtimeSettingsMapper {
 
 		private RealtimeSettingsMapper() {
-		}
-
-		/**
-		 * Map the properties to the settings of a user's client.
-		 * @param properties the client's properties
-		 * @param authProperties the authentication properties
-		 * @param userId the user the client acts for
-		 * @return the settings
-		 */
-		static ClientSettings toSettings(RealtimeProperties properties, RealtimeAuthProperties authProperties,
-				String userId) {
-			return forUsers(properties, authProperties).apply(userId);
 		}
 
 		/**
