@@ -42,12 +42,26 @@ public final class ChildJvm implements AutoCloseable {
 	 * @throws IOException if the JVM cannot be started
 	 */
 	public static ChildJvm start(String name, Class<?> mainClass, List<String> args) throws IOException {
+		return start(name, mainClass, args, System.getProperty("java.class.path"));
+	}
+
+	/**
+	 * Start an application with a classpath of the test's choosing.
+	 * @param name names the log file
+	 * @param mainClass the class whose {@code main} runs
+	 * @param args the program's arguments
+	 * @param classPath the classpath, for example the test's without some jars
+	 * @return the running process
+	 * @throws IOException if the JVM cannot be started
+	 */
+	public static ChildJvm start(String name, Class<?> mainClass, List<String> args, String classPath)
+			throws IOException {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		// C1 only and the serial collector: these processes live for seconds, and start
 		// in about
 		// half the CPU time on a loaded 2-core CI machine
 		List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-				"-cp", System.getProperty("java.class.path"), mainClass.getName()));
+				"-cp", classPath, mainClass.getName()));
 		command.addAll(args);
 		Path log = Path.of("target", name + ".log");
 		File logFile = log.toFile();

@@ -11,7 +11,7 @@ import dev.realtime.test.TestDatabases;
 
 /**
  * An application that only uses the starter, like a user's service: the realtime client
- * with its JPA outbox and inbox on its own database, no hub and no web server. Not a
+ * with its outbox and inbox on its own database, no hub and no web server. Not a
  * component, so the demo's component scan never picks it up.
  */
 @EnableAutoConfiguration

@@ -98,8 +98,9 @@ public final class RealtimeAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OutboundQueueFactory realtimeOutboundQueueFactory(RealtimeProperties properties) {
-		logger.warn("Realtime outbox is in memory: events survive reconnects but not a restart. Add "
-				+ "spring-boot-starter-data-jpa and a DataSource for the durable outbox and inbox.");
+		logger.warn("Realtime outbox, inbox and read receipts are in memory: events survive reconnects but not a "
+				+ "restart. A DataSource (spring-boot-starter-jdbc) keeps them in the database, unless "
+				+ "realtime.outbox.store=memory.");
 		long maxSize = properties.getOutbox().getMaxSize();
 		return (userId) -> new InMemoryOutboundQueue(maxSize);
 	}

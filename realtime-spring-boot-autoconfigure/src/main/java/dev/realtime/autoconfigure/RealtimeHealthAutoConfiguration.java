@@ -2,6 +2,7 @@ package dev.realtime.autoconfigure;
 
 import java.time.Clock;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -13,6 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 import dev.realtime.client.ObservableClient;
+import dev.realtime.client.spi.OutboundQueueFactory;
 import dev.realtime.metrics.CachedClientMetrics;
 
 /**
@@ -32,8 +34,8 @@ public final class RealtimeHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "realtimeHealthIndicator")
 	RealtimeHealthIndicator realtimeHealthIndicator(ObservableClient client, CachedClientMetrics metrics,
-			RealtimeHealthProperties properties) {
-		return new RealtimeHealthIndicator(client, metrics, properties, Clock.systemUTC());
+			RealtimeHealthProperties properties, ObjectProvider<OutboundQueueFactory> queues) {
+		return new RealtimeHealthIndicator(client, metrics, properties, Clock.systemUTC(), queues.getIfUnique());
 	}
 
 }

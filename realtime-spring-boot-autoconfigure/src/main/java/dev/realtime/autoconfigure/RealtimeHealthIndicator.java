@@ -18,6 +18,8 @@ import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ObservableClient;
 import dev.realtime.client.SyncCompletedEvent;
 import dev.realtime.client.SyncStatus;
+import dev.realtime.client.spi.OutboundQueueFactory;
+import dev.realtime.outbox.JdbcOutboundQueueFactory;
 
 /**
  * Health of a realtime client: {@code UP} when connected, and during short reconnects;
@@ -26,10 +28,11 @@ import dev.realtime.client.SyncStatus;
  * {@code realtime.health.reconnecting-threshold} or its oldest pending outbound event is
  * older than {@code realtime.health.outbox-age-threshold}; {@code UNKNOWN} while it
  * connects for the first time or when it was disconnected on purpose. Details: state,
- * user, client id, the transport of the current (or last) connection, store counts,
- * whether the resume catch-up has received all its pages ({@code sync.caughtUp}, with the
- * last completed catch-up and the last reset of the stream) and the last error; never a
- * token.
+ * user, client id, the transport of the current (or last) connection, where the outbox is
+ * kept ({@code store}: {@code jdbc}, {@code memory}, or the class of the application's
+ * own {@link OutboundQueueFactory}), store counts, whether the resume catch-up has
+ * received all its pages ({@code sync.caughtUp}, with the last completed catch-up and the
+ * last reset of the stream) and the last error; never a token.
  */
 public class RealtimeHealthIndicator implements HealthIndicator {
 
@@ -41,6 +44,8 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 
 	private final Clock clock;
 
+	private final String store;
+
 	private volatile Instant stateSince;
 
 	/**
@@ -49,13 +54,16 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 	 * @param metrics supplies the client's metrics
 	 * @param properties the thresholds
 	 * @param clock the clock durations are measured with
+	 * @param queues the factory of the client's outbound queues, whose kind the details
+	 * show as the store, or {@code null} if unknown
 	 */
 	public RealtimeHealthIndicator(ObservableClient client, Supplier<ClientMetrics> metrics,
-			RealtimeHealthProperties properties, Clock clock) {
+			RealtimeHealthProperties properties, Clock clock, @Nullable OutboundQueueFactory queues) {
 		this.client = client;
 		this.metrics = metrics;
 		this.properties = properties;
 		this.clock = clock;
+		this.store = store(queues);
 		this.stateSince = clock.instant();
 		client.onConnectionStateChange((change) -> this.stateSince = this.clock.instant());
 	}
@@ -74,6 +82,7 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 			.withDetail("since", this.stateSince.toString())
 			.withDetail("user", this.client.userId())
 			.withDetail("clientId", this.client.clientId())
+			.withDetail("store", this.store)
 			.withDetail("pending", metrics.queueSize())
 			.withDetail("oldestPendingAge", oldestAge.toString())
 			.withDetail("deadLetters", metrics.deadLetters())
@@ -91,6 +100,17 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 			health.withDetail("lastError", lastError);
 		}
 		return health.build();
+	}
+
+	private static String store(@Nullable OutboundQueueFactory queues) {
+		if (queues instanceof JdbcOutboundQueueFactory) {
+			return "jdbc";
+		}
+		// the library's only other factory is the in-memory fallback
+		if (queues == null || queues.getClass().getName().startsWith("dev.realtime.")) {
+			return "memory";
+		}
+		return queues.getClass().getName();
 	}
 
 	/**

@@ -3,7 +3,6 @@ package dev.realtime.autoconfigure;
 import java.time.Clock;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -17,7 +16,6 @@ import dev.realtime.presence.PresenceManager;
 import dev.realtime.privacy.PrivacyAnnouncer;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.PrivacySettings;
-import dev.realtime.receipts.ReadReceipt;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.receipts.ReceiptStore;
 import dev.realtime.typing.TypingManager;
@@ -26,17 +24,15 @@ import dev.realtime.typing.TypingManager;
  * Auto-configuration of presence, typing indicators, read receipts and privacy settings
  * for the application's realtime client: a {@link PresenceManager}, a
  * {@link TypingManager} and a {@link ReadReceiptManager}, with receipts kept in the
- * application's database when it has JPA (the receipt entity joins the persistence unit
- * like the outbox and inbox entities, with or without the application's own
- * {@code @EntityScan}), else in memory.
+ * application's database beside the outbox and the inbox (see
+ * {@link RealtimeOutboxAutoConfiguration}), else in memory.
  */
 @AutoConfiguration(after = RealtimeAutoConfiguration.class,
 		afterName = { "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
 				"org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration" })
 @ConditionalOnRealtimeEnabled
-@AutoConfigurationPackage(basePackageClasses = ReadReceipt.class)
 @EnableConfigurationProperties({ RealtimePrivacyProperties.class, RealtimeTypingProperties.class })
-@Import({ ReceiptStoreConfigurations.Jpa.class, ReceiptStoreConfigurations.InMemory.class })
+@Import({ ReceiptStoreConfigurations.Jdbc.class, ReceiptStoreConfigurations.InMemory.class })
 public final class RealtimePresenceAutoConfiguration {
 
 	@Bean

@@ -346,6 +346,13 @@ public class RealtimeProperties {
 		 */
 		private @Nullable String instanceId;
 
+		/**
+		 * Where the outbox, the inbox and read receipts are kept: 'jdbc' in the
+		 * application's DataSource (the library migrates its tables), or 'memory', lost
+		 * on restart. Default: jdbc when the application has a DataSource, else memory.
+		 */
+		private @Nullable Store store;
+
 		public long getMaxSize() {
 			return this.maxSize;
 		}
@@ -392,6 +399,27 @@ public class RealtimeProperties {
 
 		public void setInstanceId(@Nullable String instanceId) {
 			this.instanceId = instanceId;
+		}
+
+		public @Nullable Store getStore() {
+			return this.store;
+		}
+
+		public void setStore(@Nullable Store store) {
+			this.store = store;
+		}
+
+		/**
+		 * Where the outbox, the inbox and read receipts are kept.
+		 */
+		public enum Store {
+
+			/** In the application's DataSource, through plain JDBC: durable. */
+			JDBC,
+
+			/** In memory: events survive reconnects but not a restart. */
+			MEMORY
+
 		}
 
 	}

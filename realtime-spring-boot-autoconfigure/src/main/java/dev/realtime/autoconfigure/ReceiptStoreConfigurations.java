@@ -1,19 +1,14 @@
 package dev.realtime.autoconfigure;
 
-import jakarta.persistence.EntityManagerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.orm.jpa.JpaTransactionManager;
-import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.realtime.receipts.InMemoryReceiptStore;
-import dev.realtime.receipts.JpaReceiptStore;
+import dev.realtime.receipts.JdbcReceiptStore;
 import dev.realtime.receipts.ReceiptStore;
 
 /**
@@ -26,20 +21,16 @@ final class ReceiptStoreConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(
-			name = { "jakarta.persistence.EntityManagerFactory", "org.springframework.orm.jpa.JpaTransactionManager" })
-	@ConditionalOnSingleCandidate(type = "jakarta.persistence.EntityManagerFactory")
-	static class Jpa {
+	@ConditionalOnBean(RealtimeStoreDataSource.class)
+	static class Jdbc {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ReceiptStore realtimeReceiptStore(EntityManagerFactory entityManagerFactory,
-				ObjectProvider<PlatformTransactionManager> transactionManager) {
+		ReceiptStore realtimeReceiptStore(RealtimeStoreDataSource store,
+				ObjectProvider<PlatformTransactionManager> transactionManagers) {
 			// the application's transaction manager, so a receipt joins a listener's
 			// transaction
-			return new JpaReceiptStore(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory),
-					new TransactionTemplate(
-							transactionManager.getIfUnique(() -> new JpaTransactionManager(entityManagerFactory))));
+			return new JdbcReceiptStore(store.dataSource(), store.transactions(transactionManagers));
 		}
 
 	}

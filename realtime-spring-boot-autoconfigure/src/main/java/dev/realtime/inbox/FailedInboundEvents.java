@@ -3,7 +3,8 @@ package dev.realtime.inbox;
 import java.util.List;
 import java.util.function.Consumer;
 
-import jakarta.persistence.EntityManager;
+import javax.sql.DataSource;
+
 import org.springframework.transaction.support.TransactionOperations;
 import tools.jackson.databind.ObjectMapper;
 
@@ -23,16 +24,15 @@ public class FailedInboundEvents {
 
 	/**
 	 * Create the service.
-	 * @param entityManager a shared, transaction-bound entity manager of the persistence
-	 * unit that holds the inbox entities
-	 * @param transactions runs the work in transactions of that persistence unit
+	 * @param dataSource the database that holds the inbox tables
+	 * @param transactions runs the work in transactions of that database
 	 * @param mapper reads stored payloads
 	 * @param requeued told the user whose events were returned to the listeners, after
 	 * commit, so the user's client dispatches them
 	 */
-	public FailedInboundEvents(EntityManager entityManager, TransactionOperations transactions, ObjectMapper mapper,
+	public FailedInboundEvents(DataSource dataSource, TransactionOperations transactions, ObjectMapper mapper,
 			Consumer<String> requeued) {
-		this.repository = new InboxRepository(entityManager);
+		this.repository = new InboxRepository(dataSource);
 		this.transactions = transactions;
 		this.mapper = mapper;
 		this.requeued = requeued;
@@ -45,12 +45,12 @@ public class FailedInboundEvents {
 	 * @return the events
 	 */
 	public List<FailedInboundEvent> list(String userId, int max) {
-		List<InboxEventEntity> events = this.transactions
+		List<StoredEvent> events = this.transactions
 			.execute((status) -> this.repository.events(userId, InboxStatus.FAILED, max));
-		return events.stream()
-			.map((event) -> new FailedInboundEvent(userId, event.getSeq(), event.getEvent(),
-					this.mapper.readTree(event.getPayload()), event.getServerTimestamp(), event.getAttempts(),
-					event.getLastError(), event.getReceivedAt()))
+		return ((events != null) ? events : List.<StoredEvent>of()).stream()
+			.map((event) -> new FailedInboundEvent(userId, event.seq(), event.event(),
+					this.mapper.readTree(event.payload()), event.serverTimestamp(), event.attempts(), event.lastError(),
+					event.receivedAt()))
 			.toList();
 	}
 
@@ -63,11 +63,9 @@ public class FailedInboundEvents {
 	 */
 	public boolean retry(String userId, long seq) {
 		Boolean found = this.transactions.execute((status) -> {
-			InboxEventEntity event = this.repository.event(userId, seq);
-			if (event == null || event.getStatus() != InboxStatus.FAILED) {
+			if (!this.repository.requeue(userId, seq)) {
 				return false;
 			}
-			event.requeue();
 			this.repository.adjustFailedCount(userId, -1);
 			return true;
 		});

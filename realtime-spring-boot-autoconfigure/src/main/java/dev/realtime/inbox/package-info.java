@@ -1,5 +1,5 @@
 /**
- * JPA inbound store (inbox): received events and the resume cursor in the application's
+ * JDBC inbound store (inbox): received events and the resume cursor in the application's
  * database, transactional delivery, and the API for events parked as failed.
  */
 @NullMarked

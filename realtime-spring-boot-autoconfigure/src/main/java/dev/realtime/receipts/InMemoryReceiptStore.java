@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@link ReceiptStore} in memory: the fallback without JPA; receipts are lost on
- * restart.
+ * A {@link ReceiptStore} in memory: without a database, or with
+ * {@code realtime.outbox.store=memory}; receipts are lost on restart.
  */
 public class InMemoryReceiptStore implements ReceiptStore {
 

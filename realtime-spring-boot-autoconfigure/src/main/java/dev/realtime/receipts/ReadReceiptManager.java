@@ -85,7 +85,7 @@ public class ReadReceiptManager implements AutoCloseable {
 	 * Tell the channel's other members that the user read a message, and keep the user's
 	 * own receipt. A no-op (logged at debug level) when the user's privacy settings
 	 * disable read receipts. Inside a transaction, the receipt is sent only if it commits
-	 * (with a JPA outbox).
+	 * (with the outbox in the database).
 	 * @param messageId the message
 	 * @param channelId the channel the message is in
 	 * @return the send handle, empty when read receipts are disabled

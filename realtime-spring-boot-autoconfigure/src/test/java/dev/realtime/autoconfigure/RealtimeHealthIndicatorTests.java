@@ -43,7 +43,7 @@ class RealtimeHealthIndicatorTests {
 		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(),
 				new StaticTokenProvider("t"));
 		this.indicator = new RealtimeHealthIndicator(this.client, new CachedClientMetrics(this.client, Duration.ZERO),
-				this.properties, Clock.systemUTC());
+				this.properties, Clock.systemUTC(), null);
 		this.fixture.connect(this.client);
 	}
 

@@ -4,11 +4,9 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import jakarta.persistence.EntityManagerFactory;
 import org.h2.Driver;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
@@ -24,8 +22,8 @@ import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.client.spi.InboundStore;
 import dev.realtime.client.spi.InboundStoreFactory;
 import dev.realtime.inbox.FailedInboundEvents;
-import dev.realtime.inbox.JpaInboundStore;
-import dev.realtime.inbox.JpaInboundStoreFactory;
+import dev.realtime.inbox.JdbcInboundStore;
+import dev.realtime.inbox.JdbcInboundStoreFactory;
 import dev.realtime.inbox.TransactionalInboundStore;
 import dev.realtime.listener.RealtimeListenerAnnotationBeanPostProcessor;
 
@@ -42,18 +40,19 @@ class RealtimeInboxAutoConfigurationTests {
 		.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
 				"realtime.auto-connect=false");
 
-	private final ApplicationContextRunner jpaRunner = this.runner
-		.withConfiguration(AutoConfigurations.of(HibernateJpaAutoConfiguration.class,
-				TransactionAutoConfiguration.class, RealtimeOutboxAutoConfiguration.class))
-		.withPropertyValues("spring.jpa.hibernate.ddl-auto=none")
+	/** An application with a DataSource and no JPA on its classpath. */
+	private final ApplicationContextRunner jdbcRunner = this.runner
+		.withConfiguration(
+				AutoConfigurations.of(TransactionAutoConfiguration.class, RealtimeOutboxAutoConfiguration.class))
+		.withClassLoader(new FilteredClassLoader("jakarta.persistence", "org.hibernate"))
 		.withUserConfiguration(H2Configuration.class);
 
 	@Test
-	void providesJpaInboundStoreWhenTheApplicationHasJpa() {
-		this.jpaRunner.run((context) -> {
-			assertThat(context).hasSingleBean(JpaInboundStoreFactory.class).hasSingleBean(FailedInboundEvents.class);
+	void providesJdbcInboundStoreWhenTheApplicationHasADataSourceWithoutJpa() {
+		this.jdbcRunner.run((context) -> {
+			assertThat(context).hasSingleBean(JdbcInboundStoreFactory.class).hasSingleBean(FailedInboundEvents.class);
 			InboundStore store = context.getBean(InboundStoreFactory.class).create("alice");
-			assertThat(store).isInstanceOf(JpaInboundStore.class);
+			assertThat(store).isInstanceOf(JdbcInboundStore.class);
 			store.append(List.of(new InboundMessage("alice", 1, "chat.message",
 					JsonNodeFactory.instance.objectNode().put("text", "hi"), null, null, null)));
 			assertThat(context.getBean(InboundStoreFactory.class).create("alice").lastSeq()).isEqualTo(1);
@@ -62,15 +61,15 @@ class RealtimeInboxAutoConfigurationTests {
 
 	@Test
 	void decoratesStoresForTransactionalDeliveryWhenEnabled() {
-		this.jpaRunner.withPropertyValues("realtime.inbox.transactional=true")
+		this.jdbcRunner.withPropertyValues("realtime.inbox.transactional=true")
 			.run((context) -> assertThat(context.getBean(InboundStoreFactory.class).create("alice"))
 				.isInstanceOf(TransactionalInboundStore.class));
 	}
 
 	@Test
-	void fallsBackToInMemoryStoreWithoutAnEntityManagerFactory() {
+	void fallsBackToInMemoryStoreWithoutADataSource() {
 		this.runner.run((context) -> {
-			assertThat(context).doesNotHaveBean(JpaInboundStoreFactory.class)
+			assertThat(context).doesNotHaveBean(JdbcInboundStoreFactory.class)
 				.doesNotHaveBean(FailedInboundEvents.class)
 				.hasSingleBean(RealtimeListenerAnnotationBeanPostProcessor.class);
 			assertThat(context.getBean(InboundStoreFactory.class).create("alice"))
@@ -79,39 +78,41 @@ class RealtimeInboxAutoConfigurationTests {
 	}
 
 	@Test
-	void fallsBackToInMemoryStoreWhenJpaIsNotOnTheClasspath() {
-		this.runner.withClassLoader(new FilteredClassLoader(EntityManagerFactory.class))
-			.run((context) -> assertThat(context).doesNotHaveBean(JpaInboundStoreFactory.class)
-				.hasSingleBean(InboundStoreFactory.class)
-				.hasSingleBean(RealtimeListenerAnnotationBeanPostProcessor.class));
+	void keepsTheInboxInMemoryOnlyWhenAsked() {
+		this.jdbcRunner.withPropertyValues("realtime.outbox.store=memory").run((context) -> {
+			assertThat(context).doesNotHaveBean(JdbcInboundStoreFactory.class)
+				.doesNotHaveBean(FailedInboundEvents.class)
+				.hasSingleBean(RealtimeListenerAnnotationBeanPostProcessor.class);
+			assertThat(context.getBean(InboundStoreFactory.class).create("alice"))
+				.isInstanceOf(InMemoryInboundStore.class);
+		});
 	}
 
 	@Test
 	void backsOffWhenUserDefinesInboundStoreFactory() {
-		this.jpaRunner
+		this.jdbcRunner
 			.withBean("myInboundStores", InboundStoreFactory.class, () -> (userId) -> new InMemoryInboundStore())
 			.run((context) -> assertThat(context).hasSingleBean(InboundStoreFactory.class)
 				.hasBean("myInboundStores")
-				.doesNotHaveBean(JpaInboundStoreFactory.class)
+				.doesNotHaveBean(JdbcInboundStoreFactory.class)
 				.hasSingleBean(FailedInboundEvents.class));
 	}
 
 	@Test
 	void backsOffWhenUserDefinesFailedInboundEvents() {
-		this.jpaRunner.withUserConfiguration(CustomFailedEventsConfiguration.class)
+		this.jdbcRunner.withUserConfiguration(CustomFailedEventsConfiguration.class)
 			.run((context) -> assertThat(context).hasSingleBean(FailedInboundEvents.class).hasBean("myFailedEvents"));
 	}
 
 	@Test
 	void doesNothingWhenRealtimeIsDisabled() {
-		this.jpaRunner.withPropertyValues("realtime.enabled=false")
+		this.jdbcRunner.withPropertyValues("realtime.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(InboundStoreFactory.class)
 				.doesNotHaveBean(RealtimeListenerAnnotationBeanPostProcessor.class));
 	}
 
 	/**
-	 * An application with an H2 database; the library migrates its schema and registers
-	 * its entities.
+	 * An application with an H2 database; the library migrates its schema.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class H2Configuration {
@@ -129,9 +130,9 @@ class RealtimeInboxAutoConfigurationTests {
 	static class CustomFailedEventsConfiguration {
 
 		@Bean
-		FailedInboundEvents myFailedEvents(EntityManagerFactory entityManagerFactory) {
-			return new FailedInboundEvents(entityManagerFactory.createEntityManager(),
-					TransactionOperations.withoutTransaction(), JsonMapper.builder().build(), (userId) -> {
+		FailedInboundEvents myFailedEvents(DataSource dataSource) {
+			return new FailedInboundEvents(dataSource, TransactionOperations.withoutTransaction(),
+					JsonMapper.builder().build(), (userId) -> {
 					});
 		}
 

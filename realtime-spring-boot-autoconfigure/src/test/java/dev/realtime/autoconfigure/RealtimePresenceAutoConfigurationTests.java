@@ -6,12 +6,10 @@ import java.time.Instant;
 
 import javax.sql.DataSource;
 
-import jakarta.persistence.EntityManagerFactory;
 import org.h2.Driver;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
@@ -25,7 +23,7 @@ import dev.realtime.presence.PresenceManager;
 import dev.realtime.privacy.PrivacyAnnouncer;
 import dev.realtime.protocol.PrivacySettings;
 import dev.realtime.receipts.InMemoryReceiptStore;
-import dev.realtime.receipts.JpaReceiptStore;
+import dev.realtime.receipts.JdbcReceiptStore;
 import dev.realtime.receipts.ReadReceipt;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.receipts.ReceiptStore;
@@ -91,17 +89,16 @@ class RealtimePresenceAutoConfigurationTests {
 	}
 
 	@Test
-	void keepsReceiptsInTheApplicationsDatabaseWhenItHasJpa() {
+	void keepsReceiptsInTheApplicationsDatabaseWithoutJpa() {
 		this.runner
 			.withConfiguration(
-					AutoConfigurations.of(HibernateJpaAutoConfiguration.class, TransactionAutoConfiguration.class))
+					AutoConfigurations.of(TransactionAutoConfiguration.class, RealtimeOutboxAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader("jakarta.persistence", "org.hibernate"))
 			.withUserConfiguration(H2Configuration.class)
-			// the entity must match the V3 migration
-			.withPropertyValues("spring.jpa.hibernate.ddl-auto=validate")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(ReceiptStore.class);
 				ReceiptStore store = context.getBean(ReceiptStore.class);
-				assertThat(store).isInstanceOf(JpaReceiptStore.class);
+				assertThat(store).isInstanceOf(JdbcReceiptStore.class);
 				ReadReceipt receipt = new ReadReceipt("m-1", "general", "bob", Instant.parse("2026-01-02T03:04:05Z"));
 				assertThat(store.save("alice", receipt)).isTrue();
 				assertThat(store.save("alice", receipt)).isFalse();
@@ -112,8 +109,10 @@ class RealtimePresenceAutoConfigurationTests {
 	}
 
 	@Test
-	void fallsBackToInMemoryReceiptsWhenJpaIsNotOnTheClasspath() {
-		this.runner.withClassLoader(new FilteredClassLoader(EntityManagerFactory.class))
+	void keepsReceiptsInMemoryOnlyWhenAsked() {
+		this.runner.withConfiguration(AutoConfigurations.of(RealtimeOutboxAutoConfiguration.class))
+			.withUserConfiguration(H2Configuration.class)
+			.withPropertyValues("realtime.outbox.store=memory")
 			.run((context) -> assertThat(context.getBean(ReceiptStore.class)).isInstanceOf(InMemoryReceiptStore.class));
 	}
 
@@ -141,8 +140,8 @@ class RealtimePresenceAutoConfigurationTests {
 	}
 
 	/**
-	 * An application with an H2 database, migrated with the library's scripts (the
-	 * library's migrator lives elsewhere).
+	 * An application with an H2 database, migrated with the library's scripts (also
+	 * migrated by the library's migrator, if present: a no-op then).
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class H2Configuration {

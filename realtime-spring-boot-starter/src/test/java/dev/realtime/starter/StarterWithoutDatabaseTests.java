@@ -39,7 +39,7 @@ class StarterWithoutDatabaseTests {
 			assertThat(context.getBean(OutboundQueueFactory.class).create("alice"))
 				.isInstanceOf(InMemoryOutboundQueue.class);
 			assertThat(context.getBean(ReceiptStore.class)).isInstanceOf(InMemoryReceiptStore.class);
-			assertThat(output).contains("Realtime outbox is in memory");
+			assertThat(output).contains("Realtime outbox, inbox and read receipts are in memory");
 			RealtimeClient client = context.getBean(RealtimeClient.class);
 			client.sendEvent("order.shipped", Map.of("orderId", 42));
 			assertThat(client.pendingCount()).isEqualTo(1);

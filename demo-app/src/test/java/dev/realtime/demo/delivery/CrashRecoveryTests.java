@@ -1,9 +1,15 @@
 package dev.realtime.demo.delivery;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,11 +37,13 @@ import static org.awaitility.Awaitility.await;
  * nothing new), within the lease of the dead process plus one poll interval after a
  * SIGKILL and at once after a graceful stop. The hub runs in this JVM (on PostgreSQL) and
  * holds back the events after the first 300, so that the stop finds 700 events pending;
- * the service runs in child JVMs on PostgreSQL or MariaDB.
+ * the service runs in child JVMs on PostgreSQL or MariaDB. A service without JPA on its
+ * classpath goes through the same crash with its inbox too.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.auto-connect=false",
 		"demo.hub.tokens.killed-postgresql=killed-postgresql", "demo.hub.tokens.killed-mariadb=killed-mariadb",
-		"demo.hub.tokens.stopped-postgresql=stopped-postgresql", "demo.hub.tokens.stopped-mariadb=stopped-mariadb" })
+		"demo.hub.tokens.stopped-postgresql=stopped-postgresql", "demo.hub.tokens.stopped-mariadb=stopped-mariadb",
+		"demo.hub.tokens.nojpa-postgresql=nojpa-postgresql", "demo.hub.tokens.nojpa-mariadb=nojpa-mariadb" })
 @Import(HubTap.class)
 class CrashRecoveryTests extends PostgresSchemaSupport {
 
@@ -55,6 +63,22 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 
 	private static final int ACCEPTED_BEFORE_STOP = 300;
 
+	/** Inbound events the hub pushes right before the kill, and as many while down. */
+	private static final int PUSHES = 100;
+
+	private static final String PUSHED = "delivery.pushed";
+
+	/**
+	 * Jars a service on plain JDBC, Spring Data JDBC, jOOQ or MyBatis does not have:
+	 * Hibernate, the Jakarta Persistence API, Spring ORM, Spring Data JPA and Boot's JPA
+	 * and Hibernate modules.
+	 */
+	private static final List<String> JPA_JARS = List.of("hibernate-", "jakarta.persistence-api-", "spring-orm-",
+			"spring-data-jpa-", "spring-boot-data-jpa-", "spring-boot-jpa-", "spring-boot-hibernate-",
+			"spring-boot-starter-data-jpa-");
+
+	private static final String TEST_CLASS_PATH = System.getProperty("java.class.path");
+
 	@LocalServerPort
 	private int port;
 
@@ -69,9 +93,9 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 	void killedServiceDeliversItsPendingEventsAfterRestartWithinLeaseAndPoll(TestDatabases.Kind kind) throws Exception {
 		String user = "killed-" + kind.name().toLowerCase(Locale.ROOT);
 		try (ServiceDatabase database = ServiceDatabase.create(kind)) {
-			String clientId = runUntilPending(database, user, ChildJvm::kill);
+			String clientId = runUntilPending(database, user, TEST_CLASS_PATH, ChildJvm::kill);
 			Instant killedAt = Instant.now();
-			try (ChildJvm restarted = startService(database, user, "restarted", 0)) {
+			try (ChildJvm restarted = startService(database, user, TEST_CLASS_PATH, "restarted", 0)) {
 				Instant ready = database.awaitReady("restarted");
 				Instant deadline = latest(killedAt.plus(LEASE), ready).plus(POLL).plus(TRANSFER);
 				await("events at the hub").atMost(Duration.between(Instant.now(), deadline))
@@ -86,9 +110,9 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 	void gracefullyStoppedServiceDeliversItsPendingEventsRightAfterRestart(TestDatabases.Kind kind) throws Exception {
 		String user = "stopped-" + kind.name().toLowerCase(Locale.ROOT);
 		try (ServiceDatabase database = ServiceDatabase.create(kind)) {
-			String clientId = runUntilPending(database, user, ChildJvm::stop);
+			String clientId = runUntilPending(database, user, TEST_CLASS_PATH, ChildJvm::stop);
 			Instant stoppedAt = Instant.now();
-			try (ChildJvm restarted = startService(database, user, "restarted", 0)) {
+			try (ChildJvm restarted = startService(database, user, TEST_CLASS_PATH, "restarted", 0)) {
 				Instant ready = database.awaitReady("restarted");
 				// a graceful stop hands the lease over at once: no waiting for it to
 				// expire
@@ -104,14 +128,65 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 	}
 
 	/**
+	 * A service with spring-boot-starter-jdbc and Flyway and no JPA on its classpath,
+	 * killed with SIGKILL while 700 of its events are pending and inbound events the hub
+	 * just pushed are on their way to its listener (which records them in the inbox's
+	 * transaction), and started again while the hub pushed more: its outbox and inbox are
+	 * in the database, so every outbound event reaches the hub once and in order, and
+	 * every inbound event reaches the listener once.
+	 */
+	@ParameterizedTest
+	@EnumSource(TestDatabases.Kind.class)
+	void killedServiceWithoutJpaDeliversItsPendingAndInboundEventsOnce(TestDatabases.Kind kind) throws Exception {
+		String user = "nojpa-" + kind.name().toLowerCase(Locale.ROOT);
+		String classPath = Arrays.stream(TEST_CLASS_PATH.split(File.pathSeparator))
+			.filter((entry) -> JPA_JARS.stream().noneMatch(Path.of(entry).getFileName().toString()::startsWith))
+			.collect(Collectors.joining(File.pathSeparator));
+		assertThat(TEST_CLASS_PATH).contains("jakarta.persistence-api-").contains("hibernate-core-");
+		assertThat(classPath).doesNotContain("jakarta.persistence").doesNotContain("hibernate");
+		try (ServiceDatabase database = ServiceDatabase.create(kind)) {
+			String clientId = runUntilPending(database, user, classPath, (first) -> {
+				push(user, 1);
+				first.kill();
+			});
+			Instant killedAt = Instant.now();
+			push(user, PUSHES + 1);
+			try (ChildJvm restarted = startService(database, user, classPath, "restarted", 0)) {
+				Instant ready = database.awaitReady("restarted");
+				Instant deadline = latest(killedAt.plus(LEASE), ready).plus(POLL).plus(TRANSFER);
+				await("events at the hub").atMost(Duration.between(Instant.now(), deadline))
+					.until(() -> this.hub.acceptedEvents(clientId).size(), (accepted) -> accepted >= COUNT);
+				await("inbound events at the listener").atMost(Duration.ofSeconds(60))
+					.until(() -> database.received(PUSHED).size(), (received) -> received >= 2 * PUSHES);
+				assertThat(Files.readString(restarted.log()))
+					.contains("Realtime outbox, inbox and read receipts are in the database of DataSource "
+							+ "'dataSource' (JDBC)")
+					.doesNotContain("EntityManagerFactory");
+			}
+			assertDeliveredOnceInOrder(clientId);
+			assertThat(database.received(PUSHED)).extracting(ServiceDatabase.Received::item)
+				.as("pushed events at the listener, in the order called")
+				.containsExactlyElementsOf(IntStream.rangeClosed(1, 2 * PUSHES).boxed().toList());
+			assertThat(database.received()).as("inbound events at the listener").isEqualTo(database.receivedDistinct());
+		}
+	}
+
+	private void push(String user, int from) {
+		for (int n = from; n < from + PUSHES; n++) {
+			this.hub.push(user, PUSHED, Map.of("i", n));
+		}
+	}
+
+	/**
 	 * Run the service until it has committed all its events and the hub accepted the
 	 * first ones, then stop it.
 	 * @return the client id of the service
 	 */
-	private String runUntilPending(ServiceDatabase database, String user, Stopper stopper) throws Exception {
+	private String runUntilPending(ServiceDatabase database, String user, String classPath, Stopper stopper)
+			throws Exception {
 		this.tap.holdEvents(user, ACCEPTED_BEFORE_STOP);
 		String clientId;
-		try (ChildJvm first = startService(database, user, "first", COUNT)) {
+		try (ChildJvm first = startService(database, user, classPath, "first", COUNT)) {
 			database.awaitReady("first");
 			await("events committed").atMost(Duration.ofSeconds(120))
 				.until(() -> database.lastSent("first").get(0), (last) -> last != null && last == COUNT);
@@ -133,9 +208,10 @@ class CrashRecoveryTests extends PostgresSchemaSupport {
 		assertThat(accepted).extracting(AcceptedEvent::idempotencyKey).doesNotHaveDuplicates();
 	}
 
-	private ChildJvm startService(ServiceDatabase database, String user, String instance, int count) throws Exception {
+	private ChildJvm startService(ServiceDatabase database, String user, String classPath, String instance, int count)
+			throws Exception {
 		return ChildJvm.start("crash-recovery-" + user + "-" + instance, DeliveryService.class, DeliveryService
-			.arguments(this.port, user, user, database.isolated(), instance, count, (count > 0) ? 1 : 0));
+			.arguments(this.port, user, user, database.isolated(), instance, count, (count > 0) ? 1 : 0), classPath);
 	}
 
 	static Instant latest(Instant a, Instant b) {

@@ -10,18 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import jakarta.persistence.EntityManagerFactory;
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
-import org.springframework.orm.jpa.JpaTransactionManager;
-import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
-import org.springframework.orm.jpa.SharedEntityManagerCreator;
-import org.springframework.orm.jpa.vendor.HibernateJpaVendorAdapter;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.realtime.client.ClientSettings;
@@ -39,7 +37,7 @@ import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.PresenceStatus;
 import dev.realtime.protocol.PrivacySettings;
 import dev.realtime.receipts.InMemoryReceiptStore;
-import dev.realtime.receipts.JpaReceiptStore;
+import dev.realtime.receipts.JdbcReceiptStore;
 import dev.realtime.receipts.ReadReceipt;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.receipts.ReceiptStore;
@@ -151,9 +149,9 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 	void receiptIsDeliveredToTheOtherMemberAndSurvivesTheirClientsRestart() throws Exception {
 		TestDatabases.Isolated database = TestDatabases.postgres().createIsolated("receipts");
 		this.closeables.add(database);
-		EntityManagerFactory emf = entityManagerFactory(database);
-		Peer erin = peer("erin", PrivacySettings.SHARE_ALL, jpaReceipts(emf));
-		Peer frank = peer("frank", PrivacySettings.SHARE_ALL, jpaReceipts(emf));
+		DataSource dataSource = migrated(database);
+		Peer erin = peer("erin", PrivacySettings.SHARE_ALL, jdbcReceipts(dataSource));
+		Peer frank = peer("frank", PrivacySettings.SHARE_ALL, jdbcReceipts(dataSource));
 		List<ReadReceipt> received = new CopyOnWriteArrayList<>();
 		erin.receipts.onReadReceipt(received::add);
 		erin.connectAndJoin("ops");
@@ -170,12 +168,9 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 		assertThat(erin.receipts.hasUserRead("m-1", "frank")).isTrue();
 		assertThat(frank.receipts.hasUserRead("m-1", "frank")).isTrue();
 
-		// restart: erin's client, manager and persistence unit go away; the database
-		// stays
+		// restart: erin's client, manager and store go away; the database stays
 		erin.close();
-		emf.close();
-		EntityManagerFactory restarted = entityManagerFactory(database);
-		Peer erinAgain = peer("erin", PrivacySettings.SHARE_ALL, jpaReceipts(restarted));
+		Peer erinAgain = peer("erin", PrivacySettings.SHARE_ALL, jdbcReceipts(migrated(database)));
 		assertThat(erinAgain.receipts.getReceipts("m-1")).extracting(ReadReceipt::userId).containsExactly("frank");
 		assertThat(erinAgain.receipts.hasUserRead("m-1", "frank")).isTrue();
 		assertThat(erinAgain.receipts.hasUserRead("m-1", "dave")).isFalse();
@@ -250,27 +245,15 @@ class PresenceTypingReceiptsEndToEndTests extends PostgresSchemaSupport {
 		return peer;
 	}
 
-	private static ReceiptStore jpaReceipts(EntityManagerFactory emf) {
-		return new JpaReceiptStore(SharedEntityManagerCreator.createSharedEntityManager(emf),
-				new TransactionTemplate(new JpaTransactionManager(emf)));
+	private static ReceiptStore jdbcReceipts(DataSource dataSource) {
+		return new JdbcReceiptStore(dataSource, new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
 	}
 
-	private EntityManagerFactory entityManagerFactory(TestDatabases.Isolated database) throws SQLException {
+	private static DataSource migrated(TestDatabases.Isolated database) throws SQLException {
 		SimpleDriverDataSource dataSource = new SimpleDriverDataSource(DriverManager.getDriver(database.url()),
 				database.url(), database.server().username(), database.server().password());
 		RealtimeSchema.migrate(dataSource);
-		LocalContainerEntityManagerFactoryBean factory = new LocalContainerEntityManagerFactoryBean();
-		factory.setDataSource(dataSource);
-		factory.setPackagesToScan("dev.realtime.receipts");
-		factory.setJpaVendorAdapter(new HibernateJpaVendorAdapter());
-		factory.afterPropertiesSet();
-		EntityManagerFactory emf = factory.getObject();
-		this.closeables.add(() -> {
-			if (emf.isOpen()) {
-				emf.close();
-			}
-		});
-		return emf;
+		return dataSource;
 	}
 
 	/**

@@ -7,7 +7,7 @@ import dev.realtime.client.InboundMessage;
 /**
  * Where one user's inbound events are stored before listeners see them, with the resume
  * cursor (the highest stored seq). The in-memory implementation forgets everything on
- * restart; the JPA inbox keeps it in the application's database.
+ * restart; the JDBC inbox keeps it in the application's database.
  * <p>
  * Called by the client's inbound processing, one call at a time; deduplication and gap
  * detection happen before {@link #append}.

@@ -2,7 +2,7 @@ package dev.realtime.client.spi;
 
 /**
  * Creates the inbound store of a user. The auto-configuration provides an in-memory one,
- * or the JPA inbox when the application has a database.
+ * or the JDBC inbox when the application has a database.
  */
 @FunctionalInterface
 public interface InboundStoreFactory {

@@ -2,7 +2,7 @@ package dev.realtime.client.spi;
 
 /**
  * Creates the outbound queue of a user. The auto-configuration provides an in-memory one,
- * or the JPA outbox when the application has a database.
+ * or the JDBC outbox when the application has a database.
  */
 @FunctionalInterface
 public interface OutboundQueueFactory {

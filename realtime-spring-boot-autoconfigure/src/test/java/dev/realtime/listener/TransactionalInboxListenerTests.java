@@ -1,28 +1,38 @@
 package dev.realtime.listener;
 
 import java.time.Duration;
+import java.util.List;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.Driver;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import dev.realtime.autoconfigure.RealtimeAuthAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeInboxAutoConfiguration;
 import dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration;
 import dev.realtime.client.InboundMessage;
+import dev.realtime.client.spi.InboundStore;
+import dev.realtime.client.spi.InboundStoreFactory;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.inbox.FailedInboundEvent;
 import dev.realtime.inbox.FailedInboundEvents;
@@ -32,37 +42,88 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link RealtimeListener} methods over the JPA inbox on PostgreSQL with
- * {@code realtime.inbox.transactional=true}: a listener's writes commit with the removal
- * of the event, a failing listener's writes roll back, and a parked event can be retried.
+ * {@link RealtimeListener} methods over the JDBC inbox on PostgreSQL with
+ * {@code realtime.inbox.transactional=true}, in an application with JPA (the
+ * {@code JpaTransactionManager} exposes its connection to JDBC) and in one without: a
+ * listener's writes commit with the removal of the event, a failing listener's writes
+ * roll back, and a parked event can be retried.
  */
-class TransactionalJpaInboxListenerTests {
+class TransactionalInboxListenerTests {
 
 	private static TestDatabases.Isolated database;
 
-	@BeforeAll
-	static void createDatabase() {
+	// a database of each test's own: the stream of its user starts at seq 1
+	@BeforeEach
+	void createDatabase() {
 		database = TestDatabases.postgres().createIsolated("inbox_listener");
 	}
 
-	@AfterAll
-	static void dropDatabase() {
+	@AfterEach
+	void dropDatabase() {
 		database.close();
 	}
 
+	private static ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(TransactionAutoConfiguration.class,
+					RealtimeOutboxAutoConfiguration.class, RealtimeInboxAutoConfiguration.class,
+					RealtimeAuthAutoConfiguration.class, RealtimeAutoConfiguration.class))
+			.withUserConfiguration(PostgresConfiguration.class);
+	}
+
+	private static ApplicationContextRunner withJpa() {
+		return runner().withConfiguration(AutoConfigurations.of(HibernateJpaAutoConfiguration.class))
+			.withPropertyValues("spring.jpa.hibernate.ddl-auto=none");
+	}
+
+	private static ApplicationContextRunner withoutJpa() {
+		return runner().withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader("jakarta.persistence", "org.hibernate"));
+	}
+
 	@Test
-	void listenerWritesCommitWithDeliveryAndParkedEventsCanBeRetried() {
-		new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(HibernateJpaAutoConfiguration.class, TransactionAutoConfiguration.class,
-							RealtimeOutboxAutoConfiguration.class, RealtimeInboxAutoConfiguration.class,
-							RealtimeAuthAutoConfiguration.class, RealtimeAutoConfiguration.class))
-			.withUserConfiguration(PostgresConfiguration.class, OrderListener.class)
+	void listenerWritesCommitWithDeliveryAndParkedEventsCanBeRetriedWithJpa() {
+		listenerWritesCommitWithDeliveryAndParkedEventsCanBeRetried(withJpa(), JpaTransactionManager.class);
+	}
+
+	@Test
+	void listenerWritesCommitWithDeliveryAndParkedEventsCanBeRetriedWithoutJpa() {
+		listenerWritesCommitWithDeliveryAndParkedEventsCanBeRetried(withoutJpa(), DataSourceTransactionManager.class);
+	}
+
+	@Test
+	void theInboxJoinsTheApplicationsJpaTransaction() {
+		withJpa().withBean(Transport.class, InMemoryHub::new)
+			.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
+					"realtime.auto-connect=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				PlatformTransactionManager transactionManager = context.getBean(PlatformTransactionManager.class);
+				assertThat(transactionManager).isInstanceOf(JpaTransactionManager.class);
+				InboundStore store = context.getBean(InboundStoreFactory.class).create("joiner");
+				store.append(List.of(new InboundMessage("joiner", 1, "order.created",
+						JsonNodeFactory.instance.objectNode(), null, null, null)));
+				TransactionTemplate transactions = new TransactionTemplate(transactionManager);
+				// the delete runs in the JPA transaction: rolled back with it
+				transactions.executeWithoutResult((status) -> {
+					store.delivered(1);
+					status.setRollbackOnly();
+				});
+				assertThat(store.undelivered(10)).extracting(InboundMessage::seq).containsExactly(1L);
+				transactions.executeWithoutResult((status) -> store.delivered(1));
+				assertThat(store.undelivered(10)).isEmpty();
+			});
+	}
+
+	private void listenerWritesCommitWithDeliveryAndParkedEventsCanBeRetried(ApplicationContextRunner runner,
+			Class<? extends PlatformTransactionManager> transactionManager) {
+		runner.withUserConfiguration(OrderListener.class)
 			.withBean(Transport.class, InMemoryHub::new)
 			.withPropertyValues("realtime.url=ws://localhost:1/realtime", "realtime.user-id=alice",
 					"realtime.inbox.max-attempts=2", "realtime.inbox.transactional=true")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(PlatformTransactionManager.class)).isInstanceOf(transactionManager);
 				InMemoryHub hub = (InMemoryHub) context.getBean(Transport.class);
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 				FailedInboundEvents failed = context.getBean(FailedInboundEvents.class);

@@ -3,9 +3,9 @@ package dev.realtime.inbox;
 import dev.realtime.test.TestDatabases;
 
 /**
- * {@link JpaInboundStore} on MariaDB.
+ * {@link JdbcInboundStore} on MariaDB.
  */
-class MariaDbJpaInboundStoreTests extends JpaInboundStoreTests {
+class MariaDbJdbcInboundStoreTests extends JdbcInboundStoreTests {
 
 	@Override
 	TestDatabases.Server server() {

@@ -3,9 +3,9 @@ package dev.realtime.receipts;
 import dev.realtime.test.TestDatabases;
 
 /**
- * {@link JpaReceiptStore} on PostgreSQL.
+ * {@link JdbcReceiptStore} on PostgreSQL.
  */
-class PostgresJpaReceiptStoreTests extends JpaReceiptStoreTests {
+class PostgresJdbcReceiptStoreTests extends JdbcReceiptStoreTests {
 
 	@Override
 	TestDatabases.Server server() {

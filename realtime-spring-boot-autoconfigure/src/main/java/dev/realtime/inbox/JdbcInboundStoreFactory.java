@@ -4,7 +4,8 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.persistence.EntityManager;
+import javax.sql.DataSource;
+
 import org.springframework.transaction.support.TransactionOperations;
 import tools.jackson.databind.ObjectMapper;
 
@@ -12,11 +13,11 @@ import dev.realtime.client.spi.InboundStore;
 import dev.realtime.client.spi.InboundStoreFactory;
 
 /**
- * Creates {@link JpaInboundStore JPA inbound stores}, decorated with
+ * Creates {@link JdbcInboundStore JDBC inbound stores}, decorated with
  * {@link TransactionalInboundStore} when listeners should run in the delivery
  * transaction.
  */
-public class JpaInboundStoreFactory implements InboundStoreFactory {
+public class JdbcInboundStoreFactory implements InboundStoreFactory {
 
 	private final InboxRepository repository;
 
@@ -28,21 +29,20 @@ public class JpaInboundStoreFactory implements InboundStoreFactory {
 
 	private final Clock clock;
 
-	private final Map<String, JpaInboundStore> stores = new ConcurrentHashMap<>();
+	private final Map<String, JdbcInboundStore> stores = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a factory.
-	 * @param entityManager a shared, transaction-bound entity manager of the persistence
-	 * unit that holds the inbox entities
-	 * @param transactions runs the stores' work in transactions of that persistence unit
+	 * @param dataSource the database that holds the inbox tables
+	 * @param transactions runs the stores' work in transactions of that database
 	 * @param mapper converts payloads to and from their stored JSON text
 	 * @param transactionalDelivery whether listeners run in the transaction that removes
 	 * the event
 	 * @param clock the clock for receive and sync times
 	 */
-	public JpaInboundStoreFactory(EntityManager entityManager, TransactionOperations transactions, ObjectMapper mapper,
+	public JdbcInboundStoreFactory(DataSource dataSource, TransactionOperations transactions, ObjectMapper mapper,
 			boolean transactionalDelivery, Clock clock) {
-		this.repository = new InboxRepository(entityManager);
+		this.repository = new InboxRepository(dataSource);
 		this.transactions = transactions;
 		this.mapper = mapper;
 		this.transactionalDelivery = transactionalDelivery;
@@ -52,7 +52,7 @@ public class JpaInboundStoreFactory implements InboundStoreFactory {
 	@Override
 	public InboundStore create(String userId) {
 		InboundStore store = this.stores.computeIfAbsent(userId,
-				(id) -> new JpaInboundStore(id, this.repository, this.transactions, this.mapper, this.clock));
+				(id) -> new JdbcInboundStore(id, this.repository, this.transactions, this.mapper, this.clock));
 		return this.transactionalDelivery ? new TransactionalInboundStore(store, this.transactions) : store;
 	}
 
@@ -63,7 +63,7 @@ public class JpaInboundStoreFactory implements InboundStoreFactory {
 	 * @param userId the user
 	 */
 	public void requeued(String userId) {
-		JpaInboundStore store = this.stores.get(userId);
+		JdbcInboundStore store = this.stores.get(userId);
 		if (store != null) {
 			store.requeued();
 		}

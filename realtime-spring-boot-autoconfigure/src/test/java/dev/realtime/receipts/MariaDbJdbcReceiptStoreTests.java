@@ -3,9 +3,9 @@ package dev.realtime.receipts;
 import dev.realtime.test.TestDatabases;
 
 /**
- * {@link JpaReceiptStore} on MariaDB.
+ * {@link JdbcReceiptStore} on MariaDB.
  */
-class MariaDbJpaReceiptStoreTests extends JpaReceiptStoreTests {
+class MariaDbJdbcReceiptStoreTests extends JdbcReceiptStoreTests {
 
 	@Override
 	TestDatabases.Server server() {

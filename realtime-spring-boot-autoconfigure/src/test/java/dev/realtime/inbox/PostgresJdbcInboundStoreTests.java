@@ -3,9 +3,9 @@ package dev.realtime.inbox;
 import dev.realtime.test.TestDatabases;
 
 /**
- * {@link JpaInboundStore} on PostgreSQL.
+ * {@link JdbcInboundStore} on PostgreSQL.
  */
-class PostgresJpaInboundStoreTests extends JpaInboundStoreTests {
+class PostgresJdbcInboundStoreTests extends JdbcInboundStoreTests {
 
 	@Override
 	TestDatabases.Server server() {

@@ -12,16 +12,16 @@ import dev.realtime.client.InboundMessage;
 import dev.realtime.client.spi.InboundStore;
 
 /**
- * An {@link InboundStore} in the application's database through JPA: one user's events in
- * {@code realtime_inbox_event} and the resume cursor in {@code realtime_inbox_cursor}.
- * Handled events are deleted; events the listeners keep failing on are parked as
- * {@code FAILED}.
+ * An {@link InboundStore} in the application's database through plain JDBC: one user's
+ * events in {@code realtime_inbox_event} and the resume cursor in
+ * {@code realtime_inbox_cursor}. Handled events are deleted; events the listeners keep
+ * failing on are parked as {@code FAILED}.
  * <p>
  * Each method runs in a transaction of its own, or joins the caller's: so
  * {@link #delivered(long)} commits with the listeners' writes when delivery runs in a
  * transaction (see {@link TransactionalInboundStore}).
  */
-public class JpaInboundStore implements InboundStore {
+public class JdbcInboundStore implements InboundStore {
 
 	private static final int MAX_ERROR_LENGTH = 1000;
 
@@ -38,7 +38,7 @@ public class JpaInboundStore implements InboundStore {
 	private volatile Runnable requeued = () -> {
 	};
 
-	JpaInboundStore(String userId, InboxRepository repository, TransactionOperations transactions, ObjectMapper mapper,
+	JdbcInboundStore(String userId, InboxRepository repository, TransactionOperations transactions, ObjectMapper mapper,
 			Clock clock) {
 		this.userId = userId;
 		this.repository = repository;
@@ -49,7 +49,7 @@ public class JpaInboundStore implements InboundStore {
 
 	@Override
 	public long lastSeq() {
-		return read((cursor) -> cursor.getLastAckSeq());
+		return read(InboxRepository.Cursor::lastAckSeq);
 	}
 
 	@Override
@@ -57,15 +57,13 @@ public class JpaInboundStore implements InboundStore {
 		if (messages.isEmpty()) {
 			return;
 		}
-		List<InboxEventEntity> events = new ArrayList<>(messages.size());
+		List<String> payloads = new ArrayList<>(messages.size());
 		for (InboundMessage message : messages) {
-			events.add(new InboxEventEntity(this.userId, message.seq(), message.event(),
-					this.mapper.writeValueAsString(message.payload()), message.timestamp(), message.originClientId(),
-					message.originIdempotencyKey(), this.clock.instant()));
+			payloads.add(this.mapper.writeValueAsString(message.payload()));
 		}
 		this.transactions.executeWithoutResult((status) -> {
-			InboxCursorEntity cursor = this.repository.cursor(this.userId);
-			long expected = (cursor != null) ? cursor.getLastAckSeq() : 0;
+			InboxRepository.Cursor cursor = this.repository.cursor(this.userId);
+			long expected = (cursor != null) ? cursor.lastAckSeq() : 0;
 			long seq = expected;
 			for (InboundMessage message : messages) {
 				if (message.seq() != ++seq) {
@@ -73,20 +71,20 @@ public class JpaInboundStore implements InboundStore {
 							"Inbound seq " + message.seq() + " does not continue the stream at " + (seq - 1));
 				}
 			}
-			this.repository.insert(events);
+			this.repository.insert(this.userId, messages, payloads, this.clock.instant());
 			this.repository.advanceCursor(this.userId, expected, seq, this.clock.instant());
 		});
 	}
 
 	@Override
 	public List<InboundMessage> undelivered(int max) {
-		List<InboxEventEntity> events = this.transactions
+		List<StoredEvent> events = this.transactions
 			.execute((status) -> this.repository.events(this.userId, InboxStatus.RECEIVED, max));
-		List<InboundMessage> messages = new ArrayList<>(events.size());
-		for (InboxEventEntity event : events) {
-			messages.add(new InboundMessage(this.userId, event.getSeq(), event.getEvent(),
-					this.mapper.readTree(event.getPayload()), event.getServerTimestamp(), event.getOriginClientId(),
-					event.getOriginIdempotencyKey()));
+		List<InboundMessage> messages = new ArrayList<>((events != null) ? events.size() : 0);
+		for (StoredEvent event : (events != null) ? events : List.<StoredEvent>of()) {
+			messages
+				.add(new InboundMessage(this.userId, event.seq(), event.event(), this.mapper.readTree(event.payload()),
+						event.serverTimestamp(), event.originClientId(), event.originIdempotencyKey()));
 		}
 		return messages;
 	}
@@ -112,11 +110,8 @@ public class JpaInboundStore implements InboundStore {
 	public boolean failed(long seq, String error, int maxAttempts) {
 		String description = (error.length() > MAX_ERROR_LENGTH) ? error.substring(0, MAX_ERROR_LENGTH) : error;
 		Boolean parked = this.transactions.execute((status) -> {
-			InboxEventEntity event = this.repository.event(this.userId, seq);
-			if (event == null || event.getStatus() != InboxStatus.RECEIVED) {
-				return false;
-			}
-			if (!event.recordFailure(description, maxAttempts)) {
+			if (!this.repository.recordFailure(this.userId, seq, description, maxAttempts)
+					|| this.repository.status(this.userId, seq) != InboxStatus.FAILED) {
 				return false;
 			}
 			this.repository.adjustFailedCount(this.userId, 1);
@@ -139,7 +134,7 @@ public class JpaInboundStore implements InboundStore {
 
 	@Override
 	public long failedCount() {
-		return read((cursor) -> cursor.getFailedCount());
+		return read(InboxRepository.Cursor::failedCount);
 	}
 
 	/**
@@ -162,9 +157,9 @@ public class JpaInboundStore implements InboundStore {
 		});
 	}
 
-	private long read(ToLongFunction<InboxCursorEntity> column) {
+	private long read(ToLongFunction<InboxRepository.Cursor> column) {
 		Long value = this.transactions.execute((status) -> {
-			InboxCursorEntity cursor = this.repository.cursor(this.userId);
+			InboxRepository.Cursor cursor = this.repository.cursor(this.userId);
 			return (cursor != null) ? column.applyAsLong(cursor) : 0L;
 		});
 		return (value != null) ? value : 0;
@@ -172,7 +167,7 @@ public class JpaInboundStore implements InboundStore {
 
 	@Override
 	public String toString() {
-		return "JpaInboundStore[user=" + this.userId + "]";
+		return "JdbcInboundStore[user=" + this.userId + "]";
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.realtime.inbox;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +27,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * {@link JpaInboundStore} and {@link FailedInboundEvents} on a real database; one
+ * {@link JdbcInboundStore} and {@link FailedInboundEvents} on a real database; one
  * subclass per database kind.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class JpaInboundStoreTests {
+abstract class JdbcInboundStoreTests {
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
@@ -51,15 +52,12 @@ abstract class JpaInboundStoreTests {
 		this.isolated = server().createIsolated("inbox");
 		this.database = InboxDatabase.on(this.isolated.url(), server().username(), server().password());
 		this.database.jdbc.execute("create table listener_write (seq bigint not null)");
-		this.failedEvents = new FailedInboundEvents(this.database.entityManager, this.database.transactions, MAPPER,
+		this.failedEvents = new FailedInboundEvents(this.database.dataSource, this.database.transactions, MAPPER,
 				this.requeued::add);
 	}
 
 	@AfterAll
 	void dropDatabase() {
-		if (this.database != null) {
-			this.database.close();
-		}
 		if (this.isolated != null) {
 			this.isolated.close();
 		}
@@ -74,9 +72,9 @@ abstract class JpaInboundStoreTests {
 		this.alice = factory(false).create("alice");
 	}
 
-	private JpaInboundStoreFactory factory(boolean transactional) {
-		return new JpaInboundStoreFactory(this.database.entityManager, this.database.transactions, MAPPER,
-				transactional, Clock.systemUTC());
+	private JdbcInboundStoreFactory factory(boolean transactional) {
+		return new JdbcInboundStoreFactory(this.database.dataSource, this.database.transactions, MAPPER, transactional,
+				Clock.systemUTC());
 	}
 
 	@Test
@@ -90,6 +88,18 @@ abstract class JpaInboundStoreTests {
 		assertThat(this.alice.undelivered(1)).extracting(InboundMessage::seq).containsExactly(1L);
 		assertThat(this.database.count("select last_ack_seq from realtime_inbox_cursor where user_id = 'alice'"))
 			.isEqualTo(2);
+	}
+
+	@Test
+	void storesTimesInUtcWhateverTheZoneOfTheJvm() {
+		Instant timestamp = Instant.parse("2026-01-02T03:04:05.123456Z");
+		this.alice.append(
+				List.of(new InboundMessage("alice", 1, "chat.message", MAPPER.readTree("{}"), timestamp, null, null)));
+		assertThat(this.database.jdbc.queryForObject(
+				"select server_timestamp from realtime_inbox_event where user_id = 'alice' and seq = 1",
+				LocalDateTime.class))
+			.isEqualTo(LocalDateTime.parse("2026-01-02T03:04:05.123456"));
+		assertThat(this.alice.undelivered(1)).extracting(InboundMessage::timestamp).containsExactly(timestamp);
 	}
 
 	@Test
@@ -139,13 +149,14 @@ abstract class JpaInboundStoreTests {
 
 	@Test
 	void storesAPageOfThousandsInJdbcBatches() {
-		this.database.statistics().clear();
+		long before = this.database.statements.total();
 		this.alice.append(messages("alice", 1, 5000));
+		long statements = this.database.statements.total() - before;
 		assertThat(this.alice.lastSeq()).isEqualTo(5000);
 		assertThat(this.database.count("select count(*) from realtime_inbox_event where user_id = 'alice'"))
 			.isEqualTo(5000);
 		// one statement per batch of 500 rows, not one per row
-		assertThat(this.database.statistics().getPrepareStatementCount()).isLessThan(30);
+		assertThat(statements).isLessThan(30);
 		assertThat(this.alice.undelivered(10_000)).hasSize(5000).first().extracting(InboundMessage::seq).isEqualTo(1L);
 	}
 
