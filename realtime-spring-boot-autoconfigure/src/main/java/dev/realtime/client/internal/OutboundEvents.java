@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -124,9 +123,11 @@ final class OutboundEvents {
 			// no seq: the frame as it will be sent, encoded once
 			String frame = this.codec.encode(new EventFrame(null, clientId, key, event, json, message.createdAt()));
 			checkFrameSize(event, FrameSizes.utf8Length(frame));
-			CompletableFuture<Acknowledgement> future = new CompletableFuture<>();
-			SendHandle handle = accepted(message, new SendHandle(key, strategy, future));
-			this.atMostOnce.add(new AtMostOnce(key, frame, future));
+			// held by the queue until sent or dropped, which is soon: nothing to track
+			SendOutcome outcome = new SendOutcome((requested) -> {
+			});
+			SendHandle handle = accepted(message, new SendHandle(key, strategy, outcome));
+			this.atMostOnce.add(new AtMostOnce(key, frame, outcome));
 			if (this.atMostOnceScheduled.compareAndSet(false, true)) {
 				this.post.execute(this::sendAtMostOnce);
 			}
@@ -147,9 +148,8 @@ final class OutboundEvents {
 				@Override
 				public void discarded() {
 					if (OutboundEvents.this.tracker.forget(key, tracked)) {
-						tracked.future()
-							.completeExceptionally(new EventRejectedException(key, "rolled_back",
-									"the sender's transaction rolled back"));
+						tracked.outcome()
+							.fail(new EventRejectedException(key, "rolled_back", "the sender's transaction rolled back"));
 					}
 				}
 
@@ -159,7 +159,7 @@ final class OutboundEvents {
 			this.tracker.forget(key, tracked);
 			throw ex;
 		}
-		SendHandle handle = new SendHandle(key, strategy, tracked.future());
+		SendHandle handle = new SendHandle(key, strategy, tracked.outcome());
 		// an event with the key of a pending one is that event: one delivery, one handle
 		return added ? accepted(message, handle) : handle;
 	}
@@ -192,11 +192,11 @@ final class OutboundEvents {
 			boolean sent = connection != null && connection.send(packed.text());
 			for (AtMostOnce event : queued.subList(next, next + packed.frames())) {
 				if (sent) {
-					event.future().complete(new Acknowledgement(event.key(), null, null));
+					event.outcome().complete(new Acknowledgement(event.key(), null, null));
 				}
 				else {
-					event.future()
-						.completeExceptionally(
+					event.outcome()
+						.fail(
 								new EventRejectedException(event.key(), "not_connected", "at-most-once event dropped: "
 										+ ((connection != null) ? "the connection broke" : "not connected")));
 				}
@@ -272,7 +272,7 @@ final class OutboundEvents {
 	/**
 	 * An at-most-once event, encoded, waiting to be sent.
 	 */
-	private record AtMostOnce(String key, String frame, CompletableFuture<Acknowledgement> future) {
+	private record AtMostOnce(String key, String frame, SendOutcome outcome) {
 	}
 
 }
