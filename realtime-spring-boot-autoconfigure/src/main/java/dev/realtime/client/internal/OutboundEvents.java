@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -41,6 +42,12 @@ import dev.realtime.protocol.FrameSizes;
 final class OutboundEvents {
 
 	private static final Log logger = LogFactory.getLog(OutboundEvents.class);
+
+	/**
+	 * Code of the rejection of an at-most-once event dropped because too much waits to be
+	 * written to the hub.
+	 */
+	private static final String BACKPRESSURE = "backpressure";
 
 	private final ClientSettings settings;
 
@@ -149,7 +156,8 @@ final class OutboundEvents {
 				public void discarded() {
 					if (OutboundEvents.this.tracker.forget(key, tracked)) {
 						tracked.outcome()
-							.fail(new EventRejectedException(key, "rolled_back", "the sender's transaction rolled back"));
+							.fail(new EventRejectedException(key, "rolled_back",
+									"the sender's transaction rolled back"));
 					}
 				}
 
@@ -189,23 +197,30 @@ final class OutboundEvents {
 		int next = 0;
 		for (FramePacker.Packed packed : FramePacker.pack(queued.stream().map(AtMostOnce::frame).toList(),
 				this.settings.batchSize(), this.settings.maxFrameSize())) {
-			boolean sent = connection != null && connection.send(packed.text());
+			Connection.Written written = (connection != null) ? connection.offer(packed.text())
+					: Connection.Written.NOT_SENT;
 			for (AtMostOnce event : queued.subList(next, next + packed.frames())) {
-				if (sent) {
+				if (written == Connection.Written.SENT) {
 					event.outcome().complete(new Acknowledgement(event.key(), null, null));
 				}
 				else {
-					event.outcome()
-						.fail(
-								new EventRejectedException(event.key(), "not_connected", "at-most-once event dropped: "
-										+ ((connection != null) ? "the connection broke" : "not connected")));
+					event.outcome().fail(dropped(event.key(), written, connection != null));
 				}
 			}
-			if (sent) {
-				this.counters.sent.addAndGet(packed.frames());
-			}
+			AtomicLong count = (written == Connection.Written.SENT) ? this.counters.sent : this.counters.dropped;
+			count.addAndGet(packed.frames());
 			next += packed.frames();
 		}
+	}
+
+	private static EventRejectedException dropped(String key, Connection.Written written, boolean connected) {
+		if (written == Connection.Written.DROPPED) {
+			return new EventRejectedException(key, BACKPRESSURE,
+					"at-most-once event dropped: the hub reads slower than events are sent, and the connection's "
+							+ "write buffer is full");
+		}
+		return new EventRejectedException(key, "not_connected",
+				"at-most-once event dropped: " + (connected ? "the connection broke" : "not connected"));
 	}
 
 	/**
