@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +91,39 @@ class UnheldHandleCallbackTests {
 		assertThat(handle.acknowledged()).isCompleted();
 		assertThat(handle.acknowledged().get().seq()).isEqualTo(1L);
 		assertThat(handle.acknowledged()).isSameAs(handle.acknowledged());
+	}
+
+	@Test
+	void aCallbackOnAnEventTheHubRejectsRunsThoughNoSenderKeepsItsHandle() {
+		DefaultRealtimeClient client = connect("carol");
+		this.hub.acking(false);
+		AtomicReference<Throwable> outcome = new AtomicReference<>();
+		client.sendEvent("note", Map.of("i", 1))
+			.acknowledged()
+			.whenComplete((ack, failure) -> outcome.set((failure != null) ? failure : new AssertionError("acked")));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.hub.received().size() == 1);
+		for (int i = 0; i < 5; i++) {
+			churn();
+			System.gc();
+		}
+		this.hub.sendRaw("{\"type\":\"error\",\"seq\":1,\"code\":\"invalid_event\",\"message\":\"refused\"}");
+		this.hub.sendRaw("{\"type\":\"ack\",\"ack_seq\":1}");
+		await().atMost(Duration.ofSeconds(10)).until(() -> outcome.get() != null);
+		assertThat(outcome.get()).isInstanceOfSatisfying(EventRejectedException.class,
+				(rejected) -> assertThat(rejected.getCode()).isEqualTo("invalid_event"));
+	}
+
+	@Test
+	void twoSendsWithThePendingKeyShareOneFuture() throws Exception {
+		DefaultRealtimeClient client = connect("dave");
+		this.hub.acking(false);
+		SendHandle first = client.sendEvent("note", Map.of("i", 1), SendOptions.defaults().idempotencyKey("k-1"));
+		SendHandle second = client.sendEvent("note", Map.of("i", 1), SendOptions.defaults().idempotencyKey("k-1"));
+		assertThat(second.acknowledged()).isSameAs(first.acknowledged());
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.hub.received().size() == 1);
+		this.hub.sendRaw("{\"type\":\"ack\",\"ack_seq\":1}");
+		assertThat(first.acknowledged().get(10, TimeUnit.SECONDS).seq()).isEqualTo(1L);
+		assertThat(this.hub.accepted()).hasSize(1);
 	}
 
 	private DefaultRealtimeClient connect(String user) {

@@ -62,18 +62,7 @@ final class SendOutcome implements Supplier<CompletableFuture<Acknowledgement>> 
 	 * @param acknowledgement the ack
 	 */
 	void complete(Acknowledgement acknowledgement) {
-		CompletableFuture<Acknowledgement> current;
-		synchronized (this) {
-			if (this.ack != null || this.failure != null) {
-				return;
-			}
-			this.ack = acknowledgement;
-			current = this.future;
-		}
-		// callbacks run outside the lock
-		if (current != null) {
-			current.complete(acknowledgement);
-		}
+		settle(acknowledgement, null);
 	}
 
 	/**
@@ -81,16 +70,28 @@ final class SendOutcome implements Supplier<CompletableFuture<Acknowledgement>> 
 	 * @param reason what the future fails with
 	 */
 	void fail(Throwable reason) {
+		settle(null, reason);
+	}
+
+	private void settle(@Nullable Acknowledgement acknowledgement, @Nullable Throwable reason) {
 		CompletableFuture<Acknowledgement> current;
 		synchronized (this) {
 			if (this.ack != null || this.failure != null) {
 				return;
 			}
+			this.ack = acknowledgement;
 			this.failure = reason;
 			current = this.future;
 		}
-		if (current != null) {
+		// callbacks run outside the lock
+		if (current == null) {
+			return;
+		}
+		if (reason != null) {
 			current.completeExceptionally(reason);
+		}
+		else {
+			current.complete(acknowledgement);
 		}
 	}
 
