@@ -199,6 +199,9 @@ final class OutboundEvents {
 				this.settings.batchSize(), this.settings.maxFrameSize())) {
 			Connection.Written written = (connection != null) ? connection.offer(packed.text())
 					: Connection.Written.NOT_SENT;
+			// counted first: whoever the handle tells finds the count moved
+			AtomicLong count = (written == Connection.Written.SENT) ? this.counters.sent : this.counters.dropped;
+			count.addAndGet(packed.frames());
 			for (AtMostOnce event : queued.subList(next, next + packed.frames())) {
 				if (written == Connection.Written.SENT) {
 					event.outcome().complete(new Acknowledgement(event.key(), null, null));
@@ -207,8 +210,6 @@ final class OutboundEvents {
 					event.outcome().fail(dropped(event.key(), written, connection != null));
 				}
 			}
-			AtomicLong count = (written == Connection.Written.SENT) ? this.counters.sent : this.counters.dropped;
-			count.addAndGet(packed.frames());
 			next += packed.frames();
 		}
 	}
