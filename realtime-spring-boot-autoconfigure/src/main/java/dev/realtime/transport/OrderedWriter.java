@@ -56,6 +56,9 @@ public final class OrderedWriter {
 
 	private @Nullable IOException failure;
 
+	/** Whether the failure is the hub not reading. */
+	private boolean failedStalled;
+
 	/**
 	 * Create a writer for one connection that drops what may be dropped once
 	 * {@link #QUEUED_FRAME_LIMITS} frame limits of text wait, and fails once the queue
@@ -113,14 +116,14 @@ public final class OrderedWriter {
 	}
 
 	/**
-	 * Say whether the hub stopped reading: this writer failed, or a write has waited
-	 * about the stall timeout.
+	 * Say whether the hub stopped reading: this writer failed for it, or a write has
+	 * waited about the stall timeout.
 	 * @return why, or {@code null} if the hub reads
 	 */
 	public @Nullable String stall() {
 		synchronized (this.queue) {
 			if (this.failure != null) {
-				return this.failure.getMessage();
+				return this.failedStalled ? this.failure.getMessage() : null;
 			}
 			if (!this.queue.isEmpty() && stalledOut(this.headSince)) {
 				return this.stall + ", " + this.queuedChars + " characters wait";
@@ -165,7 +168,7 @@ public final class OrderedWriter {
 			}
 		}
 		if (stalled != null) {
-			fail(stalled);
+			fail(stalled, true);
 			throw stalled;
 		}
 		try {
@@ -174,7 +177,7 @@ public final class OrderedWriter {
 		}
 		catch (RejectedExecutionException ex) {
 			IOException closed = new IOException("the transport is closed", ex);
-			failed(closed);
+			failed(closed, false);
 			throw closed;
 		}
 	}
@@ -196,7 +199,8 @@ public final class OrderedWriter {
 			}
 			catch (IOException | RuntimeException ex) {
 				// the transport's own write timeout may notice the hub not reading first
-				fail(new IOException(stalledOut(started) ? this.stall : "write failed: " + ex.getMessage(), ex));
+				boolean stalledOut = stalledOut(started);
+				fail(new IOException(stalledOut ? this.stall : "write failed: " + ex.getMessage(), ex), stalledOut);
 				return;
 			}
 			synchronized (this.queue) {
@@ -211,18 +215,19 @@ public final class OrderedWriter {
 		}
 	}
 
-	private void fail(IOException failure) {
-		if (failed(failure)) {
+	private void fail(IOException failure, boolean stalled) {
+		if (failed(failure, stalled)) {
 			this.onFailure.failed(failure);
 		}
 	}
 
-	private boolean failed(IOException failure) {
+	private boolean failed(IOException failure, boolean stalled) {
 		synchronized (this.queue) {
 			if (this.failure != null) {
 				return false;
 			}
 			this.failure = failure;
+			this.failedStalled = stalled;
 			this.queue.clear();
 			this.queuedChars = 0;
 			return true;
