@@ -76,6 +76,11 @@ class AtMostOnceBackpressureTests {
 		this.hub.readRate(0);
 		await().atMost(Duration.ofSeconds(60)).until(() -> received("burst") == this.burstWritten.get());
 
+		System.out.printf(
+				"at-most-once burst: %,d sent, %,d written and received by the hub, %,d dropped "
+						+ "(realtime.messages.dropped %,d); 500 at-least-once acked; %d connection%n",
+				this.burstSent.get(), this.burstWritten.get(), this.burstFailed.get(),
+				client.metrics().messagesDropped(), this.hub.handshakes());
 		assertThat(this.hub.handshakes()).as("connections").isEqualTo(1);
 		assertThat(client.metrics().reconnects()).isZero();
 		assertThat(client.connectionState()).isEqualTo(ConnectionState.CONNECTED);
@@ -98,6 +103,8 @@ class AtMostOnceBackpressureTests {
 		await().atMost(OrderedWriter.STALL_TIMEOUT.plusSeconds(20))
 			.until(() -> client.connectionState() != ConnectionState.CONNECTED);
 		Duration connected = Duration.ofNanos(System.nanoTime() - stopped);
+		System.out.printf("hub stopped reading: connection closed after %,d ms (%s)%n", connected.toMillis(),
+				client.lastError());
 		this.bursting.set(false);
 		burst.join();
 		assertThat(client.lastError()).contains("does not read");
