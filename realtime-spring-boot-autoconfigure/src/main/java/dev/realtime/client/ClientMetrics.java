@@ -26,9 +26,11 @@ import org.jspecify.annotations.Nullable;
  * {@code failedInbound} is what the store holds now
  * @param oldestPendingCreatedAt when the oldest outbound event waiting for an ack was
  * handed over, {@code null} when none is waiting or the outbound queue does not track it
+ * @param messagesDropped at-most-once events dropped: not connected, or the connection's
+ * write buffer was full (rejected with code {@code backpressure})
  */
 public record ClientMetrics(long reconnects, long messagesSent, long messagesAcked, long messagesReceived,
 		long duplicatesDropped, long invalidFrames, long queueSize, long deadLetters, long failedInbound,
 		Duration averageReconnectTime, long messagesDeadLettered, long messagesParked,
-		@Nullable Instant oldestPendingCreatedAt) {
+		@Nullable Instant oldestPendingCreatedAt, long messagesDropped) {
 }
