@@ -4,11 +4,14 @@ import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 import dev.realtime.client.ObservableClient;
@@ -17,7 +20,8 @@ import dev.realtime.outbox.OutboxDeadLetters;
 
 /**
  * Auto-configuration of the {@link RealtimeEndpoint}, when the actuator is on the
- * classpath and the endpoint is enabled and exposed.
+ * classpath and the endpoint is enabled and exposed, with its
+ * {@link RealtimeEndpointWebExtension} when exposed over HTTP.
  */
 @AutoConfiguration(after = { RealtimeAutoConfiguration.class, RealtimeInboxAutoConfiguration.class,
 		RealtimeOutboxAutoConfiguration.class })
@@ -25,16 +29,27 @@ import dev.realtime.outbox.OutboxDeadLetters;
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnAvailableEndpoint(RealtimeEndpoint.class)
 @ConditionalOnSingleCandidate(ObservableClient.class)
+@EnableConfigurationProperties(RealtimeEndpointProperties.class)
 public final class RealtimeEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	RealtimeEndpoint realtimeEndpoint(ObservableClient client, ObjectProvider<FailedInboundEvents> failedInbound,
-			ObjectProvider<OutboxDeadLetters> deadLetters, ObjectProvider<DefaultRealtimeClients> users) {
+			ObjectProvider<OutboxDeadLetters> deadLetters, ObjectProvider<DefaultRealtimeClients> users,
+			RealtimeEndpointProperties properties) {
 		return new RealtimeEndpoint(client, failedInbound.getIfUnique(), deadLetters.getIfUnique(), () -> {
 			DefaultRealtimeClients registry = users.getIfUnique();
 			return (registry != null) ? registry.clients() : List.of();
-		});
+		}, properties.getShowValues());
+	}
+
+	@Bean
+	@ConditionalOnBean(RealtimeEndpoint.class)
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	RealtimeEndpointWebExtension realtimeEndpointWebExtension(RealtimeEndpoint endpoint,
+			RealtimeEndpointProperties properties) {
+		return new RealtimeEndpointWebExtension(endpoint, properties.getShowValues(), properties.getRoles());
 	}
 
 }
