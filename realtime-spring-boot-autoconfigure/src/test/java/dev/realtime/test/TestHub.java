@@ -47,11 +47,13 @@ import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ResumeFrame;
 import dev.realtime.protocol.ResumeResponseFrame;
+import dev.realtime.transport.http.HttpTransport;
 
 /**
- * A scriptable hub for client tests: a real WebSocket server on a random port that speaks
- * the protocol the simple way (acks what it receives, answers resume and ping) and can be
- * told to misbehave: refuse tokens, go silent, close with a code, send arbitrary text.
+ * A scriptable hub for client tests: a real WebSocket server on a random port (and
+ * SockJS, for the HTTP transport, at {@code /realtime-sockjs}) that speaks the protocol
+ * the simple way (acks what it receives, answers resume and ping) and can be told to
+ * misbehave: refuse tokens, go silent, close with a code, send arbitrary text.
  */
 public final class TestHub implements AutoCloseable {
 
@@ -395,21 +397,29 @@ public final class TestHub implements AutoCloseable {
 
 		@Bean
 		WebSocketConfigurer testHubEndpoint(TestHub hub) {
-			return (WebSocketHandlerRegistry registry) -> registry.addHandler(new Handler(hub), "/realtime")
-				.addInterceptors(new HandshakeInterceptor() {
+			HandshakeInterceptor tokens = new HandshakeInterceptor() {
 
-					@Override
-					public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
-							WebSocketHandler handler, Map<String, Object> attributes) {
-						return hub.allowHandshake(request, response, attributes);
-					}
+				@Override
+				public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
+						WebSocketHandler handler, Map<String, Object> attributes) {
+					return hub.allowHandshake(request, response, attributes);
+				}
 
-					@Override
-					public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
-							WebSocketHandler handler, @Nullable Exception exception) {
-					}
+				@Override
+				public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
+						WebSocketHandler handler, @Nullable Exception exception) {
+				}
 
-				});
+			};
+			return (WebSocketHandlerRegistry registry) -> {
+				Handler handler = new Handler(hub);
+				registry.addHandler(handler, "/realtime").addInterceptors(tokens);
+				// the same hub over SockJS, where the HTTP transport derives it from the
+				// WebSocket URL
+				registry.addHandler(handler, "/realtime" + HttpTransport.DERIVED_PATH_SUFFIX)
+					.addInterceptors(tokens)
+					.withSockJS();
+			};
 		}
 
 	}

@@ -27,6 +27,7 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.FrameSizes;
+import dev.realtime.transport.ConnectionLoss;
 import dev.realtime.transport.OrderedWriter;
 import dev.realtime.transport.TransportProxy;
 
@@ -163,13 +164,13 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 		WebSocketHttpHeaders httpHeaders = new WebSocketHttpHeaders();
 		headers.forEach(httpHeaders::set);
 		this.proxyRoutes.add(uri);
-		return this.client.execute(new Handler(listener, this.maxMessageSize), httpHeaders, uri)
-			.handle((session, failure) -> {
-				if (failure != null) {
-					throw asConnectFailure(uri, failure, this.proxy);
-				}
-				return new Session(session, this.io, this.maxMessageSize);
-			});
+		Handler handler = new Handler(listener, uri, this.maxMessageSize);
+		return this.client.execute(handler, httpHeaders, uri).handle((session, failure) -> {
+			if (failure != null) {
+				throw asConnectFailure(uri, failure, this.proxy);
+			}
+			return new Session(session, handler, this.io, this.maxMessageSize);
+		});
 	}
 
 	/**
@@ -218,7 +219,15 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 
 		private final TransportListener listener;
 
+		private final URI uri;
+
 		private final int maxMessageSize;
+
+		/** What broke the connection, if the container reported it. */
+		private volatile @Nullable Throwable error;
+
+		/** Whether the client closed the connection: its end is no loss. */
+		private volatile boolean closing;
 
 		/** The parts of the message under way, {@code null} between messages. */
 		private @Nullable StringBuilder message;
@@ -232,8 +241,9 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 		/** Whether the message under way is too big, and its remaining parts dropped. */
 		private boolean tooBig;
 
-		Handler(TransportListener listener, int maxMessageSize) {
+		Handler(TransportListener listener, URI uri, int maxMessageSize) {
 			this.listener = listener;
+			this.uri = uri;
 			this.maxMessageSize = maxMessageSize;
 		}
 
@@ -292,12 +302,21 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 
 		@Override
 		public void handleTransportError(WebSocketSession session, Throwable exception) {
-			logger.debug("WebSocket transport error", exception);
+			// logged with the close: one line, the trace at DEBUG
+			this.error = exception;
 		}
 
 		@Override
 		public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 			reset();
+			if (status.getCode() == CloseStatus.NO_CLOSE_FRAME.getCode() && !this.closing) {
+				Throwable cause = this.error;
+				String reason = status.getReason();
+				ConnectionLoss.log(logger, "websocket", this.uri,
+						(cause != null) ? ConnectionLoss.describe(cause)
+								: (reason != null && !reason.isEmpty()) ? reason : "no close frame from the hub",
+						cause);
+			}
 			this.listener.onClosed(Transport.fromHub(status.getCode()),
 					(status.getReason() != null) ? status.getReason() : "");
 		}
@@ -317,16 +336,20 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 
 		private final WebSocketSession session;
 
+		private final Handler handler;
+
 		private final Executor executor;
 
 		private final OrderedWriter writer;
 
-		Session(WebSocketSession session, Executor executor, int maxMessageSize) {
+		Session(WebSocketSession session, Handler handler, Executor executor, int maxMessageSize) {
 			this.session = session;
+			this.handler = handler;
 			this.executor = executor;
 			this.writer = new OrderedWriter(executor, (long) QUEUED_MESSAGES_LIMIT * maxMessageSize,
 					(text) -> session.sendMessage(new TextMessage(text)), (failure) -> {
-						logger.debug("WebSocket write failed; closing the connection", failure);
+						ConnectionLoss.log(logger, "websocket", handler.uri,
+								"write failed: " + ConnectionLoss.describe(failure), failure);
 						close(CloseStatus.SESSION_NOT_RELIABLE.getCode(), "write failed");
 					});
 		}
@@ -343,6 +366,7 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 
 		@Override
 		public void close(int code, String reason) {
+			this.handler.closing = true;
 			this.executor.execute(() -> {
 				try {
 					this.session.close(new CloseStatus(code, truncate(reason)));

@@ -32,6 +32,7 @@ import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.FrameSizes;
+import dev.realtime.transport.ConnectionLoss;
 
 /**
  * The Socket.IO transport, over {@code io.socket:socket.io-client} (Engine.IO v4 /
@@ -159,7 +160,7 @@ public final class SocketIoTransport implements Transport {
 			options.auth = Map.of("token", token);
 		}
 		Socket socket = IO.socket(uri, options);
-		Session session = new Session(socket, listener, this.maxFrameSize);
+		Session session = new Session(socket, uri, listener, this.maxFrameSize);
 		CompletableFuture<TransportSession> opened = new CompletableFuture<>();
 		socket.on(Socket.EVENT_CONNECT, (args) -> {
 			session.open();
@@ -224,18 +225,8 @@ public final class SocketIoTransport implements Transport {
 				return new HandshakeRejectedException(Integer.parseInt(status), failure);
 			}
 		}
-		return new IllegalStateException(
-				"Socket.IO connection to " + uri.getHost() + ":" + uri.getPort() + " failed: " + describe(failure),
-				failure);
-	}
-
-	private static String describe(Throwable failure) {
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		String message = (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
-		return (root == failure) ? message : failure.getMessage() + " (" + message + ")";
+		return new IllegalStateException("Socket.IO connection to " + uri.getHost() + ":" + uri.getPort() + " failed: "
+				+ ConnectionLoss.describe(failure), failure);
 	}
 
 	/**
@@ -244,6 +235,8 @@ public final class SocketIoTransport implements Transport {
 	private static final class Session implements TransportSession {
 
 		private final Socket socket;
+
+		private final URI uri;
 
 		private final TransportListener listener;
 
@@ -257,8 +250,9 @@ public final class SocketIoTransport implements Transport {
 
 		private volatile boolean reported;
 
-		Session(Socket socket, TransportListener listener, int maxFrameSize) {
+		Session(Socket socket, URI uri, TransportListener listener, int maxFrameSize) {
 			this.socket = socket;
+			this.uri = uri;
 			this.listener = listener;
 			this.maxFrameSize = maxFrameSize;
 		}
@@ -337,6 +331,9 @@ public final class SocketIoTransport implements Transport {
 			Close ended = this.close;
 			if (this.open && !this.reported && ended != null) {
 				this.reported = true;
+				if (ended.code() == ABNORMAL) {
+					ConnectionLoss.log(logger, NAME, this.uri, ended.reason(), null);
+				}
 				this.listener.onClosed(ended.code(), ended.reason());
 			}
 		}
