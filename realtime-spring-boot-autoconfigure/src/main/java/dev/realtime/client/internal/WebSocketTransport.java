@@ -29,6 +29,7 @@ import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.FrameSizes;
 import dev.realtime.transport.ConnectionLoss;
 import dev.realtime.transport.OrderedWriter;
+import dev.realtime.transport.TlsHandshakeFailure;
 import dev.realtime.transport.TransportProxy;
 
 /**
@@ -195,11 +196,8 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 				return new IllegalStateException("The " + proxy + " refused the WebSocket tunnel (CONNECT) to "
 						+ uri.getHost() + ":" + uri.getPort() + " with HTTP " + refused.group(1), failure);
 			}
-			if (cause instanceof SSLException) {
-				return new IllegalStateException("TLS handshake with " + uri.getHost() + ":" + uri.getPort()
-						+ " failed (" + cause.getMessage() + "). The hub's certificate must be trusted and name "
-						+ "that host; to trust a private CA or present a client certificate, configure a Spring "
-						+ "Boot SSL bundle (spring.ssl.bundle.*) and name it in realtime.ssl.bundle", failure);
+			if (cause instanceof SSLException handshake) {
+				return TlsHandshakeFailure.of(uri, handshake, failure);
 			}
 			Matcher matcher = (cause.getMessage() != null) ? REFUSED_STATUS.matcher(cause.getMessage()) : null;
 			if (matcher != null && matcher.find()) {

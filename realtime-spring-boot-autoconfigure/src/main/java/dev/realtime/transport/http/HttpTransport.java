@@ -44,6 +44,7 @@ import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.transport.ConnectionLoss;
 import dev.realtime.transport.OrderedWriter;
+import dev.realtime.transport.TlsHandshakeFailure;
 import dev.realtime.transport.TransportProxy;
 
 /**
@@ -217,6 +218,10 @@ public final class HttpTransport implements Transport {
 	}
 
 	private static RuntimeException asConnectFailure(URI endpoint, Throwable failure) {
+		IllegalStateException tls = TlsHandshakeFailure.find(endpoint, failure);
+		if (tls != null) {
+			return tls;
+		}
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof HttpStatusCodeException refused) {
 				int status = refused.getStatusCode().value();

@@ -33,6 +33,7 @@ import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.FrameSizes;
 import dev.realtime.transport.ConnectionLoss;
+import dev.realtime.transport.TlsHandshakeFailure;
 
 /**
  * The Socket.IO transport, over {@code io.socket:socket.io-client} (Engine.IO v4 /
@@ -213,11 +214,8 @@ public final class SocketIoTransport implements Transport {
 					"Socket.IO connection to " + uri.getHost() + ":" + uri.getPort() + " failed: " + error);
 		}
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SSLException) {
-				return new IllegalStateException("TLS handshake with " + uri.getHost() + ":" + uri.getPort()
-						+ " failed (" + cause.getMessage() + "). The server's certificate must be trusted and name "
-						+ "that host; to trust a private CA or present a client certificate, configure a Spring "
-						+ "Boot SSL bundle (spring.ssl.bundle.*) and name it in realtime.ssl.bundle", failure);
+			if (cause instanceof SSLException handshake) {
+				return TlsHandshakeFailure.of(uri, handshake, failure);
 			}
 			Matcher matcher = (cause.getMessage() != null) ? REFUSED_STATUS.matcher(cause.getMessage()) : null;
 			if (matcher != null && matcher.find()) {
