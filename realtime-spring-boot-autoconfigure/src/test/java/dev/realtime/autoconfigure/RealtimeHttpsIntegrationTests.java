@@ -3,9 +3,7 @@ package dev.realtime.autoconfigure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +14,6 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.realtime.client.ConnectionState;
-import dev.realtime.client.ConnectionStateChange;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.test.NodeSocketIoServer;
 import dev.realtime.test.TestCertificates;
@@ -44,8 +41,6 @@ class RealtimeHttpsIntegrationTests {
 
 	/** Another CA, trusted by nobody here. */
 	private static TestCertificates foreign;
-
-	private final List<ConnectionStateChange> changes = new CopyOnWriteArrayList<>();
 
 	@BeforeAll
 	static void createAuthorities() throws Exception {
@@ -76,8 +71,8 @@ class RealtimeHttpsIntegrationTests {
 			runner(hub.uri().toString(), "realtime.transport=http", "realtime.ssl.bundle=service",
 					"realtime.auth.token=t")
 				.run((context) -> {
-					connect(context.getBean(DefaultRealtimeClient.class));
-					assertThat(awaitFailure().reason()).contains("TLS handshake with localhost", "realtime.ssl.bundle");
+					DefaultRealtimeClient client = connect(context.getBean(DefaultRealtimeClient.class));
+					assertThat(awaitFailure(client)).contains("TLS handshake with localhost", "realtime.ssl.bundle");
 					assertThat(hub.handshakes()).isZero();
 				});
 		}
@@ -106,8 +101,8 @@ class RealtimeHttpsIntegrationTests {
 			runner(server.uri("localhost").toString(), "realtime.transport=socketio", "realtime.ssl.bundle=service",
 					"realtime.auth.token=t")
 				.run((context) -> {
-					connect(context.getBean(DefaultRealtimeClient.class));
-					assertThat(awaitFailure().reason()).contains("TLS handshake with localhost", "realtime.ssl.bundle");
+					DefaultRealtimeClient client = connect(context.getBean(DefaultRealtimeClient.class));
+					assertThat(awaitFailure(client)).contains("TLS handshake with localhost", "realtime.ssl.bundle");
 				});
 		}
 	}
@@ -133,7 +128,7 @@ class RealtimeHttpsIntegrationTests {
 				foreign.issue("token-foreign", "dns:localhost,ip:127.0.0.1")); TestHub hub = TestHub.start()) {
 			runner(hub.uri().toString(), tokenEndpoint(endpoint)).run((context) -> {
 				DefaultRealtimeClient client = connect(context.getBean(DefaultRealtimeClient.class));
-				await().atMost(Duration.ofSeconds(30)).until(() -> client.lastError() != null);
+				assertThat(awaitFailure(client)).isNotEmpty();
 				assertThat(client.connectionState()).isNotEqualTo(ConnectionState.CONNECTED);
 				assertThat(endpoint.requests()).isZero();
 				assertThat(hub.handshakes()).isZero();
@@ -164,20 +159,18 @@ class RealtimeHttpsIntegrationTests {
 			.withPropertyValues(properties);
 	}
 
-	private DefaultRealtimeClient connect(DefaultRealtimeClient client) {
-		this.changes.clear();
-		client.onConnectionStateChange(this.changes::add);
+	private static DefaultRealtimeClient connect(DefaultRealtimeClient client) {
 		client.connect();
 		return client;
 	}
 
-	private ConnectionStateChange awaitFailure() {
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> this.changes.stream().anyMatch((change) -> change.reason().startsWith("connect failed")));
-		return this.changes.stream()
-			.filter((change) -> change.reason().startsWith("connect failed"))
-			.findFirst()
-			.orElseThrow();
+	/**
+	 * Wait for the first connect to fail.
+	 * @param client the client
+	 * @return why it failed
+	 */
+	private static String awaitFailure(DefaultRealtimeClient client) {
+		return await().atMost(Duration.ofSeconds(30)).until(client::lastError, (error) -> error != null);
 	}
 
 }
