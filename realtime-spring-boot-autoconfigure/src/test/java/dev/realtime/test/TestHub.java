@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -31,12 +32,15 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.SockJsServiceRegistration;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.sockjs.transport.handler.XhrPollingTransportHandler;
+import org.springframework.web.socket.sockjs.transport.handler.XhrReceivingTransportHandler;
 import org.springframework.web.util.UriComponentsBuilder;
 import tools.jackson.databind.JsonNode;
 
@@ -396,7 +400,8 @@ public final class TestHub implements AutoCloseable {
 		}
 
 		@Bean
-		WebSocketConfigurer testHubEndpoint(TestHub hub) {
+		WebSocketConfigurer testHubEndpoint(TestHub hub,
+				@Value("${testhub.sockjs.streaming:true}") boolean sockJsStreaming) {
 			HandshakeInterceptor tokens = new HandshakeInterceptor() {
 
 				@Override
@@ -416,9 +421,15 @@ public final class TestHub implements AutoCloseable {
 				registry.addHandler(handler, "/realtime").addInterceptors(tokens);
 				// the same hub over SockJS, where the HTTP transport derives it from the
 				// WebSocket URL
-				registry.addHandler(handler, "/realtime" + HttpTransport.DERIVED_PATH_SUFFIX)
+				SockJsServiceRegistration sockJs = registry
+					.addHandler(handler, "/realtime" + HttpTransport.DERIVED_PATH_SUFFIX)
 					.addInterceptors(tokens)
 					.withSockJS();
+				if (!sockJsStreaming) {
+					// testhub.sockjs.streaming=false: XHR polling only, as behind a proxy
+					// that buffers responses
+					sockJs.setTransportHandlers(new XhrPollingTransportHandler(), new XhrReceivingTransportHandler());
+				}
 			};
 		}
 
