@@ -94,6 +94,12 @@ public final class HttpTransport implements Transport {
 	private final Executor executor;
 
 	/**
+	 * Whether the hub answered XHR streaming with 404: later connects go straight to XHR
+	 * polling instead of failing over again, which SockJS logs as an error each time.
+	 */
+	private volatile boolean streamingRefused;
+
+	/**
 	 * Create a transport.
 	 * @param httpUrl the hub's SockJS endpoint ({@code http} or {@code https}), or
 	 * {@code null} to derive it from the WebSocket URL of each connect
@@ -196,6 +202,7 @@ public final class HttpTransport implements Transport {
 		RestClientXhrTransport xhr = new RestClientXhrTransport(
 				this.restClient.mutate().requestInterceptor(attempt.receives).build());
 		xhr.setTaskExecutor(attempt.receives);
+		xhr.setXhrStreamingDisabled(this.streamingRefused);
 		SockJsClient sockJs = new SockJsClient(List.of(xhr));
 		// the info request blocks: never on the caller's thread
 		this.executor.execute(() -> attempt
@@ -271,7 +278,8 @@ public final class HttpTransport implements Transport {
 		Attempt(TransportListener listener, URI endpoint) {
 			this.handler = new Handler(listener, endpoint);
 			this.receives = new Receives(
-					(long) HttpTransport.this.maxMessageSize * FRAME_ESCAPE_FACTOR + FRAME_OVERHEAD, this.handler);
+					(long) HttpTransport.this.maxMessageSize * FRAME_ESCAPE_FACTOR + FRAME_OVERHEAD, this.handler,
+					() -> HttpTransport.this.streamingRefused = true);
 		}
 
 		void run(Runnable connect) {
@@ -424,13 +432,16 @@ public final class HttpTransport implements Transport {
 
 		private final Handler handler;
 
+		private final Runnable streamingRefused;
+
 		private final Set<ReceiveStream> open = ConcurrentHashMap.newKeySet();
 
 		private volatile boolean aborted;
 
-		Receives(long maxLine, Handler handler) {
+		Receives(long maxLine, Handler handler, Runnable streamingRefused) {
 			this.maxLine = maxLine;
 			this.handler = handler;
+			this.streamingRefused = streamingRefused;
 		}
 
 		@Override
@@ -453,7 +464,11 @@ public final class HttpTransport implements Transport {
 			}
 			if (!this.handler.opened()) {
 				// a failure completes the connect exceptionally
-				return new ReceiveResponse(execution.execute(request, body), this);
+				ClientHttpResponse response = execution.execute(request, body);
+				if (path.endsWith("/xhr_streaming") && response.getStatusCode().value() == 404) {
+					this.streamingRefused.run();
+				}
+				return new ReceiveResponse(response, this);
 			}
 			// the next receive request of an open session: a failure is a lost session,
 			// handled here and answered with an empty response, as SockJS would log it
