@@ -1,15 +1,20 @@
 // A Socket.IO 4.x server that is not the reference hub: the protocol's server obligations
 // (docs/PROTOCOL.md) in a few lines, in memory. Started by SocketIoNodeServerIntegrationTests:
-//   node server.js TOKENS_JSON   (TOKENS_JSON maps each accepted token to its user)
+//   node server.js TOKENS_JSON [PFX PASSPHRASE]
+// (TOKENS_JSON maps each accepted token to its user; with a PKCS#12 key store it serves https)
 // It prints "listening PORT" once it listens and "accepted CLIENT_ID SEQ I" for each event it
 // accepts; on standard input, "drop" closes every connection with 1001 and "push USER N"
 // appends N numbered events to the user's stream and delivers them live.
+const fs = require('fs');
 const http = require('http');
+const https = require('https');
 const readline = require('readline');
 const { Server } = require('socket.io');
 
 const tokens = JSON.parse(process.argv[2] || '{}');
-const server = http.createServer();
+const server = process.argv[3]
+  ? https.createServer({ pfx: fs.readFileSync(process.argv[3]), passphrase: process.argv[4] })
+  : http.createServer();
 // a 1 MiB protocol message is a JSON string inside a JSON array: escaping may double it
 const io = new Server(server, { maxHttpBufferSize: 4 * 1024 * 1024 });
 const acceptedSeq = new Map(); // client_id -> highest accepted seq (dedup by seq)

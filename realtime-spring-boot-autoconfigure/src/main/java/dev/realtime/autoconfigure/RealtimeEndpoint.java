@@ -6,16 +6,22 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.StringNode;
 
 import dev.realtime.client.ClientMetrics;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ObservableClient;
+import dev.realtime.inbox.FailedInboundEvent;
 import dev.realtime.inbox.FailedInboundEvents;
+import dev.realtime.outbox.OutboxDeadLetter;
 import dev.realtime.outbox.OutboxDeadLetters;
 
 /**
@@ -27,9 +33,17 @@ import dev.realtime.outbox.OutboxDeadLetters;
  * listed too (state and counts); {@code GET /actuator/realtime/{userId}} describes one of
  * them with its parked events and dead letters, which {@code POST} and {@code DELETE
  * /actuator/realtime/{userId}/{direction}/{id}} retry and remove. Lists show the first
- * {@value #LIST_LIMIT} entries; nothing shown is a secret. An application without a
+ * {@value #LIST_LIMIT} entries; no token or credential is shown. An application without a
  * client of its own (no {@code realtime.user-id}) gets the list of its users, and the
  * per-user operations.
+ * <p>
+ * The payloads of parked events and dead letters (chat text, personal data) are replaced
+ * by {@code "******"} unless {@code management.endpoint.realtime.show-values} allows
+ * them, as Spring Boot's {@code env} endpoint does with values: {@link Show#NEVER} by
+ * default; {@link Show#WHEN_AUTHORIZED} shows them over HTTP to callers with one of
+ * {@code management.endpoint.realtime.roles} (see {@link RealtimeEndpointWebExtension})
+ * and over JMX, whose callers are authorized by the JMX connector; {@link Show#ALWAYS} to
+ * everyone who may read the endpoint.
  */
 @Endpoint(id = "realtime")
 public class RealtimeEndpoint {
@@ -41,6 +55,9 @@ public class RealtimeEndpoint {
 
 	private static final String OUTBOUND = "outbound";
 
+	/** What a payload that is not shown reads as, as in Spring Boot's endpoints. */
+	private static final JsonNode SANITIZED = StringNode.valueOf(SanitizableData.SANITIZED_VALUE);
+
 	private final @Nullable ObservableClient client;
 
 	private final @Nullable FailedInboundEvents failedInbound;
@@ -49,15 +66,17 @@ public class RealtimeEndpoint {
 
 	private final Supplier<List<ObservableClient>> users;
 
+	private final Show showValues;
+
 	/**
-	 * Create the endpoint.
+	 * Create the endpoint, which never shows payloads.
 	 * @param client the client
 	 * @param failedInbound the inbox's parked events, when the inbox is durable
 	 * @param deadLetters the outbox's dead letters, when the outbox is durable
 	 */
 	public RealtimeEndpoint(ObservableClient client, @Nullable FailedInboundEvents failedInbound,
 			@Nullable OutboxDeadLetters deadLetters) {
-		this(client, failedInbound, deadLetters, List::of);
+		this(client, failedInbound, deadLetters, List::of, Show.NEVER);
 	}
 
 	/**
@@ -67,13 +86,15 @@ public class RealtimeEndpoint {
 	 * @param failedInbound the inbox's parked events, when the inbox is durable
 	 * @param deadLetters the outbox's dead letters, when the outbox is durable
 	 * @param users supplies the clients of the users connected at runtime
+	 * @param showValues when to show the payloads of parked events and dead letters
 	 */
 	public RealtimeEndpoint(@Nullable ObservableClient client, @Nullable FailedInboundEvents failedInbound,
-			@Nullable OutboxDeadLetters deadLetters, Supplier<List<ObservableClient>> users) {
+			@Nullable OutboxDeadLetters deadLetters, Supplier<List<ObservableClient>> users, Show showValues) {
 		this.client = client;
 		this.failedInbound = failedInbound;
 		this.deadLetters = deadLetters;
 		this.users = users;
+		this.showValues = showValues;
 	}
 
 	/**
@@ -83,6 +104,15 @@ public class RealtimeEndpoint {
 	 */
 	@ReadOperation
 	public RealtimeDescriptor realtime() {
+		return describe(this.showValues.isShown(true));
+	}
+
+	/**
+	 * Describe the client, and list the users connected at runtime.
+	 * @param showPayloads whether to show the payloads of parked events and dead letters
+	 * @return the description
+	 */
+	RealtimeDescriptor describe(boolean showPayloads) {
 		List<UserSummary> users = this.users.get()
 			.stream()
 			.sorted(Comparator.comparing(ObservableClient::userId))
@@ -96,7 +126,7 @@ public class RealtimeEndpoint {
 		if (this.client == null) {
 			return new RealtimeDescriptor(null, null, null, null, null, null, null, null, users);
 		}
-		return describe(this.client, users);
+		return describe(this.client, users, showPayloads);
 	}
 
 	/**
@@ -106,8 +136,18 @@ public class RealtimeEndpoint {
 	 */
 	@ReadOperation
 	public @Nullable RealtimeDescriptor user(@Selector String userId) {
+		return describeUser(userId, this.showValues.isShown(true));
+	}
+
+	/**
+	 * Describe one user's client, with its parked events and dead letters.
+	 * @param userId the user
+	 * @param showPayloads whether to show the payloads of parked events and dead letters
+	 * @return the description, {@code null} when the user has no client here
+	 */
+	@Nullable RealtimeDescriptor describeUser(String userId, boolean showPayloads) {
 		ObservableClient user = find(userId);
-		return (user != null) ? describe(user, null) : null;
+		return (user != null) ? describe(user, null, showPayloads) : null;
 	}
 
 	/**
@@ -147,12 +187,28 @@ public class RealtimeEndpoint {
 		return this.users.get().stream().filter((user) -> user.userId().equals(userId)).findFirst().orElse(null);
 	}
 
-	private RealtimeDescriptor describe(ObservableClient described, @Nullable List<UserSummary> users) {
+	private RealtimeDescriptor describe(ObservableClient described, @Nullable List<UserSummary> users,
+			boolean showPayloads) {
 		String userId = described.userId();
+		List<FailedInboundEvent> parked = (this.failedInbound != null) ? this.failedInbound.list(userId, LIST_LIMIT)
+				: null;
+		List<OutboxDeadLetter> dead = (this.deadLetters != null) ? this.deadLetters.list(userId, 0, LIST_LIMIT) : null;
+		if (!showPayloads) {
+			parked = (parked != null) ? parked.stream().map(RealtimeEndpoint::withoutPayload).toList() : null;
+			dead = (dead != null) ? dead.stream().map(RealtimeEndpoint::withoutPayload).toList() : null;
+		}
 		return new RealtimeDescriptor(userId, described.clientId(), described.connectionState(), described.transport(),
-				described.lastError(), described.metrics(),
-				(this.failedInbound != null) ? this.failedInbound.list(userId, LIST_LIMIT) : null,
-				(this.deadLetters != null) ? this.deadLetters.list(userId, 0, LIST_LIMIT) : null, users);
+				described.lastError(), described.metrics(), parked, dead, users);
+	}
+
+	private static FailedInboundEvent withoutPayload(FailedInboundEvent event) {
+		return new FailedInboundEvent(event.userId(), event.seq(), event.event(), SANITIZED, event.timestamp(),
+				event.attempts(), event.lastError(), event.receivedAt());
+	}
+
+	private static OutboxDeadLetter withoutPayload(OutboxDeadLetter dead) {
+		return new OutboxDeadLetter(dead.id(), dead.idempotencyKey(), dead.event(), SANITIZED, dead.createdAt(),
+				dead.seq(), dead.errorCode(), dead.errorMessage(), dead.deadAt());
 	}
 
 	/**

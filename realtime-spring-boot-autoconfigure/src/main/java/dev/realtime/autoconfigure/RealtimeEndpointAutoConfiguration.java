@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
@@ -11,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
@@ -22,7 +24,8 @@ import dev.realtime.users.RealtimeClients;
 /**
  * Auto-configuration of the {@link RealtimeEndpoint}, when the actuator is on the
  * classpath, the endpoint is enabled and exposed, and the application has a client of its
- * own or {@code RealtimeClients}.
+ * own or {@code RealtimeClients}, with its {@link RealtimeEndpointWebExtension} when
+ * exposed over HTTP.
  */
 @AutoConfiguration(after = { RealtimeAutoConfiguration.class, RealtimeInboxAutoConfiguration.class,
 		RealtimeOutboxAutoConfiguration.class, RealtimeUsersAutoConfiguration.class })
@@ -30,18 +33,28 @@ import dev.realtime.users.RealtimeClients;
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnAvailableEndpoint(RealtimeEndpoint.class)
 @Conditional(RealtimeEndpointAutoConfiguration.OnClients.class)
+@EnableConfigurationProperties(RealtimeEndpointProperties.class)
 public final class RealtimeEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	RealtimeEndpoint realtimeEndpoint(ObjectProvider<ObservableClient> client,
 			ObjectProvider<FailedInboundEvents> failedInbound, ObjectProvider<OutboxDeadLetters> deadLetters,
-			ObjectProvider<DefaultRealtimeClients> users) {
+			ObjectProvider<DefaultRealtimeClients> users, RealtimeEndpointProperties properties) {
 		return new RealtimeEndpoint(client.getIfUnique(), failedInbound.getIfUnique(), deadLetters.getIfUnique(),
 				() -> {
 					DefaultRealtimeClients registry = users.getIfUnique();
 					return (registry != null) ? registry.clients() : List.of();
-				});
+				}, properties.getShowValues());
+	}
+
+	@Bean
+	@ConditionalOnBean(RealtimeEndpoint.class)
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	RealtimeEndpointWebExtension realtimeEndpointWebExtension(RealtimeEndpoint endpoint,
+			RealtimeEndpointProperties properties) {
+		return new RealtimeEndpointWebExtension(endpoint, properties.getShowValues(), properties.getRoles());
 	}
 
 	/**

@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -32,12 +33,15 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.SockJsServiceRegistration;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.sockjs.transport.handler.XhrPollingTransportHandler;
+import org.springframework.web.socket.sockjs.transport.handler.XhrReceivingTransportHandler;
 import org.springframework.web.util.UriComponentsBuilder;
 import tools.jackson.databind.JsonNode;
 
@@ -48,11 +52,13 @@ import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ResumeFrame;
 import dev.realtime.protocol.ResumeResponseFrame;
+import dev.realtime.transport.http.HttpTransport;
 
 /**
- * A scriptable hub for client tests: a real WebSocket server on a random port that speaks
- * the protocol the simple way (acks what it receives, answers resume and ping) and can be
- * told to misbehave: refuse tokens, go silent, close with a code, send arbitrary text.
+ * A scriptable hub for client tests: a real WebSocket server on a random port (and
+ * SockJS, for the HTTP transport, at {@code /realtime-sockjs}) that speaks the protocol
+ * the simple way (acks what it receives, answers resume and ping) and can be told to
+ * misbehave: refuse tokens, go silent, close with a code, send arbitrary text.
  */
 public final class TestHub implements AutoCloseable {
 
@@ -444,22 +450,37 @@ public final class TestHub implements AutoCloseable {
 		}
 
 		@Bean
-		WebSocketConfigurer testHubEndpoint(TestHub hub) {
-			return (WebSocketHandlerRegistry registry) -> registry.addHandler(new Handler(hub), "/realtime")
-				.addInterceptors(new HandshakeInterceptor() {
+		WebSocketConfigurer testHubEndpoint(TestHub hub,
+				@Value("${testhub.sockjs.streaming:true}") boolean sockJsStreaming) {
+			HandshakeInterceptor tokens = new HandshakeInterceptor() {
 
-					@Override
-					public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
-							WebSocketHandler handler, Map<String, Object> attributes) {
-						return hub.allowHandshake(request, response, attributes);
-					}
+				@Override
+				public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
+						WebSocketHandler handler, Map<String, Object> attributes) {
+					return hub.allowHandshake(request, response, attributes);
+				}
 
-					@Override
-					public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
-							WebSocketHandler handler, @Nullable Exception exception) {
-					}
+				@Override
+				public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
+						WebSocketHandler handler, @Nullable Exception exception) {
+				}
 
-				});
+			};
+			return (WebSocketHandlerRegistry registry) -> {
+				Handler handler = new Handler(hub);
+				registry.addHandler(handler, "/realtime").addInterceptors(tokens);
+				// the same hub over SockJS, where the HTTP transport derives it from the
+				// WebSocket URL
+				SockJsServiceRegistration sockJs = registry
+					.addHandler(handler, "/realtime" + HttpTransport.DERIVED_PATH_SUFFIX)
+					.addInterceptors(tokens)
+					.withSockJS();
+				if (!sockJsStreaming) {
+					// testhub.sockjs.streaming=false: XHR polling only, as behind a proxy
+					// that buffers responses
+					sockJs.setTransportHandlers(new XhrPollingTransportHandler(), new XhrReceivingTransportHandler());
+				}
+			};
 		}
 
 	}

@@ -1,11 +1,15 @@
 package dev.realtime.test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -21,8 +25,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,17 +72,25 @@ public final class TestTokenEndpoint implements AutoCloseable {
 
 	private final AtomicInteger upgradeRequests = new AtomicInteger();
 
-	private TestTokenEndpoint(String clientId, String clientSecret, String refreshToken) {
+	private TestTokenEndpoint(String clientId, String clientSecret, String refreshToken, @Nullable Path keyStore) {
 		this.clientId = clientId;
 		this.clientSecret = clientSecret;
 		this.refreshToken = refreshToken;
 		this.secrets.add(clientSecret);
 		this.secrets.add(refreshToken);
 		try {
-			this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			InetSocketAddress address = new InetSocketAddress("127.0.0.1", 0);
+			if (keyStore != null) {
+				HttpsServer https = HttpsServer.create(address, 0);
+				https.setHttpsConfigurator(new HttpsConfigurator(serverContext(keyStore)));
+				this.server = https;
+			}
+			else {
+				this.server = HttpServer.create(address, 0);
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+		catch (IOException | GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
 		}
 		this.server.createContext("/token", this::handle);
 		this.server.setExecutor(Executors.newCachedThreadPool());
@@ -88,11 +105,37 @@ public final class TestTokenEndpoint implements AutoCloseable {
 	 * @return the running endpoint
 	 */
 	public static TestTokenEndpoint start(String clientId, String clientSecret, String refreshToken) {
-		return new TestTokenEndpoint(clientId, clientSecret, refreshToken);
+		return new TestTokenEndpoint(clientId, clientSecret, refreshToken, null);
+	}
+
+	/**
+	 * Start an endpoint for one client that serves {@code https://}.
+	 * @param clientId the client's id
+	 * @param clientSecret the client's secret
+	 * @param refreshToken the refresh token valid at first
+	 * @param keyStore the server's key and certificate (PKCS#12, password
+	 * {@link TestCertificates#PASSWORD}), for example from {@link TestCertificates}
+	 * @return the running endpoint
+	 */
+	public static TestTokenEndpoint startTls(String clientId, String clientSecret, String refreshToken, Path keyStore) {
+		return new TestTokenEndpoint(clientId, clientSecret, refreshToken, keyStore);
+	}
+
+	private static SSLContext serverContext(Path keyStore) throws IOException, GeneralSecurityException {
+		KeyStore keys = KeyStore.getInstance("PKCS12");
+		try (InputStream in = Files.newInputStream(keyStore)) {
+			keys.load(in, TestCertificates.PASSWORD.toCharArray());
+		}
+		KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+		factory.init(keys, TestCertificates.PASSWORD.toCharArray());
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(factory.getKeyManagers(), null, null);
+		return context;
 	}
 
 	public URI uri() {
-		return URI.create("http://127.0.0.1:" + this.server.getAddress().getPort() + "/token");
+		String scheme = (this.server instanceof HttpsServer) ? "https" : "http";
+		return URI.create(scheme + "://127.0.0.1:" + this.server.getAddress().getPort() + "/token");
 	}
 
 	/**

@@ -27,7 +27,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.FrameSizes;
+import dev.realtime.transport.ConnectionLoss;
 import dev.realtime.transport.OrderedWriter;
+import dev.realtime.transport.TlsHandshakeFailure;
 import dev.realtime.transport.TransportProxy;
 
 /**
@@ -160,12 +162,12 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 		WebSocketHttpHeaders httpHeaders = new WebSocketHttpHeaders();
 		headers.forEach(httpHeaders::set);
 		this.proxyRoutes.add(uri);
-		Handler handler = new Handler(listener, this.maxMessageSize);
+		Handler handler = new Handler(listener, uri, this.maxMessageSize);
 		return this.client.execute(handler, httpHeaders, uri).handle((session, failure) -> {
 			if (failure != null) {
 				throw asConnectFailure(uri, failure, this.proxy);
 			}
-			Session opened = new Session(session, this.io, this.maxMessageSize);
+			Session opened = new Session(session, handler, this.io, this.maxMessageSize);
 			handler.writer = opened.writer;
 			return opened;
 		});
@@ -193,11 +195,8 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 				return new IllegalStateException("The " + proxy + " refused the WebSocket tunnel (CONNECT) to "
 						+ uri.getHost() + ":" + uri.getPort() + " with HTTP " + refused.group(1), failure);
 			}
-			if (cause instanceof SSLException) {
-				return new IllegalStateException("TLS handshake with " + uri.getHost() + ":" + uri.getPort()
-						+ " failed (" + cause.getMessage() + "). The hub's certificate must be trusted and name "
-						+ "that host; to trust a private CA or present a client certificate, configure a Spring "
-						+ "Boot SSL bundle (spring.ssl.bundle.*) and name it in realtime.ssl.bundle", failure);
+			if (cause instanceof SSLException handshake) {
+				return TlsHandshakeFailure.of(uri, handshake, failure);
 			}
 			Matcher matcher = (cause.getMessage() != null) ? REFUSED_STATUS.matcher(cause.getMessage()) : null;
 			if (matcher != null && matcher.find()) {
@@ -217,7 +216,15 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 
 		private final TransportListener listener;
 
+		private final URI uri;
+
 		private final int maxMessageSize;
+
+		/** What broke the connection, if the container reported it. */
+		private volatile @Nullable Throwable error;
+
+		/** Whether the client closed the connection: its end is no loss. */
+		private volatile boolean closing;
 
 		/** The parts of the message under way, {@code null} between messages. */
 		private @Nullable StringBuilder message;
@@ -234,8 +241,9 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 		/** The open connection's writer, which knows when the hub stopped reading. */
 		volatile @Nullable OrderedWriter writer;
 
-		Handler(TransportListener listener, int maxMessageSize) {
+		Handler(TransportListener listener, URI uri, int maxMessageSize) {
 			this.listener = listener;
+			this.uri = uri;
 			this.maxMessageSize = maxMessageSize;
 		}
 
@@ -294,7 +302,8 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 
 		@Override
 		public void handleTransportError(WebSocketSession session, Throwable exception) {
-			logger.debug("WebSocket transport error", exception);
+			// logged with the close: one line, the trace at DEBUG
+			this.error = exception;
 		}
 
 		@Override
@@ -305,6 +314,13 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 			OrderedWriter current = this.writer;
 			String stall = (current != null) ? current.stall() : null;
 			String reason = (stall != null) ? stall : status.getReason();
+			if (status.getCode() == CloseStatus.NO_CLOSE_FRAME.getCode() && !this.closing) {
+				Throwable cause = this.error;
+				ConnectionLoss.log(logger, "websocket", this.uri,
+						(stall != null) ? stall : (cause != null) ? ConnectionLoss.describe(cause)
+								: (reason != null && !reason.isEmpty()) ? reason : "no close frame from the hub",
+						cause);
+			}
 			this.listener.onClosed(Transport.fromHub(status.getCode()), (reason != null) ? reason : "");
 		}
 
@@ -323,16 +339,20 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 
 		private final WebSocketSession session;
 
+		private final Handler handler;
+
 		private final Executor executor;
 
 		private final OrderedWriter writer;
 
-		Session(WebSocketSession session, Executor executor, int maxMessageSize) {
+		Session(WebSocketSession session, Handler handler, Executor executor, int maxMessageSize) {
 			this.session = session;
+			this.handler = handler;
 			this.executor = executor;
 			this.writer = new OrderedWriter(executor, maxMessageSize,
 					(text) -> session.sendMessage(new TextMessage(text)), (failure) -> {
-						logger.debug("WebSocket write failed; closing the connection", failure);
+						ConnectionLoss.log(logger, "websocket", handler.uri,
+								"write failed: " + ConnectionLoss.describe(failure), failure);
 						close(CloseStatus.SESSION_NOT_RELIABLE.getCode(), String.valueOf(failure.getMessage()));
 					});
 		}
@@ -354,6 +374,7 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 
 		@Override
 		public void close(int code, String reason) {
+			this.handler.closing = true;
 			this.executor.execute(() -> {
 				try {
 					this.session.close(new CloseStatus(code, truncate(reason)));

@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -41,7 +42,9 @@ import org.springframework.web.socket.sockjs.client.SockJsClient;
 
 import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
+import dev.realtime.transport.ConnectionLoss;
 import dev.realtime.transport.OrderedWriter;
+import dev.realtime.transport.TlsHandshakeFailure;
 import dev.realtime.transport.TransportProxy;
 
 /**
@@ -86,6 +89,12 @@ public final class HttpTransport implements Transport {
 	private final int maxMessageSize;
 
 	private final Executor executor;
+
+	/**
+	 * Whether the hub answered XHR streaming with 404: later connects go straight to XHR
+	 * polling instead of failing over again, which SockJS logs as an error each time.
+	 */
+	private volatile boolean streamingRefused;
 
 	/**
 	 * Create a transport.
@@ -184,12 +193,13 @@ public final class HttpTransport implements Transport {
 			result.completeExceptionally(ex);
 			return result;
 		}
-		Attempt attempt = new Attempt(listener);
+		Attempt attempt = new Attempt(listener, endpoint);
 		WebSocketHttpHeaders httpHeaders = new WebSocketHttpHeaders();
 		headers.forEach(httpHeaders::set);
 		RestClientXhrTransport xhr = new RestClientXhrTransport(
 				this.restClient.mutate().requestInterceptor(attempt.receives).build());
 		xhr.setTaskExecutor(attempt.receives);
+		xhr.setXhrStreamingDisabled(this.streamingRefused);
 		SockJsClient sockJs = new SockJsClient(List.of(xhr));
 		// the info request blocks: never on the caller's thread
 		this.executor.execute(() -> attempt
@@ -211,6 +221,10 @@ public final class HttpTransport implements Transport {
 	}
 
 	private static RuntimeException asConnectFailure(URI endpoint, Throwable failure) {
+		IllegalStateException tls = TlsHandshakeFailure.find(endpoint, failure);
+		if (tls != null) {
+			return tls;
+		}
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof HttpStatusCodeException refused) {
 				int status = refused.getStatusCode().value();
@@ -257,10 +271,11 @@ public final class HttpTransport implements Transport {
 
 		private final AtomicReference<@Nullable Thread> connecting = new AtomicReference<>();
 
-		Attempt(TransportListener listener) {
-			this.handler = new Handler(listener);
+		Attempt(TransportListener listener, URI endpoint) {
+			this.handler = new Handler(listener, endpoint);
 			this.receives = new Receives(
-					(long) HttpTransport.this.maxMessageSize * FRAME_ESCAPE_FACTOR + FRAME_OVERHEAD, this.handler);
+					(long) HttpTransport.this.maxMessageSize * FRAME_ESCAPE_FACTOR + FRAME_OVERHEAD, this.handler,
+					() -> HttpTransport.this.streamingRefused = true);
 		}
 
 		void run(Runnable connect) {
@@ -310,12 +325,24 @@ public final class HttpTransport implements Transport {
 
 		private final TransportListener listener;
 
+		private final URI endpoint;
+
 		private final AtomicBoolean reported = new AtomicBoolean();
 
 		private volatile @Nullable WebSocketSession session;
 
-		Handler(TransportListener listener) {
+		Handler(TransportListener listener, URI endpoint) {
 			this.listener = listener;
+			this.endpoint = endpoint;
+		}
+
+		/**
+		 * Whether the session opened: from then on the failure of a request is a lost
+		 * session, before it the failure of the connect.
+		 * @return whether the session opened
+		 */
+		boolean opened() {
+			return this.session != null;
 		}
 
 		@Override
@@ -343,8 +370,27 @@ public final class HttpTransport implements Transport {
 			logger.warn("Closing the HTTP session: the hub sent a " + what + ", above the frame limit of "
 					+ HttpTransport.this.maxMessageSize + " bytes (realtime.max-frame-size)");
 			report(CloseStatus.TOO_BIG_TO_PROCESS.getCode(), "message too big");
+			closeSession();
+		}
+
+		/**
+		 * A request of the open session failed (the hub went away, the network dropped
+		 * the connection): log it once as a lost connection, report the close with 1006
+		 * and end the session, so that SockJS's receive loop stops without a transport
+		 * error of its own (which it logs as an ERROR with the stack trace).
+		 * @param cause what failed
+		 */
+		void lost(Throwable cause) {
+			if (this.reported.compareAndSet(false, true)) {
+				ConnectionLoss.log(logger, "http", this.endpoint, cause);
+				this.listener.onClosed(CloseStatus.NO_CLOSE_FRAME.getCode(), ConnectionLoss.describe(cause));
+			}
+			closeSession();
+		}
+
+		private void closeSession() {
 			WebSocketSession current = this.session;
-			if (current != null) {
+			if (current != null && current.isOpen()) {
 				try {
 					current.close(CloseStatus.NORMAL);
 				}
@@ -382,13 +428,16 @@ public final class HttpTransport implements Transport {
 
 		private final Handler handler;
 
+		private final Runnable streamingRefused;
+
 		private final Set<ReceiveStream> open = ConcurrentHashMap.newKeySet();
 
 		private volatile boolean aborted;
 
-		Receives(long maxLine, Handler handler) {
+		Receives(long maxLine, Handler handler, Runnable streamingRefused) {
 			this.maxLine = maxLine;
 			this.handler = handler;
+			this.streamingRefused = streamingRefused;
 		}
 
 		@Override
@@ -409,7 +458,41 @@ public final class HttpTransport implements Transport {
 			if (this.aborted) {
 				throw new IOException("HTTP session closed");
 			}
-			return new ReceiveResponse(execution.execute(request, body), this);
+			if (!this.handler.opened()) {
+				// a failure completes the connect exceptionally
+				ClientHttpResponse response = execution.execute(request, body);
+				if (path.endsWith("/xhr_streaming") && response.getStatusCode().value() == 404) {
+					this.streamingRefused.run();
+				}
+				return new ReceiveResponse(response, this);
+			}
+			// the next receive request of an open session: a failure is a lost session,
+			// handled here and answered with an empty response, as SockJS would log it
+			// as an error
+			try {
+				ClientHttpResponse response = execution.execute(request, body);
+				HttpStatusCode status = response.getStatusCode();
+				if (status.value() == 200) {
+					return new ReceiveResponse(response, this);
+				}
+				response.close();
+				lost(new IOException("HTTP " + status.value() + " on the receive request"));
+			}
+			catch (IOException ex) {
+				if (!this.aborted) {
+					lost(ex);
+				}
+			}
+			return new EndedResponse();
+		}
+
+		/**
+		 * The open session broke: report it and end the receive requests.
+		 * @param cause what failed
+		 */
+		void lost(Throwable cause) {
+			this.handler.lost(cause);
+			abort();
 		}
 
 		void abort() {
@@ -523,6 +606,11 @@ public final class HttpTransport implements Transport {
 				if (this.aborted) {
 					return -1;
 				}
+				if (this.receives.handler.opened()) {
+					// the open session's receive stream broke: ends it, as above
+					this.receives.lost(ex);
+					return -1;
+				}
 				throw ex;
 			}
 		}
@@ -539,6 +627,38 @@ public final class HttpTransport implements Transport {
 			}
 			buffer[offset] = (byte) b;
 			return 1;
+		}
+
+	}
+
+	/**
+	 * What a receive request of a lost session answers: an empty body, after which the
+	 * SockJS receive loop sees the session closed and stops.
+	 */
+	private static final class EndedResponse implements ClientHttpResponse {
+
+		@Override
+		public HttpStatusCode getStatusCode() {
+			return HttpStatus.OK;
+		}
+
+		@Override
+		public String getStatusText() {
+			return "";
+		}
+
+		@Override
+		public HttpHeaders getHeaders() {
+			return new HttpHeaders();
+		}
+
+		@Override
+		public InputStream getBody() {
+			return InputStream.nullInputStream();
+		}
+
+		@Override
+		public void close() {
 		}
 
 	}
@@ -562,10 +682,8 @@ public final class HttpTransport implements Transport {
 			this.closer = closer;
 			// one send request at a time, off the caller's thread: the hub handles each
 			// before it answers, so frames arrive in the order they were sent
-			this.writer = new OrderedWriter(closer, maxMessageSize, (text) -> send(session, text), (failure) -> {
-				logger.debug("HTTP send failed; closing the session", failure);
-				close(CloseStatus.SESSION_NOT_RELIABLE.getCode(), String.valueOf(failure.getMessage()));
-			});
+			this.writer = new OrderedWriter(closer, maxMessageSize, (text) -> send(session, text),
+					(failure) -> closer.execute(() -> attempt.receives.lost(failure)));
 		}
 
 		@Override

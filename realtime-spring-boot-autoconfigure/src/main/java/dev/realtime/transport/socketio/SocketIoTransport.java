@@ -32,6 +32,8 @@ import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.FrameSizes;
+import dev.realtime.transport.ConnectionLoss;
+import dev.realtime.transport.TlsHandshakeFailure;
 
 /**
  * The Socket.IO transport, over {@code io.socket:socket.io-client} (Engine.IO v4 /
@@ -159,7 +161,7 @@ public final class SocketIoTransport implements Transport {
 			options.auth = Map.of("token", token);
 		}
 		Socket socket = IO.socket(uri, options);
-		Session session = new Session(socket, listener, this.maxFrameSize);
+		Session session = new Session(socket, uri, listener, this.maxFrameSize);
 		CompletableFuture<TransportSession> opened = new CompletableFuture<>();
 		socket.on(Socket.EVENT_CONNECT, (args) -> {
 			session.open();
@@ -212,11 +214,8 @@ public final class SocketIoTransport implements Transport {
 					"Socket.IO connection to " + uri.getHost() + ":" + uri.getPort() + " failed: " + error);
 		}
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SSLException) {
-				return new IllegalStateException("TLS handshake with " + uri.getHost() + ":" + uri.getPort()
-						+ " failed (" + cause.getMessage() + "). The server's certificate must be trusted and name "
-						+ "that host; to trust a private CA or present a client certificate, configure a Spring "
-						+ "Boot SSL bundle (spring.ssl.bundle.*) and name it in realtime.ssl.bundle", failure);
+			if (cause instanceof SSLException handshake) {
+				return TlsHandshakeFailure.of(uri, handshake, failure);
 			}
 			Matcher matcher = (cause.getMessage() != null) ? REFUSED_STATUS.matcher(cause.getMessage()) : null;
 			if (matcher != null && matcher.find()) {
@@ -224,18 +223,8 @@ public final class SocketIoTransport implements Transport {
 				return new HandshakeRejectedException(Integer.parseInt(status), failure);
 			}
 		}
-		return new IllegalStateException(
-				"Socket.IO connection to " + uri.getHost() + ":" + uri.getPort() + " failed: " + describe(failure),
-				failure);
-	}
-
-	private static String describe(Throwable failure) {
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		String message = (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
-		return (root == failure) ? message : failure.getMessage() + " (" + message + ")";
+		return new IllegalStateException("Socket.IO connection to " + uri.getHost() + ":" + uri.getPort() + " failed: "
+				+ ConnectionLoss.describe(failure), failure);
 	}
 
 	/**
@@ -244,6 +233,8 @@ public final class SocketIoTransport implements Transport {
 	private static final class Session implements TransportSession {
 
 		private final Socket socket;
+
+		private final URI uri;
 
 		private final TransportListener listener;
 
@@ -257,8 +248,9 @@ public final class SocketIoTransport implements Transport {
 
 		private volatile boolean reported;
 
-		Session(Socket socket, TransportListener listener, int maxFrameSize) {
+		Session(Socket socket, URI uri, TransportListener listener, int maxFrameSize) {
 			this.socket = socket;
+			this.uri = uri;
 			this.listener = listener;
 			this.maxFrameSize = maxFrameSize;
 		}
@@ -337,6 +329,9 @@ public final class SocketIoTransport implements Transport {
 			Close ended = this.close;
 			if (this.open && !this.reported && ended != null) {
 				this.reported = true;
+				if (ended.code() == ABNORMAL) {
+					ConnectionLoss.log(logger, NAME, this.uri, ended.reason(), null);
+				}
 				this.listener.onClosed(ended.code(), ended.reason());
 			}
 		}

@@ -1,16 +1,6 @@
 package dev.realtime.transport.socketio;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +22,7 @@ import dev.realtime.client.SendHandle;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
+import dev.realtime.test.NodeSocketIoServer;
 import dev.realtime.test.SquidProxy;
 import dev.realtime.test.TestClients;
 
@@ -40,96 +31,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The Socket.IO transport against a real Socket.IO server that is not the reference hub:
- * the npm {@code socket.io} 4.8.1 package, installed by this test under
- * {@code target/socketio-server} (once per build directory) and run with the machine's
- * Node.js, with the few lines of {@code socketio/server.js} that meet the protocol's
- * server obligations in memory. The client connects, sends with acks, resumes after the
- * server drops every connection with events in flight and more sent meanwhile (nothing
- * lost or accepted twice, in order), receives pushed events live and through resume, and
- * a refused token or user is a {@link HandshakeRejectedException} with the server's
- * status. Through a real HTTP proxy (Debian's {@code squid}, started by the test, with
- * basic authentication and WebSocket upgrades allowed) the client connects with the
- * configured credentials; wrong ones are a 407.
+ * The Socket.IO transport against a real Socket.IO server that is not the reference hub
+ * ({@link NodeSocketIoServer}: the npm {@code socket.io} package on Node.js). The client
+ * connects, sends with acks, resumes after the server drops every connection with events
+ * in flight and more sent meanwhile (nothing lost or accepted twice, in order), receives
+ * pushed events live and through resume, and a refused token or user is a
+ * {@link HandshakeRejectedException} with the server's status. Through a real HTTP proxy
+ * (Debian's {@code squid}, started by the test, with basic authentication and WebSocket
+ * upgrades allowed) the client connects with the configured credentials; wrong ones are a
+ * 407.
  */
 class SocketIoNodeServerIntegrationTests {
 
-	private static final String SOCKET_IO = "socket.io@4.8.1";
-
-	private static final Path SERVER_DIRECTORY = Path.of("target", "socketio-server");
-
-	private static Process server;
-
-	private static Writer serverInput;
-
-	private static int port;
-
-	/** What the server accepted, as "CLIENT_ID SEQ I". */
-	private static final Queue<String> accepted = new ConcurrentLinkedQueue<>();
+	private static NodeSocketIoServer server;
 
 	private DefaultRealtimeClient client;
 
 	@BeforeAll
-	static void startServer() throws Exception {
-		installSocketIo();
-		Path script = SERVER_DIRECTORY.resolve("server.js");
-		try (var source = SocketIoNodeServerIntegrationTests.class.getResourceAsStream("/socketio/server.js")) {
-			Files.copy(source, script, StandardCopyOption.REPLACE_EXISTING);
-		}
-		server = new ProcessBuilder("node", "server.js",
-				"{\"alice-token\":\"alice\",\"bob-token\":\"bob\",\"carol-token\":\"carol\"}")
-			.directory(SERVER_DIRECTORY.toFile())
-			.redirectErrorStream(true)
-			.start();
-		serverInput = new OutputStreamWriter(server.getOutputStream(), StandardCharsets.UTF_8);
-		CompletableFuture<Integer> listening = new CompletableFuture<>();
-		Thread reader = new Thread(() -> readOutput(listening), "node-socketio-output");
-		reader.setDaemon(true);
-		reader.start();
-		port = listening.get(60, TimeUnit.SECONDS);
-	}
-
-	private static void installSocketIo() throws IOException, InterruptedException {
-		if (Files.exists(SERVER_DIRECTORY.resolve("node_modules/socket.io/package.json"))) {
-			return;
-		}
-		Files.createDirectories(SERVER_DIRECTORY);
-		Process npm = new ProcessBuilder("npm", "install", "--prefix", SERVER_DIRECTORY.toString(), "--no-audit",
-				"--no-fund", "--loglevel=error", SOCKET_IO)
-			.redirectErrorStream(true)
-			.redirectOutput(SERVER_DIRECTORY.resolve("npm-install.log").toFile())
-			.start();
-		assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm install " + SOCKET_IO + " finished").isTrue();
-		assertThat(npm.exitValue()).as("npm install " + SOCKET_IO + ", see target/socketio-server/npm-install.log")
-			.isZero();
-	}
-
-	private static void readOutput(CompletableFuture<Integer> listening) {
-		try (BufferedReader output = new BufferedReader(
-				new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-			for (String line = output.readLine(); line != null; line = output.readLine()) {
-				if (line.startsWith("listening ")) {
-					listening.complete(Integer.parseInt(line.substring("listening ".length())));
-				}
-				else if (line.startsWith("accepted ")) {
-					accepted.add(line.substring("accepted ".length()));
-				}
-				else {
-					System.out.println("node: " + line);
-				}
-			}
-		}
-		catch (IOException ex) {
-			listening.completeExceptionally(ex);
-		}
-		listening.completeExceptionally(new IllegalStateException("The Node.js server exited"));
+	static void startServer() {
+		server = NodeSocketIoServer
+			.start("{\"alice-token\":\"alice\",\"bob-token\":\"bob\",\"carol-token\":\"carol\"}");
 	}
 
 	@AfterAll
-	static void stopServer() throws InterruptedException {
+	static void stopServer() {
 		if (server != null) {
-			server.destroy();
-			server.waitFor(10, TimeUnit.SECONDS);
+			server.close();
 		}
 	}
 
@@ -210,8 +137,8 @@ class SocketIoNodeServerIntegrationTests {
 
 	private HandshakeRejectedException refusal(String user, String token, HttpProxy proxy) {
 		Transport transport = transport(proxy);
-		URI uri = URI
-			.create("http://127.0.0.1:" + port + "?client_id=refused-" + user + "&user_id=" + user + "&protocol=1");
+		URI uri = URI.create("http://127.0.0.1:" + server.port() + "?client_id=refused-" + user + "&user_id=" + user
+				+ "&protocol=1");
 		CompletableFuture<Transport.TransportSession> connect = transport.connect(uri,
 				Map.of("Authorization", "Bearer " + token), new Transport.TransportListener() {
 
@@ -236,7 +163,7 @@ class SocketIoNodeServerIntegrationTests {
 
 	private DefaultRealtimeClient connect(String user, String token, HttpProxy proxy) {
 		DefaultRealtimeClient connecting = TestClients.create(
-				TestClients.fastSettings(URI.create("http://127.0.0.1:" + port), user).build(),
+				TestClients.fastSettings(URI.create("http://127.0.0.1:" + server.port()), user).build(),
 				new StaticTokenProvider(token), transport(proxy));
 		connecting.connect();
 		await().atMost(Duration.ofSeconds(30)).until(() -> connecting.connectionState() == ConnectionState.CONNECTED);
@@ -254,34 +181,16 @@ class SocketIoNodeServerIntegrationTests {
 			.toList();
 	}
 
-	/**
-	 * Wait for the server's output to show a number of accepted events: the reader of its
-	 * output may lag behind the acks.
-	 * @param clientId the client
-	 * @param count how many
-	 * @return the items the server accepted from the client, in order
-	 */
 	private static List<Integer> awaitAcceptedItems(String clientId, int count) {
-		return await("events accepted by the server").atMost(Duration.ofSeconds(30))
-			.until(() -> acceptedItems(clientId), (items) -> items.size() >= count);
+		return server.awaitAcceptedItems(clientId, count);
 	}
 
 	private static List<Integer> acceptedItems(String clientId) {
-		return accepted.stream()
-			.map((line) -> line.split(" "))
-			.filter((fields) -> fields[0].equals(clientId))
-			.map((fields) -> Integer.parseInt(fields[2]))
-			.toList();
+		return server.acceptedItems(clientId);
 	}
 
 	private static void command(String line) {
-		try {
-			serverInput.write(line + "\n");
-			serverInput.flush();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		server.command(line);
 	}
 
 }
