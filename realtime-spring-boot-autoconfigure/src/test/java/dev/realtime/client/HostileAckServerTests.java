@@ -186,7 +186,13 @@ class HostileAckServerTests {
 		assertThat(output).contains("seq_conflict");
 	}
 
-	private static int count(CapturedOutput output, String text) {
+	/**
+	 * Return how often a text was logged.
+	 * @param output the output the test captured
+	 * @param text the text
+	 * @return the number of times it appears
+	 */
+	static int count(CapturedOutput output, String text) {
 		Matcher matcher = Pattern.compile(Pattern.quote(text)).matcher(output.getAll());
 		int count = 0;
 		while (matcher.find()) {
