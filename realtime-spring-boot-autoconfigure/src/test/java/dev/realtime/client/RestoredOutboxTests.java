@@ -35,12 +35,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A service whose database is restored from a backup while the hub keeps what it accepted
- * since: 200 events sent and acked, a backup taken while 20 more wait for their ack (the
- * hub accepted them), 280 more sent and acked, the service stopped, every
- * {@code realtime_*} table restored to the backup, the service started again on it, 300
- * more sent. The hub ({@link LedgerServer}, the test's own) must end with all 800, each
- * once, and never see a seq again with another idempotency key.
+ * The database outbox against a server of the test's own ({@link LedgerServer}) that
+ * knows seqs the outbox does not. A service whose database is restored from a backup
+ * while the hub keeps what it accepted since: 200 events sent and acked, a backup taken
+ * while 20 more wait for their ack (the hub accepted them), 280 more sent and acked, the
+ * service stopped, every {@code realtime_*} table restored to the backup, the service
+ * started again on it, 300 more sent: the hub must end with all 800, each once, and never
+ * see a seq again with another idempotency key. And a hub that answers every resume with
+ * an {@code ack_seq} far above any seq while it drops the connection every 200 events.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RestoredOutboxTests {
@@ -49,9 +51,7 @@ class RestoredOutboxTests {
 	@EnumSource(TestDatabases.Kind.class)
 	void everyEventReachesTheHubOnceAfterTheDatabaseIsRestoredFromABackup(TestDatabases.Kind kind,
 			CapturedOutput output) throws Exception {
-		TestDatabases.Server server = (kind == TestDatabases.Kind.POSTGRESQL) ? TestDatabases.postgres()
-				: TestDatabases.mariadb();
-		try (TestDatabases.Isolated database = server.createIsolated("restore");
+		try (TestDatabases.Isolated database = server(kind).createIsolated("restore");
 				HikariDataSource dataSource = dataSource(database);
 				LedgerServer hub = new LedgerServer()) {
 			RealtimeSchema.migrate(dataSource);
@@ -87,6 +87,30 @@ class RestoredOutboxTests {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource(TestDatabases.Kind.class)
+	void aServerThatResumesWithAnAckFarAboveAnySeqAfterEveryDropGetsEveryEventOnce(TestDatabases.Kind kind)
+			throws Exception {
+		try (TestDatabases.Isolated database = server(kind).createIsolated("ackfar");
+				HikariDataSource dataSource = dataSource(database);
+				LedgerServer hub = new LedgerServer()) {
+			RealtimeSchema.migrate(dataSource);
+			hub.lieInResumes((honest) -> 999_999_998L);
+			hub.dropEvery(200);
+			try (DefaultRealtimeClient service = start(dataSource, hub)) {
+				List<SendHandle> handles = awaitAcked(send(service, 2000));
+				await().until(() -> pendingRows(dataSource) == 0);
+				assertThat(hub.acceptedKeys()).hasSize(2000)
+					.containsExactlyInAnyOrderElementsOf(handles.stream().map(SendHandle::idempotencyKey).toList());
+				assertThat(hub.conflicts()).isEmpty();
+				assertThat(service.metrics().outboundResequences()).isOne();
+				System.out.println(kind + ": sent 2000, hub held " + hub.acceptedKeys().size() + ", handshakes "
+						+ hub.handshakes() + ", invalid frames " + service.metrics().invalidFrames() + ", resequences "
+						+ service.metrics().outboundResequences());
+			}
+		}
+	}
+
 	/**
 	 * A service as an application runs it: the database outbox with the default lease,
 	 * the client's default settings. The restarted service keeps its configured instance
@@ -112,7 +136,7 @@ class RestoredOutboxTests {
 
 	private static List<SendHandle> awaitAcked(List<SendHandle> handles) throws Exception {
 		CompletableFuture.allOf(handles.stream().map(SendHandle::acknowledged).toArray(CompletableFuture[]::new))
-			.get(60, TimeUnit.SECONDS);
+			.get(120, TimeUnit.SECONDS);
 		return handles;
 	}
 
@@ -188,6 +212,10 @@ class RestoredOutboxTests {
 			}
 		}
 		return tables;
+	}
+
+	private static TestDatabases.Server server(TestDatabases.Kind kind) {
+		return (kind == TestDatabases.Kind.POSTGRESQL) ? TestDatabases.postgres() : TestDatabases.mariadb();
 	}
 
 	private static HikariDataSource dataSource(TestDatabases.Isolated database) {
