@@ -46,8 +46,8 @@ import dev.realtime.test.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatRuntimeException;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * {@link JdbcOutboundQueue} against a real database, through a Spring context configured
