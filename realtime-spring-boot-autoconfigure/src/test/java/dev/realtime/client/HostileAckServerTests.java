@@ -87,8 +87,9 @@ class HostileAckServerTests {
 		List<SendHandle> handles = send(2000);
 		awaitAcked(handles);
 		assertServerHoldsExactly(handles);
-		// dropped whenever a frame took the count of new events to 200 or more
-		assertThat(this.server.handshakes()).isGreaterThan(3);
+		// dropped whenever a frame (of up to 500 events) took the count of new events to
+		// 200 or more: at least twice for 2,000
+		assertThat(this.server.handshakes()).isGreaterThanOrEqualTo(3);
 		// the first answer is taken for a restored store: the events move above it once
 		ClientMetrics metrics = this.client.metrics();
 		assertThat(metrics.outboundResequences()).isOne();
