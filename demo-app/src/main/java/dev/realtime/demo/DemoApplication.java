@@ -4,8 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * The demo application: runs the reference hub (see {@code dev.realtime.demo.hub}), a
- * client using the starter, and the demo page at {@code /}.
+ * The demo application: runs the reference hub (see {@code dev.realtime.hub}), a client
+ * using the starter, and the demo page at {@code /}.
  */
 @SpringBootApplication
 public class DemoApplication {

@@ -63,7 +63,7 @@ public class DefaultRealtimeClients
 
 	private final RealtimeClientFactory factory;
 
-	private final ClientSettings template;
+	private final Function<String, ClientSettings> settings;
 
 	private final Function<String, TokenProvider> tokens;
 
@@ -97,7 +97,7 @@ public class DefaultRealtimeClients
 	/**
 	 * Create the registry.
 	 * @param factory builds the clients
-	 * @param template the settings of every user's client, but its user id
+	 * @param settings the settings of a user's client
 	 * @param tokens supplies a user's token provider, or throws
 	 * {@link IllegalStateException} saying why the user cannot have one
 	 * @param assignments decides which users this instance runs
@@ -108,12 +108,12 @@ public class DefaultRealtimeClients
 	 * {@code disconnectUser(id, true)}
 	 * @param defaultClient supplies the client of {@code realtime.user-id}, if any
 	 */
-	public DefaultRealtimeClients(RealtimeClientFactory factory, ClientSettings template,
+	public DefaultRealtimeClients(RealtimeClientFactory factory, Function<String, ClientSettings> settings,
 			Function<String, TokenProvider> tokens, UserAssignments assignments, Features features,
 			@Nullable RealtimeListenerAnnotationBeanPostProcessor listeners, ApplicationEventPublisher publisher,
 			Duration flushTimeout, Supplier<@Nullable RealtimeClient> defaultClient) {
 		this.factory = factory;
-		this.template = template;
+		this.settings = settings;
 		this.tokens = tokens;
 		this.assignments = assignments;
 		this.features = features;
@@ -198,7 +198,7 @@ public class DefaultRealtimeClients
 			// the user runs nowhere here: its rows are deleted through a client that
 			// never
 			// connects
-			try (DefaultRealtimeClient client = this.factory.create(settings(userId), NoToken.INSTANCE)) {
+			try (DefaultRealtimeClient client = this.factory.create(this.settings.apply(userId), NoToken.INSTANCE)) {
 				client.disconnect(true);
 			}
 		}
@@ -371,10 +371,6 @@ public class DefaultRealtimeClients
 		}
 	}
 
-	private ClientSettings settings(String userId) {
-		return this.template.toBuilder().userId(userId).build();
-	}
-
 	/**
 	 * Build a user's client and features and add it; the caller holds the lock.
 	 * @param profile the user's profile
@@ -382,7 +378,7 @@ public class DefaultRealtimeClients
 	 */
 	private UserClient create(UserProfile profile) {
 		TokenProvider userTokens = this.tokens.apply(profile.id());
-		DefaultRealtimeClient client = this.factory.create(settings(profile.id()), userTokens);
+		DefaultRealtimeClient client = this.factory.create(this.settings.apply(profile.id()), userTokens);
 		UserClient user = new UserClient(client, profile);
 		this.users.put(profile.id(), user);
 		this.observers.forEach((observer) -> observer.added(client));

@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import javax.net.ssl.SSLContext;
 
@@ -14,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -25,6 +27,7 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,6 +46,7 @@ import dev.realtime.client.spi.InboundStoreFactory;
 import dev.realtime.client.spi.OutboundQueueFactory;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.UserIds;
 import dev.realtime.receipts.ReceiptStore;
 import dev.realtime.transport.TransportProxy;
 
@@ -69,10 +73,20 @@ public final class RealtimeAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RealtimeAutoConfiguration.class);
 
+	/**
+	 * The settings of the application's own client, the client of
+	 * {@code realtime.user-id}: without that property, the application has no client of
+	 * its own and connects its users through {@code RealtimeClients}.
+	 * @param properties the client's properties
+	 * @param authProperties the authentication properties
+	 * @return the settings
+	 */
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(OnUserIdCondition.class)
 	ClientSettings realtimeClientSettings(RealtimeProperties properties, RealtimeAuthProperties authProperties) {
-		return RealtimeSettingsMapper.toSettings(properties, authProperties);
+		return RealtimeSettingsMapper.forUsers(properties, authProperties)
+			.apply(RealtimePropertiesValidator.requireUserId(properties));
 	}
 
 	@Bean
@@ -117,6 +131,7 @@ public final class RealtimeAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnBean(ClientSettings.class)
 	@ConditionalOnMissingBean(RealtimeClient.class)
 	DefaultRealtimeClient realtimeClient(RealtimeClientFactory factory, ClientSettings settings,
 			TokenProvider tokenProvider) {
@@ -213,28 +228,39 @@ public final class RealtimeAutoConfiguration {
 		private RealtimeSettingsMapper() {
 		}
 
-		static ClientSettings toSettings(RealtimeProperties properties, RealtimeAuthProperties authProperties) {
+		/**
+		 * Map the properties to the settings of any user's client, checking now what the
+		 * properties alone decide.
+		 * @param properties the client's properties
+		 * @param authProperties the authentication properties
+		 * @return the settings of a user, or an {@link IllegalArgumentException} for an
+		 * invalid user id
+		 */
+		static Function<String, ClientSettings> forUsers(RealtimeProperties properties,
+				RealtimeAuthProperties authProperties) {
 			URI url = RealtimePropertiesValidator.requireUrl(properties);
-			String userId = RealtimePropertiesValidator.requireUserId(properties);
 			int maxFrameSize = RealtimePropertiesValidator.validateMaxFrameSize(properties);
 			RealtimeProperties.Reconnect reconnect = properties.getReconnect();
 			ExponentialBackoff backoff = RealtimePropertiesValidator.check("realtime.reconnect",
 					reconnect.getInitialDelay() + ".." + reconnect.getMaxDelay() + " jitter " + reconnect.getJitter(),
 					() -> new ExponentialBackoff(reconnect.getInitialDelay(), reconnect.getMaxDelay(),
 							reconnect.getJitter()));
-			return RealtimePropertiesValidator.check("realtime", "(see reason)",
-					() -> ClientSettings.builder(url, userId)
-						.connectTimeout(properties.getConnectTimeout())
-						.reconnect(backoff, reconnect.getMaxRetries())
-						.heartbeat(properties.getHeartbeat().getInterval(), properties.getHeartbeat().getTimeout())
-						.defaultDeliveryStrategy(properties.getDeliveryStrategy())
-						.batchSize(properties.getBatch().getSize())
-						.maxFrameSize(maxFrameSize)
-						.maxInFlight(properties.getOutbox().getMaxInFlight())
-						.pollInterval(properties.getOutbox().getPollInterval())
-						.inboxMaxAttempts(properties.getInbox().getMaxAttempts())
-						.maxAuthFailures(authProperties.getMaxFailures())
-						.build());
+			return (userId) -> {
+				UserIds.validate(userId);
+				return RealtimePropertiesValidator.check("realtime", "(see reason)",
+						() -> ClientSettings.builder(url, userId)
+							.connectTimeout(properties.getConnectTimeout())
+							.reconnect(backoff, reconnect.getMaxRetries())
+							.heartbeat(properties.getHeartbeat().getInterval(), properties.getHeartbeat().getTimeout())
+							.defaultDeliveryStrategy(properties.getDeliveryStrategy())
+							.batchSize(properties.getBatch().getSize())
+							.maxFrameSize(maxFrameSize)
+							.maxInFlight(properties.getOutbox().getMaxInFlight())
+							.pollInterval(properties.getOutbox().getPollInterval())
+							.inboxMaxAttempts(properties.getInbox().getMaxAttempts())
+							.maxAuthFailures(authProperties.getMaxFailures())
+							.build());
+			};
 		}
 
 	}

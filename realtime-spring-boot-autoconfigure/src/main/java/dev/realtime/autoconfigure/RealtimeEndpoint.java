@@ -27,7 +27,9 @@ import dev.realtime.outbox.OutboxDeadLetters;
  * listed too (state and counts); {@code GET /actuator/realtime/{userId}} describes one of
  * them with its parked events and dead letters, which {@code POST} and {@code DELETE
  * /actuator/realtime/{userId}/{direction}/{id}} retry and remove. Lists show the first
- * {@value #LIST_LIMIT} entries; nothing shown is a secret.
+ * {@value #LIST_LIMIT} entries; nothing shown is a secret. An application without a
+ * client of its own (no {@code realtime.user-id}) gets the list of its users, and the
+ * per-user operations.
  */
 @Endpoint(id = "realtime")
 public class RealtimeEndpoint {
@@ -39,7 +41,7 @@ public class RealtimeEndpoint {
 
 	private static final String OUTBOUND = "outbound";
 
-	private final ObservableClient client;
+	private final @Nullable ObservableClient client;
 
 	private final @Nullable FailedInboundEvents failedInbound;
 
@@ -60,12 +62,13 @@ public class RealtimeEndpoint {
 
 	/**
 	 * Create the endpoint of an application that also connects users at runtime.
-	 * @param client the client of {@code realtime.user-id}
+	 * @param client the client of {@code realtime.user-id}, {@code null} when the
+	 * application has none
 	 * @param failedInbound the inbox's parked events, when the inbox is durable
 	 * @param deadLetters the outbox's dead letters, when the outbox is durable
 	 * @param users supplies the clients of the users connected at runtime
 	 */
-	public RealtimeEndpoint(ObservableClient client, @Nullable FailedInboundEvents failedInbound,
+	public RealtimeEndpoint(@Nullable ObservableClient client, @Nullable FailedInboundEvents failedInbound,
 			@Nullable OutboxDeadLetters deadLetters, Supplier<List<ObservableClient>> users) {
 		this.client = client;
 		this.failedInbound = failedInbound;
@@ -75,7 +78,8 @@ public class RealtimeEndpoint {
 
 	/**
 	 * Describe the client, and list the users connected at runtime.
-	 * @return the description
+	 * @return the description; only the list of users when the application has no client
+	 * of its own
 	 */
 	@ReadOperation
 	public RealtimeDescriptor realtime() {
@@ -89,6 +93,9 @@ public class RealtimeEndpoint {
 						metrics.deadLetters(), metrics.failedInbound(), user.lastError());
 			})
 			.toList();
+		if (this.client == null) {
+			return new RealtimeDescriptor(null, null, null, null, null, null, null, null, users);
+		}
 		return describe(this.client, users);
 	}
 
@@ -134,7 +141,7 @@ public class RealtimeEndpoint {
 	}
 
 	private @Nullable ObservableClient find(String userId) {
-		if (this.client.userId().equals(userId)) {
+		if (this.client != null && this.client.userId().equals(userId)) {
 			return this.client;
 		}
 		return this.users.get().stream().filter((user) -> user.userId().equals(userId)).findFirst().orElse(null);
@@ -156,7 +163,7 @@ public class RealtimeEndpoint {
 	 */
 	@WriteOperation
 	public OperationResult retry(@Selector String direction, @Selector long id) {
-		return retryOfUser(this.client.userId(), direction, id);
+		return retryOfUser(ownUserId(), direction, id);
 	}
 
 	/**
@@ -167,7 +174,17 @@ public class RealtimeEndpoint {
 	 */
 	@DeleteOperation
 	public OperationResult delete(@Selector String direction, @Selector long id) {
-		return deleteOfUser(this.client.userId(), direction, id);
+		return deleteOfUser(ownUserId(), direction, id);
+	}
+
+	private String ownUserId() {
+		if (this.client == null) {
+			throw new InvalidEndpointRequestException(
+					"The application has no client of its own (realtime.user-id "
+							+ "is not set): name the user, /actuator/realtime/{userId}/{direction}/{id}",
+					"no own client");
+		}
+		return this.client.userId();
 	}
 
 	private FailedInboundEvents inbound() {
@@ -190,7 +207,8 @@ public class RealtimeEndpoint {
 	}
 
 	/**
-	 * What the endpoint shows about the client.
+	 * What the endpoint shows about the client. Without a client of the application's
+	 * own, only {@code users} is set.
 	 *
 	 * @param userId the client's user
 	 * @param clientId the client's outbound stream
@@ -204,9 +222,10 @@ public class RealtimeEndpoint {
 	 * @param users the users connected at runtime (the first {@value #LIST_LIMIT} by id),
 	 * {@code null} when describing one of them
 	 */
-	public record RealtimeDescriptor(String userId, String clientId, ConnectionState state, @Nullable String transport,
-			@Nullable String lastError, ClientMetrics metrics, @Nullable List<?> failedInbound,
-			@Nullable List<?> deadLetters, @Nullable List<UserSummary> users) {
+	public record RealtimeDescriptor(@Nullable String userId, @Nullable String clientId,
+			@Nullable ConnectionState state, @Nullable String transport, @Nullable String lastError,
+			@Nullable ClientMetrics metrics, @Nullable List<?> failedInbound, @Nullable List<?> deadLetters,
+			@Nullable List<UserSummary> users) {
 	}
 
 	/**

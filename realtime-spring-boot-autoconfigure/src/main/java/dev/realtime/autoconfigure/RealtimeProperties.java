@@ -27,7 +27,9 @@ public class RealtimeProperties {
 	private @Nullable URI url;
 
 	/**
-	 * User the client acts for: 1 to 128 characters of a-z, 0-9, '@', '_' and '-'.
+	 * User the application's own client acts for: 1 to 128 characters of a-z, 0-9, '@',
+	 * '_' and '-'. Unset, the application has no client of its own and acts only for the
+	 * users it connects through RealtimeClients.
 	 */
 	private @Nullable String userId;
 

@@ -61,7 +61,8 @@ final class RealtimePropertiesValidator {
 		String userId = properties.getUserId();
 		if (userId == null) {
 			throw new InvalidConfigurationPropertyValueException("realtime.user-id", null,
-					"the user the client acts for is required");
+					"the user the application's own client acts for is required (or leave it unset and "
+							+ "connect users through RealtimeClients)");
 		}
 		return check("realtime.user-id", userId, () -> UserIds.validate(userId));
 	}

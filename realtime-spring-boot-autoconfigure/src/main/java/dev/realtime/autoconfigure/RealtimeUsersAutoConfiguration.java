@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.function.Function;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -38,10 +40,11 @@ import dev.realtime.users.RealtimeClients;
 /**
  * Auto-configuration of {@link RealtimeClients}: users connected at runtime, a client per
  * user built like the client of {@code realtime.user-id} (by the same
- * {@link RealtimeClientFactory}), with tokens from the application's
- * {@link UserTokenProvider}, placed by a {@link UserAssignments} (every user on this
- * instance unless a database-backed one is configured), and a health component and meters
- * for all of them.
+ * {@link RealtimeClientFactory}; an application that acts only for its users leaves
+ * {@code realtime.user-id} unset and has no client of its own), with tokens from the
+ * application's {@link UserTokenProvider}, placed by a {@link UserAssignments} (every
+ * user on this instance unless a database-backed one is configured), and a health
+ * component and meters for all of them.
  */
 @AutoConfiguration(
 		after = { RealtimeAutoConfiguration.class, RealtimePresenceAutoConfiguration.class,
@@ -54,6 +57,8 @@ import dev.realtime.users.RealtimeClients;
 		RealtimeMetricsProperties.class, RealtimeHealthProperties.class })
 public final class RealtimeUsersAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(RealtimeUsersAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	UserAssignments realtimeUserAssignments() {
@@ -62,7 +67,8 @@ public final class RealtimeUsersAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(RealtimeClients.class)
-	DefaultRealtimeClients realtimeClients(RealtimeClientFactory factory, ClientSettings settings,
+	DefaultRealtimeClients realtimeClients(RealtimeClientFactory factory, ObjectProvider<ClientSettings> ownSettings,
+			RealtimeProperties clientProperties, RealtimeAuthProperties authProperties,
 			ObjectProvider<TokenProvider> tokenProvider, ObjectProvider<UserTokenProvider> userTokenProvider,
 			UserAssignments assignments, FrameCodec codec, ObjectProvider<ReceiptStore> receiptStore,
 			RealtimeTypingProperties typing, ObjectProvider<RealtimeListenerAnnotationBeanPostProcessor> listeners,
@@ -70,6 +76,16 @@ public final class RealtimeUsersAutoConfiguration {
 			ObjectProvider<RealtimeClient> defaultClient, ObjectProvider<PresenceManager> presence,
 			ObjectProvider<TypingManager> typingManager, ObjectProvider<ReadReceiptManager> receipts) {
 		RealtimePropertiesValidator.validate(typing);
+		ClientSettings own = ownSettings.getIfUnique();
+		Function<String, ClientSettings> settings;
+		if (own != null) {
+			settings = (userId) -> own.toBuilder().userId(userId).build();
+		}
+		else {
+			logger.info("realtime.user-id is not set: the application has no realtime client of its own and "
+					+ "acts for the users it connects through RealtimeClients");
+			settings = RealtimeAutoConfiguration.RealtimeSettingsMapper.forUsers(clientProperties, authProperties);
+		}
 		DefaultRealtimeClients.Features features = new DefaultRealtimeClients.Features(codec.mapper(),
 				receiptStore.getIfUnique(InMemoryReceiptStore::new), typing.getExpiry(), typing.getThrottle(),
 				presence::getIfUnique, typingManager::getIfUnique, receipts::getIfUnique);

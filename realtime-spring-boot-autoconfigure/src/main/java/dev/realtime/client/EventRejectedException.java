@@ -27,7 +27,8 @@ public class EventRejectedException extends RuntimeException {
 
 	/**
 	 * Return the reason code: a server error code such as {@code invalid_event}, or
-	 * {@code max_attempts} or {@code not_connected}.
+	 * {@code max_attempts}, {@code not_connected} or {@code backpressure} (an
+	 * at-most-once event dropped because the connection's write buffer was full).
 	 * @return the code
 	 */
 	public String getCode() {

@@ -2,7 +2,9 @@ package dev.realtime.client;
 
 /**
  * Told about every event a client accepted from {@code sendEvent}, on the sender's
- * thread, for example to follow each event to its ack in a trace.
+ * thread, for example to follow each event to its ack in a trace. A listener that asks
+ * for the handle's future makes the client hold it, and what is attached to it, until the
+ * event is acked or rejected.
  */
 @FunctionalInterface
 public interface SendListener {

@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.Subscription;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.users.RealtimeClients;
 
 /**
  * Finds {@link RealtimeListener} methods on beans, checks their signatures as each bean
@@ -100,8 +101,11 @@ public class RealtimeListenerAnnotationBeanPostProcessor
 	@Override
 	public synchronized void afterSingletonsInstantiated() {
 		this.clients = beanFactory().getBeanProvider(RealtimeClient.class).orderedStream().toList();
-		if (this.clients.isEmpty() && !this.pending.isEmpty()) {
-			logger.warn(this.pending.size() + " @RealtimeListener method(s) found but no RealtimeClient bean");
+		// an application without a client of its own runs them on each user's client
+		if (this.clients.isEmpty() && !this.pending.isEmpty()
+				&& beanFactory().getBeanNamesForType(RealtimeClients.class).length == 0) {
+			logger.warn(this.pending.size() + " @RealtimeListener method(s) found but no RealtimeClient bean "
+					+ "and no RealtimeClients bean");
 		}
 		this.pending.forEach(this::subscribe);
 		this.pending.clear();

@@ -73,6 +73,14 @@ public enum RealtimeMeters {
 			BaseUnits.MESSAGES, Meter.Type.COUNTER),
 
 	/**
+	 * At-most-once events dropped: not connected, or the connection's write buffer was
+	 * full.
+	 */
+	MESSAGES_DROPPED("realtime.messages.dropped",
+			"At-most-once events dropped: not connected, or the connection's write buffer was full", BaseUnits.MESSAGES,
+			Meter.Type.COUNTER),
+
+	/**
 	 * Events given up on, tagged {@link #DIRECTION_TAG}: outbound events dead-lettered,
 	 * inbound events parked after their listeners kept failing.
 	 */

@@ -13,7 +13,10 @@ import dev.realtime.client.SendListener;
  * Observes each event a client sends, from {@code sendEvent} to its ack or rejection, as
  * a {@link RealtimeObservationDocumentation#SEND} observation. It starts on the sender's
  * thread, so with tracing the event's journey is a child of whatever the sender was
- * doing. Register with {@link ObservableClient#onSend(SendListener)}.
+ * doing. Each observation stops when its event is acked or rejected, whether or not the
+ * sender keeps the handle: until then the client holds it (one per pending event, so a
+ * registry without handlers costs nothing). Register with
+ * {@link ObservableClient#onSend(SendListener)}.
  */
 public class SendObservations implements SendListener {
 
@@ -45,6 +48,10 @@ public class SendObservations implements SendListener {
 		Observation observation = RealtimeObservationDocumentation.SEND
 			.observation(this.convention, DEFAULT_CONVENTION, () -> context, this.registry)
 			.start();
+		if (observation.isNoop()) {
+			// nothing to stop: the handle's future is not asked for, so nothing is held
+			return;
+		}
 		handle.acknowledged().whenComplete((ack, failure) -> {
 			if (failure != null) {
 				observation.error(failure);

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,14 +93,7 @@ class RealtimeClientsIntegrationTests {
 					assertThat(listener.wrongClient).isEmpty();
 				}
 				for (RealtimeClient client : connected) {
-					List<Integer> sent = this.hub.accepted()
-						.stream()
-						.filter((frame) -> client.clientId().equals(frame.clientId()))
-						.map(EventFrame::payload)
-						.peek((payload) -> assertThat(payload.path("from").stringValue()).isEqualTo(client.userId()))
-						.map((payload) -> payload.path("n").intValue())
-						.toList();
-					assertThat(sent).as(client.userId()).isEqualTo(inOrder);
+					assertThat(sentBy(client)).as(client.userId()).isEqualTo(inOrder);
 				}
 				assertThat(this.hub.presentedTokens()).contains("token-of-bob", "token-of-carol",
 						"token-of-dave@example", "token-of-alice");
@@ -108,9 +103,94 @@ class RealtimeClientsIntegrationTests {
 			});
 	}
 
+	@Test
+	void gatewayWithoutUserIdOpensNoConnectionUntilAUserIsConnected() {
+		this.hub.acceptTokens((token) -> token.startsWith("token-of-"));
+		UserTokenProvider tokens = (userId) -> "token-of-" + userId;
+		gateway().withBean(UserTokenProvider.class, () -> tokens).run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(RealtimeClient.class);
+			// started (auto-connect at its default) and connecting nothing
+			assertThat(context.getBean(DefaultRealtimeClients.class).isRunning()).isTrue();
+			await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> this.hub.handshakes() == 0);
+			assertThat(this.hub.presentedTokens()).isEmpty();
+			context.getBean(RealtimeClients.class).connectUser(UserProfile.of("bob"));
+			await().atMost(Duration.ofSeconds(20)).until(() -> this.hub.handshakes() == 1);
+			assertThat(this.hub.presentedTokens()).containsExactly("token-of-bob");
+		});
+	}
+
+	@Test
+	void gatewayWithoutUserIdSendsAndReceivesForItsTwoUsersOnly() {
+		List<String> users = List.of("bob", "carol");
+		for (String user : users) {
+			for (int i = 1; i <= EVENTS; i++) {
+				this.hub.store(user, "work.item", Map.of("for", user, "n", i));
+			}
+		}
+		this.hub.acceptTokens((token) -> token.startsWith("token-of-"));
+		UserTokenProvider tokens = (userId) -> "token-of-" + userId;
+		gateway().withBean(UserTokenProvider.class, () -> tokens).withBean(WorkListener.class).run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(RealtimeClient.class);
+			RealtimeClients clients = context.getBean(RealtimeClients.class);
+			List<RealtimeClient> connected = users.stream()
+				.map((user) -> clients.connectUser(UserProfile.of(user)))
+				.toList();
+			await().atMost(Duration.ofSeconds(20)).until(() -> clients.connectedUsers().equals(Set.copyOf(users)));
+			for (int i = 1; i <= EVENTS; i++) {
+				for (RealtimeClient client : connected) {
+					client.sendEvent("report.item", Map.of("from", client.userId(), "n", i));
+				}
+			}
+			WorkListener listener = context.getBean(WorkListener.class);
+			List<Integer> inOrder = IntStream.rangeClosed(1, EVENTS).boxed().toList();
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> users.stream().allMatch((user) -> listener.received(user).size() == EVENTS));
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> connected.stream().allMatch((client) -> client.pendingCount() == 0));
+			for (String user : users) {
+				assertThat(listener.received(user)).as(user).isEqualTo(inOrder);
+			}
+			assertThat(listener.wrongClient).isEmpty();
+			assertThat(listener.received).containsOnlyKeys(users);
+			for (RealtimeClient client : connected) {
+				assertThat(sentBy(client)).as(client.userId()).isEqualTo(inOrder);
+			}
+			// the hub saw these two users and no one else: every event came from them
+			assertThat(this.hub.accepted()).hasSize(2 * EVENTS)
+				.extracting(EventFrame::clientId)
+				.containsOnly(connected.get(0).clientId(), connected.get(1).clientId());
+			assertThat(Set.copyOf(this.hub.presentedTokens())).containsExactlyInAnyOrder("token-of-bob",
+					"token-of-carol");
+			assertThat(this.hub.handshakes()).isEqualTo(2);
+		});
+	}
+
+	/**
+	 * A gateway that acts only for its signed-in users: no {@code realtime.user-id}, no
+	 * {@code realtime.auth.*}, every other property at its default.
+	 * @return the runner
+	 */
+	private ApplicationContextRunner gateway() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RealtimeInboxAutoConfiguration.class,
+					RealtimeAuthAutoConfiguration.class, RealtimeAutoConfiguration.class,
+					RealtimePresenceAutoConfiguration.class, RealtimeUsersAutoConfiguration.class))
+			.withPropertyValues("realtime.url=" + this.hub.uri());
+	}
+
+	private List<Integer> sentBy(RealtimeClient client) {
+		return this.hub.accepted()
+			.stream()
+			.filter((frame) -> client.clientId().equals(frame.clientId()))
+			.map(EventFrame::payload)
+			.peek((payload) -> assertThat(payload.path("from").stringValue()).isEqualTo(client.userId()))
+			.map((payload) -> payload.path("n").intValue())
+			.toList();
+	}
+
 	static class WorkListener {
 
-		private final Map<String, List<Integer>> received = new ConcurrentHashMap<>();
+		final Map<String, List<Integer>> received = new ConcurrentHashMap<>();
 
 		final List<String> wrongClient = new CopyOnWriteArrayList<>();
 

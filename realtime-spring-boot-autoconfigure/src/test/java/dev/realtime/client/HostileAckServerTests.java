@@ -109,9 +109,10 @@ class HostileAckServerTests {
 		List<SendHandle> handles = send(2000);
 		awaitAcked(handles);
 		assertServerHoldsExactly(handles);
+		// one false ack per connection (the last one's may follow the resume answer that
+		// completed the last events): counted, never enough to close one
+		await().until(() -> this.client.metrics().invalidFrames() == this.server.handshakes());
 		ClientMetrics metrics = this.client.metrics();
-		// one false ack per connection: counted, never enough to close one
-		assertThat(metrics.invalidFrames()).isEqualTo(this.server.handshakes());
 		assertThat(this.server.closeCodes()).doesNotContain(1002);
 		assertThat(metrics.outboundResequences()).isZero();
 		assertThat(metrics.messagesAcked()).isEqualTo(2000);

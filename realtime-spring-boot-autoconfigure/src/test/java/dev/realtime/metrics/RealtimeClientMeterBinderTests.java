@@ -20,7 +20,9 @@ import dev.realtime.auth.RefreshingTokenProvider;
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.auth.TokenSource.IssuedToken;
 import dev.realtime.auth.TokenUnavailableException;
+import dev.realtime.client.DeliveryStrategy;
 import dev.realtime.client.SendHandle;
+import dev.realtime.client.SendOptions;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.ErrorFrame;
@@ -146,6 +148,21 @@ class RealtimeClientMeterBinderTests {
 		this.fixture.hub().sendRaw("not json");
 		this.fixture.hub().sendRaw("{\"type\":\"ack\",\"ack_seq\":-1}");
 		await().until(() -> counter("realtime.frames.invalid") == 2);
+	}
+
+	@Test
+	void countsDroppedAtMostOnceEvents() {
+		DefaultRealtimeClient client = TestClients
+			.create(TestClients.fastSettings(this.fixture.hub().uri(), "alice").build(), "t");
+		this.fixture.use(client);
+		new RealtimeClientMeterBinder(client, new CachedClientMetrics(client, Duration.ZERO), null)
+			.bindTo(this.registry);
+		assertThat(counter("realtime.messages.dropped")).isZero();
+		// not connected: dropped
+		SendHandle handle = client.sendEvent("cursor", Map.of("x", 1), SendOptions.with(DeliveryStrategy.AT_MOST_ONCE));
+		assertThat(handle.acknowledged()).failsWithin(Duration.ofSeconds(5));
+		assertThat(counter("realtime.messages.dropped")).isEqualTo(1);
+		assertThat(counter("realtime.messages.sent")).isZero();
 	}
 
 	@Test

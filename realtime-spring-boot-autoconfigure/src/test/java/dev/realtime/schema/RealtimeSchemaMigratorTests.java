@@ -71,7 +71,7 @@ class RealtimeSchemaMigratorTests {
 		}
 	}
 
-	private static HikariDataSource dataSource(String url, String username, String password) {
+	static HikariDataSource dataSource(String url, String username, String password) {
 		HikariDataSource dataSource = new HikariDataSource();
 		dataSource.setJdbcUrl(url);
 		dataSource.setUsername(username);

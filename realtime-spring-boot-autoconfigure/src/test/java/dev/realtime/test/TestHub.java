@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -86,6 +87,14 @@ public final class TestHub implements AutoCloseable {
 
 	private volatile long retainedFrom = 1;
 
+	/** Characters read per second, or 0 for as fast as they come. */
+	private volatile long readRate;
+
+	/** Guards {@link #reading}. */
+	private final Object readGate = new Object();
+
+	private volatile boolean reading = true;
+
 	private TestHub(String... properties) {
 		this.context = new SpringApplicationBuilder(ServerConfiguration.class).web(WebApplicationType.SERVLET)
 			.properties("server.port=0", "spring.main.banner-mode=off")
@@ -156,6 +165,46 @@ public final class TestHub implements AutoCloseable {
 	 */
 	public void silent(boolean silent) {
 		this.silent = silent;
+	}
+
+	/**
+	 * Read each connection at most this fast, like a hub that reads slowly: each message
+	 * is taken in the time its length takes at this rate before the next one is read.
+	 * @param charsPerSecond the rate, or 0 to read as fast as messages come
+	 */
+	public void readRate(long charsPerSecond) {
+		this.readRate = charsPerSecond;
+	}
+
+	/**
+	 * Stop (or resume) reading: the next message to arrive on each connection holds its
+	 * reads until reading resumes, so what the client writes piles up in the network's
+	 * buffers and then in the client.
+	 * @param reading whether to read
+	 */
+	public void reading(boolean reading) {
+		synchronized (this.readGate) {
+			this.reading = reading;
+			this.readGate.notifyAll();
+		}
+	}
+
+	private void awaitReading(int length) {
+		long rate = this.readRate;
+		if (rate > 0) {
+			LockSupport.parkNanos(length * 1_000_000_000L / rate);
+		}
+		synchronized (this.readGate) {
+			while (!this.reading) {
+				try {
+					this.readGate.wait();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
 	}
 
 	/**
@@ -314,6 +363,7 @@ public final class TestHub implements AutoCloseable {
 
 	@Override
 	public void close() {
+		reading(true);
 		this.context.close();
 	}
 
@@ -435,6 +485,7 @@ public final class TestHub implements AutoCloseable {
 
 		@Override
 		protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
+			this.hub.awaitReading(message.getPayloadLength());
 			this.hub.handle((WebSocketSession) session.getAttributes().get("concurrent"), message.getPayload());
 		}
 

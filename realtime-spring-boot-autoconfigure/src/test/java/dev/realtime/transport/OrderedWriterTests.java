@@ -44,21 +44,43 @@ class OrderedWriterTests {
 	}
 
 	@Test
-	void sendReturnsWhileAWriteIsBlockedAndFailsOnceTooMuchWaits() throws Exception {
+	void sendReturnsWhileAWriteIsBlockedAndWhatMayBeDroppedIsOnceTooMuchWaits() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		List<String> written = new CopyOnWriteArrayList<>();
-		OrderedWriter writer = new OrderedWriter(this.executor, 16, (text) -> {
+		OrderedWriter writer = new OrderedWriter(this.executor, 16, OrderedWriter.STALL_TIMEOUT, (text) -> {
 			awaitQuietly(release);
 			written.add(text);
 		}, (failure) -> {
 		});
 		// the first write blocks on the executor; the caller is not held up
 		writer.send("0123456789");
-		writer.send("abc");
-		assertThatIOException().isThrownBy(() -> writer.send("defghijk")).withMessageContaining("does not read");
+		assertThat(writer.offer("abc")).isTrue();
+		assertThat(writer.offer("defghijk")).as("over the bound: dropped").isFalse();
+		writer.send("lmnopqrstu");
+		assertThat(writer.stall()).isNull();
 		release.countDown();
-		await().atMost(Duration.ofSeconds(10)).until(() -> written.size() == 2);
-		assertThat(written).containsExactly("0123456789", "abc");
+		await().atMost(Duration.ofSeconds(10)).until(() -> written.size() == 3);
+		assertThat(written).containsExactly("0123456789", "abc", "lmnopqrstu");
+	}
+
+	@Test
+	void aQueueThatDoesNotMoveForTheStallTimeoutFailsOnceAndLaterSendsFail() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicReference<IOException> reported = new AtomicReference<>();
+		// 300 ms instead of the default 10 s keeps this test short;
+		// AtMostOnceBackpressureTests proves the default against a hub that stops reading
+		OrderedWriter writer = new OrderedWriter(this.executor, 1_000, Duration.ofMillis(300),
+				(text) -> awaitQuietly(release), (failure) -> assertThat(reported.getAndSet(failure)).isNull());
+		writer.send("first");
+		writer.send("second");
+		await().atMost(Duration.ofSeconds(10)).until(() -> writer.stall() != null);
+		assertThat(writer.stall()).contains("does not read");
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThatIOException().isThrownBy(() -> writer.offer("third"))
+				.withMessageContaining("does not read"));
+		assertThat(reported.get()).hasMessageContaining("does not read");
+		release.countDown();
+		assertThatIOException().isThrownBy(() -> writer.send("fourth")).withMessageContaining("does not read");
 	}
 
 	@Test

@@ -19,7 +19,7 @@ import dev.realtime.autoconfigure.ConditionalOnRealtimeEnabled;
 import dev.realtime.client.ClientMetrics;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ObservableClient;
-import dev.realtime.demo.hub.Hub;
+import dev.realtime.hub.Hub;
 import dev.realtime.metrics.RealtimeMeters;
 import dev.realtime.protocol.CloseCodes;
 

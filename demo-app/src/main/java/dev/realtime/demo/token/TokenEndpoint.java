@@ -20,7 +20,7 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
-import dev.realtime.demo.hub.HmacJwt;
+import dev.realtime.hub.HmacJwt;
 
 /**
  * {@code POST /oauth/token} with the RFC 6749 {@code client_credentials} grant: a

@@ -20,16 +20,16 @@ import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
 
 import dev.realtime.auth.UserTokenProvider;
-import dev.realtime.demo.hub.HmacJwt;
 import dev.realtime.demo.token.TokenEndpoint.RegisteredClient;
 import dev.realtime.demo.token.TokenEndpointProperties.Client;
+import dev.realtime.hub.HmacJwt;
 
 /**
  * The demo token endpoint, beside the hub whose secret it signs with; switched off with
- * {@code demo.token-endpoint.enabled=false} or {@code demo.hub.enabled=false}.
+ * {@code demo.token-endpoint.enabled=false} or {@code realtime.hub.enabled=false}.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnBooleanProperty(name = { "demo.hub.enabled", "demo.token-endpoint.enabled" }, matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = { "realtime.hub.enabled", "demo.token-endpoint.enabled" }, matchIfMissing = true)
 @EnableConfigurationProperties(TokenEndpointProperties.class)
 public class TokenEndpointConfiguration {
 

@@ -11,9 +11,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.demo.ClientOnlyApplication;
-import dev.realtime.demo.PostgresSchemaSupport;
-import dev.realtime.demo.hub.AcceptedEvent;
-import dev.realtime.demo.hub.Hub;
+import dev.realtime.hub.AcceptedEvent;
+import dev.realtime.hub.Hub;
+import dev.realtime.test.PostgresSchemaSupport;
 import dev.realtime.test.TestDatabases;
 
 import static org.awaitility.Awaitility.await;
@@ -21,10 +21,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The hub of the test's context, and one client application per test (a separate context
  * in this JVM, like a user's service) on a database of its own, dropped after the test.
- * Each test class names its users' static tokens ({@code demo.hub.tokens.<user>=<user>}).
- * The client reconnects after 50 ms instead of the default 1 s
- * ({@link ClientOnlyApplication}): these tests are about what happens to events across
- * reconnects, not about the backoff.
+ * Each test class names its users' static tokens
+ * ({@code realtime.hub.tokens.<user>=<user>}). The client reconnects after 50 ms instead
+ * of the default 1 s ({@link ClientOnlyApplication}): these tests are about what happens
+ * to events across reconnects, not about the backoff.
  */
 abstract class ClientAgainstHubSupport extends PostgresSchemaSupport {
 

@@ -19,8 +19,8 @@ import dev.realtime.client.EventRejectedException;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SendOptions;
-import dev.realtime.demo.hub.AcceptedEvent;
-import dev.realtime.demo.hub.HubTap;
+import dev.realtime.hub.AcceptedEvent;
+import dev.realtime.hub.HubTap;
 import dev.realtime.outbox.OutboxDeadLetter;
 import dev.realtime.outbox.OutboxDeadLetters;
 import dev.realtime.protocol.CloseCodes;
@@ -38,8 +38,8 @@ import static org.awaitility.Awaitility.await;
  * application context with its JPA outbox on PostgreSQL.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.held=held", "demo.hub.tokens.flowing=flowing",
-				"demo.hub.tokens.rejected=rejected" })
+		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.held=held",
+				"realtime.hub.tokens.flowing=flowing", "realtime.hub.tokens.rejected=rejected" })
 @Import(HubTap.class)
 class ConnectionDropTests extends ClientAgainstHubSupport {
 
@@ -116,7 +116,8 @@ class ConnectionDropTests extends ClientAgainstHubSupport {
 		for (int i = 1; i <= 100; i++) {
 			good.add(realtime.sendEvent("drop.item", Map.of("i", i)));
 			if (i == 50) {
-				// larger than the hub's demo.hub.max-payload-size (64KB), well under the
+				// larger than the hub's realtime.hub.max-payload-size (64KB), well under
+				// the
 				// frame limit
 				rejected = realtime.sendEvent("drop.item", Map.of("i", 0, "text", "x".repeat(70_000)));
 			}

@@ -21,10 +21,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 
 import dev.realtime.demo.ChildJvm;
-import dev.realtime.demo.PostgresSchemaSupport;
-import dev.realtime.demo.hub.AcceptedEvent;
-import dev.realtime.demo.hub.Hub;
-import dev.realtime.demo.hub.HubTap;
+import dev.realtime.hub.AcceptedEvent;
+import dev.realtime.hub.Hub;
+import dev.realtime.hub.HubTap;
+import dev.realtime.test.PostgresSchemaSupport;
 import dev.realtime.test.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,9 +41,10 @@ import static org.awaitility.Awaitility.await;
  * classpath goes through the same crash with its inbox too.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.auto-connect=false",
-		"demo.hub.tokens.killed-postgresql=killed-postgresql", "demo.hub.tokens.killed-mariadb=killed-mariadb",
-		"demo.hub.tokens.stopped-postgresql=stopped-postgresql", "demo.hub.tokens.stopped-mariadb=stopped-mariadb",
-		"demo.hub.tokens.nojpa-postgresql=nojpa-postgresql", "demo.hub.tokens.nojpa-mariadb=nojpa-mariadb" })
+		"realtime.hub.tokens.killed-postgresql=killed-postgresql", "realtime.hub.tokens.killed-mariadb=killed-mariadb",
+		"realtime.hub.tokens.stopped-postgresql=stopped-postgresql",
+		"realtime.hub.tokens.stopped-mariadb=stopped-mariadb", "realtime.hub.tokens.nojpa-postgresql=nojpa-postgresql",
+		"realtime.hub.tokens.nojpa-mariadb=nojpa-mariadb" })
 @Import(HubTap.class)
 class CrashRecoveryTests extends PostgresSchemaSupport {
 

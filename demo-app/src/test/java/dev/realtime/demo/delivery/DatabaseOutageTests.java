@@ -21,8 +21,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.OutboxWriteException;
 import dev.realtime.client.RealtimeClient;
-import dev.realtime.demo.hub.AcceptedEvent;
-import dev.realtime.demo.hub.HubTap;
+import dev.realtime.hub.AcceptedEvent;
+import dev.realtime.hub.HubTap;
 import dev.realtime.test.FaultProxy;
 import dev.realtime.test.TestDatabases;
 
@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
  * events the hub pushed meanwhile reach the listener once.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.outage=outage" })
+		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.outage=outage" })
 @Import(HubTap.class)
 class DatabaseOutageTests extends ClientAgainstHubSupport {
 

@@ -20,8 +20,8 @@ import dev.realtime.client.EventTooLargeException;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SendOptions;
-import dev.realtime.demo.hub.AcceptedEvent;
-import dev.realtime.demo.hub.HubTap;
+import dev.realtime.hub.AcceptedEvent;
+import dev.realtime.hub.HubTap;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.FrameSizes;
 
@@ -38,9 +38,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * with 1009.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.max-frame-size=2MB", "demo.hub.max-payload-size=2MB",
-				"demo.hub.tokens.frames-batched=frames-batched", "demo.hub.tokens.frames-single=frames-single",
-				"demo.hub.tokens.frames-split=frames-split" })
+		properties = { "realtime.auto-connect=false", "realtime.hub.max-frame-size=2MB",
+				"realtime.hub.max-payload-size=2MB", "realtime.hub.tokens.frames-batched=frames-batched",
+				"realtime.hub.tokens.frames-single=frames-single", "realtime.hub.tokens.frames-split=frames-split" })
 @Import(HubTap.class)
 class FrameLimitTests extends ClientAgainstHubSupport {
 

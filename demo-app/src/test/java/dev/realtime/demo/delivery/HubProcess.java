@@ -69,7 +69,7 @@ final class HubProcess implements AutoCloseable {
 	 * @param database the hub's schema
 	 * @param name names the log files under {@code target/}
 	 * @param users the users it accepts, each with its own name as static token
-	 * @param properties further properties of the hub, such as {@code demo.hub.*}
+	 * @param properties further properties of the hub, such as {@code realtime.hub.*}
 	 * @return the running hub
 	 * @throws IOException if the JVM cannot be started
 	 */
@@ -115,7 +115,7 @@ final class HubProcess implements AutoCloseable {
 		this.starts++;
 		List<String> properties = new ArrayList<>(
 				List.of("server.port=" + this.port, "spring.main.banner-mode=off", "realtime.enabled=false"));
-		this.users.forEach((user) -> properties.add("demo.hub.tokens." + user + "=" + user));
+		this.users.forEach((user) -> properties.add("realtime.hub.tokens." + user + "=" + user));
 		properties.addAll(this.properties);
 		properties.addAll(List.of(this.database.springProperties()));
 		this.jvm = ChildJvm.start(this.name + "-" + this.starts,

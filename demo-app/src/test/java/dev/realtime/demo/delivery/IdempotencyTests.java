@@ -28,7 +28,7 @@ import dev.realtime.client.ConnectionState;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
 import dev.realtime.client.SendOptions;
-import dev.realtime.demo.hub.AcceptedEvent;
+import dev.realtime.hub.AcceptedEvent;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.test.TestDatabases;
@@ -45,9 +45,10 @@ import static org.awaitility.Awaitility.await;
  * or MariaDB.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.keys-postgresql=keys-postgresql",
-				"demo.hub.tokens.keys-mariadb=keys-mariadb", "demo.hub.tokens.receipts-postgresql=receipts-postgresql",
-				"demo.hub.tokens.receipts-mariadb=receipts-mariadb" })
+		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.keys-postgresql=keys-postgresql",
+				"realtime.hub.tokens.keys-mariadb=keys-mariadb",
+				"realtime.hub.tokens.receipts-postgresql=receipts-postgresql",
+				"realtime.hub.tokens.receipts-mariadb=receipts-mariadb" })
 class IdempotencyTests extends ClientAgainstHubSupport {
 
 	private final ExecutorService executor = Executors.newFixedThreadPool(2);

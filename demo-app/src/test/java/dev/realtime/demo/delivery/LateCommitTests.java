@@ -14,7 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
-import dev.realtime.demo.hub.AcceptedEvent;
+import dev.realtime.hub.AcceptedEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * settings with its JPA outbox on PostgreSQL.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.late=late" })
+		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.late=late" })
 class LateCommitTests extends ClientAgainstHubSupport {
 
 	private static final Duration COMMIT_DELAY = Duration.ofSeconds(10);

@@ -98,7 +98,8 @@ class ManyUsersFootprintTests {
 	@Test
 	void manyUsersSendAndReceiveOnTheThreadsOfOneAndCostLittleHeapEach() throws Exception {
 		List<String> users = IntStream.range(0, USERS).mapToObj((i) -> String.format("fp-%05d", i)).toList();
-		this.hub = HubProcess.start(this.hubDatabase, "footprint-hub", users, List.of("demo.hub.max-frame-size=64KB"));
+		this.hub = HubProcess.start(this.hubDatabase, "footprint-hub", users,
+				List.of("realtime.hub.max-frame-size=64KB"));
 		URI uri = URI.create("ws://127.0.0.1:" + this.hub.port() + "/realtime");
 		Transport transport = new WebSocketTransport(1 << 20, Duration.ofSeconds(10), this.io);
 		FrameCodec codec = new FrameCodec();

@@ -28,7 +28,7 @@ import dev.realtime.client.Placement;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.UserProfile;
 import dev.realtime.demo.ClientOnlyApplication;
-import dev.realtime.demo.hub.HmacJwt;
+import dev.realtime.hub.HmacJwt;
 import dev.realtime.test.TestDatabases;
 import dev.realtime.users.RealtimeClients;
 

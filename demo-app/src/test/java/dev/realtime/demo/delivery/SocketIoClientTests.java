@@ -24,7 +24,7 @@ import dev.realtime.client.ObservableClient;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.SendHandle;
 import dev.realtime.demo.ClientOnlyApplication;
-import dev.realtime.demo.hub.AcceptedEvent;
+import dev.realtime.hub.AcceptedEvent;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.test.TestDatabases;
 
@@ -39,9 +39,9 @@ import static org.awaitility.Awaitility.await;
  * token or user ends as the WebSocket transport's handshake refusals do.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.socketio.enabled=true",
-				"demo.hub.tokens.sio-acks=sio-acks", "demo.hub.tokens.sio-inbound=sio-inbound",
-				"demo.hub.tokens.sio-drops=sio-drops", "demo.hub.tokens.sio-other=sio-other" })
+		properties = { "realtime.auto-connect=false", "realtime.hub.socketio.enabled=true",
+				"realtime.hub.tokens.sio-acks=sio-acks", "realtime.hub.tokens.sio-inbound=sio-inbound",
+				"realtime.hub.tokens.sio-drops=sio-drops", "realtime.hub.tokens.sio-other=sio-other" })
 class SocketIoClientTests extends ClientAgainstHubSupport {
 
 	private static final int SOCKETIO_PORT = freePort();
@@ -52,7 +52,7 @@ class SocketIoClientTests extends ClientAgainstHubSupport {
 
 	@DynamicPropertySource
 	static void socketIoPort(DynamicPropertyRegistry registry) {
-		registry.add("demo.hub.socketio.port", () -> SOCKETIO_PORT);
+		registry.add("realtime.hub.socketio.port", () -> SOCKETIO_PORT);
 	}
 
 	@AfterEach

@@ -71,7 +71,8 @@ class ThousandUsersTests {
 		List<String> users = IntStream.range(0, USERS).mapToObj((i) -> String.format("user%04d", i)).toList();
 		// the reference hub buffers a whole frame per session (about 3 MB at its default
 		// 1 MiB limit): smaller frames let a thousand sessions fit its heap
-		this.hub = HubProcess.start(this.hubDatabase, "many-users-hub", users, List.of("demo.hub.max-frame-size=64KB"));
+		this.hub = HubProcess.start(this.hubDatabase, "many-users-hub", users,
+				List.of("realtime.hub.max-frame-size=64KB"));
 		this.application = ClientOnlyApplication.start(this.hub.port(), users.get(0), users.get(0), this.clientDatabase,
 				List.of(UserTokens.class, Received.class));
 		RealtimeClients clients = this.application.getBean(RealtimeClients.class);

@@ -21,10 +21,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.realtime.demo.ChildJvm;
-import dev.realtime.demo.PostgresSchemaSupport;
-import dev.realtime.demo.hub.AcceptedEvent;
-import dev.realtime.demo.hub.Hub;
+import dev.realtime.hub.AcceptedEvent;
+import dev.realtime.hub.Hub;
 import dev.realtime.protocol.CloseCodes;
+import dev.realtime.test.PostgresSchemaSupport;
 import dev.realtime.test.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,9 +40,11 @@ import static org.awaitility.Awaitility.await;
  * and at the service's listener (a row written in the inbox transaction). A new transport
  * is one more {@link TransportUnderTest} constant.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.auto-connect=false",
-		"demo.hub.socketio.enabled=true", "demo.hub.tokens.transport-websocket=transport-websocket",
-		"demo.hub.tokens.transport-socketio=transport-socketio", "demo.hub.tokens.transport-http=transport-http" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "realtime.auto-connect=false", "realtime.hub.socketio.enabled=true",
+				"realtime.hub.tokens.transport-websocket=transport-websocket",
+				"realtime.hub.tokens.transport-socketio=transport-socketio",
+				"realtime.hub.tokens.transport-http=transport-http" })
 class TransportDeliveryTests extends PostgresSchemaSupport {
 
 	private static final int COUNT = 2_000;
@@ -66,7 +68,7 @@ class TransportDeliveryTests extends PostgresSchemaSupport {
 
 	@DynamicPropertySource
 	static void socketIoPort(DynamicPropertyRegistry registry) {
-		registry.add("demo.hub.socketio.port", () -> SOCKETIO_PORT);
+		registry.add("realtime.hub.socketio.port", () -> SOCKETIO_PORT);
 	}
 
 	@ParameterizedTest

@@ -17,9 +17,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.demo.ChildJvm;
-import dev.realtime.demo.PostgresSchemaSupport;
-import dev.realtime.demo.hub.AcceptedEvent;
-import dev.realtime.demo.hub.Hub;
+import dev.realtime.hub.AcceptedEvent;
+import dev.realtime.hub.Hub;
+import dev.realtime.test.PostgresSchemaSupport;
 import dev.realtime.test.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,8 +34,8 @@ import static org.awaitility.Awaitility.await;
  * and every inbound event reaches the listeners of the two processes once in total.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.replicas-postgresql=replicas-postgresql",
-				"demo.hub.tokens.replicas-mariadb=replicas-mariadb" })
+		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.replicas-postgresql=replicas-postgresql",
+				"realtime.hub.tokens.replicas-mariadb=replicas-mariadb" })
 class TwoInstancesTests extends PostgresSchemaSupport {
 
 	private static final int COUNT = 500;

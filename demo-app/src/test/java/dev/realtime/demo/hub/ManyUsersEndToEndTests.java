@@ -24,7 +24,8 @@ import dev.realtime.client.InboundMessage;
 import dev.realtime.client.MetaSignalClient;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.UserProfile;
-import dev.realtime.demo.PostgresSchemaSupport;
+import dev.realtime.hub.Hub;
+import dev.realtime.hub.RawHubConnection;
 import dev.realtime.listener.RealtimeListener;
 import dev.realtime.presence.UserCustomFields;
 import dev.realtime.protocol.ErrorFrame;
@@ -32,6 +33,7 @@ import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.PrivacySettings;
 import dev.realtime.protocol.ResumeFrame;
 import dev.realtime.protocol.ResumeResponseFrame;
+import dev.realtime.test.PostgresSchemaSupport;
 import dev.realtime.users.RealtimeClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +45,7 @@ import static org.awaitility.Awaitility.await;
  * shown to the users sharing a room with it, and its own streams both ways.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.zed-token=zed" })
+		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.zed-token=zed" })
 class ManyUsersEndToEndTests extends PostgresSchemaSupport {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);

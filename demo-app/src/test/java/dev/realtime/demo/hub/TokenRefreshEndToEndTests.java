@@ -28,8 +28,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ConnectionStateChange;
 import dev.realtime.client.internal.DefaultRealtimeClient;
-import dev.realtime.demo.PostgresSchemaSupport;
+import dev.realtime.hub.AcceptedEvent;
+import dev.realtime.hub.HmacJwt;
+import dev.realtime.hub.Hub;
+import dev.realtime.hub.RawHubConnection;
 import dev.realtime.protocol.CloseCodes;
+import dev.realtime.test.PostgresSchemaSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,8 +44,9 @@ import static org.awaitility.Awaitility.await;
  * expires, the client reconnects with the fresh token, and every event still arrives
  * exactly once.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT, properties = { "demo.token-endpoint.token-ttl=3s",
-		"realtime.auth.refresh-before-expiry=1s", "demo.hub.auth.clock-skew=0s", "demo.hub.tokens.alice-token=alice" })
+@SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT,
+		properties = { "demo.token-endpoint.token-ttl=3s", "realtime.auth.refresh-before-expiry=1s",
+				"realtime.hub.auth.clock-skew=0s", "realtime.hub.tokens.alice-token=alice" })
 class TokenRefreshEndToEndTests extends PostgresSchemaSupport {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);

@@ -18,9 +18,9 @@ import dev.realtime.client.ConnectionState;
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.demo.ClientOnlyApplication;
-import dev.realtime.demo.PostgresSchemaSupport;
-import dev.realtime.demo.hub.Hub;
+import dev.realtime.hub.Hub;
 import dev.realtime.listener.RealtimeListener;
+import dev.realtime.test.PostgresSchemaSupport;
 import dev.realtime.test.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  * stopped and started like a process.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "realtime.auto-connect=false", "demo.hub.tokens.reader-token=reader" })
+		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.reader-token=reader" })
 class OfflineSyncTests extends PostgresSchemaSupport {
 
 	private static final int HALF = 2_500;

@@ -15,8 +15,8 @@ import dev.realtime.client.ConnectionState;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.demo.ClientOnlyApplication;
 import dev.realtime.demo.DemoApplication;
-import dev.realtime.demo.hub.AcceptedEvent;
-import dev.realtime.demo.hub.Hub;
+import dev.realtime.hub.AcceptedEvent;
+import dev.realtime.hub.Hub;
 import dev.realtime.test.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,7 +94,7 @@ class StreamResilienceTests {
 
 	private ConfigurableApplicationContext startHub() {
 		List<String> properties = new java.util.ArrayList<>(List.of("server.port=" + this.port,
-				"spring.main.banner-mode=off", "realtime.enabled=false", "demo.hub.tokens.streamer-token=" + USER));
+				"spring.main.banner-mode=off", "realtime.enabled=false", "realtime.hub.tokens.streamer-token=" + USER));
 		properties.addAll(List.of(this.hubSchema.springProperties()));
 		return new SpringApplicationBuilder(DemoApplication.class).run(ClientOnlyApplication.asArguments(properties));
 	}

@@ -29,8 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.util.TestSocketUtils;
 import org.springframework.util.FileSystemUtils;
 
-import dev.realtime.demo.PostgresSchemaSupport;
 import dev.realtime.demo.chat.ReceivedMessages;
+import dev.realtime.test.PostgresSchemaSupport;
 import dev.realtime.typing.TypingManager;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -19,8 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.realtime.auth.OAuth2TokenProvider;
 import dev.realtime.auth.OAuth2TokenProvider.ClientAuthentication;
 import dev.realtime.auth.TokenUnavailableException;
-import dev.realtime.demo.hub.HubTokenVerifier;
-import dev.realtime.demo.hub.VerifiedToken;
+import dev.realtime.hub.HubTokenVerifier;
+import dev.realtime.hub.VerifiedToken;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -249,17 +249,34 @@ final class Connection implements Transport.TransportListener {
 	 * @return whether it was handed to the transport
 	 */
 	boolean send(String text) {
+		return write(text, false) == Written.SENT;
+	}
+
+	/**
+	 * Send an at-most-once message, which the transport drops when too much waits to be
+	 * written, unless the connection ended or a send already failed.
+	 * @param text the encoded message
+	 * @return whether it was handed to the transport, dropped, or not sent
+	 */
+	Written offer(String text) {
+		return write(text, true);
+	}
+
+	private Written write(String text, boolean droppable) {
 		TransportSession current = this.session;
 		if (this.ended || current == null || this.sendFailed) {
-			return false;
+			return Written.NOT_SENT;
 		}
 		try {
+			if (droppable) {
+				return current.offer(text) ? Written.SENT : Written.DROPPED;
+			}
 			current.send(text);
-			return true;
+			return Written.SENT;
 		}
 		catch (IOException | RuntimeException ex) {
 			sendFailed("send failed: " + ReconnectPolicy.describe(ex));
-			return false;
+			return Written.NOT_SENT;
 		}
 	}
 
@@ -349,6 +366,22 @@ final class Connection implements Transport.TransportListener {
 		 * @param reason why it is considered lost
 		 */
 		void lost(Connection connection, String reason);
+
+	}
+
+	/**
+	 * What became of a message that may be dropped.
+	 */
+	enum Written {
+
+		/** Handed to the transport. */
+		SENT,
+
+		/** Dropped: too much waits to be written; the connection is fine. */
+		DROPPED,
+
+		/** Not sent: the connection ended or broke. */
+		NOT_SENT
 
 	}
 

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -42,6 +42,12 @@ import dev.realtime.protocol.FrameSizes;
 final class OutboundEvents {
 
 	private static final Log logger = LogFactory.getLog(OutboundEvents.class);
+
+	/**
+	 * Code of the rejection of an at-most-once event dropped because too much waits to be
+	 * written to the hub.
+	 */
+	private static final String BACKPRESSURE = "backpressure";
 
 	/**
 	 * The highest seq the protocol allows: 2^53 - 1, the largest integer every JSON
@@ -130,9 +136,11 @@ final class OutboundEvents {
 			// no seq: the frame as it will be sent, encoded once
 			String frame = this.codec.encode(new EventFrame(null, clientId, key, event, json, message.createdAt()));
 			checkFrameSize(event, FrameSizes.utf8Length(frame));
-			CompletableFuture<Acknowledgement> future = new CompletableFuture<>();
-			SendHandle handle = accepted(message, new SendHandle(key, strategy, future));
-			this.atMostOnce.add(new AtMostOnce(key, frame, future));
+			// held by the queue until sent or dropped, which is soon: nothing to track
+			SendOutcome outcome = new SendOutcome((requested) -> {
+			});
+			SendHandle handle = accepted(message, new SendHandle(key, strategy, outcome));
+			this.atMostOnce.add(new AtMostOnce(key, frame, outcome));
 			if (this.atMostOnceScheduled.compareAndSet(false, true)) {
 				this.post.execute(this::sendAtMostOnce);
 			}
@@ -153,8 +161,8 @@ final class OutboundEvents {
 				@Override
 				public void discarded() {
 					if (OutboundEvents.this.tracker.forget(key, tracked)) {
-						tracked.future()
-							.completeExceptionally(new EventRejectedException(key, "rolled_back",
+						tracked.outcome()
+							.fail(new EventRejectedException(key, "rolled_back",
 									"the sender's transaction rolled back"));
 					}
 				}
@@ -165,7 +173,7 @@ final class OutboundEvents {
 			this.tracker.forget(key, tracked);
 			throw ex;
 		}
-		SendHandle handle = new SendHandle(key, strategy, tracked.future());
+		SendHandle handle = new SendHandle(key, strategy, tracked.outcome());
 		// an event with the key of a pending one is that event: one delivery, one handle
 		return added ? accepted(message, handle) : handle;
 	}
@@ -195,23 +203,31 @@ final class OutboundEvents {
 		int next = 0;
 		for (FramePacker.Packed packed : FramePacker.pack(queued.stream().map(AtMostOnce::frame).toList(),
 				this.settings.batchSize(), this.settings.maxFrameSize())) {
-			boolean sent = connection != null && connection.send(packed.text());
+			Connection.Written written = (connection != null) ? connection.offer(packed.text())
+					: Connection.Written.NOT_SENT;
+			// counted first: whoever the handle tells finds the count moved
+			AtomicLong count = (written == Connection.Written.SENT) ? this.counters.sent : this.counters.dropped;
+			count.addAndGet(packed.frames());
 			for (AtMostOnce event : queued.subList(next, next + packed.frames())) {
-				if (sent) {
-					event.future().complete(new Acknowledgement(event.key(), null, null));
+				if (written == Connection.Written.SENT) {
+					event.outcome().complete(new Acknowledgement(event.key(), null, null));
 				}
 				else {
-					event.future()
-						.completeExceptionally(
-								new EventRejectedException(event.key(), "not_connected", "at-most-once event dropped: "
-										+ ((connection != null) ? "the connection broke" : "not connected")));
+					event.outcome().fail(dropped(event.key(), written, connection != null));
 				}
-			}
-			if (sent) {
-				this.counters.sent.addAndGet(packed.frames());
 			}
 			next += packed.frames();
 		}
+	}
+
+	private static EventRejectedException dropped(String key, Connection.Written written, boolean connected) {
+		if (written == Connection.Written.DROPPED) {
+			return new EventRejectedException(key, BACKPRESSURE,
+					"at-most-once event dropped: the hub reads slower than events are sent, and the connection's "
+							+ "write buffer is full");
+		}
+		return new EventRejectedException(key, "not_connected",
+				"at-most-once event dropped: " + (connected ? "the connection broke" : "not connected"));
 	}
 
 	/**
@@ -303,7 +319,7 @@ final class OutboundEvents {
 	/**
 	 * An at-most-once event, encoded, waiting to be sent.
 	 */
-	private record AtMostOnce(String key, String frame, CompletableFuture<Acknowledgement> future) {
+	private record AtMostOnce(String key, String frame, SendOutcome outcome) {
 	}
 
 }

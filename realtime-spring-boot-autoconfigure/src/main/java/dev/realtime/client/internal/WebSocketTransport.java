@@ -77,13 +77,10 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 	 */
 	static final int TEXT_BUFFER_CHARS = 1024;
 
-	/** Frame limits of text that may wait to be written on a connection. */
-	static final int QUEUED_MESSAGES_LIMIT = 8;
-
 	/**
 	 * Longest time a write may wait for the hub to read: then the connection is given up.
 	 */
-	static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
+	static final Duration WRITE_TIMEOUT = OrderedWriter.STALL_TIMEOUT;
 
 	private final StandardWebSocketClient client;
 
@@ -163,13 +160,15 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 		WebSocketHttpHeaders httpHeaders = new WebSocketHttpHeaders();
 		headers.forEach(httpHeaders::set);
 		this.proxyRoutes.add(uri);
-		return this.client.execute(new Handler(listener, this.maxMessageSize), httpHeaders, uri)
-			.handle((session, failure) -> {
-				if (failure != null) {
-					throw asConnectFailure(uri, failure, this.proxy);
-				}
-				return new Session(session, this.io, this.maxMessageSize);
-			});
+		Handler handler = new Handler(listener, this.maxMessageSize);
+		return this.client.execute(handler, httpHeaders, uri).handle((session, failure) -> {
+			if (failure != null) {
+				throw asConnectFailure(uri, failure, this.proxy);
+			}
+			Session opened = new Session(session, this.io, this.maxMessageSize);
+			handler.writer = opened.writer;
+			return opened;
+		});
 	}
 
 	/**
@@ -231,6 +230,9 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 
 		/** Whether the message under way is too big, and its remaining parts dropped. */
 		private boolean tooBig;
+
+		/** The open connection's writer, which knows when the hub stopped reading. */
+		volatile @Nullable OrderedWriter writer;
 
 		Handler(TransportListener listener, int maxMessageSize) {
 			this.listener = listener;
@@ -298,8 +300,12 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 		@Override
 		public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 			reset();
-			this.listener.onClosed(Transport.fromHub(status.getCode()),
-					(status.getReason() != null) ? status.getReason() : "");
+			// a write the hub did not take makes the container close the connection
+			// itself: say why
+			OrderedWriter current = this.writer;
+			String stall = (current != null) ? current.stall() : null;
+			String reason = (stall != null) ? stall : status.getReason();
+			this.listener.onClosed(Transport.fromHub(status.getCode()), (reason != null) ? reason : "");
 		}
 
 	}
@@ -308,10 +314,10 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 	 * An open connection. Sends never block the caller (the event loop many clients
 	 * share): each message is queued and written in order by a task on the transport's
 	 * executor, which is the one to wait when the hub reads slowly (the container's
-	 * writes block, asynchronous ones included). A hub that stops reading fails the send
-	 * once more than {@link #QUEUED_MESSAGES_LIMIT} frame limits of text wait, a write it
-	 * does not take within {@link #WRITE_TIMEOUT} fails, and a failed write fails every
-	 * send after it and closes the connection.
+	 * writes block, asynchronous ones included). Once more than
+	 * {@link OrderedWriter#QUEUED_FRAME_LIMITS} frame limits of text wait, at-most-once
+	 * events are dropped; a write the hub does not take within {@link #WRITE_TIMEOUT}
+	 * fails, and a failed write fails every send after it and closes the connection.
 	 */
 	private static final class Session implements TransportSession {
 
@@ -324,10 +330,10 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 		Session(WebSocketSession session, Executor executor, int maxMessageSize) {
 			this.session = session;
 			this.executor = executor;
-			this.writer = new OrderedWriter(executor, (long) QUEUED_MESSAGES_LIMIT * maxMessageSize,
+			this.writer = new OrderedWriter(executor, maxMessageSize,
 					(text) -> session.sendMessage(new TextMessage(text)), (failure) -> {
 						logger.debug("WebSocket write failed; closing the connection", failure);
-						close(CloseStatus.SESSION_NOT_RELIABLE.getCode(), "write failed");
+						close(CloseStatus.SESSION_NOT_RELIABLE.getCode(), String.valueOf(failure.getMessage()));
 					});
 		}
 
@@ -339,6 +345,11 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 		@Override
 		public void send(String text) throws IOException {
 			this.writer.send(text);
+		}
+
+		@Override
+		public boolean offer(String text) throws IOException {
+			return this.writer.offer(text);
 		}
 
 		@Override

@@ -102,6 +102,20 @@ public interface Transport {
 		void send(String text) throws java.io.IOException;
 
 		/**
+		 * Send a message that may be dropped (an at-most-once event) after those sent
+		 * before it, unless more than the transport's bound waits to be written: then it
+		 * is dropped and the connection stays up. By default sent as {@link #send}.
+		 * @param text the message
+		 * @return whether it was queued; {@code false} if it was dropped
+		 * @throws java.io.IOException if the connection is broken, or the peer does not
+		 * read what was sent
+		 */
+		default boolean offer(String text) throws java.io.IOException {
+			send(text);
+			return true;
+		}
+
+		/**
 		 * Close the connection. Never blocks on a peer that does not answer.
 		 * @param code the close code
 		 * @param reason the close reason

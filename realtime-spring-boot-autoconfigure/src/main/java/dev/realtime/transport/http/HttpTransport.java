@@ -68,9 +68,6 @@ public final class HttpTransport implements Transport {
 
 	private static final Log logger = LogFactory.getLog(HttpTransport.class);
 
-	/** Frame limits of text that may wait to be sent on a session. */
-	private static final int QUEUED_MESSAGES_LIMIT = 8;
-
 	/** What the path of a WebSocket URL gets to name the hub's SockJS endpoint. */
 	public static final String DERIVED_PATH_SUFFIX = "-sockjs";
 
@@ -200,8 +197,7 @@ public final class HttpTransport implements Transport {
 				if (failure != null) {
 					result.completeExceptionally(asConnectFailure(endpoint, failure));
 				}
-				else if (!result.complete(new Session(session, attempt, this.executor,
-						(long) QUEUED_MESSAGES_LIMIT * this.maxMessageSize))) {
+				else if (!result.complete(new Session(session, attempt, this.executor, this.maxMessageSize))) {
 					// the caller gave up meanwhile
 					attempt.close(session, CloseStatus.NORMAL);
 				}
@@ -560,15 +556,15 @@ public final class HttpTransport implements Transport {
 
 		private final OrderedWriter writer;
 
-		Session(WebSocketSession session, Attempt attempt, Executor closer, long maxQueuedChars) {
+		Session(WebSocketSession session, Attempt attempt, Executor closer, int maxMessageSize) {
 			this.session = session;
 			this.attempt = attempt;
 			this.closer = closer;
 			// one send request at a time, off the caller's thread: the hub handles each
 			// before it answers, so frames arrive in the order they were sent
-			this.writer = new OrderedWriter(closer, maxQueuedChars, (text) -> send(session, text), (failure) -> {
+			this.writer = new OrderedWriter(closer, maxMessageSize, (text) -> send(session, text), (failure) -> {
 				logger.debug("HTTP send failed; closing the session", failure);
-				close(CloseStatus.SESSION_NOT_RELIABLE.getCode(), "send failed");
+				close(CloseStatus.SESSION_NOT_RELIABLE.getCode(), String.valueOf(failure.getMessage()));
 			});
 		}
 
@@ -580,6 +576,11 @@ public final class HttpTransport implements Transport {
 		@Override
 		public void send(String text) throws IOException {
 			this.writer.send(text);
+		}
+
+		@Override
+		public boolean offer(String text) throws IOException {
+			return this.writer.offer(text);
 		}
 
 		private static void send(WebSocketSession session, String text) throws IOException {

@@ -1,0 +1,7 @@
+/**
+ * The runnable reference hub application.
+ */
+@NullMarked
+package dev.realtime.hub.server;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,172 @@
+package dev.realtime.hub;
+
+import java.time.Clock;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.realtime.protocol.FrameCodec;
+
+/**
+ * Auto-configuration of the reference hub in a servlet web application: every hub bean,
+ * on the application's {@code DataSource} (its {@link JdbcTemplate} and transaction
+ * manager), switched off with {@code realtime.hub.enabled=false}.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnBooleanProperty(name = "realtime.hub.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(HubProperties.class)
+@EnableWebSocket
+public final class HubAutoConfiguration {
+
+	/** What the WebSocket path gets for the SockJS endpoint, as clients derive it. */
+	static final String SOCKJS_SUFFIX = "-sockjs";
+
+	/**
+	 * SockJS heartbeat: keeps proxies from closing an idle streaming response (the
+	 * protocol's own ping comes from the client).
+	 */
+	private static final long SOCKJS_HEARTBEAT_MILLIS = 25_000;
+
+	/** How long a SockJS session lives on without a receive request. */
+	private static final long SOCKJS_DISCONNECT_DELAY_MILLIS = 5_000;
+
+	private static final Log logger = LogFactory.getLog(HubAutoConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean
+	HmacJwt hubJwt(HubProperties properties) {
+		String secret = properties.getAuth().getJwtSecret();
+		try {
+			HmacJwt jwt = new HmacJwt(secret);
+			if (HubProperties.DEMO_JWT_SECRET.equals(secret)) {
+				logger.warn("The hub accepts JWTs signed with the public demo secret; "
+						+ "set realtime.hub.auth.jwt-secret outside the demo");
+			}
+			return jwt;
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("realtime.hub.auth.jwt-secret", "******",
+					ex.getMessage());
+		}
+	}
+
+	/**
+	 * The static demo tokens of {@code realtime.hub.tokens} (leave it empty to accept
+	 * none) and JWTs signed with {@code realtime.hub.auth.jwt-secret}, both at once: the
+	 * web page logs in with a static token while the demo's own client gets JWTs from the
+	 * token endpoint.
+	 * @param properties the hub's properties, with the static tokens
+	 * @param jwt signs and checks the JWTs
+	 * @param clock the application's clock, if it has one, for token expiry
+	 * @return a verifier that accepts either kind of token
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	HubTokenVerifier hubTokenVerifier(HubProperties properties, HmacJwt jwt, ObjectProvider<Clock> clock) {
+		HubTokenVerifier statics = new PropertiesHubTokenVerifier(properties.getTokens());
+		HubTokenVerifier jwts = new JwtHubTokenVerifier(jwt, properties.getAuth().getClockSkew(),
+				clock.getIfAvailable(Clock::systemUTC));
+		return (token) -> statics.verify(token).or(() -> jwts.verify(token));
+	}
+
+	@Bean
+	HubSessionExpiry hubSessionExpiry(ObjectProvider<Clock> clock) {
+		return new HubSessionExpiry(clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DefaultHub hub(JdbcTemplate jdbcTemplate, PlatformTransactionManager transactionManager,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Clock> clock, HubProperties properties) {
+		// the application's mapper converts push() payloads like the rest of the
+		// application does
+		FrameCodec codec = new FrameCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+		HubStore store = new JdbcHubStore(jdbcTemplate, codec.mapper());
+		HubSessionRegistry sessions = new HubSessionRegistry(store);
+		Clock hubClock = clock.getIfAvailable(Clock::systemUTC);
+		return new DefaultHub(store, sessions, new HubRooms(store, sessions, codec, hubClock), transactionManager,
+				codec, properties, hubClock);
+	}
+
+	@Bean
+	HubRetentionPurger hubRetentionPurger(DefaultHub hub, HubProperties properties) {
+		return new HubRetentionPurger(hub, properties);
+	}
+
+	@Bean
+	HubProtocol hubProtocol(DefaultHub hub, HubSessionExpiry expiry) {
+		return new HubProtocol(hub, expiry);
+	}
+
+	@Bean
+	HubHandshake hubHandshake(HubTokenVerifier tokenVerifier, DefaultHub hub) {
+		return new HubHandshake(tokenVerifier, hub);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("realtime.hub.socketio.enabled")
+	HubSocketIoServer hubSocketIoServer(HubProtocol protocol, HubHandshake handshake, HubProperties properties) {
+		return new HubSocketIoServer(protocol, handshake, properties);
+	}
+
+	/**
+	 * The hub's endpoints: WebSocket at {@code realtime.hub.path}, and SockJS over HTTP
+	 * (XHR streaming and polling, for clients behind proxies that refuse WebSocket
+	 * upgrades) at the same path with {@value #SOCKJS_SUFFIX} appended. Both run the same
+	 * handler, handshake checks and frame limit.
+	 * @param protocol runs the protocol on every connection
+	 * @param handshake checks the handshake's token and parameters
+	 * @param properties the hub's properties
+	 * @return the configurer
+	 */
+	@Bean
+	WebSocketConfigurer hubWebSocketConfigurer(HubProtocol protocol, HubHandshake handshake, HubProperties properties) {
+		return (registry) -> {
+			HubWebSocketHandler handler = new HubWebSocketHandler(protocol, properties);
+			HubHandshakeInterceptor interceptor = new HubHandshakeInterceptor(handshake);
+			registry.addHandler(handler, properties.getPath()).addInterceptors(interceptor);
+			int maxFrameSize = (int) properties.getMaxFrameSize().toBytes();
+			registry.addHandler(new HubSockJsFrameLimit(handler, maxFrameSize), properties.getPath() + SOCKJS_SUFFIX)
+				.addInterceptors(interceptor)
+				.withSockJS()
+				// HTTP only: WebSocket clients use the WebSocket endpoint
+				.setWebSocketEnabled(false)
+				.setSessionCookieNeeded(false)
+				// the client reads the stream frame by frame: no need to restart the
+				// streaming request every 128 KB
+				.setStreamBytesLimit(Math.max(maxFrameSize, 128 * 1024))
+				// what queues while no receive request is open (between two polls)
+				.setHttpMessageCacheSize(1000)
+				.setHeartbeatTime(SOCKJS_HEARTBEAT_MILLIS)
+				.setDisconnectDelay(SOCKJS_DISCONNECT_DELAY_MILLIS);
+		};
+	}
+
+	@Bean
+	ServletServerContainerFactoryBean hubWebSocketContainer(HubProperties properties) {
+		// containers accept 8 KiB text messages by default; the protocol allows 1 MiB
+		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+		int maxFrameSize = (int) properties.getMaxFrameSize().toBytes();
+		container.setMaxTextMessageBufferSize(maxFrameSize);
+		container.setMaxBinaryMessageBufferSize(maxFrameSize);
+		return container;
+	}
+
+}

@@ -1,0 +1,255 @@
+package dev.realtime.hub;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.socket.CloseStatus;
+
+import dev.realtime.hub.DefaultHub.Accepted;
+import dev.realtime.protocol.AckFrame;
+import dev.realtime.protocol.CloseCodes;
+import dev.realtime.protocol.ErrorFrame;
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.Frame;
+import dev.realtime.protocol.MessageElement;
+import dev.realtime.protocol.MetaFrame;
+import dev.realtime.protocol.ResumeFrame;
+
+/**
+ * The protocol on one connection, whatever transport carries it: decodes each text
+ * message, processes its frames in order and answers. Events are committed before they
+ * are acked (one cumulative ack per message) and pushed live only after the ack went out.
+ * A bad frame gets an {@code error}; too many close the connection with 4400, a flood of
+ * messages closes it with 4008, but nothing a client sends crashes the session.
+ */
+final class HubProtocol {
+
+	private static final Log logger = LogFactory.getLog(HubProtocol.class);
+
+	private final DefaultHub hub;
+
+	private final HubSessionExpiry expiry;
+
+	HubProtocol(DefaultHub hub, HubSessionExpiry expiry) {
+		this.hub = hub;
+		this.expiry = expiry;
+	}
+
+	/**
+	 * A connection passed the handshake: register its session.
+	 * @param connection the connection, thread-safe
+	 * @param accepted the handshake's outcome
+	 * @return the session
+	 */
+	HubSession opened(HubConnection connection, HubHandshake.Accepted accepted) {
+		HubProperties properties = this.hub.properties();
+		HubProperties.RateLimit rateLimit = properties.getRateLimit();
+		HubRateLimiter rateLimiter = rateLimit.isEnabled()
+				? new HubRateLimiter(rateLimit.getMessagesPerSecond(), rateLimit.getBurst(), System::nanoTime) : null;
+		HubSession session = new HubSession(connection, accepted.userId(), accepted.clientId(), this.hub.codec(),
+				(int) properties.getMaxFrameSize().toBytes(), rateLimiter);
+		this.hub.sessions().add(session);
+		Instant tokenValidUntil = accepted.validUntil();
+		if (tokenValidUntil != null) {
+			this.expiry.watch(session, tokenValidUntil);
+		}
+		logger.debug("Connected " + session);
+		return session;
+	}
+
+	/**
+	 * A text message arrived on a session. Messages of one session are handed over one at
+	 * a time, in order.
+	 * @param session the session
+	 * @param text the message
+	 */
+	void received(HubSession session, String text) {
+		if (!session.isOpen()) {
+			return;
+		}
+		if (!session.withinRateLimit()) {
+			// nothing of the message is processed: the client resends what was not acked
+			logger.warn("Closing " + session + " with " + CloseCodes.RATE_LIMITED + ": it sent more than "
+					+ this.hub.properties().getRateLimit().getMessagesPerSecond() + " messages per second");
+			session.close(CloseCodes.RATE_LIMITED, "rate limited");
+			return;
+		}
+		try {
+			process(session, this.hub.codec().decodeElements(text));
+		}
+		catch (RuntimeException ex) {
+			// the store failed: nothing was acked, the client resends after reconnecting
+			logger.error("Processing a message of " + session + " failed; closing the session", ex);
+			session.close(CloseStatus.SERVER_ERROR.getCode(), "hub error");
+		}
+	}
+
+	/**
+	 * A message arrived that is no text, as a transport with typed messages can tell:
+	 * answered like a bad frame.
+	 * @param session the session
+	 * @param problem what is wrong with it
+	 */
+	void rejected(HubSession session, String problem) {
+		Replies replies = new Replies(session);
+		if (!badFrame(session, problem, replies)) {
+			replies.flush();
+		}
+	}
+
+	/**
+	 * A session's connection closed.
+	 * @param session the session
+	 * @param how the close, for the log
+	 */
+	void closed(HubSession session, String how) {
+		logger.debug("Disconnected " + session + " (" + how + ")");
+		session.closed();
+		if (this.hub.sessions().remove(session)) {
+			this.hub.rooms().disconnected(session.userId());
+		}
+	}
+
+	private void process(HubSession session, List<MessageElement> elements) {
+		Replies replies = new Replies(session);
+		List<MessageElement> events = new ArrayList<>();
+		for (MessageElement element : elements) {
+			Frame frame = element.frame();
+			if (frame instanceof EventFrame || element.rejectedSeq() != null) {
+				events.add(element);
+				continue;
+			}
+			// a run of events is accepted in one transaction, before the frame that ends
+			// it
+			acceptRun(session, events, replies);
+			if (frame == null) {
+				if (badFrame(session, String.valueOf(element.problem()), replies)) {
+					return;
+				}
+			}
+			else if (frame instanceof ResumeFrame resume) {
+				onResume(session, resume, replies);
+			}
+			else if (frame instanceof AckFrame ack) {
+				this.hub.delivered(session.userId(), ack.ackSeq());
+			}
+			else if (frame instanceof MetaFrame meta) {
+				onMeta(session, meta, replies);
+			}
+			else if (badFrame(session, "A client may not send '" + frame.type().wireName() + "' frames", replies)) {
+				return;
+			}
+		}
+		acceptRun(session, events, replies);
+		replies.flush();
+	}
+
+	private void acceptRun(HubSession session, List<MessageElement> events, Replies replies) {
+		if (events.isEmpty()) {
+			return;
+		}
+		Accepted accepted = this.hub.accept(session.clientId(), session.userId(), List.copyOf(events));
+		events.clear();
+		replies.add(accepted);
+	}
+
+	private void onResume(HubSession session, ResumeFrame resume, Replies replies) {
+		if (!resume.clientId().equals(session.clientId())) {
+			badFrame(session, "resume names another client_id than the connection", replies);
+			return;
+		}
+		// earlier replies first: the resume answer and live events follow them
+		replies.flush();
+		session.resume(() -> this.hub.resume(session.clientId(), session.userId(), resume.lastAckSeq()));
+	}
+
+	private void onMeta(HubSession session, MetaFrame meta, Replies replies) {
+		if (MetaFrame.PING.equals(meta.event())) {
+			replies.add(new MetaFrame(MetaFrame.PONG, this.hub.codec().toPayload(null)));
+		}
+		else if (MetaFrame.USER_UPDATE.equals(meta.event())) {
+			String problem = this.hub.rooms().updateProfile(session, meta.payload());
+			if (problem != null) {
+				badFrame(session, "user.update rejected: " + problem, replies);
+			}
+		}
+		else {
+			this.hub.rooms().onMeta(session, meta);
+		}
+	}
+
+	/**
+	 * Answer a bad frame, closing the connection once it had too many.
+	 * @param session the connection that sent it
+	 * @param problem what is wrong with the frame, for the error frame
+	 * @param replies the replies the error is added to
+	 * @return whether the connection was closed
+	 */
+	private boolean badFrame(HubSession session, String problem, Replies replies) {
+		int count = session.countBadFrame();
+		replies.add(new ErrorFrame(ErrorFrame.INVALID_FRAME, problem, null));
+		if (count >= this.hub.properties().getMaxBadFrames()) {
+			replies.flush();
+			logger.info("Closing " + session + " after " + count + " bad frames");
+			session.close(CloseCodes.PROTOCOL_ERROR, "too many bad frames");
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * What a message is answered with: replies in order, then one cumulative ack for its
+	 * events, then the live push of what they fanned out (only after the ack is on its
+	 * way).
+	 */
+	private final class Replies {
+
+		private final HubSession session;
+
+		private final List<Frame> frames = new ArrayList<>();
+
+		private final List<Map<String, List<StreamEvent>>> deliveries = new ArrayList<>();
+
+		private @Nullable Long ackSeq;
+
+		Replies(HubSession session) {
+			this.session = session;
+		}
+
+		void add(Frame frame) {
+			this.frames.add(frame);
+		}
+
+		void add(Accepted accepted) {
+			// rejections go before the ack: the client must dead-letter them, not count
+			// them acked
+			this.frames.addAll(accepted.errors());
+			if (accepted.ackSeq() != null) {
+				this.ackSeq = (this.ackSeq == null) ? accepted.ackSeq() : Math.max(this.ackSeq, accepted.ackSeq());
+			}
+			if (!accepted.deliveries().isEmpty()) {
+				this.deliveries.add(accepted.deliveries());
+			}
+		}
+
+		void flush() {
+			if (this.ackSeq != null) {
+				this.frames.add(new AckFrame(this.ackSeq));
+				this.ackSeq = null;
+			}
+			this.session.send(this.frames);
+			this.frames.clear();
+			for (Map<String, List<StreamEvent>> delivery : this.deliveries) {
+				HubProtocol.this.hub.sessions().deliver(delivery);
+			}
+			this.deliveries.clear();
+		}
+
+	}
+
+}

@@ -1,0 +1,304 @@
+package dev.realtime.hub;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import dev.realtime.protocol.ChannelFields;
+import dev.realtime.protocol.FrameCodec;
+import dev.realtime.protocol.MetaFrame;
+import dev.realtime.protocol.PresenceStatus;
+import dev.realtime.protocol.PrivacySettings;
+import dev.realtime.protocol.UserProfiles;
+
+/**
+ * Rooms (channels) and the ephemeral signals exchanged in them: membership, presence,
+ * typing and each user's privacy settings. Kept in memory only: after a hub restart
+ * clients announce presence and privacy again at connect, and users rejoin rooms as
+ * below.
+ * <p>
+ * Meta signals the hub understands from clients (others are ignored):
+ * <ul>
+ * <li>{@code room.join} {@code {"room": …}}: join a room. A user also joins a room by
+ * sending an event with {@code room}, a {@code receipt.read} or a {@code typing.start} to
+ * it. Membership is per user, not per connection, and lasts until the hub restarts.</li>
+ * <li>{@code presence.update} {@code {"status": …, "metadata": {…}}}: fanned out to the
+ * users sharing a room with the sender as {@code {user_id, status, metadata, timestamp}}.
+ * The first one on a connection is answered with the last known presence of those users;
+ * a joiner and a room's members exchange theirs too. When the last connection of a user
+ * closes, the hub announces it {@code offline}.</li>
+ * <li>{@code typing.start} / {@code typing.stop} {@code {"channel_id": …}}: fanned out to
+ * the channel's other members with the typist's {@code user_id} added.</li>
+ * <li>{@code privacy.update} {@code {"typing_indicators": bool, "read_receipts": bool}}:
+ * a user with typing indicators off has their typing signals dropped; one with read
+ * receipts off has their {@code receipt.read} events accepted but fanned out to
+ * nobody.</li>
+ * <li>{@code user.update} {@code {"custom": {…}, "privacy": {…}}}: the user's profile,
+ * checked ({@link UserProfiles}), its custom fields stored in the {@link HubStore} (they
+ * outlive a restart) and fanned out as {@code user.updated} {@code {user_id, custom,
+ * timestamp}} to the users sharing a room with the sender; its privacy settings applied
+ * as by {@code privacy.update}. Members exchange their custom fields like their
+ * presence.</li>
+ * </ul>
+ */
+final class HubRooms {
+
+	private static final Log logger = LogFactory.getLog(HubRooms.class);
+
+	private final Map<String, Set<String>> members = new ConcurrentHashMap<>();
+
+	/** The last presence payload of each user, as fanned out. */
+	private final Map<String, JsonNode> presence = new ConcurrentHashMap<>();
+
+	private final Map<String, PrivacySettings> privacy = new ConcurrentHashMap<>();
+
+	/**
+	 * The last {@code user.updated} payload of each user, as fanned out; read from the
+	 * store once for users who sent theirs before a restart.
+	 */
+	private final Map<String, JsonNode> profiles = new ConcurrentHashMap<>();
+
+	private final HubStore store;
+
+	private final HubSessionRegistry sessions;
+
+	private final FrameCodec codec;
+
+	private final Clock clock;
+
+	HubRooms(HubStore store, HubSessionRegistry sessions, FrameCodec codec, Clock clock) {
+		this.store = store;
+		this.sessions = sessions;
+		this.codec = codec;
+		this.clock = clock;
+	}
+
+	/**
+	 * Handle a meta signal of a connection (other than {@code ping}).
+	 * @param session the connection that sent it
+	 * @param meta the signal
+	 */
+	void onMeta(HubSession session, MetaFrame meta) {
+		JsonNode payload = meta.payload();
+		String userId = session.userId();
+		switch (meta.event()) {
+			case MetaFrame.ROOM_JOIN -> text(payload, "room").ifPresent((room) -> join(userId, room));
+			case MetaFrame.PRESENCE_UPDATE -> onPresence(session, payload);
+			case MetaFrame.TYPING_START, MetaFrame.TYPING_STOP -> onTyping(userId, meta.event(), payload);
+			case MetaFrame.PRIVACY_UPDATE -> this.privacy.put(userId, PrivacySettings.fromPayload(payload));
+			default -> logger.trace("Ignoring meta signal '" + meta.event() + "' of " + session);
+		}
+	}
+
+	/**
+	 * Make a user a member of a room; a new member and the room's members learn each
+	 * other's last known presence.
+	 * @param userId the user joining
+	 * @param room the room
+	 */
+	void join(String userId, String room) {
+		if (!this.members.computeIfAbsent(room, (r) -> ConcurrentHashMap.newKeySet()).add(userId)) {
+			return;
+		}
+		Set<String> others = otherMembers(room, userId);
+		sendPresenceOf(others, this.sessions.sessions(userId));
+		JsonNode own = this.presence.get(userId);
+		if (own != null) {
+			send(others, new MetaFrame(MetaFrame.PRESENCE_UPDATE, own));
+		}
+		JsonNode ownProfile = profile(userId);
+		if (ownProfile != null) {
+			send(others, new MetaFrame(MetaFrame.USER_UPDATED, ownProfile));
+		}
+	}
+
+	/**
+	 * Handle a {@code user.update} of a connection: check it, store and fan out its
+	 * custom fields, apply its privacy settings.
+	 * @param session the connection that sent it
+	 * @param payload the signal's payload
+	 * @return what is wrong with the payload, naming the field, or {@code null} when it
+	 * was applied
+	 */
+	@Nullable String updateProfile(HubSession session, JsonNode payload) {
+		String problem = UserProfiles.payloadProblem(payload, this.codec.mapper());
+		if (problem != null) {
+			return problem;
+		}
+		String userId = session.userId();
+		JsonNode privacySettings = payload.path(UserProfiles.PRIVACY);
+		if (privacySettings.isObject()) {
+			this.privacy.put(userId, PrivacySettings.fromPayload(privacySettings));
+		}
+		JsonNode custom = payload.path(UserProfiles.CUSTOM);
+		if (custom.isObject()) {
+			this.store.saveProfile(userId, this.codec.mapper().writeValueAsString(custom), this.clock.instant());
+			JsonNode updated = profilePayload(userId, custom);
+			this.profiles.put(userId, updated);
+			send(coMembers(userId), new MetaFrame(MetaFrame.USER_UPDATED, updated));
+		}
+		return null;
+	}
+
+	private JsonNode profilePayload(String userId, JsonNode custom) {
+		Map<String, Object> updated = new LinkedHashMap<>();
+		updated.put("user_id", userId);
+		updated.put(UserProfiles.CUSTOM, custom);
+		updated.put("timestamp", this.clock.instant().toString());
+		return this.codec.toPayload(updated);
+	}
+
+	/**
+	 * Return the last {@code user.updated} payload of a user, from the store if this hub
+	 * has not seen the user's profile since it started.
+	 * @param userId the user
+	 * @return the payload, {@code null} when the user never sent a profile
+	 */
+	private @Nullable JsonNode profile(String userId) {
+		JsonNode known = this.profiles.get(userId);
+		if (known != null) {
+			return known;
+		}
+		String stored = this.store.findProfile(userId);
+		if (stored == null) {
+			return null;
+		}
+		JsonNode loaded = profilePayload(userId, this.codec.mapper().readTree(stored));
+		JsonNode raced = this.profiles.putIfAbsent(userId, loaded);
+		return (raced != null) ? raced : loaded;
+	}
+
+	/**
+	 * Return the members of a room other than the user.
+	 * @param room the room
+	 * @param userId the user to leave out
+	 * @return a copy of the other members
+	 */
+	Set<String> otherMembers(String room, String userId) {
+		Set<String> others = new HashSet<>(this.members.getOrDefault(room, Set.of()));
+		others.remove(userId);
+		return others;
+	}
+
+	Set<String> members(String room) {
+		return Set.copyOf(this.members.getOrDefault(room, Set.of()));
+	}
+
+	/**
+	 * Return whether the user's receipts may be fanned out.
+	 * @param userId the reader
+	 * @return whether the user shares read receipts
+	 */
+	boolean sharesReadReceipts(String userId) {
+		return this.privacy.getOrDefault(userId, PrivacySettings.SHARE_ALL).readReceipts();
+	}
+
+	/**
+	 * The last connection of a user closed: announce it offline.
+	 * @param userId the user who went offline
+	 */
+	void disconnected(String userId) {
+		publishPresence(userId, PresenceStatus.OFFLINE, this.codec.toPayload(null));
+	}
+
+	private void onPresence(HubSession session, JsonNode payload) {
+		PresenceStatus status = PresenceStatus.fromWireName(text(payload, "status").orElse(null));
+		if (status == null) {
+			logger.debug("Ignoring presence.update without a known status from " + session);
+			return;
+		}
+		JsonNode metadata = payload.path("metadata");
+		publishPresence(session.userId(), status, metadata.isObject() ? metadata : this.codec.toPayload(null));
+		if (session.markPresenceSynced()) {
+			sendPresenceOf(coMembers(session.userId()), Set.of(session));
+		}
+	}
+
+	private void publishPresence(String userId, PresenceStatus status, JsonNode metadata) {
+		Map<String, Object> update = new LinkedHashMap<>();
+		update.put("user_id", userId);
+		update.put("status", status.wireName());
+		update.put("metadata", metadata);
+		update.put("timestamp", this.clock.instant().toString());
+		JsonNode payload = this.codec.toPayload(update);
+		this.presence.put(userId, payload);
+		send(coMembers(userId), new MetaFrame(MetaFrame.PRESENCE_UPDATE, payload));
+	}
+
+	private void onTyping(String userId, String event, JsonNode payload) {
+		Optional<String> channel = text(payload, "channel_id").filter(ChannelFields::isId);
+		if (channel.isEmpty()) {
+			logger.debug("Dropping " + event + " of '" + userId + "': its channel_id is not " + ChannelFields.ID_RULE);
+			return;
+		}
+		if (!this.privacy.getOrDefault(userId, PrivacySettings.SHARE_ALL).typingIndicators()) {
+			logger.debug("Dropping " + event + " of '" + userId + "': typing indicators are private");
+			return;
+		}
+		if (MetaFrame.TYPING_START.equals(event)) {
+			join(userId, channel.get());
+		}
+		send(otherMembers(channel.get(), userId),
+				new MetaFrame(event, this.codec.toPayload(Map.of("channel_id", channel.get(), "user_id", userId))));
+	}
+
+	/**
+	 * Send the last known presence and custom fields of some users to some connections.
+	 * @param users the users whose presence to send
+	 * @param recipients the connections to send it to
+	 */
+	private void sendPresenceOf(Set<String> users, Set<HubSession> recipients) {
+		List<MetaFrame> frames = new ArrayList<>();
+		for (String user : users) {
+			JsonNode presence = this.presence.get(user);
+			if (presence != null) {
+				frames.add(new MetaFrame(MetaFrame.PRESENCE_UPDATE, presence));
+			}
+			JsonNode profile = profile(user);
+			if (profile != null) {
+				frames.add(new MetaFrame(MetaFrame.USER_UPDATED, profile));
+			}
+		}
+		recipients.forEach((session) -> session.send(frames));
+	}
+
+	/**
+	 * Return the users sharing a room with the user, not the user.
+	 * @param userId the user
+	 * @return the users sharing a room with the user
+	 */
+	private Set<String> coMembers(String userId) {
+		Set<String> result = new HashSet<>();
+		for (Set<String> room : this.members.values()) {
+			if (room.contains(userId)) {
+				result.addAll(room);
+			}
+		}
+		result.remove(userId);
+		return result;
+	}
+
+	private void send(Set<String> users, MetaFrame frame) {
+		for (String user : users) {
+			for (HubSession session : this.sessions.sessions(user)) {
+				session.send(List.of(frame));
+			}
+		}
+	}
+
+	private static Optional<String> text(JsonNode payload, String field) {
+		return payload.path(field).stringValueOpt().filter((value) -> !value.isBlank());
+	}
+
+}
