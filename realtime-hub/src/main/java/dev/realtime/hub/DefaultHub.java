@@ -183,14 +183,20 @@ public class DefaultHub implements Hub {
 		boolean sequenced = candidates.stream().anyMatch((c) -> c.frame().seq() != null);
 		long accepted = sequenced ? this.store.lockClient(clientId) : 0;
 		Set<String> keys = new HashSet<>();
+		Set<Long> resent = new HashSet<>();
 		for (Candidate candidate : candidates) {
 			Long seq = candidate.frame().seq();
-			if (seq != null && seq > accepted && candidate.error() == null
-					&& candidate.frame().idempotencyKey() != null) {
-				keys.add(candidate.frame().idempotencyKey());
+			if (seq != null && candidate.error() == null && candidate.frame().idempotencyKey() != null) {
+				if (seq > accepted) {
+					keys.add(candidate.frame().idempotencyKey());
+				}
+				else {
+					resent.add(seq);
+				}
 			}
 		}
 		Set<String> known = keys.isEmpty() ? Set.of() : this.store.existingKeys(userId, keys);
+		Map<Long, String> resentKeys = resent.isEmpty() ? Map.of() : this.store.acceptedKeys(clientId, resent);
 		Set<String> batchKeys = new HashSet<>();
 		List<ErrorFrame> errors = new ArrayList<>();
 		List<Candidate> toStore = new ArrayList<>();
@@ -207,6 +213,13 @@ public class DefaultHub implements Hub {
 				continue;
 			}
 			if (seq <= accepted) {
+				String acceptedKey = resentKeys.get(seq);
+				if (acceptedKey != null && !acceptedKey.equals(frame.idempotencyKey())) {
+					// the seq stood for another event: never acked as a duplicate of it
+					errors.add(new ErrorFrame(ErrorFrame.SEQ_CONFLICT,
+							"Seq " + seq + " was accepted with another idempotency_key; this event was not accepted",
+							seq));
+				}
 				continue; // resent: already accepted (or rejected), the cumulative ack
 							// covers it
 			}

@@ -51,6 +51,15 @@ interface HubStore {
 	long acceptedSeq(String clientId);
 
 	/**
+	 * Find the idempotency keys a client's accepted events had under some of their seqs.
+	 * @param clientId the sending client's {@code client_id}
+	 * @param seqs the seqs to look for
+	 * @return the key of each of those seqs the hub accepted with one (rejected seqs, and
+	 * records purged after the retention window, are missing)
+	 */
+	Map<Long, String> acceptedKeys(String clientId, Collection<Long> seqs);
+
+	/**
 	 * Find which idempotency keys a user's accepted events already hold.
 	 * @param userId the sending user
 	 * @param keys the keys to look for

@@ -18,6 +18,7 @@ import java.util.SortedMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import tools.jackson.databind.JsonNode;
@@ -105,6 +106,21 @@ final class JdbcHubStore implements HubStore {
 		List<Long> seqs = this.jdbc.queryForList("SELECT accepted_seq FROM hub_client WHERE client_id = ?", Long.class,
 				clientId);
 		return seqs.isEmpty() ? 0 : seqs.get(0);
+	}
+
+	@Override
+	public Map<Long, String> acceptedKeys(String clientId, Collection<Long> seqs) {
+		Map<Long, String> keys = new HashMap<>();
+		List<Long> all = List.copyOf(seqs);
+		for (int from = 0; from < all.size(); from += IN_CHUNK) {
+			MapSqlParameterSource params = new MapSqlParameterSource().addValue("client", clientId)
+				.addValue("seqs", all.subList(from, Math.min(all.size(), from + IN_CHUNK)));
+			this.named.query(
+					"SELECT seq, idempotency_key FROM hub_accepted_event WHERE client_id = :client"
+							+ " AND seq IN (:seqs) AND idempotency_key IS NOT NULL",
+					params, (RowCallbackHandler) (rs) -> keys.put(rs.getLong(1), rs.getString(2)));
+		}
+		return keys;
 	}
 
 	@Override

@@ -155,6 +155,36 @@ class HubProtocolTests extends PostgresSchemaSupport {
 	}
 
 	@Test
+	void aSeqAcceptedBeforeThatArrivesWithAnotherKeyIsRejectedWithSeqConflictNotAckedAsADuplicate() throws Exception {
+		String clientId = UUID.randomUUID().toString();
+		try (RawHubConnection hank = RawHubConnection.open(this.port, "hank", clientId, "hank-token")) {
+			hank.send(new ResumeFrame(clientId, 0));
+			hank.next(ResumeResponseFrame.class);
+			hank.send(event(1, clientId, "k1", "first"), event(2, clientId, "k2", "second"));
+			assertThat(hank.next(AckFrame.class).ackSeq()).isEqualTo(2);
+			hank.next(EventFrame.class);
+			hank.next(EventFrame.class);
+			// a client whose store was restored from a backup numbers a new event with
+			// a seq the hub accepted
+			hank.send(event(2, clientId, "k2-new", "after the restore"));
+			ErrorFrame conflict = hank.next(ErrorFrame.class);
+			assertThat(conflict.code()).isEqualTo(ErrorFrame.SEQ_CONFLICT);
+			assertThat(conflict.seq()).isEqualTo(2);
+			assertThat(conflict.message()).contains("another idempotency_key");
+			assertThat(hank.next(AckFrame.class).ackSeq()).isEqualTo(2);
+			// the same seq with its own key is still a duplicate, acked only
+			hank.send(event(2, clientId, "k2", "second"));
+			assertThat(hank.next(AckFrame.class).ackSeq()).isEqualTo(2);
+			// under a new seq the event is accepted
+			hank.send(event(3, clientId, "k2-new", "after the restore"));
+			assertThat(hank.next(AckFrame.class).ackSeq()).isEqualTo(3);
+			assertThat(hank.next(EventFrame.class).payload().get("text").stringValue()).isEqualTo("after the restore");
+		}
+		assertThat(this.hub.acceptedEvents(clientId)).extracting(AcceptedEvent::seq, AcceptedEvent::idempotencyKey)
+			.containsExactly(tuple(1L, "k1"), tuple(2L, "k2"), tuple(3L, "k2-new"));
+	}
+
+	@Test
 	void eventWithoutSeqIsFannedOutButNeitherAckedNorDeduplicated() throws Exception {
 		String clientId = UUID.randomUUID().toString();
 		try (RawHubConnection kim = RawHubConnection.open(this.port, "kim", clientId, "kim-token")) {

@@ -24,6 +24,12 @@ public record ErrorFrame(String code, String message, @Nullable Long seq) implem
 	public static final String FORBIDDEN = "forbidden";
 
 	/**
+	 * With a seq: the server accepted this seq of the client before, with another
+	 * idempotency key; the event was not accepted.
+	 */
+	public static final String SEQ_CONFLICT = "seq_conflict";
+
+	/**
 	 * Without a seq: a frame could not be decoded, is of a type the client may not send,
 	 * or names another {@code client_id} than the connection's.
 	 */

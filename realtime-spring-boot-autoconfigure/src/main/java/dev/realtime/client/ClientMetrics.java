@@ -28,9 +28,12 @@ import org.jspecify.annotations.Nullable;
  * handed over, {@code null} when none is waiting or the outbound queue does not track it
  * @param messagesDropped at-most-once events dropped: not connected, or the connection's
  * write buffer was full (rejected with code {@code backpressure})
+ * @param outboundResequences times a resume's {@code ack_seq} was above every seq the
+ * outbound queue gave out (its database restored from a backup, for example), so its
+ * unacked events took new seqs above it
  */
 public record ClientMetrics(long reconnects, long messagesSent, long messagesAcked, long messagesReceived,
 		long duplicatesDropped, long invalidFrames, long queueSize, long deadLetters, long failedInbound,
 		Duration averageReconnectTime, long messagesDeadLettered, long messagesParked,
-		@Nullable Instant oldestPendingCreatedAt, long messagesDropped) {
+		@Nullable Instant oldestPendingCreatedAt, long messagesDropped, long outboundResequences) {
 }

@@ -59,6 +59,7 @@ public class RealtimeClientMeterBinder implements MeterBinder {
 		counter(registry, RealtimeMeters.MESSAGES_DUPLICATES, tags, ClientMetrics::duplicatesDropped);
 		counter(registry, RealtimeMeters.FRAMES_INVALID, tags, ClientMetrics::invalidFrames);
 		counter(registry, RealtimeMeters.MESSAGES_DROPPED, tags, ClientMetrics::messagesDropped);
+		counter(registry, RealtimeMeters.OUTBOX_RESEQUENCES, tags, ClientMetrics::outboundResequences);
 		counter(registry, RealtimeMeters.MESSAGES_FAILED, tags.and(RealtimeMeters.DIRECTION_TAG, "outbound"),
 				ClientMetrics::messagesDeadLettered);
 		counter(registry, RealtimeMeters.MESSAGES_FAILED, tags.and(RealtimeMeters.DIRECTION_TAG, "inbound"),

@@ -44,6 +44,15 @@ public enum RealtimeMeters {
 	/** Outbound events held as dead letters. */
 	OUTBOX_DEAD("realtime.outbox.dead", "Outbound events held as dead letters", BaseUnits.EVENTS, Meter.Type.GAUGE),
 
+	/**
+	 * Times the hub resumed with an {@code ack_seq} above every seq the outbound queue
+	 * gave out, so its unacked events took new seqs.
+	 */
+	OUTBOX_RESEQUENCES("realtime.outbox.resequences",
+			"Times the hub acked seqs the outbound store never gave out (a database restored from a backup)"
+					+ " and the unacked events took new seqs above them",
+			"resequences", Meter.Type.COUNTER),
+
 	/** Age of the oldest outbound event waiting for an ack, 0 when none is waiting. */
 	OUTBOX_OLDEST_AGE("realtime.outbox.oldest.age",
 			"Age of the oldest outbound event waiting for an ack, 0 when none is waiting", "seconds", Meter.Type.GAUGE),

@@ -23,6 +23,7 @@ import dev.realtime.client.OutboundMessage;
 import dev.realtime.client.OutboundQueueFullException;
 import dev.realtime.client.spi.EnqueueOutcome;
 import dev.realtime.client.spi.OutboundQueue;
+import dev.realtime.client.spi.Resequencing;
 import dev.realtime.client.spi.SequencedBuffer;
 import dev.realtime.client.spi.SequencedMessage;
 
@@ -103,6 +104,13 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	private final WrittenRows written;
 
 	private volatile @Nullable String clientId;
+
+	/**
+	 * The hub's ack above which the unacked events were last given new seqs: a group
+	 * commit that numbered rows before that hands over seqs they no longer have. Guarded
+	 * by {@link #written}.
+	 */
+	private long resequencedUpTo;
 
 	/**
 	 * The highest seq claimed since the claims were last released: resends continue after
@@ -251,9 +259,12 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	 * @param message the event
 	 */
 	private void handOver(long seq, OutboundMessage message) {
-		if (!this.written.add(seq, message)) {
-			this.maybeFresh.set(true);
+		synchronized (this.written) {
+			if (seq > this.resequencedUpTo && this.written.add(seq, message)) {
+				return;
+			}
 		}
+		this.maybeFresh.set(true);
 	}
 
 	private boolean inCallersTransaction() {
@@ -511,6 +522,25 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	}
 
 	@Override
+	public @Nullable Resequencing resequenceAbove(long ackSeq) {
+		long memoryLowest = this.memory.lowestSeq(Long.MAX_VALUE);
+		OutboxRepository.Shift shift = this.lease
+			.fenced((client) -> this.repository.shiftAbove(this.userId, ackSeq, memoryLowest));
+		if (shift.delta() == 0) {
+			return null;
+		}
+		synchronized (this.written) {
+			this.resequencedUpTo = ackSeq;
+			this.written.clear();
+		}
+		int moved = this.memory.shift(shift.delta());
+		this.lease.sent(ackSeq);
+		releaseClaims();
+		this.maybeFresh.set(true);
+		return new Resequencing(shift.storeSeq(), shift.rows() + moved);
+	}
+
+	@Override
 	public void releaseClaims() {
 		this.claimedUpTo = 0;
 		this.caughtUp = false;
@@ -549,7 +579,10 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	public void clear() {
 		this.transaction.executeWithoutResult((status) -> this.repository.deleteUser(this.userId));
 		this.memory.clear();
-		this.written.clear();
+		synchronized (this.written) {
+			this.resequencedUpTo = 0;
+			this.written.clear();
+		}
 		this.clientId = null;
 		this.lease.forget();
 		releaseClaims();

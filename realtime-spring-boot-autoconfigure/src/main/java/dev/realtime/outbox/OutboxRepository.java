@@ -89,6 +89,14 @@ class OutboxRepository {
 	static final String DELETE_ACKED = "delete from realtime_outbox where user_id = ?"
 			+ " and status = 'SEQUENCED' and seq <= ?";
 
+	private static final String LOWEST_SEQUENCED = "select min(seq) from realtime_outbox where user_id = ?"
+			+ " and status = 'SEQUENCED'";
+
+	// every target is above every seq the user's rows hold, so no row ever takes a seq
+	// another still has, whatever order the database updates them in
+	private static final String SHIFT_SEQUENCED = "update realtime_outbox set seq = seq + ? where user_id = ?"
+			+ " and status = 'SEQUENCED'";
+
 	private static final String MARK_DEAD = "update realtime_outbox set status = 'DEAD', error_code = ?,"
 			+ " last_error = ?, dead_at = ? where user_id = ? and status = 'SEQUENCED' and seq = ?";
 
@@ -425,6 +433,32 @@ class OutboxRepository {
 	}
 
 	/**
+	 * If the hub acked a seq above every seq the user's counter gave out (locked by
+	 * {@link #lockSeq}), move the counter past it and every sequenced row above it, the
+	 * lowest to {@code ackSeq + 1} and the others keeping their distance, and raise the
+	 * bound of acks to it; in the caller's fenced transaction.
+	 * @param userId the user whose stream the hub acked
+	 * @param ackSeq the hub's {@code ack_seq}
+	 * @param otherLowest the lowest seq of the user's numbered events kept elsewhere (in
+	 * memory), or {@link Long#MAX_VALUE}
+	 * @return what moved; {@link Shift#delta()} 0 when {@code ackSeq} is within the
+	 * counter
+	 */
+	Shift shiftAbove(String userId, long ackSeq, long otherLowest) {
+		long next = lockSeq(userId);
+		if (ackSeq < next) {
+			return new Shift(next - 1, 0, 0);
+		}
+		Long lowestRow = this.jdbc.queryForObject(LOWEST_SEQUENCED, Long.class, userId);
+		long lowest = Math.min(Math.min((lowestRow != null) ? lowestRow : next, otherLowest), next);
+		long delta = ackSeq + 1 - lowest;
+		int moved = this.jdbc.update(SHIFT_SEQUENCED, delta, userId);
+		this.jdbc.update(SET_NEXT_SEQ, next + delta, userId);
+		raiseSent(userId, ackSeq);
+		return new Shift(next - 1, delta, moved);
+	}
+
+	/**
 	 * Take the lease if nobody holds an unexpired one, as timed by the database's clock.
 	 * @param userId the user whose stream to lease
 	 * @param owner the id of the instance taking the lease
@@ -742,6 +776,17 @@ class OutboxRepository {
 	 * @param deleted the number of acked rows deleted
 	 */
 	record FencedDelete(@Nullable String relayOwner, long relayEpoch, int deleted) {
+	}
+
+	/**
+	 * What {@link #shiftAbove} moved.
+	 *
+	 * @param storeSeq the highest seq the counter had given out
+	 * @param delta what was added to each sequenced seq and to the counter, 0 if nothing
+	 * moved
+	 * @param rows how many rows moved
+	 */
+	record Shift(long storeSeq, long delta, int rows) {
 	}
 
 	/**

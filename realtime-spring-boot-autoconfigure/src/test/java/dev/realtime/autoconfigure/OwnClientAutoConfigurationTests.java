@@ -293,7 +293,8 @@ class OwnClientAutoConfigurationTests {
 		@Override
 		public ClientMetrics metrics() {
 			long sent = this.sent.get();
-			return new ClientMetrics(this.reconnects.get(), sent, sent, 0, 0, 0, 0, 0, 0, Duration.ZERO, 0, 0, null, 0);
+			return new ClientMetrics(this.reconnects.get(), sent, sent, 0, 0, 0, 0, 0, 0, Duration.ZERO, 0, 0, null, 0,
+					0);
 		}
 
 		@Override

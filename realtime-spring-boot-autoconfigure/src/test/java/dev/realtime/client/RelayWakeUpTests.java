@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -13,6 +14,7 @@ import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
 import dev.realtime.client.spi.EnqueueOutcome;
 import dev.realtime.client.spi.OutboundQueue;
+import dev.realtime.client.spi.Resequencing;
 import dev.realtime.client.spi.SequencedMessage;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.test.HubFixture;
@@ -103,6 +105,11 @@ class RelayWakeUpTests {
 		@Override
 		public boolean deadLetter(long seq, String code, String message) {
 			return this.delegate.deadLetter(seq, code, message);
+		}
+
+		@Override
+		public @Nullable Resequencing resequenceAbove(long ackSeq) {
+			return this.delegate.resequenceAbove(ackSeq);
 		}
 
 		@Override

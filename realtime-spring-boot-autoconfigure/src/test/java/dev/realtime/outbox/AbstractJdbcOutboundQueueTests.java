@@ -39,6 +39,7 @@ import dev.realtime.client.OutboundMessage;
 import dev.realtime.client.OutboundQueueFullException;
 import dev.realtime.client.spi.EnqueueOutcome;
 import dev.realtime.client.spi.LeaseLostException;
+import dev.realtime.client.spi.Resequencing;
 import dev.realtime.client.spi.SequencedMessage;
 import dev.realtime.test.MutableClock;
 import dev.realtime.test.TestDatabases;
@@ -46,6 +47,7 @@ import dev.realtime.test.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatRuntimeException;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * {@link JdbcOutboundQueue} against a real database, through a Spring context configured
@@ -396,6 +398,47 @@ abstract class AbstractJdbcOutboundQueueTests {
 		expireLease();
 		JdbcOutboundQueue successor = leader("instance-b");
 		assertThat(successor.highestSeq()).as("a hub's ack of 3 to 5 claims what was never sent").isEqualTo(2);
+	}
+
+	@Test
+	void aResumeAckAboveTheHighestSentButWithinTheSeqsGivenOutMovesNothing() {
+		JdbcOutboundQueue queue = leaderWithHandedOverEvents("instance-a", 5);
+		queue.claim(2);
+		assertThat(queue.resequenceAbove(5)).as("a crash lost the record of what was sent").isNull();
+		queue.releaseClaims();
+		assertThat(queue.claim(10)).extracting(SequencedMessage::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+	}
+
+	@Test
+	void aResumeAckAboveEverySeqGivenOutMovesTheUnackedEventsAboveItWithTheirKeys() {
+		JdbcOutboundQueue queue = leaderWithHandedOverEvents("instance-a", 5);
+		queue.claim(3);
+		queue.acknowledge(1);
+		assertThat(queue.resequenceAbove(100)).isEqualTo(new Resequencing(5, 4));
+		assertThat(queue.highestSeq()).as("the bound of acks").isEqualTo(100);
+		assertThat(queue.claim(10)).extracting(SequencedMessage::seq, (claimed) -> claimed.message().idempotencyKey())
+			.containsExactly(tuple(101L, "k2"), tuple(102L, "k3"), tuple(103L, "k4"), tuple(104L, "k5"));
+		queue.enqueue(message("k6"), true, new RecordingOutcome());
+		assertThat(queue.claim(10)).extracting(SequencedMessage::seq).containsExactly(105L);
+		// durable: the next holder of the lease continues from there
+		queue.acknowledge(102);
+		expireLease();
+		JdbcOutboundQueue successor = leader("instance-b");
+		assertThat(successor.highestSeq()).isEqualTo(105);
+		assertThat(successor.claim(10)).extracting(SequencedMessage::seq).containsExactly(103L, 104L, 105L);
+		assertThat(successor.resequenceAbove(105)).isNull();
+	}
+
+	@Test
+	void onlyTheHolderOfTheLeaseMovesTheSeqs() {
+		JdbcOutboundQueue first = leaderWithHandedOverEvents("instance-a", 2);
+		first.claim(2);
+		expireLease();
+		leader("instance-b");
+		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(() -> first.resequenceAbove(100));
+		assertThat(this.jdbc.queryForList("select seq from realtime_outbox where user_id = ? order by seq", Long.class,
+				this.userId))
+			.containsExactly(1L, 2L);
 	}
 
 	@Test

@@ -35,6 +35,8 @@ final class ClientCounters {
 
 	final AtomicLong dropped = new AtomicLong();
 
+	final AtomicLong resequences = new AtomicLong();
+
 	void reconnected(long nanos) {
 		this.reconnects.incrementAndGet();
 		this.reconnectNanos.addAndGet(nanos);
@@ -46,7 +48,7 @@ final class ClientCounters {
 		Duration average = (count > 0) ? Duration.ofNanos(this.reconnectNanos.get() / count) : Duration.ZERO;
 		return new ClientMetrics(count, this.sent.get(), this.acked.get(), this.received.get(), this.duplicates.get(),
 				this.invalidFrames.get(), queueSize, deadLetters, failedInbound, average, this.deadLettered.get(),
-				this.parked.get(), oldestPendingCreatedAt, this.dropped.get());
+				this.parked.get(), oldestPendingCreatedAt, this.dropped.get(), this.resequences.get());
 	}
 
 }

@@ -28,6 +28,12 @@ final class Connection implements Transport.TransportListener {
 	 */
 	private static final long CLOSE_FRAME_GRACE_MILLIS = 500;
 
+	/**
+	 * Acks and rejections of seqs never sent after which the connection is closed with
+	 * 1002: the hub's view of the outbound stream is not this client's.
+	 */
+	static final int MAX_FALSE_CLAIMS = 5;
+
 	private final int id;
 
 	private final @Nullable String token;
@@ -60,6 +66,9 @@ final class Connection implements Transport.TransportListener {
 
 	/** The highest seq written to this connection. */
 	private long highestSent;
+
+	/** Acks and rejections of seqs never sent that arrived on this connection. */
+	private int falseClaims;
 
 	private Strand.@Nullable Timer heartbeatTask;
 
@@ -211,6 +220,23 @@ final class Connection implements Transport.TransportListener {
 	 */
 	long highestSent() {
 		return this.highestSent;
+	}
+
+	/**
+	 * Count an ack or a rejection of a seq never sent.
+	 * @return how many arrived on this connection so far
+	 */
+	int falseClaim() {
+		return ++this.falseClaims;
+	}
+
+	/**
+	 * Return whether so many acks or rejections of seqs never sent arrived that the
+	 * connection must be closed.
+	 * @return whether {@link #MAX_FALSE_CLAIMS} were reached
+	 */
+	boolean tooManyFalseClaims() {
+		return this.falseClaims >= MAX_FALSE_CLAIMS;
 	}
 
 	boolean send(Frame frame) {

@@ -351,8 +351,12 @@ final class ConnectionSupervisor implements Connection.Owner {
 
 	@Override
 	public void lost(Connection lost, String reason) {
-		abandonConnection(CloseCodes.GOING_AWAY, reason);
-		reconnectOrFail(this.policy.failed(reason), lost.token());
+		drop(lost, CloseCodes.GOING_AWAY, reason);
+	}
+
+	private void drop(Connection dropped, int code, String reason) {
+		abandonConnection(code, reason);
+		reconnectOrFail(this.policy.failed(reason), dropped.token());
 	}
 
 	/**
@@ -471,9 +475,11 @@ final class ConnectionSupervisor implements Connection.Owner {
 			}
 			else if (frame instanceof ResumeResponseFrame response) {
 				this.events.acked(current, response.ackSeq(), true);
-				this.sequencer.page(current, response);
-				if (!current.isResumed() && current.isOpen()) {
-					resumed(current);
+				if (!current.tooManyFalseClaims()) {
+					this.sequencer.page(current, response);
+					if (!current.isResumed() && current.isOpen()) {
+						resumed(current);
+					}
 				}
 			}
 			else if (frame instanceof ErrorFrame error) {
@@ -487,6 +493,11 @@ final class ConnectionSupervisor implements Connection.Owner {
 			else {
 				this.sequencer
 					.invalidFrame(new ProtocolException("Unexpected " + frame.type().wireName() + " frame from hub"));
+			}
+			if (current.tooManyFalseClaims()) {
+				drop(current, CloseCodes.WEBSOCKET_PROTOCOL_ERROR, "the hub acked or rejected "
+						+ Connection.MAX_FALSE_CLAIMS + " seqs this client never sent (closed with 1002)");
+				return;
 			}
 		}
 		this.sequencer.events(current, received);

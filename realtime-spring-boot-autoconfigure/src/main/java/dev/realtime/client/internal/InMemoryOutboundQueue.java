@@ -8,10 +8,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.realtime.client.OutboundMessage;
 import dev.realtime.client.OutboundQueueFullException;
 import dev.realtime.client.spi.EnqueueOutcome;
 import dev.realtime.client.spi.OutboundQueue;
+import dev.realtime.client.spi.Resequencing;
 import dev.realtime.client.spi.SequencedBuffer;
 import dev.realtime.client.spi.SequencedMessage;
 
@@ -34,6 +37,12 @@ public final class InMemoryOutboundQueue implements OutboundQueue {
 	private long nextSeq = 1;
 
 	private long claimedUpTo;
+
+	/**
+	 * The highest seq claimed, or acked by the hub above what this queue gave out: the
+	 * bound of acks.
+	 */
+	private long sentBound;
 
 	/**
 	 * Create a queue.
@@ -78,6 +87,7 @@ public final class InMemoryOutboundQueue implements OutboundQueue {
 		}
 		if (!result.isEmpty()) {
 			this.claimedUpTo = result.get(result.size() - 1).seq();
+			this.sentBound = Math.max(this.sentBound, this.claimedUpTo);
 		}
 		return result;
 	}
@@ -101,13 +111,28 @@ public final class InMemoryOutboundQueue implements OutboundQueue {
 	}
 
 	@Override
+	public synchronized @Nullable Resequencing resequenceAbove(long ackSeq) {
+		long given = this.nextSeq - 1;
+		if (ackSeq <= given) {
+			return null;
+		}
+		// the lowest unacked event takes ackSeq + 1, the others keep their distance
+		long delta = ackSeq + 1 - this.buffer.lowestSeq(this.nextSeq);
+		int moved = this.buffer.shift(delta);
+		this.nextSeq += delta;
+		this.sentBound = ackSeq;
+		this.claimedUpTo = 0;
+		return new Resequencing(given, moved);
+	}
+
+	@Override
 	public synchronized void releaseClaims() {
 		this.claimedUpTo = 0;
 	}
 
 	@Override
 	public synchronized long highestSeq() {
-		return this.nextSeq - 1;
+		return this.sentBound;
 	}
 
 	@Override
@@ -133,6 +158,7 @@ public final class InMemoryOutboundQueue implements OutboundQueue {
 		this.clientId = UUID.randomUUID().toString();
 		this.nextSeq = 1;
 		this.claimedUpTo = 0;
+		this.sentBound = 0;
 	}
 
 }

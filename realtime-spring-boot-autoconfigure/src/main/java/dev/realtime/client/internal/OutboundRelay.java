@@ -24,6 +24,7 @@ import dev.realtime.client.ClientSettings;
 import dev.realtime.client.OutboundMessage;
 import dev.realtime.client.spi.LeaseLostException;
 import dev.realtime.client.spi.OutboundQueue;
+import dev.realtime.client.spi.Resequencing;
 import dev.realtime.client.spi.SequencedMessage;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
@@ -107,6 +108,15 @@ final class OutboundRelay {
 
 	private long lastFailureLog;
 
+	/**
+	 * A resume's {@code ack_seq} above the highest seq sent, settled before anything is
+	 * sent; 0 when none waits.
+	 */
+	private long ackedBeyondSent;
+
+	/** The highest seq sent when {@link #ackedBeyondSent} arrived. */
+	private long sentBeforeResume;
+
 	OutboundRelay(ClientSettings settings, OutboundQueue queue, FrameCodec codec, Strand executor,
 			ClientCounters counters, SendTracker tracker, Consumer<Acknowledgement> onAck, Link link) {
 		this.settings = settings;
@@ -177,6 +187,69 @@ final class OutboundRelay {
 		if (this.ackScheduled.compareAndSet(false, true)) {
 			this.executor.post(this::flushAcks);
 		}
+	}
+
+	/**
+	 * The hub answered a resume with an {@code ack_seq} above the highest seq sent:
+	 * before anything is sent, either the queue gives every unacked event a new seq above
+	 * it (the hub accepted seqs the queue never gave out), or what was sent is completed
+	 * and the rest resent with their seqs for the hub to deduplicate (a crash lost the
+	 * record of what was sent).
+	 * @param ackSeq the hub's {@code ack_seq}
+	 * @param sentBound the highest seq sent, as far as the client knows
+	 */
+	void resumedBeyondSent(long ackSeq, long sentBound) {
+		this.executor.post(() -> {
+			this.ackedBeyondSent = ackSeq;
+			this.sentBeforeResume = sentBound;
+			settleAckBeyondSent();
+		});
+	}
+
+	/**
+	 * Settle a resume's {@code ack_seq} above the highest seq sent, if one waits.
+	 * @return whether none waits any longer, so events may be sent
+	 */
+	private boolean settleAckBeyondSent() {
+		long ackSeq = this.ackedBeyondSent;
+		if (!this.leading) {
+			return false;
+		}
+		Resequencing done;
+		try {
+			done = this.queue.resequenceAbove(ackSeq);
+		}
+		catch (LeaseLostException ex) {
+			lostLease(ex);
+			return false;
+		}
+		catch (RuntimeException ex) {
+			// nothing is sent meanwhile: a resend under the old seqs could be taken
+			// for duplicates
+			logFailure("Could not settle the hub's ack_seq " + ackSeq + "; retrying at the next poll", ex);
+			return false;
+		}
+		this.ackedBeyondSent = 0;
+		long sent = this.sentBeforeResume;
+		if (done == null) {
+			logger.info("Hub resumed with ack_seq " + ackSeq + ", above the highest seq recorded as sent (" + sent
+					+ ") but within the seqs this client gave out: completing up to " + sent
+					+ " and resending the rest for the hub to deduplicate");
+			acked(sent);
+			return true;
+		}
+		this.counters.resequences.incrementAndGet();
+		this.inFlight.clear();
+		this.claimedOnLink = 0;
+		this.highestSeq = Math.max(this.highestSeq, ackSeq);
+		this.ackedUpTo = Math.max(this.ackedUpTo, ackSeq);
+		logger.warn("Hub resumed with ack_seq " + ackSeq + ", above every seq the outbound store of user '"
+				+ this.settings.userId() + "' gave out (" + done.storeSeq() + "): the hub accepted seqs "
+				+ (done.storeSeq() + 1) + " to " + ackSeq
+				+ " that the store does not know (was it restored from a backup?); its " + done.events()
+				+ " unacked event(s) take new seqs after " + ackSeq
+				+ " with their idempotency keys, and the hub deduplicates those it accepted");
+		return true;
 	}
 
 	/**
@@ -291,6 +364,7 @@ final class OutboundRelay {
 		}
 		this.connection = -1;
 		this.inFlight.clear();
+		this.ackedBeyondSent = 0;
 		boolean wasLeading = this.leading;
 		this.leading = false;
 		if (!wasLeading) {
@@ -341,6 +415,9 @@ final class OutboundRelay {
 	}
 
 	private void relay() {
+		if (this.ackedBeyondSent != 0 && !settleAckBeyondSent()) {
+			return;
+		}
 		while (this.leading && this.connection >= 0) {
 			// what was sent on this connection and not acked: the window
 			int room = this.settings.maxInFlight() - this.inFlight.headMap(this.claimedOnLink, true).size();
@@ -403,6 +480,7 @@ final class OutboundRelay {
 		this.leading = false;
 		this.connection = -1;
 		this.inFlight.clear();
+		this.ackedBeyondSent = 0;
 		this.link.leadershipChanged(false, reason);
 	}
 

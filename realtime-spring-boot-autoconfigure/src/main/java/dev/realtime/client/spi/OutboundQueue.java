@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.realtime.client.DeliveryStrategy;
 import dev.realtime.client.OutboundMessage;
 import dev.realtime.client.OutboundQueueFullException;
@@ -115,13 +117,33 @@ public interface OutboundQueue {
 	boolean deadLetter(long seq, String code, String message);
 
 	/**
+	 * The hub answered a resume with an {@code ack_seq} above every seq this client
+	 * recorded as sent. If it is also above every seq this queue ever gave out, the hub
+	 * accepted seqs the queue does not know (its storage was restored from a backup, for
+	 * example), and those seqs may stand for other events than the queue's: move the seq
+	 * counter past {@code ackSeq} and give every event waiting for its ack a new seq
+	 * above it, in the order of the old ones and with the same idempotency key (the hub
+	 * deduplicates by key the ones it accepted), complete nothing, and make the events
+	 * claimable again; seqs given out from then on follow them. Durable implementations
+	 * do this in one transaction fenced by the lease. If {@code ackSeq} is within the
+	 * seqs given out (a crash lost the record of what was sent), change nothing: the
+	 * events are resent with their seqs and the hub deduplicates them.
+	 * @param ackSeq the hub's {@code ack_seq}
+	 * @return what was renumbered, or {@code null} when {@code ackSeq} is not above every
+	 * seq given out
+	 * @throws LeaseLostException if another instance took the user's lease
+	 */
+	@Nullable Resequencing resequenceAbove(long ackSeq);
+
+	/**
 	 * Make every sequenced but unacked event claimable again, for a resend after
 	 * reconnect.
 	 */
 	void releaseClaims();
 
 	/**
-	 * Return the highest seq this queue gave out, 0 before the first.
+	 * Return the highest seq this queue claimed for sending, by this process or, for a
+	 * durable queue, any before it: the bound of the hub's acks. 0 before the first.
 	 * @return the highest seq
 	 */
 	long highestSeq();

@@ -94,6 +94,29 @@ public final class SequencedBuffer {
 	}
 
 	/**
+	 * Return the lowest seq of a numbered event.
+	 * @param otherwise what to return when no event is numbered
+	 * @return the lowest seq, or {@code otherwise}
+	 */
+	public synchronized long lowestSeq(long otherwise) {
+		return this.sequenced.isEmpty() ? otherwise : this.sequenced.firstKey();
+	}
+
+	/**
+	 * Add the same amount to the seq of every numbered event, as when the store's seqs
+	 * move past ones the hub accepted that the store does not know.
+	 * @param delta what to add
+	 * @return how many events moved
+	 */
+	public synchronized int shift(long delta) {
+		NavigableMap<Long, OutboundMessage> moved = new TreeMap<>();
+		this.sequenced.forEach((seq, message) -> moved.put(seq + delta, message));
+		this.sequenced.clear();
+		this.sequenced.putAll(moved);
+		return moved.size();
+	}
+
+	/**
 	 * Drop every numbered event up to and including {@code ackSeq}.
 	 * @param ackSeq the highest acked seq
 	 * @return the dropped events
