@@ -58,7 +58,8 @@ class ConfigurationReferenceTests {
 		page.append("text your IDE shows). Generated from that metadata by `ConfigurationReferenceTests`, which\n");
 		page.append("fails the build when this page differs; after changing a property, write it again with\n\n");
 		page.append("```bash\n");
-		page.append("./mvnw -pl realtime-spring-boot-autoconfigure test -Dtest=ConfigurationReferenceTests -D")
+		page.append(
+				"./mvnw -pl realtime-spring-boot-autoconfigure -am test -Dtest=ConfigurationReferenceTests \\\n    -Dsurefire.failIfNoSpecifiedTests=false -D")
 			.append(UPDATE)
 			.append("=true\n");
 		page.append("```\n");
