@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,8 @@ class ConfigurationReferenceTests {
 	private static final String PAGE = "docs/configuration.md";
 
 	private static final String UPDATE = "realtime.docs.update";
+
+	private static final Pattern SIMPLE_NAME = Pattern.compile("[\\w.$]+");
 
 	@Test
 	void theConfigurationPageIsTheOneTheMetadataGives() throws IOException {
@@ -102,7 +105,12 @@ class ConfigurationReferenceTests {
 			return typeClass.getSimpleName();
 		}
 		catch (ClassNotFoundException ex) {
-			return type.substring(type.lastIndexOf('.') + 1);
+			// a generic type such as java.util.Set<java.lang.String>: each name without
+			// its package
+			return SIMPLE_NAME.matcher(type).replaceAll((name) -> {
+				String qualified = name.group();
+				return qualified.substring(qualified.lastIndexOf('.') + 1);
+			});
 		}
 	}
 
