@@ -29,6 +29,7 @@ import dev.realtime.listener.RealtimeListener;
 import dev.realtime.receipts.ReadReceipt;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.receipts.ReceiptStore;
+import dev.realtime.test.DurableClientAutoConfigurations;
 import dev.realtime.test.TestDatabases;
 import dev.realtime.test.TestHub;
 import dev.realtime.users.RealtimeClients;
@@ -72,12 +73,7 @@ class DisconnectFlushTests {
 		this.hub.store("alice", "poison", Map.of("text", "parked"));
 		// nothing is acked, so the user's outbox rows stay
 		this.hub.acking(false);
-		new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(DataSourceAutoConfiguration.class, HibernateJpaAutoConfiguration.class,
-							TransactionAutoConfiguration.class, RealtimeOutboxAutoConfiguration.class,
-							RealtimeInboxAutoConfiguration.class, RealtimeAuthAutoConfiguration.class,
-							RealtimeAutoConfiguration.class, RealtimePresenceAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(DurableClientAutoConfigurations.onTheDatabase())
 			.withBean(PoisonListener.class)
 			.withPropertyValues(database.springProperties())
 			.withPropertyValues("realtime.url=" + this.hub.uri(), "realtime.user-id=alice", "realtime.auth.token=t",

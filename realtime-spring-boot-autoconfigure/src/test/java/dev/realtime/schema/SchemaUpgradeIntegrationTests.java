@@ -24,18 +24,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.realtime.autoconfigure.RealtimeAuthAutoConfiguration;
-import dev.realtime.autoconfigure.RealtimeAutoConfiguration;
-import dev.realtime.autoconfigure.RealtimeInboxAutoConfiguration;
-import dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration;
-import dev.realtime.autoconfigure.RealtimePresenceAutoConfiguration;
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.ObservableClient;
 import dev.realtime.listener.RealtimeListener;
@@ -44,6 +35,7 @@ import dev.realtime.outbox.OutboxDeadLetters;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.receipts.ReadReceiptManager;
+import dev.realtime.test.DurableClientAutoConfigurations;
 import dev.realtime.test.TestDatabases;
 import dev.realtime.test.TestHub;
 
@@ -127,12 +119,7 @@ class SchemaUpgradeIntegrationTests {
 	}
 
 	private void runClient(TestDatabases.Isolated database, String userId, String clientId, int startVersion) {
-		new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(DataSourceAutoConfiguration.class, HibernateJpaAutoConfiguration.class,
-							TransactionAutoConfiguration.class, RealtimeOutboxAutoConfiguration.class,
-							RealtimeInboxAutoConfiguration.class, RealtimeAuthAutoConfiguration.class,
-							RealtimeAutoConfiguration.class, RealtimePresenceAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(DurableClientAutoConfigurations.onTheDatabase())
 			.withBean(InboundListener.class)
 			.withPropertyValues(database.springProperties())
 			.withPropertyValues("realtime.url=" + hub.uri(), "realtime.user-id=" + userId)
