@@ -316,10 +316,9 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 			String reason = (stall != null) ? stall : status.getReason();
 			if (status.getCode() == CloseStatus.NO_CLOSE_FRAME.getCode() && !this.closing) {
 				Throwable cause = this.error;
+				String lost = (stall == null && cause != null) ? ConnectionLoss.describe(cause) : reason;
 				ConnectionLoss.log(logger, "websocket", this.uri,
-						(stall != null) ? stall : (cause != null) ? ConnectionLoss.describe(cause)
-								: (reason != null && !reason.isEmpty()) ? reason : "no close frame from the hub",
-						cause);
+						(lost != null && !lost.isEmpty()) ? lost : "no close frame from the hub", cause);
 			}
 			this.listener.onClosed(Transport.fromHub(status.getCode()), (reason != null) ? reason : "");
 		}
