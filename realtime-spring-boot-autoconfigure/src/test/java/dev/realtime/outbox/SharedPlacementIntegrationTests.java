@@ -136,8 +136,8 @@ class SharedPlacementIntegrationTests {
 	/**
 	 * A dead instance's users move within lease + poll interval. The lease is shortened
 	 * to 5 s to keep the build short: the same takeover at the default 30 s lease is
-	 * proven end to end by demo-app's {@code SharedUsersTests} (two child JVMs, one
-	 * killed with SIGKILL).
+	 * proven end to end by demo-app's {@code SharedUsersIntegrationTests} (two child
+	 * JVMs, one killed with SIGKILL).
 	 */
 	@Test
 	void aDeadInstancesUsersAreTakenOverWithinLeaseAndPoll() {

@@ -98,7 +98,7 @@ class SchemaUpgradeIntegrationTests {
 			hub.store(userId, "inbound.item", Map.of("n", seq));
 		}
 		try (TestDatabases.Isolated database = server.createIsolated("upgrade");
-				HikariDataSource dataSource = RealtimeSchemaMigratorTests.dataSource(database.url(),
+				HikariDataSource dataSource = RealtimeSchemaMigratorIntegrationTests.dataSource(database.url(),
 						database.server().username(), database.server().password())) {
 			Flyway.configure(getClass().getClassLoader())
 				.dataSource(dataSource)

@@ -1,0 +1,135 @@
+package dev.realtime.hub.server;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.UseMainMethod;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The server started through its main method with its own {@code application.yml}: the
+ * embedded H2 file database (in this module's {@code target} directory rather than
+ * {@code ./data}, so that runs do not share it) and one static token given on the command
+ * line. A plain JDK WebSocket client, which knows nothing of this project, speaks the
+ * protocol to it.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS,
+		args = { "--realtime.hub.tokens.server-test-token=server-test",
+				"--spring.datasource.url=jdbc:h2:file:./target/hub-server-test/${random.uuid};DB_CLOSE_ON_EXIT=FALSE" })
+class HubServerApplicationIntegrationTests {
+
+	private static final long TIMEOUT_SECONDS = 15;
+
+	private final JsonMapper mapper = JsonMapper.builder().build();
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void roundTripsAnEventWithARawWebSocketClient() throws Exception {
+		String clientId = UUID.randomUUID().toString();
+		Frames frames = new Frames();
+		WebSocket socket = connect(clientId, "server-test-token", frames).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		socket.sendText("{\"type\":\"resume\",\"client_id\":\"" + clientId + "\",\"last_ack_seq\":0}", true);
+		JsonNode resumed = frames.next();
+		assertThat(resumed.path("type").stringValue()).isEqualTo("resume_response");
+		assertThat(resumed.path("ack_seq").asLong()).isZero();
+		assertThat(resumed.path("events")).isEmpty();
+
+		socket.sendText("{\"type\":\"event\",\"seq\":1,\"client_id\":\"" + clientId + "\",\"idempotency_key\":\""
+				+ UUID.randomUUID()
+				+ "\",\"event\":\"chat.message\",\"payload\":{\"text\":\"hi\",\"room\":\"general\"}}", true);
+		List<JsonNode> answers = List.of(frames.next(), frames.next());
+		assertThat(answers).filteredOn((frame) -> "ack".equals(frame.path("type").stringValue()))
+			.singleElement()
+			.satisfies((ack) -> assertThat(ack.path("ack_seq").asLong()).isEqualTo(1));
+		// the sender is a member of the room it wrote to: the hub delivers the event
+		// back,
+		// first in the user's stream
+		assertThat(answers).filteredOn((frame) -> "event".equals(frame.path("type").stringValue()))
+			.singleElement()
+			.satisfies((event) -> {
+				assertThat(event.path("seq").asLong()).isEqualTo(1);
+				assertThat(event.path("event").stringValue()).isEqualTo("chat.message");
+				assertThat(event.path("payload").path("text").stringValue()).isEqualTo("hi");
+			});
+		socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void refusesATokenItWasNotGiven() {
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> connect(UUID.randomUUID().toString(), "unknown-token", new Frames()).get(TIMEOUT_SECONDS,
+					TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
+					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(401));
+	}
+
+	private CompletableFuture<WebSocket> connect(String clientId, String token, Frames frames) {
+		URI uri = URI.create(
+				"ws://localhost:" + this.port + "/realtime?client_id=" + clientId + "&user_id=server-test&protocol=1");
+		return HttpClient.newHttpClient()
+			.newWebSocketBuilder()
+			.header("Authorization", "Bearer " + token)
+			.buildAsync(uri, frames)
+			.toCompletableFuture();
+	}
+
+	/**
+	 * Collects the frames the hub sends, a batch (a JSON array) flattened into its
+	 * elements.
+	 */
+	private final class Frames implements WebSocket.Listener {
+
+		private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+
+		private final StringBuilder text = new StringBuilder();
+
+		@Override
+		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+			this.text.append(data);
+			if (last) {
+				JsonNode message = HubServerApplicationIntegrationTests.this.mapper.readTree(this.text.toString());
+				this.text.setLength(0);
+				List<JsonNode> frames = new ArrayList<>();
+				if (message.isArray()) {
+					message.forEach(frames::add);
+				}
+				else {
+					frames.add(message);
+				}
+				this.received.addAll(frames);
+			}
+			webSocket.request(1);
+			return null;
+		}
+
+		JsonNode next() throws InterruptedException {
+			JsonNode frame = this.received.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			assertThat(frame).as("a frame within %d s", TIMEOUT_SECONDS).isNotNull();
+			return frame;
+		}
+
+	}
+
+}
