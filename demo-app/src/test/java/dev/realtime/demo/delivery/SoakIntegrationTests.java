@@ -46,13 +46,13 @@ import static org.awaitility.Awaitility.await;
  * row written in the inbox transaction, so a restarted process keeps counting): nothing
  * lost, nothing duplicated, order kept in each direction. The counts, faults and wall
  * time are printed (to
- * {@code target/surefire-reports/dev.realtime.demo.delivery.SoakIntegrationTests-output.txt}
+ * {@code target/failsafe-reports/dev.realtime.demo.delivery.SoakIntegrationTests-output.txt}
  * under Maven).
  * <p>
  * CI runs {@value #CI_EVENTS} events each way (two to three minutes); a larger run, not
  * in CI:
- * {@code ./mvnw -pl demo-app -am verify -Dtest=SoakIntegrationTests -Dsurefire.failIfNoSpecifiedTests=false
- * -Drealtime.soak.events=20000}.
+ * {@code ./mvnw -pl demo-app -am verify -Dit.test=SoakIntegrationTests
+ * -Dfailsafe.failIfNoSpecifiedTests=false -Drealtime.soak.events=20000}.
  */
 class SoakIntegrationTests {
 
