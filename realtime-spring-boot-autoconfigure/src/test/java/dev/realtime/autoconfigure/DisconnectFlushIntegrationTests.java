@@ -9,9 +9,9 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -30,8 +30,8 @@ import dev.realtime.receipts.ReadReceipt;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.receipts.ReceiptStore;
 import dev.realtime.test.DurableClientAutoConfigurations;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestDatabases;
-import dev.realtime.test.TestHub;
 import dev.realtime.users.RealtimeClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +50,8 @@ class DisconnectFlushIntegrationTests {
 
 	private static TestDatabases.Isolated database;
 
-	private final TestHub hub = TestHub.start();
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
 
 	@BeforeAll
 	static void createDatabase() {
@@ -62,22 +63,18 @@ class DisconnectFlushIntegrationTests {
 		database.close();
 	}
 
-	@AfterEach
-	void stopHub() {
-		this.hub.close();
-	}
-
 	@Test
 	void disconnectWithFlushDeletesEveryRowOfTheUserReadReceiptsIncluded() {
-		this.hub.store("alice", "receipt.read", Map.of("message_id", "m-0", "channel_id", "general", "user_id", "bob"));
-		this.hub.store("alice", "poison", Map.of("text", "parked"));
+		this.fixture.hub()
+			.store("alice", "receipt.read", Map.of("message_id", "m-0", "channel_id", "general", "user_id", "bob"));
+		this.fixture.hub().store("alice", "poison", Map.of("text", "parked"));
 		// nothing is acked, so the user's outbox rows stay
-		this.hub.acking(false);
+		this.fixture.hub().acking(false);
 		new ApplicationContextRunner().withConfiguration(DurableClientAutoConfigurations.onTheDatabase())
 			.withBean(PoisonListener.class)
 			.withPropertyValues(database.springProperties())
-			.withPropertyValues("realtime.url=" + this.hub.uri(), "realtime.user-id=alice", "realtime.auth.token=t",
-					"realtime.inbox.max-attempts=1")
+			.withPropertyValues("realtime.url=" + this.fixture.hub().uri(), "realtime.user-id=alice",
+					"realtime.auth.token=t", "realtime.inbox.max-attempts=1")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				DefaultRealtimeClient client = context.getBean(DefaultRealtimeClient.class);
@@ -89,7 +86,7 @@ class DisconnectFlushIntegrationTests {
 					.until(() -> receipts.hasUserRead("m-0", "bob") && client.metrics().failedInbound() == 1);
 				receipts.sendReadReceipt("m-1", "general");
 				client.sendEvent("chat.message", Map.of("text", "hello"));
-				await().atMost(Duration.ofSeconds(10)).until(() -> this.hub.received().size() == 2);
+				await().atMost(Duration.ofSeconds(10)).until(() -> this.fixture.hub().received().size() == 2);
 				assertThat(rows(jdbc, "realtime_outbox", "user_id")).isEqualTo(2);
 				assertThat(rows(jdbc, "realtime_client", "user_id")).isEqualTo(1);
 				assertThat(rows(jdbc, "realtime_inbox_event", "user_id")).isEqualTo(1);
@@ -121,21 +118,21 @@ class DisconnectFlushIntegrationTests {
 					RealtimePresenceAutoConfiguration.class, RealtimeUsersAutoConfiguration.class))
 			.withBean(PoisonListener.class)
 			.withPropertyValues(database.springProperties())
-			.withPropertyValues("realtime.url=" + this.hub.uri(), "realtime.user-id=service",
+			.withPropertyValues("realtime.url=" + this.fixture.hub().uri(), "realtime.user-id=service",
 					"realtime.inbox.max-attempts=1");
 	}
 
 	@Test
 	void disconnectUserWithFlushLeavesNoRowOfTheUserInAnyLibraryTableAndEveryRowOfOthers() {
 		for (String user : List.of("ursula", "victor")) {
-			this.hub.store(user, "receipt.read",
-					Map.of("message_id", "m-0", "channel_id", "general", "user_id", "erin"));
-			this.hub.store(user, "poison", Map.of("text", "parked"));
+			this.fixture.hub()
+				.store(user, "receipt.read", Map.of("message_id", "m-0", "channel_id", "general", "user_id", "erin"));
+			this.fixture.hub().store(user, "poison", Map.of("text", "parked"));
 		}
 		// nothing is acked, so both users' outbox rows stay; the flush then waits out its
 		// timeout, shortened from 10 s because no ack can come (the wait for acks is
 		// proven by disconnectUserWithFlushSendsWhatIsPendingBeforeDeleting)
-		this.hub.acking(false);
+		this.fixture.hub().acking(false);
 		this.runner().withPropertyValues("realtime.users.flush-timeout=500ms").run((context) -> {
 			assertThat(context).hasNotFailed();
 			RealtimeClients clients = context.getBean(RealtimeClients.class);
@@ -148,7 +145,7 @@ class DisconnectFlushIntegrationTests {
 				clients.receipts(user).sendReadReceipt("m-1", "general");
 				client.sendEvent("chat.message", Map.of("text", "hello from " + user));
 			}
-			await().atMost(WAIT).until(() -> this.hub.received().size() == 4);
+			await().atMost(WAIT).until(() -> this.fixture.hub().received().size() == 4);
 			Map<String, Long> ursulaBefore = rowsByTable(jdbc, "ursula");
 			Map<String, Long> victorBefore = rowsByTable(jdbc, "victor");
 			assertThat(ursulaBefore).containsEntry("realtime_outbox.user_id", 2L)
@@ -178,7 +175,8 @@ class DisconnectFlushIntegrationTests {
 			String clientId = wendy.clientId();
 			clients.disconnectUser("wendy", true);
 			// every event reached the hub before the outbox rows went
-			assertThat(this.hub.accepted()).filteredOn((frame) -> clientId.equals(frame.clientId())).hasSize(50);
+			assertThat(this.fixture.hub().accepted()).filteredOn((frame) -> clientId.equals(frame.clientId()))
+				.hasSize(50);
 			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 			assertThat(rowsByTable(jdbc, "wendy")).allSatisfy((table, rows) -> assertThat(rows).as(table).isZero());
 		});

@@ -5,8 +5,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.CloseCodes;
-import dev.realtime.test.TestHub;
+import dev.realtime.test.HubFixture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,7 +39,8 @@ class RealtimeActuatorHttpIntegrationTests {
 
 	private static final String SECRET = "super-secret-token-123";
 
-	private static final TestHub hub = TestHub.start();
+	@RegisterExtension
+	static final HubFixture fixture = HubFixture.direct();
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -53,12 +54,7 @@ class RealtimeActuatorHttpIntegrationTests {
 
 	@DynamicPropertySource
 	static void hubUrl(DynamicPropertyRegistry registry) {
-		registry.add("realtime.url", () -> hub.uri().toString());
-	}
-
-	@AfterAll
-	static void stopHub() {
-		hub.close();
+		registry.add("realtime.url", () -> fixture.hub().uri().toString());
 	}
 
 	@Test
@@ -86,7 +82,7 @@ class RealtimeActuatorHttpIntegrationTests {
 		assertThat(descriptor.get("metrics").get("queueSize").asLong()).isZero();
 		assertThat(health.body() + endpoint.body()).doesNotContain(SECRET);
 
-		hub.closeAll(CloseCodes.FORBIDDEN, "banned");
+		fixture.hub().closeAll(CloseCodes.FORBIDDEN, "banned");
 		await().until(() -> this.client.connectionState() == ConnectionState.FAILED);
 
 		HttpResponse<String> down = get("/actuator/health");

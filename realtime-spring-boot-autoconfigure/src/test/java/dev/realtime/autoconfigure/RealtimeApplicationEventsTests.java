@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -17,7 +17,7 @@ import dev.realtime.client.ConnectionStateChange;
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.SyncCompletedEvent;
 import dev.realtime.client.SyncResetEvent;
-import dev.realtime.test.TestHub;
+import dev.realtime.test.HubFixture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,28 +29,25 @@ import static org.awaitility.Awaitility.await;
  */
 class RealtimeApplicationEventsTests {
 
-	private final TestHub hub = TestHub.start();
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RealtimeAuthAutoConfiguration.class, RealtimeAutoConfiguration.class,
 				RealtimeHealthAutoConfiguration.class))
 		.withUserConfiguration(Listeners.class)
-		.withPropertyValues("realtime.url=" + this.hub.uri(), "realtime.user-id=alice", "realtime.auth.token=t");
-
-	@AfterEach
-	void stopHub() {
-		this.hub.close();
-	}
+		.withPropertyValues("realtime.url=" + this.fixture.hub().uri(), "realtime.user-id=alice",
+				"realtime.auth.token=t");
 
 	@Test
 	void publishesStateChangesTheResetAndTheCompletedCatchUp() {
 		for (int i = 1; i <= 5; i++) {
-			this.hub.store("alice", "order.created", Map.of("i", i));
+			this.fixture.hub().store("alice", "order.created", Map.of("i", i));
 		}
 		// events 1 and 2 are gone: the client resumes from 0, is reset to 2, then pages
 		// 3-4 and 5
-		this.hub.retainFrom(3);
-		this.hub.resumePageSize(2);
+		this.fixture.hub().retainFrom(3);
+		this.fixture.hub().resumePageSize(2);
 		this.runner.run((context) -> {
 			Listeners listeners = context.getBean(Listeners.class);
 			await().atMost(Duration.ofSeconds(10))
@@ -70,7 +67,7 @@ class RealtimeApplicationEventsTests {
 						.containsEntry("lastPages", 2)
 						.containsKeys("lastCompleted", "lastReset"));
 
-			this.hub.closeAll(1001, "restarting");
+			this.fixture.hub().closeAll(1001, "restarting");
 			await().atMost(Duration.ofSeconds(10)).until(() -> listeners.completed.size() == 2);
 			// nothing missed this time: one page, no reset
 			assertThat(listeners.completed.get(1).pages()).isEqualTo(1);

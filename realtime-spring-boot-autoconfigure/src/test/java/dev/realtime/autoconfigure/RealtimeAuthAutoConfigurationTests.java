@@ -2,6 +2,7 @@ package dev.realtime.autoconfigure;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -18,6 +19,7 @@ import dev.realtime.auth.TokenProvider;
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.internal.DefaultRealtimeClient;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestHub;
 import dev.realtime.test.TestTokenEndpoint;
 
@@ -25,6 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class RealtimeAuthAutoConfigurationTests {
+
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.onDemand();
 
 	private static final String SECRET = "client-s3cr3t-value";
 
@@ -135,30 +140,29 @@ class RealtimeAuthAutoConfigurationTests {
 
 	@Test
 	void getsTokensForSpringSecurityClientCredentialsRegistration() {
-		try (TestHub hub = TestHub.start()) {
-			hub.acceptTokens(this.endpoint::isValid);
-			this.runner
-				.withPropertyValues("realtime.url=" + hub.uri(), "realtime.auth.registration-id=hub",
-						"spring.security.oauth2.client.registration.hub.client-id=svc",
-						"spring.security.oauth2.client.registration.hub.client-secret=" + SECRET,
-						"spring.security.oauth2.client.registration.hub.authorization-grant-type=client_credentials",
-						"spring.security.oauth2.client.provider.hub.token-uri=" + this.endpoint.uri())
-				.run((context) -> {
-					assertThat(context).hasSingleBean(SpringSecurityTokenProvider.class);
-					TokenProvider tokens = context.getBean(TokenProvider.class);
-					String first = tokens.getToken();
-					assertThat(this.endpoint.isValid(first)).isTrue();
-					tokens.invalidate(first);
-					String second = tokens.getToken();
-					assertThat(second).isNotEqualTo(first);
-					assertThat(this.endpoint.requests()).isEqualTo(2);
+		TestHub hub = this.fixture.start();
+		hub.acceptTokens(this.endpoint::isValid);
+		this.runner
+			.withPropertyValues("realtime.url=" + hub.uri(), "realtime.auth.registration-id=hub",
+					"spring.security.oauth2.client.registration.hub.client-id=svc",
+					"spring.security.oauth2.client.registration.hub.client-secret=" + SECRET,
+					"spring.security.oauth2.client.registration.hub.authorization-grant-type=client_credentials",
+					"spring.security.oauth2.client.provider.hub.token-uri=" + this.endpoint.uri())
+			.run((context) -> {
+				assertThat(context).hasSingleBean(SpringSecurityTokenProvider.class);
+				TokenProvider tokens = context.getBean(TokenProvider.class);
+				String first = tokens.getToken();
+				assertThat(this.endpoint.isValid(first)).isTrue();
+				tokens.invalidate(first);
+				String second = tokens.getToken();
+				assertThat(second).isNotEqualTo(first);
+				assertThat(this.endpoint.requests()).isEqualTo(2);
 
-					DefaultRealtimeClient client = context.getBean(DefaultRealtimeClient.class);
-					client.connect();
-					await().until(() -> client.connectionState() == ConnectionState.CONNECTED);
-					assertThat(hub.presentedTokens()).containsExactly(second);
-				});
-		}
+				DefaultRealtimeClient client = context.getBean(DefaultRealtimeClient.class);
+				client.connect();
+				await().until(() -> client.connectionState() == ConnectionState.CONNECTED);
+				assertThat(hub.presentedTokens()).containsExactly(second);
+			});
 	}
 
 	@Test

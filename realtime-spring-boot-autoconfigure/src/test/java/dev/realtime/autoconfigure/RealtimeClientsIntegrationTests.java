@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -21,7 +21,7 @@ import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.UserProfile;
 import dev.realtime.listener.RealtimeListener;
 import dev.realtime.protocol.EventFrame;
-import dev.realtime.test.TestHub;
+import dev.realtime.test.HubFixture;
 import dev.realtime.users.RealtimeClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,12 +38,8 @@ class RealtimeClientsIntegrationTests {
 
 	private static final List<String> USERS = List.of("bob", "carol", "dave@example");
 
-	private final TestHub hub = TestHub.start();
-
-	@AfterEach
-	void stopHub() {
-		this.hub.close();
-	}
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
 
 	@Test
 	void everyUserSendsAndReceivesEachEventOnceInOrder() {
@@ -52,10 +48,10 @@ class RealtimeClientsIntegrationTests {
 		// missed while offline: each user gets its own on resume
 		for (String user : everyone) {
 			for (int i = 1; i <= EVENTS; i++) {
-				this.hub.store(user, "work.item", Map.of("for", user, "n", i));
+				this.fixture.hub().store(user, "work.item", Map.of("for", user, "n", i));
 			}
 		}
-		this.hub.acceptTokens((token) -> token.startsWith("token-of-"));
+		this.fixture.hub().acceptTokens((token) -> token.startsWith("token-of-"));
 		UserTokenProvider tokens = (userId) -> "token-of-" + userId;
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RealtimeInboxAutoConfiguration.class,
@@ -63,7 +59,7 @@ class RealtimeClientsIntegrationTests {
 					RealtimePresenceAutoConfiguration.class, RealtimeUsersAutoConfiguration.class))
 			.withBean(UserTokenProvider.class, () -> tokens)
 			.withBean(WorkListener.class)
-			.withPropertyValues("realtime.url=" + this.hub.uri(), "realtime.user-id=alice",
+			.withPropertyValues("realtime.url=" + this.fixture.hub().uri(), "realtime.user-id=alice",
 					"realtime.auth.token=token-of-alice")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -95,7 +91,7 @@ class RealtimeClientsIntegrationTests {
 				for (RealtimeClient client : connected) {
 					assertThat(sentBy(client)).as(client.userId()).isEqualTo(inOrder);
 				}
-				assertThat(this.hub.presentedTokens()).contains("token-of-bob", "token-of-carol",
+				assertThat(this.fixture.hub().presentedTokens()).contains("token-of-bob", "token-of-carol",
 						"token-of-dave@example", "token-of-alice");
 				clients.disconnectUser("bob", false);
 				assertThat(connected.get(0).connectionState()).isEqualTo(ConnectionState.DISCONNECTED);
@@ -105,17 +101,19 @@ class RealtimeClientsIntegrationTests {
 
 	@Test
 	void gatewayWithoutUserIdOpensNoConnectionUntilAUserIsConnected() {
-		this.hub.acceptTokens((token) -> token.startsWith("token-of-"));
+		this.fixture.hub().acceptTokens((token) -> token.startsWith("token-of-"));
 		UserTokenProvider tokens = (userId) -> "token-of-" + userId;
 		gateway().withBean(UserTokenProvider.class, () -> tokens).run((context) -> {
 			assertThat(context).hasNotFailed().doesNotHaveBean(RealtimeClient.class);
 			// started (auto-connect at its default) and connecting nothing
 			assertThat(context.getBean(DefaultRealtimeClients.class).isRunning()).isTrue();
-			await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> this.hub.handshakes() == 0);
-			assertThat(this.hub.presentedTokens()).isEmpty();
+			await().during(Duration.ofSeconds(2))
+				.atMost(Duration.ofSeconds(3))
+				.until(() -> this.fixture.hub().handshakes() == 0);
+			assertThat(this.fixture.hub().presentedTokens()).isEmpty();
 			context.getBean(RealtimeClients.class).connectUser(UserProfile.of("bob"));
-			await().atMost(Duration.ofSeconds(20)).until(() -> this.hub.handshakes() == 1);
-			assertThat(this.hub.presentedTokens()).containsExactly("token-of-bob");
+			await().atMost(Duration.ofSeconds(20)).until(() -> this.fixture.hub().handshakes() == 1);
+			assertThat(this.fixture.hub().presentedTokens()).containsExactly("token-of-bob");
 		});
 	}
 
@@ -124,10 +122,10 @@ class RealtimeClientsIntegrationTests {
 		List<String> users = List.of("bob", "carol");
 		for (String user : users) {
 			for (int i = 1; i <= EVENTS; i++) {
-				this.hub.store(user, "work.item", Map.of("for", user, "n", i));
+				this.fixture.hub().store(user, "work.item", Map.of("for", user, "n", i));
 			}
 		}
-		this.hub.acceptTokens((token) -> token.startsWith("token-of-"));
+		this.fixture.hub().acceptTokens((token) -> token.startsWith("token-of-"));
 		UserTokenProvider tokens = (userId) -> "token-of-" + userId;
 		gateway().withBean(UserTokenProvider.class, () -> tokens).withBean(WorkListener.class).run((context) -> {
 			assertThat(context).hasNotFailed().doesNotHaveBean(RealtimeClient.class);
@@ -156,12 +154,12 @@ class RealtimeClientsIntegrationTests {
 				assertThat(sentBy(client)).as(client.userId()).isEqualTo(inOrder);
 			}
 			// the hub saw these two users and no one else: every event came from them
-			assertThat(this.hub.accepted()).hasSize(2 * EVENTS)
+			assertThat(this.fixture.hub().accepted()).hasSize(2 * EVENTS)
 				.extracting(EventFrame::clientId)
 				.containsOnly(connected.get(0).clientId(), connected.get(1).clientId());
-			assertThat(Set.copyOf(this.hub.presentedTokens())).containsExactlyInAnyOrder("token-of-bob",
+			assertThat(Set.copyOf(this.fixture.hub().presentedTokens())).containsExactlyInAnyOrder("token-of-bob",
 					"token-of-carol");
-			assertThat(this.hub.handshakes()).isEqualTo(2);
+			assertThat(this.fixture.hub().handshakes()).isEqualTo(2);
 		});
 	}
 
@@ -175,11 +173,12 @@ class RealtimeClientsIntegrationTests {
 			.withConfiguration(AutoConfigurations.of(RealtimeInboxAutoConfiguration.class,
 					RealtimeAuthAutoConfiguration.class, RealtimeAutoConfiguration.class,
 					RealtimePresenceAutoConfiguration.class, RealtimeUsersAutoConfiguration.class))
-			.withPropertyValues("realtime.url=" + this.hub.uri());
+			.withPropertyValues("realtime.url=" + this.fixture.hub().uri());
 	}
 
 	private List<Integer> sentBy(RealtimeClient client) {
-		return this.hub.accepted()
+		return this.fixture.hub()
+			.accepted()
 			.stream()
 			.filter((frame) -> client.clientId().equals(frame.clientId()))
 			.map(EventFrame::payload)

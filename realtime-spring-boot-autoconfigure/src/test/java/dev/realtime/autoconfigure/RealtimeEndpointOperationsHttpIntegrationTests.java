@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -29,8 +30,8 @@ import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.listener.RealtimeListener;
 import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.EventFrame;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestDatabases;
-import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,7 +46,8 @@ import static org.awaitility.Awaitility.await;
 				"spring.autoconfigure.exclude=" + ExcludedAutoConfigurations.SECURITY })
 class RealtimeEndpointOperationsHttpIntegrationTests {
 
-	private static final TestHub hub = TestHub.start();
+	@RegisterExtension
+	static final HubFixture fixture = HubFixture.direct();
 
 	private static final TestDatabases.Isolated database = TestDatabases.postgres().createIsolated("endpoint");
 
@@ -64,19 +66,18 @@ class RealtimeEndpointOperationsHttpIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("realtime.url", () -> hub.uri().toString());
+		registry.add("realtime.url", () -> fixture.hub().uri().toString());
 		String[] datasource = database.springProperties();
 		for (String property : datasource) {
 			int equals = property.indexOf('=');
 			registry.add(property.substring(0, equals), () -> property.substring(equals + 1));
 		}
-		hub.store("alice", "order.created", Map.of("id", "A-1"));
-		hub.store("alice", "order.created", Map.of("id", "A-2"));
+		fixture.hub().store("alice", "order.created", Map.of("id", "A-1"));
+		fixture.hub().store("alice", "order.created", Map.of("id", "A-2"));
 	}
 
 	@AfterAll
 	static void stop() {
-		hub.close();
 		database.close();
 	}
 
@@ -96,7 +97,7 @@ class RealtimeEndpointOperationsHttpIntegrationTests {
 		assertThat(this.listener.handled).containsExactly("A-1");
 
 		await().until(() -> this.client.connectionState() == ConnectionState.CONNECTED);
-		hub.acking(false);
+		fixture.hub().acking(false);
 		this.client.sendEvent("order.rejected", Map.of("id", "B-1"));
 		long id = rejectLastReceived(1);
 		assertThat(found(send("POST", "/actuator/realtime/outbound/" + id))).isTrue();
@@ -113,9 +114,11 @@ class RealtimeEndpointOperationsHttpIntegrationTests {
 	 * return the id of the dead letter it became.
 	 */
 	private long rejectLastReceived(int received) throws Exception {
-		await().atMost(Duration.ofSeconds(10)).until(() -> hub.received().size() == received);
-		EventFrame sent = hub.received().get(received - 1);
-		hub.sendRaw(hub.encode(List.of(new ErrorFrame("invalid_event", "rejected by the test", sent.seq()))));
+		await().atMost(Duration.ofSeconds(10)).until(() -> fixture.hub().received().size() == received);
+		EventFrame sent = fixture.hub().received().get(received - 1);
+		fixture.hub()
+			.sendRaw(
+					fixture.hub().encode(List.of(new ErrorFrame("invalid_event", "rejected by the test", sent.seq()))));
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.client.metrics().deadLetters() == 1);
 		JsonNode deadLetters = this.json.readTree(send("GET", "/actuator/realtime").body()).get("deadLetters");
 		assertThat(deadLetters).hasSize(1);

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -35,8 +36,8 @@ import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.listener.RealtimeListener;
 import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.EventFrame;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestDatabases;
-import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -66,7 +67,8 @@ class RealtimeEndpointShowValuesHttpIntegrationTests {
 
 	private static final String PASSWORD = "actuator-pw";
 
-	private static final TestHub hub = TestHub.start();
+	@RegisterExtension
+	static final HubFixture fixture = HubFixture.direct();
 
 	private static final TestDatabases.Isolated database = TestDatabases.postgres().createIsolated("showvalues");
 
@@ -77,13 +79,13 @@ class RealtimeEndpointShowValuesHttpIntegrationTests {
 	static {
 		// once: the property source runs for each of the three contexts
 		for (String user : List.of("never", "authorized", "always")) {
-			hub.store(user, "chat.message", Map.of("text", SECRET_TEXT));
+			fixture.hub().store(user, "chat.message", Map.of("text", SECRET_TEXT));
 		}
 	}
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("realtime.url", () -> hub.uri().toString());
+		registry.add("realtime.url", () -> fixture.hub().uri().toString());
 		for (String property : database.springProperties()) {
 			int equals = property.indexOf('=');
 			registry.add(property.substring(0, equals), () -> property.substring(equals + 1));
@@ -92,7 +94,6 @@ class RealtimeEndpointShowValuesHttpIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		hub.close();
 		database.close();
 	}
 
@@ -103,21 +104,27 @@ class RealtimeEndpointShowValuesHttpIntegrationTests {
 	private static void parkOneAndDeadLetterOne(DefaultRealtimeClient client) {
 		await().atMost(Duration.ofSeconds(10)).until(() -> client.metrics().failedInbound() == 1);
 		await().until(() -> client.connectionState() == ConnectionState.CONNECTED);
-		hub.acking(false);
+		fixture.hub().acking(false);
 		try {
 			client.sendEvent("chat.message", Map.of("text", SECRET_TEXT));
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> hub.received().stream().anyMatch((event) -> client.clientId().equals(event.clientId())));
-			EventFrame sent = hub.received()
+				.until(() -> fixture.hub()
+					.received()
+					.stream()
+					.anyMatch((event) -> client.clientId().equals(event.clientId())));
+			EventFrame sent = fixture.hub()
+				.received()
 				.stream()
 				.filter((event) -> client.clientId().equals(event.clientId()))
 				.findFirst()
 				.orElseThrow();
-			hub.sendRaw(hub.encode(List.of(new ErrorFrame("invalid_event", "rejected by the test", sent.seq()))));
+			fixture.hub()
+				.sendRaw(fixture.hub()
+					.encode(List.of(new ErrorFrame("invalid_event", "rejected by the test", sent.seq()))));
 			await().atMost(Duration.ofSeconds(10)).until(() -> client.metrics().deadLetters() == 1);
 		}
 		finally {
-			hub.acking(true);
+			fixture.hub().acking(true);
 		}
 	}
 

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -15,6 +16,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.internal.DefaultRealtimeClient;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.NodeSocketIoServer;
 import dev.realtime.test.TestCertificates;
 import dev.realtime.test.TestHub;
@@ -33,6 +35,9 @@ import static org.awaitility.Awaitility.await;
  */
 class RealtimeHttpsIntegrationTests {
 
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.onDemand();
+
 	@TempDir
 	static Path directory;
 
@@ -50,32 +55,28 @@ class RealtimeHttpsIntegrationTests {
 
 	@Test
 	void sockJsOverHttpsTrustsTheBundlesCa() {
-		try (TestHub hub = startHub(own, "sockjs-own")) {
-			runner(hub.uri().toString(), "realtime.transport=http", "realtime.ssl.bundle=service",
-					"realtime.auth.token=t")
-				.run((context) -> {
-					DefaultRealtimeClient client = connect(context.getBean(DefaultRealtimeClient.class));
-					await().atMost(Duration.ofSeconds(30))
-						.until(() -> client.connectionState() == ConnectionState.CONNECTED);
-					assertThat(client.transport()).isEqualTo("http");
-					assertThat(hub.uri().getScheme()).isEqualTo("wss");
-					client.sendEvent("tls.checked", Map.of("over", "https")).acknowledged().get(30, TimeUnit.SECONDS);
-					assertThat(hub.received()).hasSize(1);
-				});
-		}
+		TestHub hub = startHub(own, "sockjs-own");
+		runner(hub.uri().toString(), "realtime.transport=http", "realtime.ssl.bundle=service", "realtime.auth.token=t")
+			.run((context) -> {
+				DefaultRealtimeClient client = connect(context.getBean(DefaultRealtimeClient.class));
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> client.connectionState() == ConnectionState.CONNECTED);
+				assertThat(client.transport()).isEqualTo("http");
+				assertThat(hub.uri().getScheme()).isEqualTo("wss");
+				client.sendEvent("tls.checked", Map.of("over", "https")).acknowledged().get(30, TimeUnit.SECONDS);
+				assertThat(hub.received()).hasSize(1);
+			});
 	}
 
 	@Test
 	void sockJsOverHttpsRefusesACertificateFromAnotherCa() {
-		try (TestHub hub = startHub(foreign, "sockjs-foreign")) {
-			runner(hub.uri().toString(), "realtime.transport=http", "realtime.ssl.bundle=service",
-					"realtime.auth.token=t")
-				.run((context) -> {
-					DefaultRealtimeClient client = connect(context.getBean(DefaultRealtimeClient.class));
-					assertThat(awaitFailure(client)).contains("TLS handshake with localhost", "realtime.ssl.bundle");
-					assertThat(hub.handshakes()).isZero();
-				});
-		}
+		TestHub hub = startHub(foreign, "sockjs-foreign");
+		runner(hub.uri().toString(), "realtime.transport=http", "realtime.ssl.bundle=service", "realtime.auth.token=t")
+			.run((context) -> {
+				DefaultRealtimeClient client = connect(context.getBean(DefaultRealtimeClient.class));
+				assertThat(awaitFailure(client)).contains("TLS handshake with localhost", "realtime.ssl.bundle");
+				assertThat(hub.handshakes()).isZero();
+			});
 	}
 
 	@Test
@@ -110,7 +111,8 @@ class RealtimeHttpsIntegrationTests {
 	@Test
 	void tokenEndpointOverHttpsTrustsTheBundlesCa() {
 		try (TestTokenEndpoint endpoint = TestTokenEndpoint.startTls("svc", "svc-secret", "rt",
-				own.issue("token-own", "dns:localhost,ip:127.0.0.1")); TestHub hub = TestHub.start()) {
+				own.issue("token-own", "dns:localhost,ip:127.0.0.1"))) {
+			TestHub hub = this.fixture.start();
 			hub.acceptTokens(endpoint::isValid);
 			runner(hub.uri().toString(), tokenEndpoint(endpoint)).run((context) -> {
 				DefaultRealtimeClient client = connect(context.getBean(DefaultRealtimeClient.class));
@@ -125,7 +127,8 @@ class RealtimeHttpsIntegrationTests {
 	@Test
 	void tokenEndpointOverHttpsRefusesACertificateFromAnotherCa() {
 		try (TestTokenEndpoint endpoint = TestTokenEndpoint.startTls("svc", "svc-secret", "rt",
-				foreign.issue("token-foreign", "dns:localhost,ip:127.0.0.1")); TestHub hub = TestHub.start()) {
+				foreign.issue("token-foreign", "dns:localhost,ip:127.0.0.1"))) {
+			TestHub hub = this.fixture.start();
 			runner(hub.uri().toString(), tokenEndpoint(endpoint)).run((context) -> {
 				DefaultRealtimeClient client = connect(context.getBean(DefaultRealtimeClient.class));
 				assertThat(awaitFailure(client)).isNotEmpty();
@@ -141,9 +144,9 @@ class RealtimeHttpsIntegrationTests {
 				"realtime.auth.client-secret=svc-secret", "realtime.auth.ssl-bundle=service" };
 	}
 
-	private static TestHub startHub(TestCertificates authority, String name) {
+	private TestHub startHub(TestCertificates authority, String name) {
 		Path keyStore = authority.issue(name, "dns:localhost,ip:127.0.0.1");
-		return TestHub.start("server.ssl.key-store=" + keyStore.toUri(), "server.ssl.key-store-type=PKCS12",
+		return this.fixture.start("server.ssl.key-store=" + keyStore.toUri(), "server.ssl.key-store-type=PKCS12",
 				"server.ssl.key-store-password=" + TestCertificates.PASSWORD);
 	}
 

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -16,6 +16,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ConnectionStateChange;
 import dev.realtime.client.internal.DefaultRealtimeClient;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestCertificates;
 import dev.realtime.test.TestHub;
 
@@ -29,6 +30,9 @@ import static org.awaitility.Awaitility.await;
  * certificate.
  */
 class RealtimeTlsTests {
+
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.onDemand();
 
 	@TempDir
 	static Path directory;
@@ -44,13 +48,6 @@ class RealtimeTlsTests {
 	@BeforeAll
 	static void createAuthority() {
 		authority = TestCertificates.createAuthority(directory);
-	}
-
-	@AfterEach
-	void stopHub() {
-		if (this.hub != null) {
-			this.hub.close();
-		}
 	}
 
 	@Test
@@ -129,7 +126,7 @@ class RealtimeTlsTests {
 		all[1] = "server.ssl.key-store-type=PKCS12";
 		all[2] = "server.ssl.key-store-password=" + TestCertificates.PASSWORD;
 		System.arraycopy(properties, 0, all, 3, properties.length);
-		return TestHub.start(all);
+		return this.fixture.start(all);
 	}
 
 	private ApplicationContextRunner runner() {

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -31,7 +32,7 @@ import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ConnectionStateChange;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.CloseCodes;
-import dev.realtime.test.TestHub;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestTokenEndpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,7 +73,8 @@ class SecretsStayOutOfOutputIntegrationTests {
 
 	private static final TestTokenEndpoint endpoint = TestTokenEndpoint.start("svc", CLIENT_SECRET, REFRESH_TOKEN);
 
-	private static final TestHub hub = TestHub.start();
+	@RegisterExtension
+	static final HubFixture fixture = HubFixture.direct();
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -90,14 +92,13 @@ class SecretsStayOutOfOutputIntegrationTests {
 		// tokens live 2 s, so the run sees several refreshes
 		endpoint.lifetime(Duration.ofSeconds(2));
 		endpoint.issueJwts();
-		hub.acceptTokens(endpoint::isValid);
-		registry.add("realtime.url", () -> hub.uri().toString());
+		fixture.hub().acceptTokens(endpoint::isValid);
+		registry.add("realtime.url", () -> fixture.hub().uri().toString());
 		registry.add("realtime.auth.token-uri", () -> endpoint.uri().toString());
 	}
 
 	@AfterAll
 	static void stop() {
-		hub.close();
 		endpoint.close();
 	}
 
@@ -114,14 +115,14 @@ class SecretsStayOutOfOutputIntegrationTests {
 		// refreshes, then a reconnect because the token expired
 		int requests = endpoint.requests();
 		await().atMost(Duration.ofSeconds(30)).until(() -> endpoint.requests() >= requests + 2);
-		hub.closeAll(CloseCodes.TOKEN_EXPIRED, "token expired");
+		fixture.hub().closeAll(CloseCodes.TOKEN_EXPIRED, "token expired");
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> hub.handshakes() >= 2 && this.client.connectionState() == ConnectionState.CONNECTED);
+			.until(() -> fixture.hub().handshakes() >= 2 && this.client.connectionState() == ConnectionState.CONNECTED);
 
 		// the token endpoint fails while the hub refuses the current token
 		endpoint.failWith(500, null);
 		endpoint.revokeAll();
-		hub.closeAll(CloseCodes.GOING_AWAY, "restart");
+		fixture.hub().closeAll(CloseCodes.GOING_AWAY, "restart");
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> this.client.lastError() != null && this.client.connectionState() != ConnectionState.CONNECTED
 					&& endpoint.requests() > requests + 3);
@@ -153,7 +154,7 @@ class SecretsStayOutOfOutputIntegrationTests {
 		}
 		seen.add(output.toString());
 
-		assertThat(hub.handshakes()).isGreaterThanOrEqualTo(3);
+		assertThat(fixture.hub().handshakes()).isGreaterThanOrEqualTo(3);
 		assertThat(endpoint.secrets()).hasSizeGreaterThan(4);
 		String everything = String.join("\n", seen);
 		assertThat(everything).contains("DEBUG");

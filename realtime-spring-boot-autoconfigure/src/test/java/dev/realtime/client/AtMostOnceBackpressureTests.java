@@ -12,11 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.EventFrame;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
-import dev.realtime.test.TestHub;
 import dev.realtime.transport.OrderedWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +34,8 @@ class AtMostOnceBackpressureTests {
 
 	private static final SendOptions AT_MOST_ONCE = SendOptions.with(DeliveryStrategy.AT_MOST_ONCE);
 
-	private final TestHub hub = TestHub.start();
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
 
 	private final List<DefaultRealtimeClient> clients = new ArrayList<>();
 
@@ -51,14 +53,13 @@ class AtMostOnceBackpressureTests {
 	void stop() {
 		this.bursting.set(false);
 		this.clients.forEach(DefaultRealtimeClient::close);
-		this.hub.close();
 	}
 
 	@Test
 	void aBurstFasterThanTheHubReadsDropsAtMostOnceEventsNotTheConnection() throws Exception {
 		DefaultRealtimeClient client = connect();
 		// 5 MB/s: far slower than one thread sends
-		this.hub.readRate(5_000_000);
+		this.fixture.hub().readRate(5_000_000);
 		Thread burst = burst(client);
 		await().atMost(Duration.ofSeconds(60)).until(() -> this.burstFailed.get() > 0);
 		List<SendHandle> important = new ArrayList<>();
@@ -73,18 +74,18 @@ class AtMostOnceBackpressureTests {
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> this.burstWritten.get() + this.burstFailed.get() == this.burstSent.get());
 		// the hub reads everything the client wrote, at its pace
-		this.hub.readRate(0);
+		this.fixture.hub().readRate(0);
 		await().atMost(Duration.ofSeconds(60)).until(() -> received("burst") == this.burstWritten.get());
 
 		System.out.printf(
 				"at-most-once burst: %,d sent, %,d written and received by the hub, %,d dropped "
 						+ "(realtime.messages.dropped %,d); 500 at-least-once acked; %d connection%n",
 				this.burstSent.get(), this.burstWritten.get(), this.burstFailed.get(),
-				client.metrics().messagesDropped(), this.hub.handshakes());
-		assertThat(this.hub.handshakes()).as("connections").isEqualTo(1);
+				client.metrics().messagesDropped(), this.fixture.hub().handshakes());
+		assertThat(this.fixture.hub().handshakes()).as("connections").isEqualTo(1);
 		assertThat(client.metrics().reconnects()).isZero();
 		assertThat(client.connectionState()).isEqualTo(ConnectionState.CONNECTED);
-		assertThat(this.hub.accepted()).filteredOn((event) -> event.event().equals("important")).hasSize(500);
+		assertThat(this.fixture.hub().accepted()).filteredOn((event) -> event.event().equals("important")).hasSize(500);
 		assertThat(this.burstFailed.get()).as("dropped").isPositive();
 		assertThat(this.failureCodes).containsExactly("backpressure");
 		assertThat(client.metrics().messagesDropped()).isEqualTo(this.burstFailed.get());
@@ -93,7 +94,7 @@ class AtMostOnceBackpressureTests {
 	@Test
 	void aHubThatReadsNothingForTheStallTimeoutLosesTheConnection() throws Exception {
 		DefaultRealtimeClient client = connect();
-		this.hub.reading(false);
+		this.fixture.hub().reading(false);
 		long stopped = System.nanoTime();
 		Thread burst = burst(client);
 		List<SendHandle> important = new ArrayList<>();
@@ -110,16 +111,16 @@ class AtMostOnceBackpressureTests {
 		assertThat(client.lastError()).contains("does not read");
 		// the transport's write timeout may fire a little early by this clock
 		assertThat(connected).isGreaterThan(OrderedWriter.STALL_TIMEOUT.multipliedBy(9).dividedBy(10));
-		this.hub.reading(true);
+		this.fixture.hub().reading(true);
 		for (SendHandle handle : important) {
 			handle.acknowledged().get(60, TimeUnit.SECONDS);
 		}
-		assertThat(this.hub.accepted()).filteredOn((event) -> event.event().equals("important")).hasSize(500);
-		assertThat(this.hub.handshakes()).isGreaterThan(1);
+		assertThat(this.fixture.hub().accepted()).filteredOn((event) -> event.event().equals("important")).hasSize(500);
+		assertThat(this.fixture.hub().handshakes()).isGreaterThan(1);
 	}
 
 	private long received(String event) {
-		return this.hub.received().stream().map(EventFrame::event).filter(event::equals).count();
+		return this.fixture.hub().received().stream().map(EventFrame::event).filter(event::equals).count();
 	}
 
 	/**
@@ -149,7 +150,8 @@ class AtMostOnceBackpressureTests {
 	}
 
 	private DefaultRealtimeClient connect() {
-		DefaultRealtimeClient client = TestClients.create(ClientSettings.builder(this.hub.uri(), "alice").build(), "t");
+		DefaultRealtimeClient client = TestClients
+			.create(ClientSettings.builder(this.fixture.hub().uri(), "alice").build(), "t");
 		this.clients.add(client);
 		TestClients.connect(client, Duration.ofSeconds(10));
 		return client;

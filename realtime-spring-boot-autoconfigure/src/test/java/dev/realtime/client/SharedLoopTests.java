@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.internal.ClientRuntime;
@@ -22,6 +23,7 @@ import dev.realtime.client.internal.WebSocketTransport;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.test.FaultProxy;
 import dev.realtime.test.FaultProxy.Direction;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
 import dev.realtime.test.TestHub;
 
@@ -42,6 +44,9 @@ class SharedLoopTests {
 
 	private final List<DefaultRealtimeClient> clients = new ArrayList<>();
 
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
+
 	private TestHub hub;
 
 	private FaultProxy proxy;
@@ -61,7 +66,7 @@ class SharedLoopTests {
 
 	@Test
 	void aHubThatStopsReadingOneClientHoldsUpNoOtherClientOnTheSameLoop() throws Exception {
-		this.hub = TestHub.start();
+		this.hub = this.fixture.hub();
 		this.proxy = FaultProxy.inFrontOf(this.hub.uri().toString());
 		DefaultRealtimeClient stuck = client(this.proxy.route(this.hub.uri()), "alice");
 		DefaultRealtimeClient other = client(this.hub.uri(), "bob");

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.internal.ClientRuntime;
@@ -25,6 +26,7 @@ import dev.realtime.client.internal.WebSocketTransport;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +50,9 @@ class ThunderingHerdTests {
 
 	private final List<DefaultRealtimeClient> clients = new ArrayList<>();
 
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct("server.shutdown=immediate");
+
 	private TestHub hub;
 
 	@AfterEach
@@ -62,7 +67,7 @@ class ThunderingHerdTests {
 
 	@Test
 	void firstReconnectAttemptsSpreadOverTheJitterWindowAndAllResume() throws Exception {
-		this.hub = TestHub.start("server.shutdown=immediate");
+		this.hub = this.fixture.hub();
 		URI uri = this.hub.uri();
 		ClientSettings defaults = ClientSettings.builder(uri, "user").build();
 		ExponentialBackoff backoff = defaults.backoff();

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -22,6 +23,7 @@ import dev.realtime.auth.OAuth2TokenProvider.ClientAuthentication;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.EventFrame;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
 import dev.realtime.test.TestHub;
 import dev.realtime.test.TestTokenEndpoint;
@@ -44,6 +46,9 @@ class TokenRefreshClientTests {
 
 	private final TestTokenEndpoint endpoint = TestTokenEndpoint.start("svc", CLIENT_SECRET, "rt-initial");
 
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
+
 	private TestHub hub;
 
 	private OAuth2TokenProvider tokens;
@@ -52,7 +57,7 @@ class TokenRefreshClientTests {
 
 	@BeforeEach
 	void startHub() {
-		this.hub = TestHub.start();
+		this.hub = this.fixture.hub();
 		this.hub.acceptTokens(this.endpoint::isValid);
 		// after the hub's start, which initialises the logging system
 		LoggingSystem.get(getClass().getClassLoader()).setLogLevel("dev.realtime", LogLevel.DEBUG);
@@ -66,7 +71,6 @@ class TokenRefreshClientTests {
 		if (this.tokens != null) {
 			this.tokens.close();
 		}
-		this.hub.close();
 		this.endpoint.close();
 		assertThat(output.getOut()).contains("DEBUG").contains("Requesting a token from token endpoint");
 		assertNoSecretIn(output.getAll());

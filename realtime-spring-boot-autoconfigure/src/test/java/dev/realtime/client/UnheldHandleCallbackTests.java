@@ -11,11 +11,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.EventFrame;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
-import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,14 +30,14 @@ import static org.awaitility.Awaitility.await;
  */
 class UnheldHandleCallbackTests {
 
-	private final TestHub hub = TestHub.start();
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
 
 	private final List<DefaultRealtimeClient> clients = new ArrayList<>();
 
 	@AfterEach
 	void stop() {
 		this.clients.forEach(DefaultRealtimeClient::close);
-		this.hub.close();
 	}
 
 	@Test
@@ -47,7 +48,7 @@ class UnheldHandleCallbackTests {
 		AtomicInteger failed = new AtomicInteger();
 		// the hub holds its acks: every event waits, sent or queued, while the collector
 		// runs
-		this.hub.acking(false);
+		this.fixture.hub().acking(false);
 		for (int i = 0; i < events; i++) {
 			client.sendEvent("note", Map.of("i", i))
 				.acknowledged()
@@ -62,15 +63,15 @@ class UnheldHandleCallbackTests {
 		}, "collector");
 		collector.start();
 		try {
-			await().atMost(Duration.ofSeconds(30)).until(() -> !this.hub.received().isEmpty());
+			await().atMost(Duration.ofSeconds(30)).until(() -> !this.fixture.hub().received().isEmpty());
 			for (int i = 0; i < 5; i++) {
 				System.gc();
 			}
-			this.hub.acking(true);
+			this.fixture.hub().acking(true);
 			// an honest ack of what arrived meanwhile, so the in-flight window moves on
-			long highest = this.hub.received().stream().mapToLong(EventFrame::seq).max().orElseThrow();
-			this.hub.sendRaw("{\"type\":\"ack\",\"ack_seq\":" + highest + "}");
-			await().atMost(Duration.ofMinutes(2)).until(() -> this.hub.accepted().size() == events);
+			long highest = this.fixture.hub().received().stream().mapToLong(EventFrame::seq).max().orElseThrow();
+			this.fixture.hub().sendRaw("{\"type\":\"ack\",\"ack_seq\":" + highest + "}");
+			await().atMost(Duration.ofMinutes(2)).until(() -> this.fixture.hub().accepted().size() == events);
 			await().atMost(Duration.ofSeconds(30)).until(() -> client.metrics().messagesAcked() == events);
 			await().atMost(Duration.ofSeconds(30))
 				.untilAsserted(() -> assertThat(acked.get() + failed.get()).as("callbacks run").isEqualTo(events));
@@ -96,18 +97,18 @@ class UnheldHandleCallbackTests {
 	@Test
 	void aCallbackOnAnEventTheHubRejectsRunsThoughNoSenderKeepsItsHandle() {
 		DefaultRealtimeClient client = connect("carol");
-		this.hub.acking(false);
+		this.fixture.hub().acking(false);
 		AtomicReference<Throwable> outcome = new AtomicReference<>();
 		client.sendEvent("note", Map.of("i", 1))
 			.acknowledged()
 			.whenComplete((ack, failure) -> outcome.set((failure != null) ? failure : new AssertionError("acked")));
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.hub.received().size() == 1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.fixture.hub().received().size() == 1);
 		for (int i = 0; i < 5; i++) {
 			churn();
 			System.gc();
 		}
-		this.hub.sendRaw("{\"type\":\"error\",\"seq\":1,\"code\":\"invalid_event\",\"message\":\"refused\"}");
-		this.hub.sendRaw("{\"type\":\"ack\",\"ack_seq\":1}");
+		this.fixture.hub().sendRaw("{\"type\":\"error\",\"seq\":1,\"code\":\"invalid_event\",\"message\":\"refused\"}");
+		this.fixture.hub().sendRaw("{\"type\":\"ack\",\"ack_seq\":1}");
 		await().atMost(Duration.ofSeconds(10)).until(() -> outcome.get() != null);
 		assertThat(outcome.get()).isInstanceOfSatisfying(EventRejectedException.class,
 				(rejected) -> assertThat(rejected.getCode()).isEqualTo("invalid_event"));
@@ -116,18 +117,19 @@ class UnheldHandleCallbackTests {
 	@Test
 	void twoSendsWithThePendingKeyShareOneFuture() throws Exception {
 		DefaultRealtimeClient client = connect("dave");
-		this.hub.acking(false);
+		this.fixture.hub().acking(false);
 		SendHandle first = client.sendEvent("note", Map.of("i", 1), SendOptions.defaults().idempotencyKey("k-1"));
 		SendHandle second = client.sendEvent("note", Map.of("i", 1), SendOptions.defaults().idempotencyKey("k-1"));
 		assertThat(second.acknowledged()).isSameAs(first.acknowledged());
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.hub.received().size() == 1);
-		this.hub.sendRaw("{\"type\":\"ack\",\"ack_seq\":1}");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.fixture.hub().received().size() == 1);
+		this.fixture.hub().sendRaw("{\"type\":\"ack\",\"ack_seq\":1}");
 		assertThat(first.acknowledged().get(10, TimeUnit.SECONDS).seq()).isEqualTo(1L);
-		assertThat(this.hub.accepted()).hasSize(1);
+		assertThat(this.fixture.hub().accepted()).hasSize(1);
 	}
 
 	private DefaultRealtimeClient connect(String user) {
-		DefaultRealtimeClient client = TestClients.create(ClientSettings.builder(this.hub.uri(), user).build(), "t");
+		DefaultRealtimeClient client = TestClients
+			.create(ClientSettings.builder(this.fixture.hub().uri(), user).build(), "t");
 		this.clients.add(client);
 		TestClients.connect(client, Duration.ofSeconds(10));
 		return client;

@@ -11,6 +11,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.realtime.auth.StaticTokenProvider;
@@ -19,6 +20,7 @@ import dev.realtime.client.ConnectionState;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.protocol.EventFrame;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.RealtimeSchema;
 import dev.realtime.test.TestClients;
 import dev.realtime.test.TestDatabases;
@@ -39,6 +41,9 @@ class RelayLeaseIntegrationTests {
 
 	private HikariDataSource dataSource;
 
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
+
 	private TestHub hub;
 
 	private final List<DefaultRealtimeClient> clients = new ArrayList<>();
@@ -51,13 +56,12 @@ class RelayLeaseIntegrationTests {
 		this.dataSource.setUsername(this.database.server().username());
 		this.dataSource.setPassword(this.database.server().password());
 		RealtimeSchema.migrate(this.dataSource);
-		this.hub = TestHub.start();
+		this.hub = this.fixture.hub();
 	}
 
 	@AfterEach
 	void tearDown() {
 		this.clients.forEach(DefaultRealtimeClient::close);
-		this.hub.close();
 		this.dataSource.close();
 		this.database.close();
 	}

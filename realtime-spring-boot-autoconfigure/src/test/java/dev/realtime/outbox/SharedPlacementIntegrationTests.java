@@ -15,6 +15,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,6 +23,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.realtime.client.Placement;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.EventFrame;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.RealtimeSchema;
 import dev.realtime.test.TestDatabases;
 import dev.realtime.test.TestHub;
@@ -46,6 +48,9 @@ class SharedPlacementIntegrationTests {
 
 	private TestDatabases.Isolated database;
 
+	@RegisterExtension
+	final HubFixture fixture = HubFixture.direct();
+
 	private TestHub hub;
 
 	private final List<PlacementInstance> instances = new ArrayList<>();
@@ -61,7 +66,7 @@ class SharedPlacementIntegrationTests {
 			dataSource.setPassword(this.database.server().password());
 			RealtimeSchema.migrate(dataSource);
 		}
-		this.hub = TestHub.start();
+		this.hub = this.fixture.hub();
 	}
 
 	@AfterEach

@@ -20,7 +20,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,8 +36,8 @@ import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.test.DurableClientAutoConfigurations;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestDatabases;
-import dev.realtime.test.TestHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -75,12 +75,8 @@ class SchemaUpgradeIntegrationTests {
 
 	private static final int PARKED_SEQ = 5;
 
-	private static final TestHub hub = TestHub.start();
-
-	@AfterAll
-	static void stopHub() {
-		hub.close();
-	}
+	@RegisterExtension
+	static final HubFixture fixture = HubFixture.direct();
 
 	static Stream<Arguments> startVersions() {
 		return Stream.of(TestDatabases.Kind.values())
@@ -95,7 +91,7 @@ class SchemaUpgradeIntegrationTests {
 		String userId = "upgrade-" + kind.name().toLowerCase() + "-v" + startVersion;
 		String clientId = UUID.randomUUID().toString();
 		for (int seq = 1; seq <= HUB_EVENTS; seq++) {
-			hub.store(userId, "inbound.item", Map.of("n", seq));
+			fixture.hub().store(userId, "inbound.item", Map.of("n", seq));
 		}
 		try (TestDatabases.Isolated database = server.createIsolated("upgrade");
 				HikariDataSource dataSource = RealtimeSchemaMigratorIntegrationTests.dataSource(database.url(),
@@ -122,7 +118,7 @@ class SchemaUpgradeIntegrationTests {
 		new ApplicationContextRunner().withConfiguration(DurableClientAutoConfigurations.onTheDatabase())
 			.withBean(InboundListener.class)
 			.withPropertyValues(database.springProperties())
-			.withPropertyValues("realtime.url=" + hub.uri(), "realtime.user-id=" + userId)
+			.withPropertyValues("realtime.url=" + fixture.hub().uri(), "realtime.user-id=" + userId)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				ObservableClient client = context.getBean(ObservableClient.class);
@@ -204,10 +200,10 @@ class SchemaUpgradeIntegrationTests {
 				new FrameCodec().toPayload(Map.of("n", seq)), null);
 		WebSocket socket = HttpClient.newHttpClient()
 			.newWebSocketBuilder()
-			.buildAsync(URI.create(hub.uri() + "?user_id=" + userId), new WebSocket.Listener() {
+			.buildAsync(URI.create(fixture.hub().uri() + "?user_id=" + userId), new WebSocket.Listener() {
 			})
 			.get(10, TimeUnit.SECONDS);
-		socket.sendText(hub.encode(List.of(event)), true).get(10, TimeUnit.SECONDS);
+		socket.sendText(fixture.hub().encode(List.of(event)), true).get(10, TimeUnit.SECONDS);
 		await().atMost(WAIT).until(() -> sent(clientId).size() == 1);
 		socket.abort();
 	}
@@ -219,7 +215,7 @@ class SchemaUpgradeIntegrationTests {
 	 * @return the frames
 	 */
 	private static List<EventFrame> sent(String clientId) {
-		return hub.received().stream().filter((frame) -> clientId.equals(frame.clientId())).toList();
+		return fixture.hub().received().stream().filter((frame) -> clientId.equals(frame.clientId())).toList();
 	}
 
 	/**

@@ -1,7 +1,12 @@
 package dev.realtime.test;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -11,13 +16,24 @@ import dev.realtime.client.internal.DefaultRealtimeClient;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A {@link TestHub} started for each test, optionally behind a {@link FaultProxy}, and
- * the client the test uses against it. After the test the client, the proxy and the hub
- * are closed, in that order. Register it on a test class with {@code @RegisterExtension}.
+ * The one way tests get a {@link TestHub}: a JUnit extension that starts the hub,
+ * optionally behind a {@link FaultProxy}, and closes the client the test uses, the proxy
+ * and every hub it started, in that order. Register it with {@code @RegisterExtension}:
+ * on an instance field each test gets a fresh hub; on a static field the test class
+ * shares one (for example a Spring test context that reads the hub's URI). Tests that
+ * need a hub made for them (a certificate, a property) start it with {@link #start}.
  */
-public final class HubFixture implements BeforeEachCallback, AfterEachCallback {
+public final class HubFixture implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+
+	private final boolean startsHub;
 
 	private final boolean behindFaultProxy;
+
+	private final String[] hubProperties;
+
+	private final List<TestHub> startedHubs = new CopyOnWriteArrayList<>();
+
+	private boolean sharedByClass;
 
 	private @Nullable TestHub hub;
 
@@ -25,16 +41,20 @@ public final class HubFixture implements BeforeEachCallback, AfterEachCallback {
 
 	private @Nullable DefaultRealtimeClient client;
 
-	private HubFixture(boolean behindFaultProxy) {
+	private HubFixture(boolean startsHub, boolean behindFaultProxy, String... hubProperties) {
+		this.startsHub = startsHub;
 		this.behindFaultProxy = behindFaultProxy;
+		this.hubProperties = hubProperties;
 	}
 
 	/**
 	 * A hub that clients connect to directly.
+	 * @param hubProperties extra properties of the hub's server as {@code key=value}
+	 * strings
 	 * @return the fixture
 	 */
-	public static HubFixture direct() {
-		return new HubFixture(false);
+	public static HubFixture direct(String... hubProperties) {
+		return new HubFixture(true, false, hubProperties);
 	}
 
 	/**
@@ -43,15 +63,28 @@ public final class HubFixture implements BeforeEachCallback, AfterEachCallback {
 	 * @return the fixture
 	 */
 	public static HubFixture behindFaultProxy() {
-		return new HubFixture(true);
+		return new HubFixture(true, true);
+	}
+
+	/**
+	 * No hub until the test starts one with {@link #start}, for tests whose hub depends
+	 * on the test (its certificate, its properties).
+	 * @return the fixture
+	 */
+	public static HubFixture onDemand() {
+		return new HubFixture(false, false);
+	}
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		this.sharedByClass = true;
+		startHub();
 	}
 
 	@Override
 	public void beforeEach(ExtensionContext context) {
-		TestHub hub = TestHub.start();
-		this.hub = hub;
-		if (this.behindFaultProxy) {
-			this.proxy = FaultProxy.inFrontOf(hub.uri().toString());
+		if (!this.sharedByClass) {
+			startHub();
 		}
 	}
 
@@ -59,13 +92,51 @@ public final class HubFixture implements BeforeEachCallback, AfterEachCallback {
 	public void afterEach(ExtensionContext context) {
 		if (this.client != null) {
 			this.client.close();
+			this.client = null;
 		}
+		if (!this.sharedByClass) {
+			closeProxyAndHubs();
+		}
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		closeProxyAndHubs();
+	}
+
+	private void startHub() {
+		if (!this.startsHub) {
+			return;
+		}
+		TestHub hub = start(this.hubProperties);
+		this.hub = hub;
+		if (this.behindFaultProxy) {
+			this.proxy = FaultProxy.inFrontOf(hub.uri().toString());
+		}
+	}
+
+	private void closeProxyAndHubs() {
 		if (this.proxy != null) {
 			this.proxy.close();
+			this.proxy = null;
 		}
-		if (this.hub != null) {
-			this.hub.close();
+		for (TestHub started : this.startedHubs) {
+			started.close();
 		}
+		this.startedHubs.clear();
+		this.hub = null;
+	}
+
+	/**
+	 * Start another hub on a random port, closed with the fixture's own.
+	 * @param properties extra properties of the hub's server as {@code key=value}
+	 * strings, for example {@code server.ssl.*} to serve {@code wss://}
+	 * @return the running hub
+	 */
+	public TestHub start(String... properties) {
+		TestHub started = TestHub.start(properties);
+		this.startedHubs.add(started);
+		return started;
 	}
 
 	/**

@@ -110,20 +110,12 @@ public final class TestHub implements AutoCloseable {
 	}
 
 	/**
-	 * Start a hub on a random port.
+	 * Start a hub on a random port, for {@link HubFixture}: tests get their hub from it.
+	 * @param properties extra server properties as {@code key=value} strings, for example
+	 * {@code server.ssl.*} to serve {@code wss://}
 	 * @return the running hub
 	 */
-	public static TestHub start() {
-		return new TestHub();
-	}
-
-	/**
-	 * Start a hub on a random port with extra server properties, for example
-	 * {@code server.ssl.*} to serve {@code wss://}.
-	 * @param properties the properties as {@code key=value} strings
-	 * @return the running hub
-	 */
-	public static TestHub start(String... properties) {
+	static TestHub start(String... properties) {
 		return new TestHub(properties);
 	}
 

@@ -10,13 +10,14 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.internal.DefaultRealtimeClient;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.SquidProxy;
 import dev.realtime.test.TestClients;
-import dev.realtime.test.TestHub;
 import dev.realtime.transport.TransportProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,13 +31,13 @@ import static org.awaitility.Awaitility.await;
  */
 class HttpTransportProxyIntegrationTests {
 
-	private static final TestHub hub = TestHub.start();
+	@RegisterExtension
+	static final HubFixture fixture = HubFixture.direct();
 
 	private static final ExecutorService executor = Executors.newCachedThreadPool();
 
 	@AfterAll
 	static void stop() {
-		hub.close();
 		executor.shutdownNow();
 	}
 
@@ -52,7 +53,7 @@ class HttpTransportProxyIntegrationTests {
 					.mapToObj((i) -> client.sendEvent("proxied", Map.of("i", i)))
 					.toList()
 					.forEach((handle) -> handle.acknowledged().orTimeout(30, TimeUnit.SECONDS).join());
-				assertThat(hub.accepted()).filteredOn((event) -> client.clientId().equals(event.clientId()))
+				assertThat(fixture.hub().accepted()).filteredOn((event) -> client.clientId().equals(event.clientId()))
 					.hasSize(20);
 			}
 			finally {
@@ -81,7 +82,7 @@ class HttpTransportProxyIntegrationTests {
 	}
 
 	private static DefaultRealtimeClient client(TransportProxy proxy) {
-		URI uri = hub.uri();
+		URI uri = fixture.hub().uri();
 		return TestClients.create(TestClients.fastSettings(uri, "alice").build(), new StaticTokenProvider("t"),
 				new HttpTransport(null, 1 << 20, Duration.ofSeconds(5), executor, null, proxy));
 	}

@@ -8,9 +8,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -21,8 +21,8 @@ import dev.realtime.client.SendHandle;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.test.FaultProxy;
+import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
-import dev.realtime.test.TestHub;
 import dev.realtime.transport.TransportProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,20 +39,16 @@ class XhrPollingIntegrationTests {
 
 	private static final int EVENTS = 2_000;
 
-	private static final TestHub hub = TestHub.start("testhub.sockjs.streaming=false");
-
-	@AfterAll
-	static void stop() {
-		hub.close();
-	}
+	@RegisterExtension
+	static final HubFixture fixture = HubFixture.direct("testhub.sockjs.streaming=false");
 
 	@Test
 	void carriesTwoThousandEventsEachWayAcrossDrops(CapturedOutput output) {
 		for (int i = 1; i <= EVENTS; i++) {
-			hub.store("alice", "hub.pushed", Map.of("i", i));
+			fixture.hub().store("alice", "hub.pushed", Map.of("i", i));
 		}
-		try (FaultProxy proxy = FaultProxy.inFrontOf(hub.uri().toString())) {
-			URI routed = proxy.route(hub.uri());
+		try (FaultProxy proxy = FaultProxy.inFrontOf(fixture.hub().uri().toString())) {
+			URI routed = proxy.route(fixture.hub().uri());
 			DefaultRealtimeClient client = TestClients.create(TestClients.fastSettings(routed, "alice").build(),
 					new StaticTokenProvider("t"), new HttpTransport(null, 1 << 20, Duration.ofSeconds(5),
 							Executors.newCachedThreadPool(), null, TransportProxy.jvm()));
@@ -99,7 +95,8 @@ class XhrPollingIntegrationTests {
 	}
 
 	private static List<Integer> accepted(DefaultRealtimeClient client) {
-		return hub.accepted()
+		return fixture.hub()
+			.accepted()
 			.stream()
 			.filter((event) -> client.clientId().equals(event.clientId()))
 			.map(EventFrame::payload)
