@@ -58,10 +58,11 @@ class ArchitectureTests {
 	}
 
 	@Test
-	void onlyTheAutoConfigurationDependsOnTheClientImplementation() {
+	void onlyTheAutoConfigurationAndTheClientFactoryDependOnTheClientImplementation() {
 		ArchRuleDefinition.noClasses()
 			.that()
-			.resideOutsideOfPackages("dev.realtime.client.internal..", "dev.realtime.autoconfigure..")
+			.resideOutsideOfPackages("dev.realtime.client.internal..", "dev.realtime.autoconfigure..",
+					"dev.realtime.users..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("dev.realtime.client.internal..")

@@ -35,7 +35,6 @@ import dev.realtime.client.SendHandle;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
-import dev.realtime.client.internal.WebSocketTransport;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.test.PostgresSchemaSupport;
@@ -44,6 +43,7 @@ import dev.realtime.test.TestClients;
 import dev.realtime.transport.TransportProxy;
 import dev.realtime.transport.http.FallbackTransport;
 import dev.realtime.transport.http.HttpTransport;
+import dev.realtime.transport.websocket.WebSocketTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

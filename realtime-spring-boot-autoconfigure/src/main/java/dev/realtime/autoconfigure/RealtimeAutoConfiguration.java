@@ -41,7 +41,6 @@ import dev.realtime.client.internal.ClientRuntime;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
-import dev.realtime.client.internal.WebSocketTransport;
 import dev.realtime.client.spi.InboundStoreFactory;
 import dev.realtime.client.spi.OutboundQueueFactory;
 import dev.realtime.client.spi.Transport;
@@ -49,6 +48,9 @@ import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.UserIds;
 import dev.realtime.receipts.ReceiptStore;
 import dev.realtime.transport.TransportProxy;
+import dev.realtime.transport.websocket.WebSocketTransport;
+import dev.realtime.users.RealtimeClientFactory;
+import dev.realtime.users.RealtimeClientLifecycle;
 
 /**
  * Auto-configuration of the {@link RealtimeClient}: settings from {@code realtime.*}, the

@@ -16,9 +16,12 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
+import dev.realtime.actuate.RealtimeEndpoint;
+import dev.realtime.actuate.RealtimeEndpointWebExtension;
 import dev.realtime.client.ObservableClient;
 import dev.realtime.inbox.FailedInboundEvents;
 import dev.realtime.outbox.OutboxDeadLetters;
+import dev.realtime.users.DefaultRealtimeClients;
 import dev.realtime.users.RealtimeClients;
 
 /**

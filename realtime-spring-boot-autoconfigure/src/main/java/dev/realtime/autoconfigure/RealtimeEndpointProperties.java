@@ -6,6 +6,8 @@ import java.util.Set;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.realtime.actuate.RealtimeEndpoint;
+
 /**
  * Configuration properties of the {@link RealtimeEndpoint}.
  */

@@ -13,6 +13,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
+import dev.realtime.actuate.RealtimeHealthIndicator;
 import dev.realtime.client.ObservableClient;
 import dev.realtime.client.spi.OutboundQueueFactory;
 import dev.realtime.metrics.CachedClientMetrics;
@@ -35,7 +36,8 @@ public final class RealtimeHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "realtimeHealthIndicator")
 	RealtimeHealthIndicator realtimeHealthIndicator(ObservableClient client, CachedClientMetrics metrics,
 			RealtimeHealthProperties properties, ObjectProvider<OutboundQueueFactory> queues) {
-		return new RealtimeHealthIndicator(client, metrics, properties, Clock.systemUTC(), queues.getIfUnique());
+		return new RealtimeHealthIndicator(client, metrics, properties.thresholds(), Clock.systemUTC(),
+				queues.getIfUnique());
 	}
 
 }

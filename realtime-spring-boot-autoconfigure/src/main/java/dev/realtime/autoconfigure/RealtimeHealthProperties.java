@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.realtime.actuate.HealthThresholds;
+
 /**
  * Configuration properties of the realtime health indicator.
  */
@@ -65,6 +67,11 @@ public class RealtimeHealthProperties {
 
 	public void setMaxListedUsers(int maxListedUsers) {
 		this.maxListedUsers = maxListedUsers;
+	}
+
+	HealthThresholds thresholds() {
+		return new HealthThresholds(this.reconnectingThreshold, this.outboxAgeThreshold, this.degradedStatus,
+				this.maxListedUsers);
 	}
 
 }

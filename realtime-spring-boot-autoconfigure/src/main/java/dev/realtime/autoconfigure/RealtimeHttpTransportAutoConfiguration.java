@@ -22,11 +22,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
 import dev.realtime.client.ExponentialBackoff;
-import dev.realtime.client.internal.WebSocketTransport;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.transport.TransportProxy;
 import dev.realtime.transport.http.FallbackTransport;
 import dev.realtime.transport.http.HttpTransport;
+import dev.realtime.transport.websocket.WebSocketTransport;
 
 /**
  * Auto-configuration of the HTTP transport ({@code realtime.transport=http}: SockJS over

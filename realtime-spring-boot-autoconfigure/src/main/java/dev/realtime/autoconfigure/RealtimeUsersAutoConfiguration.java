@@ -19,6 +19,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.realtime.actuate.RealtimeUsersHealthIndicator;
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.auth.TokenProvider;
 import dev.realtime.auth.UserTokenProvider;
@@ -35,6 +36,8 @@ import dev.realtime.receipts.InMemoryReceiptStore;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.receipts.ReceiptStore;
 import dev.realtime.typing.TypingManager;
+import dev.realtime.users.DefaultRealtimeClients;
+import dev.realtime.users.RealtimeClientFactory;
 import dev.realtime.users.RealtimeClients;
 
 /**
@@ -89,9 +92,11 @@ public final class RealtimeUsersAutoConfiguration {
 		DefaultRealtimeClients.Features features = new DefaultRealtimeClients.Features(codec.mapper(),
 				receiptStore.getIfUnique(InMemoryReceiptStore::new), typing.getExpiry(), typing.getThrottle(),
 				presence::getIfUnique, typingManager::getIfUnique, receipts::getIfUnique);
+		RealtimeListenerAnnotationBeanPostProcessor listenerMethods = listeners.getIfAvailable();
 		return new DefaultRealtimeClients(factory, settings,
 				userTokens(userTokenProvider.getIfUnique(), tokenProvider.getIfUnique()), assignments, features,
-				listeners.getIfAvailable(), publisher, properties.getFlushTimeout(), defaultClient::getIfUnique);
+				(listenerMethods != null) ? listenerMethods::attach : null, publisher, properties.getFlushTimeout(),
+				defaultClient::getIfUnique);
 	}
 
 	/**
@@ -164,7 +169,7 @@ public final class RealtimeUsersAutoConfiguration {
 			return new RealtimeUsersHealthIndicator(() -> {
 				DefaultRealtimeClients registry = clients.getIfUnique();
 				return (registry != null) ? registry.clients() : List.of();
-			}, properties);
+			}, properties.thresholds());
 		}
 
 	}

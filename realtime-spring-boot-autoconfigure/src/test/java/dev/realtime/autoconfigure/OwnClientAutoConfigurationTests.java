@@ -25,6 +25,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.realtime.actuate.RealtimeEndpoint;
+import dev.realtime.actuate.RealtimeHealthIndicator;
 import dev.realtime.client.Acknowledgement;
 import dev.realtime.client.ClientMetrics;
 import dev.realtime.client.ConnectionState;
@@ -49,6 +51,7 @@ import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.PresenceStatus;
 import dev.realtime.typing.TypingManager;
+import dev.realtime.users.RealtimeClientLifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

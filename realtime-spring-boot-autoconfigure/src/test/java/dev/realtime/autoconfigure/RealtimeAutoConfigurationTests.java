@@ -22,6 +22,7 @@ import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
 import dev.realtime.client.spi.OutboundQueueFactory;
 import dev.realtime.client.spi.Transport;
+import dev.realtime.users.RealtimeClientLifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

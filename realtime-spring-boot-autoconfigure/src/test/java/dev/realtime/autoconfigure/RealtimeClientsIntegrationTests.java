@@ -22,6 +22,7 @@ import dev.realtime.client.UserProfile;
 import dev.realtime.listener.RealtimeListener;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.test.HubFixture;
+import dev.realtime.users.DefaultRealtimeClients;
 import dev.realtime.users.RealtimeClients;
 
 import static org.assertj.core.api.Assertions.assertThat;

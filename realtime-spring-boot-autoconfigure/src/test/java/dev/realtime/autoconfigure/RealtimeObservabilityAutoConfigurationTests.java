@@ -17,6 +17,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.realtime.actuate.RealtimeEndpoint;
+import dev.realtime.actuate.RealtimeHealthIndicator;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.metrics.CachedClientMetrics;
 import dev.realtime.metrics.RealtimeClientMeterBinder;

@@ -32,6 +32,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.node.JsonNodeFactory;
 
+import dev.realtime.actuate.RealtimeHealthIndicator;
 import dev.realtime.autoconfigure.app.AppNote;
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.OutboundMessage;

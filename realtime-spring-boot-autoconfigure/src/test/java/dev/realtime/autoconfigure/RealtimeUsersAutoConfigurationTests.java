@@ -29,6 +29,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
+import dev.realtime.actuate.RealtimeEndpoint;
+import dev.realtime.actuate.RealtimeHealthIndicator;
+import dev.realtime.actuate.RealtimeUsersHealthIndicator;
 import dev.realtime.auth.UserTokenProvider;
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ObservableClient;
@@ -42,6 +45,8 @@ import dev.realtime.metrics.RealtimeUsersMeterBinder;
 import dev.realtime.presence.PresenceManager;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.typing.TypingManager;
+import dev.realtime.users.RealtimeClientFactory;
+import dev.realtime.users.RealtimeClientLifecycle;
 import dev.realtime.users.RealtimeClients;
 
 import static org.assertj.core.api.Assertions.assertThat;

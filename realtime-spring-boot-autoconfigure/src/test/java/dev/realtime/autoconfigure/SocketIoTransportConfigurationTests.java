@@ -12,9 +12,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.realtime.client.internal.WebSocketTransport;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.transport.socketio.SocketIoTransport;
+import dev.realtime.transport.websocket.WebSocketTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

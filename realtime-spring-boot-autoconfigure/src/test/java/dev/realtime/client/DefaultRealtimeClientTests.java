@@ -13,7 +13,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
-import dev.realtime.client.internal.WebSocketTransport;
 import dev.realtime.protocol.AckFrame;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.EventFrame;
@@ -21,6 +20,7 @@ import dev.realtime.protocol.FrameCodec;
 import dev.realtime.test.HubFixture;
 import dev.realtime.test.TestClients;
 import dev.realtime.test.TestHub;
+import dev.realtime.transport.websocket.WebSocketTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

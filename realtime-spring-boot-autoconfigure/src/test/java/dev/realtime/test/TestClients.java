@@ -19,11 +19,11 @@ import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
-import dev.realtime.client.internal.WebSocketTransport;
 import dev.realtime.client.spi.InboundStore;
 import dev.realtime.client.spi.OutboundQueue;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.FrameCodec;
+import dev.realtime.transport.websocket.WebSocketTransport;
 
 import static org.awaitility.Awaitility.await;
 

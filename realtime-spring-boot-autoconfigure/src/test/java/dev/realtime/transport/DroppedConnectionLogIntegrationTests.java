@@ -23,7 +23,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import dev.realtime.auth.StaticTokenProvider;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.internal.DefaultRealtimeClient;
-import dev.realtime.client.internal.WebSocketTransport;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.test.FaultProxy;
 import dev.realtime.test.NodeSocketIoServer;
@@ -32,6 +31,7 @@ import dev.realtime.test.TestHub;
 import dev.realtime.transport.http.HttpTransport;
 import dev.realtime.transport.socketio.HttpProxy;
 import dev.realtime.transport.socketio.SocketIoTransport;
+import dev.realtime.transport.websocket.WebSocketTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

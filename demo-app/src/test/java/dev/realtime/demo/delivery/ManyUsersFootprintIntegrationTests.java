@@ -27,10 +27,10 @@ import dev.realtime.client.internal.ClientRuntime;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.internal.InMemoryInboundStore;
 import dev.realtime.client.internal.InMemoryOutboundQueue;
-import dev.realtime.client.internal.WebSocketTransport;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.test.TestDatabases;
+import dev.realtime.transport.websocket.WebSocketTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package dev.realtime.autoconfigure;
+package dev.realtime.users;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -36,13 +36,11 @@ import dev.realtime.client.Subscription;
 import dev.realtime.client.UserProfile;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.spi.UserAssignments;
-import dev.realtime.listener.RealtimeListenerAnnotationBeanPostProcessor;
 import dev.realtime.presence.PresenceManager;
 import dev.realtime.presence.UserProfileAnnouncer;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.receipts.ReceiptStore;
 import dev.realtime.typing.TypingManager;
-import dev.realtime.users.RealtimeClients;
 
 /**
  * The default {@link RealtimeClients}: builds a client per user with the application's
@@ -71,7 +69,7 @@ public class DefaultRealtimeClients
 
 	private final Features features;
 
-	private final @Nullable RealtimeListenerAnnotationBeanPostProcessor listeners;
+	private final @Nullable Function<RealtimeClient, Subscription> listeners;
 
 	private final ApplicationEventPublisher publisher;
 
@@ -102,7 +100,8 @@ public class DefaultRealtimeClients
 	 * {@link IllegalStateException} saying why the user cannot have one
 	 * @param assignments decides which users this instance runs
 	 * @param features what each user's presence, typing and receipts are built with
-	 * @param listeners the application's {@code @RealtimeListener} methods, if any
+	 * @param listeners attaches the application's {@code @RealtimeListener} methods to a
+	 * client, if it has any
 	 * @param publisher publishes the clients' events
 	 * @param flushTimeout longest wait for pending events in
 	 * {@code disconnectUser(id, true)}
@@ -110,7 +109,7 @@ public class DefaultRealtimeClients
 	 */
 	public DefaultRealtimeClients(RealtimeClientFactory factory, Function<String, ClientSettings> settings,
 			Function<String, TokenProvider> tokens, UserAssignments assignments, Features features,
-			@Nullable RealtimeListenerAnnotationBeanPostProcessor listeners, ApplicationEventPublisher publisher,
+			@Nullable Function<RealtimeClient, Subscription> listeners, ApplicationEventPublisher publisher,
 			Duration flushTimeout, Supplier<@Nullable RealtimeClient> defaultClient) {
 		this.factory = factory;
 		this.settings = settings;
@@ -514,7 +513,7 @@ public class DefaultRealtimeClients
 			Clock clock = Clock.systemUTC();
 			// before the client connects, so no event is missed
 			if (DefaultRealtimeClients.this.listeners != null) {
-				this.subscriptions.add(DefaultRealtimeClients.this.listeners.attach(client));
+				this.subscriptions.add(DefaultRealtimeClients.this.listeners.apply(client));
 			}
 			this.subscriptions
 				.addAll(RealtimeClientLifecycle.publishEvents(client, DefaultRealtimeClients.this.publisher));

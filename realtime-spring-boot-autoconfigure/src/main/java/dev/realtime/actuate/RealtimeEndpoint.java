@@ -1,4 +1,4 @@
-package dev.realtime.autoconfigure;
+package dev.realtime.actuate;
 
 import java.util.Comparator;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.realtime.autoconfigure;
+package dev.realtime.users;
 
 import java.time.Clock;
 
@@ -37,8 +37,18 @@ public final class RealtimeClientFactory {
 
 	private final ClientRuntime runtime;
 
-	RealtimeClientFactory(Transport transport, OutboundQueueFactory outboundQueues, InboundStoreFactory inboundStores,
-			FrameCodec codec, ObjectProvider<ReceiptStore> receipts, ClientRuntime runtime) {
+	/**
+	 * Create the factory.
+	 * @param transport the transport every client connects with
+	 * @param outboundQueues creates each user's outbound queue
+	 * @param inboundStores creates each user's inbound store
+	 * @param codec the frame codec
+	 * @param receipts the read receipt store, if any, cleared with a user's inbound store
+	 * @param runtime the threads every client runs on
+	 */
+	public RealtimeClientFactory(Transport transport, OutboundQueueFactory outboundQueues,
+			InboundStoreFactory inboundStores, FrameCodec codec, ObjectProvider<ReceiptStore> receipts,
+			ClientRuntime runtime) {
 		this.transport = transport;
 		this.outboundQueues = outboundQueues;
 		this.inboundStores = inboundStores;

@@ -1,4 +1,4 @@
-package dev.realtime.autoconfigure;
+package dev.realtime.actuate;
 
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -27,16 +27,16 @@ public class RealtimeUsersHealthIndicator implements HealthIndicator {
 
 	private final Supplier<List<ObservableClient>> clients;
 
-	private final RealtimeHealthProperties properties;
+	private final HealthThresholds thresholds;
 
 	/**
 	 * Create the indicator.
 	 * @param clients supplies the users' clients
-	 * @param properties the degraded status and how many users to list
+	 * @param thresholds the degraded status and how many users to list
 	 */
-	public RealtimeUsersHealthIndicator(Supplier<List<ObservableClient>> clients, RealtimeHealthProperties properties) {
+	public RealtimeUsersHealthIndicator(Supplier<List<ObservableClient>> clients, HealthThresholds thresholds) {
 		this.clients = clients;
-		this.properties = properties;
+		this.thresholds = thresholds;
 	}
 
 	@Override
@@ -49,7 +49,7 @@ public class RealtimeUsersHealthIndicator implements HealthIndicator {
 		all.forEach((client) -> counts.merge(client.connectionState(), 1, Integer::sum));
 		Map<String, Integer> states = new LinkedHashMap<>();
 		counts.forEach((state, count) -> states.put(state.name().toLowerCase(Locale.ROOT), count));
-		int max = Math.max(0, this.properties.getMaxListedUsers());
+		int max = Math.max(0, this.thresholds.maxListedUsers());
 		Map<String, Object> listed = new LinkedHashMap<>();
 		all.stream()
 			.sorted(Comparator
@@ -58,7 +58,7 @@ public class RealtimeUsersHealthIndicator implements HealthIndicator {
 			.limit(max)
 			.forEach((client) -> listed.put(client.userId(), describe(client)));
 		int failed = counts.getOrDefault(ConnectionState.FAILED, 0);
-		Health.Builder health = (failed > 0) ? Health.status(new Status(this.properties.getDegradedStatus()))
+		Health.Builder health = (failed > 0) ? Health.status(new Status(this.thresholds.degradedStatus()))
 			.withDetail("degraded", failed + " user(s) failed for good") : Health.up();
 		return health.withDetail("users", all.size())
 			.withDetail("states", states)

@@ -1,4 +1,4 @@
-package dev.realtime.autoconfigure;
+package dev.realtime.users;
 
 import dev.realtime.client.spi.ForwardingInboundStore;
 import dev.realtime.client.spi.InboundStore;

@@ -1,4 +1,4 @@
-package dev.realtime.autoconfigure;
+package dev.realtime.actuate;
 
 import java.util.Set;
 
@@ -9,7 +9,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
-import dev.realtime.autoconfigure.RealtimeEndpoint.RealtimeDescriptor;
+import dev.realtime.actuate.RealtimeEndpoint.RealtimeDescriptor;
 
 /**
  * The {@link RealtimeEndpoint} over HTTP: shows the payloads of parked events and dead

@@ -1,4 +1,4 @@
-package dev.realtime.client.internal;
+package dev.realtime.transport.websocket;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.realtime.autoconfigure;
+package dev.realtime.actuate;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +26,8 @@ import static org.awaitility.Awaitility.await;
  */
 class RealtimeHealthIndicatorTests {
 
-	private final RealtimeHealthProperties properties = new RealtimeHealthProperties();
+	private static final HealthThresholds DEFAULTS = new HealthThresholds(Duration.ofSeconds(30), Duration.ofMinutes(5),
+			"OUT_OF_SERVICE", 20);
 
 	@RegisterExtension
 	final HubFixture fixture = HubFixture.direct();
@@ -35,27 +36,30 @@ class RealtimeHealthIndicatorTests {
 
 	private DefaultRealtimeClient client;
 
-	private RealtimeHealthIndicator indicator;
-
 	@BeforeEach
 	void connect() {
 		this.hub = this.fixture.hub();
 		this.client = TestClients.create(TestClients.fastSettings(this.hub.uri(), "alice").build(),
 				new StaticTokenProvider("t"));
-		this.indicator = new RealtimeHealthIndicator(this.client, new CachedClientMetrics(this.client, Duration.ZERO),
-				this.properties, Clock.systemUTC(), null);
 		this.fixture.connect(this.client);
+	}
+
+	private RealtimeHealthIndicator indicator(HealthThresholds thresholds) {
+		return new RealtimeHealthIndicator(this.client, new CachedClientMetrics(this.client, Duration.ZERO), thresholds,
+				Clock.systemUTC(), null);
 	}
 
 	@Test
 	void upDuringShortReconnectThenDegradedPastThreshold() {
-		this.properties.setReconnectingThreshold(Duration.ofMillis(300));
+		// a 300 ms threshold, not the default 30 s, so that the test waits for less
+		RealtimeHealthIndicator indicator = indicator(new HealthThresholds(Duration.ofMillis(300), DEFAULTS.outboxAge(),
+				DEFAULTS.degradedStatus(), DEFAULTS.maxListedUsers()));
 		this.hub.close();
 
 		await().until(() -> this.client.connectionState() == ConnectionState.RECONNECTING);
-		assertThat(this.indicator.health().getStatus()).isIn(Status.UP, Status.OUT_OF_SERVICE);
-		await().until(() -> this.indicator.health().getStatus().equals(Status.OUT_OF_SERVICE));
-		Health health = this.indicator.health();
+		assertThat(indicator.health().getStatus()).isIn(Status.UP, Status.OUT_OF_SERVICE);
+		await().until(() -> indicator.health().getStatus().equals(Status.OUT_OF_SERVICE));
+		Health health = indicator.health();
 		assertThat(health.getDetails()).containsEntry("state", ConnectionState.RECONNECTING);
 		assertThat((String) health.getDetails().get("degraded")).contains("realtime.health.reconnecting-threshold");
 		assertThat((String) health.getDetails().get("lastError")).isNotBlank();
@@ -63,15 +67,16 @@ class RealtimeHealthIndicatorTests {
 
 	@Test
 	void degradedStatusWhenOutboxBacksUp() {
-		this.properties.setOutboxAgeThreshold(Duration.ofMillis(100));
-		this.properties.setDegradedStatus("DEGRADED");
+		// a 100 ms threshold, not the default 5 min, so that the test waits for less
+		RealtimeHealthIndicator indicator = indicator(new HealthThresholds(DEFAULTS.reconnecting(),
+				Duration.ofMillis(100), "DEGRADED", DEFAULTS.maxListedUsers()));
 		this.hub.acking(false);
-		assertThat(this.indicator.health().getStatus()).isEqualTo(Status.UP);
+		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 
 		this.client.sendEvent("n", Map.of("i", 1));
 
-		await().until(() -> this.indicator.health().getStatus().getCode().equals("DEGRADED"));
-		Health health = this.indicator.health();
+		await().until(() -> indicator.health().getStatus().getCode().equals("DEGRADED"));
+		Health health = indicator.health();
 		assertThat(health.getDetails()).containsEntry("pending", 1L).containsEntry("state", ConnectionState.CONNECTED);
 		assertThat((String) health.getDetails().get("degraded")).contains("realtime.health.outbox-age-threshold");
 	}

@@ -1,4 +1,4 @@
-package dev.realtime.autoconfigure;
+package dev.realtime.actuate;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +40,7 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 
 	private final Supplier<ClientMetrics> metrics;
 
-	private final RealtimeHealthProperties properties;
+	private final HealthThresholds thresholds;
 
 	private final Clock clock;
 
@@ -52,16 +52,16 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 	 * Create the indicator. It listens to the client's state changes from now on.
 	 * @param client the client
 	 * @param metrics supplies the client's metrics
-	 * @param properties the thresholds
+	 * @param thresholds when the client is degraded
 	 * @param clock the clock durations are measured with
 	 * @param queues the factory of the client's outbound queues, whose kind the details
 	 * show as the store, or {@code null} if unknown
 	 */
 	public RealtimeHealthIndicator(ObservableClient client, Supplier<ClientMetrics> metrics,
-			RealtimeHealthProperties properties, Clock clock, @Nullable OutboundQueueFactory queues) {
+			HealthThresholds thresholds, Clock clock, @Nullable OutboundQueueFactory queues) {
 		this.client = client;
 		this.metrics = metrics;
-		this.properties = properties;
+		this.thresholds = thresholds;
 		this.clock = clock;
 		this.store = store(queues);
 		this.stateSince = clock.instant();
@@ -137,12 +137,12 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 
 	private @Nullable String degradedReason(ConnectionState state, Duration inState, Duration oldestAge) {
 		boolean connecting = state == ConnectionState.CONNECTING || state == ConnectionState.RECONNECTING;
-		Duration reconnecting = this.properties.getReconnectingThreshold();
+		Duration reconnecting = this.thresholds.reconnecting();
 		if (connecting && inState.compareTo(reconnecting) > 0) {
 			return state.name().toLowerCase(Locale.ROOT) + " for " + inState + ", longer than " + reconnecting
 					+ " (realtime.health.reconnecting-threshold)";
 		}
-		Duration outbox = this.properties.getOutboxAgeThreshold();
+		Duration outbox = this.thresholds.outboxAge();
 		if (oldestAge.compareTo(outbox) > 0) {
 			return "oldest pending outbound event is " + oldestAge + " old, older than " + outbox
 					+ " (realtime.health.outbox-age-threshold)";
@@ -155,7 +155,7 @@ public class RealtimeHealthIndicator implements HealthIndicator {
 			return Status.DOWN;
 		}
 		if (degraded != null) {
-			return new Status(this.properties.getDegradedStatus());
+			return new Status(this.thresholds.degradedStatus());
 		}
 		if (state == ConnectionState.CONNECTING || state == ConnectionState.DISCONNECTED) {
 			return Status.UNKNOWN;

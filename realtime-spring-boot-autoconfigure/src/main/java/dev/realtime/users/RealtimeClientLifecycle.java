@@ -1,4 +1,4 @@
-package dev.realtime.autoconfigure;
+package dev.realtime.users;
 
 import java.util.List;
 
