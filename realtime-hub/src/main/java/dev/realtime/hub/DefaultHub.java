@@ -18,6 +18,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -56,6 +58,8 @@ public class DefaultHub implements Hub {
 
 	private final Clock clock;
 
+	private volatile HubMetrics metrics = HubMetrics.NONE;
+
 	DefaultHub(HubStore store, HubSessionRegistry sessions, HubRooms rooms,
 			PlatformTransactionManager transactionManager, FrameCodec codec, HubProperties properties, Clock clock) {
 		this.store = store;
@@ -83,6 +87,18 @@ public class DefaultHub implements Hub {
 		return this.rooms;
 	}
 
+	HubMetrics metrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * Report to these metrics from now on ({@link HubMetrics#NONE} by default).
+	 * @param metrics the metrics
+	 */
+	public void setMetrics(HubMetrics metrics) {
+		this.metrics = metrics;
+	}
+
 	// --- Hub API
 	// ---------------------------------------------------------------------------
 
@@ -98,7 +114,7 @@ public class DefaultHub implements Hub {
 		this.store.ensureUser(userId, now);
 		Map<String, List<StreamEvent>> deliveries = this.transactions
 			.execute((status) -> fanOut(List.of(userId), List.of(candidate), null, now));
-		this.sessions.deliver(deliveries);
+		this.metrics.eventsDelivered(this.sessions.deliver(deliveries));
 		List<StreamEvent> delivered = Objects.requireNonNull(deliveries.get(userId),
 				"a push is fanned out to its user");
 		return delivered.get(0).seq();
@@ -297,8 +313,19 @@ public class DefaultHub implements Hub {
 		this.store.insertStreamEvents(entries);
 		if (!acceptedEvents.isEmpty()) {
 			this.store.insertAcceptedEvents(acceptedEvents);
+			countAcceptedOnCommit(acceptedEvents.size());
 		}
 		return deliveries;
+	}
+
+	private void countAcceptedOnCommit(int count) {
+		HubMetrics counted = this.metrics;
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				counted.eventsAccepted(count);
+			}
+		});
 	}
 
 	private static List<String> recipientsAt(List<List<String>> recipients, int index) {
@@ -443,6 +470,8 @@ public class DefaultHub implements Hub {
 			cursor = event.seq();
 		}
 		boolean hasMore = events.size() < page.size();
+		this.metrics.resumePage();
+		this.metrics.eventsDelivered(events.size());
 		return new ResumeAnswer(new ResumeResponseFrame(ackSeq, events, hasMore, false, stream.lastSeq()), !hasMore,
 				cursor);
 	}

@@ -94,15 +94,23 @@ public final class HubAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DefaultHub hub(JdbcTemplate jdbcTemplate, PlatformTransactionManager transactionManager,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Clock> clock, HubProperties properties) {
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Clock> clock, HubProperties properties,
+			ObjectProvider<HubMetrics> metrics) {
 		// the application's mapper converts push() payloads like the rest of the
 		// application does
 		FrameCodec codec = new FrameCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 		HubStore store = new JdbcHubStore(jdbcTemplate, codec.mapper());
 		HubSessionRegistry sessions = new HubSessionRegistry(store);
 		Clock hubClock = clock.getIfAvailable(Clock::systemUTC);
-		return new DefaultHub(store, sessions, new HubRooms(store, sessions, codec, hubClock), transactionManager,
-				codec, properties, hubClock);
+		DefaultHub hub = new DefaultHub(store, sessions, new HubRooms(store, sessions, codec, hubClock),
+				transactionManager, codec, properties, hubClock);
+		hub.setMetrics(metrics.getIfAvailable(() -> HubMetrics.NONE));
+		return hub;
+	}
+
+	@Bean
+	HubNode hubNode(DefaultHub hub) {
+		return new HubNode(hub.sessions());
 	}
 
 	@Bean

@@ -57,9 +57,11 @@ final class HubHandshake {
 		String presented = (token != null && !token.isBlank()) ? token : token(authorization, query);
 		Optional<VerifiedToken> verified = (presented != null) ? this.tokens.verify(presented) : Optional.empty();
 		if (verified.isEmpty()) {
+			this.hub.metrics().authRefused();
 			return new Refused(HttpStatus.UNAUTHORIZED, "missing or invalid token for user '" + userId + "'");
 		}
 		if (!verified.get().userId().equals(userId)) {
+			this.hub.metrics().authRefused();
 			return new Refused(HttpStatus.FORBIDDEN, "token of another user than '" + userId + "'");
 		}
 		if (!this.hub.register(clientId, userId)) {

@@ -77,6 +77,7 @@ final class HubProtocol {
 			logger.warn("Closing " + session + " with " + CloseCodes.RATE_LIMITED + ": it sent more than "
 					+ this.hub.properties().getRateLimit().getMessagesPerSecond() + " messages per second");
 			session.close(CloseCodes.RATE_LIMITED, "rate limited");
+			this.hub.metrics().rateLimitClosed();
 			return;
 		}
 		try {
@@ -245,7 +246,7 @@ final class HubProtocol {
 			this.session.send(this.frames);
 			this.frames.clear();
 			for (Map<String, List<StreamEvent>> delivery : this.deliveries) {
-				HubProtocol.this.hub.sessions().deliver(delivery);
+				HubProtocol.this.hub.metrics().eventsDelivered(HubProtocol.this.hub.sessions().deliver(delivery));
 			}
 			this.deliveries.clear();
 		}

@@ -139,18 +139,19 @@ final class HubSession {
 	 * filled from the store so the client never sees one.
 	 * @param events the committed events, in seq order
 	 * @param store the store a gap is filled from
+	 * @return how many events were written to the connection
 	 */
-	void deliver(List<StreamEvent> events, HubStore store) {
+	int deliver(List<StreamEvent> events, HubStore store) {
 		if (events.isEmpty()) {
-			return;
+			return 0;
 		}
 		synchronized (this.deliveryLock) {
 			if (!this.live || !isOpen()) {
-				return;
+				return 0;
 			}
 			long last = events.get(events.size() - 1).seq();
 			if (last <= this.cursor) {
-				return;
+				return 0;
 			}
 			List<StreamEvent> pending = new ArrayList<>();
 			if (events.get(0).seq() > this.cursor + 1) {
@@ -179,6 +180,7 @@ final class HubSession {
 			if (!pending.isEmpty()) {
 				this.cursor = pending.get(pending.size() - 1).seq();
 			}
+			return pending.size();
 		}
 	}
 

@@ -56,13 +56,30 @@ final class HubSessionRegistry {
 	/**
 	 * Push committed events to their recipients' open sessions.
 	 * @param deliveries each user's new events, in seq order
+	 * @return how many events were written to connections
 	 */
-	void deliver(Map<String, List<StreamEvent>> deliveries) {
-		deliveries.forEach((user, events) -> {
-			for (HubSession session : sessions(user)) {
-				session.deliver(events, this.store);
+	int deliver(Map<String, List<StreamEvent>> deliveries) {
+		int delivered = 0;
+		for (Map.Entry<String, List<StreamEvent>> user : deliveries.entrySet()) {
+			for (HubSession session : sessions(user.getKey())) {
+				delivered += session.deliver(user.getValue(), this.store);
 			}
-		});
+		}
+		return delivered;
+	}
+
+	int count() {
+		return this.byUser.values().stream().mapToInt(Set::size).sum();
+	}
+
+	/**
+	 * Close every open session, of every user.
+	 * @param code the close code
+	 * @param reason the close reason
+	 * @return how many sessions were closed
+	 */
+	int closeAll(int code, String reason) {
+		return this.byUser.keySet().stream().mapToInt((user) -> close(user, code, reason)).sum();
 	}
 
 	int close(String userId, int code, String reason) {

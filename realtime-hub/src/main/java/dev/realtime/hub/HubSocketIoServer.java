@@ -186,4 +186,12 @@ final class HubSocketIoServer implements SmartLifecycle {
 		return this.server != null;
 	}
 
+	/**
+	 * Stop after the {@link HubNode}, which closes this server's connections first.
+	 */
+	@Override
+	public int getPhase() {
+		return HubNode.PHASE - 1;
+	}
+
 }

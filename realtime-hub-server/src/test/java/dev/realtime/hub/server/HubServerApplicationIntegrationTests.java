@@ -2,6 +2,8 @@ package dev.realtime.hub.server;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.util.ArrayList;
@@ -30,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * embedded H2 file database (in this module's {@code target} directory rather than
  * {@code ./data}, so that runs do not share it) and one static token given on the command
  * line. A plain JDK WebSocket client, which knows nothing of this project, speaks the
- * protocol to it.
+ * protocol to it; {@code /actuator/health} shows the hub's component.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS,
 		args = { "--realtime.hub.tokens.server-test-token=server-test",
@@ -83,6 +85,18 @@ class HubServerApplicationIntegrationTests {
 			.havingCause()
 			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(401));
+	}
+
+	@Test
+	void healthShowsTheHubComponent() throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode health = this.mapper.readTree(response.body());
+		assertThat(health.path("components").path("realtimeHub").path("status").stringValue()).isEqualTo("UP");
+		// the server's settings show components, not their details
+		assertThat(health.path("components").path("realtimeHub").has("details")).isFalse();
 	}
 
 	private CompletableFuture<WebSocket> connect(String clientId, String token, Frames frames) {
