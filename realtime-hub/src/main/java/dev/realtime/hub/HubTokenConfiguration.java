@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import javax.crypto.spec.SecretKeySpec;
 
@@ -96,35 +98,38 @@ class HubTokenConfiguration {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "jwt-secret", "******",
 					"set either jwt-secret (HS256, development) or issuer-uri/jwk-set-uri, not both");
 		}
-		NimbusJwtDecoder decoder;
+		OAuth2TokenValidator<Jwt> validator = validator(auth, clock);
 		if (secret != null) {
-			decoder = NimbusJwtDecoder.withSecretKey(secretKey(secret)).macAlgorithm(MacAlgorithm.HS256).build();
+			NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(secretKey(secret))
+				.macAlgorithm(MacAlgorithm.HS256)
+				.build();
+			decoder.setJwtValidator(validator);
 			logger.info("The hub checks HS256 JWTs signed with realtime.hub.auth.jwt-secret (development)");
+			return decoder;
 		}
-		else if (jwkSetUri != null) {
-			decoder = withAlgorithms(NimbusJwtDecoder.withJwkSetUri(jwkSetUri), auth).build();
-			logger.info("The hub checks JWTs signed with the keys of " + jwkSetUri + " " + auth.getJwsAlgorithms());
+		if (jwkSetUri != null) {
+			Set<SignatureAlgorithm> algorithms = signatureAlgorithms(auth);
+			logger.info("The hub checks JWTs signed with the keys of " + jwkSetUri + " " + algorithms);
+			return decoder(NimbusJwtDecoder.withJwkSetUri(jwkSetUri), algorithms, validator);
 		}
-		else if (issuerUri != null) {
-			return issuerDecoder(issuerUri, auth, clock);
-		}
-		else {
-			return null;
-		}
-		decoder.setJwtValidator(validator(auth, clock));
-		return decoder;
+		return (issuerUri != null) ? issuerDecoder(issuerUri, signatureAlgorithms(auth), validator) : null;
 	}
 
-	private static JwtDecoder issuerDecoder(String issuerUri, HubProperties.Auth auth, Clock clock) {
-		logger.info("The hub checks JWTs of issuer " + issuerUri + " signed with " + auth.getJwsAlgorithms());
+	private static JwtDecoder issuerDecoder(String issuerUri, Set<SignatureAlgorithm> algorithms,
+			OAuth2TokenValidator<Jwt> validator) {
+		logger.info("The hub checks JWTs of issuer " + issuerUri + " signed with " + algorithms);
 		// discovery happens at the first handshake, so that the hub starts while the
-		// issuer is down (as Spring Boot's resource server does); it is retried until it
-		// works
-		return new SupplierJwtDecoder(() -> {
-			NimbusJwtDecoder decoder = withAlgorithms(NimbusJwtDecoder.withIssuerLocation(issuerUri), auth).build();
-			decoder.setJwtValidator(validator(auth, clock));
-			return decoder;
-		});
+		// issuer is down (as Spring Boot's resource server does), and is retried until it
+		// works; the algorithms were checked at startup
+		return new SupplierJwtDecoder(
+				() -> decoder(NimbusJwtDecoder.withIssuerLocation(issuerUri), algorithms, validator));
+	}
+
+	private static NimbusJwtDecoder decoder(JwkSetUriJwtDecoderBuilder builder, Set<SignatureAlgorithm> algorithms,
+			OAuth2TokenValidator<Jwt> validator) {
+		NimbusJwtDecoder decoder = builder.jwsAlgorithms((accepted) -> accepted.addAll(algorithms)).build();
+		decoder.setJwtValidator(validator);
+		return decoder;
 	}
 
 	private static SecretKeySpec secretKey(String secret) {
@@ -137,21 +142,21 @@ class HubTokenConfiguration {
 		return new SecretKeySpec(key, "HmacSHA256");
 	}
 
-	private static JwkSetUriJwtDecoderBuilder withAlgorithms(JwkSetUriJwtDecoderBuilder builder,
-			HubProperties.Auth auth) {
+	private static Set<SignatureAlgorithm> signatureAlgorithms(HubProperties.Auth auth) {
 		if (auth.getJwsAlgorithms().isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "jws-algorithms", "",
 					"must name one or more");
 		}
+		Set<SignatureAlgorithm> algorithms = new LinkedHashSet<>();
 		for (String name : auth.getJwsAlgorithms()) {
-			SignatureAlgorithm algorithm = SignatureAlgorithm.from(name);
+			SignatureAlgorithm algorithm = SignatureAlgorithm.from(name.trim());
 			if (algorithm == null) {
 				throw new InvalidConfigurationPropertyValueException(PREFIX + "jws-algorithms", name,
 						"unknown signature algorithm (RS256, ES256, PS256, ... are known)");
 			}
-			builder.jwsAlgorithm(algorithm);
+			algorithms.add(algorithm);
 		}
-		return builder;
+		return algorithms;
 	}
 
 	private static OAuth2TokenValidator<Jwt> validator(HubProperties.Auth auth, Clock clock) {

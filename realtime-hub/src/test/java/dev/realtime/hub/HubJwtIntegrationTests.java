@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
+import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -72,6 +73,12 @@ class HubJwtIntegrationTests {
 
 	private static final int SOCKETIO_PORT = freePort();
 
+	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+	/** One client for every Socket.IO connection, whose threads stop after the tests. */
+	private static final OkHttpClient socketIoHttp = SocketIoTransport.httpClient(CONNECT_TIMEOUT,
+			HttpProxy.JVM_SETTINGS, null, null);
+
 	@LocalServerPort
 	int port;
 
@@ -93,8 +100,10 @@ class HubJwtIntegrationTests {
 	}
 
 	@AfterAll
-	static void stopIssuer() {
+	static void stopIssuerAndClient() {
 		issuer.close();
+		socketIoHttp.dispatcher().executorService().shutdown();
+		socketIoHttp.connectionPool().evictAll();
 	}
 
 	@Test
@@ -261,12 +270,11 @@ class HubJwtIntegrationTests {
 	}
 
 	private Transport transport(Kind kind) {
-		Duration timeout = Duration.ofSeconds(5);
 		return switch (kind) {
-			case WEBSOCKET -> new WebSocketTransport(FRAME_LIMIT, timeout, this.executor);
-			case SOCKJS -> new HttpTransport(null, FRAME_LIMIT, timeout, this.executor, null, TransportProxy.jvm());
-			case SOCKETIO -> new SocketIoTransport(FRAME_LIMIT, timeout,
-					SocketIoTransport.httpClient(timeout, HttpProxy.JVM_SETTINGS, null, null));
+			case WEBSOCKET -> new WebSocketTransport(FRAME_LIMIT, CONNECT_TIMEOUT, this.executor);
+			case SOCKJS ->
+				new HttpTransport(null, FRAME_LIMIT, CONNECT_TIMEOUT, this.executor, null, TransportProxy.jvm());
+			case SOCKETIO -> new SocketIoTransport(FRAME_LIMIT, CONNECT_TIMEOUT, socketIoHttp);
 		};
 	}
 

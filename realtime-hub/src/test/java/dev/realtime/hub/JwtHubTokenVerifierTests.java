@@ -172,14 +172,19 @@ class JwtHubTokenVerifierTests {
 	}
 
 	@Test
-	void anUnknownAlgorithmIsRefusedByName() {
-		HubProperties.Auth remote = new HubProperties.Auth();
-		remote.setJwkSetUri(closedPortJwkSetUri());
-		remote.setJwsAlgorithms(List.of("RS256", "RS257"));
-		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
-			.isThrownBy(() -> HubTokenConfiguration.hubDecoder(remote, this.clock))
-			.withMessageContaining("realtime.hub.auth.jws-algorithms")
-			.withMessageContaining("RS257");
+	void anUnknownAlgorithmIsRefusedByNameAtStartup() {
+		HubProperties.Auth jwkSet = new HubProperties.Auth();
+		jwkSet.setJwkSetUri(closedPortJwkSetUri());
+		// the issuer's keys are looked up at the first handshake, its algorithms at once
+		HubProperties.Auth issuer = new HubProperties.Auth();
+		issuer.setIssuerUri("http://127.0.0.1:1");
+		for (HubProperties.Auth remote : List.of(jwkSet, issuer)) {
+			remote.setJwsAlgorithms(List.of("RS256", "RS257"));
+			assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+				.isThrownBy(() -> HubTokenConfiguration.hubDecoder(remote, this.clock))
+				.withMessageContaining("realtime.hub.auth.jws-algorithms")
+				.withMessageContaining("RS257");
+		}
 	}
 
 	@Test
