@@ -2,10 +2,12 @@ package dev.realtime.hub;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Date;
 import java.util.Map;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -26,6 +28,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 import dev.realtime.hub.security.HubTokenVerifier;
 import dev.realtime.hub.security.InvalidTokenException;
+import dev.realtime.hub.security.TokenCheckUnavailableException;
 import dev.realtime.hub.security.VerifiedToken;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,6 +121,21 @@ class HubAutoConfigurationTests {
 			String token = TestIssuer.hs256(SECRET,
 					Map.of("sub", "alice", "exp", Instant.now().plusSeconds(60).getEpochSecond()));
 			assertThat(context.getBean(HubTokenVerifier.class).verify(token).userId()).isEqualTo("alice");
+		});
+	}
+
+	@Test
+	void startsWhileTheIssuerIsDownAndRefusesWith503UntilItIsUp() {
+		// nothing listens on port 1: discovery waits for the first handshake, which
+		// cannot check its token for now (503), rather than the hub failing to start
+		this.tokens.withPropertyValues("realtime.hub.auth.issuer-uri=http://127.0.0.1:1").run((context) -> {
+			assertThat(context).hasNotFailed();
+			String token = TestIssuer.sign(TestIssuer.rsaKey("k1"),
+					new JWTClaimsSet.Builder().subject("alice")
+						.expirationTime(Date.from(Instant.now().plusSeconds(60)))
+						.build());
+			assertThatExceptionOfType(TokenCheckUnavailableException.class)
+				.isThrownBy(() -> context.getBean(HubTokenVerifier.class).verify(token));
 		});
 	}
 

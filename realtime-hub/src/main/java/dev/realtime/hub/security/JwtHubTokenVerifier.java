@@ -10,6 +10,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoderInitializationException;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.util.StringUtils;
@@ -84,7 +85,9 @@ public final class JwtHubTokenVerifier implements HubTokenVerifier {
 		catch (BadJwtException ex) {
 			throw new InvalidTokenException(withoutPrefix(ex));
 		}
-		catch (JwtException ex) {
+		catch (JwtException | JwtDecoderInitializationException ex) {
+			// the keys cannot be fetched, or (an IllegalStateException) the issuer's
+			// discovery document
 			decoderFailed(ex);
 			throw new TokenCheckUnavailableException("tokens cannot be checked for now");
 		}
@@ -94,7 +97,7 @@ public final class JwtHubTokenVerifier implements HubTokenVerifier {
 		return jwt;
 	}
 
-	private void decoderFailed(JwtException ex) {
+	private void decoderFailed(RuntimeException ex) {
 		if (this.decoderFailing.compareAndSet(false, true)) {
 			// Spring Security's messages name the key source, never the token
 			logger.warn("Cannot check tokens, handshakes are refused with 503 until this works again: "
@@ -105,7 +108,7 @@ public final class JwtHubTokenVerifier implements HubTokenVerifier {
 		}
 	}
 
-	private static String withoutPrefix(JwtException ex) {
+	private static String withoutPrefix(RuntimeException ex) {
 		String message = String.valueOf(ex.getMessage());
 		return message.startsWith(DECODING_ERROR_PREFIX) ? message.substring(DECODING_ERROR_PREFIX.length()) : message;
 	}
