@@ -2,16 +2,14 @@ package dev.realtime.hub;
 
 import java.time.Clock;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -19,6 +17,7 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.realtime.hub.security.HubTokenVerifier;
 import dev.realtime.protocol.FrameCodec;
 
 /**
@@ -33,6 +32,7 @@ import dev.realtime.protocol.FrameCodec;
 @ConditionalOnBooleanProperty(name = "realtime.hub.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(HubProperties.class)
 @EnableWebSocket
+@Import(HubTokenConfiguration.class)
 public final class HubAutoConfiguration {
 
 	/** What the WebSocket path gets for the SockJS endpoint, as clients derive it. */
@@ -46,45 +46,6 @@ public final class HubAutoConfiguration {
 
 	/** How long a SockJS session lives on without a receive request. */
 	private static final long SOCKJS_DISCONNECT_DELAY_MILLIS = 5_000;
-
-	private static final Log logger = LogFactory.getLog(HubAutoConfiguration.class);
-
-	@Bean
-	@ConditionalOnMissingBean
-	HmacJwt hubJwt(HubProperties properties) {
-		String secret = properties.getAuth().getJwtSecret();
-		try {
-			HmacJwt jwt = new HmacJwt(secret);
-			if (HubProperties.DEMO_JWT_SECRET.equals(secret)) {
-				logger.warn("The hub accepts JWTs signed with the public demo secret; "
-						+ "set realtime.hub.auth.jwt-secret outside the demo");
-			}
-			return jwt;
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationPropertyValueException("realtime.hub.auth.jwt-secret", "******",
-					ex.getMessage());
-		}
-	}
-
-	/**
-	 * The static demo tokens of {@code realtime.hub.tokens} (leave it empty to accept
-	 * none) and JWTs signed with {@code realtime.hub.auth.jwt-secret}, both at once: the
-	 * web page logs in with a static token while the demo's own client gets JWTs from the
-	 * token endpoint.
-	 * @param properties the hub's properties, with the static tokens
-	 * @param jwt signs and checks the JWTs
-	 * @param clock the application's clock, if it has one, for token expiry
-	 * @return a verifier that accepts either kind of token
-	 */
-	@Bean
-	@ConditionalOnMissingBean
-	HubTokenVerifier hubTokenVerifier(HubProperties properties, HmacJwt jwt, ObjectProvider<Clock> clock) {
-		HubTokenVerifier statics = new PropertiesHubTokenVerifier(properties.getTokens());
-		HubTokenVerifier jwts = new JwtHubTokenVerifier(jwt, properties.getAuth().getClockSkew(),
-				clock.getIfAvailable(Clock::systemUTC));
-		return (token) -> statics.verify(token).or(() -> jwts.verify(token));
-	}
 
 	@Bean
 	HubSessionExpiry hubSessionExpiry(ObjectProvider<Clock> clock) {

@@ -3,7 +3,6 @@ package dev.realtime.hub;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -11,13 +10,17 @@ import org.springframework.http.HttpStatus;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.util.UriUtils;
 
+import dev.realtime.hub.security.HubTokenVerifier;
+import dev.realtime.hub.security.InvalidTokenException;
+import dev.realtime.hub.security.TokenCheckUnavailableException;
+import dev.realtime.hub.security.VerifiedToken;
 import dev.realtime.protocol.UserIds;
 
 /**
  * The handshake's checks, the same on every transport: the protocol's query parameters
- * (400 when missing or invalid), the token (401 when missing or not valid), that the
- * token's user is the {@code user_id} asked for and that the {@code client_id} is not
- * bound to another user (403).
+ * (400 when missing or invalid), the token (401 when missing or not valid, 503 when it
+ * cannot be checked for now), that the token's user is the {@code user_id} asked for and
+ * that the {@code client_id} is not bound to another user (403).
  */
 final class HubHandshake {
 
@@ -55,19 +58,29 @@ final class HubHandshake {
 			return new Refused(HttpStatus.BAD_REQUEST, "unsupported protocol version");
 		}
 		String presented = (token != null && !token.isBlank()) ? token : token(authorization, query);
-		Optional<VerifiedToken> verified = (presented != null) ? this.tokens.verify(presented) : Optional.empty();
-		if (verified.isEmpty()) {
+		if (presented == null) {
 			this.hub.metrics().authRefused();
-			return new Refused(HttpStatus.UNAUTHORIZED, "missing or invalid token for user '" + userId + "'");
+			return new Refused(HttpStatus.UNAUTHORIZED, "no token for user '" + userId + "'");
 		}
-		if (!verified.get().userId().equals(userId)) {
+		VerifiedToken verified;
+		try {
+			verified = this.tokens.verify(presented);
+		}
+		catch (InvalidTokenException ex) {
+			this.hub.metrics().authRefused();
+			return new Refused(HttpStatus.UNAUTHORIZED, "invalid token for user '" + userId + "': " + ex.getMessage());
+		}
+		catch (TokenCheckUnavailableException ex) {
+			return new Refused(HttpStatus.SERVICE_UNAVAILABLE, String.valueOf(ex.getMessage()));
+		}
+		if (!verified.userId().equals(userId)) {
 			this.hub.metrics().authRefused();
 			return new Refused(HttpStatus.FORBIDDEN, "token of another user than '" + userId + "'");
 		}
 		if (!this.hub.register(clientId, userId)) {
 			return new Refused(HttpStatus.FORBIDDEN, "client_id bound to another user than '" + userId + "'");
 		}
-		return new Accepted(userId, clientId, verified.get().validUntil());
+		return new Accepted(userId, clientId, verified.validUntil());
 	}
 
 	private static @Nullable String token(@Nullable String authorization, MultiValueMap<String, String> query) {

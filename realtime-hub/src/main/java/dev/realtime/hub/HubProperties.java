@@ -1,7 +1,9 @@
 package dev.realtime.hub;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -14,9 +16,6 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("realtime.hub")
 public class HubProperties {
 
-	/** Published in this repository: anyone can sign tokens with it. */
-	static final String DEMO_JWT_SECRET = "demo-only-jwt-secret-do-not-use-in-production";
-
 	/**
 	 * Whether to run the hub's WebSocket endpoint.
 	 */
@@ -28,12 +27,13 @@ public class HubProperties {
 	private String path = "/realtime";
 
 	/**
-	 * Accepted bearer tokens, mapped to the user each one authenticates.
+	 * Static development tokens, mapped to the user each one authenticates. They never
+	 * expire; the hub warns at startup while any is set.
 	 */
 	private Map<String, String> tokens = new LinkedHashMap<>();
 
 	/**
-	 * Handshake authentication with signed tokens, beside the static ones.
+	 * Handshake authentication with JWTs, beside the static development tokens.
 	 */
 	private final Auth auth = new Auth();
 
@@ -236,29 +236,101 @@ public class HubProperties {
 	}
 
 	/**
-	 * Settings of the HS256 JWTs the hub accepts.
+	 * Settings of the JWTs the hub accepts at the handshake: signed by an issuer's keys
+	 * (issuer-uri or jwk-set-uri, RS256 or ES256) or, for development, with a shared
+	 * HS256 secret. An application's own JwtDecoder bean is used when none of issuer-uri,
+	 * jwk-set-uri and jwt-secret is set.
 	 */
 	public static class Auth {
 
 		/**
-		 * Shared HS256 secret the hub verifies JWTs with and the demo token endpoint
-		 * signs them with, at least 32 bytes. The default is public and fit for the demo
-		 * only.
+		 * URI of the token issuer: the hub finds its JWK Set through OpenID Connect
+		 * discovery (unless jwk-set-uri is set) and accepts only tokens whose iss claim
+		 * is this URI.
 		 */
-		private String jwtSecret = DEMO_JWT_SECRET;
+		private @Nullable String issuerUri;
+
+		/**
+		 * URI of the JWK Set holding the issuer's public keys. Keys are fetched when a
+		 * token names an unknown kid and at least every 5 minutes.
+		 */
+		private @Nullable String jwkSetUri;
+
+		/**
+		 * Signature algorithms accepted with issuer-uri or jwk-set-uri, for example RS256
+		 * and ES256.
+		 */
+		private List<String> jwsAlgorithms = new ArrayList<>(List.of("RS256"));
+
+		/**
+		 * Audiences of which a token's aud claim must name at least one; not checked when
+		 * empty.
+		 */
+		private List<String> audiences = new ArrayList<>();
+
+		/**
+		 * Shared HS256 secret the hub verifies JWTs with, at least 32 bytes; for
+		 * development, instead of issuer-uri or jwk-set-uri.
+		 */
+		private @Nullable String jwtSecret;
+
+		/**
+		 * Claim of a JWT holding the user id the handshake's user_id must match.
+		 */
+		private String userIdClaim = "sub";
 
 		/**
 		 * Clock difference tolerated between the token issuer and the hub when checking
-		 * exp and nbf.
+		 * exp and nbf; a session is closed with 4001 this long after its token's exp.
 		 */
 		private Duration clockSkew = Duration.ofSeconds(5);
 
-		public String getJwtSecret() {
+		public @Nullable String getIssuerUri() {
+			return this.issuerUri;
+		}
+
+		public void setIssuerUri(@Nullable String issuerUri) {
+			this.issuerUri = issuerUri;
+		}
+
+		public @Nullable String getJwkSetUri() {
+			return this.jwkSetUri;
+		}
+
+		public void setJwkSetUri(@Nullable String jwkSetUri) {
+			this.jwkSetUri = jwkSetUri;
+		}
+
+		public List<String> getJwsAlgorithms() {
+			return this.jwsAlgorithms;
+		}
+
+		public void setJwsAlgorithms(List<String> jwsAlgorithms) {
+			this.jwsAlgorithms = jwsAlgorithms;
+		}
+
+		public List<String> getAudiences() {
+			return this.audiences;
+		}
+
+		public void setAudiences(List<String> audiences) {
+			this.audiences = audiences;
+		}
+
+		public @Nullable String getJwtSecret() {
 			return this.jwtSecret;
 		}
 
-		public void setJwtSecret(String jwtSecret) {
+		public void setJwtSecret(@Nullable String jwtSecret) {
 			this.jwtSecret = jwtSecret;
+		}
+
+		public String getUserIdClaim() {
+			return this.userIdClaim;
+		}
+
+		public void setUserIdClaim(String userIdClaim) {
+			this.userIdClaim = userIdClaim;
 		}
 
 		public Duration getClockSkew() {

@@ -46,6 +46,9 @@ final class HubSocketIoServer implements SmartLifecycle {
 	/** RFC 6455's "message too big", as the WebSocket endpoint closes with. */
 	static final int TOO_BIG = 1009;
 
+	/** RFC 6455's "internal error". */
+	static final int SERVER_ERROR = 1011;
+
 	private static final Log logger = LogFactory.getLog(HubSocketIoServer.class);
 
 	private static final String SESSION = "realtime.session";
@@ -142,6 +145,8 @@ final class HubSocketIoServer implements SmartLifecycle {
 		return switch (status) {
 			case UNAUTHORIZED -> CloseCodes.TOKEN_EXPIRED;
 			case FORBIDDEN -> CloseCodes.FORBIDDEN;
+			// the token could not be checked for now: retry with backoff, as after 1011
+			case SERVICE_UNAVAILABLE -> SERVER_ERROR;
 			default -> CloseCodes.PROTOCOL_ERROR;
 		};
 	}

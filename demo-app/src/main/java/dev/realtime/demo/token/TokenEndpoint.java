@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,8 +21,6 @@ import org.springframework.http.MediaType;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
-
-import dev.realtime.hub.HmacJwt;
 
 /**
  * {@code POST /oauth/token} with the RFC 6749 {@code client_credentials} grant: a
@@ -40,15 +40,15 @@ final class TokenEndpoint {
 
 	private final Map<String, RegisteredClient> clients;
 
-	private final HmacJwt jwt;
+	private final DemoTokenSigner signer;
 
 	private final Duration tokenTtl;
 
 	private final Clock clock;
 
-	TokenEndpoint(Map<String, RegisteredClient> clients, HmacJwt jwt, Duration tokenTtl, Clock clock) {
+	TokenEndpoint(Map<String, RegisteredClient> clients, DemoTokenSigner signer, Duration tokenTtl, Clock clock) {
 		this.clients = Map.copyOf(clients);
-		this.jwt = jwt;
+		this.signer = signer;
 		this.tokenTtl = tokenTtl;
 		this.clock = clock;
 	}
@@ -89,16 +89,12 @@ final class TokenEndpoint {
 		if (!"client_credentials".equals(grantType)) {
 			return error(HttpStatus.BAD_REQUEST, "unsupported_grant_type", "only client_credentials is supported");
 		}
-		long issuedAt = this.clock.instant().getEpochSecond();
+		Instant issuedAt = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		long expiresIn = this.tokenTtl.toSeconds();
-		Map<String, Object> claims = new LinkedHashMap<>();
-		claims.put("sub", client.user());
-		claims.put("client_id", clientId);
-		claims.put("iat", issuedAt);
-		claims.put("exp", issuedAt + expiresIn);
-		claims.put("jti", UUID.randomUUID().toString());
+		String token = this.signer.sign(client.user(), issuedAt, issuedAt.plusSeconds(expiresIn),
+				Map.of("client_id", clientId, "jti", UUID.randomUUID().toString()));
 		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("access_token", this.jwt.sign(claims));
+		body.put("access_token", token);
 		body.put("token_type", "Bearer");
 		body.put("expires_in", expiresIn);
 		logger.debug("Issued a token for client '" + clientId + "' (user '" + client.user() + "'), valid for "

@@ -2,6 +2,7 @@ package dev.realtime.demo.token;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -22,7 +23,7 @@ import org.springframework.web.servlet.function.ServerResponse;
 import dev.realtime.auth.UserTokenProvider;
 import dev.realtime.demo.token.TokenEndpoint.RegisteredClient;
 import dev.realtime.demo.token.TokenEndpointProperties.Client;
-import dev.realtime.hub.HmacJwt;
+import dev.realtime.hub.HubProperties;
 
 /**
  * The demo token endpoint, beside the hub whose secret it signs with; switched off with
@@ -33,10 +34,25 @@ import dev.realtime.hub.HmacJwt;
 @EnableConfigurationProperties(TokenEndpointProperties.class)
 public class TokenEndpointConfiguration {
 
+	/**
+	 * Signs the demo's tokens with the hub's development secret.
+	 * @param hub the hub's properties, with {@code realtime.hub.auth.jwt-secret}
+	 * @return the signer
+	 */
 	@Bean
-	RouterFunction<ServerResponse> tokenEndpointRoute(TokenEndpointProperties properties, HmacJwt hubJwt,
+	DemoTokenSigner demoTokenSigner(HubProperties hub) {
+		String secret = hub.getAuth().getJwtSecret();
+		if (!StringUtils.hasText(secret)) {
+			throw new InvalidConfigurationPropertyValueException("realtime.hub.auth.jwt-secret", null,
+					"the demo token endpoint signs with it: set it, or demo.token-endpoint.enabled=false");
+		}
+		return new DemoTokenSigner(secret);
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> tokenEndpointRoute(TokenEndpointProperties properties, DemoTokenSigner signer,
 			ObjectProvider<Clock> clock) {
-		TokenEndpoint endpoint = new TokenEndpoint(clients(properties), hubJwt, tokenTtl(properties),
+		TokenEndpoint endpoint = new TokenEndpoint(clients(properties), signer, tokenTtl(properties),
 				clock.getIfAvailable(Clock::systemUTC));
 		return RouterFunctions.route()
 			.POST(TokenEndpoint.PATH, RequestPredicates.contentType(MediaType.APPLICATION_FORM_URLENCODED),
@@ -48,20 +64,19 @@ public class TokenEndpointConfiguration {
 	 * Tokens of the users the demo connects at runtime through {@code RealtimeClients}:
 	 * signed here for any user with the hub's key, as a service holding a signing key (or
 	 * doing an OAuth2 token exchange) would, so any instance can mint any user's token.
-	 * @param hubJwt signs the tokens
+	 * @param signer signs the tokens
 	 * @param properties the token lifetime
 	 * @param clock the application's clock, if it has one
 	 * @return the provider
 	 */
 	@Bean
-	UserTokenProvider demoUserTokenProvider(HmacJwt hubJwt, TokenEndpointProperties properties,
+	UserTokenProvider demoUserTokenProvider(DemoTokenSigner signer, TokenEndpointProperties properties,
 			ObjectProvider<Clock> clock) {
-		long ttlSeconds = tokenTtl(properties).toSeconds();
+		Duration ttl = tokenTtl(properties);
 		Clock tokenClock = clock.getIfAvailable(Clock::systemUTC);
 		return (userId) -> {
-			long issuedAt = tokenClock.instant().getEpochSecond();
-			return hubJwt.sign(Map.of("sub", userId, "iat", issuedAt, "exp", issuedAt + ttlSeconds, "jti",
-					UUID.randomUUID().toString()));
+			Instant issuedAt = tokenClock.instant();
+			return signer.sign(userId, issuedAt, issuedAt.plus(ttl), Map.of("jti", UUID.randomUUID().toString()));
 		};
 	}
 

@@ -28,7 +28,7 @@ import dev.realtime.client.Placement;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.UserProfile;
 import dev.realtime.demo.ClientOnlyApplication;
-import dev.realtime.hub.HmacJwt;
+import dev.realtime.demo.token.DemoTokenSigner;
 import dev.realtime.test.TestDatabases;
 import dev.realtime.users.RealtimeClients;
 
@@ -51,7 +51,7 @@ public class SharedUsersService {
 	/** Event name of the numbered events. */
 	static final String ITEM = "shared.item";
 
-	/** The demo hub's published signing secret (its default {@code jwt-secret}). */
+	/** The demo's published signing secret (its {@code realtime.hub.auth.jwt-secret}). */
 	private static final String DEMO_JWT_SECRET = "demo-only-jwt-secret-do-not-use-in-production";
 
 	public static void main(String[] args) {
@@ -92,10 +92,10 @@ public class SharedUsersService {
 	 */
 	@Bean
 	UserTokenProvider sharedUserTokens() {
-		HmacJwt jwt = new HmacJwt(DEMO_JWT_SECRET);
+		DemoTokenSigner signer = new DemoTokenSigner(DEMO_JWT_SECRET);
 		return (userId) -> {
-			long now = Instant.now().getEpochSecond();
-			return jwt.sign(Map.of("sub", userId, "iat", now, "exp", now + 3600));
+			Instant now = Instant.now();
+			return signer.sign(userId, now, now.plusSeconds(3600), Map.of());
 		};
 	}
 

@@ -28,8 +28,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ConnectionStateChange;
 import dev.realtime.client.internal.DefaultRealtimeClient;
+import dev.realtime.demo.token.DemoTokenSigner;
 import dev.realtime.hub.AcceptedEvent;
-import dev.realtime.hub.HmacJwt;
 import dev.realtime.hub.Hub;
 import dev.realtime.hub.RawHubConnection;
 import dev.realtime.protocol.CloseCodes;
@@ -64,7 +64,7 @@ class TokenRefreshEndToEndIntegrationTests extends PostgresSchemaSupport {
 	Hub hub;
 
 	@Autowired
-	HmacJwt jwt;
+	DemoTokenSigner signer;
 
 	@Autowired
 	TokenRequests tokenRequests;
@@ -116,8 +116,8 @@ class TokenRefreshEndToEndIntegrationTests extends PostgresSchemaSupport {
 		String bobsToken = token("bob", Instant.now().plusSeconds(60));
 		assertThat(handshakeStatus("alice", bobsToken, clientId)).isEqualTo(403);
 		assertThat(handshakeStatus("bob", token("bob", Instant.now().minusSeconds(1)), clientId)).isEqualTo(401);
-		String forged = new HmacJwt("someone-elses-secret-of-32-bytes-or-more")
-			.sign(Map.of("sub", "bob", "exp", Instant.now().plusSeconds(60).getEpochSecond()));
+		String forged = new DemoTokenSigner("someone-elses-secret-of-32-bytes-or-more").sign("bob", Instant.now(),
+				Instant.now().plusSeconds(60), Map.of());
 		assertThat(handshakeStatus("bob", forged, clientId)).isEqualTo(401);
 		assertThat(handshakeStatus("bob", bobsToken, clientId)).isEqualTo(101);
 		// static demo tokens keep working beside JWTs, and never expire
@@ -137,7 +137,7 @@ class TokenRefreshEndToEndIntegrationTests extends PostgresSchemaSupport {
 	}
 
 	private String token(String user, Instant expiresAt) {
-		return this.jwt.sign(Map.of("sub", user, "exp", expiresAt.getEpochSecond()));
+		return this.signer.sign(user, expiresAt.minusSeconds(60), expiresAt, Map.of());
 	}
 
 	private static long tokenExpiredCloses(List<ConnectionStateChange> changes) {
