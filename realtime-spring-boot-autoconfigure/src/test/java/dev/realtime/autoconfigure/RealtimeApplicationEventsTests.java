@@ -37,8 +37,7 @@ class RealtimeApplicationEventsTests {
 		.withConfiguration(AutoConfigurations.of(RealtimeAuthAutoConfiguration.class, RealtimeAutoConfiguration.class,
 				RealtimeHealthAutoConfiguration.class))
 		.withUserConfiguration(Listeners.class)
-		.withPropertyValues("realtime.url=" + this.fixture.hub().uri(), "realtime.user-id=alice",
-				"realtime.auth.token=t");
+		.withPropertyValues("realtime.user-id=alice", "realtime.auth.token=t");
 
 	@Test
 	void publishesStateChangesTheResetAndTheCompletedCatchUp() {
@@ -49,7 +48,7 @@ class RealtimeApplicationEventsTests {
 		// 3-4 and 5
 		this.fixture.hub().retainFrom(3);
 		this.fixture.hub().resumePageSize(2);
-		this.runner.run((context) -> {
+		this.runner.withPropertyValues("realtime.url=" + this.fixture.hub().uri()).run((context) -> {
 			Listeners listeners = context.getBean(Listeners.class);
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> !listeners.completed.isEmpty() && listeners.messages.size() == 3);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -76,7 +77,8 @@ class RealtimeEndpointShowValuesHttpIntegrationTests {
 
 	private final JsonMapper json = new JsonMapper();
 
-	static {
+	@BeforeAll
+	static void storeChatMessages() {
 		// once: the property source runs for each of the three contexts
 		for (String user : List.of("never", "authorized", "always")) {
 			fixture.hub().store(user, "chat.message", Map.of("text", SECRET_TEXT));

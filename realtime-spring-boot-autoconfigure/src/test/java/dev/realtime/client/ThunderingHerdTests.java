@@ -58,9 +58,6 @@ class ThunderingHerdTests {
 	@AfterEach
 	void stop() {
 		this.clients.forEach(DefaultRealtimeClient::close);
-		if (this.hub != null) {
-			this.hub.close();
-		}
 		this.runtime.close();
 		this.closer.shutdownNow();
 	}

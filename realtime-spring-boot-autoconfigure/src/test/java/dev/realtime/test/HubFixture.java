@@ -19,9 +19,10 @@ import static org.awaitility.Awaitility.await;
  * The one way tests get a {@link TestHub}: a JUnit extension that starts the hub,
  * optionally behind a {@link FaultProxy}, and closes the client the test uses, the proxy
  * and every hub it started, in that order. Register it with {@code @RegisterExtension}:
- * on an instance field each test gets a fresh hub; on a static field the test class
- * shares one (for example a Spring test context that reads the hub's URI). Tests that
- * need a hub made for them (a certificate, a property) start it with {@link #start}.
+ * on an instance field each test gets a fresh hub; on a static field the test class and
+ * its nested classes share one (for example a Spring test context that reads the hub's
+ * URI). Tests that need a hub made for them (a certificate, a property) start it with
+ * {@link #start}.
  */
 public final class HubFixture implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
@@ -34,6 +35,9 @@ public final class HubFixture implements BeforeAllCallback, BeforeEachCallback, 
 	private final List<TestHub> startedHubs = new CopyOnWriteArrayList<>();
 
 	private boolean sharedByClass;
+
+	/** How many class-level containers (a class and its nested ones) are running. */
+	private int classLevels;
 
 	private @Nullable TestHub hub;
 
@@ -77,8 +81,11 @@ public final class HubFixture implements BeforeAllCallback, BeforeEachCallback, 
 
 	@Override
 	public void beforeAll(ExtensionContext context) {
-		this.sharedByClass = true;
-		startHub();
+		// @Nested classes inherit a static registration: one hub for the outermost class
+		if (this.classLevels++ == 0) {
+			this.sharedByClass = true;
+			startHub();
+		}
 	}
 
 	@Override
@@ -101,7 +108,9 @@ public final class HubFixture implements BeforeAllCallback, BeforeEachCallback, 
 
 	@Override
 	public void afterAll(ExtensionContext context) {
-		closeProxyAndHubs();
+		if (--this.classLevels == 0) {
+			closeProxyAndHubs();
+		}
 	}
 
 	private void startHub() {

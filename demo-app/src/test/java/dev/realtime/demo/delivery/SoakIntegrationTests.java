@@ -50,8 +50,7 @@ import static org.awaitility.Awaitility.await;
  * under Maven).
  * <p>
  * CI runs {@value #CI_EVENTS} events each way (two to three minutes); a larger run, not
- * in CI:
- * {@code ./mvnw -pl demo-app -am verify -Dit.test=SoakIntegrationTests
+ * in CI: {@code ./mvnw -pl demo-app -am verify -Dit.test=SoakIntegrationTests
  * -Dfailsafe.failIfNoSpecifiedTests=false -Drealtime.soak.events=20000}.
  */
 class SoakIntegrationTests {

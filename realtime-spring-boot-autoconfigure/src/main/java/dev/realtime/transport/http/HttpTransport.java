@@ -30,6 +30,7 @@ import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.support.HttpRequestWrapper;
 import org.springframework.web.client.HttpStatusCodeException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.socket.CloseStatus;
@@ -63,6 +64,9 @@ import dev.realtime.transport.TransportProxy;
  * WebSocket container does.</li>
  * <li>Closing a session ends its receive request at once (the hub notices the session is
  * gone after its disconnect delay) instead of waiting for the hub's next heartbeat.</li>
+ * <li>A hub that serves XHR polling only (XHR streaming answered with 404) is polled in
+ * the same SockJS session at once, not through SockJS's fallback to the next transport,
+ * which logs the refusal as an ERROR with its stack trace.</li>
  * </ul>
  * The SockJS endpoint is {@code realtime.http.url}, or derived from the WebSocket URL
  * (see {@link #endpoint(URI, URI)}).
@@ -91,8 +95,8 @@ public final class HttpTransport implements Transport {
 	private final Executor executor;
 
 	/**
-	 * Whether the hub answered XHR streaming with 404: later connects go straight to XHR
-	 * polling instead of failing over again, which SockJS logs as an error each time.
+	 * Whether the hub answered XHR streaming with 404: later connects ask for XHR polling
+	 * at once.
 	 */
 	private volatile boolean streamingRefused;
 
@@ -424,11 +428,21 @@ public final class HttpTransport implements Transport {
 	 */
 	private static final class Receives implements TaskExecutor, ClientHttpRequestInterceptor {
 
+		private static final String XHR_STREAMING = "/xhr_streaming";
+
+		private static final String XHR_POLLING = "/xhr";
+
 		private final long maxLine;
 
 		private final Handler handler;
 
 		private final Runnable streamingRefused;
+
+		/**
+		 * Whether the hub refused XHR streaming to this connect: its receive requests
+		 * poll.
+		 */
+		private volatile boolean polling;
 
 		private final Set<ReceiveStream> open = ConcurrentHashMap.newKeySet();
 
@@ -451,18 +465,25 @@ public final class HttpTransport implements Transport {
 		public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 				throws IOException {
 			String path = request.getURI().getPath();
-			boolean receive = path.endsWith("/xhr_streaming") || path.endsWith("/xhr");
-			if (!receive) {
+			if (!path.endsWith(XHR_STREAMING) && !path.endsWith(XHR_POLLING)) {
 				return execution.execute(request, body);
 			}
 			if (this.aborted) {
 				throw new IOException("HTTP session closed");
 			}
+			HttpRequest receive = this.polling ? polling(request) : request;
 			if (!this.handler.opened()) {
 				// a failure completes the connect exceptionally
-				ClientHttpResponse response = execution.execute(request, body);
-				if (path.endsWith("/xhr_streaming") && response.getStatusCode().value() == 404) {
+				ClientHttpResponse response = execution.execute(receive, body);
+				if (!this.polling && path.endsWith(XHR_STREAMING) && response.getStatusCode().value() == 404) {
+					// the hub serves XHR polling only: poll in the same SockJS session at
+					// once, as failing the connect over to polling would make
+					// SockJsClient
+					// log an ERROR with the stack trace
+					response.close();
 					this.streamingRefused.run();
+					this.polling = true;
+					response = execution.execute(polling(request), body);
 				}
 				return new ReceiveResponse(response, this);
 			}
@@ -470,7 +491,7 @@ public final class HttpTransport implements Transport {
 			// handled here and answered with an empty response, as SockJS would log it
 			// as an error
 			try {
-				ClientHttpResponse response = execution.execute(request, body);
+				ClientHttpResponse response = execution.execute(receive, body);
 				HttpStatusCode status = response.getStatusCode();
 				if (status.value() == 200) {
 					return new ReceiveResponse(response, this);
@@ -484,6 +505,26 @@ public final class HttpTransport implements Transport {
 				}
 			}
 			return new EndedResponse();
+		}
+
+		/**
+		 * The same receive request to the session's XHR polling URL.
+		 * @param streaming the request to the XHR streaming URL
+		 * @return the request to poll
+		 */
+		private static HttpRequest polling(HttpRequest streaming) {
+			String uri = streaming.getURI().toString();
+			int path = uri.indexOf(XHR_STREAMING);
+			URI pollingUri = (path < 0) ? streaming.getURI()
+					: URI.create(uri.substring(0, path) + XHR_POLLING + uri.substring(path + XHR_STREAMING.length()));
+			return new HttpRequestWrapper(streaming) {
+
+				@Override
+				public URI getURI() {
+					return pollingUri;
+				}
+
+			};
 		}
 
 		/**
