@@ -47,7 +47,7 @@ class SocketIoTransportConfiguration {
 		Transport realtimeTransport(RealtimeProperties properties, ObjectProvider<SslBundles> sslBundles) {
 			RealtimePropertiesValidator.requireUrl(properties);
 			String bundle = properties.getSsl().getBundle();
-			SslBundle ssl = RealtimeAutoConfiguration.sslBundle(bundle, sslBundles);
+			SslBundle ssl = new RealtimeTransportSetup(properties, sslBundles).sslBundle();
 			return new SocketIoTransport(RealtimePropertiesValidator.validateMaxFrameSize(properties),
 					properties.getConnectTimeout(),
 					SocketIoTransport.httpClient(properties.getConnectTimeout(), proxy(properties),
