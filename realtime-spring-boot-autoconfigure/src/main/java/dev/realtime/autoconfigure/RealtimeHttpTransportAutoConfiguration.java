@@ -74,7 +74,7 @@ public final class RealtimeHttpTransportAutoConfiguration implements DisposableB
 			logger.info("Realtime transport: http (SockJS at " + httpUrl + ")");
 			return http;
 		}
-		RealtimeProperties.Http settings = properties.getHttp();
+		HttpProperties settings = properties.getHttp();
 		ExponentialBackoff probeBackoff = RealtimePropertiesValidator.check("realtime.http.probe-delay",
 				settings.getProbeDelay() + ".." + settings.getProbeMaxDelay(),
 				() -> new ExponentialBackoff(settings.getProbeDelay(), settings.getProbeMaxDelay(), 0.2));

@@ -27,7 +27,7 @@ final class RealtimeSettingsMapper {
 			RealtimeAuthProperties authProperties) {
 		URI url = RealtimePropertiesValidator.requireUrl(properties);
 		int maxFrameSize = RealtimePropertiesValidator.validateMaxFrameSize(properties);
-		RealtimeProperties.Reconnect reconnect = properties.getReconnect();
+		ReconnectProperties reconnect = properties.getReconnect();
 		ExponentialBackoff backoff = RealtimePropertiesValidator.check("realtime.reconnect",
 				reconnect.getInitialDelay() + ".." + reconnect.getMaxDelay() + " jitter " + reconnect.getJitter(),
 				() -> new ExponentialBackoff(reconnect.getInitialDelay(), reconnect.getMaxDelay(),

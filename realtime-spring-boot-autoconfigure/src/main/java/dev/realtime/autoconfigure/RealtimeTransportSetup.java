@@ -103,7 +103,7 @@ final class RealtimeTransportSetup {
 	 * @return the proxy
 	 */
 	TransportProxy proxy() {
-		RealtimeProperties.Proxy proxy = this.properties.getProxy();
+		ProxyProperties proxy = this.properties.getProxy();
 		if (proxy.getUsername() != null && proxy.getPassword() == null) {
 			throw new InvalidConfigurationPropertyValueException("realtime.proxy.password", null,
 					"required with realtime.proxy.username");
