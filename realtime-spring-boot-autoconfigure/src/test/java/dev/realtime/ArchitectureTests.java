@@ -21,6 +21,7 @@ import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.Configuration;
@@ -63,22 +64,24 @@ class ArchitectureTests {
 			"realtime-spring-boot-autoconfigure/src/main/java/dev/realtime/client/internal/ConnectionSupervisor.java",
 			"the send and receive paths are being reworked on another branch",
 			"realtime-spring-boot-autoconfigure/src/main/java/dev/realtime/client/internal/OutboundRelay.java",
-			"the send and receive paths are being reworked on another branch");
+			"the send and receive paths are being reworked on another branch",
+			"realtime-spring-boot-autoconfigure/src/main/java/dev/realtime/outbox/JdbcOutboundQueue.java",
+			"to split by job (writing, claiming and numbering, counting, the lease): not done yet");
 
 	/**
 	 * What may live in {@code dev.realtime.autoconfigure}: configuration classes,
-	 * configuration properties, conditions, failure analyzers and the exceptions they
-	 * explain, annotations, and package-private helpers of the configuration that
-	 * implement nothing (they turn properties into settings and leave the running
-	 * application nothing of their own).
+	 * configuration properties and their groups, conditions, failure analyzers and the
+	 * exceptions they explain, annotations, and package-private helpers of the
+	 * configuration that implement nothing (they turn properties into settings and leave
+	 * the running application nothing of their own).
 	 */
 	private static final DescribedPredicate<JavaClass> CONFIGURATION_ONLY = DescribedPredicate.describe(
 			"configuration, properties, a condition, a failure analyzer or a package-private helper of the "
 					+ "configuration",
 			(type) -> type.isMetaAnnotatedWith(Configuration.class) || type.isAnnotatedWith(Configuration.class)
-					|| type.isAnnotatedWith(ConfigurationProperties.class) || type.isAssignableTo(Condition.class)
-					|| type.isAssignableTo(FailureAnalyzer.class) || type.isAssignableTo(Throwable.class)
-					|| type.isAnnotation() || configurationHelper(type));
+					|| type.isAnnotatedWith(ConfigurationProperties.class) || propertyGroup(type)
+					|| type.isAssignableTo(Condition.class) || type.isAssignableTo(FailureAnalyzer.class)
+					|| type.isAssignableTo(Throwable.class) || type.isAnnotation() || configurationHelper(type));
 
 	@Test
 	void packagesAreFreeOfCycles() {
@@ -209,6 +212,19 @@ class ArchitectureTests {
 		assertThat(OVER_THE_LINE_LIMIT_FOR_NOW.keySet()).allSatisfy((path) -> assertThat(root.resolve(path))
 			.as("a class of OVER_THE_LINE_LIMIT_FOR_NOW that no longer exists")
 			.isRegularFile());
+	}
+
+	/**
+	 * Whether the class is a group of configuration properties: a
+	 * {@code @NestedConfigurationProperty} of a {@code @ConfigurationProperties} class.
+	 * @param type the class
+	 * @return whether it is
+	 */
+	private static boolean propertyGroup(JavaClass type) {
+		return type.getFieldsWithTypeOfSelf()
+			.stream()
+			.anyMatch((field) -> field.isAnnotatedWith(NestedConfigurationProperty.class)
+					&& field.getOwner().isAnnotatedWith(ConfigurationProperties.class));
 	}
 
 	private static boolean configurationHelper(JavaClass type) {
