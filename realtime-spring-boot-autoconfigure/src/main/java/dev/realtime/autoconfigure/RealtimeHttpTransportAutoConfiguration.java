@@ -50,7 +50,7 @@ public final class RealtimeHttpTransportAutoConfiguration implements DisposableB
 	 * an {@code Executor} bean would make Boot back off from its
 	 * {@code applicationTaskExecutor}.
 	 */
-	private final ExecutorService executor = RealtimeAutoConfiguration.WebSocketTransportConfiguration.transportIo();
+	private final ExecutorService executor = RealtimeTransportSetup.newIoPool();
 
 	/** Runs the WebSocket probes of a client that fell back to HTTP. */
 	private final ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -66,21 +66,19 @@ public final class RealtimeHttpTransportAutoConfiguration implements DisposableB
 		int maxFrameSize = RealtimePropertiesValidator.validateMaxFrameSize(properties);
 		URI url = RealtimePropertiesValidator.requireUrl(properties);
 		URI httpUrl = httpUrl(properties, url);
-		TransportProxy proxy = proxy(properties);
+		RealtimeTransportSetup setup = new RealtimeTransportSetup(properties, sslBundles);
+		TransportProxy proxy = setup.proxy();
 		HttpTransport http = new HttpTransport(properties.getHttp().getUrl(), maxFrameSize,
-				properties.getConnectTimeout(), this.executor, RealtimeAutoConfiguration.WebSocketTransportConfiguration
-					.sslContext(properties.getSsl().getBundle(), sslBundles),
-				proxy);
+				properties.getConnectTimeout(), this.executor, setup.sslContext(), proxy);
 		if (properties.getTransport() == RealtimeProperties.TransportType.HTTP) {
 			logger.info("Realtime transport: http (SockJS at " + httpUrl + ")");
 			return http;
 		}
-		RealtimeProperties.Http settings = properties.getHttp();
+		HttpProperties settings = properties.getHttp();
 		ExponentialBackoff probeBackoff = RealtimePropertiesValidator.check("realtime.http.probe-delay",
 				settings.getProbeDelay() + ".." + settings.getProbeMaxDelay(),
 				() -> new ExponentialBackoff(settings.getProbeDelay(), settings.getProbeMaxDelay(), 0.2));
-		WebSocketTransport webSocket = RealtimeAutoConfiguration.WebSocketTransportConfiguration
-			.webSocketTransport(properties, sslBundles, this.executor, proxy);
+		WebSocketTransport webSocket = setup.webSocket(this.executor, proxy);
 		logger.info("Realtime transport: websocket, falling back to http (SockJS at " + httpUrl + ")");
 		// the WebSocket attempt gets half the connect timeout: HTTP needs the rest
 		return new FallbackTransport(webSocket, "websocket", http, "http", properties.getConnectTimeout().dividedBy(2),
@@ -120,25 +118,6 @@ public final class RealtimeHttpTransportAutoConfiguration implements DisposableB
 			return httpUrl;
 		}
 		return RealtimePropertiesValidator.check("realtime.url", url, () -> HttpTransport.endpoint(null, url));
-	}
-
-	/**
-	 * The proxy of {@code realtime.proxy.*}, or the JVM's proxy settings without a host.
-	 * @param properties the client's properties
-	 * @return the proxy
-	 */
-	static TransportProxy proxy(RealtimeProperties properties) {
-		RealtimeProperties.Proxy proxy = properties.getProxy();
-		if (proxy.getUsername() != null && proxy.getPassword() == null) {
-			throw new InvalidConfigurationPropertyValueException("realtime.proxy.password", null,
-					"required with realtime.proxy.username");
-		}
-		if (proxy.getUsername() == null && proxy.getPassword() != null) {
-			throw new InvalidConfigurationPropertyValueException("realtime.proxy.username", null,
-					"required with realtime.proxy.password");
-		}
-		return RealtimePropertiesValidator.check("realtime.proxy.port", proxy.getPort(),
-				() -> TransportProxy.of(proxy.getHost(), proxy.getPort(), proxy.getUsername(), proxy.getPassword()));
 	}
 
 	/**

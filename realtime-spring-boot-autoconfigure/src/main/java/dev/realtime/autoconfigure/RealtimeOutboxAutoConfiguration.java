@@ -81,7 +81,7 @@ public final class RealtimeOutboxAutoConfiguration {
 				ObjectProvider<JsonMapper> jsonMapper, RealtimeProperties properties) {
 			logger.info("Realtime outbox, inbox and read receipts are in the database of DataSource '"
 					+ store.beanName() + "' (JDBC); " + STORE + "=memory would keep them in memory");
-			RealtimeProperties.Outbox outbox = properties.getOutbox();
+			OutboxProperties outbox = properties.getOutbox();
 			return new JdbcOutboundQueueFactory(store.dataSource(), jsonMapper.getIfAvailable(JsonMapper::new),
 					outbox.getMaxSize(), outbox.getLeaseDuration(), outbox.getWriteTimeout(),
 					RealtimePropertiesValidator.instanceId(properties), Clock.systemUTC());

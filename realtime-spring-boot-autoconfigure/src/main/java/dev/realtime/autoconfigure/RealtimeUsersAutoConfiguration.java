@@ -87,7 +87,7 @@ public final class RealtimeUsersAutoConfiguration {
 		else {
 			logger.info("realtime.user-id is not set: the application has no realtime client of its own and "
 					+ "acts for the users it connects through RealtimeClients");
-			settings = RealtimeAutoConfiguration.RealtimeSettingsMapper.forUsers(clientProperties, authProperties);
+			settings = RealtimeSettingsMapper.forUsers(clientProperties, authProperties);
 		}
 		DefaultRealtimeClients.Features features = new DefaultRealtimeClients.Features(codec.mapper(),
 				receiptStore.getIfUnique(InMemoryReceiptStore::new), typing.getExpiry(), typing.getThrottle(),

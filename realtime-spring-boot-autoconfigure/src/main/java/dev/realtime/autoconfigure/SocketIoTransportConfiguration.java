@@ -47,7 +47,7 @@ class SocketIoTransportConfiguration {
 		Transport realtimeTransport(RealtimeProperties properties, ObjectProvider<SslBundles> sslBundles) {
 			RealtimePropertiesValidator.requireUrl(properties);
 			String bundle = properties.getSsl().getBundle();
-			SslBundle ssl = RealtimeAutoConfiguration.sslBundle(bundle, sslBundles);
+			SslBundle ssl = new RealtimeTransportSetup(properties, sslBundles).sslBundle();
 			return new SocketIoTransport(RealtimePropertiesValidator.validateMaxFrameSize(properties),
 					properties.getConnectTimeout(),
 					SocketIoTransport.httpClient(properties.getConnectTimeout(), proxy(properties),
@@ -56,7 +56,7 @@ class SocketIoTransportConfiguration {
 		}
 
 		private static HttpProxy proxy(RealtimeProperties properties) {
-			RealtimeProperties.Proxy proxy = properties.getProxy();
+			ProxyProperties proxy = properties.getProxy();
 			if (proxy.getHost() != null && (proxy.getPort() < 1 || proxy.getPort() > 65535)) {
 				throw new InvalidConfigurationPropertyValueException("realtime.proxy.port", proxy.getPort(),
 						"must be a TCP port (1 to 65535)");

@@ -216,9 +216,9 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		// handed over before it waits for its seq
 		boolean numbered = this.lease.epoch() >= 0 && !this.memory.hasFresh()
 				&& this.newRowsWritten.get() == this.newRowsNumbered.get();
-		OutboxRepository.NewRow row = new OutboxRepository.NewRow(this.userId, message.idempotencyKey(),
-				message.event(), this.mapper.writeValueAsString(message.payload()),
-				OutboxRepository.micros(message.createdAt()), numbered);
+		NewRow row = new NewRow(this.userId, message.idempotencyKey(), message.event(),
+				this.mapper.writeValueAsString(message.payload()), OutboxRepository.micros(message.createdAt()),
+				numbered);
 		boolean joined;
 		boolean inserted;
 		try {
@@ -230,9 +230,9 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 				// as a resend reads it from the row, so both send the same time
 				OutboundMessage kept = new OutboundMessage(message.idempotencyKey(), message.event(), message.payload(),
 						OutboxRepository.instant(row.createdAtMicros()));
-				OutboxRepository.Stored stored = this.writer.write(row, (seq) -> handOver(seq, kept));
+				Stored stored = this.writer.write(row, (seq) -> handOver(seq, kept));
 				inserted = stored.inserted();
-				if (stored.equals(OutboxRepository.Stored.NEW)) {
+				if (stored.equals(Stored.NEW)) {
 					this.newRowsWritten.incrementAndGet();
 					this.maybeFresh.set(true);
 				}
@@ -279,7 +279,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		return true;
 	}
 
-	private boolean insertInCallersTransaction(OutboxRepository.NewRow row, EnqueueOutcome outcome) {
+	private boolean insertInCallersTransaction(NewRow row, EnqueueOutcome outcome) {
 		boolean inserted = this.repository.insertIfAbsent(row);
 		if (inserted) {
 			TransactionSynchronizationManager.registerSynchronization(new Completion(outcome));
@@ -382,19 +382,19 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	 */
 	private List<SequencedMessage> claimRows(int max) {
 		long newRows = this.newRowsWritten.get();
-		OutboxRepository.SequencedClaim read = this.lease.claimSequenced(this.claimedUpTo, max);
+		SequencedClaim read = this.lease.claimSequenced(this.claimedUpTo, max);
 		if (!read.newWaiting()) {
 			// every new row committed before the read is numbered
 			this.newRowsNumbered.accumulateAndGet(newRows, Math::max);
 		}
 		List<SequencedMessage> messages = new ArrayList<>(read.rows().size());
-		List<OutboxRepository.OutboxRow> rows = read.rows();
+		List<OutboxRow> rows = read.rows();
 		List<SequencedMessage> entries = this.memory.after(this.claimedUpTo, max);
 		int r = 0;
 		int m = 0;
 		while (messages.size() < max && (r < rows.size() || m < entries.size())) {
 			if (m == entries.size() || (r < rows.size() && seqOf(rows.get(r)) < entries.get(m).seq())) {
-				OutboxRepository.OutboxRow row = rows.get(r++);
+				OutboxRow row = rows.get(r++);
 				messages.add(new SequencedMessage(seqOf(row), toMessage(row)));
 			}
 			else {
@@ -429,7 +429,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	private Claim numberLocked(long seen, int max) {
 		Claim claim = new Claim();
 		long next = this.repository.lockSeq(this.userId);
-		List<OutboxRepository.OutboxRow> late = this.repository.sequenced(this.userId, seen, max);
+		List<OutboxRow> late = this.repository.sequenced(this.userId, seen, max);
 		if (!late.isEmpty()) {
 			// a group commit numbered rows since the read: those go first, the numbering
 			// waits for the next claim
@@ -439,9 +439,9 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 		}
 		// new events take the next seqs in the order they were handed over, durable or
 		// not
-		List<OutboxRepository.OutboxRow> fresh = this.repository.fresh(this.userId, max);
+		List<OutboxRow> fresh = this.repository.fresh(this.userId, max);
 		List<OutboundMessage> memoryFresh = this.memory.peekFresh(max);
-		List<OutboxRepository.OutboxRow> numbered = new ArrayList<>(fresh.size());
+		List<OutboxRow> numbered = new ArrayList<>(fresh.size());
 		long first = next;
 		long firstDurable = -1;
 		int r = 0;
@@ -450,7 +450,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 			long seq = next++;
 			if (m == memoryFresh.size() || (r < fresh.size()
 					&& fresh.get(r).createdAtMicros() <= OutboxRepository.micros(memoryFresh.get(m).createdAt()))) {
-				OutboxRepository.OutboxRow row = fresh.get(r++);
+				OutboxRow row = fresh.get(r++);
 				if (!numbered.isEmpty() && seq != firstDurable + numbered.size()) {
 					// a memory event broke the run of durable seqs: number what came
 					// before
@@ -485,11 +485,11 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	 * @param row a sequenced row
 	 * @return its seq
 	 */
-	private static long seqOf(OutboxRepository.OutboxRow row) {
+	private static long seqOf(OutboxRow row) {
 		return Objects.requireNonNull(row.seq(), "a sequenced outbox row has a seq");
 	}
 
-	private OutboundMessage toMessage(OutboxRepository.OutboxRow row) {
+	private OutboundMessage toMessage(OutboxRow row) {
 		return new OutboundMessage(row.key(), row.event(), this.mapper.readTree(row.payload()),
 				OutboxRepository.instant(row.createdAtMicros()));
 	}
@@ -524,8 +524,7 @@ public final class JdbcOutboundQueue implements OutboundQueue {
 	@Override
 	public @Nullable Resequencing resequenceAbove(long ackSeq) {
 		long memoryLowest = this.memory.lowestSeq(Long.MAX_VALUE);
-		OutboxRepository.Shift shift = this.lease
-			.fenced((client) -> this.repository.shiftAbove(this.userId, ackSeq, memoryLowest));
+		Shift shift = this.lease.fenced((client) -> this.repository.shiftAbove(this.userId, ackSeq, memoryLowest));
 		if (shift.delta() == 0) {
 			return null;
 		}

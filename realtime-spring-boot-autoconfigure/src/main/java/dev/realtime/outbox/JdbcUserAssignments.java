@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +17,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.realtime.client.Placement;
@@ -51,9 +49,6 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(JdbcUserAssignments.class);
 
-	/** Threads stopping the clients of users handed over, in parallel. */
-	private static final int HANDOVER_THREADS = 4;
-
 	/** Rows of instances that expired longer ago than this are deleted at start. */
 	private static final long PURGE_AFTER_MILLIS = TimeUnit.DAYS.toMillis(1);
 
@@ -79,16 +74,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 
 	private volatile @Nullable ScheduledExecutorService executor;
 
-	/**
-	 * Stops the clients of users this instance gives up, then releases their leases: off
-	 * the polling thread, so a slow stop never holds up the renewal of the other leases
-	 * (they would expire meanwhile). A few threads, whatever the number of users.
-	 */
-	private final ExecutorService handover = Executors.newFixedThreadPool(HANDOVER_THREADS, (task) -> {
-		Thread thread = new Thread(task, "realtime-handover");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final UserHandovers handovers;
 
 	private volatile @Nullable Listener listener;
 
@@ -102,6 +88,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 	public JdbcUserAssignments(JdbcOutboundQueueFactory queues, ObjectMapper mapper, Duration pollInterval) {
 		this.queues = queues;
 		this.mapper = mapper;
+		this.handovers = new UserHandovers(mapper);
 		this.pollInterval = pollInterval;
 		this.instance = queues.owner();
 		this.leaseMillis = queues.leaseDuration().toMillis();
@@ -162,7 +149,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		}
 		Listener current = this.listener;
 		if (ranHere && current != null) {
-			revoke(current, userId);
+			this.handovers.revoked(current, userId);
 		}
 	}
 
@@ -208,7 +195,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		ScheduledExecutorService running = this.executor;
 		if (running != null) {
 			running.shutdownNow();
-			awaitTermination(running, 10);
+			UserHandovers.awaitTermination(running, 10);
 		}
 	}
 
@@ -230,8 +217,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 	public void destroy() {
 		halt();
 		// hand-overs under way finish first: their clients stop before their leases go
-		this.handover.shutdown();
-		awaitTermination(this.handover, 60);
+		this.handovers.finish();
 		List<String> shared = new ArrayList<>();
 		synchronized (this) {
 			if (this.repository == null) {
@@ -245,7 +231,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		}
 		Listener current = this.listener;
 		if (current != null) {
-			shared.forEach((userId) -> revoke(current, userId));
+			shared.forEach((userId) -> this.handovers.revoked(current, userId));
 		}
 		synchronized (this) {
 			for (String userId : this.held.keySet()) {
@@ -302,16 +288,16 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		for (String userId : lost) {
 			logger.warn("Lost the lease of realtime user '" + userId + "' to another instance");
 			if (current != null) {
-				this.handover.execute(() -> revoke(current, userId));
+				this.handovers.later(() -> this.handovers.revoked(current, userId));
 			}
 		}
 		for (String userId : surplus) {
 			logger.info(
 					"Stopping realtime user '" + userId + "' here: beyond this instance's fair share, or unregistered");
 			// the lease stays renewed (it is still this instance's) until it is released
-			this.handover.execute(() -> {
+			this.handovers.later(() -> {
 				if (current != null) {
-					revoke(current, userId);
+					this.handovers.revoked(current, userId);
 				}
 				this.queues.lease(userId).release();
 				changed(userId);
@@ -323,7 +309,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		for (UserProfile profile : pinned) {
 			changed(profile.id());
 			if (current != null) {
-				tell(current, profile);
+				this.handovers.assigned(current, profile);
 			}
 		}
 		for (String userId : withNewRows) {
@@ -392,7 +378,7 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 	 * @param user the user taken
 	 */
 	private void assign(@Nullable Listener current, AssignmentRepository.Claimed user) {
-		UserProfile profile = readProfile(user);
+		UserProfile profile = this.handovers.profile(user);
 		if (profile == null) {
 			synchronized (this) {
 				this.held.remove(user.userId());
@@ -401,45 +387,12 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 			return;
 		}
 		changed(user.userId());
-		if (current != null && !tell(current, profile)) {
+		if (current != null && !this.handovers.assigned(current, profile)) {
 			synchronized (this) {
 				this.held.remove(user.userId());
 			}
 			this.queues.lease(user.userId()).release();
 		}
-	}
-
-	/**
-	 * Tell the listener that this instance runs a user.
-	 * @param current the listener
-	 * @param profile the user's profile
-	 * @return whether the listener took it
-	 */
-	private boolean tell(Listener current, UserProfile profile) {
-		try {
-			current.assigned(profile);
-			return true;
-		}
-		catch (RuntimeException ex) {
-			logger.error("Could not start realtime user '" + profile.id() + "' here; giving it back", ex);
-			return false;
-		}
-	}
-
-	private @Nullable UserProfile readProfile(AssignmentRepository.Claimed user) {
-		String json = user.profile();
-		try {
-			UserProfile profile = (json != null) ? this.mapper.readValue(json, UserProfile.class) : null;
-			if (profile != null && profile.id().equals(user.userId())) {
-				return profile;
-			}
-			logger.error("Realtime user '" + user.userId() + "' has no profile of its own, giving it back");
-		}
-		catch (JacksonException ex) {
-			logger.error("Realtime user '" + user.userId() + "' has no readable profile, giving it back: "
-					+ ex.getMessage());
-		}
-		return null;
 	}
 
 	/**
@@ -462,15 +415,6 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 		}
 		this.held.put(userId, Placement.PINNED);
 		return true;
-	}
-
-	private void revoke(Listener current, String userId) {
-		try {
-			current.revoked(userId);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not stop realtime user '" + userId + "' before handing it over: " + ex.getMessage(), ex);
-		}
 	}
 
 	/**
@@ -499,15 +443,6 @@ public class JdbcUserAssignments implements UserAssignments, DisposableBean {
 			this.repository = repo;
 		}
 		return repo;
-	}
-
-	private static void awaitTermination(ExecutorService executor, long seconds) {
-		try {
-			executor.awaitTermination(seconds, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	/**

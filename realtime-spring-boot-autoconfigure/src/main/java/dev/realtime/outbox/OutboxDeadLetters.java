@@ -35,7 +35,7 @@ public class OutboxDeadLetters {
 		if (page < 0 || size <= 0) {
 			throw new IllegalArgumentException("page must be >= 0 and size > 0");
 		}
-		List<OutboxRepository.DeadRow> rows = transaction()
+		List<DeadRow> rows = transaction()
 			.execute((status) -> this.queues.repository().findDead(userId, Math.multiplyExact(page, size), size));
 		return (rows != null) ? rows.stream().map(this::toDeadLetter).toList() : List.of();
 	}
@@ -85,8 +85,8 @@ public class OutboxDeadLetters {
 		return true;
 	}
 
-	private OutboxDeadLetter toDeadLetter(OutboxRepository.DeadRow dead) {
-		OutboxRepository.OutboxRow row = dead.row();
+	private OutboxDeadLetter toDeadLetter(DeadRow dead) {
+		OutboxRow row = dead.row();
 		ObjectMapper mapper = this.queues.mapper();
 		Long deadAt = dead.deadAt();
 		return new OutboxDeadLetter(row.id(), row.key(), row.event(), mapper.readTree(row.payload()),

@@ -64,7 +64,7 @@ final class OutboxWriter {
 	 * @throws OutboxWriteException if it was not committed within the timeout or the
 	 * database failed
 	 */
-	OutboxRepository.Stored write(OutboxRepository.NewRow row, LongConsumer numbered) {
+	Stored write(NewRow row, LongConsumer numbered) {
 		Write write = new Write(row, numbered);
 		this.writes.add(write);
 		try {
@@ -143,13 +143,13 @@ final class OutboxWriter {
 	}
 
 	private void commit(List<Write> group) {
-		List<OutboxRepository.NewRow> rows = new ArrayList<>(group.size());
+		List<NewRow> rows = new ArrayList<>(group.size());
 		group.forEach((write) -> rows.add(write.row));
-		OutboxRepository.Stored[] stored;
+		Stored[] stored;
 		try {
 			stored = this.repository.insertGroup(rows);
 		}
-		catch (OutboxRepository.UncertainCommitException ex) {
+		catch (UncertainCommitException ex) {
 			failAll(group, Outcome.UNKNOWN, "the commit failed", ex);
 			return;
 		}
@@ -184,13 +184,13 @@ final class OutboxWriter {
 
 	private static final class Write {
 
-		final OutboxRepository.NewRow row;
+		final NewRow row;
 
 		final LongConsumer numbered;
 
-		final CompletableFuture<OutboxRepository.Stored> result = new CompletableFuture<>();
+		final CompletableFuture<Stored> result = new CompletableFuture<>();
 
-		Write(OutboxRepository.NewRow row, LongConsumer numbered) {
+		Write(NewRow row, LongConsumer numbered) {
 			this.row = row;
 			this.numbered = numbered;
 		}

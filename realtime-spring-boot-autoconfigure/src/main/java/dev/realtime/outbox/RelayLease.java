@@ -189,10 +189,10 @@ final class RelayLease {
 	 * @return the work's result
 	 * @throws LeaseLostException if another instance holds the lease now
 	 */
-	<T> T fenced(Function<OutboxRepository.ClientRow, T> work) {
+	<T> T fenced(Function<ClientRow, T> work) {
 		long expected = this.epoch;
 		T result = this.transaction.execute((status) -> {
-			OutboxRepository.ClientRow client = this.repository.lockClient(this.userId);
+			ClientRow client = this.repository.lockClient(this.userId);
 			if (client == null) {
 				throw lost(null, expected);
 			}
@@ -215,13 +215,12 @@ final class RelayLease {
 	 * instance holds the lease)
 	 * @throws LeaseLostException if this instance knows it holds no lease
 	 */
-	OutboxRepository.SequencedClaim claimSequenced(long afterSeq, int max) {
+	SequencedClaim claimSequenced(long afterSeq, int max) {
 		long expected = this.epoch;
 		if (expected < 0) {
 			throw lost(null, expected);
 		}
-		OutboxRepository.SequencedClaim claim = this.repository.claimSequenced(this.userId, afterSeq, this.owner,
-				expected, max);
+		SequencedClaim claim = this.repository.claimSequenced(this.userId, afterSeq, this.owner, expected, max);
 		if (!claim.held()) {
 			throw lost(null, expected);
 		}
@@ -240,8 +239,7 @@ final class RelayLease {
 	int deleteAcked(long ackSeq, long sentSeq) {
 		long expected = this.epoch;
 		Integer deleted = this.transaction.execute((status) -> {
-			OutboxRepository.FencedDelete done = this.repository.deleteAckedFenced(this.userId, ackSeq, sentSeq,
-					this.owner, expected);
+			FencedDelete done = this.repository.deleteAckedFenced(this.userId, ackSeq, sentSeq, this.owner, expected);
 			if (done == null) {
 				throw lost(null, expected);
 			}

@@ -1,6 +1,5 @@
 package dev.realtime.users;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -37,7 +35,6 @@ import dev.realtime.client.UserProfile;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.client.spi.UserAssignments;
 import dev.realtime.presence.PresenceManager;
-import dev.realtime.presence.UserProfileAnnouncer;
 import dev.realtime.receipts.ReadReceiptManager;
 import dev.realtime.receipts.ReceiptStore;
 import dev.realtime.typing.TypingManager;
@@ -57,7 +54,6 @@ public class DefaultRealtimeClients
 	private static final Log logger = LogFactory.getLog(DefaultRealtimeClients.class);
 
 	/** Longest wait between two looks at the pending count while flushing. */
-	private static final long FLUSH_CHECK_MILLIS = 100;
 
 	private final RealtimeClientFactory factory;
 
@@ -184,7 +180,7 @@ public class DefaultRealtimeClients
 		requireNotDefault(userId);
 		UserClient user = this.users.remove(userId);
 		if (user != null && flush) {
-			awaitDrained(user.client);
+			PendingEventsDrain.await(user.client, this.flushTimeout);
 		}
 		// told before the data goes: no other instance takes the user over meanwhile
 		this.assignments.unregister(userId);
@@ -378,7 +374,8 @@ public class DefaultRealtimeClients
 	private UserClient create(UserProfile profile) {
 		TokenProvider userTokens = this.tokens.apply(profile.id());
 		DefaultRealtimeClient client = this.factory.create(this.settings.apply(profile.id()), userTokens);
-		UserClient user = new UserClient(client, profile);
+		UserClient user = new UserClient(client, profile, this.features, this.listeners, this.publisher,
+				this.typingExpirer);
 		this.users.put(profile.id(), user);
 		this.observers.forEach((observer) -> observer.added(client));
 		return user;
@@ -387,50 +384,6 @@ public class DefaultRealtimeClients
 	private void close(UserClient user) {
 		this.observers.forEach((observer) -> observer.removed(user.client));
 		user.close();
-	}
-
-	private void awaitDrained(DefaultRealtimeClient client) {
-		long deadline = System.nanoTime() + this.flushTimeout.toNanos();
-		Object acked = new Object();
-		try (Subscription subscription = client.onAck((ack) -> {
-			synchronized (acked) {
-				acked.notifyAll();
-			}
-		})) {
-			synchronized (acked) {
-				// a client just asked to connect may not have left DISCONNECTED yet, and
-				// a
-				// shared user's events may be sent by another instance: only a failed
-				// client cannot send any more
-				while (hasPending(client) && client.connectionState() != ConnectionState.FAILED) {
-					long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-					if (left <= 0) {
-						break;
-					}
-					// acks wake it; dead letters do not, hence the bounded wait
-					acked.wait(Math.min(left, FLUSH_CHECK_MILLIS));
-				}
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		long left = hasPending(client) ? Math.max(1, client.pendingCount()) : 0;
-		if (left > 0) {
-			logger.warn("Realtime user '" + client.userId() + "' still had " + left + " pending event(s) after "
-					+ this.flushTimeout + " (realtime.users.flush-timeout); deleting them");
-		}
-	}
-
-	/**
-	 * Whether the user still has events to send. The pending count is kept in memory and
-	 * may lag a write that is committing; the oldest pending event is read from the
-	 * store.
-	 * @param client the user's client
-	 * @return whether an event is pending
-	 */
-	private static boolean hasPending(DefaultRealtimeClient client) {
-		return client.pendingCount() > 0 || client.metrics().oldestPendingCreatedAt() != null;
 	}
 
 	private <T> T feature(String userId, Function<UserClient, T> feature, Supplier<@Nullable T> byDefault) {
@@ -480,64 +433,6 @@ public class DefaultRealtimeClients
 	public record Features(ObjectMapper mapper, ReceiptStore receiptStore, Duration typingExpiry,
 			Duration typingThrottle, Supplier<@Nullable PresenceManager> defaultPresence,
 			Supplier<@Nullable TypingManager> defaultTyping, Supplier<@Nullable ReadReceiptManager> defaultReceipts) {
-	}
-
-	/**
-	 * A user's client and what is built on it.
-	 */
-	private final class UserClient {
-
-		private final DefaultRealtimeClient client;
-
-		private final UserProfileAnnouncer announcer;
-
-		private final PresenceManager presence;
-
-		private final TypingManager typing;
-
-		private final ReadReceiptManager receipts;
-
-		private final List<Subscription> subscriptions = new ArrayList<>();
-
-		/** Whether connectUser was called for the user here. */
-		private volatile boolean local;
-
-		private volatile Placement placement = Placement.PINNED;
-
-		/** Whether this instance runs the user. */
-		private volatile boolean assigned;
-
-		UserClient(DefaultRealtimeClient client, UserProfile profile) {
-			this.client = client;
-			Features features = DefaultRealtimeClients.this.features;
-			Clock clock = Clock.systemUTC();
-			// before the client connects, so no event is missed
-			if (DefaultRealtimeClients.this.listeners != null) {
-				this.subscriptions.add(DefaultRealtimeClients.this.listeners.apply(client));
-			}
-			this.subscriptions
-				.addAll(RealtimeClientLifecycle.publishEvents(client, DefaultRealtimeClients.this.publisher));
-			this.announcer = new UserProfileAnnouncer(client, profile);
-			this.presence = new PresenceManager(client, features.mapper(), clock);
-			this.typing = new TypingManager(client, () -> this.announcer.profile().privacy(), features.typingExpiry(),
-					features.typingThrottle(), clock, DefaultRealtimeClients.this.typingExpirer);
-			this.receipts = new ReadReceiptManager(client, features.receiptStore(),
-					() -> this.announcer.profile().privacy(), clock);
-		}
-
-		void update(UserProfile profile) {
-			this.announcer.update(profile);
-		}
-
-		void close() {
-			this.subscriptions.forEach(Subscription::close);
-			this.announcer.close();
-			this.presence.close();
-			this.typing.close();
-			this.receipts.close();
-			this.client.close();
-		}
-
 	}
 
 	/**

@@ -1,17 +1,13 @@
 package dev.realtime.transport.http;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,16 +17,8 @@ import javax.net.ssl.SSLContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.task.TaskExecutor;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpRequest;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.client.ClientHttpRequestExecution;
-import org.springframework.http.client.ClientHttpRequestInterceptor;
-import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
-import org.springframework.http.client.support.HttpRequestWrapper;
 import org.springframework.web.client.HttpStatusCodeException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.socket.CloseStatus;
@@ -271,13 +259,13 @@ public final class HttpTransport implements Transport {
 
 		private final Handler handler;
 
-		private final Receives receives;
+		private final SockJsReceives receives;
 
 		private final AtomicReference<@Nullable Thread> connecting = new AtomicReference<>();
 
 		Attempt(TransportListener listener, URI endpoint) {
 			this.handler = new Handler(listener, endpoint);
-			this.receives = new Receives(
+			this.receives = new SockJsReceives(
 					(long) HttpTransport.this.maxMessageSize * FRAME_ESCAPE_FACTOR + FRAME_OVERHEAD, this.handler,
 					() -> HttpTransport.this.streamingRefused = true);
 		}
@@ -325,7 +313,7 @@ public final class HttpTransport implements Transport {
 	/**
 	 * Hands what arrives to the listener and reports the close once.
 	 */
-	private final class Handler extends TextWebSocketHandler {
+	private final class Handler extends TextWebSocketHandler implements SockJsReceives.Connection {
 
 		private final TransportListener listener;
 
@@ -345,7 +333,8 @@ public final class HttpTransport implements Transport {
 		 * session, before it the failure of the connect.
 		 * @return whether the session opened
 		 */
-		boolean opened() {
+		@Override
+		public boolean opened() {
 			return this.session != null;
 		}
 
@@ -370,7 +359,8 @@ public final class HttpTransport implements Transport {
 		 * The hub sent more than the frame limit: close as a WebSocket container does.
 		 * @param what what was too big
 		 */
-		void tooBig(String what) {
+		@Override
+		public void tooBig(String what) {
 			logger.warn("Closing the HTTP session: the hub sent a " + what + ", above the frame limit of "
 					+ HttpTransport.this.maxMessageSize + " bytes (realtime.max-frame-size)");
 			report(CloseStatus.TOO_BIG_TO_PROCESS.getCode(), "message too big");
@@ -384,7 +374,8 @@ public final class HttpTransport implements Transport {
 		 * error of its own (which it logs as an ERROR with the stack trace).
 		 * @param cause what failed
 		 */
-		void lost(Throwable cause) {
+		@Override
+		public void lost(Throwable cause) {
 			if (this.reported.compareAndSet(false, true)) {
 				ConnectionLoss.log(logger, "http", this.endpoint, cause);
 				this.listener.onClosed(CloseStatus.NO_CLOSE_FRAME.getCode(), ConnectionLoss.describe(cause));
@@ -418,288 +409,6 @@ public final class HttpTransport implements Transport {
 			if (this.reported.compareAndSet(false, true)) {
 				this.listener.onClosed(code, reason);
 			}
-		}
-
-	}
-
-	/**
-	 * The receive requests of one connect: each on a thread of its own, each response
-	 * body ended on {@link #abort()} and checked against the frame limit.
-	 */
-	private static final class Receives implements TaskExecutor, ClientHttpRequestInterceptor {
-
-		private static final String XHR_STREAMING = "/xhr_streaming";
-
-		private static final String XHR_POLLING = "/xhr";
-
-		private final long maxLine;
-
-		private final Handler handler;
-
-		private final Runnable streamingRefused;
-
-		/**
-		 * Whether the hub refused XHR streaming to this connect: its receive requests
-		 * poll.
-		 */
-		private volatile boolean polling;
-
-		private final Set<ReceiveStream> open = ConcurrentHashMap.newKeySet();
-
-		private volatile boolean aborted;
-
-		Receives(long maxLine, Handler handler, Runnable streamingRefused) {
-			this.maxLine = maxLine;
-			this.handler = handler;
-			this.streamingRefused = streamingRefused;
-		}
-
-		@Override
-		public void execute(Runnable task) {
-			Thread thread = new Thread(task, "realtime-http-receive");
-			thread.setDaemon(true);
-			thread.start();
-		}
-
-		@Override
-		public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
-				throws IOException {
-			String path = request.getURI().getPath();
-			if (!path.endsWith(XHR_STREAMING) && !path.endsWith(XHR_POLLING)) {
-				return execution.execute(request, body);
-			}
-			if (this.aborted) {
-				throw new IOException("HTTP session closed");
-			}
-			HttpRequest receive = this.polling ? polling(request) : request;
-			if (!this.handler.opened()) {
-				// a failure completes the connect exceptionally
-				ClientHttpResponse response = execution.execute(receive, body);
-				if (!this.polling && path.endsWith(XHR_STREAMING) && response.getStatusCode().value() == 404) {
-					// the hub serves XHR polling only: poll in the same SockJS session at
-					// once, as failing the connect over to polling would make
-					// SockJsClient
-					// log an ERROR with the stack trace
-					response.close();
-					this.streamingRefused.run();
-					this.polling = true;
-					response = execution.execute(polling(request), body);
-				}
-				return new ReceiveResponse(response, this);
-			}
-			// the next receive request of an open session: a failure is a lost session,
-			// handled here and answered with an empty response, as SockJS would log it
-			// as an error
-			try {
-				ClientHttpResponse response = execution.execute(receive, body);
-				HttpStatusCode status = response.getStatusCode();
-				if (status.value() == 200) {
-					return new ReceiveResponse(response, this);
-				}
-				response.close();
-				lost(new IOException("HTTP " + status.value() + " on the receive request"));
-			}
-			catch (IOException ex) {
-				if (!this.aborted) {
-					lost(ex);
-				}
-			}
-			return new EndedResponse();
-		}
-
-		/**
-		 * The same receive request to the session's XHR polling URL.
-		 * @param streaming the request to the XHR streaming URL
-		 * @return the request to poll
-		 */
-		private static HttpRequest polling(HttpRequest streaming) {
-			String uri = streaming.getURI().toString();
-			int path = uri.indexOf(XHR_STREAMING);
-			URI pollingUri = (path < 0) ? streaming.getURI()
-					: URI.create(uri.substring(0, path) + XHR_POLLING + uri.substring(path + XHR_STREAMING.length()));
-			return new HttpRequestWrapper(streaming) {
-
-				@Override
-				public URI getURI() {
-					return pollingUri;
-				}
-
-			};
-		}
-
-		/**
-		 * The open session broke: report it and end the receive requests.
-		 * @param cause what failed
-		 */
-		void lost(Throwable cause) {
-			this.handler.lost(cause);
-			abort();
-		}
-
-		void abort() {
-			this.aborted = true;
-			this.open.forEach(ReceiveStream::abort);
-		}
-
-	}
-
-	/**
-	 * A receive response whose body can be ended from another thread.
-	 */
-	private static final class ReceiveResponse implements ClientHttpResponse {
-
-		private final ClientHttpResponse response;
-
-		private final Receives receives;
-
-		private @Nullable ReceiveStream body;
-
-		ReceiveResponse(ClientHttpResponse response, Receives receives) {
-			this.response = response;
-			this.receives = receives;
-		}
-
-		@Override
-		public HttpStatusCode getStatusCode() throws IOException {
-			return this.response.getStatusCode();
-		}
-
-		@Override
-		public String getStatusText() throws IOException {
-			return this.response.getStatusText();
-		}
-
-		@Override
-		public HttpHeaders getHeaders() {
-			return this.response.getHeaders();
-		}
-
-		@Override
-		public InputStream getBody() throws IOException {
-			ReceiveStream current = this.body;
-			if (current == null) {
-				current = new ReceiveStream(this.response.getBody(), this.receives);
-				this.body = current;
-				this.receives.open.add(current);
-				if (this.receives.aborted) {
-					current.abort();
-				}
-			}
-			return current;
-		}
-
-		@Override
-		public void close() {
-			ReceiveStream current = this.body;
-			if (current != null) {
-				this.receives.open.remove(current);
-			}
-			this.response.close();
-		}
-
-	}
-
-	/**
-	 * A receive body: ends (end of stream, not an error) once aborted, and ends the
-	 * session with 1009 when a line (one SockJS frame) grows beyond the frame limit.
-	 */
-	private static final class ReceiveStream extends FilterInputStream {
-
-		private final Receives receives;
-
-		private volatile boolean aborted;
-
-		private long line;
-
-		ReceiveStream(InputStream body, Receives receives) {
-			super(body);
-			this.receives = receives;
-		}
-
-		void abort() {
-			this.aborted = true;
-			try {
-				this.in.close();
-			}
-			catch (IOException ex) {
-				logger.debug("Closing an HTTP receive stream failed", ex);
-			}
-		}
-
-		@Override
-		public int read() throws IOException {
-			if (this.aborted) {
-				return -1;
-			}
-			try {
-				int b = this.in.read();
-				if (b == '\n') {
-					this.line = 0;
-				}
-				else if (b != -1 && ++this.line > this.receives.maxLine) {
-					this.receives.handler.tooBig("SockJS frame of more than " + this.receives.maxLine + " bytes");
-					this.receives.abort();
-					return -1;
-				}
-				return b;
-			}
-			catch (IOException ex) {
-				if (this.aborted) {
-					return -1;
-				}
-				if (this.receives.handler.opened()) {
-					// the open session's receive stream broke: ends it, as above
-					this.receives.lost(ex);
-					return -1;
-				}
-				throw ex;
-			}
-		}
-
-		@Override
-		public int read(byte[] buffer, int offset, int length) throws IOException {
-			// one byte at a time, as Spring's reader does: every byte is counted
-			if (length == 0) {
-				return 0;
-			}
-			int b = read();
-			if (b == -1) {
-				return -1;
-			}
-			buffer[offset] = (byte) b;
-			return 1;
-		}
-
-	}
-
-	/**
-	 * What a receive request of a lost session answers: an empty body, after which the
-	 * SockJS receive loop sees the session closed and stops.
-	 */
-	private static final class EndedResponse implements ClientHttpResponse {
-
-		@Override
-		public HttpStatusCode getStatusCode() {
-			return HttpStatus.OK;
-		}
-
-		@Override
-		public String getStatusText() {
-			return "";
-		}
-
-		@Override
-		public HttpHeaders getHeaders() {
-			return new HttpHeaders();
-		}
-
-		@Override
-		public InputStream getBody() {
-			return InputStream.nullInputStream();
-		}
-
-		@Override
-		public void close() {
 		}
 
 	}
