@@ -1,13 +1,20 @@
 package dev.realtime;
 
+import java.util.List;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The library's package rules, checked on its compiled main classes: data flows one way
@@ -90,6 +97,37 @@ class ArchitectureTests {
 			.andShould()
 			.haveModifier(JavaModifier.FINAL)
 			.check(LIBRARY);
+	}
+
+	@Test
+	void noConstructorTakesMoreThanEightParameters() {
+		MAX_EIGHT_CONSTRUCTOR_PARAMETERS.check(LIBRARY);
+	}
+
+	@Test
+	void constructorRuleFailsOnAConstructorOfNineParameters() {
+		JavaClasses wide = new ClassFileImporter().importClasses(NineParameters.class);
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> MAX_EIGHT_CONSTRUCTOR_PARAMETERS.check(wide))
+			.withMessageContaining(NineParameters.class.getName());
+	}
+
+	/**
+	 * A constructor over eight parameters is a class with too many jobs, or collaborators
+	 * that belong together in a record or port with a name.
+	 */
+	private static final ArchRule MAX_EIGHT_CONSTRUCTOR_PARAMETERS = ArchRuleDefinition.constructors()
+		.should()
+		.haveRawParameterTypes(
+				DescribedPredicate.describe("at most 8 parameters", (List<JavaClass> types) -> types.size() <= 8));
+
+	/**
+	 * What the constructor rule must reject.
+	 */
+	static final class NineParameters {
+
+		NineParameters(int a, int b, int c, int d, int e, int f, int g, int h, int i) {
+		}
+
 	}
 
 }

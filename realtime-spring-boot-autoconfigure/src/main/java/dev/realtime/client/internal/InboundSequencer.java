@@ -90,19 +90,18 @@ final class InboundSequencer {
 	 */
 	private long stalledResumeMillis = STALLED_RESUME_FIRST_MILLIS;
 
-	InboundSequencer(String userId, Supplier<String> clientId, InboundStore store, Strand storeExecutor, Executor post,
-			InboundDispatcher dispatcher, ClientCounters counters, SyncProgress sync, ListenerRegistry listeners,
-			Consumer<String> errors) {
+	InboundSequencer(String userId, UserStores stores, Executor post, InboundDispatcher dispatcher, SyncProgress sync,
+			ClientReporting reporting) {
 		this.userId = userId;
-		this.clientId = clientId;
-		this.store = store;
-		this.storeExecutor = storeExecutor;
+		this.clientId = stores.outbound()::clientId;
+		this.store = stores.inbound();
+		this.storeExecutor = stores.inboundStrand();
 		this.post = post;
 		this.dispatcher = dispatcher;
-		this.counters = counters;
+		this.counters = reporting.counters();
 		this.sync = sync;
-		this.listeners = listeners;
-		this.errors = errors;
+		this.listeners = reporting.listeners();
+		this.errors = reporting.status()::error;
 	}
 
 	/**

@@ -62,7 +62,8 @@ final class OutboundRelay {
 
 	private final Consumer<Acknowledgement> onAck;
 
-	private final Link link;
+	/** Where frames go and leadership is told; set by {@link #start(Link)}. */
+	private Link link = Link.NONE;
 
 	private final AtomicLong pendingAck = new AtomicLong(-1);
 
@@ -78,9 +79,10 @@ final class OutboundRelay {
 
 	private volatile boolean active;
 
-	// --- confined to the relay's strand ---
+	/** Written on the relay's strand, read by the dispatcher. */
+	private volatile boolean leading;
 
-	private boolean leading;
+	// --- confined to the relay's strand ---
 
 	/**
 	 * Whether the client was told whether this instance holds the lease since it
@@ -118,7 +120,7 @@ final class OutboundRelay {
 	private long sentBeforeResume;
 
 	OutboundRelay(ClientSettings settings, OutboundQueue queue, FrameCodec codec, Strand executor,
-			ClientCounters counters, SendTracker tracker, Consumer<Acknowledgement> onAck, Link link) {
+			ClientCounters counters, SendTracker tracker, Consumer<Acknowledgement> onAck) {
 		this.settings = settings;
 		this.queue = queue;
 		this.codec = codec;
@@ -126,14 +128,31 @@ final class OutboundRelay {
 		this.counters = counters;
 		this.tracker = tracker;
 		this.onAck = onAck;
+	}
+
+	/**
+	 * Start polling, claiming for the link: until then the relay does nothing, so it is
+	 * built before the connection side it sends to, which is built with it.
+	 * @param link the connection as the relay sees it
+	 */
+	void start(Link link) {
 		this.link = link;
-		long interval = settings.pollInterval().toMillis();
+		long interval = this.settings.pollInterval().toMillis();
 		// a random phase: the polls of many clients started together do not wake all at
 		// once
 		long phase = ThreadLocalRandom.current().nextLong(interval) + 1;
-		executor.scheduleWithFixedDelay(this::poll, phase, interval);
-		queue.onClaimable(this::wake);
-		queue.onLeaseChanged(() -> executor.post(this::poll));
+		this.executor.scheduleWithFixedDelay(this::poll, phase, interval);
+		this.queue.onClaimable(this::wake);
+		this.queue.onLeaseChanged(() -> this.executor.post(this::poll));
+	}
+
+	/**
+	 * Return whether this instance holds the user's lease, as the relay last found: only
+	 * the holder hands inbound events to listeners, so they run once across instances.
+	 * @return whether this instance holds the lease
+	 */
+	boolean isLeading() {
+		return this.leading;
 	}
 
 	/**
@@ -499,6 +518,19 @@ final class OutboundRelay {
 	 * The connection as the relay sees it. Called on the relay's strand.
 	 */
 	interface Link {
+
+		/** Before {@link OutboundRelay#start(Link)}: nowhere to send. */
+		Link NONE = new Link() {
+
+			@Override
+			public void send(int connection, List<String> frames, int events, long lastSeq) {
+			}
+
+			@Override
+			public void leadershipChanged(boolean leading, String reason) {
+			}
+
+		};
 
 		/**
 		 * Send frames on the connection with this number, unless it is gone by then (the
