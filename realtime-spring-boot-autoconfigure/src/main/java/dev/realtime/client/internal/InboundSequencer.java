@@ -128,6 +128,7 @@ final class InboundSequencer {
 	 */
 	void flush() {
 		this.store.clear();
+		this.dispatcher.resync();
 		this.inboundCursor = 0;
 		this.durableCursor = 0;
 	}
@@ -193,6 +194,7 @@ final class InboundSequencer {
 				this.post.execute(() -> storeFailed(connection, ex));
 				return;
 			}
+			this.dispatcher.resync();
 			this.post.execute(() -> {
 				this.listeners.reset(new SyncResetEvent(this.userId, lastSeq));
 				stored(connection, lastSeq);
@@ -297,12 +299,13 @@ final class InboundSequencer {
 				this.post.execute(() -> storeFailed(connection, ex));
 				return;
 			}
+			// handed on as parsed: listeners get them without a read of the store
+			this.dispatcher.stored(fresh);
 			this.post.execute(() -> stored(connection, lastSeq));
 		});
 	}
 
 	private void stored(Connection connection, long seq) {
-		this.dispatcher.wake();
 		if (!connection.isOpen() || seq <= this.durableCursor) {
 			// stored all the same: the next resume tells the hub
 			return;
