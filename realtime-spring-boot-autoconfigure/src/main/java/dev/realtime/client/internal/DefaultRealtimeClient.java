@@ -131,11 +131,9 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 		this(settings, new HubAccess(transport, tokens, codec), outbound, inbound, clock, runtime, false);
 	}
 
-	/**
-	 * Build the parts in the order data flows, so each is complete before the next uses
-	 * it: the relay (inert until started) and the receive path, then the supervisor that
-	 * connects them to the transport, then the entry of the application's events.
-	 */
+	// the parts are built in the order data flows, each complete before the next uses
+	// it: the relay (inert until started) and the receive path, then the supervisor
+	// that connects them to the transport, then the entry of the application's events
 	private DefaultRealtimeClient(ClientSettings settings, HubAccess hub, OutboundQueue outbound, InboundStore inbound,
 			Clock clock, ClientRuntime runtime, boolean ownsRuntime) {
 		this.settings = settings;

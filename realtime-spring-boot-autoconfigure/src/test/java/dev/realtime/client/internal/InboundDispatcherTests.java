@@ -21,8 +21,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The dispatcher hands on what the sequencer just stored without reading it back, and
  * reads the store whenever it cannot be sure that what was handed on continues what was
- * delivered: at the start, after a failed listener, after a reset or a flush, and after
- * a change of lease. Every event reaches the listeners once, in seq order.
+ * delivered: at the start, after a failed listener, after a reset or a flush, and after a
+ * change of lease. Every event reaches the listeners once, in seq order.
  */
 class InboundDispatcherTests {
 
