@@ -111,6 +111,30 @@ class ArchitectureTests {
 			.withMessageContaining(NineParameters.class.getName());
 	}
 
+	@Test
+	void clientSendAndReceivePathsRunOneWay() {
+		// events enter knowing neither the relay nor the connection; the relay reaches the
+		// connection only through its port; the dispatcher is handed events, it calls back
+		// no one
+		notBackwards("OutboundEvents", "OutboundRelay", "Connection", "ConnectionSupervisor", "DefaultRealtimeClient");
+		notBackwards("OutboundRelay", "Connection", "ConnectionSupervisor", "DefaultRealtimeClient", "OutboundEvents");
+		notBackwards("InboundDispatcher", "InboundSequencer", "Connection", "ConnectionSupervisor",
+				"DefaultRealtimeClient");
+		notBackwards("InboundSequencer", "ConnectionSupervisor", "DefaultRealtimeClient");
+	}
+
+	private static void notBackwards(String from, String... upstream) {
+		String internal = "dev.realtime.client.internal.";
+		ArchRuleDefinition.noClasses()
+			.that()
+			.haveFullyQualifiedName(internal + from)
+			.should()
+			.dependOnClassesThat(DescribedPredicate.describe("are upstream of " + from,
+					(JavaClass target) -> List.of(upstream).contains(target.getSimpleName())
+							&& target.getPackageName().equals(internal.substring(0, internal.length() - 1))))
+			.check(LIBRARY);
+	}
+
 	/**
 	 * A constructor over eight parameters is a class with too many jobs, or collaborators
 	 * that belong together in a record or port with a name. Records and enums are exempt:
