@@ -113,8 +113,10 @@ class ArchitectureTests {
 
 	@Test
 	void clientSendAndReceivePathsRunOneWay() {
-		// events enter knowing neither the relay nor the connection; the relay reaches the
-		// connection only through its port; the dispatcher is handed events, it calls back
+		// events enter knowing neither the relay nor the connection; the relay reaches
+		// the
+		// connection only through its port; the dispatcher is handed events, it calls
+		// back
 		// no one
 		notBackwards("OutboundEvents", "OutboundRelay", "Connection", "ConnectionSupervisor", "DefaultRealtimeClient");
 		notBackwards("OutboundRelay", "Connection", "ConnectionSupervisor", "DefaultRealtimeClient", "OutboundEvents");
