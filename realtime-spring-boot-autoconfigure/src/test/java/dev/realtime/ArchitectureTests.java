@@ -16,6 +16,7 @@ import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.conditions.ArchConditions;
+import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,8 @@ import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The library's package rules, checked on its compiled main classes: data flows one way
@@ -61,10 +64,6 @@ class ArchitectureTests {
 	 */
 	private static final Map<String, String> OVER_THE_LINE_LIMIT_FOR_NOW = Map.of(
 			"realtime-hub/src/main/java/dev/realtime/hub/DefaultHub.java", "being reworked on another branch",
-			"realtime-spring-boot-autoconfigure/src/main/java/dev/realtime/client/internal/ConnectionSupervisor.java",
-			"the send and receive paths are being reworked on another branch",
-			"realtime-spring-boot-autoconfigure/src/main/java/dev/realtime/client/internal/OutboundRelay.java",
-			"the send and receive paths are being reworked on another branch",
 			"realtime-spring-boot-autoconfigure/src/main/java/dev/realtime/outbox/JdbcOutboundQueue.java",
 			"to split by job (writing, claiming and numbering, counting, the lease): not done yet");
 
@@ -233,6 +232,69 @@ class ArchitectureTests {
 			.orElse(true);
 		return !type.getModifiers().contains(JavaModifier.PUBLIC) && type.getRawInterfaces().isEmpty()
 				&& plainSuperclass;
+	}
+
+	@Test
+	void noConstructorTakesMoreThanEightParameters() {
+		MAX_EIGHT_CONSTRUCTOR_PARAMETERS.check(LIBRARY);
+	}
+
+	@Test
+	void constructorRuleFailsOnAConstructorOfNineParameters() {
+		JavaClasses wide = new ClassFileImporter().importClasses(NineParameters.class);
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> MAX_EIGHT_CONSTRUCTOR_PARAMETERS.check(wide))
+			.withMessageContaining(NineParameters.class.getName());
+	}
+
+	@Test
+	void clientSendAndReceivePathsRunOneWay() {
+		// events enter knowing neither the relay nor the connection; the relay reaches
+		// the
+		// connection only through its port; the dispatcher is handed events and calls
+		// back no one
+		notBackwards("OutboundEvents", "OutboundRelay", "Connection", "ConnectionSupervisor", "DefaultRealtimeClient");
+		notBackwards("OutboundRelay", "Connection", "ConnectionSupervisor", "DefaultRealtimeClient", "OutboundEvents");
+		notBackwards("InboundDispatcher", "InboundSequencer", "Connection", "ConnectionSupervisor",
+				"DefaultRealtimeClient");
+		notBackwards("InboundSequencer", "ConnectionSupervisor", "DefaultRealtimeClient");
+	}
+
+	private static void notBackwards(String from, String... upstream) {
+		String internal = "dev.realtime.client.internal.";
+		ArchRuleDefinition.noClasses()
+			.that()
+			.haveFullyQualifiedName(internal + from)
+			.should()
+			.dependOnClassesThat(DescribedPredicate.describe("are upstream of " + from,
+					(JavaClass target) -> List.of(upstream).contains(target.getSimpleName())
+							&& target.getPackageName().equals(internal.substring(0, internal.length() - 1))))
+			.check(LIBRARY);
+	}
+
+	/**
+	 * A constructor over eight parameters is a class with too many jobs, or collaborators
+	 * that belong together in a record or port with a name. Records and enums are exempt:
+	 * their parameters are their values, named by their components. Two classes of the
+	 * configuration side wait for the split under way in parallel (issue 29), named here
+	 * so that the exemption is visible and ends with it.
+	 */
+	private static final ArchRule MAX_EIGHT_CONSTRUCTOR_PARAMETERS = ArchRuleDefinition.constructors()
+		.that()
+		.areDeclaredInClassesThat(DescribedPredicate.describe("are neither records nor enums",
+				(JavaClass owner) -> !owner.isRecord() && !owner.isEnum()
+						&& !List.of("DefaultRealtimeClients", "JdbcOutboundQueue").contains(owner.getSimpleName())))
+		.should()
+		.haveRawParameterTypes(
+				DescribedPredicate.describe("at most 8 parameters", (List<JavaClass> types) -> types.size() <= 8));
+
+	/**
+	 * What the constructor rule must reject.
+	 */
+	static final class NineParameters {
+
+		NineParameters(int a, int b, int c, int d, int e, int f, int g, int h, int i) {
+		}
+
 	}
 
 }

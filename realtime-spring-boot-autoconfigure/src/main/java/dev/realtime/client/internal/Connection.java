@@ -1,6 +1,7 @@
 package dev.realtime.client.internal;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
@@ -237,6 +238,26 @@ final class Connection implements Transport.TransportListener {
 	 */
 	boolean tooManyFalseClaims() {
 		return this.falseClaims >= MAX_FALSE_CLAIMS;
+	}
+
+	/**
+	 * Write the frames of claimed events if the connection is ready for events, stopping
+	 * at the first that cannot be sent (the next connection resends them all).
+	 * @param frames the encoded frames
+	 * @param lastSeq the highest seq in the frames
+	 * @return whether every frame was handed to the transport
+	 */
+	boolean sendEvents(List<String> frames, long lastSeq) {
+		if (!this.resumed) {
+			return false;
+		}
+		for (String frame : frames) {
+			if (!send(frame)) {
+				return false;
+			}
+		}
+		sentUpTo(lastSeq);
+		return true;
 	}
 
 	boolean send(Frame frame) {

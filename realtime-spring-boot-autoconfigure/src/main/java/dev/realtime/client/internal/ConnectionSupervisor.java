@@ -8,28 +8,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.realtime.auth.TokenProvider;
 import dev.realtime.auth.TokenUnavailableException;
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.ConnectionStateChange;
 import dev.realtime.client.internal.ReconnectPolicy.Decision;
-import dev.realtime.client.spi.InboundStore;
-import dev.realtime.client.spi.OutboundQueue;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.protocol.AckFrame;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.Frame;
-import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ProtocolException;
 import dev.realtime.protocol.ResumeResponseFrame;
@@ -37,59 +32,37 @@ import dev.realtime.protocol.ResumeResponseFrame;
 /**
  * The connection state machine of one client: opens a {@link Connection} while the
  * application wants one and this instance holds the user's lease, routes what arrives on
- * it, and after a failure does what the {@link ReconnectPolicy} decides. Confined to the
- * client's event loop, except the volatile state it reports.
+ * it, and after a failure does what the {@link ReconnectPolicy} decides. It is the
+ * relay's one {@link OutboundLink link} to the transport: claimed frames are written to
+ * the current connection, on the loop. Confined to the client's event loop; what it
+ * reports is in the {@link ConnectionStatus}.
  */
-final class ConnectionSupervisor implements Connection.Owner {
+final class ConnectionSupervisor implements Connection.Owner, OutboundLink {
 
 	private static final Log logger = LogFactory.getLog(ConnectionSupervisor.class);
 
 	private final ClientSettings settings;
 
-	private final Transport transport;
-
-	private final TokenProvider tokens;
-
-	private final OutboundQueue outbound;
-
-	private final InboundStore inbound;
-
-	private final FrameCodec codec;
-
 	private final ClientLoop loop;
 
-	/**
-	 * Reads the cursor a connection starts from, in order with the inbound store's
-	 * writes.
-	 */
-	private final Executor storeExecutor;
+	private final HubAccess hub;
+
+	private final UserStores stores;
 
 	private final ReconnectPolicy policy;
 
 	private final OutboundRelay relay;
 
-	private final InboundDispatcher dispatcher;
+	private final InboundPath inbound;
 
-	private final OutboundEvents events;
+	private final ClientReporting reporting;
 
-	private final InboundSequencer sequencer;
+	private final ConnectionStatus status;
 
-	private final ListenerRegistry listeners;
+	private final HubAcks acks;
 
-	private final ClientCounters counters;
-
-	private volatile ConnectionState state = ConnectionState.DISCONNECTED;
-
-	private volatile @Nullable String lastError;
-
-	/** The transport of the current or last connection, once one opened. */
-	private volatile @Nullable String transportName;
-
-	/**
-	 * Whether the relay told that this instance holds the user's lease (read by the
-	 * dispatcher).
-	 */
-	private volatile boolean leading;
+	/** Whether the relay told that this instance holds the user's lease. */
+	private boolean leading;
 
 	/** The application wants a connection; only then is there one. */
 	private boolean wanted;
@@ -102,49 +75,18 @@ final class ConnectionSupervisor implements Connection.Owner {
 
 	private Strand.@Nullable Timer reconnectTask;
 
-	ConnectionSupervisor(ClientSettings settings, Transport transport, TokenProvider tokens, OutboundQueue outbound,
-			InboundStore inbound, FrameCodec codec, ClientLoop loop, Executor storeExecutor, ReconnectPolicy policy,
-			OutboundRelay relay, InboundDispatcher dispatcher, OutboundEvents events, InboundSequencer sequencer,
-			ListenerRegistry listeners, ClientCounters counters) {
+	ConnectionSupervisor(ClientSettings settings, ClientLoop loop, HubAccess hub, UserStores stores,
+			ReconnectPolicy policy, OutboundRelay relay, InboundPath inbound, ClientReporting reporting) {
 		this.settings = settings;
-		this.transport = transport;
-		this.tokens = tokens;
-		this.outbound = outbound;
-		this.inbound = inbound;
-		this.codec = codec;
 		this.loop = loop;
-		this.storeExecutor = storeExecutor;
+		this.hub = hub;
+		this.stores = stores;
 		this.policy = policy;
 		this.relay = relay;
-		this.dispatcher = dispatcher;
-		this.events = events;
-		this.sequencer = sequencer;
-		this.listeners = listeners;
-		this.counters = counters;
-	}
-
-	ConnectionState state() {
-		return this.state;
-	}
-
-	@Nullable String lastError() {
-		return this.lastError;
-	}
-
-	@Nullable String transport() {
-		return this.transportName;
-	}
-
-	/**
-	 * Record a failure that does not end the connection, such as the inbound store's.
-	 * @param error the description reported as the last error
-	 */
-	void error(String error) {
-		this.lastError = error;
-	}
-
-	boolean isLeading() {
-		return this.leading;
+		this.inbound = inbound;
+		this.reporting = reporting;
+		this.status = reporting.status();
+		this.acks = new HubAcks(relay, reporting.counters());
 	}
 
 	/**
@@ -152,7 +94,7 @@ final class ConnectionSupervisor implements Connection.Owner {
 	 * @return the connected connection, or {@code null}
 	 */
 	@Nullable Connection connected() {
-		return (this.state == ConnectionState.CONNECTED) ? this.connection : null;
+		return (this.status.state() == ConnectionState.CONNECTED) ? this.connection : null;
 	}
 
 	/**
@@ -162,7 +104,7 @@ final class ConnectionSupervisor implements Connection.Owner {
 		this.loop.execute(() -> {
 			this.wanted = true;
 			this.relay.activate(true);
-			if (this.state == ConnectionState.DISCONNECTED || this.state == ConnectionState.FAILED) {
+			if (this.status.state() == ConnectionState.DISCONNECTED || this.status.state() == ConnectionState.FAILED) {
 				this.policy.restart();
 				setState(ConnectionState.CONNECTING, "connect requested", null);
 				if (this.leading) {
@@ -188,18 +130,23 @@ final class ConnectionSupervisor implements Connection.Owner {
 
 	/**
 	 * The relay took the user's lease, or lost it to another instance: only the holder
-	 * connects.
+	 * connects. Called on the relay's strand.
 	 * @param leading whether this instance holds the lease now
 	 * @param reason what happened, reported with the state change
 	 */
-	void leadershipChanged(boolean leading, String reason) {
+	@Override
+	public void leadershipChanged(boolean leading, String reason) {
+		this.loop.post(() -> changeLeadership(leading, reason));
+	}
+
+	private void changeLeadership(boolean leading, String reason) {
 		this.leading = leading;
 		if (!this.wanted) {
 			return;
 		}
 		if (leading) {
-			this.dispatcher.wake();
-			if (this.connection == null && this.state != ConnectionState.RECONNECTING) {
+			this.inbound.dispatcher().resync();
+			if (this.connection == null && this.status.state() != ConnectionState.RECONNECTING) {
 				this.policy.leaseTaken();
 				setState(ConnectionState.CONNECTING, reason, null);
 				openConnection();
@@ -226,38 +173,43 @@ final class ConnectionSupervisor implements Connection.Owner {
 
 	/**
 	 * Write frames the relay claimed for the connection with this number, if it is still
-	 * the current one.
+	 * the current one and ready; if not, the next one resends them. Called on the relay's
+	 * strand.
 	 * @param id the number of the connection the frames were claimed for
 	 * @param frames the encoded frames
-	 * @param count how many events the frames carry
+	 * @param events how many events the frames carry
 	 * @param lastSeq the highest seq in the frames
 	 */
-	void sendClaimed(int id, List<String> frames, int count, long lastSeq) {
-		Connection current = this.connection;
-		if (current != null && current.id() == id) {
-			this.events.sendClaimed(current, frames, count, lastSeq);
-		}
+	@Override
+	public void send(int id, List<String> frames, int events, long lastSeq) {
+		this.loop.post(() -> {
+			Connection current = this.connection;
+			if (current != null && current.id() == id && current.sendEvents(frames, lastSeq)) {
+				this.reporting.counters().sent.addAndGet(events);
+			}
+		});
 	}
 
 	private void openConnection() {
 		String token;
 		try {
-			token = this.tokens.getToken();
+			token = this.hub.tokens().getToken();
 		}
 		catch (TokenUnavailableException ex) {
 			reconnectOrFail(this.policy.tokenUnavailable(ex), null);
 			return;
 		}
-		Connection attempt = new Connection(++this.connections, token, this.settings, this.codec, this.loop, this);
+		Connection attempt = new Connection(++this.connections, token, this.settings, this.hub.codec(), this.loop,
+				this);
 		this.connection = attempt;
 		// the client id and the cursor come from the database: read off the loop, the
 		// cursor while the transport connects (the handshake needs only the id)
-		this.storeExecutor.execute(() -> {
+		this.stores.inboundStrand().execute(() -> {
 			CompletableFuture<Long> cursor = new CompletableFuture<>();
 			try {
 				// a durable queue reads its client id from the database once: fail here,
 				// not on the loop
-				this.outbound.clientId();
+				this.stores.outbound().clientId();
 			}
 			catch (RuntimeException ex) {
 				this.loop.post(() -> cursorUnreadable(attempt, null, ex));
@@ -269,7 +221,7 @@ final class ConnectionSupervisor implements Connection.Owner {
 				}
 			});
 			try {
-				cursor.complete(this.inbound.lastSeq());
+				cursor.complete(this.stores.inbound().lastSeq());
 			}
 			catch (RuntimeException ex) {
 				cursor.completeExceptionally(ex);
@@ -281,7 +233,8 @@ final class ConnectionSupervisor implements Connection.Owner {
 		String token = attempt.token();
 		Map<String, String> headers = (token != null) ? Map.of("Authorization", "Bearer " + token) : Map.of();
 		logger.debug("Connecting to " + this.settings.url());
-		this.transport.connect(handshakeUri(), headers, attempt)
+		this.hub.transport()
+			.connect(handshakeUri(), headers, attempt)
 			.orTimeout(this.settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
 			.whenComplete((opened, failure) -> {
 				if (failure != null) {
@@ -307,9 +260,9 @@ final class ConnectionSupervisor implements Connection.Owner {
 			opened.close(CloseCodes.NORMAL, "abandoned");
 			return;
 		}
-		this.transportName = opened.transport();
-		this.sequencer.start(cursor);
-		attempt.opened(opened, this.outbound.clientId(), cursor);
+		this.status.transport(opened.transport());
+		this.inbound.sequencer().start(cursor);
+		attempt.opened(opened, this.stores.outbound().clientId(), cursor);
 	}
 
 	private void handshakeFailed(Connection attempt, Throwable failure) {
@@ -334,8 +287,8 @@ final class ConnectionSupervisor implements Connection.Owner {
 
 	private URI handshakeUri() {
 		String url = this.settings.url().toString();
-		String query = "client_id=" + encode(this.outbound.clientId()) + "&user_id=" + encode(this.settings.userId())
-				+ "&protocol=1";
+		String query = "client_id=" + encode(this.stores.outbound().clientId()) + "&user_id="
+				+ encode(this.settings.userId()) + "&protocol=1";
 		return URI.create(url + (url.contains("?") ? "&" : "?") + query);
 	}
 
@@ -391,20 +344,20 @@ final class ConnectionSupervisor implements Connection.Owner {
 	 */
 	private void reconnectOrFail(Decision decision, @Nullable String token) {
 		if (decision.tokenRejected()) {
-			this.tokens.invalidate(token);
+			this.hub.tokens().invalidate(token);
 		}
 		if (decision instanceof Decision.Fail failure) {
 			fail(failure.reason(), failure.cause());
 			return;
 		}
 		Decision.Retry retry = (Decision.Retry) decision;
-		this.lastError = retry.reason();
+		this.status.error(retry.reason());
 		setState(ConnectionState.RECONNECTING, retry.reason(), null);
 		logger.info("Realtime client '" + this.settings.userId() + "' reconnect attempt " + retry.attempt() + " in "
 				+ retry.delay().toMillis() + " ms (" + retry.reason() + ")");
 		Strand.cancel(this.reconnectTask);
 		this.reconnectTask = this.loop.schedule(() -> {
-			if (this.wanted && this.state == ConnectionState.RECONNECTING) {
+			if (this.wanted && this.status.state() == ConnectionState.RECONNECTING) {
 				if (this.leading) {
 					openConnection();
 				}
@@ -417,7 +370,7 @@ final class ConnectionSupervisor implements Connection.Owner {
 
 	private void fail(String reason, @Nullable Throwable cause) {
 		this.wanted = false;
-		this.lastError = reason;
+		this.status.error(reason);
 		abandonConnection(CloseCodes.NORMAL, "client failed");
 		Strand.cancel(this.reconnectTask);
 		logger.error("Realtime client '" + this.settings.userId() + "' failed: " + reason, cause);
@@ -426,57 +379,58 @@ final class ConnectionSupervisor implements Connection.Owner {
 
 	private void resumed(Connection current) {
 		current.resumed();
-		this.lastError = null;
+		this.status.error(null);
 		Duration outage = this.policy.resumed();
 		if (outage == null) {
-			setState(ConnectionState.CONNECTED, "connected to " + this.settings.url() + " over " + this.transportName,
-					null);
+			setState(ConnectionState.CONNECTED,
+					"connected to " + this.settings.url() + " over " + this.status.transport(), null);
 		}
 		else {
-			this.counters.reconnected(outage.toNanos());
-			setState(ConnectionState.CONNECTED, "reconnected to " + this.settings.url() + " over " + this.transportName
-					+ " after " + outage.toMillis() + " ms", null);
-			this.listeners.reconnected(outage);
+			this.reporting.counters().reconnected(outage.toNanos());
+			setState(ConnectionState.CONNECTED, "reconnected to " + this.settings.url() + " over "
+					+ this.status.transport() + " after " + outage.toMillis() + " ms", null);
+			this.reporting.listeners().reconnected(outage);
 		}
-		this.relay.linkUp(current.id(), this.outbound.clientId());
+		this.relay.linkUp(current.id(), this.stores.outbound().clientId());
 	}
 
 	private void setState(ConnectionState next, String reason, @Nullable Throwable cause) {
-		ConnectionState previous = this.state;
+		ConnectionState previous = this.status.state();
 		if (previous == next) {
 			return;
 		}
-		this.state = next;
+		this.status.state(next);
 		if (next == ConnectionState.CONNECTED) {
 			logger.info("Realtime client '" + this.settings.userId() + "' connected (" + reason + ")");
 		}
 		else if (previous == ConnectionState.CONNECTED) {
 			logger.info("Realtime client '" + this.settings.userId() + "' disconnected: " + reason);
 		}
-		this.listeners.stateChanged(new ConnectionStateChange(this.settings.userId(), previous, next, reason, cause));
+		this.reporting.listeners()
+			.stateChanged(new ConnectionStateChange(this.settings.userId(), previous, next, reason, cause));
 	}
 
 	@Override
 	public void text(Connection current, String text) {
-		List<Frame> frames = this.codec.decode(text, this.sequencer::invalidFrame);
+		List<Frame> frames = this.hub.codec().decode(text, this.inbound.sequencer()::invalidFrame);
 		List<EventFrame> received = new ArrayList<>();
 		for (Frame frame : frames) {
 			if (frame instanceof EventFrame event) {
 				received.add(event);
 				continue;
 			}
-			this.sequencer.events(current, received);
+			this.inbound.sequencer().events(current, received);
 			received.clear();
 			if (!current.isOpen()) {
 				return;
 			}
 			if (frame instanceof AckFrame ack) {
-				this.events.acked(current, ack.ackSeq(), false);
+				this.acks.acked(current, ack.ackSeq(), false);
 			}
 			else if (frame instanceof ResumeResponseFrame response) {
-				this.events.acked(current, response.ackSeq(), true);
+				this.acks.acked(current, response.ackSeq(), true);
 				if (!current.tooManyFalseClaims()) {
-					this.sequencer.page(current, response);
+					this.inbound.sequencer().page(current, response);
 					if (!current.isResumed() && current.isOpen()) {
 						resumed(current);
 					}
@@ -487,11 +441,11 @@ final class ConnectionSupervisor implements Connection.Owner {
 			}
 			else if (frame instanceof MetaFrame meta) {
 				if (!MetaFrame.PONG.equals(meta.event())) {
-					this.listeners.meta(meta);
+					this.reporting.listeners().meta(meta);
 				}
 			}
 			else {
-				this.sequencer
+				this.inbound.sequencer()
 					.invalidFrame(new ProtocolException("Unexpected " + frame.type().wireName() + " frame from hub"));
 			}
 			if (current.tooManyFalseClaims()) {
@@ -500,17 +454,17 @@ final class ConnectionSupervisor implements Connection.Owner {
 				return;
 			}
 		}
-		this.sequencer.events(current, received);
+		this.inbound.sequencer().events(current, received);
 	}
 
 	private void hubError(Connection current, ErrorFrame error) {
 		Long seq = error.seq();
 		if (seq == null) {
-			this.lastError = "hub error " + error.code() + ": " + error.message();
+			this.status.error("hub error " + error.code() + ": " + error.message());
 			logger.warn("Hub reported an error: " + error.code() + ": " + error.message());
 			return;
 		}
-		this.events.rejected(current, seq, error.code(), error.message());
+		this.acks.rejected(current, seq, error.code(), error.message());
 	}
 
 }

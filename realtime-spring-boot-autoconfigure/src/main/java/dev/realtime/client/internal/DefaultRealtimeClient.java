@@ -2,7 +2,6 @@ package dev.realtime.client.internal;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -83,9 +82,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 
 	private final SendTracker tracker = new SendTracker();
 
-	private final ListenerRegistry listeners = new ListenerRegistry();
-
-	private final ClientCounters counters = new ClientCounters();
+	private final ClientReporting reporting = new ClientReporting(new ClientCounters(), new ListenerRegistry(),
+			new ConnectionStatus());
 
 	private final SyncProgress sync;
 
@@ -112,7 +110,8 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	 */
 	public DefaultRealtimeClient(ClientSettings settings, Transport transport, TokenProvider tokens,
 			OutboundQueue outbound, InboundStore inbound, FrameCodec codec, Clock clock) {
-		this(settings, transport, tokens, outbound, inbound, codec, clock, new ClientRuntime(1, 2, 1), true);
+		this(settings, new HubAccess(transport, tokens, codec), outbound, inbound, clock, new ClientRuntime(1, 2, 1),
+				true);
 	}
 
 	/**
@@ -129,16 +128,18 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	 */
 	public DefaultRealtimeClient(ClientSettings settings, Transport transport, TokenProvider tokens,
 			OutboundQueue outbound, InboundStore inbound, FrameCodec codec, Clock clock, ClientRuntime runtime) {
-		this(settings, transport, tokens, outbound, inbound, codec, clock, runtime, false);
+		this(settings, new HubAccess(transport, tokens, codec), outbound, inbound, clock, runtime, false);
 	}
 
-	private DefaultRealtimeClient(ClientSettings settings, Transport transport, TokenProvider tokens,
-			OutboundQueue outbound, InboundStore inbound, FrameCodec codec, Clock clock, ClientRuntime runtime,
-			boolean ownsRuntime) {
+	// the parts are built in the order data flows, each complete before the next uses
+	// it: the relay (inert until started) and the receive path, then the supervisor
+	// that connects them to the transport, then the entry of the application's events
+	private DefaultRealtimeClient(ClientSettings settings, HubAccess hub, OutboundQueue outbound, InboundStore inbound,
+			Clock clock, ClientRuntime runtime, boolean ownsRuntime) {
 		this.settings = settings;
 		this.outbound = outbound;
 		this.inbound = inbound;
-		this.codec = codec;
+		this.codec = hub.codec();
 		this.sync = new SyncProgress(clock);
 		this.ownRuntime = ownsRuntime ? runtime : null;
 		String user = settings.userId();
@@ -146,34 +147,23 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 		this.dispatchStrand = runtime.dispatchStrand("realtime-dispatch-" + user);
 		this.relayStrand = runtime.ioStrand("realtime-relay-" + user);
 		this.storeStrand = runtime.ioStrand("realtime-store-" + user);
-		// the parts built before the supervisor reach it through methods, called once it
-		// exists
+		UserStores stores = new UserStores(outbound, inbound, this.storeStrand);
+		ClientCounters counters = this.reporting.counters();
+		this.relay = new OutboundRelay(settings, outbound, this.codec, this.relayStrand, counters, this.tracker,
+				this.reporting.listeners()::acked);
 		// only the lease holder hands inbound events to listeners: once across the
 		// instances
 		this.dispatcher = new InboundDispatcher(inbound, settings.inboxMaxAttempts(), this.dispatchStrand,
-				this.counters.parked::incrementAndGet, this::isLeading);
-		this.relay = new OutboundRelay(settings, outbound, codec, this.relayStrand, this.counters, this.tracker,
-				this.listeners::acked, new RelayLink());
-		this.events = new OutboundEvents(settings, codec, clock, outbound, this.tracker, this.relay, this.listeners,
-				this.counters, this.loop::post, this::connected);
-		this.sequencer = new InboundSequencer(settings.userId(), outbound::clientId, inbound, this.storeStrand,
-				this.loop::post, this.dispatcher, this.counters, this.sync, this.listeners, this::storeFailed);
+				counters.parked::incrementAndGet, this.relay::isLeading);
+		this.sequencer = new InboundSequencer(user, stores, this.loop::post, this.dispatcher, this.sync,
+				this.reporting);
 		ReconnectPolicy policy = new ReconnectPolicy(settings, clock, () -> ThreadLocalRandom.current().nextDouble());
-		this.supervisor = new ConnectionSupervisor(settings, transport, tokens, outbound, inbound, codec, this.loop,
-				this.storeStrand, policy, this.relay, this.dispatcher, this.events, this.sequencer, this.listeners,
-				this.counters);
-	}
-
-	private boolean isLeading() {
-		return this.supervisor.isLeading();
-	}
-
-	private @Nullable Connection connected() {
-		return this.supervisor.connected();
-	}
-
-	private void storeFailed(String error) {
-		this.supervisor.error(error);
+		this.supervisor = new ConnectionSupervisor(settings, this.loop, hub, stores, policy, this.relay,
+				new InboundPath(this.sequencer, this.dispatcher), this.reporting);
+		this.relay.start(this.supervisor);
+		this.events = new OutboundEvents(settings, this.codec, clock, outbound, this.tracker, this.relay::wake,
+				this.reporting.listeners(),
+				new AtMostOnceSender(settings, counters, this.loop::post, this.supervisor::connected));
 	}
 
 	@Override
@@ -188,7 +178,7 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 
 	@Override
 	public ConnectionState connectionState() {
-		return this.supervisor.state();
+		return this.reporting.status().state();
 	}
 
 	/**
@@ -198,7 +188,7 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	 */
 	@Override
 	public @Nullable String lastError() {
-		return this.supervisor.lastError();
+		return this.reporting.status().lastError();
 	}
 
 	/**
@@ -207,8 +197,9 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	 */
 	@Override
 	public ClientMetrics metrics() {
-		return this.counters.snapshot(this.outbound.pendingCount(), this.outbound.deadLetterCount(),
-				this.inbound.failedCount(), this.outbound.oldestPendingCreatedAt().orElse(null));
+		return this.reporting.counters()
+			.snapshot(this.outbound.pendingCount(), this.outbound.deadLetterCount(), this.inbound.failedCount(),
+					this.outbound.oldestPendingCreatedAt().orElse(null));
 	}
 
 	// --- lifecycle
@@ -303,7 +294,7 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 
 	@Override
 	public Subscription onConnectionStateChange(Consumer<ConnectionStateChange> listener) {
-		return this.listeners.onStateChange(listener);
+		return this.reporting.listeners().onStateChange(listener);
 	}
 
 	@Override
@@ -313,7 +304,7 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 
 	@Override
 	public Subscription onAck(Consumer<Acknowledgement> listener) {
-		return this.listeners.onAck(listener);
+		return this.reporting.listeners().onAck(listener);
 	}
 
 	/**
@@ -325,7 +316,7 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	 */
 	@Override
 	public Subscription onReconnected(Consumer<Duration> listener) {
-		return this.listeners.onReconnected(listener);
+		return this.reporting.listeners().onReconnected(listener);
 	}
 
 	/**
@@ -336,7 +327,7 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	 */
 	@Override
 	public Subscription onSend(SendListener listener) {
-		return this.listeners.onSend(listener);
+		return this.reporting.listeners().onSend(listener);
 	}
 
 	/**
@@ -347,17 +338,17 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	 */
 	@Override
 	public Subscription onSyncReset(Consumer<SyncResetEvent> listener) {
-		return this.listeners.onReset(listener);
+		return this.reporting.listeners().onReset(listener);
 	}
 
 	@Override
 	public @Nullable String transport() {
-		return this.supervisor.transport();
+		return this.reporting.status().transport();
 	}
 
 	@Override
 	public void countInvalidFrame() {
-		this.counters.invalidFrames.incrementAndGet();
+		this.reporting.counters().invalidFrames.incrementAndGet();
 	}
 
 	/**
@@ -379,31 +370,12 @@ public class DefaultRealtimeClient implements ObservableClient, MetaSignalClient
 	 */
 	@Override
 	public Subscription onMeta(Consumer<MetaFrame> listener) {
-		return this.listeners.onMeta(listener);
+		return this.reporting.listeners().onMeta(listener);
 	}
 
 	@Override
 	public String toString() {
 		return "DefaultRealtimeClient[user=" + userId() + ", state=" + connectionState() + "]";
-	}
-
-	/**
-	 * The relay's view of the connection: what it tells is handled on the loop.
-	 */
-	private final class RelayLink implements OutboundRelay.Link {
-
-		@Override
-		public void send(int connection, List<String> frames, int events, long lastSeq) {
-			DefaultRealtimeClient.this.loop
-				.post(() -> DefaultRealtimeClient.this.supervisor.sendClaimed(connection, frames, events, lastSeq));
-		}
-
-		@Override
-		public void leadershipChanged(boolean leading, String reason) {
-			DefaultRealtimeClient.this.loop
-				.post(() -> DefaultRealtimeClient.this.supervisor.leadershipChanged(leading, reason));
-		}
-
 	}
 
 }

@@ -3,6 +3,12 @@ package dev.realtime.client.internal;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.realtime.client.OutboundMessage;
+import dev.realtime.client.spi.SequencedMessage;
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.FrameSizes;
 
 /**
@@ -13,6 +19,26 @@ import dev.realtime.protocol.FrameSizes;
 final class FramePacker {
 
 	private FramePacker() {
+	}
+
+	/**
+	 * Encode claimed events and pack them, in seq order.
+	 * @param codec encodes the event frames
+	 * @param clientId the client's id, put in each frame
+	 * @param claimed the claimed events, in seq order
+	 * @param maxFrames the most frames in one message
+	 * @param maxBytes the largest message, in bytes of UTF-8
+	 * @return the messages' texts, in order
+	 */
+	static List<String> packEvents(FrameCodec codec, @Nullable String clientId, List<SequencedMessage> claimed,
+			int maxFrames, long maxBytes) {
+		List<String> encoded = new ArrayList<>(claimed.size());
+		for (SequencedMessage claimedMessage : claimed) {
+			OutboundMessage message = claimedMessage.message();
+			encoded.add(codec.encode(new EventFrame(claimedMessage.seq(), clientId, message.idempotencyKey(),
+					message.event(), message.payload(), message.createdAt())));
+		}
+		return pack(encoded, maxFrames, maxBytes).stream().map(Packed::text).toList();
 	}
 
 	/**

@@ -1,9 +1,13 @@
 package dev.realtime.client.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -16,10 +20,13 @@ import dev.realtime.client.spi.InboundStore;
 
 /**
  * Hands stored inbound events to the listeners, one at a time in seq order, on its own
- * strand. An event is marked delivered only after every listener returned (by a store
- * that allows it, for a run of events in one write); a throwing listener makes it be
- * retried after a short delay, and parked as failed after the configured attempts, so the
- * events behind it still flow.
+ * strand. The sequencer hands on what it just stored, which is delivered as it is, not
+ * read back: the store is read only to catch up (at the start, after a retry, a reset, a
+ * requeue, a change of lease, or when more was handed on than it keeps), and what is
+ * handed on is delivered only where it continues what was delivered. An event is marked
+ * delivered only after every listener returned (by a store that allows it, for a run of
+ * events in one write); a throwing listener makes it be retried after a short delay, and
+ * parked as failed after the configured attempts, so the events behind it still flow.
  */
 final class InboundDispatcher {
 
@@ -28,6 +35,9 @@ final class InboundDispatcher {
 	private static final int PAGE = 256;
 
 	private static final Duration RETRY_DELAY = Duration.ofMillis(50);
+
+	/** Handed-on events kept at most; beyond, the store is read instead. */
+	private static final int MAX_HANDED_ON = 4 * PAGE;
 
 	private final InboundStore store;
 
@@ -42,6 +52,25 @@ final class InboundDispatcher {
 	private final Runnable parked;
 
 	private final BooleanSupplier active;
+
+	/** Events the sequencer stored and handed on, in seq order. */
+	private final Queue<InboundMessage> handedOn = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger handedOnCount = new AtomicInteger();
+
+	/**
+	 * The store must be read before anything handed on is delivered: set when handed-on
+	 * events were left out, or the store changed other than by appends.
+	 */
+	private volatile boolean stale = true;
+
+	// --- confined to the dispatch strand ---
+
+	/**
+	 * The highest seq delivered or parked, or -1 when unknown: a handed-on event is
+	 * delivered from memory only if it follows.
+	 */
+	private long lastHandled = -1;
 
 	/**
 	 * Create a dispatcher.
@@ -58,7 +87,7 @@ final class InboundDispatcher {
 		this.executor = executor;
 		this.parked = parked;
 		this.active = active;
-		store.onRequeued(this::wake);
+		store.onRequeued(this::resync);
 	}
 
 	Subscription addListener(Consumer<InboundMessage> listener) {
@@ -68,9 +97,34 @@ final class InboundDispatcher {
 	}
 
 	/**
+	 * Events were stored, in seq order after those handed on before: deliver them soon,
+	 * without reading them back. Called on the store's strand after they were written.
+	 * @param stored the events just stored
+	 */
+	void stored(List<InboundMessage> stored) {
+		if (this.handedOnCount.addAndGet(stored.size()) <= MAX_HANDED_ON) {
+			this.handedOn.addAll(stored);
+		}
+		else {
+			this.handedOnCount.addAndGet(-stored.size());
+			this.stale = true;
+		}
+		wake();
+	}
+
+	/**
+	 * The store changed other than by appends (reset, cleared, events requeued): read it
+	 * before delivering anything handed on.
+	 */
+	void resync() {
+		this.stale = true;
+		wake();
+	}
+
+	/**
 	 * Make the dispatcher look for undelivered events soon.
 	 */
-	void wake() {
+	private void wake() {
 		if (this.scheduled.compareAndSet(false, true)) {
 			this.executor.execute(this::drain);
 		}
@@ -79,24 +133,100 @@ final class InboundDispatcher {
 	private void drain() {
 		this.scheduled.set(false);
 		if (this.listeners.isEmpty() || !this.active.getAsBoolean()) {
+			// the store keeps them: read when there are listeners, or the lease again
+			this.stale = true;
+			takeHandedOn();
 			return;
 		}
-		boolean runs = this.store.recordsDeliveredInRuns();
 		try {
-			List<InboundMessage> page;
-			do {
-				page = this.store.undelivered(PAGE);
-				if (!(runs ? deliverRun(page) : deliverEach(page))) {
+			List<InboundMessage> fresh = takeHandedOn();
+			if (!follows(fresh)) {
+				if (!catchUp()) {
+					this.stale = true;
 					retryLater();
 					return;
 				}
+				// handed on while the store was read
+				fresh = takeHandedOn();
+				if (!follows(fresh)) {
+					resync();
+					return;
+				}
 			}
-			while (page.size() == PAGE);
+			if (!deliver(fresh)) {
+				// the rest is in the store
+				this.stale = true;
+				retryLater();
+			}
 		}
 		catch (RuntimeException ex) {
+			this.stale = true;
 			logger.error("Inbound store failed while dispatching; retrying", ex);
 			retryLater();
 		}
+	}
+
+	/**
+	 * Return whether handed-on events continue what was delivered, so the store need not
+	 * be read.
+	 * @param fresh the handed-on events not delivered yet
+	 * @return whether they may be delivered as they are
+	 */
+	private boolean follows(List<InboundMessage> fresh) {
+		if (this.stale || this.lastHandled < 0) {
+			return false;
+		}
+		// not where delivery stands (a reset moved the stream on): the store knows
+		return fresh.isEmpty() || fresh.get(0).seq() == this.lastHandled + 1;
+	}
+
+	/**
+	 * Take the handed-on events not delivered yet, in seq order.
+	 * @return the events
+	 */
+	private List<InboundMessage> takeHandedOn() {
+		List<InboundMessage> taken = new ArrayList<>();
+		for (InboundMessage next = this.handedOn.poll(); next != null; next = this.handedOn.poll()) {
+			this.handedOnCount.decrementAndGet();
+			if (next.seq() > this.lastHandled) {
+				taken.add(next);
+			}
+		}
+		return taken;
+	}
+
+	/**
+	 * Deliver every undelivered event of the store. Handed-on events are dropped first:
+	 * those stored by then are read here, the rest follow what is read.
+	 * @return {@code false} when one failed and should be tried again later
+	 */
+	private boolean catchUp() {
+		this.stale = false;
+		this.lastHandled = -1;
+		takeHandedOn();
+		// every event up to the cursor read before the page was delivered or parked if
+		// the page is empty
+		long cursor = this.store.lastSeq();
+		List<InboundMessage> page;
+		do {
+			page = this.store.undelivered(PAGE);
+			if (!deliver(page)) {
+				return false;
+			}
+		}
+		while (page.size() == PAGE);
+		this.lastHandled = Math.max(this.lastHandled, cursor);
+		return true;
+	}
+
+	private boolean deliver(List<InboundMessage> page) {
+		if (!(this.store.recordsDeliveredInRuns() ? deliverRun(page) : deliverEach(page))) {
+			return false;
+		}
+		if (!page.isEmpty()) {
+			this.lastHandled = page.get(page.size() - 1).seq();
+		}
+		return true;
 	}
 
 	private void retryLater() {

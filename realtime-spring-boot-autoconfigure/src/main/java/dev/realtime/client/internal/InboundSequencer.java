@@ -90,19 +90,18 @@ final class InboundSequencer {
 	 */
 	private long stalledResumeMillis = STALLED_RESUME_FIRST_MILLIS;
 
-	InboundSequencer(String userId, Supplier<String> clientId, InboundStore store, Strand storeExecutor, Executor post,
-			InboundDispatcher dispatcher, ClientCounters counters, SyncProgress sync, ListenerRegistry listeners,
-			Consumer<String> errors) {
+	InboundSequencer(String userId, UserStores stores, Executor post, InboundDispatcher dispatcher, SyncProgress sync,
+			ClientReporting reporting) {
 		this.userId = userId;
-		this.clientId = clientId;
-		this.store = store;
-		this.storeExecutor = storeExecutor;
+		this.clientId = stores.outbound()::clientId;
+		this.store = stores.inbound();
+		this.storeExecutor = stores.inboundStrand();
 		this.post = post;
 		this.dispatcher = dispatcher;
-		this.counters = counters;
+		this.counters = reporting.counters();
 		this.sync = sync;
-		this.listeners = listeners;
-		this.errors = errors;
+		this.listeners = reporting.listeners();
+		this.errors = reporting.status()::error;
 	}
 
 	/**
@@ -129,6 +128,7 @@ final class InboundSequencer {
 	 */
 	void flush() {
 		this.store.clear();
+		this.dispatcher.resync();
 		this.inboundCursor = 0;
 		this.durableCursor = 0;
 	}
@@ -194,6 +194,7 @@ final class InboundSequencer {
 				this.post.execute(() -> storeFailed(connection, ex));
 				return;
 			}
+			this.dispatcher.resync();
 			this.post.execute(() -> {
 				this.listeners.reset(new SyncResetEvent(this.userId, lastSeq));
 				stored(connection, lastSeq);
@@ -298,12 +299,13 @@ final class InboundSequencer {
 				this.post.execute(() -> storeFailed(connection, ex));
 				return;
 			}
+			// handed on as parsed: listeners get them without a read of the store
+			this.dispatcher.stored(fresh);
 			this.post.execute(() -> stored(connection, lastSeq));
 		});
 	}
 
 	private void stored(Connection connection, long seq) {
-		this.dispatcher.wake();
 		if (!connection.isOpen() || seq <= this.durableCursor) {
 			// stored all the same: the next resume tells the hub
 			return;

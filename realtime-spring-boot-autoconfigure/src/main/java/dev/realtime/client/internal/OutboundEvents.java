@@ -1,23 +1,12 @@
 package dev.realtime.client.internal;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
-import dev.realtime.client.Acknowledgement;
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.DeliveryStrategy;
 import dev.realtime.client.EventRejectedException;
@@ -34,26 +23,11 @@ import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.FrameSizes;
 
 /**
- * The outbound side of a client: accepts the application's events into the outbound queue
- * (or, at most once, straight for the connection), writes the frames the relay claimed,
- * and hands the hub's acks and rejections to the relay, never for more than was sent.
- * Sends run on the sender's thread; the rest on the client's event loop.
+ * Where the application's events enter the client: checks and encodes them, and puts them
+ * into the outbound queue, from which the relay sends them, or, at most once, straight to
+ * the {@link AtMostOnceSender}. Runs on the sender's thread.
  */
 final class OutboundEvents {
-
-	private static final Log logger = LogFactory.getLog(OutboundEvents.class);
-
-	/**
-	 * Code of the rejection of an at-most-once event dropped because too much waits to be
-	 * written to the hub.
-	 */
-	private static final String BACKPRESSURE = "backpressure";
-
-	/**
-	 * The highest seq the protocol allows: 2^53 - 1, the largest integer every JSON
-	 * parser keeps exactly.
-	 */
-	static final long MAX_SEQ = (1L << 53) - 1;
 
 	private final ClientSettings settings;
 
@@ -65,39 +39,23 @@ final class OutboundEvents {
 
 	private final SendTracker tracker;
 
-	private final OutboundRelay relay;
+	/** Wakes the relay: the one way an event becomes claimable is told. */
+	private final Runnable wakeRelay;
 
 	private final ListenerRegistry listeners;
 
-	private final ClientCounters counters;
-
-	/** Posts to the loop. */
-	private final Executor post;
-
-	/**
-	 * The connection while the client is connected, else {@code null}; read on the loop
-	 * thread.
-	 */
-	private final Supplier<@Nullable Connection> connected;
-
-	/** At-most-once events waiting for the loop. */
-	private final Queue<AtMostOnce> atMostOnce = new ConcurrentLinkedQueue<>();
-
-	private final AtomicBoolean atMostOnceScheduled = new AtomicBoolean();
+	private final AtMostOnceSender atMostOnce;
 
 	OutboundEvents(ClientSettings settings, FrameCodec codec, Clock clock, OutboundQueue queue, SendTracker tracker,
-			OutboundRelay relay, ListenerRegistry listeners, ClientCounters counters, Executor post,
-			Supplier<@Nullable Connection> connected) {
+			Runnable wakeRelay, ListenerRegistry listeners, AtMostOnceSender atMostOnce) {
 		this.settings = settings;
 		this.codec = codec;
 		this.clock = clock;
 		this.queue = queue;
 		this.tracker = tracker;
-		this.relay = relay;
+		this.wakeRelay = wakeRelay;
 		this.listeners = listeners;
-		this.counters = counters;
-		this.post = post;
-		this.connected = connected;
+		this.atMostOnce = atMostOnce;
 	}
 
 	/**
@@ -140,10 +98,7 @@ final class OutboundEvents {
 			SendOutcome outcome = new SendOutcome((requested) -> {
 			});
 			SendHandle handle = accepted(message, new SendHandle(key, strategy, outcome));
-			this.atMostOnce.add(new AtMostOnce(key, frame, outcome));
-			if (this.atMostOnceScheduled.compareAndSet(false, true)) {
-				this.post.execute(this::sendAtMostOnce);
-			}
+			this.atMostOnce.send(key, frame, outcome);
 			return handle;
 		}
 		checkFrameSize(event,
@@ -155,7 +110,7 @@ final class OutboundEvents {
 
 				@Override
 				public void claimable() {
-					OutboundEvents.this.relay.wake();
+					OutboundEvents.this.wakeRelay.run();
 				}
 
 				@Override
@@ -187,139 +142,6 @@ final class OutboundEvents {
 		if (frameBytes > this.settings.maxFrameSize()) {
 			throw new EventTooLargeException(event, frameBytes, this.settings.maxFrameSize());
 		}
-	}
-
-	/**
-	 * Send the at-most-once events queued since the last time, several to a frame when
-	 * the sender is faster than the connection.
-	 */
-	private void sendAtMostOnce() {
-		this.atMostOnceScheduled.set(false);
-		List<AtMostOnce> queued = new ArrayList<>();
-		for (AtMostOnce next = this.atMostOnce.poll(); next != null; next = this.atMostOnce.poll()) {
-			queued.add(next);
-		}
-		Connection connection = this.connected.get();
-		int next = 0;
-		for (FramePacker.Packed packed : FramePacker.pack(queued.stream().map(AtMostOnce::frame).toList(),
-				this.settings.batchSize(), this.settings.maxFrameSize())) {
-			Connection.Written written = (connection != null) ? connection.offer(packed.text())
-					: Connection.Written.NOT_SENT;
-			// counted first: whoever the handle tells finds the count moved
-			AtomicLong count = (written == Connection.Written.SENT) ? this.counters.sent : this.counters.dropped;
-			count.addAndGet(packed.frames());
-			for (AtMostOnce event : queued.subList(next, next + packed.frames())) {
-				if (written == Connection.Written.SENT) {
-					event.outcome().complete(new Acknowledgement(event.key(), null, null));
-				}
-				else {
-					event.outcome().fail(dropped(event.key(), written, connection != null));
-				}
-			}
-			next += packed.frames();
-		}
-	}
-
-	private static EventRejectedException dropped(String key, Connection.Written written, boolean connected) {
-		if (written == Connection.Written.DROPPED) {
-			return new EventRejectedException(key, BACKPRESSURE,
-					"at-most-once event dropped: the hub reads slower than events are sent, and the connection's "
-							+ "write buffer is full");
-		}
-		return new EventRejectedException(key, "not_connected",
-				"at-most-once event dropped: " + (connected ? "the connection broke" : "not connected"));
-	}
-
-	/**
-	 * Write frames of events the relay claimed for this connection; if it is not ready,
-	 * the next one resends them.
-	 * @param connection the connection the events were claimed for
-	 * @param frames the encoded frames
-	 * @param events how many events the frames carry
-	 * @param lastSeq the highest seq in the frames
-	 */
-	void sendClaimed(Connection connection, List<String> frames, int events, long lastSeq) {
-		if (!connection.isResumed()) {
-			return;
-		}
-		for (String frame : frames) {
-			if (!connection.send(frame)) {
-				return;
-			}
-		}
-		connection.sentUpTo(lastSeq);
-		this.counters.sent.addAndGet(events);
-	}
-
-	/**
-	 * The hub acked outbound events. A live ack of more than was sent claims what never
-	 * happened and completes nothing: an invalid frame. A resume's {@code ack_seq} above
-	 * what was sent is settled by the relay before anything is sent: a restored store
-	 * gives its unacked events new seqs, a lost record of what was sent resends them.
-	 * @param connection the connection the ack arrived on
-	 * @param ackSeq the highest seq the hub acked
-	 * @param resume whether the ack came with a {@code resume_response}
-	 */
-	void acked(Connection connection, long ackSeq, boolean resume) {
-		long bound = sentBound(connection);
-		if (ackSeq <= bound) {
-			this.relay.acked(ackSeq);
-		}
-		else if (ackSeq > MAX_SEQ) {
-			invalid(connection, "Hub " + (resume ? "resumed with ack_seq " : "acked seq ") + ackSeq
-					+ ", above the protocol's highest seq " + MAX_SEQ + "; completing nothing");
-		}
-		else if (resume) {
-			this.relay.resumedBeyondSent(ackSeq, bound);
-		}
-		else {
-			invalid(connection, "Hub acked seq " + ackSeq + ", beyond the highest seq this client sent (" + bound
-					+ "); completing nothing");
-		}
-	}
-
-	/**
-	 * The hub rejected an outbound event for good; a rejection of a seq never sent is an
-	 * invalid frame and is ignored.
-	 * @param connection the connection the rejection arrived on
-	 * @param seq the seq of the rejected event
-	 * @param code the hub's error code
-	 * @param message the hub's error message
-	 */
-	void rejected(Connection connection, long seq, String code, String message) {
-		long bound = sentBound(connection);
-		if (seq > bound) {
-			invalid(connection, "Hub rejected outbound seq " + seq + ", which this client never sent (highest " + bound
-					+ "); ignored");
-			return;
-		}
-		logger.warn("Hub rejected outbound event seq " + seq + " (" + code + "): " + message);
-		this.relay.rejected(seq, code, message);
-	}
-
-	/**
-	 * Count an ack or a rejection of what was never sent; the first on a connection is
-	 * logged, and the caller closes the connection after
-	 * {@link Connection#MAX_FALSE_CLAIMS}.
-	 * @param connection the connection the frame arrived on
-	 * @param problem what the frame claimed, for the log
-	 */
-	private void invalid(Connection connection, String problem) {
-		this.counters.invalidFrames.incrementAndGet();
-		if (connection.falseClaim() == 1) {
-			logger.warn(problem + " (counted as an invalid frame; the connection is closed with 1002 after "
-					+ Connection.MAX_FALSE_CLAIMS + " such frames)");
-		}
-	}
-
-	private long sentBound(Connection connection) {
-		return Math.max(connection.highestSent(), this.relay.highestSeq());
-	}
-
-	/**
-	 * An at-most-once event, encoded, waiting to be sent.
-	 */
-	private record AtMostOnce(String key, String frame, SendOutcome outcome) {
 	}
 
 }

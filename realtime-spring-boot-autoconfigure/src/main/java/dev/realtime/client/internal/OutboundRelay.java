@@ -1,6 +1,5 @@
 package dev.realtime.client.internal;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -21,12 +20,10 @@ import org.jspecify.annotations.Nullable;
 
 import dev.realtime.client.Acknowledgement;
 import dev.realtime.client.ClientSettings;
-import dev.realtime.client.OutboundMessage;
 import dev.realtime.client.spi.LeaseLostException;
 import dev.realtime.client.spi.OutboundQueue;
 import dev.realtime.client.spi.Resequencing;
 import dev.realtime.client.spi.SequencedMessage;
-import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.FrameCodec;
 
 /**
@@ -62,7 +59,8 @@ final class OutboundRelay {
 
 	private final Consumer<Acknowledgement> onAck;
 
-	private final Link link;
+	/** Where frames go and leadership is told; set by {@link #start(OutboundLink)}. */
+	private OutboundLink link = OutboundLink.NONE;
 
 	private final AtomicLong pendingAck = new AtomicLong(-1);
 
@@ -78,9 +76,10 @@ final class OutboundRelay {
 
 	private volatile boolean active;
 
-	// --- confined to the relay's strand ---
+	/** Written on the relay's strand, read by the dispatcher. */
+	private volatile boolean leading;
 
-	private boolean leading;
+	// --- confined to the relay's strand ---
 
 	/**
 	 * Whether the client was told whether this instance holds the lease since it
@@ -118,7 +117,7 @@ final class OutboundRelay {
 	private long sentBeforeResume;
 
 	OutboundRelay(ClientSettings settings, OutboundQueue queue, FrameCodec codec, Strand executor,
-			ClientCounters counters, SendTracker tracker, Consumer<Acknowledgement> onAck, Link link) {
+			ClientCounters counters, SendTracker tracker, Consumer<Acknowledgement> onAck) {
 		this.settings = settings;
 		this.queue = queue;
 		this.codec = codec;
@@ -126,14 +125,31 @@ final class OutboundRelay {
 		this.counters = counters;
 		this.tracker = tracker;
 		this.onAck = onAck;
+	}
+
+	/**
+	 * Start polling, claiming for the link: until then the relay does nothing, so it is
+	 * built before the connection side it sends to, which is built with it.
+	 * @param link the connection as the relay sees it
+	 */
+	void start(OutboundLink link) {
 		this.link = link;
-		long interval = settings.pollInterval().toMillis();
+		long interval = this.settings.pollInterval().toMillis();
 		// a random phase: the polls of many clients started together do not wake all at
 		// once
 		long phase = ThreadLocalRandom.current().nextLong(interval) + 1;
-		executor.scheduleWithFixedDelay(this::poll, phase, interval);
-		queue.onClaimable(this::wake);
-		queue.onLeaseChanged(() -> executor.post(this::poll));
+		this.executor.scheduleWithFixedDelay(this::poll, phase, interval);
+		this.queue.onClaimable(this::wake);
+		this.queue.onLeaseChanged(() -> this.executor.post(this::poll));
+	}
+
+	/**
+	 * Return whether this instance holds the user's lease, as the relay last found: only
+	 * the holder hands inbound events to listeners, so they run once across instances.
+	 * @return whether this instance holds the lease
+	 */
+	boolean isLeading() {
+		return this.leading;
 	}
 
 	/**
@@ -446,32 +462,12 @@ final class OutboundRelay {
 			for (SequencedMessage message : claimed) {
 				this.inFlight.put(message.seq(), message.message().idempotencyKey());
 			}
-			this.link.send(this.connection, pack(claimed), claimed.size(), last);
+			this.link.send(this.connection, FramePacker.packEvents(this.codec, this.clientId, claimed,
+					this.settings.batchSize(), this.settings.maxFrameSize()), claimed.size(), last);
 			if (claimed.size() < wanted) {
 				return;
 			}
 		}
-	}
-
-	/**
-	 * Encode events and pack them into as few frames as the batch size and the frame
-	 * limit allow.
-	 * @param claimed the claimed events, in seq order
-	 * @return the frames' texts
-	 */
-	private List<String> pack(List<SequencedMessage> claimed) {
-		List<String> encoded = new ArrayList<>(claimed.size());
-		for (SequencedMessage claimedMessage : claimed) {
-			OutboundMessage message = claimedMessage.message();
-			encoded.add(this.codec.encode(new EventFrame(claimedMessage.seq(), this.clientId, message.idempotencyKey(),
-					message.event(), message.payload(), message.createdAt())));
-		}
-		List<String> frames = new ArrayList<>();
-		for (FramePacker.Packed packed : FramePacker.pack(encoded, this.settings.batchSize(),
-				this.settings.maxFrameSize())) {
-			frames.add(packed.text());
-		}
-		return frames;
 	}
 
 	private void lostLease(LeaseLostException ex) {
@@ -493,31 +489,6 @@ final class OutboundRelay {
 		else {
 			logger.debug(what, ex);
 		}
-	}
-
-	/**
-	 * The connection as the relay sees it. Called on the relay's strand.
-	 */
-	interface Link {
-
-		/**
-		 * Send frames on the connection with this number, unless it is gone by then (the
-		 * events are resent on the next connection).
-		 * @param connection the number of the connection to send on
-		 * @param frames the encoded frames
-		 * @param events how many events the frames carry
-		 * @param lastSeq the highest seq in the frames
-		 */
-		void send(int connection, List<String> frames, int events, long lastSeq);
-
-		/**
-		 * This instance took the user's lease ({@code true}) or lost or could not take
-		 * it.
-		 * @param leading whether this instance holds the lease now
-		 * @param reason what happened, for the log and the client's state
-		 */
-		void leadershipChanged(boolean leading, String reason);
-
 	}
 
 	private record Rejection(String code, String message) {

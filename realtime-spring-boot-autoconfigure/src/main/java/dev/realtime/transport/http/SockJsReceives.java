@@ -76,8 +76,10 @@ final class SockJsReceives implements TaskExecutor, ClientHttpRequestInterceptor
 			// a failure completes the connect exceptionally
 			ClientHttpResponse response = execution.execute(receive, body);
 			if (!this.polling && path.endsWith(XHR_STREAMING) && response.getStatusCode().value() == 404) {
-				// the hub serves XHR polling only: poll in the same SockJS session at once, as
-				// failing the connect over to polling would make SockJsClient log an ERROR
+				// the hub serves XHR polling only: poll in the same SockJS session at
+				// once, as
+				// failing the connect over to polling would make SockJsClient log an
+				// ERROR
 				// with the stack trace
 				response.close();
 				this.streamingRefused.run();
