@@ -25,9 +25,10 @@ import dev.realtime.protocol.UserProfiles;
 
 /**
  * Rooms (channels) and the ephemeral signals exchanged in them: membership, presence,
- * typing and each user's privacy settings. Kept in memory only: after a hub restart
- * clients announce presence and privacy again at connect, and users rejoin rooms as
- * below.
+ * typing and each user's privacy settings. Membership is stored (it outlives a restart: a
+ * room's events keep reaching its members while they reconnect) and kept in memory,
+ * loaded at first use; presence and privacy are kept in memory only: after a hub restart
+ * clients announce them again at connect.
  * <p>
  * Meta signals the hub understands from clients (others are ignored):
  * <ul>
@@ -35,7 +36,7 @@ import dev.realtime.protocol.UserProfiles;
  * lets the user in (else answered with an {@code error} {@code forbidden} naming the
  * room). A user also joins a room by sending an event with {@code room}, a
  * {@code receipt.read} or a {@code typing.start} to it, authorized the same way.
- * Membership is per user, not per connection, and lasts until the hub restarts.</li>
+ * Membership is per user, not per connection.</li>
  * <li>{@code presence.update} {@code {"status": …, "metadata": {…}}}: fanned out to the
  * users sharing a room with the sender as {@code {user_id, status, metadata, timestamp}}.
  * The first one on a connection is answered with the last known presence of those users;
@@ -61,6 +62,11 @@ final class HubRooms {
 	private static final Log logger = LogFactory.getLog(HubRooms.class);
 
 	private final Map<String, Set<String>> members = new ConcurrentHashMap<>();
+
+	/** Whether {@link #members} holds what the store had; set once, under the lock. */
+	private volatile boolean loaded;
+
+	private final Object loadLock = new Object();
 
 	/** The last presence payload of each user, as fanned out. */
 	private final Map<String, JsonNode> presence = new ConcurrentHashMap<>();
@@ -147,7 +153,8 @@ final class HubRooms {
 			logger.debug("Refused '" + userId + "' to join room '" + room + "'");
 			return false;
 		}
-		if (!this.members.computeIfAbsent(room, (r) -> ConcurrentHashMap.newKeySet()).add(userId)) {
+		this.store.addRoomMember(room, userId, this.clock.instant());
+		if (!rooms().computeIfAbsent(room, (r) -> ConcurrentHashMap.newKeySet()).add(userId)) {
 			return true;
 		}
 		Set<String> others = otherMembers(room, userId);
@@ -164,8 +171,32 @@ final class HubRooms {
 	}
 
 	private boolean isMember(String userId, String room) {
-		Set<String> roomMembers = this.members.get(room);
+		Set<String> roomMembers = rooms().get(room);
 		return roomMembers != null && roomMembers.contains(userId);
+	}
+
+	/**
+	 * Return every room's members, loading what the store had at first use (not at
+	 * construction: the database may not be migrated yet then).
+	 * @return the members of each room, the live map
+	 */
+	private Map<String, Set<String>> rooms() {
+		if (!this.loaded) {
+			synchronized (this.loadLock) {
+				if (!this.loaded) {
+					this.store.roomMembers().forEach((room, users) -> {
+						Set<String> set = ConcurrentHashMap.newKeySet();
+						set.addAll(users);
+						this.members.merge(room, set, (known, stored) -> {
+							known.addAll(stored);
+							return known;
+						});
+					});
+					this.loaded = true;
+				}
+			}
+		}
+		return this.members;
 	}
 
 	/**
@@ -231,13 +262,13 @@ final class HubRooms {
 	 * @return a copy of the other members
 	 */
 	Set<String> otherMembers(String room, String userId) {
-		Set<String> others = new HashSet<>(this.members.getOrDefault(room, Set.of()));
+		Set<String> others = new HashSet<>(rooms().getOrDefault(room, Set.of()));
 		others.remove(userId);
 		return others;
 	}
 
 	Set<String> members(String room) {
-		return Set.copyOf(this.members.getOrDefault(room, Set.of()));
+		return Set.copyOf(rooms().getOrDefault(room, Set.of()));
 	}
 
 	/**
@@ -333,7 +364,7 @@ final class HubRooms {
 	 */
 	private Set<String> coMembers(String userId) {
 		Set<String> result = new HashSet<>();
-		for (Set<String> room : this.members.values()) {
+		for (Set<String> room : rooms().values()) {
 			if (room.contains(userId)) {
 				result.addAll(room);
 			}

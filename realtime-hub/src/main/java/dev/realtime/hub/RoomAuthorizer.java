@@ -7,9 +7,9 @@ package dev.realtime.hub;
  * membership table, a call to its API); without one the hub opens only the rooms listed
  * in {@code realtime.hub.rooms.open}.
  * <p>
- * The hub asks only while the user is not a member yet: membership lasts until the hub
- * restarts. Called on the thread reading the user's connection, so it should answer
- * quickly.
+ * The hub asks only while the user is not a member yet: a member stays one (the hub
+ * stores membership, so it outlives a restart). Called while the user's message is
+ * processed, so it should answer quickly.
  */
 @FunctionalInterface
 public interface RoomAuthorizer {
