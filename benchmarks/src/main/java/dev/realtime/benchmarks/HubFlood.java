@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -53,8 +54,11 @@ final class HubFlood {
 			.web(WebApplicationType.SERVLET)
 			.properties(properties.toArray(String[]::new))
 			.run()) {
-			int port = ((WebServerApplicationContext) hub).getWebServer().getPort();
-			URI uri = URI.create("ws://127.0.0.1:" + port + "/realtime");
+			WebServer server = ((WebServerApplicationContext) hub).getWebServer();
+			if (server == null) {
+				throw new IllegalStateException("The hub's web server is not running");
+			}
+			URI uri = URI.create("ws://127.0.0.1:" + server.getPort() + "/realtime");
 			Quiet quiet = new Quiet(uri);
 			try {
 				double alone = quiet.p99(QUIET_ALONE);
