@@ -35,8 +35,12 @@ public final class Benchmarks {
 
 	private final Map<String, Supplier<List<Line>>> rows = new LinkedHashMap<>();
 
-	private Benchmarks(Options options, RawBaselines raw, StarterFigures starter, BenchSocketIoEndpoint socketIo) {
+	private final HubFlood hubFlood;
+
+	private Benchmarks(Options options, RawBaselines raw, StarterFigures starter, BenchSocketIoEndpoint socketIo,
+			HubFlood hubFlood) {
 		this.options = options;
+		this.hubFlood = hubFlood;
 		this.raw = raw;
 		this.starter = starter;
 		this.socketIo = socketIo;
@@ -46,7 +50,7 @@ public final class Benchmarks {
 	/** Row names, in table order. */
 	static final List<String> ROWS = List.of("ws-1", "ws-100", "ping", "pg-commit", "pg-batch", "cycle", "alo-1",
 			"alo-16", "tx-1", "tx-4", "batch-16", "socketio-16", "http-16", "amo", "ack-latency", "reconnect",
-			"catch-up", "tx-overhead", "drain");
+			"catch-up", "tx-overhead", "drain", "flood-isolation");
 
 	private void defineRows() {
 		row("ws-1", () -> List.of(rawOnly("WebSocket pipelined, 1 event per frame, ack per event",
@@ -135,6 +139,13 @@ public final class Benchmarks {
 					new Line("heap with " + events + " events pending", drain[1], null, "-"),
 					new Line("heap after the drain", drain[2], null, "target < 128 MiB at 1M"));
 		});
+		row("flood-isolation", () -> {
+			Figure[] p99 = this.hubFlood.quietAckP99(this.options.flood());
+			return List.of(new Line(
+					"reference hub: ack p99 of a connection sending an event every 100 ms during a "
+							+ this.options.flood().toSeconds() + " s flood of one-event frames from another (vs alone)",
+					p99[0], p99[1], "<= 5x"));
+		});
 	}
 
 	private Figure[] pgCommit1() {
@@ -216,7 +227,7 @@ public final class Benchmarks {
 			}
 			else {
 				Benchmarks benchmarks = new Benchmarks(options, new RawBaselines(hub, database, windows), starter,
-						socketIo);
+						socketIo, new HubFlood(database));
 				String before = header(options);
 				benchmarks.print(before, benchmarks.run());
 			}

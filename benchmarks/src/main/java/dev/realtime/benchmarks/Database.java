@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
+import org.flywaydb.core.Flyway;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,6 +44,19 @@ final class Database implements AutoCloseable {
 
 	Connection connect(String schema) throws SQLException {
 		return DriverManager.getConnection(url(schema, true), this.options.user(), this.options.password());
+	}
+
+	/**
+	 * Apply Flyway migrations to a schema, as an application with Flyway would at start.
+	 * @param schema the schema
+	 * @param location where the migrations are, such as {@code classpath:db/migration}
+	 */
+	void migrate(String schema, String location) {
+		Flyway.configure()
+			.dataSource(url(schema, false), this.options.user(), this.options.password())
+			.locations(location)
+			.load()
+			.migrate();
 	}
 
 	String[] springProperties(String schema) {

@@ -17,12 +17,13 @@ import org.jspecify.annotations.Nullable;
  * @param drain events queued for the drain scenario
  * @param drainTimeout longest the drain may take before its partial rate is reported
  * @param sustained length of the sustained run, or {@code null} for none
+ * @param flood length of the flood in the flood-isolation row
  * @param jdbcUrl PostgreSQL server (a fresh schema is created in it and dropped after)
  * @param user database user
  * @param password database password
  */
 record Options(List<String> scenarios, Duration warmUp, Duration window, int windows, int drain, Duration drainTimeout,
-		@Nullable Duration sustained, String jdbcUrl, String user, String password) {
+		@Nullable Duration sustained, Duration flood, String jdbcUrl, String user, String password) {
 
 	static final String USAGE = """
 			usage: java -jar benchmarks/target/realtime-benchmarks.jar [row...] [--option=value...]
@@ -30,6 +31,7 @@ record Options(List<String> scenarios, Duration warmUp, Duration window, int win
 			  --warmup=3s --window=3s --windows=3     warm-up, then the median of N windows (min 3 s / 3)
 			  --drain=100000 --drain-timeout=300s      events queued while the hub is down, then drained
 			  --sustained=10m                          only a steady run printing throughput per minute
+			  --flood=30s                              the flood of the flood-isolation row
 			  --jdbc-url=jdbc:postgresql://127.0.0.1:5432/test --user=postgres --password=
 			""";
 
@@ -41,6 +43,7 @@ record Options(List<String> scenarios, Duration warmUp, Duration window, int win
 		int drain = 100_000;
 		Duration drainTimeout = Duration.ofSeconds(300);
 		Duration sustained = null;
+		Duration flood = Duration.ofSeconds(30);
 		String url = "jdbc:postgresql://127.0.0.1:5432/test";
 		String user = "postgres";
 		String password = "";
@@ -62,6 +65,7 @@ record Options(List<String> scenarios, Duration warmUp, Duration window, int win
 				case "drain" -> drain = Integer.parseInt(value.replace("_", ""));
 				case "drain-timeout" -> drainTimeout = duration(value);
 				case "sustained" -> sustained = duration(value);
+				case "flood" -> flood = duration(value);
 				case "jdbc-url" -> url = value;
 				case "user" -> user = value;
 				case "password" -> password = value;
@@ -71,8 +75,8 @@ record Options(List<String> scenarios, Duration warmUp, Duration window, int win
 		if (warmUp.toMillis() < 3000 || windows < 3) {
 			throw new IllegalArgumentException("At least 3 s of warm-up and 3 windows: figures after less mean little");
 		}
-		return new Options(List.copyOf(scenarios), warmUp, window, windows, drain, drainTimeout, sustained, url, user,
-				password);
+		return new Options(List.copyOf(scenarios), warmUp, window, windows, drain, drainTimeout, sustained, flood, url,
+				user, password);
 	}
 
 	/** Parse {@code 500ms}, {@code 3s}, {@code 10m} or an ISO-8601 duration. */

@@ -14,6 +14,7 @@ import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A raw protocol connection over Tomcat's JSR-356 client, the container the starter uses,
@@ -44,8 +45,23 @@ final class RawConnection implements AutoCloseable {
 	 * @return the open connection
 	 */
 	static RawConnection open(URI hub, String clientId, Consumer<String> onText, Runnable onClose) {
-		URI uri = URI
-			.create(hub + "?client_id=" + clientId + "&user_id=raw-" + clientId.substring(0, 8) + "&protocol=1");
+		return open(hub, clientId, null, onText, onClose);
+	}
+
+	/**
+	 * Open a connection (without sending resume) with a token, for a hub that checks it.
+	 * @param hub the hub's endpoint
+	 * @param clientId the client id; the user is {@code raw-} and its first 8 characters
+	 * @param token the bearer token, sent as the {@code access_token} parameter, or
+	 * {@code null} for none
+	 * @param onText receives every text message, on the container's thread
+	 * @param onClose told when the connection closes
+	 * @return the open connection
+	 */
+	static RawConnection open(URI hub, String clientId, @Nullable String token, Consumer<String> onText,
+			Runnable onClose) {
+		URI uri = URI.create(hub + "?client_id=" + clientId + "&user_id=raw-" + clientId.substring(0, 8) + "&protocol=1"
+				+ ((token != null) ? "&access_token=" + token : ""));
 		Endpoint endpoint = new Endpoint() {
 
 			@Override

@@ -177,13 +177,6 @@ public class DefaultHub implements Hub {
 						String.valueOf(element.problem()), element.rejectedSeq())));
 			}
 		}
-		// sending to a room joins it, before its receipts are fanned out to the other
-		// members
-		for (Candidate candidate : candidates) {
-			if (candidate.room() != null) {
-				this.rooms.join(userId, candidate.room());
-			}
-		}
 		try {
 			return this.transactions.execute((status) -> acceptInTransaction(clientId, userId, candidates));
 		}
@@ -333,24 +326,20 @@ public class DefaultHub implements Hub {
 	}
 
 	/**
-	 * An event with a {@code room} goes to every user the hub has seen, the sender
-	 * included. A {@code receipt.read} goes to the channel's other members, or to nobody
-	 * when the reader keeps read receipts private. Anything else goes to the sender's own
-	 * stream. Events to a room and receipts carry the sender's {@code user_id}, added by
-	 * the hub.
+	 * An event with a {@code room} goes to the room's members, the sender included. A
+	 * {@code receipt.read} goes to the channel's other members, or to nobody when the
+	 * reader keeps read receipts private. Anything else goes to the sender's own stream.
+	 * Events to a room and receipts carry the sender's {@code user_id}, added by the hub.
 	 * @param userId the sending user
 	 * @param candidates the validated events
 	 * @return the recipients of each candidate, in order
 	 */
 	private List<List<String>> recipientsOf(String userId, List<Candidate> candidates) {
-		List<String> everyone = null;
 		List<List<String>> recipients = new ArrayList<>(candidates.size());
 		for (Candidate candidate : candidates) {
-			if (candidate.audience() == Audience.EVERYONE) {
-				if (everyone == null) {
-					everyone = this.store.userIds();
-				}
-				recipients.add(everyone);
+			if (candidate.audience() == Audience.MEMBERS) {
+				recipients.add(List.copyOf(
+						this.rooms.members(Objects.requireNonNull(candidate.room(), "a room event names its room"))));
 			}
 			else if (candidate.audience() == Audience.OTHER_MEMBERS) {
 				recipients.add(this.rooms.sharesReadReceipts(userId)
@@ -398,9 +387,29 @@ public class DefaultHub implements Hub {
 		if (room.isMissingNode() || room.isNull()) {
 			return new Candidate(event, payloadJson, Audience.SENDER, null);
 		}
+		if (!room.isString() || !ChannelFields.isId(room.stringValue())) {
+			return Candidate.rejected(event, new ErrorFrame(ErrorFrame.INVALID_EVENT,
+					"Field room must be a string of " + ChannelFields.ID_RULE, seq));
+		}
+		// sending to a room joins it, before its events are fanned out to the members
+		if (!this.rooms.join(userId, room.stringValue())) {
+			return forbidden(event, room.stringValue());
+		}
 		// receivers learn who wrote to the room from the hub, which authenticated the
 		// sender
-		return withUserId(event, userId, Audience.EVERYONE, room.isString() ? room.stringValue() : null);
+		return withUserId(event, userId, Audience.MEMBERS, room.stringValue());
+	}
+
+	/**
+	 * Reject an event that would have joined a room the user may not join: for good, so
+	 * the client dead-letters it instead of resending it.
+	 * @param event the event
+	 * @param room the room
+	 * @return the rejection, naming the room
+	 */
+	private static Candidate forbidden(EventFrame event, String room) {
+		return Candidate.rejected(event, new ErrorFrame(ErrorFrame.FORBIDDEN,
+				"Not allowed to join room '" + abbreviate(room) + "'; the event was not accepted", event.seq()));
 	}
 
 	/**
@@ -417,6 +426,10 @@ public class DefaultHub implements Hub {
 			return Candidate.rejected(event, new ErrorFrame(ErrorFrame.INVALID_EVENT,
 					"A receipt.read payload needs message_id and channel_id strings of " + ChannelFields.ID_RULE,
 					event.seq()));
+		}
+		// reading in a channel joins it, before the receipt is fanned out to the members
+		if (!this.rooms.join(userId, channelId.stringValue())) {
+			return forbidden(event, channelId.stringValue());
 		}
 		return withUserId(event, userId, Audience.OTHER_MEMBERS, channelId.stringValue());
 	}
@@ -507,8 +520,8 @@ public class DefaultHub implements Hub {
 		/** The sender's own stream. */
 		SENDER,
 
-		/** Every user the hub has seen. */
-		EVERYONE,
+		/** The room's members, the sender included. */
+		MEMBERS,
 
 		/** The room's members but the sender. */
 		OTHER_MEMBERS
@@ -518,7 +531,7 @@ public class DefaultHub implements Hub {
 	/**
 	 * An event after validation.
 	 *
-	 * @param room the room the sender joins by sending it, if any
+	 * @param room the room or channel the event goes to, if any
 	 */
 	private record Candidate(EventFrame frame, String payloadJson, Audience audience, @Nullable String room,
 			@Nullable ErrorFrame error) {

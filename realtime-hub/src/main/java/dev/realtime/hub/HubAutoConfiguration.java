@@ -54,16 +54,22 @@ public final class HubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	RoomAuthorizer roomAuthorizer(HubProperties properties) {
+		return new PropertiesRoomAuthorizer(properties.getRooms().getOpen());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	DefaultHub hub(JdbcTemplate jdbcTemplate, PlatformTransactionManager transactionManager,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Clock> clock, HubProperties properties,
-			ObjectProvider<HubMetrics> metrics) {
+			ObjectProvider<HubMetrics> metrics, RoomAuthorizer roomAuthorizer) {
 		// the application's mapper converts push() payloads like the rest of the
 		// application does
 		FrameCodec codec = new FrameCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 		HubStore store = new JdbcHubStore(jdbcTemplate, codec.mapper());
 		HubSessionRegistry sessions = new HubSessionRegistry(store);
 		Clock hubClock = clock.getIfAvailable(Clock::systemUTC);
-		DefaultHub hub = new DefaultHub(store, sessions, new HubRooms(store, sessions, codec, hubClock),
+		DefaultHub hub = new DefaultHub(store, sessions, new HubRooms(store, sessions, roomAuthorizer, codec, hubClock),
 				transactionManager, codec, properties, hubClock);
 		hub.setMetrics(metrics.getIfAvailable(() -> HubMetrics.NONE));
 		return hub;

@@ -74,6 +74,11 @@ public class HubProperties {
 	private final RateLimit rateLimit = new RateLimit();
 
 	/**
+	 * Who may join which room, when the application declares no RoomAuthorizer bean.
+	 */
+	private final Rooms rooms = new Rooms();
+
+	/**
 	 * How long a send to a slow session may block before the session is closed.
 	 */
 	private Duration sendTimeLimit = Duration.ofSeconds(10);
@@ -166,6 +171,10 @@ public class HubProperties {
 
 	public RateLimit getRateLimit() {
 		return this.rateLimit;
+	}
+
+	public Rooms getRooms() {
+		return this.rooms;
 	}
 
 	public Duration getSendTimeLimit() {
@@ -344,6 +353,28 @@ public class HubProperties {
 	}
 
 	/**
+	 * Rooms any authenticated user may join, used by the default RoomAuthorizer.
+	 */
+	public static class Rooms {
+
+		/**
+		 * Names of the rooms any user may join, or simple patterns with '*' (such as
+		 * 'public:*', or '*' for every room). Empty: every join is refused unless the
+		 * application declares a RoomAuthorizer bean.
+		 */
+		private List<String> open = new ArrayList<>();
+
+		public List<String> getOpen() {
+			return this.open;
+		}
+
+		public void setOpen(List<String> open) {
+			this.open = open;
+		}
+
+	}
+
+	/**
 	 * Settings of the per-connection rate limit. The defaults stay far above what the
 	 * client library sends (it batches events when busy) and stop a client that floods.
 	 */
@@ -355,14 +386,28 @@ public class HubProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Text messages one connection may send per second, on average.
+		 * Text messages (frames or batches) one connection may send per second, on
+		 * average.
 		 */
-		private int messagesPerSecond = 10_000;
+		private int messagesPerSecond = 1_000;
 
 		/**
 		 * Text messages one connection may send at once after a quiet time.
 		 */
-		private int burst = 20_000;
+		private int burst = 2_000;
+
+		/**
+		 * Events one connection may send per second, on average, counting each event of a
+		 * batch.
+		 */
+		private int eventsPerSecond = 10_000;
+
+		/**
+		 * Events one connection may send at once after a quiet time. A single message may
+		 * carry more: it passes when the connection has any left, and the excess is paid
+		 * back before the next one.
+		 */
+		private int eventBurst = 20_000;
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -386,6 +431,22 @@ public class HubProperties {
 
 		public void setBurst(int burst) {
 			this.burst = burst;
+		}
+
+		public int getEventsPerSecond() {
+			return this.eventsPerSecond;
+		}
+
+		public void setEventsPerSecond(int eventsPerSecond) {
+			this.eventsPerSecond = eventsPerSecond;
+		}
+
+		public int getEventBurst() {
+			return this.eventBurst;
+		}
+
+		public void setEventBurst(int eventBurst) {
+			this.eventBurst = eventBurst;
 		}
 
 	}

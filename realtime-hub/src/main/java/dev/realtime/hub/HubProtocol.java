@@ -4,6 +4,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -27,17 +32,34 @@ import dev.realtime.protocol.ResumeFrame;
  * A bad frame gets an {@code error}; too many close the connection with 4400, a flood of
  * messages closes it with 4008, but nothing a client sends crashes the session.
  */
-final class HubProtocol {
+final class HubProtocol implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(HubProtocol.class);
+
+	private static final int PROCESSING_THREADS = 64;
 
 	private final DefaultHub hub;
 
 	private final HubSessionExpiry expiry;
 
+	/**
+	 * Processes the sessions' messages, one message of a session per turn. Threads start
+	 * on demand and end when idle; the bound leaves room for the group commits of many
+	 * busy connections, while the database pool is what actually limits them.
+	 */
+	private final ThreadPoolExecutor processing;
+
 	HubProtocol(DefaultHub hub, HubSessionExpiry expiry) {
 		this.hub = hub;
 		this.expiry = expiry;
+		AtomicInteger threads = new AtomicInteger();
+		this.processing = new ThreadPoolExecutor(PROCESSING_THREADS, PROCESSING_THREADS, 60, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), (task) -> {
+					Thread thread = new Thread(task, "realtime-hub-" + threads.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		this.processing.allowCoreThreadTimeOut(true);
 	}
 
 	/**
@@ -49,10 +71,16 @@ final class HubProtocol {
 	HubSession opened(HubConnection connection, HubHandshake.Accepted accepted) {
 		HubProperties properties = this.hub.properties();
 		HubProperties.RateLimit rateLimit = properties.getRateLimit();
-		HubRateLimiter rateLimiter = rateLimit.isEnabled()
+		boolean limited = rateLimit.isEnabled();
+		HubRateLimiter messageLimiter = limited
 				? new HubRateLimiter(rateLimit.getMessagesPerSecond(), rateLimit.getBurst(), System::nanoTime) : null;
+		HubRateLimiter eventLimiter = limited
+				? new HubRateLimiter(rateLimit.getEventsPerSecond(), rateLimit.getEventBurst(), System::nanoTime)
+				: null;
+		int maxFrameSize = (int) properties.getMaxFrameSize().toBytes();
+		HubInbox inbox = new HubInbox(messageLimiter, eventLimiter, maxFrameSize, this.processing);
 		HubSession session = new HubSession(connection, accepted.userId(), accepted.clientId(), this.hub.codec(),
-				(int) properties.getMaxFrameSize().toBytes(), rateLimiter);
+				maxFrameSize, inbox);
 		this.hub.sessions().add(session);
 		Instant tokenValidUntil = accepted.validUntil();
 		if (tokenValidUntil != null) {
@@ -64,7 +92,8 @@ final class HubProtocol {
 
 	/**
 	 * A text message arrived on a session. Messages of one session are handed over one at
-	 * a time, in order.
+	 * a time, in order, by the thread reading it: they are counted against the rate
+	 * limits as they arrive, then processed in that order by the processing pool.
 	 * @param session the session
 	 * @param text the message
 	 */
@@ -72,35 +101,93 @@ final class HubProtocol {
 		if (!session.isOpen()) {
 			return;
 		}
-		if (!session.withinRateLimit()) {
-			// nothing of the message is processed: the client resends what was not acked
-			logger.warn("Closing " + session + " with " + CloseCodes.RATE_LIMITED + ": it sent more than "
-					+ this.hub.properties().getRateLimit().getMessagesPerSecond() + " messages per second");
-			session.close(CloseCodes.RATE_LIMITED, "rate limited");
-			this.hub.metrics().rateLimitClosed();
+		HubProperties.RateLimit limit = this.hub.properties().getRateLimit();
+		if (!session.inbox().admitMessage()) {
+			rateLimited(session, limit.getMessagesPerSecond() + " messages");
 			return;
 		}
-		try {
-			process(session, this.hub.codec().decodeElements(text));
+		List<MessageElement> elements = this.hub.codec().decodeElements(text);
+		if (!session.inbox().admitEvents(eventCount(elements))) {
+			rateLimited(session, limit.getEventsPerSecond() + " events");
+			return;
 		}
-		catch (RuntimeException ex) {
-			// the store failed: nothing was acked, the client resends after reconnecting
-			logger.error("Processing a message of " + session + " failed; closing the session", ex);
-			session.close(CloseStatus.SERVER_ERROR.getCode(), "hub error");
+		enqueue(session, text.length(), () -> {
+			try {
+				process(session, elements);
+			}
+			catch (RuntimeException ex) {
+				// the store failed: nothing was acked, the client resends after
+				// reconnecting
+				logger.error("Processing a message of " + session + " failed; closing the session", ex);
+				session.close(CloseStatus.SERVER_ERROR.getCode(), "hub error");
+			}
+		});
+	}
+
+	private static int eventCount(List<MessageElement> elements) {
+		int events = 0;
+		for (MessageElement element : elements) {
+			if (element.frame() instanceof EventFrame || element.rejectedSeq() != null) {
+				events++;
+			}
 		}
+		return events;
+	}
+
+	private void rateLimited(HubSession session, String limit) {
+		// nothing of the message is processed: the client resends what was not acked
+		logger.warn("Closing " + session + " with " + CloseCodes.RATE_LIMITED + ": it sent more than " + limit
+				+ " per second");
+		session.close(CloseCodes.RATE_LIMITED, "rate limited");
+		this.hub.metrics().rateLimitClosed();
 	}
 
 	/**
 	 * A message arrived that is no text, as a transport with typed messages can tell:
-	 * answered like a bad frame.
+	 * answered like a bad frame, in its turn.
 	 * @param session the session
 	 * @param problem what is wrong with it
 	 */
 	void rejected(HubSession session, String problem) {
-		Replies replies = new Replies(session);
-		if (!badFrame(session, problem, replies)) {
-			replies.flush();
+		enqueue(session, 0, () -> {
+			Replies replies = new Replies(session);
+			if (!badFrame(session, problem, replies)) {
+				replies.flush();
+			}
+		});
+	}
+
+	/**
+	 * Queue a message's processing behind the session's earlier ones; a session closed
+	 * meanwhile has nothing more processed (nothing of it was acked: the client resends).
+	 * @param session the session
+	 * @param size the message's length
+	 * @param work processes the message
+	 */
+	private void enqueue(HubSession session, int size, Runnable work) {
+		try {
+			session.inbox().submit(size, () -> {
+				if (session.isOpen()) {
+					work.run();
+				}
+			});
 		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			session.close(CloseStatus.GOING_AWAY.getCode(), "hub stopping");
+		}
+		catch (RejectedExecutionException ex) {
+			session.close(CloseStatus.GOING_AWAY.getCode(), "hub stopping");
+		}
+	}
+
+	/**
+	 * Stop the processing pool: messages still queued are not processed (nor acked).
+	 * Spring calls it when the context closes.
+	 */
+	@Override
+	public void close() {
+		this.processing.shutdownNow();
 	}
 
 	/**
@@ -180,7 +267,14 @@ final class HubProtocol {
 			}
 		}
 		else {
-			this.hub.rooms().onMeta(session, meta);
+			ErrorFrame answer = this.hub.rooms().onMeta(session, meta);
+			if (answer != null && ErrorFrame.INVALID_FRAME.equals(answer.code())) {
+				badFrame(session, answer.message(), replies);
+			}
+			else if (answer != null) {
+				// a refused join is no malformed frame: it does not count toward 4400
+				replies.add(answer);
+			}
 		}
 	}
 

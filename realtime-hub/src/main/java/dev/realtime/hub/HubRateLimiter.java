@@ -3,9 +3,12 @@ package dev.realtime.hub;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket over the text messages of one connection: it refills at a steady rate up
- * to a burst, and a message that finds it empty is over the limit. Only the container's
- * thread reading the connection uses it, so it needs no lock.
+ * A token bucket over what one connection sends (its text messages, or its events): it
+ * refills at a steady rate up to a burst. A message that finds the bucket empty is over
+ * the limit; one that finds tokens left takes all it needs, going into debt if it needs
+ * more, so that a batch larger than the burst still passes after a quiet time and the
+ * debt holds the average to the rate. Only the container's thread reading the connection
+ * uses it, so it needs no lock.
  */
 final class HubRateLimiter {
 
@@ -21,8 +24,8 @@ final class HubRateLimiter {
 
 	/**
 	 * Create a full bucket.
-	 * @param perSecond messages allowed per second, on average
-	 * @param burst messages allowed at once after a quiet time
+	 * @param perSecond units allowed per second, on average
+	 * @param burst units allowed at once after a quiet time
 	 * @param nanoTime the time source, {@link System#nanoTime()} outside tests
 	 */
 	HubRateLimiter(int perSecond, int burst, LongSupplier nanoTime) {
@@ -37,17 +40,29 @@ final class HubRateLimiter {
 	}
 
 	/**
-	 * Take one message from the bucket.
-	 * @return whether the message is within the limit
+	 * Take one unit from the bucket.
+	 * @return whether it is within the limit
 	 */
 	boolean tryAcquire() {
+		return tryAcquire(1);
+	}
+
+	/**
+	 * Take units from the bucket.
+	 * @param units how many the message counts for, 0 or more
+	 * @return whether they are within the limit (nothing is taken when they are not)
+	 */
+	boolean tryAcquire(int units) {
 		long now = this.nanoTime.getAsLong();
 		this.tokens = Math.min(this.burst, this.tokens + (now - this.refilledAt) * this.perNano);
 		this.refilledAt = now;
+		if (units == 0) {
+			return true;
+		}
 		if (this.tokens < 1) {
 			return false;
 		}
-		this.tokens--;
+		this.tokens -= units;
 		return true;
 	}
 

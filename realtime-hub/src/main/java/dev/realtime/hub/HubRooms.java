@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 import dev.realtime.protocol.ChannelFields;
+import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.PresenceStatus;
@@ -24,22 +25,26 @@ import dev.realtime.protocol.UserProfiles;
 
 /**
  * Rooms (channels) and the ephemeral signals exchanged in them: membership, presence,
- * typing and each user's privacy settings. Kept in memory only: after a hub restart
- * clients announce presence and privacy again at connect, and users rejoin rooms as
- * below.
+ * typing and each user's privacy settings. Membership is stored (it outlives a restart: a
+ * room's events keep reaching its members while they reconnect) and kept in memory,
+ * loaded at first use; presence and privacy are kept in memory only: after a hub restart
+ * clients announce them again at connect.
  * <p>
  * Meta signals the hub understands from clients (others are ignored):
  * <ul>
- * <li>{@code room.join} {@code {"room": …}}: join a room. A user also joins a room by
- * sending an event with {@code room}, a {@code receipt.read} or a {@code typing.start} to
- * it. Membership is per user, not per connection, and lasts until the hub restarts.</li>
+ * <li>{@code room.join} {@code {"room": …}}: join a room, if the {@link RoomAuthorizer}
+ * lets the user in (else answered with an {@code error} {@code forbidden} naming the
+ * room). A user also joins a room by sending an event with {@code room}, a
+ * {@code receipt.read} or a {@code typing.start} to it, authorized the same way.
+ * Membership is per user, not per connection.</li>
  * <li>{@code presence.update} {@code {"status": …, "metadata": {…}}}: fanned out to the
  * users sharing a room with the sender as {@code {user_id, status, metadata, timestamp}}.
  * The first one on a connection is answered with the last known presence of those users;
  * a joiner and a room's members exchange theirs too. When the last connection of a user
  * closes, the hub announces it {@code offline}.</li>
  * <li>{@code typing.start} / {@code typing.stop} {@code {"channel_id": …}}: fanned out to
- * the channel's other members with the typist's {@code user_id} added.</li>
+ * the channel's other members with the typist's {@code user_id} added; a
+ * {@code typing.stop} of a user who is no member is dropped.</li>
  * <li>{@code privacy.update} {@code {"typing_indicators": bool, "read_receipts": bool}}:
  * a user with typing indicators off has their typing signals dropped; one with read
  * receipts off has their {@code receipt.read} events accepted but fanned out to
@@ -58,6 +63,11 @@ final class HubRooms {
 
 	private final Map<String, Set<String>> members = new ConcurrentHashMap<>();
 
+	/** Whether {@link #members} holds what the store had; set once, under the lock. */
+	private volatile boolean loaded;
+
+	private final Object loadLock = new Object();
+
 	/** The last presence payload of each user, as fanned out. */
 	private final Map<String, JsonNode> presence = new ConcurrentHashMap<>();
 
@@ -73,13 +83,16 @@ final class HubRooms {
 
 	private final HubSessionRegistry sessions;
 
+	private final RoomAuthorizer authorizer;
+
 	private final FrameCodec codec;
 
 	private final Clock clock;
 
-	HubRooms(HubStore store, HubSessionRegistry sessions, FrameCodec codec, Clock clock) {
+	HubRooms(HubStore store, HubSessionRegistry sessions, RoomAuthorizer authorizer, FrameCodec codec, Clock clock) {
 		this.store = store;
 		this.sessions = sessions;
+		this.authorizer = authorizer;
 		this.codec = codec;
 		this.clock = clock;
 	}
@@ -88,28 +101,61 @@ final class HubRooms {
 	 * Handle a meta signal of a connection (other than {@code ping}).
 	 * @param session the connection that sent it
 	 * @param meta the signal
+	 * @return the {@code error} to answer it with: {@code invalid_frame} for a
+	 * {@code room.join} without a valid room, {@code forbidden} for a join the
+	 * {@link RoomAuthorizer} refused; {@code null} when there is nothing to answer
 	 */
-	void onMeta(HubSession session, MetaFrame meta) {
+	@Nullable ErrorFrame onMeta(HubSession session, MetaFrame meta) {
 		JsonNode payload = meta.payload();
 		String userId = session.userId();
 		switch (meta.event()) {
-			case MetaFrame.ROOM_JOIN -> text(payload, "room").ifPresent((room) -> join(userId, room));
+			case MetaFrame.ROOM_JOIN -> {
+				Optional<String> room = text(payload, "room").filter(ChannelFields::isId);
+				if (room.isEmpty()) {
+					return new ErrorFrame(ErrorFrame.INVALID_FRAME,
+							"room.join needs a room string of " + ChannelFields.ID_RULE, null);
+				}
+				return join(userId, room.get()) ? null : refused(MetaFrame.ROOM_JOIN, room.get());
+			}
 			case MetaFrame.PRESENCE_UPDATE -> onPresence(session, payload);
-			case MetaFrame.TYPING_START, MetaFrame.TYPING_STOP -> onTyping(userId, meta.event(), payload);
+			case MetaFrame.TYPING_START, MetaFrame.TYPING_STOP -> {
+				return onTyping(userId, meta.event(), payload);
+			}
 			case MetaFrame.PRIVACY_UPDATE -> this.privacy.put(userId, PrivacySettings.fromPayload(payload));
 			default -> logger.trace("Ignoring meta signal '" + meta.event() + "' of " + session);
 		}
+		return null;
 	}
 
 	/**
-	 * Make a user a member of a room; a new member and the room's members learn each
-	 * other's last known presence.
+	 * The {@code forbidden} answer to a signal that would have joined a room the user may
+	 * not join.
+	 * @param signal the meta event refused
+	 * @param room the room
+	 * @return the connection-level error naming the room
+	 */
+	static ErrorFrame refused(String signal, String room) {
+		return new ErrorFrame(ErrorFrame.FORBIDDEN, signal + " refused: not allowed to join room '" + room + "'", null);
+	}
+
+	/**
+	 * Make a user a member of a room if the {@link RoomAuthorizer} lets it in; a new
+	 * member and the room's members learn each other's last known presence.
 	 * @param userId the user joining
 	 * @param room the room
+	 * @return whether the user is a member now
 	 */
-	void join(String userId, String room) {
-		if (!this.members.computeIfAbsent(room, (r) -> ConcurrentHashMap.newKeySet()).add(userId)) {
-			return;
+	boolean join(String userId, String room) {
+		if (isMember(userId, room)) {
+			return true;
+		}
+		if (!this.authorizer.mayJoin(userId, room)) {
+			logger.debug("Refused '" + userId + "' to join room '" + room + "'");
+			return false;
+		}
+		this.store.addRoomMember(room, userId, this.clock.instant());
+		if (!rooms().computeIfAbsent(room, (r) -> ConcurrentHashMap.newKeySet()).add(userId)) {
+			return true;
 		}
 		Set<String> others = otherMembers(room, userId);
 		sendPresenceOf(others, this.sessions.sessions(userId));
@@ -121,6 +167,36 @@ final class HubRooms {
 		if (ownProfile != null) {
 			send(others, new MetaFrame(MetaFrame.USER_UPDATED, ownProfile));
 		}
+		return true;
+	}
+
+	private boolean isMember(String userId, String room) {
+		Set<String> roomMembers = rooms().get(room);
+		return roomMembers != null && roomMembers.contains(userId);
+	}
+
+	/**
+	 * Return every room's members, loading what the store had at first use (not at
+	 * construction: the database may not be migrated yet then).
+	 * @return the members of each room, the live map
+	 */
+	private Map<String, Set<String>> rooms() {
+		if (!this.loaded) {
+			synchronized (this.loadLock) {
+				if (!this.loaded) {
+					this.store.roomMembers().forEach((room, users) -> {
+						Set<String> set = ConcurrentHashMap.newKeySet();
+						set.addAll(users);
+						this.members.merge(room, set, (known, stored) -> {
+							known.addAll(stored);
+							return known;
+						});
+					});
+					this.loaded = true;
+				}
+			}
+		}
+		return this.members;
 	}
 
 	/**
@@ -186,13 +262,13 @@ final class HubRooms {
 	 * @return a copy of the other members
 	 */
 	Set<String> otherMembers(String room, String userId) {
-		Set<String> others = new HashSet<>(this.members.getOrDefault(room, Set.of()));
+		Set<String> others = new HashSet<>(rooms().getOrDefault(room, Set.of()));
 		others.remove(userId);
 		return others;
 	}
 
 	Set<String> members(String room) {
-		return Set.copyOf(this.members.getOrDefault(room, Set.of()));
+		return Set.copyOf(rooms().getOrDefault(room, Set.of()));
 	}
 
 	/**
@@ -236,21 +312,29 @@ final class HubRooms {
 		send(coMembers(userId), new MetaFrame(MetaFrame.PRESENCE_UPDATE, payload));
 	}
 
-	private void onTyping(String userId, String event, JsonNode payload) {
+	private @Nullable ErrorFrame onTyping(String userId, String event, JsonNode payload) {
 		Optional<String> channel = text(payload, "channel_id").filter(ChannelFields::isId);
 		if (channel.isEmpty()) {
 			logger.debug("Dropping " + event + " of '" + userId + "': its channel_id is not " + ChannelFields.ID_RULE);
-			return;
+			return null;
 		}
 		if (!this.privacy.getOrDefault(userId, PrivacySettings.SHARE_ALL).typingIndicators()) {
 			logger.debug("Dropping " + event + " of '" + userId + "': typing indicators are private");
-			return;
+			return null;
 		}
 		if (MetaFrame.TYPING_START.equals(event)) {
-			join(userId, channel.get());
+			if (!join(userId, channel.get())) {
+				return refused(event, channel.get());
+			}
+		}
+		else if (!isMember(userId, channel.get())) {
+			// a non-member never started typing there: nothing to tell the members
+			logger.debug("Dropping " + event + " of '" + userId + "': not a member of the channel");
+			return null;
 		}
 		send(otherMembers(channel.get(), userId),
 				new MetaFrame(event, this.codec.toPayload(Map.of("channel_id", channel.get(), "user_id", userId))));
+		return null;
 	}
 
 	/**
@@ -280,7 +364,7 @@ final class HubRooms {
 	 */
 	private Set<String> coMembers(String userId) {
 		Set<String> result = new HashSet<>();
-		for (Set<String> room : this.members.values()) {
+		for (Set<String> room : rooms().values()) {
 			if (room.contains(userId)) {
 				result.addAll(room);
 			}

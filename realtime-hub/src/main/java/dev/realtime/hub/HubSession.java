@@ -45,16 +45,15 @@ final class HubSession {
 
 	private long cursor;
 
-	/** Only touched by the container's thread reading this connection. */
+	/** Only touched while processing this connection's messages, one at a time. */
 	private int badFrames;
 
-	/**
-	 * Limits the messages the connection sends, {@code null} when unlimited. Same thread.
-	 */
-	private final @Nullable HubRateLimiter rateLimiter;
+	/** What the connection sent, waiting to be processed. */
+	private final HubInbox inbox;
 
 	/**
-	 * Whether the connection was sent the presence of its user's room mates. Same thread.
+	 * Whether the connection was sent the presence of its user's room mates. Touched like
+	 * {@link #badFrames}.
 	 */
 	private boolean presenceSynced;
 
@@ -62,9 +61,9 @@ final class HubSession {
 	private volatile @Nullable Future<?> expiry;
 
 	HubSession(HubConnection connection, String userId, String clientId, FrameCodec codec, int maxFrameSize,
-			@Nullable HubRateLimiter rateLimiter) {
+			HubInbox inbox) {
 		this.connection = connection;
-		this.rateLimiter = rateLimiter;
+		this.inbox = inbox;
 		this.userId = userId;
 		this.clientId = clientId;
 		this.codec = codec;
@@ -87,12 +86,8 @@ final class HubSession {
 		return this.connection.isOpen();
 	}
 
-	/**
-	 * Count a message received against the connection's rate limit.
-	 * @return whether the message is within the limit
-	 */
-	boolean withinRateLimit() {
-		return this.rateLimiter == null || this.rateLimiter.tryAcquire();
+	HubInbox inbox() {
+		return this.inbox;
 	}
 
 	int countBadFrame() {

@@ -68,12 +68,6 @@ interface HubStore {
 	Set<String> existingKeys(String userId, Collection<String> keys);
 
 	/**
-	 * Return every user the hub has seen.
-	 * @return every user the hub has seen, sorted
-	 */
-	List<String> userIds();
-
-	/**
 	 * Reserve the next seqs of users' streams, locking their rows in the given (sorted)
 	 * order so that concurrent fan-outs cannot deadlock.
 	 * @param counts how many seqs each user needs
@@ -133,6 +127,22 @@ interface HubStore {
 	 * sent a profile
 	 */
 	@Nullable String findProfile(String userId);
+
+	/**
+	 * Make a user a member of a room unless it is one. Runs outside a transaction (a
+	 * concurrent insert is fine).
+	 * @param room the room
+	 * @param userId the user
+	 * @param now the time recorded as the join's
+	 */
+	void addRoomMember(String room, String userId, Instant now);
+
+	/**
+	 * Return every room's members, for the hub to start from what it had before a
+	 * restart.
+	 * @return the members of each room that has any
+	 */
+	Map<String, Set<String>> roomMembers();
 
 	/**
 	 * A fanned-out event, stored once for all its recipients.

@@ -138,11 +138,6 @@ final class JdbcHubStore implements HubStore {
 	}
 
 	@Override
-	public List<String> userIds() {
-		return this.jdbc.queryForList("SELECT user_id FROM hub_user ORDER BY user_id", String.class);
-	}
-
-	@Override
 	public Map<String, Long> reserveSeqs(SortedMap<String, Integer> counts) {
 		List<Object[]> updates = new ArrayList<>(counts.size());
 		counts.forEach((user, count) -> updates.add(new Object[] { count, user }));
@@ -285,6 +280,27 @@ final class JdbcHubStore implements HubStore {
 		List<String> custom = this.jdbc.queryForList("SELECT custom FROM hub_user_profile WHERE user_id = ?",
 				String.class, userId);
 		return custom.isEmpty() ? null : custom.get(0);
+	}
+
+	@Override
+	public void addRoomMember(String room, String userId, Instant now) {
+		try {
+			this.jdbc.update("INSERT INTO hub_room_member (room, user_id, joined_at) VALUES (?, ?, ?)", room, userId,
+					timestamp(now));
+		}
+		catch (DuplicateKeyException ex) {
+			// joined concurrently by another connection of the user: that is all we
+			// wanted
+		}
+	}
+
+	@Override
+	public Map<String, Set<String>> roomMembers() {
+		Map<String, Set<String>> members = new HashMap<>();
+		this.jdbc.query("SELECT room, user_id FROM hub_room_member",
+				(RowCallbackHandler) (rs) -> members.computeIfAbsent(rs.getString(1), (room) -> new HashSet<>())
+					.add(rs.getString(2)));
+		return members;
 	}
 
 	private JsonNode parse(@Nullable String json) {

@@ -30,6 +30,7 @@ import dev.realtime.client.SendHandle;
 import dev.realtime.client.SyncResetEvent;
 import dev.realtime.client.internal.DefaultRealtimeClient;
 import dev.realtime.protocol.CloseCodes;
+import dev.realtime.protocol.MetaFrame;
 import dev.realtime.test.MutableClock;
 import dev.realtime.test.PostgresSchemaSupport;
 import dev.realtime.test.TestClients;
@@ -101,6 +102,7 @@ class HubClientEndToEndIntegrationTests extends PostgresSchemaSupport {
 		DefaultRealtimeClient bob = connected("bob", "bob-token");
 		List<InboundMessage> aliceInbox = TestClients.inbox(alice);
 		List<InboundMessage> bobInbox = TestClients.inbox(bob);
+		join(bob, "bob", "general");
 
 		// a client cannot pass for another user: the hub stamps the sender's own user_id
 		SendHandle handle = alice.sendEvent("chat.message",
@@ -131,6 +133,7 @@ class HubClientEndToEndIntegrationTests extends PostgresSchemaSupport {
 		DefaultRealtimeClient dave = connected("dave", "dave-token");
 		List<InboundMessage> carolInbox = TestClients.inbox(carol);
 		List<InboundMessage> daveInbox = TestClients.inbox(dave);
+		join(carol, "carol", "general");
 		carol.sendEvent("note.saved", Map.of("text", "private")).acknowledged().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		dave.sendEvent("chat.message", Map.of("text", "marker", "room", "general"))
 			.acknowledged()
@@ -158,6 +161,22 @@ class HubClientEndToEndIntegrationTests extends PostgresSchemaSupport {
 		assertThat(this.hub.acceptedEvents(alice.clientId())).extracting(AcceptedEvent::idempotencyKey)
 			.containsExactly(fine.idempotencyKey());
 		await().atMost(WAIT).untilAsserted(() -> assertThat(alice.pendingCount()).isZero());
+	}
+
+	@Test
+	void anEventToARoomTheUserMayNotJoinIsRejectedForGoodNotResent() throws Exception {
+		DefaultRealtimeClient bob = connected("bob", "bob-token");
+		SendHandle refused = bob.sendEvent("chat.message", Map.of("text", "let me in", "room", "closed-room"));
+
+		assertThatThrownBy(() -> refused.acknowledged().join()).isInstanceOf(CompletionException.class)
+			.cause()
+			.isInstanceOfSatisfying(EventRejectedException.class, (ex) -> {
+				assertThat(ex.getCode()).isEqualTo("forbidden");
+				assertThat(ex.getMessage()).contains("closed-room");
+			});
+		await().atMost(WAIT).untilAsserted(() -> assertThat(bob.pendingCount()).isZero());
+		assertThat(this.hub.roomMembers("closed-room")).isEmpty();
+		assertThat(this.hub.acceptedEvents(bob.clientId())).isEmpty();
 	}
 
 	@Test
@@ -210,6 +229,11 @@ class HubClientEndToEndIntegrationTests extends PostgresSchemaSupport {
 
 	private static List<InboundMessage> chat(List<InboundMessage> inbox) {
 		return inbox.stream().filter((message) -> message.event().equals("chat.message")).toList();
+	}
+
+	private void join(DefaultRealtimeClient client, String user, String room) {
+		client.sendMeta(MetaFrame.ROOM_JOIN, Map.of("room", room));
+		await().atMost(WAIT).until(() -> this.hub.roomMembers(room).contains(user));
 	}
 
 	private DefaultRealtimeClient connected(String user, String token) {

@@ -30,10 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nothing bad is stored or fanned out. A second connection of the same user watches the
  * user's stream: it must see exactly the valid events, in order. The limit of bad frames
  * per connection is raised so one connection can send them all (closing at the limit is
- * covered by {@link HubProtocolIntegrationTests}).
+ * covered by {@link HubProtocolIntegrationTests}), and every room is open: these tests are about ids
+ * and frames, not about who may join ({@link RoomMembershipIntegrationTests}).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.auto-connect=false",
-		"realtime.hub.tokens.mallory-token=mallory", "realtime.hub.max-bad-frames=1000" })
+		"realtime.hub.tokens.mallory-token=mallory", "realtime.hub.max-bad-frames=1000", "realtime.hub.rooms.open=*" })
 class HubHostileInputIntegrationTests extends PostgresSchemaSupport {
 
 	@LocalServerPort
@@ -98,10 +99,14 @@ class HubHostileInputIntegrationTests extends PostgresSchemaSupport {
 					(frame) -> assertThat(((ErrorFrame) frame).message()).startsWith("Batch element 2"),
 					(frame) -> assertThat(((MetaFrame) frame).event()).isEqualTo(MetaFrame.PONG),
 					(frame) -> assertThat(((AckFrame) frame).ackSeq()).isEqualTo(7));
-			// meta signals with wrong payload types are ignored, the session goes on
+			// signals with wrong payload types are ignored, a room.join without a room is
+			// answered; the session goes on
 			mallory.send("[{\"type\":\"meta\",\"event\":\"typing.start\",\"payload\":{\"channel_id\":5}},"
 					+ "{\"type\":\"meta\",\"event\":\"presence.update\",\"payload\":{\"status\":[],\"metadata\":\"x\"}},"
 					+ "{\"type\":\"meta\",\"event\":\"room.join\",\"payload\":7},{\"type\":\"meta\",\"event\":\"ping\"}]");
+			ErrorFrame noRoom = mallory.next(ErrorFrame.class);
+			assertThat(noRoom.code()).isEqualTo(ErrorFrame.INVALID_FRAME);
+			assertThat(noRoom.message()).contains("room.join needs a room");
 			assertThat(mallory.next(MetaFrame.class).event()).isEqualTo(MetaFrame.PONG);
 
 			mallory.send(event("8", "k8"));

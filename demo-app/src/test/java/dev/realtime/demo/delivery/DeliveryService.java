@@ -25,10 +25,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
+import dev.realtime.client.ConnectionState;
 import dev.realtime.client.InboundMessage;
+import dev.realtime.client.MetaSignalClient;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.demo.ClientOnlyApplication;
 import dev.realtime.listener.RealtimeListener;
+import dev.realtime.protocol.MetaFrame;
 import dev.realtime.test.TestDatabases;
 
 /**
@@ -40,8 +43,8 @@ import dev.realtime.test.TestDatabases;
  * same name continues after its last committed chunk), at most {@code delivery.rate}
  * events a second per thread if set; its listener records every inbound event, in the
  * order it gets them, in the listener's transaction; and it reports its connection state
- * every 200 ms. The tables are created by {@link #createTables}, so the test can read
- * them.
+ * every 200 ms; it joins the room {@code delivery.room}, if set, at every connect. The
+ * tables are created by {@link #createTables}, so the test can read them.
  */
 @EnableAutoConfiguration
 @Import(DeliveryService.Worker.class)
@@ -143,8 +146,18 @@ public class DeliveryService {
 
 		Worker(RealtimeClient client, JdbcTemplate jdbc, TransactionTemplate transactions,
 				@Value("${delivery.instance}") String instance, @Value("${delivery.count}") int count,
-				@Value("${delivery.threads}") int threads, @Value("${delivery.rate:0}") int rate) {
+				@Value("${delivery.threads}") int threads, @Value("${delivery.rate:0}") int rate,
+				@Value("${delivery.room:}") String room) {
 			this.client = client;
+			if (!room.isEmpty()) {
+				// a room's events reach its members only: join it at every connect
+				MetaSignalClient meta = (MetaSignalClient) client;
+				meta.onConnectionStateChange((change) -> {
+					if (change.current() == ConnectionState.CONNECTED) {
+						meta.sendMeta(MetaFrame.ROOM_JOIN, Map.of("room", room));
+					}
+				});
+			}
 			this.jdbc = jdbc;
 			this.transactions = transactions;
 			this.instance = instance;

@@ -48,7 +48,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.keys-postgresql=keys-postgresql",
 				"realtime.hub.tokens.keys-mariadb=keys-mariadb",
 				"realtime.hub.tokens.receipts-postgresql=receipts-postgresql",
-				"realtime.hub.tokens.receipts-mariadb=receipts-mariadb" })
+				"realtime.hub.tokens.receipts-mariadb=receipts-mariadb", "realtime.hub.rooms.open=room-1" })
 class IdempotencyIntegrationTests extends ClientAgainstHubSupport {
 
 	private final ExecutorService executor = Executors.newFixedThreadPool(2);

@@ -57,6 +57,9 @@ class SoakIntegrationTests {
 
 	private static final int CI_EVENTS = 2000;
 
+	/** The room the publisher writes to and the service joins. */
+	private static final String ROOM = "soak";
+
 	private static final int EVENTS = Integer.getInteger("realtime.soak.events", CI_EVENTS);
 
 	/**
@@ -153,7 +156,8 @@ class SoakIntegrationTests {
 	@Test
 	void nothingLostDuplicatedOrReorderedAcrossFaultsAndRestarts() throws Exception {
 		long startedAt = System.nanoTime();
-		this.hub = HubProcess.start(this.hubDatabase, "soak-hub", SERVICE, PUBLISHER);
+		this.hub = HubProcess.start(this.hubDatabase, "soak-hub", List.of(SERVICE, PUBLISHER),
+				List.of("realtime.hub.rooms.open=" + ROOM));
 		this.proxy = FaultProxy.start("127.0.0.1", this.hub.port());
 		this.service = startService();
 		// the publisher is the test's load source, not the client under test: it goes to
@@ -161,11 +165,12 @@ class SoakIntegrationTests {
 		// directly, with ClientOnlyApplication's short reconnect delay
 		this.publisher = ClientOnlyApplication.start(this.hub.port(), PUBLISHER, PUBLISHER, this.publisherDatabase,
 				List.of());
-		// the hub fans a room's events out to the users it has seen: the service's user
-		// must be one
-		await("the service's user registered at the hub (log " + this.service.log() + ")")
+		// the hub fans a room's events out to its members (stored, so a hub restart keeps
+		// them): the service joins at every connect
+		await("the service's user a member of the room at the hub (log " + this.service.log() + ")")
 			.atMost(Duration.ofSeconds(180))
-			.until(() -> this.hub.queryLong("select count(*) from hub_user where user_id = ?", SERVICE) == 1);
+			.until(() -> this.hub.queryLong("select count(*) from hub_room_member where room = ? and user_id = ?", ROOM,
+					SERVICE) == 1);
 		this.publishing = new Thread(this::publish, "soak-publisher");
 		this.publishing.start();
 
@@ -236,6 +241,7 @@ class SoakIntegrationTests {
 		List<String> arguments = new ArrayList<>(DeliveryService.arguments(this.proxy.port(), SERVICE, SERVICE,
 				this.serviceDatabase.isolated(), INSTANCE, EVENTS, 1));
 		arguments.add("--delivery.rate=" + RATE);
+		arguments.add("--delivery.room=" + ROOM);
 		return ChildJvm.start("soak-service-" + this.serviceStarts, DeliveryService.class, arguments);
 	}
 
@@ -249,7 +255,7 @@ class SoakIntegrationTests {
 			long interval = TimeUnit.SECONDS.toNanos(1) / RATE;
 			long due = System.nanoTime();
 			for (int i = 1; i <= EVENTS && !Thread.currentThread().isInterrupted(); i++) {
-				client.sendEvent(PUBLISHED, Map.of("room", "soak", "i", i));
+				client.sendEvent(PUBLISHED, Map.of("room", ROOM, "i", i));
 				this.published.set(i);
 				// a load generator's pace, not a wait for a result
 				due += interval;

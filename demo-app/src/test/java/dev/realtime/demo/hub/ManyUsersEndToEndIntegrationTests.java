@@ -44,8 +44,8 @@ import static org.awaitility.Awaitility.await;
  * process, on PostgreSQL: each with a JWT the application signs for it, its custom fields
  * shown to the users sharing a room with it, and its own streams both ways.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT,
-		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.zed-token=zed" })
+@SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT, properties = { "realtime.auto-connect=false",
+		"realtime.hub.tokens.zed-token=zed", "realtime.hub.rooms.open=general,team" })
 class ManyUsersEndToEndIntegrationTests extends PostgresSchemaSupport {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * protocol to it; {@code /actuator/health} shows the hub's component.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS,
-		args = { "--realtime.hub.tokens.server-test-token=server-test",
+		args = { "--realtime.hub.tokens.server-test-token=server-test", "--realtime.hub.rooms.open=general",
 				"--spring.datasource.url=jdbc:h2:file:./target/hub-server-test/${random.uuid};DB_CLOSE_ON_EXIT=FALSE" })
 class HubServerApplicationIntegrationTests {
 
