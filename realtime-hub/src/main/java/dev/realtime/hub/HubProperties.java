@@ -28,6 +28,13 @@ public class HubProperties {
 	private String path = "/realtime";
 
 	/**
+	 * Where the hub keeps streams and accepted events: 'jdbc' (the application's
+	 * DataSource) or 'memory' (lost on restart; for tests). Defaults to 'jdbc' when the
+	 * application has a JdbcTemplate, else 'memory'.
+	 */
+	private @Nullable StoreType store;
+
+	/**
 	 * Accepted bearer tokens, mapped to the user each one authenticates.
 	 */
 	private Map<String, String> tokens = new LinkedHashMap<>();
@@ -102,6 +109,14 @@ public class HubProperties {
 
 	public void setPath(String path) {
 		this.path = path;
+	}
+
+	public @Nullable StoreType getStore() {
+		return this.store;
+	}
+
+	public void setStore(@Nullable StoreType store) {
+		this.store = store;
 	}
 
 	public Map<String, String> getTokens() {
@@ -315,6 +330,19 @@ public class HubProperties {
 		public void setBurst(int burst) {
 			this.burst = burst;
 		}
+
+	}
+
+	/**
+	 * Where the hub keeps its state.
+	 */
+	public enum StoreType {
+
+		/** Tables of the application's DataSource (Flyway migrations in db/migration). */
+		JDBC,
+
+		/** The heap: lost on restart, for tests and throwaway hubs. */
+		MEMORY
 
 	}
 
