@@ -79,13 +79,16 @@ public final class RealtimeAutoConfiguration {
 	 * its own and connects its users through {@code RealtimeClients}.
 	 * @param properties the client's properties
 	 * @param authProperties the authentication properties
+	 * @param connectionDetails where the hub is, if the application says so apart from
+	 * {@code realtime.url}
 	 * @return the settings
 	 */
 	@Bean
 	@ConditionalOnMissingBean
 	@Conditional(OnUserIdCondition.class)
-	ClientSettings realtimeClientSettings(RealtimeProperties properties, RealtimeAuthProperties authProperties) {
-		return RealtimeSettingsMapper.forUsers(properties, authProperties)
+	ClientSettings realtimeClientSettings(RealtimeProperties properties, RealtimeAuthProperties authProperties,
+			ObjectProvider<RealtimeConnectionDetails> connectionDetails) {
+		return RealtimeSettingsMapper.forUsers(properties, authProperties, connectionDetails.getIfAvailable())
 			.apply(RealtimePropertiesValidator.requireUserId(properties));
 	}
 
@@ -233,12 +236,15 @@ public final class RealtimeAutoConfiguration {
 		 * properties alone decide.
 		 * @param properties the client's properties
 		 * @param authProperties the authentication properties
+		 * @param connectionDetails where the hub is, if the application says so apart
+		 * from {@code realtime.url}
 		 * @return the settings of a user, or an {@link IllegalArgumentException} for an
 		 * invalid user id
 		 */
 		static Function<String, ClientSettings> forUsers(RealtimeProperties properties,
-				RealtimeAuthProperties authProperties) {
-			URI url = RealtimePropertiesValidator.requireUrl(properties);
+				RealtimeAuthProperties authProperties, @Nullable RealtimeConnectionDetails connectionDetails) {
+			URI url = (connectionDetails != null) ? connectionDetails.getUrl()
+					: RealtimePropertiesValidator.requireUrl(properties);
 			int maxFrameSize = RealtimePropertiesValidator.validateMaxFrameSize(properties);
 			RealtimeProperties.Reconnect reconnect = properties.getReconnect();
 			ExponentialBackoff backoff = RealtimePropertiesValidator.check("realtime.reconnect",
