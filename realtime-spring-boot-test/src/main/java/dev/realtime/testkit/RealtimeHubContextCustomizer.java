@@ -37,6 +37,10 @@ class RealtimeHubContextCustomizer implements ContextCustomizer {
 		ConfigurableEnvironment environment = context.getEnvironment();
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("realtime.url", hub.url().toString());
+		// the kit brings the hub module onto the test classpath: its auto-configuration
+		// is for
+		// the hub's own context, not the application's
+		properties.put("realtime.hub.enabled", "false");
 		String userId = environment.getProperty("realtime.user-id");
 		if (userId != null) {
 			properties.put("realtime.auth.token", tester.tokenFor(userId));

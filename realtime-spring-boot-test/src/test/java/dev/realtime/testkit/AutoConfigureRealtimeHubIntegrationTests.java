@@ -59,10 +59,12 @@ class AutoConfigureRealtimeHubIntegrationTests {
 
 	private static ConfigurableApplicationContext run(SpringApplicationBuilder application) {
 		// arguments, so that they win over the application.yml of the hub's test classes,
-		// which
-		// this classpath holds and which switches the client off
-		return application.run("--server.port=0", "--realtime.enabled=true", "--realtime.user-id=kit-user",
-				"--realtime.url=ws://localhost:9/realtime", "--realtime.auth.token=not-the-hubs");
+		// which this classpath holds and which switches the client off. The hub module is
+		// on the classpath only because the kit is: an application without the kit has no
+		// hub auto-configuration.
+		return application.run("--server.port=0", "--realtime.enabled=true", "--realtime.hub.enabled=false",
+				"--realtime.user-id=kit-user", "--realtime.url=ws://localhost:9/realtime",
+				"--realtime.auth.token=not-the-hubs");
 	}
 
 	@SpringBootConfiguration
