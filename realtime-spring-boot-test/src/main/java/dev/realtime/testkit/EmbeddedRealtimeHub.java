@@ -102,6 +102,10 @@ final class EmbeddedRealtimeHub implements AutoCloseable {
 		return this.recorder;
 	}
 
+	ScheduledExecutorService scheduler() {
+		return this.delays;
+	}
+
 	/**
 	 * Stop the hub (its connections go down as in a crash of the server) and start it
 	 * again on the same port.

@@ -31,10 +31,10 @@ import dev.realtime.protocol.ProtocolException;
 /**
  * Sits between the network and the embedded hub's WebSocket handler (in the hub's own
  * context): records every outbound event that arrives, resends included, and applies the
- * faults of the frames' path (drop every N events, delay or withhold acks by delaying or
- * holding events back, reject an event with an error code). A connection that held back
- * one event holds back every later one too, so the hub never sees a gap it would ack
- * past.
+ * faults of the frames' path (drop the connection with the message that carries every Nth
+ * event, delay or withhold acks by delaying or holding events back, reject an event with
+ * an error code). A connection that held back one event holds back every later one too,
+ * so the hub never sees a gap it would ack past.
  */
 final class FaultTap implements BeanPostProcessor {
 
@@ -105,7 +105,11 @@ final class FaultTap implements BeanPostProcessor {
 			for (Frame frame : frames) {
 				if (frame instanceof EventFrame event && event.seq() != null) {
 					FaultTap.this.recorder.arrived(connection.clientId, event.seq());
-					drop |= FaultTap.this.faults.countEventAndDrop();
+					if (FaultTap.this.faults.countEventAndDrop()) {
+						// the Nth event and what follows it are lost with the connection
+						drop = true;
+						break;
+					}
 					String code = (event.idempotencyKey() != null)
 							? FaultTap.this.faults.rejections.get(event.idempotencyKey()) : null;
 					connection.holding |= FaultTap.this.faults.withholdAcks;

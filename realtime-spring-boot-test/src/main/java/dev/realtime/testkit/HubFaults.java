@@ -3,6 +3,7 @@ package dev.realtime.testkit;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,6 +32,9 @@ final class HubFaults {
 
 	volatile boolean withholdAcks;
 
+	/** Expires the tokens of every open connection at a fixed rate, when asked. */
+	volatile @Nullable ScheduledFuture<?> periodicExpiry;
+
 	/** Idempotency keys to reject, mapped to the error code to reject them with. */
 	final Map<String, String> rejections = new ConcurrentHashMap<>();
 
@@ -44,6 +48,11 @@ final class HubFaults {
 		this.ackDelay = null;
 		this.withholdAcks = false;
 		this.rejections.clear();
+		ScheduledFuture<?> expiry = this.periodicExpiry;
+		if (expiry != null) {
+			expiry.cancel(false);
+			this.periodicExpiry = null;
+		}
 	}
 
 	/**

@@ -6,8 +6,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationContext;
@@ -29,6 +33,8 @@ public final class RealtimeHubTester {
 
 	/** How long {@code awaitReceived} waits unless told. */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Log logger = LogFactory.getLog(RealtimeHubTester.class);
 
 	private final EmbeddedRealtimeHub hub;
 
@@ -245,7 +251,9 @@ public final class RealtimeHubTester {
 	}
 
 	/**
-	 * Drop the connection that carried every Nth event from now on.
+	 * Drop the connection that carries every Nth event from now on: the hub gets the
+	 * events of its message before the Nth, the Nth and the rest are lost with the
+	 * connection, and the client resends them.
 	 * @param events how many events between two drops, 0 to stop dropping
 	 */
 	public void dropEvery(int events) {
@@ -269,6 +277,33 @@ public final class RealtimeHubTester {
 	 */
 	public void expireTokens() {
 		closeAll(CloseCodes.TOKEN_EXPIRED, "token expired");
+	}
+
+	/**
+	 * Expire the tokens of every open connection at a fixed rate, as
+	 * {@link #expireTokens()} does once, until the next reset.
+	 * @param interval the time between two expiries, or {@code null} to stop
+	 */
+	public void expireTokensEvery(@Nullable Duration interval) {
+		HubFaults faults = this.hub.faults();
+		ScheduledFuture<?> previous = faults.periodicExpiry;
+		if (previous != null) {
+			previous.cancel(false);
+		}
+		faults.periodicExpiry = (interval != null) ? this.hub.scheduler()
+			.scheduleAtFixedRate(this::expireTokensQuietly, interval.toMillis(), interval.toMillis(),
+					TimeUnit.MILLISECONDS)
+				: null;
+	}
+
+	private void expireTokensQuietly() {
+		try {
+			expireTokens();
+		}
+		catch (RuntimeException ex) {
+			// a failed run would end the periodic task: the next one tries again
+			logger.warn("Expiring the tokens of the embedded hub's connections failed: " + ex);
+		}
 	}
 
 	/**
