@@ -56,9 +56,10 @@ class OrdersUnderFaultsIntegrationTests {
 		long resentEvents = received.stream().filter((event) -> event.timesSent() > 1).count();
 		List<Integer> closeCodes = this.hub.closeCodes("orders");
 		System.out.printf(
-				"%d events received once each; %d arrivals were resends (%d events resent); "
+				"%d events received once each in %d ms; %d arrivals were resends (%d events resent); "
 						+ "%d drops (1001), %d token expiries (4001)%n",
-				received.size(), resends, resentEvents, closeCodes.stream().filter((code) -> code == 1001).count(),
+				received.size(), millis, resends, resentEvents,
+				closeCodes.stream().filter((code) -> code == 1001).count(),
 				closeCodes.stream().filter((code) -> code == 4001).count());
 		assertThat(closeCodes).contains(1001, 4001);
 		assertThat(resends).isPositive();
