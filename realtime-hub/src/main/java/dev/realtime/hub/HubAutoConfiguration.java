@@ -23,7 +23,8 @@ import dev.realtime.protocol.FrameCodec;
 /**
  * Auto-configuration of the reference hub in a servlet web application: every hub bean,
  * on the application's {@code DataSource} (its {@link JdbcTemplate} and transaction
- * manager), switched off with {@code realtime.hub.enabled=false}.
+ * manager) or in memory ({@code realtime.hub.store}), switched off with
+ * {@code realtime.hub.enabled=false}.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
@@ -60,17 +61,20 @@ public final class HubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DefaultHub hub(JdbcTemplate jdbcTemplate, PlatformTransactionManager transactionManager,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Clock> clock, HubProperties properties,
-			ObjectProvider<HubMetrics> metrics, RoomAuthorizer roomAuthorizer) {
+	DefaultHub hub(ObjectProvider<JdbcTemplate> jdbcTemplate, ObjectProvider<PlatformTransactionManager> transactions,
+			ObjectProvider<InMemoryHubStore> memoryStore, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<Clock> clock, HubProperties properties, ObjectProvider<HubMetrics> metrics,
+			RoomAuthorizer roomAuthorizer) {
 		// the application's mapper converts push() payloads like the rest of the
 		// application does
 		FrameCodec codec = new FrameCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
-		HubStore store = new JdbcHubStore(jdbcTemplate, codec.mapper());
+		HubStoreSelection selected = HubStoreSelection.select(properties, jdbcTemplate, transactions, memoryStore,
+				codec.mapper());
+		HubStore store = selected.store();
 		HubSessionRegistry sessions = new HubSessionRegistry(store);
 		Clock hubClock = clock.getIfAvailable(Clock::systemUTC);
 		DefaultHub hub = new DefaultHub(store, sessions, new HubRooms(store, sessions, roomAuthorizer, codec, hubClock),
-				transactionManager, codec, properties, hubClock);
+				selected.transactionManager(), codec, properties, hubClock);
 		hub.setMetrics(metrics.getIfAvailable(() -> HubMetrics.NONE));
 		return hub;
 	}

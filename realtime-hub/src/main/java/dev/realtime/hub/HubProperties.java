@@ -27,9 +27,22 @@ public class HubProperties {
 	private String path = "/realtime";
 
 	/**
-	 * Static development tokens, mapped to the user each one authenticates. They never
-	 * expire; the hub warns at startup while any is set.
+	 * Where the hub keeps streams and accepted events: 'jdbc' (the application's
+	 * DataSource) or 'memory' (lost on restart; for tests). Defaults to 'jdbc' when the
+	 * application has a JdbcTemplate, else 'memory'.
 	 */
+	private @Nullable StoreType store;
+
+	*
+	Static development tokens,
+	mapped to
+	the user
+	each one
+	authenticates. They never*expire;
+
+	the hub
+	warns at startup while
+	any is set.*/
 	private Map<String, String> tokens = new LinkedHashMap<>();
 
 	/**
@@ -107,6 +120,14 @@ public class HubProperties {
 
 	public void setPath(String path) {
 		this.path = path;
+	}
+
+	public @Nullable StoreType getStore() {
+		return this.store;
+	}
+
+	public void setStore(@Nullable StoreType store) {
+		this.store = store;
 	}
 
 	public Map<String, String> getTokens() {
@@ -448,6 +469,22 @@ public class HubProperties {
 		public void setEventBurst(int eventBurst) {
 			this.eventBurst = eventBurst;
 		}
+
+	}
+
+	/**
+	 * Where the hub keeps its state.
+	 */
+	public enum StoreType {
+
+		/**
+		 * Tables of the application's DataSource (the hub runs its own Flyway
+		 * migrations).
+		 */
+		JDBC,
+
+		/** The heap: lost on restart, for tests and throwaway hubs. */
+		MEMORY
 
 	}
 

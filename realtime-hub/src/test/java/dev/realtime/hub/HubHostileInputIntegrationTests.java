@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nothing bad is stored or fanned out. A second connection of the same user watches the
  * user's stream: it must see exactly the valid events, in order. The limit of bad frames
  * per connection is raised so one connection can send them all (closing at the limit is
- * covered by {@link HubProtocolIntegrationTests}), and every room is open: these tests are about ids
- * and frames, not about who may join ({@link RoomMembershipIntegrationTests}).
+ * covered by {@link HubProtocolIntegrationTests}), and every room is open: these tests
+ * are about ids and frames, not about who may join
+ * ({@link RoomMembershipIntegrationTests}).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.auto-connect=false",
 		"realtime.hub.tokens.mallory-token=mallory", "realtime.hub.max-bad-frames=1000", "realtime.hub.rooms.open=*" })

@@ -49,7 +49,11 @@ public final class RealtimeAuthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TokenProvider realtimeTokenProvider(RealtimeAuthProperties properties, BeanFactory beanFactory,
-			ObjectProvider<SslBundles> sslBundles) {
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<RealtimeConnectionDetails> connectionDetails) {
+		RealtimeConnectionDetails details = connectionDetails.getIfAvailable();
+		if (details != null && details.getToken() != null) {
+			return new StaticTokenProvider(details.getToken());
+		}
 		RealtimePropertiesValidator.validate(properties);
 		if (properties.getRegistrationId() != null) {
 			throw new InvalidConfigurationPropertyValueException("realtime.auth.registration-id",

@@ -66,13 +66,16 @@ public final class RealtimeAutoConfiguration {
 	 * its own and connects its users through {@code RealtimeClients}.
 	 * @param properties the client's properties
 	 * @param authProperties the authentication properties
+	 * @param connectionDetails where the hub is, if the application says so apart from
+	 * {@code realtime.url}
 	 * @return the settings
 	 */
 	@Bean
 	@ConditionalOnMissingBean
 	@Conditional(OnUserIdCondition.class)
-	ClientSettings realtimeClientSettings(RealtimeProperties properties, RealtimeAuthProperties authProperties) {
-		return RealtimeSettingsMapper.forUsers(properties, authProperties)
+	ClientSettings realtimeClientSettings(RealtimeProperties properties, RealtimeAuthProperties authProperties,
+			ObjectProvider<RealtimeConnectionDetails> connectionDetails) {
+		return RealtimeSettingsMapper.forUsers(properties, authProperties, connectionDetails.getIfAvailable())
 			.apply(RealtimePropertiesValidator.requireUserId(properties));
 	}
 

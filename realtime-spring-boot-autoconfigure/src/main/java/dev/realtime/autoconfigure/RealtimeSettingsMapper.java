@@ -3,6 +3,8 @@ package dev.realtime.autoconfigure;
 import java.net.URI;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.ExponentialBackoff;
 import dev.realtime.protocol.UserIds;
@@ -20,12 +22,15 @@ final class RealtimeSettingsMapper {
 	 * properties alone decide.
 	 * @param properties the client's properties
 	 * @param authProperties the authentication properties
+	 * @param connectionDetails where the hub is, if the application says so apart from
+	 * {@code realtime.url}
 	 * @return the settings of a user, or an {@link IllegalArgumentException} for an
 	 * invalid user id
 	 */
 	static Function<String, ClientSettings> forUsers(RealtimeProperties properties,
-			RealtimeAuthProperties authProperties) {
-		URI url = RealtimePropertiesValidator.requireUrl(properties);
+			RealtimeAuthProperties authProperties, @Nullable RealtimeConnectionDetails connectionDetails) {
+		URI url = (connectionDetails != null) ? connectionDetails.getUrl()
+				: RealtimePropertiesValidator.requireUrl(properties);
 		int maxFrameSize = RealtimePropertiesValidator.validateMaxFrameSize(properties);
 		ReconnectProperties reconnect = properties.getReconnect();
 		ExponentialBackoff backoff = RealtimePropertiesValidator.check("realtime.reconnect",

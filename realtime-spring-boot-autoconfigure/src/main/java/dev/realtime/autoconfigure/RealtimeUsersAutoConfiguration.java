@@ -77,7 +77,8 @@ public final class RealtimeUsersAutoConfiguration {
 			RealtimeTypingProperties typing, ObjectProvider<RealtimeListenerAnnotationBeanPostProcessor> listeners,
 			ApplicationEventPublisher publisher, RealtimeUsersProperties properties,
 			ObjectProvider<RealtimeClient> defaultClient, ObjectProvider<PresenceManager> presence,
-			ObjectProvider<TypingManager> typingManager, ObjectProvider<ReadReceiptManager> receipts) {
+			ObjectProvider<TypingManager> typingManager, ObjectProvider<ReadReceiptManager> receipts,
+			ObjectProvider<RealtimeConnectionDetails> connectionDetails) {
 		RealtimePropertiesValidator.validate(typing);
 		ClientSettings own = ownSettings.getIfUnique();
 		Function<String, ClientSettings> settings;
@@ -87,7 +88,8 @@ public final class RealtimeUsersAutoConfiguration {
 		else {
 			logger.info("realtime.user-id is not set: the application has no realtime client of its own and "
 					+ "acts for the users it connects through RealtimeClients");
-			settings = RealtimeSettingsMapper.forUsers(clientProperties, authProperties);
+			settings = RealtimeSettingsMapper.forUsers(clientProperties, authProperties,
+					connectionDetails.getIfAvailable());
 		}
 		DefaultRealtimeClients.Features features = new DefaultRealtimeClients.Features(codec.mapper(),
 				receiptStore.getIfUnique(InMemoryReceiptStore::new), typing.getExpiry(), typing.getThrottle(),
