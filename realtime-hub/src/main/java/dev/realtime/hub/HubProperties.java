@@ -33,16 +33,10 @@ public class HubProperties {
 	 */
 	private @Nullable StoreType store;
 
-	*
-	Static development tokens,
-	mapped to
-	the user
-	each one
-	authenticates. They never*expire;
-
-	the hub
-	warns at startup while
-	any is set.*/
+	/**
+	 * Static development tokens, mapped to the user each one authenticates. They never
+	 * expire; the hub warns at startup while any is set.
+	 */
 	private Map<String, String> tokens = new LinkedHashMap<>();
 
 	/**
