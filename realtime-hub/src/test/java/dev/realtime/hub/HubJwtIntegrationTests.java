@@ -35,11 +35,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.realtime.client.internal.WebSocketTransport;
+import dev.realtime.transport.websocket.WebSocketTransport;
 import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.client.spi.Transport.TransportSession;
-import dev.realtime.hub.HubHttpEndToEndTests.Recorder;
+import dev.realtime.hub.HubHttpEndToEndIntegrationTests.Recorder;
 import dev.realtime.protocol.CloseCodes;
 import dev.realtime.transport.TransportProxy;
 import dev.realtime.transport.http.HttpTransport;
