@@ -35,7 +35,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.realtime.transport.websocket.WebSocketTransport;
 import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
 import dev.realtime.client.spi.Transport.TransportSession;
@@ -45,6 +44,7 @@ import dev.realtime.transport.TransportProxy;
 import dev.realtime.transport.http.HttpTransport;
 import dev.realtime.transport.socketio.HttpProxy;
 import dev.realtime.transport.socketio.SocketIoTransport;
+import dev.realtime.transport.websocket.WebSocketTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
