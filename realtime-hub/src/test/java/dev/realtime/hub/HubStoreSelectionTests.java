@@ -80,17 +80,17 @@ class HubStoreSelectionTests {
 		CountDownLatch inside = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		Thread holder = new Thread(() -> transactions.executeWithoutResult((status) -> {
-			store.ensureUser("alice", Instant.now());
+			store.addRoomMember("general", "alice", Instant.now());
 			inside.countDown();
 			awaitQuietly(release);
 		}));
 		holder.start();
 		assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
-		CompletableFuture<List<String>> reader = CompletableFuture.supplyAsync(store::userIds);
+		CompletableFuture<Map<String, Set<String>>> reader = CompletableFuture.supplyAsync(store::roomMembers);
 		// the reader cannot get in while the transaction holds the store
 		assertThatExceptionOfType(TimeoutException.class).isThrownBy(() -> reader.get(200, TimeUnit.MILLISECONDS));
 		release.countDown();
-		assertThat(reader.get(5, TimeUnit.SECONDS)).containsExactly("alice");
+		assertThat(reader.get(5, TimeUnit.SECONDS)).containsExactly(Map.entry("general", Set.of("alice")));
 		holder.join();
 	}
 
