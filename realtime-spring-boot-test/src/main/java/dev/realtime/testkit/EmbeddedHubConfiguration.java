@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.realtime.hub.HubAutoConfiguration;
-import dev.realtime.hub.HubTokenVerifier;
+import dev.realtime.hub.security.HubTokenVerifier;
 
 /**
  * The embedded hub's application context: the hub module's auto-configuration on Tomcat

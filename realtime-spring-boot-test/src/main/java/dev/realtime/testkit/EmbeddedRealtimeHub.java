@@ -3,7 +3,6 @@ package dev.realtime.testkit;
 import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -63,18 +62,16 @@ final class EmbeddedRealtimeHub implements AutoCloseable {
 			// the application's own configuration files and properties are not the hub's
 			.properties(Map.of("spring.config.location", "optional:classpath:/realtime-test-hub/", "server.port",
 					String.valueOf(requestedPort), "realtime.hub.store", "memory",
-					// no token is signed with it: it only keeps the hub from warning
-					// about the demo secret
-					"realtime.hub.auth.jwt-secret", UUID.randomUUID() + "-" + UUID.randomUUID(),
-					"spring.main.lazy-initialization", "false"))
+					// the service's rooms are its own business here: the test hub lets
+					// every user join every room (RoomAuthorizer is the hub's concern)
+					"realtime.hub.rooms.open", "*", "spring.main.lazy-initialization", "false"))
 			.initializers((context) -> {
 				context.getBeanFactory().registerSingleton("testHubFaults", this.faults);
 				context.getBeanFactory().registerSingleton("testHubStore", this.store);
 				context.getBeanFactory().addBeanPostProcessor(new FaultTap(this.faults, this.recorder, this.delays));
 			});
 		// the logging system is the application's: a second initialization would replace
-		// its
-		// configuration, and closing the hub would tear it down
+		// its configuration, and closing the hub would tear it down
 		SpringApplication application = builder.application();
 		application.setListeners(application.getListeners()
 			.stream()

@@ -2,10 +2,10 @@ package dev.realtime.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 
-import dev.realtime.hub.HubTokenVerifier;
-import dev.realtime.hub.VerifiedToken;
+import dev.realtime.hub.security.HubTokenVerifier;
+import dev.realtime.hub.security.InvalidTokenException;
+import dev.realtime.hub.security.VerifiedToken;
 
 /**
  * The embedded hub's tokens: {@code realtime-test-token.<user>} authenticates the user.
@@ -31,13 +31,13 @@ final class TestHubTokens implements HubTokenVerifier {
 	}
 
 	@Override
-	public Optional<VerifiedToken> verify(String token) {
+	public VerifiedToken verify(String token) {
 		if (!token.startsWith(PREFIX) || token.length() == PREFIX.length()) {
-			return Optional.empty();
+			throw new InvalidTokenException("not a token of the embedded hub (" + PREFIX + "<user>)");
 		}
 		Duration lifetime = this.faults.tokenLifetime;
-		return Optional.of(new VerifiedToken(token.substring(PREFIX.length()),
-				(lifetime != null) ? this.clock.instant().plus(lifetime) : null));
+		return new VerifiedToken(token.substring(PREFIX.length()),
+				(lifetime != null) ? this.clock.instant().plus(lifetime) : null);
 	}
 
 }
