@@ -68,7 +68,7 @@ class QuickstartIntegrationTests {
 	@Test
 	void sendsAndReceivesAsTheReadmeSays(CapturedOutput output) throws Exception {
 		int hubPort = freePort();
-		Path hubLog = startHub(hubPort, "--realtime.hub.tokens.alice-token=alice");
+		Path hubLog = startHub(hubPort, "--realtime.hub.tokens.alice-token=alice", "--realtime.hub.rooms.open=orders");
 		await().atMost(HUB_START)
 			.pollInterval(Duration.ofMillis(500))
 			.failFast("the hub exited; its log is " + hubLog, () -> !this.hub.isAlive())
