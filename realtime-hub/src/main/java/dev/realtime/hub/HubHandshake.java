@@ -57,6 +57,10 @@ final class HubHandshake {
 		if (!"1".equals(protocol)) {
 			return new Refused(HttpStatus.BAD_REQUEST, "unsupported protocol version");
 		}
+		if (!this.hub.sessions().accepting()) {
+			// the node is shutting down: the client tries again, on another node
+			return new Refused(HttpStatus.SERVICE_UNAVAILABLE, "hub shutting down");
+		}
 		String presented = (token != null && !token.isBlank()) ? token : token(authorization, query);
 		if (presented == null) {
 			this.hub.metrics().authRefused();

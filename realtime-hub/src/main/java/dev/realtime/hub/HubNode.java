@@ -81,6 +81,7 @@ public final class HubNode implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
+		this.sessions.stopAccepting();
 		int closed = this.sessions.closeAll(CloseCodes.GOING_AWAY, "going away");
 		if (closed == 0) {
 			return;

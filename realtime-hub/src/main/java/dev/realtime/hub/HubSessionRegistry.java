@@ -15,6 +15,9 @@ final class HubSessionRegistry {
 
 	private final HubStore store;
 
+	/** Cleared when the node shuts down: a handshake then is refused, not half-served. */
+	private volatile boolean accepting = true;
+
 	HubSessionRegistry(HubStore store) {
 		this.store = store;
 	}
@@ -78,6 +81,17 @@ final class HubSessionRegistry {
 	 * @param reason the close reason
 	 * @return how many sessions were closed
 	 */
+	boolean accepting() {
+		return this.accepting;
+	}
+
+	/**
+	 * Refuse new sessions from now on, as the node is shutting down.
+	 */
+	void stopAccepting() {
+		this.accepting = false;
+	}
+
 	int closeAll(int code, String reason) {
 		return this.byUser.keySet().stream().mapToInt((user) -> close(user, code, reason)).sum();
 	}

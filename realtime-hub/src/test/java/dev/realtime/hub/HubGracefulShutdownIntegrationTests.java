@@ -74,6 +74,29 @@ class HubGracefulShutdownIntegrationTests {
 		assertThat(node.openSessions()).isZero();
 	}
 
+	@Test
+	void aNodeShuttingDownRefusesNewHandshakesWithServiceUnavailable() {
+		ConfigurableApplicationContext hub = new SpringApplicationBuilder(HubTestApplication.class)
+			.properties("server.port=0", "realtime.auto-connect=false",
+					"spring.datasource.url=jdbc:h2:mem:hub-shutdown-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
+			.run();
+		try {
+			int port = Integer.parseInt(hub.getEnvironment().getRequiredProperty("local.server.port"));
+			assertThat(
+					RawHubConnection.handshakeStatus(port, "alice", "alice-token", UUID.randomUUID().toString(), "1"))
+				.isEqualTo(101);
+			// the window between the node's stop and the web server's: a client that
+			// connects then is told to go elsewhere instead of being accepted and cut off
+			hub.getBean(HubNode.class).stop();
+			assertThat(
+					RawHubConnection.handshakeStatus(port, "alice", "alice-token", UUID.randomUUID().toString(), "1"))
+				.isEqualTo(503);
+		}
+		finally {
+			hub.close();
+		}
+	}
+
 	private static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
