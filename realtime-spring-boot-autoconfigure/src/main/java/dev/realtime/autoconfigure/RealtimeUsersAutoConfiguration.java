@@ -95,8 +95,9 @@ public final class RealtimeUsersAutoConfiguration {
 				receiptStore.getIfUnique(InMemoryReceiptStore::new), typing.getExpiry(), typing.getThrottle(),
 				presence::getIfUnique, typingManager::getIfUnique, receipts::getIfUnique);
 		RealtimeListenerAnnotationBeanPostProcessor listenerMethods = listeners.getIfAvailable();
-		return new DefaultRealtimeClients(factory, settings,
-				userTokens(userTokenProvider.getIfUnique(), tokenProvider.getIfUnique()), assignments, features,
+		DefaultRealtimeClients.UserClientSource clientSource = new DefaultRealtimeClients.UserClientSource(factory,
+				settings, userTokens(userTokenProvider.getIfUnique(), tokenProvider.getIfUnique()));
+		return new DefaultRealtimeClients(clientSource, assignments, features,
 				(listenerMethods != null) ? listenerMethods::attach : null, publisher, properties.getFlushTimeout(),
 				defaultClient::getIfUnique);
 	}

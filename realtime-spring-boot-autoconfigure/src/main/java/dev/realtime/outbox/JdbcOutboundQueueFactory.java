@@ -79,8 +79,9 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 	public JdbcOutboundQueue create(String userId) {
 		return this.queues.computeIfAbsent(userId, (id) -> {
 			Parts shared = parts();
-			return new JdbcOutboundQueue(id, shared.repository, shared.writer, shared.vacuum, this.dataSource,
-					shared.transaction, this.mapper, this.clock, this.maxSize, lease(id), this.handOff);
+			UserRows rows = new UserRows(id, shared.repository, shared.transaction, this.mapper);
+			return new JdbcOutboundQueue(rows, shared.writer, shared.vacuum, this.dataSource, this.clock, this.maxSize,
+					lease(id), this.handOff);
 		});
 	}
 

@@ -25,18 +25,28 @@ final class WrittenRows {
 
 	private final Budget budget;
 
+	/**
+	 * The hub's ack above which the unacked events were last given new seqs: a group
+	 * commit that numbered rows before that hands over seqs they no longer have.
+	 */
+	private long resequencedUpTo;
+
 	WrittenRows(Budget budget) {
 		this.budget = budget;
 	}
 
 	/**
 	 * Keep an event its group commit numbered, or drop what is kept if the event does not
-	 * continue it and there is no room for it.
+	 * continue it and there is no room for it. An event numbered before the last
+	 * {@linkplain #resequenced resequencing} is not kept: its seq changed since.
 	 * @param seq the event's seq
 	 * @param message the event
 	 * @return whether it was kept
 	 */
 	synchronized boolean add(long seq, OutboundMessage message) {
+		if (seq <= this.resequencedUpTo) {
+			return false;
+		}
 		SequencedMessage last = this.run.peekLast();
 		if (last != null && last.seq() + 1 != seq) {
 			// numbered elsewhere in between: the run is broken, read from the database
@@ -102,6 +112,24 @@ final class WrittenRows {
 	synchronized void clear() {
 		this.budget.give(this.run.size());
 		this.run.clear();
+	}
+
+	/**
+	 * Drop every kept event: the unacked events were given new seqs.
+	 * @param ackSeq the hub's ack above which they were
+	 */
+	synchronized void resequenced(long ackSeq) {
+		this.resequencedUpTo = ackSeq;
+		clear();
+	}
+
+	/**
+	 * Drop every kept event and forget the last resequencing: the user's rows were
+	 * deleted, its seqs start again.
+	 */
+	synchronized void reset() {
+		this.resequencedUpTo = 0;
+		clear();
 	}
 
 	/**

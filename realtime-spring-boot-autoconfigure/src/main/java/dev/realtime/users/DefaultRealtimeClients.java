@@ -53,13 +53,7 @@ public class DefaultRealtimeClients
 
 	private static final Log logger = LogFactory.getLog(DefaultRealtimeClients.class);
 
-	/** Longest wait between two looks at the pending count while flushing. */
-
-	private final RealtimeClientFactory factory;
-
-	private final Function<String, ClientSettings> settings;
-
-	private final Function<String, TokenProvider> tokens;
+	private final UserClientSource clientSource;
 
 	private final UserAssignments assignments;
 
@@ -90,10 +84,7 @@ public class DefaultRealtimeClients
 
 	/**
 	 * Create the registry.
-	 * @param factory builds the clients
-	 * @param settings the settings of a user's client
-	 * @param tokens supplies a user's token provider, or throws
-	 * {@link IllegalStateException} saying why the user cannot have one
+	 * @param clientSource builds a user's client
 	 * @param assignments decides which users this instance runs
 	 * @param features what each user's presence, typing and receipts are built with
 	 * @param listeners attaches the application's {@code @RealtimeListener} methods to a
@@ -103,13 +94,10 @@ public class DefaultRealtimeClients
 	 * {@code disconnectUser(id, true)}
 	 * @param defaultClient supplies the client of {@code realtime.user-id}, if any
 	 */
-	public DefaultRealtimeClients(RealtimeClientFactory factory, Function<String, ClientSettings> settings,
-			Function<String, TokenProvider> tokens, UserAssignments assignments, Features features,
+	public DefaultRealtimeClients(UserClientSource clientSource, UserAssignments assignments, Features features,
 			@Nullable Function<RealtimeClient, Subscription> listeners, ApplicationEventPublisher publisher,
 			Duration flushTimeout, Supplier<@Nullable RealtimeClient> defaultClient) {
-		this.factory = factory;
-		this.settings = settings;
-		this.tokens = tokens;
+		this.clientSource = clientSource;
 		this.assignments = assignments;
 		this.features = features;
 		this.listeners = listeners;
@@ -129,7 +117,7 @@ public class DefaultRealtimeClients
 	@Override
 	public RealtimeClient connectUser(UserProfile profile, Placement placement) {
 		requireNotDefault(profile.id());
-		if (placement == Placement.SHARED && !this.factory.isDurable()) {
+		if (placement == Placement.SHARED && !this.clientSource.factory().isDurable()) {
 			throw new IllegalStateException("User '" + profile.id() + "' cannot be placed SHARED: shared users need "
 					+ "the durable outbox (a DataSource with spring-boot-starter-data-jpa), which every instance "
 					+ "reads; connect the user PINNED to keep it on this instance");
@@ -193,7 +181,7 @@ public class DefaultRealtimeClients
 			// the user runs nowhere here: its rows are deleted through a client that
 			// never
 			// connects
-			try (DefaultRealtimeClient client = this.factory.create(this.settings.apply(userId), NoToken.INSTANCE)) {
+			try (DefaultRealtimeClient client = this.clientSource.createWithoutToken(userId)) {
 				client.disconnect(true);
 			}
 		}
@@ -372,8 +360,7 @@ public class DefaultRealtimeClients
 	 * @return the user
 	 */
 	private UserClient create(UserProfile profile) {
-		TokenProvider userTokens = this.tokens.apply(profile.id());
-		DefaultRealtimeClient client = this.factory.create(this.settings.apply(profile.id()), userTokens);
+		DefaultRealtimeClient client = this.clientSource.create(profile.id());
 		UserClient user = new UserClient(client, profile, this.features, this.listeners, this.publisher,
 				this.typingExpirer);
 		this.users.put(profile.id(), user);
@@ -415,6 +402,40 @@ public class DefaultRealtimeClients
 		 * @param client the client
 		 */
 		void removed(ObservableClient client);
+
+	}
+
+	/**
+	 * How a user's client is built: by the application's factory, with the user's
+	 * settings and token provider.
+	 *
+	 * @param factory builds the clients
+	 * @param settings the settings of a user's client
+	 * @param tokens supplies a user's token provider, or throws
+	 * {@link IllegalStateException} saying why the user cannot have one
+	 */
+	public record UserClientSource(RealtimeClientFactory factory, Function<String, ClientSettings> settings,
+			Function<String, TokenProvider> tokens) {
+
+		/**
+		 * Build the client of a user.
+		 * @param userId the user
+		 * @return the client, not connected yet
+		 * @throws IllegalStateException if the user cannot have a token provider
+		 */
+		DefaultRealtimeClient create(String userId) {
+			TokenProvider userTokens = this.tokens.apply(userId);
+			return this.factory.create(this.settings.apply(userId), userTokens);
+		}
+
+		/**
+		 * Build a client of a user that never connects, to reach the user's stored data.
+		 * @param userId the user
+		 * @return the client
+		 */
+		DefaultRealtimeClient createWithoutToken(String userId) {
+			return this.factory.create(this.settings.apply(userId), NoToken.INSTANCE);
+		}
 
 	}
 

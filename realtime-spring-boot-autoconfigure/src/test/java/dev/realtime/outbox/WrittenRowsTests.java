@@ -71,6 +71,35 @@ class WrittenRowsTests {
 		assertThat(alone.takeAfter(0, 10)).isEmpty();
 	}
 
+	@Test
+	void eventsNumberedBeforeAResequencingAreNotKeptUntilTheRowsAreDeleted() {
+		add(3, 4);
+		this.rows.resequenced(4);
+		assertThat(this.rows.takeAfter(2, 10)).as("their seqs changed").isEmpty();
+		assertThat(this.rows.add(4, message())).as("a group commit numbered it before the resequencing").isFalse();
+		assertThat(this.rows.add(5, message())).isTrue();
+		this.rows.reset();
+		assertThat(this.rows.takeAfter(4, 10)).isEmpty();
+		assertThat(this.rows.add(1, message())).as("the user's seqs start again").isTrue();
+		assertThat(seqs(this.rows.takeAfter(0, 10))).containsExactly(1L);
+	}
+
+	@Test
+	void resequencingAndResetGiveTheBudgetBack() {
+		WrittenRows other = new WrittenRows(this.budget);
+		add(1, 2, 3, 4, 5);
+		for (long seq = 1; seq <= 5; seq++) {
+			assertThat(other.add(seq, message())).isTrue();
+		}
+		this.rows.resequenced(5);
+		other.reset();
+		WrittenRows third = new WrittenRows(this.budget);
+		for (long seq = 1; seq <= 10; seq++) {
+			assertThat(third.add(seq, message())).as("the whole budget is back").isTrue();
+		}
+		assertThat(third.add(11, message())).isFalse();
+	}
+
 	private void add(long... seqs) {
 		for (long seq : seqs) {
 			assertThat(this.rows.add(seq, message())).isTrue();

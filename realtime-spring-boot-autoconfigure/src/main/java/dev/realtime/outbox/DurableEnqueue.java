@@ -1,0 +1,147 @@
+package dev.realtime.outbox;
+
+import javax.sql.DataSource;
+
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import dev.realtime.client.OutboundMessage;
+import dev.realtime.client.spi.EnqueueOutcome;
+
+/**
+ * Writes a user's durable events as rows of {@code realtime_outbox}: in the caller's
+ * transaction when {@code sendEvent} runs in one, so the event commits or rolls back with
+ * the caller's data, or else by the instance's group commit.
+ * <p>
+ * Rows from a caller's transaction cannot take a seq as they are written (the counter
+ * would stay locked until the caller commits): they are new rows that the relay numbers
+ * once committed. A group commit numbers the rows it writes while this instance relays
+ * and hands the events over to the relay, which then sends them without reading them
+ * back.
+ */
+final class DurableEnqueue {
+
+	private final UserRows rows;
+
+	private final OutboxWriter writer;
+
+	/** The DataSource a caller's transaction must manage for its events to join it. */
+	private final DataSource dataSource;
+
+	private final WrittenRows written;
+
+	private final UnnumberedRows unnumbered;
+
+	private final OutboxCounts counts;
+
+	DurableEnqueue(UserRows rows, OutboxWriter writer, DataSource dataSource, WrittenRows written,
+			UnnumberedRows unnumbered, OutboxCounts counts) {
+		this.rows = rows;
+		this.writer = writer;
+		this.dataSource = dataSource;
+		this.written = written;
+		this.unnumbered = unnumbered;
+		this.counts = counts;
+	}
+
+	/**
+	 * Write a durable event, once room for it is reserved.
+	 * @param message the event
+	 * @param numbered whether it may take its seq as it is written
+	 * @param outcome told when the event may be claimed, or that a caller's transaction
+	 * discarded it
+	 * @return whether it was written, {@code false} if its idempotency key was pending
+	 */
+	boolean enqueue(OutboundMessage message, boolean numbered, EnqueueOutcome outcome) {
+		this.counts.reserveDurable();
+		NewRow row = this.rows.toRow(message, numbered);
+		boolean joined;
+		boolean inserted;
+		try {
+			joined = inCallersTransaction();
+			if (joined) {
+				inserted = insertInCallersTransaction(row, outcome);
+			}
+			else {
+				// as a resend reads it from the row, so both send the same time
+				OutboundMessage kept = new OutboundMessage(message.idempotencyKey(), message.event(), message.payload(),
+						OutboxRepository.instant(row.createdAtMicros()));
+				Stored stored = this.writer.write(row, (seq) -> handOver(seq, kept));
+				inserted = stored.inserted();
+				if (stored.equals(Stored.NEW)) {
+					this.unnumbered.committed();
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			this.counts.release();
+			throw ex;
+		}
+		if (!inserted) {
+			this.counts.release();
+			return false;
+		}
+		if (!joined) {
+			outcome.claimable();
+		}
+		return true;
+	}
+
+	/**
+	 * Keep an event the group commit numbered for the relay, or tell it to read the
+	 * database.
+	 * @param seq the event's seq
+	 * @param message the event
+	 */
+	private void handOver(long seq, OutboundMessage message) {
+		if (!this.written.add(seq, message)) {
+			this.unnumbered.mayWait();
+		}
+	}
+
+	private boolean inCallersTransaction() {
+		if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+			return false;
+		}
+		if (TransactionSynchronizationManager.getResource(this.dataSource) == null) {
+			throw new IllegalStateException("sendEvent was called in a transaction that does not manage the "
+					+ "DataSource of the realtime outbox, so the event could not commit with it: use the "
+					+ "application's transaction manager for that DataSource, or send outside the transaction");
+		}
+		return true;
+	}
+
+	private boolean insertInCallersTransaction(NewRow row, EnqueueOutcome outcome) {
+		boolean inserted = this.rows.repository().insertIfAbsent(row);
+		if (inserted) {
+			TransactionSynchronizationManager.registerSynchronization(new Completion(outcome));
+		}
+		return inserted;
+	}
+
+	/**
+	 * Tells the sender what became of its event once the caller's transaction completes.
+	 */
+	private final class Completion implements TransactionSynchronization {
+
+		private final EnqueueOutcome outcome;
+
+		Completion(EnqueueOutcome outcome) {
+			this.outcome = outcome;
+		}
+
+		@Override
+		public void afterCompletion(int status) {
+			if (status == STATUS_COMMITTED) {
+				DurableEnqueue.this.unnumbered.committed();
+				this.outcome.claimable();
+			}
+			else {
+				DurableEnqueue.this.counts.release();
+				this.outcome.discarded();
+			}
+		}
+
+	}
+
+}
