@@ -21,6 +21,7 @@ import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -66,18 +67,20 @@ class ArchitectureTests {
 
 	/**
 	 * What may live in {@code dev.realtime.autoconfigure}: configuration classes,
-	 * configuration properties and their groups, conditions, failure analyzers and the
-	 * exceptions they explain, annotations, and package-private helpers of the
-	 * configuration that implement nothing (they turn properties into settings and leave
-	 * the running application nothing of their own).
+	 * configuration properties and their groups, connection details (as Boot keeps
+	 * {@code JdbcConnectionDetails} beside its configuration), conditions, failure
+	 * analyzers and the exceptions they explain, annotations, and package-private helpers
+	 * of the configuration that implement nothing (they turn properties into settings and
+	 * leave the running application nothing of their own).
 	 */
 	private static final DescribedPredicate<JavaClass> CONFIGURATION_ONLY = DescribedPredicate.describe(
-			"configuration, properties, a condition, a failure analyzer or a package-private helper of the "
-					+ "configuration",
+			"configuration, properties, connection details, a condition, a failure analyzer or a "
+					+ "package-private helper of the configuration",
 			(type) -> type.isMetaAnnotatedWith(Configuration.class) || type.isAnnotatedWith(Configuration.class)
 					|| type.isAnnotatedWith(ConfigurationProperties.class) || propertyGroup(type)
-					|| type.isAssignableTo(Condition.class) || type.isAssignableTo(FailureAnalyzer.class)
-					|| type.isAssignableTo(Throwable.class) || type.isAnnotation() || configurationHelper(type));
+					|| type.isAssignableTo(ConnectionDetails.class) || type.isAssignableTo(Condition.class)
+					|| type.isAssignableTo(FailureAnalyzer.class) || type.isAssignableTo(Throwable.class)
+					|| type.isAnnotation() || configurationHelper(type));
 
 	@Test
 	void packagesAreFreeOfCycles() {
