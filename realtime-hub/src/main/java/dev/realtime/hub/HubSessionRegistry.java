@@ -76,10 +76,8 @@ final class HubSessionRegistry {
 	}
 
 	/**
-	 * Close every open session, of every user.
-	 * @param code the close code
-	 * @param reason the close reason
-	 * @return how many sessions were closed
+	 * Return whether new sessions are welcome: until the node begins to shut down.
+	 * @return whether they are
 	 */
 	boolean accepting() {
 		return this.accepting;
@@ -92,6 +90,12 @@ final class HubSessionRegistry {
 		this.accepting = false;
 	}
 
+	/**
+	 * Close every open session, of every user.
+	 * @param code the close code
+	 * @param reason the close reason
+	 * @return how many sessions were closed
+	 */
 	int closeAll(int code, String reason) {
 		return this.byUser.keySet().stream().mapToInt((user) -> close(user, code, reason)).sum();
 	}
