@@ -75,12 +75,6 @@ final class HubSessionRegistry {
 		return this.byUser.values().stream().mapToInt(Set::size).sum();
 	}
 
-	/**
-	 * Close every open session, of every user.
-	 * @param code the close code
-	 * @param reason the close reason
-	 * @return how many sessions were closed
-	 */
 	boolean accepting() {
 		return this.accepting;
 	}
@@ -92,6 +86,12 @@ final class HubSessionRegistry {
 		this.accepting = false;
 	}
 
+	/**
+	 * Close every open session, of every user.
+	 * @param code the close code
+	 * @param reason the close reason
+	 * @return how many sessions were closed
+	 */
 	int closeAll(int code, String reason) {
 		return this.byUser.keySet().stream().mapToInt((user) -> close(user, code, reason)).sum();
 	}
