@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -56,14 +55,6 @@ class ArchitectureTests {
 	 */
 	private static final Set<String> MODULES_UNDER_THE_LINE_LIMIT = Set.of("realtime-protocol",
 			"realtime-spring-boot-autoconfigure", "realtime-hub", "realtime-hub-server");
-
-	/**
-	 * Classes allowed over the limit while other work on them is under way, each with the
-	 * reason. The test fails when one of them is back under the limit, so that its entry
-	 * is removed with the work that shortens it.
-	 */
-	private static final Map<String, String> OVER_THE_LINE_LIMIT_FOR_NOW = Map
-		.of("realtime-hub/src/main/java/dev/realtime/hub/DefaultHub.java", "being reworked on another branch");
 
 	/**
 	 * What may live in {@code dev.realtime.autoconfigure}: configuration classes,
@@ -184,7 +175,6 @@ class ArchitectureTests {
 	void noMainClassIsOverTheLineLimit() throws IOException {
 		Path root = Path.of("").toAbsolutePath().getParent();
 		List<String> over = new ArrayList<>();
-		List<String> noLongerOver = new ArrayList<>();
 		for (String module : MODULES_UNDER_THE_LINE_LIMIT) {
 			Path sources = root.resolve(module).resolve("src/main/java");
 			assertThat(sources).as("main sources of " + module).isDirectory();
@@ -195,22 +185,13 @@ class ArchitectureTests {
 					try (Stream<String> content = Files.lines(file)) {
 						lines = content.count();
 					}
-					boolean allowed = OVER_THE_LINE_LIMIT_FOR_NOW.containsKey(path);
-					if (lines > MAX_LINES && !allowed) {
+					if (lines > MAX_LINES) {
 						over.add(path + " (" + lines + " lines)");
-					}
-					if (lines <= MAX_LINES && allowed) {
-						noLongerOver.add(path + " (" + lines + " lines)");
 					}
 				}
 			}
 		}
 		assertThat(over).as("main classes over " + MAX_LINES + " lines: split them by job").isEmpty();
-		assertThat(noLongerOver).as("classes under the limit again: remove them from OVER_THE_LINE_LIMIT_FOR_NOW")
-			.isEmpty();
-		assertThat(OVER_THE_LINE_LIMIT_FOR_NOW.keySet()).allSatisfy((path) -> assertThat(root.resolve(path))
-			.as("a class of OVER_THE_LINE_LIMIT_FOR_NOW that no longer exists")
-			.isRegularFile());
 	}
 
 	/**
