@@ -138,8 +138,9 @@ final class HubProtocol implements AutoCloseable {
 		// nothing of the message is processed: the client resends what was not acked
 		logger.warn("Closing " + session + " with " + CloseCodes.RATE_LIMITED + ": it sent more than " + limit
 				+ " per second");
-		session.close(CloseCodes.RATE_LIMITED, "rate limited");
+		// counted before the close, so that whoever sees the close sees it counted
 		this.hub.metrics().rateLimitClosed();
+		session.close(CloseCodes.RATE_LIMITED, "rate limited");
 	}
 
 	/**

@@ -129,7 +129,8 @@ class HubOperationsIntegrationTests {
 			}
 			assertThat(flooder.awaitClose().getCode()).isEqualTo(CloseCodes.RATE_LIMITED);
 		}
-		assertThat(count("realtime.hub.rate.limited")).isEqualTo(rateLimited + 1);
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(count("realtime.hub.rate.limited")).isEqualTo(rateLimited + 1));
 	}
 
 	private double count(String counter) {
