@@ -24,8 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HubSchemaMigratorIntegrationTests {
 
-	/** The latest schema version: a new migration makes this test fail until added. */
-	private static final int LATEST = 4;
+	/** How many scripts the hub has: a new migration makes this test fail until added. */
+	private static final int SCRIPTS = 5;
+
+	/**
+	 * The last script an earlier hub ran from {@code classpath:db/migration}, before the
+	 * scripts had a location and history table of their own.
+	 */
+	private static final String LAST_LEGACY = "4";
 
 	private TestDatabases.Isolated schema;
 
@@ -48,7 +54,7 @@ class HubSchemaMigratorIntegrationTests {
 
 	@Test
 	void createsTheHubsTablesWithTheirOwnHistoryOnAnEmptySchema() {
-		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).isEqualTo(LATEST);
+		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).isEqualTo(SCRIPTS);
 		assertThat(tables())
 			.contains("hub_user", "hub_client", "hub_accepted_event", "hub_user_profile", HubSchemaMigrator.TABLE)
 			.doesNotContain(HubSchemaMigrator.LEGACY_TABLE, "demo_burst_progress");
@@ -63,7 +69,7 @@ class HubSchemaMigratorIntegrationTests {
 			.load();
 		application.migrate();
 
-		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).isEqualTo(LATEST);
+		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).isEqualTo(SCRIPTS);
 		assertThat(tables()).contains("orders", "hub_user");
 		assertThat(this.jdbc.queryForList("SELECT script FROM flyway_schema_history", String.class))
 			.containsExactly("V1__orders.sql");
@@ -84,24 +90,33 @@ class HubSchemaMigratorIntegrationTests {
 			.migrate();
 		this.jdbc.update("INSERT INTO hub_user (user_id, last_seq, created_at) VALUES ('alice', 7, now())");
 
-		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).as("V3 and V4 run, V1 and V2 do not").isEqualTo(2);
+		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).as("V3, V4 and V5.1 run, V1 and V2 do not")
+			.isEqualTo(3);
 		assertThat(tables()).contains("hub_user_profile").doesNotContain("demo_burst_progress");
 		assertThat(this.jdbc.queryForObject("SELECT last_seq FROM hub_user WHERE user_id = 'alice'", Long.class))
 			.isEqualTo(7);
 		assertThat(this.jdbc.queryForList(
 				"SELECT version FROM " + HubSchemaMigrator.TABLE + " WHERE success ORDER BY installed_rank",
 				String.class))
-			.containsExactly("2", "3", "4");
+			.containsExactly("2", "3", "4", "5.1");
 		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).isZero();
 	}
 
 	@Test
-	void runsNothingOnADatabaseAnEarlierHubMigratedToTheLatestVersion() {
-		Flyway.configure().dataSource(this.dataSource).locations(HubSchemaMigrator.LOCATION).load().migrate();
+	void runsOnlyTheNewerScriptsOnADatabaseAnEarlierHubMigratedToItsLatestVersion() {
+		Flyway.configure()
+			.dataSource(this.dataSource)
+			.locations(HubSchemaMigrator.LOCATION)
+			.target(LAST_LEGACY)
+			.load()
+			.migrate();
 
+		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).as("V5.1 runs").isOne();
+		assertThat(this.jdbc.queryForList(
+				"SELECT version FROM " + HubSchemaMigrator.TABLE + " WHERE success ORDER BY installed_rank",
+				String.class))
+			.containsExactly(LAST_LEGACY, "5.1");
 		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).isZero();
-		assertThat(this.jdbc.queryForList("SELECT version FROM " + HubSchemaMigrator.TABLE, String.class))
-			.containsExactly(String.valueOf(LATEST));
 	}
 
 	private List<String> tables() {
