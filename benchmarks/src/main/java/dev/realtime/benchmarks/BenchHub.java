@@ -131,6 +131,39 @@ final class BenchHub implements AutoCloseable {
 	}
 
 	/**
+	 * Return whether a client's connection is open.
+	 * @param clientId the client
+	 * @return whether the server has its session, open
+	 */
+	boolean connected(String clientId) {
+		WebSocketSession session = this.sessions.get(clientId);
+		return session != null && session.isOpen();
+	}
+
+	/**
+	 * Send a text message to a client's open connection from the server side, as a hub
+	 * pushes events.
+	 * @param clientId the client
+	 * @param text the message
+	 * @return whether the client had an open connection
+	 */
+	boolean push(String clientId, String text) {
+		WebSocketSession session = this.sessions.get(clientId);
+		if (session == null || !session.isOpen()) {
+			return false;
+		}
+		try {
+			synchronized (session) {
+				session.sendMessage(new TextMessage(text));
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Push to " + clientId + " failed", ex);
+		}
+		return true;
+	}
+
+	/**
 	 * Append events to a user's inbound stream without delivering them live: the client
 	 * gets them on its next resume.
 	 * @param userId the user
