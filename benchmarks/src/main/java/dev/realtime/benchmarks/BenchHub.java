@@ -115,8 +115,8 @@ final class BenchHub implements AutoCloseable {
 	 * @return whether it had an open connection
 	 */
 	boolean close(String clientId, int code) {
-		WebSocketSession session = this.sessions.get(clientId);
-		if (session == null || !session.isOpen()) {
+		WebSocketSession session = openSession(clientId);
+		if (session == null) {
 			return false;
 		}
 		try {
@@ -136,8 +136,12 @@ final class BenchHub implements AutoCloseable {
 	 * @return whether the server has its session, open
 	 */
 	boolean connected(String clientId) {
+		return openSession(clientId) != null;
+	}
+
+	private @Nullable WebSocketSession openSession(String clientId) {
 		WebSocketSession session = this.sessions.get(clientId);
-		return session != null && session.isOpen();
+		return (session != null && session.isOpen()) ? session : null;
 	}
 
 	/**
@@ -148,8 +152,8 @@ final class BenchHub implements AutoCloseable {
 	 * @return whether the client had an open connection
 	 */
 	boolean push(String clientId, String text) {
-		WebSocketSession session = this.sessions.get(clientId);
-		if (session == null || !session.isOpen()) {
+		WebSocketSession session = openSession(clientId);
+		if (session == null) {
 			return false;
 		}
 		try {
