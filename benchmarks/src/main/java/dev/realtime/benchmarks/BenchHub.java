@@ -115,8 +115,8 @@ final class BenchHub implements AutoCloseable {
 	 * @return whether it had an open connection
 	 */
 	boolean close(String clientId, int code) {
-		WebSocketSession session = this.sessions.get(clientId);
-		if (session == null || !session.isOpen()) {
+		WebSocketSession session = openSession(clientId);
+		if (session == null) {
 			return false;
 		}
 		try {
@@ -126,6 +126,43 @@ final class BenchHub implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			// gone already
+		}
+		return true;
+	}
+
+	/**
+	 * Return whether a client's connection is open.
+	 * @param clientId the client
+	 * @return whether the server has its session, open
+	 */
+	boolean connected(String clientId) {
+		return openSession(clientId) != null;
+	}
+
+	private @Nullable WebSocketSession openSession(String clientId) {
+		WebSocketSession session = this.sessions.get(clientId);
+		return (session != null && session.isOpen()) ? session : null;
+	}
+
+	/**
+	 * Send a text message to a client's open connection from the server side, as a hub
+	 * pushes events.
+	 * @param clientId the client
+	 * @param text the message
+	 * @return whether the client had an open connection
+	 */
+	boolean push(String clientId, String text) {
+		WebSocketSession session = openSession(clientId);
+		if (session == null) {
+			return false;
+		}
+		try {
+			synchronized (session) {
+				session.sendMessage(new TextMessage(text));
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Push to " + clientId + " failed", ex);
 		}
 		return true;
 	}

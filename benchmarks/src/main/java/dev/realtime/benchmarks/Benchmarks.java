@@ -37,20 +37,25 @@ public final class Benchmarks {
 
 	private final HubFlood hubFlood;
 
+	private final HubFigures hub;
+
 	private Benchmarks(Options options, RawBaselines raw, StarterFigures starter, BenchSocketIoEndpoint socketIo,
-			HubFlood hubFlood) {
+			HubFlood hubFlood, HubFigures hub) {
 		this.options = options;
 		this.hubFlood = hubFlood;
+		this.hub = hub;
 		this.raw = raw;
 		this.starter = starter;
 		this.socketIo = socketIo;
 		defineRows();
+		defineHubRows();
 	}
 
 	/** Row names, in table order. */
 	static final List<String> ROWS = List.of("ws-1", "ws-100", "ping", "pg-commit", "pg-batch", "cycle", "alo-1",
 			"alo-16", "tx-1", "tx-4", "batch-16", "socketio-16", "http-16", "amo", "ack-latency", "reconnect",
-			"catch-up", "tx-overhead", "drain", "flood-isolation");
+			"catch-up", "tx-overhead", "drain", "flood-isolation", "hub-ingest-16", "hub-ingest-1", "hub-fanout",
+			"hub-idle-heap");
 
 	private void defineRows() {
 		row("ws-1", () -> List.of(rawOnly("WebSocket pipelined, 1 event per frame, ack per event",
@@ -148,6 +153,39 @@ public final class Benchmarks {
 		});
 	}
 
+	private void defineHubRows() {
+		row("hub-ingest-16", () -> {
+			Figure[] ingest = this.hub.batchedIngest(16);
+			return List.of(new Line("reference hub: durable ingest, 16 connections sending frames of "
+					+ HubFigures.INGEST_BATCH + " events (vs raw group commits of the rows the hub writes per frame, "
+					+ "16 database connections)", ingest[0], ingest[1], "target >= 0.7"));
+		});
+		row("hub-ingest-1", () -> {
+			Figure[] ingest = this.hub.singleEventIngest();
+			return List.of(new Line("reference hub: durable ingest, 1 connection sending 1 event per frame, message "
+					+ "rate limit raised (vs raw single-connection commits of the rows the hub writes per event)",
+					ingest[0], ingest[1], "target >= 0.7"));
+		});
+		row("hub-fanout", () -> {
+			Figure[] fanOut = this.hub.fanOut(this.options.hubConnections(), this.options.hubRooms());
+			String shape = String.format(Locale.ROOT, "%,d connections in %d rooms", this.options.hubConnections(),
+					this.options.hubRooms());
+			return List.of(
+					new Line("reference hub: fan-out deliveries to " + shape + ", each room's sender "
+							+ "sending frames of " + HubFigures.FANOUT_BATCH + " events (vs the lower raw bound)",
+							fanOut[0], fanOut[1], "target >= 0.5"),
+					rawOnly("raw WebSocket sends of the same messages to the same connections, "
+							+ HubFigures.DEFAULT_POOL + " threads", new Figure[] { fanOut[2] }, "-"),
+					rawOnly("raw batched inserts of the same rows, " + HubFigures.DEFAULT_POOL
+							+ " database connections", new Figure[] { fanOut[3] }, "-"));
+		});
+		row("hub-idle-heap", () -> {
+			Figure[] heap = this.hub.idleHeap(this.options.hubConnections());
+			return List.of(new Line("reference hub: heap per idle connection (vs raw Spring WebSocket on Tomcat, "
+					+ "same 1 MiB frame limit)", heap[0], heap[1], "target <= 40 KiB"));
+		});
+	}
+
 	private Figure[] pgCommit1() {
 		return raw("pg-commit-1", () -> one(this.raw.singleRowCommits(1)));
 	}
@@ -227,7 +265,7 @@ public final class Benchmarks {
 			}
 			else {
 				Benchmarks benchmarks = new Benchmarks(options, new RawBaselines(hub, database, windows), starter,
-						socketIo, new HubFlood(database));
+						socketIo, new HubFlood(database), new HubFigures(database, windows, hub));
 				String before = header(options);
 				benchmarks.print(before, benchmarks.run());
 			}

@@ -60,7 +60,11 @@ final class Database implements AutoCloseable {
 	}
 
 	String[] springProperties(String schema) {
-		return new String[] { "spring.datasource.url=" + url(schema, false),
+		return springProperties(schema, false);
+	}
+
+	String[] springProperties(String schema, boolean rewriteBatchedInserts) {
+		return new String[] { "spring.datasource.url=" + url(schema, rewriteBatchedInserts),
 				"spring.datasource.username=" + this.options.user(),
 				"spring.datasource.password=" + this.options.password() };
 	}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,13 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.WebServer;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Flood isolation of the reference hub ({@code realtime-hub} on PostgreSQL, at its
@@ -45,24 +39,9 @@ final class HubFlood {
 	 * @return the p99 during the flood (with the number of 4008 closes), then alone
 	 */
 	Figure[] quietAckP99(Duration flood) {
-		List<String> properties = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off",
-				"logging.level.root=WARN", "logging.level.dev.realtime.hub=ERROR",
-				// the flooder's writes that fail when the hub closes it
-				"logging.level.org.apache.tomcat.websocket=ERROR", "realtime.enabled=false",
-				"realtime.hub.tokens.quiet-token=raw-quiet000", "realtime.hub.tokens.flood-token=raw-flood000"));
-		String schema = this.database.createSchema("flood");
-		// the hub's tables, as a hub application with Flyway creates them
-		this.database.migrate(schema, "classpath:db/migration");
-		properties.addAll(List.of(this.database.springProperties(schema)));
-		try (ConfigurableApplicationContext hub = new SpringApplicationBuilder(HubApplication.class)
-			.web(WebApplicationType.SERVLET)
-			.properties(properties.toArray(String[]::new))
-			.run()) {
-			WebServer server = ((WebServerApplicationContext) hub).getWebServer();
-			if (server == null) {
-				throw new IllegalStateException("The hub's web server is not running");
-			}
-			URI uri = URI.create("ws://127.0.0.1:" + server.getPort() + "/realtime");
+		try (ReferenceHub hub = new ReferenceHub(this.database, "flood",
+				Map.of("quiet-token", "raw-quiet000", "flood-token", "raw-flood000"), false)) {
+			URI uri = hub.uri();
 			Quiet quiet = new Quiet(uri);
 			try {
 				double alone = quiet.p99(QUIET_ALONE);
@@ -183,12 +162,6 @@ final class HubFlood {
 				}
 			}
 		}
-
-	}
-
-	/** The reference hub alone, as a hub application of its own would run it. */
-	@EnableAutoConfiguration
-	static class HubApplication {
 
 	}
 

@@ -18,12 +18,16 @@ import org.jspecify.annotations.Nullable;
  * @param drainTimeout longest the drain may take before its partial rate is reported
  * @param sustained length of the sustained run, or {@code null} for none
  * @param flood length of the flood in the flood-isolation row
+ * @param hubConnections connections of the hub-fanout and hub-idle-heap rows
+ * @param hubRooms rooms of the hub-fanout row, among which the connections' users are
+ * spread evenly
  * @param jdbcUrl PostgreSQL server (a fresh schema is created in it and dropped after)
  * @param user database user
  * @param password database password
  */
 record Options(List<String> scenarios, Duration warmUp, Duration window, int windows, int drain, Duration drainTimeout,
-		@Nullable Duration sustained, Duration flood, String jdbcUrl, String user, String password) {
+		@Nullable Duration sustained, Duration flood, int hubConnections, int hubRooms, String jdbcUrl, String user,
+		String password) {
 
 	static final String USAGE = """
 			usage: java -jar benchmarks/target/realtime-benchmarks.jar [row...] [--option=value...]
@@ -32,6 +36,7 @@ record Options(List<String> scenarios, Duration warmUp, Duration window, int win
 			  --drain=100000 --drain-timeout=300s      events queued while the hub is down, then drained
 			  --sustained=10m                          only a steady run printing throughput per minute
 			  --flood=30s                              the flood of the flood-isolation row
+			  --hub-connections=1000 --hub-rooms=100   the reference hub's fan-out and idle-heap rows
 			  --jdbc-url=jdbc:postgresql://127.0.0.1:5432/test --user=postgres --password=
 			""";
 
@@ -44,6 +49,8 @@ record Options(List<String> scenarios, Duration warmUp, Duration window, int win
 		Duration drainTimeout = Duration.ofSeconds(300);
 		Duration sustained = null;
 		Duration flood = Duration.ofSeconds(30);
+		int hubConnections = 1000;
+		int hubRooms = 100;
 		String url = "jdbc:postgresql://127.0.0.1:5432/test";
 		String user = "postgres";
 		String password = "";
@@ -66,6 +73,8 @@ record Options(List<String> scenarios, Duration warmUp, Duration window, int win
 				case "drain-timeout" -> drainTimeout = duration(value);
 				case "sustained" -> sustained = duration(value);
 				case "flood" -> flood = duration(value);
+				case "hub-connections" -> hubConnections = Integer.parseInt(value.replace("_", ""));
+				case "hub-rooms" -> hubRooms = Integer.parseInt(value);
 				case "jdbc-url" -> url = value;
 				case "user" -> user = value;
 				case "password" -> password = value;
@@ -75,8 +84,12 @@ record Options(List<String> scenarios, Duration warmUp, Duration window, int win
 		if (warmUp.toMillis() < 3000 || windows < 3) {
 			throw new IllegalArgumentException("At least 3 s of warm-up and 3 windows: figures after less mean little");
 		}
-		return new Options(List.copyOf(scenarios), warmUp, window, windows, drain, drainTimeout, sustained, flood, url,
-				user, password);
+		if (hubRooms < 1 || hubConnections % hubRooms != 0) {
+			throw new IllegalArgumentException(
+					"--hub-connections must be a multiple of --hub-rooms: each room gets as " + "many members");
+		}
+		return new Options(List.copyOf(scenarios), warmUp, window, windows, drain, drainTimeout, sustained, flood,
+				hubConnections, hubRooms, url, user, password);
 	}
 
 	/** Parse {@code 500ms}, {@code 3s}, {@code 10m} or an ISO-8601 duration. */

@@ -22,7 +22,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class RawConnection implements AutoCloseable {
 
-	private static final WebSocketContainer CONTAINER = container();
+	private static final WebSocketContainer CONTAINER = container(1 << 20);
+
+	/**
+	 * For the rows with a thousand connections: Tomcat gives each session a receive
+	 * buffer of this size (three times it in heap), and their frames are a few KiB, so
+	 * the heap of the benchmark's JVM goes to the hub's side of the connections.
+	 */
+	private static final WebSocketContainer SMALL_BUFFERS = container(64 * 1024);
 
 	private final Session session;
 
@@ -30,9 +37,9 @@ final class RawConnection implements AutoCloseable {
 		this.session = session;
 	}
 
-	private static WebSocketContainer container() {
+	private static WebSocketContainer container(int bufferSize) {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
-		container.setDefaultMaxTextMessageBufferSize(1 << 20);
+		container.setDefaultMaxTextMessageBufferSize(bufferSize);
 		return container;
 	}
 
@@ -60,6 +67,26 @@ final class RawConnection implements AutoCloseable {
 	 */
 	static RawConnection open(URI hub, String clientId, @Nullable String token, Consumer<String> onText,
 			Runnable onClose) {
+		return open(CONTAINER, hub, clientId, token, onText, onClose);
+	}
+
+	/**
+	 * Open one of many connections (without sending resume): the same, with a receive
+	 * buffer of 64 KiB.
+	 * @param hub the hub's endpoint
+	 * @param clientId the client id; the user is {@code raw-} and its first 8 characters
+	 * @param token the bearer token, or {@code null} for none
+	 * @param onText receives every text message, on the container's thread
+	 * @param onClose told when the connection closes
+	 * @return the open connection
+	 */
+	static RawConnection openOneOfMany(URI hub, String clientId, @Nullable String token, Consumer<String> onText,
+			Runnable onClose) {
+		return open(SMALL_BUFFERS, hub, clientId, token, onText, onClose);
+	}
+
+	private static RawConnection open(WebSocketContainer container, URI hub, String clientId, @Nullable String token,
+			Consumer<String> onText, Runnable onClose) {
 		URI uri = URI.create(hub + "?client_id=" + clientId + "&user_id=raw-" + clientId.substring(0, 8) + "&protocol=1"
 				+ ((token != null) ? "&access_token=" + token : ""));
 		Endpoint endpoint = new Endpoint() {
@@ -77,7 +104,7 @@ final class RawConnection implements AutoCloseable {
 		};
 		try {
 			return new RawConnection(
-					CONTAINER.connectToServer(endpoint, ClientEndpointConfig.Builder.create().build(), uri));
+					container.connectToServer(endpoint, ClientEndpointConfig.Builder.create().build(), uri));
 		}
 		catch (DeploymentException | IOException ex) {
 			throw new IllegalStateException("Raw connection to " + uri + " failed", ex);
