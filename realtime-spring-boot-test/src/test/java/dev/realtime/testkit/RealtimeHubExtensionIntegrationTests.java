@@ -78,7 +78,9 @@ class RealtimeHubExtensionIntegrationTests {
 			connection.send(event(1, "d1"));
 			connection.send(event(2, "d2"));
 			connection.send(event(3, "d3"));
-			assertThat(connection.awaitClose().getCode()).isEqualTo(1001);
+			// the hub closes with 1001; the client sees that, or 1006 when the end of the
+			// TCP connection overtakes the close frame: a drop either way
+			assertThat(connection.awaitClose().getCode()).isIn(1001, 1006);
 		}
 		await().until(() -> hub.closeCodes("di"), List.of(1001)::equals);
 	}
