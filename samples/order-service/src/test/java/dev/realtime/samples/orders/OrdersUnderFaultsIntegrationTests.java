@@ -13,6 +13,7 @@ import dev.realtime.testkit.RealtimeHubTester;
 import dev.realtime.testkit.ReceivedEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * 2,000 orders shipped while the hub drops the connection every 50 events and every token
@@ -43,7 +44,11 @@ class OrdersUnderFaultsIntegrationTests {
 		this.hub.dropConnections();
 
 		long start = System.nanoTime();
-		IntStream.rangeClosed(1, ORDERS).forEach((i) -> this.orders.ship("order-" + i));
+		// half before a token expiry and half after it: on a fast machine all 2,000 would
+		// otherwise be through before the first expiry, two seconds in
+		IntStream.rangeClosed(1, ORDERS / 2).forEach((i) -> this.orders.ship("order-" + i));
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.hub.closeCodes("orders").contains(4001));
+		IntStream.rangeClosed(ORDERS / 2 + 1, ORDERS).forEach((i) -> this.orders.ship("order-" + i));
 
 		List<ReceivedEvent> received = this.hub.awaitReceived("orders", (events) -> events.size() >= ORDERS,
 				Duration.ofMinutes(2));
