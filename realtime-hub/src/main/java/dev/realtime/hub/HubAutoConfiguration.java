@@ -12,8 +12,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.handler.WebSocketHandlerDecoratorFactory;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -109,16 +111,24 @@ public final class HubAutoConfiguration {
 	 * The hub's endpoints: WebSocket at {@code realtime.hub.path}, and SockJS over HTTP
 	 * (XHR streaming and polling, for clients behind proxies that refuse WebSocket
 	 * upgrades) at the same path with {@value #SOCKJS_SUFFIX} appended. Both run the same
-	 * handler, handshake checks and frame limit.
+	 * handler, handshake checks and frame limit. Every
+	 * {@link WebSocketHandlerDecoratorFactory} bean wraps that handler, in order, on both
+	 * endpoints: the hook for what sits between the network and the hub (the test kit's
+	 * fault controls, a test's traffic recorder).
 	 * @param protocol runs the protocol on every connection
 	 * @param handshake checks the handshake's token and parameters
 	 * @param properties the hub's properties
+	 * @param decorators what wraps the hub's handler
 	 * @return the configurer
 	 */
 	@Bean
-	WebSocketConfigurer hubWebSocketConfigurer(HubProtocol protocol, HubHandshake handshake, HubProperties properties) {
+	WebSocketConfigurer hubWebSocketConfigurer(HubProtocol protocol, HubHandshake handshake, HubProperties properties,
+			ObjectProvider<WebSocketHandlerDecoratorFactory> decorators) {
 		return (registry) -> {
-			HubWebSocketHandler handler = new HubWebSocketHandler(protocol, properties);
+			WebSocketHandler handler = new HubWebSocketHandler(protocol, properties);
+			for (WebSocketHandlerDecoratorFactory decorator : decorators.orderedStream().toList()) {
+				handler = decorator.decorate(handler);
+			}
 			HubHandshakeInterceptor interceptor = new HubHandshakeInterceptor(handshake);
 			registry.addHandler(handler, properties.getPath()).addInterceptors(interceptor);
 			int maxFrameSize = (int) properties.getMaxFrameSize().toBytes();

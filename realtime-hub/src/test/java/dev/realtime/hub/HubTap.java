@@ -11,14 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+import org.springframework.web.socket.handler.WebSocketHandlerDecoratorFactory;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
 import dev.realtime.protocol.EventFrame;
@@ -31,14 +30,13 @@ import dev.realtime.protocol.ProtocolException;
  * Sits between the network and the real hub's handler in a test: measures each text
  * message a client sends, records pings, pongs and close codes per user, and can hold
  * events back from the hub, as a hub that withholds acks would. {@code @Import} it into a
- * context that runs the hub.
+ * context that runs the hub: the hub wraps its handler in it, as in every
+ * {@link WebSocketHandlerDecoratorFactory} bean.
  * <p>
  * A connection that held back one event holds back every later event too, so the hub
  * never sees a gap in its seqs; the test closes that connection to let the client resend.
  */
-public final class HubTap implements BeanPostProcessor {
-
-	private static final String CONFIGURER = "hubWebSocketConfigurer";
+public final class HubTap implements WebSocketHandlerDecoratorFactory {
 
 	private final FrameCodec codec = new FrameCodec();
 
@@ -51,12 +49,8 @@ public final class HubTap implements BeanPostProcessor {
 	private final Map<String, AtomicInteger> keySightings = new ConcurrentHashMap<>();
 
 	@Override
-	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		if (CONFIGURER.equals(beanName) && bean instanceof WebSocketConfigurer configurer) {
-			return (WebSocketConfigurer) (registry) -> configurer
-				.registerWebSocketHandlers((handler, paths) -> registry.addHandler(new Tapped(handler), paths));
-		}
-		return bean;
+	public WebSocketHandler decorate(WebSocketHandler handler) {
+		return new Tapped(handler);
 	}
 
 	/**

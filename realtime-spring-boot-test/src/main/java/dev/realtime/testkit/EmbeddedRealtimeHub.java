@@ -68,7 +68,8 @@ final class EmbeddedRealtimeHub implements AutoCloseable {
 			.initializers((context) -> {
 				context.getBeanFactory().registerSingleton("testHubFaults", this.faults);
 				context.getBeanFactory().registerSingleton("testHubStore", this.store);
-				context.getBeanFactory().addBeanPostProcessor(new FaultTap(this.faults, this.recorder, this.delays));
+				context.getBeanFactory()
+					.registerSingleton("testHubFaultTap", new FaultTap(this.faults, this.recorder, this.delays));
 			});
 		// the logging system is the application's: a second initialization would replace
 		// its configuration, and closing the hub would tear it down

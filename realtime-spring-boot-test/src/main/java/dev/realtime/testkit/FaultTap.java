@@ -11,14 +11,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+import org.springframework.web.socket.handler.WebSocketHandlerDecoratorFactory;
 import org.springframework.web.util.UriComponentsBuilder;
 
 import dev.realtime.protocol.CloseCodes;
@@ -29,18 +28,17 @@ import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.ProtocolException;
 
 /**
- * Sits between the network and the embedded hub's WebSocket handler (in the hub's own
- * context): records every outbound event that arrives, resends included, and applies the
- * faults of the frames' path (drop the connection with the message that carries every Nth
- * event, delay or withhold acks by delaying or holding events back, reject an event with
- * an error code). A connection that held back one event holds back every later one too,
- * so the hub never sees a gap it would ack past.
+ * Sits between the network and the embedded hub's WebSocket handler, as a decorator the
+ * hub applies to it (the hub's hook for {@link WebSocketHandlerDecoratorFactory} beans,
+ * in the hub's own context): records every outbound event that arrives, resends included,
+ * and applies the faults of the frames' path (drop the connection with the message that
+ * carries every Nth event, delay or withhold acks by delaying or holding events back,
+ * reject an event with an error code). A connection that held back one event holds back
+ * every later one too, so the hub never sees a gap it would ack past.
  */
-final class FaultTap implements BeanPostProcessor {
+final class FaultTap implements WebSocketHandlerDecoratorFactory {
 
 	private static final Log logger = LogFactory.getLog(FaultTap.class);
-
-	private static final String CONFIGURER = "hubWebSocketConfigurer";
 
 	private final FrameCodec codec = new FrameCodec();
 
@@ -57,12 +55,8 @@ final class FaultTap implements BeanPostProcessor {
 	}
 
 	@Override
-	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		if (CONFIGURER.equals(beanName) && bean instanceof WebSocketConfigurer configurer) {
-			return (WebSocketConfigurer) (registry) -> configurer
-				.registerWebSocketHandlers((handler, paths) -> registry.addHandler(new Tapped(handler), paths));
-		}
-		return bean;
+	public WebSocketHandler decorate(WebSocketHandler handler) {
+		return new Tapped(handler);
 	}
 
 	private final class Tapped extends WebSocketHandlerDecorator {
