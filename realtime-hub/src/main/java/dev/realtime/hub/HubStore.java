@@ -145,6 +145,13 @@ interface HubStore {
 	Map<String, Set<String>> roomMembers();
 
 	/**
+	 * Return the members of one room, as committed.
+	 * @param room the room
+	 * @return its members, none for an unknown room
+	 */
+	Set<String> roomMembers(String room);
+
+	/**
 	 * A fanned-out event, stored once for all its recipients.
 	 *
 	 * @param id the message's id

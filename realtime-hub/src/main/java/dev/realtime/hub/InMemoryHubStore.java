@@ -162,6 +162,11 @@ public final class InMemoryHubStore implements HubStore {
 	}
 
 	@Override
+	public Set<String> roomMembers(String room) {
+		return locked(() -> Set.copyOf(this.roomMembers.getOrDefault(room, Set.of())));
+	}
+
+	@Override
 	public Map<String, Long> reserveSeqs(SortedMap<String, Integer> counts) {
 		return locked(() -> {
 			Map<String, Long> first = new HashMap<>();

@@ -303,6 +303,12 @@ final class JdbcHubStore implements HubStore {
 		return members;
 	}
 
+	@Override
+	public Set<String> roomMembers(String room) {
+		return new HashSet<>(
+				this.jdbc.queryForList("SELECT user_id FROM hub_room_member WHERE room = ?", String.class, room));
+	}
+
 	private JsonNode parse(@Nullable String json) {
 		return (json != null) ? this.mapper.readTree(json) : JsonNodeFactory.instance.objectNode();
 	}
