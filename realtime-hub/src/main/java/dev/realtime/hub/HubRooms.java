@@ -399,11 +399,15 @@ final class HubRooms implements HubBus.Inbound {
 	}
 
 	/**
-	 * Return the users sharing a room with the user, not the user.
+	 * Return the users sharing a room with the user, not the user: from the store when
+	 * several nodes share it, like {@link #members(String)}.
 	 * @param userId the user
 	 * @return the users sharing a room with the user
 	 */
 	private Set<String> coMembers(String userId) {
+		if (this.bus.shared()) {
+			return this.store.roomMates(userId);
+		}
 		Set<String> result = new HashSet<>();
 		for (Set<String> room : rooms().values()) {
 			if (room.contains(userId)) {

@@ -152,6 +152,13 @@ interface HubStore {
 	Set<String> roomMembers(String room);
 
 	/**
+	 * Return the users who share at least one room with a user, as committed.
+	 * @param userId the user
+	 * @return those users, the user left out
+	 */
+	Set<String> roomMates(String userId);
+
+	/**
 	 * A fanned-out event, stored once for all its recipients.
 	 *
 	 * @param id the message's id

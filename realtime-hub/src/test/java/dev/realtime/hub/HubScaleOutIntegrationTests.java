@@ -1,0 +1,250 @@
+package dev.realtime.hub;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.realtime.protocol.AckFrame;
+import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.Frame;
+import dev.realtime.protocol.MetaFrame;
+import dev.realtime.protocol.ResumeFrame;
+import dev.realtime.protocol.ResumeResponseFrame;
+import dev.realtime.test.TestDatabases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three hub nodes ({@code realtime.hub.bus=redis}) as three application contexts in one
+ * JVM, on one PostgreSQL schema and one redis-server the test starts on a free port (so
+ * that it can cut it; the machine's Redis is never touched). Nodes A and B check for
+ * missed events only once an hour, so what reaches B's users in the first tests came by
+ * live fan-out over Redis; node C keeps the default catch-up interval, so what reaches
+ * its users while Redis is down came from the database.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HubScaleOutIntegrationTests {
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private static TestDatabases.Isolated schema;
+
+	private static int redisPort;
+
+	private static Process redis;
+
+	private static ConfigurableApplicationContext nodeA;
+
+	private static ConfigurableApplicationContext nodeB;
+
+	private static ConfigurableApplicationContext nodeC;
+
+	@BeforeAll
+	static void startNodes() throws Exception {
+		schema = TestDatabases.postgres().createIsolated("scale");
+		try (ServerSocket socket = new ServerSocket(0)) {
+			redisPort = socket.getLocalPort();
+		}
+		startRedis();
+		// lengthened from 5 s: on A and B only live fan-out can bring an event in time
+		nodeA = node("a", "1h");
+		nodeB = node("b", "1h");
+		nodeC = node("c", "5s");
+	}
+
+	@AfterAll
+	static void stopNodes() throws Exception {
+		for (ConfigurableApplicationContext node : new ConfigurableApplicationContext[] { nodeA, nodeB, nodeC }) {
+			if (node != null) {
+				node.close();
+			}
+		}
+		stopRedis();
+		if (schema != null) {
+			schema.close();
+		}
+	}
+
+	@Test
+	@Order(1)
+	void anEventAcceptedOnOneNodeReachesTheUsersOtherConnectionOnAnotherNodeLive() throws Exception {
+		try (RawHubConnection onA = connect(nodeA, "alice"); RawHubConnection onB = connect(nodeB, "alice")) {
+			onA.send("{\"type\":\"event\",\"seq\":1,\"idempotency_key\":\"own-1\",\"event\":\"note.saved\","
+					+ "\"payload\":{\"text\":\"from A\"}}");
+			assertThat(onA.next(AckFrame.class).ackSeq()).isEqualTo(1);
+			EventFrame own = onA.next(EventFrame.class);
+			EventFrame crossed = onB.next(EventFrame.class);
+			assertThat(crossed.seq()).isEqualTo(own.seq());
+			assertThat(crossed.payload().path("text").stringValue()).isEqualTo("from A");
+		}
+	}
+
+	@Test
+	@Order(2)
+	void aRoomMemberOnAnotherNodeReceivesTheRoomsEvent() throws Exception {
+		try (RawHubConnection alice = connect(nodeA, "alice"); RawHubConnection bob = connect(nodeB, "bob")) {
+			// bob joins on B; the ping's answer says B processed the join
+			bob.send(meta(MetaFrame.ROOM_JOIN, "{\"room\":\"team\"}"));
+			bob.send(meta(MetaFrame.PING, "null"));
+			next(bob, MetaFrame.class, (frame) -> frame.event().equals(MetaFrame.PONG));
+			alice.send("{\"type\":\"event\",\"seq\":1,\"idempotency_key\":\"team-1\",\"event\":\"chat.message\","
+					+ "\"payload\":{\"room\":\"team\",\"text\":\"hello team\"}}");
+			assertThat(next(alice, AckFrame.class, (ack) -> true).ackSeq()).isEqualTo(1);
+			EventFrame received = next(bob, EventFrame.class, (event) -> true);
+			assertThat(received.payload().path("text").stringValue()).isEqualTo("hello team");
+			assertThat(received.payload().path("user_id").stringValue()).isEqualTo("alice");
+		}
+	}
+
+	@Test
+	@Order(3)
+	void presenceOfAUserOnOneNodeIsSeenOnAnother() throws Exception {
+		try (RawHubConnection alice = connect(nodeA, "alice"); RawHubConnection bob = connect(nodeB, "bob")) {
+			alice.send(meta(MetaFrame.ROOM_JOIN, "{\"room\":\"design\"}"));
+			bob.send(meta(MetaFrame.ROOM_JOIN, "{\"room\":\"design\"}"));
+			bob.send(meta(MetaFrame.PING, "null"));
+			next(bob, MetaFrame.class, (frame) -> frame.event().equals(MetaFrame.PONG));
+			alice.send(meta(MetaFrame.PRESENCE_UPDATE, "{\"status\":\"online\",\"metadata\":{\"on\":\"A\"}}"));
+			// live: A's update reaches bob on B
+			MetaFrame live = next(bob, MetaFrame.class, presenceOf("alice", "online"));
+			assertThat(live.payload().path("metadata").path("on").stringValue()).isEqualTo("A");
+			// stored: bob's first presence.update is answered with alice's, kept in Redis
+			bob.send(meta(MetaFrame.PRESENCE_UPDATE, "{\"status\":\"away\"}"));
+			next(bob, MetaFrame.class, presenceOf("alice", "online"));
+			next(alice, MetaFrame.class, presenceOf("bob", "away"));
+		}
+	}
+
+	@Test
+	@Order(4)
+	void withRedisCutEventsAreStillAcceptedAndReachAnotherNodeThroughTheCatchUp() throws Exception {
+		try (RawHubConnection alice = connect(nodeA, "alice"); RawHubConnection carol = connect(nodeC, "carol")) {
+			carol.send(meta(MetaFrame.ROOM_JOIN, "{\"room\":\"ops\"}"));
+			carol.send(meta(MetaFrame.PING, "null"));
+			next(carol, MetaFrame.class, (frame) -> frame.event().equals(MetaFrame.PONG));
+			assertThat(health(nodeA, "redis")).isEqualTo("UP");
+
+			stopRedis();
+			await().atMost(Duration.ofSeconds(30)).until(() -> health(nodeA, "redis").equals("DOWN"));
+			assertThat(health(nodeA, "liveness")).isEqualTo("UP");
+			assertThat(health(nodeA, "readiness")).isEqualTo("UP");
+			alice.send("{\"type\":\"event\",\"seq\":1,\"idempotency_key\":\"ops-1\",\"event\":\"chat.message\","
+					+ "\"payload\":{\"room\":\"ops\",\"text\":\"while Redis is down\"}}");
+			assertThat(next(alice, AckFrame.class, (ack) -> true).ackSeq()).isEqualTo(1);
+			EventFrame caughtUp = next(carol, EventFrame.class, (event) -> true);
+			assertThat(caughtUp.payload().path("text").stringValue()).isEqualTo("while Redis is down");
+
+			startRedis();
+			await().atMost(Duration.ofSeconds(60)).until(() -> health(nodeA, "redis").equals("UP"));
+			alice.send("{\"type\":\"event\",\"seq\":2,\"idempotency_key\":\"ops-2\",\"event\":\"chat.message\","
+					+ "\"payload\":{\"room\":\"ops\",\"text\":\"Redis is back\"}}");
+			assertThat(next(alice, AckFrame.class, (ack) -> true).ackSeq()).isEqualTo(2);
+			EventFrame after = next(carol, EventFrame.class, (event) -> true);
+			assertThat(after.seq()).isEqualTo(caughtUp.seq() + 1);
+			assertThat(after.payload().path("text").stringValue()).isEqualTo("Redis is back");
+		}
+	}
+
+	private static Predicate<MetaFrame> presenceOf(String user, String status) {
+		return (frame) -> frame.event().equals(MetaFrame.PRESENCE_UPDATE)
+				&& frame.payload().path("user_id").stringValue().equals(user)
+				&& frame.payload().path("status").stringValue().equals(status);
+	}
+
+	/**
+	 * Wait for the next frame of a type that matches, skipping the others (presence and
+	 * profiles the hub sends on its own).
+	 */
+	private static <T extends Frame> T next(RawHubConnection connection, Class<T> type, Predicate<T> matches)
+			throws InterruptedException {
+		while (true) {
+			Frame frame = connection.next(Frame.class);
+			if (type.isInstance(frame) && matches.test(type.cast(frame))) {
+				return type.cast(frame);
+			}
+		}
+	}
+
+	private static ConfigurableApplicationContext node(String name, String catchUpInterval) {
+		return new SpringApplicationBuilder(HubTestApplication.class).properties(schema.springProperties())
+			.properties("server.port=0", "realtime.hub.bus=redis", "realtime.hub.node-id=" + name,
+					"realtime.hub.redis.catch-up-interval=" + catchUpInterval, "spring.data.redis.port=" + redisPort,
+					"realtime.hub.tokens.carol-token=carol", "management.endpoint.health.probes.enabled=true",
+					"management.endpoint.health.show-components=always")
+			.run();
+	}
+
+	private static int port(ConfigurableApplicationContext node) {
+		return ((WebServerApplicationContext) node).getWebServer().getPort();
+	}
+
+	private static String health(ConfigurableApplicationContext node, String path) throws Exception {
+		HttpResponse<String> response = http
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port(node) + "/actuator/health/" + path))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		return JsonMapper.builder().build().readTree(response.body()).path("status").stringValue();
+	}
+
+	private static RawHubConnection connect(ConfigurableApplicationContext node, String user) throws Exception {
+		String clientId = UUID.randomUUID().toString();
+		RawHubConnection connection = RawHubConnection.open(port(node), user, clientId, user + "-token");
+		connection.send(new ResumeFrame(clientId, 0));
+		connection.next(ResumeResponseFrame.class);
+		return connection;
+	}
+
+	private static String meta(String event, String payload) {
+		return "{\"type\":\"meta\",\"event\":\"" + event + "\",\"payload\":" + payload + "}";
+	}
+
+	private static void startRedis() throws Exception {
+		redis = new ProcessBuilder("redis-server", "--port", String.valueOf(redisPort), "--bind", "127.0.0.1", "--save",
+				"", "--appendonly", "no")
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(HubScaleOutIntegrationTests::redisAnswers);
+	}
+
+	private static boolean redisAnswers() throws IOException {
+		try (Socket socket = new Socket("127.0.0.1", redisPort)) {
+			OutputStream out = socket.getOutputStream();
+			out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			InputStream in = socket.getInputStream();
+			byte[] answer = new byte[7];
+			return in.read(answer) > 0 && new String(answer, StandardCharsets.US_ASCII).startsWith("+PONG");
+		}
+	}
+
+	private static void stopRedis() throws InterruptedException {
+		if (redis != null) {
+			redis.destroy();
+			redis.waitFor();
+			redis = null;
+		}
+	}
+
+}
