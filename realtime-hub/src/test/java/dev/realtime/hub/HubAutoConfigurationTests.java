@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
-import java.util.UUID;
 
 import javax.crypto.spec.SecretKeySpec;
 
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -21,7 +19,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -153,38 +150,6 @@ class HubAutoConfigurationTests {
 	void definesNoHubBeanOutsideAServletWebApplication() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HubAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(HubProperties.class));
-	}
-
-	@Test
-	void runsAsOneNodeUnlessTheBusIsRedisEvenWithRedisOnTheClasspath() {
-		this.withDatabase
-			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-					HubRedisBusAutoConfiguration.class))
-			.withPropertyValues("realtime.hub.node-id=solo")
-			.run((context) -> {
-				assertThat(context).hasSingleBean(LocalHubBus.class)
-					.doesNotHaveBean(RedisHubBus.class)
-					.doesNotHaveBean(HubBusKeeper.class)
-					.doesNotHaveBean(RedisMessageListenerContainer.class);
-				assertThat(context.getBean(HubNode.class).id()).isEqualTo("solo");
-			});
-	}
-
-	@Test
-	void busRedisGivesTheHubTheRedisBusAndARandomNodeId() {
-		this.withDatabase
-			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-					HubRedisBusAutoConfiguration.class))
-			// the machine's Redis: a prefix of the test's own keeps it apart from anything
-			// else there
-			.withPropertyValues("realtime.hub.bus=redis", "realtime.hub.redis.key-prefix=test:" + UUID.randomUUID())
-			.run((context) -> {
-				assertThat(context).hasSingleBean(RedisHubBus.class)
-					.hasSingleBean(HubBusKeeper.class)
-					.doesNotHaveBean(LocalHubBus.class);
-				assertThat(context.getBean(DefaultHub.class).bus()).isSameAs(context.getBean(RedisHubBus.class));
-				assertThat(context.getBean(HubNode.class).id()).hasSize(8);
-			});
 	}
 
 	@Configuration(proxyBeanMethods = false)

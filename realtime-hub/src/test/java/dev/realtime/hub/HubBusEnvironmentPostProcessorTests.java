@@ -7,8 +7,8 @@ import org.springframework.mock.env.MockEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The defaults that follow {@code realtime.hub.bus}: one node never reports Redis, several
- * nodes notice a Redis outage in seconds, and the application's own settings win.
+ * The defaults that follow {@code realtime.hub.bus}: one node never reports Redis,
+ * several nodes notice a Redis outage in seconds, and the application's own settings win.
  */
 class HubBusEnvironmentPostProcessorTests {
 

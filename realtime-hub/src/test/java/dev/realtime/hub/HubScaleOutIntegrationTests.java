@@ -88,6 +88,14 @@ class HubScaleOutIntegrationTests {
 	}
 
 	@Test
+	@Order(0)
+	void eachNodeRunsTheRedisBusUnderItsOwnId() {
+		assertThat(nodeA.getBean(DefaultHub.class).bus()).isInstanceOf(RedisHubBus.class);
+		assertThat(nodeA.getBean(HubNode.class).id()).isEqualTo("a");
+		assertThat(nodeB.getBean(HubNode.class).id()).isEqualTo("b");
+	}
+
+	@Test
 	@Order(1)
 	void anEventAcceptedOnOneNodeReachesTheUsersOtherConnectionOnAnotherNodeLive() throws Exception {
 		try (RawHubConnection onA = connect(nodeA, "alice"); RawHubConnection onB = connect(nodeB, "alice")) {
