@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 import dev.realtime.protocol.MetaFrame;
@@ -100,6 +101,19 @@ interface HubBus {
 		String configured = properties.getNodeId();
 		return (configured != null && !configured.isBlank()) ? configured
 				: UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	/**
+	 * Return the sessions a bus was attached to.
+	 * @param sessions the sessions {@link #listen} gave the bus, {@code null} before
+	 * @return the sessions
+	 * @throws IllegalStateException if the bus is not attached yet
+	 */
+	static HubSessionRegistry attached(@Nullable HubSessionRegistry sessions) {
+		if (sessions == null) {
+			throw new IllegalStateException("The bus is not attached to a hub yet");
+		}
+		return sessions;
 	}
 
 	/**

@@ -2,14 +2,9 @@ package dev.realtime.hub;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Every {@code realtime.hub.redis.catch-up-interval}, on its own thread: sends each open
@@ -18,7 +13,7 @@ import org.springframework.context.SmartLifecycle;
  * this node's users in Redis. The catch-up reads the database only, so it goes on while
  * Redis is down.
  */
-final class HubBusKeeper implements SmartLifecycle {
+final class HubBusKeeper extends HubPeriodicTask {
 
 	private static final Log logger = LogFactory.getLog(HubBusKeeper.class);
 
@@ -26,32 +21,22 @@ final class HubBusKeeper implements SmartLifecycle {
 
 	private final RedisHubBus bus;
 
-	private final long intervalMillis;
-
-	private @Nullable ScheduledExecutorService executor;
-
 	HubBusKeeper(DefaultHub hub, RedisHubBus bus, Duration interval) {
+		super("hub-bus-keeper", Math.max(100, interval.toMillis()));
 		this.hub = hub;
 		this.bus = bus;
-		this.intervalMillis = Math.max(100, interval.toMillis());
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.executor != null) {
-			return;
+	public void start() {
+		if (!isRunning()) {
+			logger.info("Hub node " + this.bus.nodeId() + " shares its work over Redis channel " + this.bus.channel());
 		}
-		logger.info("Hub node " + this.bus.nodeId() + " shares its work over Redis channel " + this.bus.channel());
-		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "hub-bus-keeper");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.executor.scheduleWithFixedDelay(this::keep, this.intervalMillis, this.intervalMillis,
-				TimeUnit.MILLISECONDS);
+		super.start();
 	}
 
-	private void keep() {
+	@Override
+	void runOnce() {
 		Set<String> users = this.hub.sessions().connectedUsers();
 		this.bus.refresh(users);
 		try {
@@ -61,22 +46,9 @@ final class HubBusKeeper implements SmartLifecycle {
 			}
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Catching sessions up from the database failed; trying again in " + this.intervalMillis
-					+ " ms (" + ex.getMessage() + ")");
+			logger.warn("Catching sessions up from the database failed; trying again in " + intervalMillis() + " ms ("
+					+ ex.getMessage() + ")");
 		}
-	}
-
-	@Override
-	public synchronized void stop() {
-		if (this.executor != null) {
-			this.executor.shutdownNow();
-			this.executor = null;
-		}
-	}
-
-	@Override
-	public synchronized boolean isRunning() {
-		return this.executor != null;
 	}
 
 }

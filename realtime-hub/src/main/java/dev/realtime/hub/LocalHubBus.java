@@ -30,11 +30,7 @@ final class LocalHubBus implements HubBus {
 	}
 
 	private HubSessionRegistry sessions() {
-		HubSessionRegistry registry = this.sessions;
-		if (registry == null) {
-			throw new IllegalStateException("The bus is not attached to a hub yet");
-		}
-		return registry;
+		return HubBus.attached(this.sessions);
 	}
 
 	@Override

@@ -130,11 +130,7 @@ final class RedisHubBus implements HubBus, MessageListener, AutoCloseable {
 	}
 
 	private HubSessionRegistry sessions() {
-		HubSessionRegistry registry = this.sessions;
-		if (registry == null) {
-			throw new IllegalStateException("The bus is not attached to a hub yet");
-		}
-		return registry;
+		return HubBus.attached(this.sessions);
 	}
 
 	// --- outbound

@@ -101,9 +101,9 @@ class HubScaleOutIntegrationTests {
 		try (RawHubConnection onA = connect(nodeA, "alice"); RawHubConnection onB = connect(nodeB, "alice")) {
 			onA.send("{\"type\":\"event\",\"seq\":1,\"idempotency_key\":\"own-1\",\"event\":\"note.saved\","
 					+ "\"payload\":{\"text\":\"from A\"}}");
-			assertThat(onA.next(AckFrame.class).ackSeq()).isEqualTo(1);
-			EventFrame own = onA.next(EventFrame.class);
-			EventFrame crossed = onB.next(EventFrame.class);
+			assertThat(next(onA, AckFrame.class, (ack) -> true).ackSeq()).isEqualTo(1);
+			EventFrame own = next(onA, EventFrame.class, (event) -> true);
+			EventFrame crossed = next(onB, EventFrame.class, (event) -> true);
 			assertThat(crossed.seq()).isEqualTo(own.seq());
 			assertThat(crossed.payload().path("text").stringValue()).isEqualTo("from A");
 		}
@@ -113,12 +113,8 @@ class HubScaleOutIntegrationTests {
 	@Order(2)
 	void aRoomMemberOnAnotherNodeReceivesTheRoomsEvent() throws Exception {
 		try (RawHubConnection alice = connect(nodeA, "alice"); RawHubConnection bob = connect(nodeB, "bob")) {
-			// bob joins on B; the ping's answer says B processed the join
-			bob.send(meta(MetaFrame.ROOM_JOIN, "{\"room\":\"team\"}"));
-			bob.send(meta(MetaFrame.PING, "null"));
-			next(bob, MetaFrame.class, (frame) -> frame.event().equals(MetaFrame.PONG));
-			alice.send("{\"type\":\"event\",\"seq\":1,\"idempotency_key\":\"team-1\",\"event\":\"chat.message\","
-					+ "\"payload\":{\"room\":\"team\",\"text\":\"hello team\"}}");
+			join(bob, "team");
+			sendToRoom(alice, 1, "team-1", "team", "hello team");
 			assertThat(next(alice, AckFrame.class, (ack) -> true).ackSeq()).isEqualTo(1);
 			EventFrame received = next(bob, EventFrame.class, (event) -> true);
 			assertThat(received.payload().path("text").stringValue()).isEqualTo("hello team");
@@ -130,10 +126,8 @@ class HubScaleOutIntegrationTests {
 	@Order(3)
 	void presenceOfAUserOnOneNodeIsSeenOnAnother() throws Exception {
 		try (RawHubConnection alice = connect(nodeA, "alice"); RawHubConnection bob = connect(nodeB, "bob")) {
-			alice.send(meta(MetaFrame.ROOM_JOIN, "{\"room\":\"design\"}"));
-			bob.send(meta(MetaFrame.ROOM_JOIN, "{\"room\":\"design\"}"));
-			bob.send(meta(MetaFrame.PING, "null"));
-			next(bob, MetaFrame.class, (frame) -> frame.event().equals(MetaFrame.PONG));
+			join(alice, "design");
+			join(bob, "design");
 			alice.send(meta(MetaFrame.PRESENCE_UPDATE, "{\"status\":\"online\",\"metadata\":{\"on\":\"A\"}}"));
 			// live: A's update reaches bob on B
 			MetaFrame live = next(bob, MetaFrame.class, presenceOf("alice", "online"));
@@ -149,30 +143,41 @@ class HubScaleOutIntegrationTests {
 	@Order(4)
 	void withRedisCutEventsAreStillAcceptedAndReachAnotherNodeThroughTheCatchUp() throws Exception {
 		try (RawHubConnection alice = connect(nodeA, "alice"); RawHubConnection carol = connect(nodeC, "carol")) {
-			carol.send(meta(MetaFrame.ROOM_JOIN, "{\"room\":\"ops\"}"));
-			carol.send(meta(MetaFrame.PING, "null"));
-			next(carol, MetaFrame.class, (frame) -> frame.event().equals(MetaFrame.PONG));
+			join(carol, "ops");
 			assertThat(health(nodeA, "redis")).isEqualTo("UP");
 
 			stopRedis();
 			await().atMost(Duration.ofSeconds(30)).until(() -> health(nodeA, "redis").equals("DOWN"));
 			assertThat(health(nodeA, "liveness")).isEqualTo("UP");
 			assertThat(health(nodeA, "readiness")).isEqualTo("UP");
-			alice.send("{\"type\":\"event\",\"seq\":1,\"idempotency_key\":\"ops-1\",\"event\":\"chat.message\","
-					+ "\"payload\":{\"room\":\"ops\",\"text\":\"while Redis is down\"}}");
+			sendToRoom(alice, 1, "ops-1", "ops", "while Redis is down");
 			assertThat(next(alice, AckFrame.class, (ack) -> true).ackSeq()).isEqualTo(1);
 			EventFrame caughtUp = next(carol, EventFrame.class, (event) -> true);
 			assertThat(caughtUp.payload().path("text").stringValue()).isEqualTo("while Redis is down");
 
 			startRedis();
 			await().atMost(Duration.ofSeconds(60)).until(() -> health(nodeA, "redis").equals("UP"));
-			alice.send("{\"type\":\"event\",\"seq\":2,\"idempotency_key\":\"ops-2\",\"event\":\"chat.message\","
-					+ "\"payload\":{\"room\":\"ops\",\"text\":\"Redis is back\"}}");
+			sendToRoom(alice, 2, "ops-2", "ops", "Redis is back");
 			assertThat(next(alice, AckFrame.class, (ack) -> true).ackSeq()).isEqualTo(2);
 			EventFrame after = next(carol, EventFrame.class, (event) -> true);
 			assertThat(after.seq()).isEqualTo(caughtUp.seq() + 1);
 			assertThat(after.payload().path("text").stringValue()).isEqualTo("Redis is back");
 		}
+	}
+
+	/**
+	 * Join a room and wait for the ping's answer, which says the node processed the join.
+	 */
+	private static void join(RawHubConnection connection, String room) throws Exception {
+		connection.send(meta(MetaFrame.ROOM_JOIN, "{\"room\":\"" + room + "\"}"));
+		connection.send(meta(MetaFrame.PING, "null"));
+		next(connection, MetaFrame.class, (frame) -> frame.event().equals(MetaFrame.PONG));
+	}
+
+	private static void sendToRoom(RawHubConnection connection, long seq, String key, String room, String text)
+			throws IOException {
+		connection.send("{\"type\":\"event\",\"seq\":" + seq + ",\"idempotency_key\":\"" + key
+				+ "\",\"event\":\"chat.message\",\"payload\":{\"room\":\"" + room + "\",\"text\":\"" + text + "\"}}");
 	}
 
 	private static Predicate<MetaFrame> presenceOf(String user, String status) {
