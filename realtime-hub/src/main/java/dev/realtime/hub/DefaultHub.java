@@ -2,6 +2,7 @@ package dev.realtime.hub;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +33,8 @@ public class DefaultHub implements Hub {
 
 	private final HubSessionRegistry sessions;
 
+	private final HubBus bus;
+
 	private final HubRooms rooms;
 
 	private final TransactionTemplate transactions;
@@ -50,11 +53,13 @@ public class DefaultHub implements Hub {
 
 	private volatile HubMetrics metrics = HubMetrics.NONE;
 
-	DefaultHub(HubStore store, HubSessionRegistry sessions, HubRooms rooms,
+	DefaultHub(HubStore store, HubSessionRegistry sessions, HubBus bus, HubRooms rooms,
 			PlatformTransactionManager transactionManager, FrameCodec codec, HubProperties properties, Clock clock) {
 		this.store = store;
 		this.sessions = sessions;
+		this.bus = bus;
 		this.rooms = rooms;
+		bus.listen(sessions, rooms, this::metrics);
 		this.transactions = new TransactionTemplate(transactionManager);
 		this.codec = codec;
 		this.properties = properties;
@@ -76,6 +81,14 @@ public class DefaultHub implements Hub {
 
 	HubSessionRegistry sessions() {
 		return this.sessions;
+	}
+
+	HubBus bus() {
+		return this.bus;
+	}
+
+	HubStore store() {
+		return this.store;
 	}
 
 	HubRooms rooms() {
@@ -109,7 +122,7 @@ public class DefaultHub implements Hub {
 		this.store.ensureUser(userId, now);
 		Map<String, List<StreamEvent>> deliveries = this.transactions
 			.execute((status) -> this.fanOut.pushed(List.of(userId), List.of(pushed), now));
-		this.metrics.eventsDelivered(this.sessions.deliver(deliveries));
+		this.metrics.eventsDelivered(this.bus.deliver(deliveries));
 		List<StreamEvent> delivered = Objects.requireNonNull(deliveries.get(userId),
 				"a push is fanned out to its user");
 		return delivered.get(0).seq();
@@ -137,6 +150,33 @@ public class DefaultHub implements Hub {
 
 	// --- used by the handshake and the handler
 	// ---------------------------------------------
+
+	/**
+	 * A session opened: this node delivers to it from now on, and the bus learns of its
+	 * user's first one.
+	 * @param session the session
+	 */
+	void opened(HubSession session) {
+		if (this.sessions.add(session)) {
+			this.bus.connected(session.userId());
+		}
+	}
+
+	/**
+	 * Send every open session of this node what it missed of its user's stream: the
+	 * periodic check that turns live fan-out lost between nodes into a catch-up.
+	 * @return how many events were sent
+	 */
+	int catchUp() {
+		Map<String, Long> heads = new HashMap<>();
+		int sent = 0;
+		for (HubSession session : this.sessions.all()) {
+			long head = heads.computeIfAbsent(session.userId(), (user) -> this.store.userStream(user).lastSeq());
+			sent += session.catchUp(head, this.store);
+		}
+		this.metrics.eventsDelivered(sent);
+		return sent;
+	}
 
 	/**
 	 * Register the user and bind the client to it.

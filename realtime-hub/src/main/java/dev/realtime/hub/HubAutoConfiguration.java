@@ -33,7 +33,7 @@ import dev.realtime.protocol.FrameCodec;
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnBooleanProperty(name = "realtime.hub.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(HubProperties.class)
+@EnableConfigurationProperties({ HubProperties.class, HubBusProperties.class })
 @EnableWebSocket
 @Import(HubTokenConfiguration.class)
 public final class HubAutoConfiguration {
@@ -61,12 +61,24 @@ public final class HubAutoConfiguration {
 		return new PropertiesRoomAuthorizer(properties.getRooms().getOpen());
 	}
 
+	/**
+	 * One node: {@code realtime.hub.bus=local}, unless
+	 * {@link HubRedisBusAutoConfiguration} gave the hub a bus over Redis.
+	 * @param properties the bus properties
+	 * @return the bus
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	HubBus hubBus(HubBusProperties properties) {
+		return new LocalHubBus(HubBus.nodeId(properties));
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	DefaultHub hub(ObjectProvider<JdbcTemplate> jdbcTemplate, ObjectProvider<PlatformTransactionManager> transactions,
 			ObjectProvider<InMemoryHubStore> memoryStore, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<Clock> clock, HubProperties properties, ObjectProvider<HubMetrics> metrics,
-			RoomAuthorizer roomAuthorizer) {
+			RoomAuthorizer roomAuthorizer, HubBus bus) {
 		// the application's mapper converts push() payloads like the rest of the
 		// application does
 		FrameCodec codec = new FrameCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
@@ -75,15 +87,16 @@ public final class HubAutoConfiguration {
 		HubStore store = selected.store();
 		HubSessionRegistry sessions = new HubSessionRegistry(store);
 		Clock hubClock = clock.getIfAvailable(Clock::systemUTC);
-		DefaultHub hub = new DefaultHub(store, sessions, new HubRooms(store, sessions, roomAuthorizer, codec, hubClock),
-				selected.transactionManager(), codec, properties, hubClock);
+		DefaultHub hub = new DefaultHub(store, sessions, bus,
+				new HubRooms(store, sessions, bus, roomAuthorizer, codec, hubClock), selected.transactionManager(),
+				codec, properties, hubClock);
 		hub.setMetrics(metrics.getIfAvailable(() -> HubMetrics.NONE));
 		return hub;
 	}
 
 	@Bean
 	HubNode hubNode(DefaultHub hub) {
-		return new HubNode(hub.sessions());
+		return new HubNode(hub.sessions(), hub.bus().nodeId());
 	}
 
 	@Bean

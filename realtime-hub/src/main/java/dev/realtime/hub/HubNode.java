@@ -38,10 +38,21 @@ public final class HubNode implements SmartLifecycle {
 
 	private final HubSessionRegistry sessions;
 
+	private final String id;
+
 	private volatile boolean running;
 
-	HubNode(HubSessionRegistry sessions) {
+	HubNode(HubSessionRegistry sessions, String id) {
 		this.sessions = sessions;
+		this.id = id;
+	}
+
+	/**
+	 * Return this node's id ({@code realtime.hub.node-id}, random by default).
+	 * @return the node id
+	 */
+	public String id() {
+		return this.id;
 	}
 
 	/**

@@ -81,7 +81,7 @@ final class HubProtocol implements AutoCloseable {
 		HubInbox inbox = new HubInbox(messageLimiter, eventLimiter, maxFrameSize, this.processing);
 		HubSession session = new HubSession(connection, accepted.userId(), accepted.clientId(), this.hub.codec(),
 				maxFrameSize, inbox);
-		this.hub.sessions().add(session);
+		this.hub.opened(session);
 		Instant tokenValidUntil = accepted.validUntil();
 		if (tokenValidUntil != null) {
 			this.expiry.watch(session, tokenValidUntil);
@@ -341,7 +341,7 @@ final class HubProtocol implements AutoCloseable {
 			this.session.send(this.frames);
 			this.frames.clear();
 			for (Map<String, List<StreamEvent>> delivery : this.deliveries) {
-				HubProtocol.this.hub.metrics().eventsDelivered(HubProtocol.this.hub.sessions().deliver(delivery));
+				HubProtocol.this.hub.metrics().eventsDelivered(HubProtocol.this.hub.bus().deliver(delivery));
 			}
 			this.deliveries.clear();
 		}

@@ -27,8 +27,11 @@ import dev.realtime.protocol.UserProfiles;
  * Rooms (channels) and the ephemeral signals exchanged in them: membership, presence,
  * typing and each user's privacy settings. Membership is stored (it outlives a restart: a
  * room's events keep reaching its members while they reconnect) and kept in memory,
- * loaded at first use; presence and privacy are kept in memory only: after a hub restart
- * clients announce them again at connect.
+ * loaded at first use; when several nodes share the store ({@link HubBus#shared()}) a
+ * room event's members are read from the store in the fan-out's transaction, so a join
+ * made on another node is never missed, and the cache learns other nodes' joins through
+ * the bus. Presence lives in the {@link HubBus} (memory, or Redis with a TTL); privacy is
+ * kept in this node's memory only: clients announce both again at connect.
  * <p>
  * Meta signals the hub understands from clients (others are ignored):
  * <ul>
@@ -57,7 +60,7 @@ import dev.realtime.protocol.UserProfiles;
  * presence.</li>
  * </ul>
  */
-final class HubRooms {
+final class HubRooms implements HubBus.Inbound {
 
 	private static final Log logger = LogFactory.getLog(HubRooms.class);
 
@@ -67,9 +70,6 @@ final class HubRooms {
 	private volatile boolean loaded;
 
 	private final Object loadLock = new Object();
-
-	/** The last presence payload of each user, as fanned out. */
-	private final Map<String, JsonNode> presence = new ConcurrentHashMap<>();
 
 	private final Map<String, PrivacySettings> privacy = new ConcurrentHashMap<>();
 
@@ -83,15 +83,19 @@ final class HubRooms {
 
 	private final HubSessionRegistry sessions;
 
+	private final HubBus bus;
+
 	private final RoomAuthorizer authorizer;
 
 	private final FrameCodec codec;
 
 	private final Clock clock;
 
-	HubRooms(HubStore store, HubSessionRegistry sessions, RoomAuthorizer authorizer, FrameCodec codec, Clock clock) {
+	HubRooms(HubStore store, HubSessionRegistry sessions, HubBus bus, RoomAuthorizer authorizer, FrameCodec codec,
+			Clock clock) {
 		this.store = store;
 		this.sessions = sessions;
+		this.bus = bus;
 		this.authorizer = authorizer;
 		this.codec = codec;
 		this.clock = clock;
@@ -157,9 +161,10 @@ final class HubRooms {
 		if (!rooms().computeIfAbsent(room, (r) -> ConcurrentHashMap.newKeySet()).add(userId)) {
 			return true;
 		}
+		this.bus.joined(room, userId);
 		Set<String> others = otherMembers(room, userId);
 		sendPresenceOf(others, this.sessions.sessions(userId));
-		JsonNode own = this.presence.get(userId);
+		JsonNode own = this.bus.presenceOf(Set.of(userId)).get(userId);
 		if (own != null) {
 			send(others, new MetaFrame(MetaFrame.PRESENCE_UPDATE, own));
 		}
@@ -168,6 +173,26 @@ final class HubRooms {
 			send(others, new MetaFrame(MetaFrame.USER_UPDATED, ownProfile));
 		}
 		return true;
+	}
+
+	@Override
+	public void joined(String room, String userId) {
+		rooms().computeIfAbsent(room, (r) -> ConcurrentHashMap.newKeySet()).add(userId);
+	}
+
+	@Override
+	public void signalled(MetaFrame frame) {
+		// keeps the profile cache true to what other nodes stored
+		if (MetaFrame.USER_UPDATED.equals(frame.event())) {
+			text(frame.payload(), "user_id").ifPresent((user) -> this.profiles.put(user, frame.payload()));
+		}
+	}
+
+	@Override
+	public void expired(String userId) {
+		// every node sees it expire: each tells its own sessions
+		this.sessions.send(coMembers(userId), new MetaFrame(MetaFrame.PRESENCE_UPDATE,
+				presencePayload(userId, PresenceStatus.OFFLINE, this.codec.toPayload(null))));
 	}
 
 	private boolean isMember(String userId, String room) {
@@ -262,12 +287,22 @@ final class HubRooms {
 	 * @return a copy of the other members
 	 */
 	Set<String> otherMembers(String room, String userId) {
-		Set<String> others = new HashSet<>(rooms().getOrDefault(room, Set.of()));
+		Set<String> others = new HashSet<>(members(room));
 		others.remove(userId);
 		return others;
 	}
 
+	/**
+	 * Return the members of a room: from the store when several nodes share it (another
+	 * node's join is committed there before its user can send to the room), else from
+	 * this node's memory.
+	 * @param room the room
+	 * @return a copy of the members
+	 */
 	Set<String> members(String room) {
+		if (this.bus.shared()) {
+			return Set.copyOf(this.store.roomMembers(room));
+		}
 		return Set.copyOf(rooms().getOrDefault(room, Set.of()));
 	}
 
@@ -285,7 +320,8 @@ final class HubRooms {
 	 * @param userId the user who went offline
 	 */
 	void disconnected(String userId) {
-		publishPresence(userId, PresenceStatus.OFFLINE, this.codec.toPayload(null));
+		this.bus.disconnected(userId,
+				() -> publishPresence(userId, PresenceStatus.OFFLINE, this.codec.toPayload(null)));
 	}
 
 	private void onPresence(HubSession session, JsonNode payload) {
@@ -302,14 +338,18 @@ final class HubRooms {
 	}
 
 	private void publishPresence(String userId, PresenceStatus status, JsonNode metadata) {
+		JsonNode payload = presencePayload(userId, status, metadata);
+		this.bus.putPresence(userId, payload);
+		send(coMembers(userId), new MetaFrame(MetaFrame.PRESENCE_UPDATE, payload));
+	}
+
+	private JsonNode presencePayload(String userId, PresenceStatus status, JsonNode metadata) {
 		Map<String, Object> update = new LinkedHashMap<>();
 		update.put("user_id", userId);
 		update.put("status", status.wireName());
 		update.put("metadata", metadata);
 		update.put("timestamp", this.clock.instant().toString());
-		JsonNode payload = this.codec.toPayload(update);
-		this.presence.put(userId, payload);
-		send(coMembers(userId), new MetaFrame(MetaFrame.PRESENCE_UPDATE, payload));
+		return this.codec.toPayload(update);
 	}
 
 	private @Nullable ErrorFrame onTyping(String userId, String event, JsonNode payload) {
@@ -344,8 +384,9 @@ final class HubRooms {
 	 */
 	private void sendPresenceOf(Set<String> users, Set<HubSession> recipients) {
 		List<MetaFrame> frames = new ArrayList<>();
+		Map<String, JsonNode> presenceOf = this.bus.presenceOf(users);
 		for (String user : users) {
-			JsonNode presence = this.presence.get(user);
+			JsonNode presence = presenceOf.get(user);
 			if (presence != null) {
 				frames.add(new MetaFrame(MetaFrame.PRESENCE_UPDATE, presence));
 			}
@@ -358,11 +399,15 @@ final class HubRooms {
 	}
 
 	/**
-	 * Return the users sharing a room with the user, not the user.
+	 * Return the users sharing a room with the user, not the user: from the store when
+	 * several nodes share it, like {@link #members(String)}.
 	 * @param userId the user
 	 * @return the users sharing a room with the user
 	 */
 	private Set<String> coMembers(String userId) {
+		if (this.bus.shared()) {
+			return this.store.roomMates(userId);
+		}
 		Set<String> result = new HashSet<>();
 		for (Set<String> room : rooms().values()) {
 			if (room.contains(userId)) {
@@ -374,11 +419,7 @@ final class HubRooms {
 	}
 
 	private void send(Set<String> users, MetaFrame frame) {
-		for (String user : users) {
-			for (HubSession session : this.sessions.sessions(user)) {
-				session.send(List.of(frame));
-			}
-		}
+		this.bus.send(users, frame);
 	}
 
 	private static Optional<String> text(JsonNode payload, String field) {

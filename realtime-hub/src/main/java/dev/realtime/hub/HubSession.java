@@ -150,25 +150,11 @@ final class HubSession {
 			}
 			List<StreamEvent> pending = new ArrayList<>();
 			if (events.get(0).seq() > this.cursor + 1) {
-				long after = this.cursor;
-				while (after < last) {
-					List<StreamEvent> page = store.readStream(this.userId, after, 500);
-					if (page.isEmpty()) {
-						break;
-					}
-					for (StreamEvent event : page) {
-						if (event.seq() <= last) {
-							pending.add(event);
-						}
-					}
-					after = page.get(page.size() - 1).seq();
-				}
+				return sendFromStore(last, store);
 			}
-			else {
-				for (StreamEvent event : events) {
-					if (event.seq() > this.cursor) {
-						pending.add(event);
-					}
+			for (StreamEvent event : events) {
+				if (event.seq() > this.cursor) {
+					pending.add(event);
 				}
 			}
 			sendEvents(pending);
@@ -177,6 +163,44 @@ final class HubSession {
 			}
 			return pending.size();
 		}
+	}
+
+	/**
+	 * Send what the session missed of its user's stream up to a seq, read from the store:
+	 * the live events of another node that never arrived (Redis was unreachable).
+	 * @param head the last seq of the user's stream
+	 * @param store the store to read from
+	 * @return how many events were written to the connection
+	 */
+	int catchUp(long head, HubStore store) {
+		synchronized (this.deliveryLock) {
+			if (!this.live || !isOpen() || head <= this.cursor) {
+				return 0;
+			}
+			return sendFromStore(head, store);
+		}
+	}
+
+	private int sendFromStore(long last, HubStore store) {
+		List<StreamEvent> pending = new ArrayList<>();
+		long after = this.cursor;
+		while (after < last) {
+			List<StreamEvent> page = store.readStream(this.userId, after, 500);
+			if (page.isEmpty()) {
+				break;
+			}
+			for (StreamEvent event : page) {
+				if (event.seq() <= last) {
+					pending.add(event);
+				}
+			}
+			after = page.get(page.size() - 1).seq();
+		}
+		sendEvents(pending);
+		if (!pending.isEmpty()) {
+			this.cursor = pending.get(pending.size() - 1).seq();
+		}
+		return pending.size();
 	}
 
 	private void sendEvents(List<StreamEvent> events) {

@@ -6,6 +6,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import dev.realtime.protocol.MetaFrame;
+
 /**
  * The open sessions of the hub, by user.
  */
@@ -22,12 +24,20 @@ final class HubSessionRegistry {
 		this.store = store;
 	}
 
-	void add(HubSession session) {
+	/**
+	 * Add an open session.
+	 * @param session the session
+	 * @return whether it is its user's first one
+	 */
+	boolean add(HubSession session) {
+		boolean[] first = new boolean[1];
 		this.byUser.compute(session.userId(), (user, sessions) -> {
 			Set<HubSession> result = (sessions != null) ? sessions : ConcurrentHashMap.newKeySet();
+			first[0] = result.isEmpty();
 			result.add(session);
 			return result;
 		});
+		return first[0];
 	}
 
 	/**
@@ -69,6 +79,27 @@ final class HubSessionRegistry {
 			}
 		}
 		return delivered;
+	}
+
+	/**
+	 * Send a meta signal to the users' open sessions on this node.
+	 * @param users the recipients
+	 * @param frame the signal
+	 */
+	void send(Set<String> users, MetaFrame frame) {
+		for (String user : users) {
+			for (HubSession session : sessions(user)) {
+				session.send(List.of(frame));
+			}
+		}
+	}
+
+	/**
+	 * Return every open session of this node.
+	 * @return a snapshot of them
+	 */
+	List<HubSession> all() {
+		return this.byUser.values().stream().flatMap(Set::stream).toList();
 	}
 
 	int count() {

@@ -145,6 +145,20 @@ interface HubStore {
 	Map<String, Set<String>> roomMembers();
 
 	/**
+	 * Return the members of one room, as committed.
+	 * @param room the room
+	 * @return its members, none for an unknown room
+	 */
+	Set<String> roomMembers(String room);
+
+	/**
+	 * Return the users who share at least one room with a user, as committed.
+	 * @param userId the user
+	 * @return those users, the user left out
+	 */
+	Set<String> roomMates(String userId);
+
+	/**
 	 * A fanned-out event, stored once for all its recipients.
 	 *
 	 * @param id the message's id

@@ -162,6 +162,21 @@ public final class InMemoryHubStore implements HubStore {
 	}
 
 	@Override
+	public Set<String> roomMembers(String room) {
+		return locked(() -> Set.copyOf(this.roomMembers.getOrDefault(room, Set.of())));
+	}
+
+	@Override
+	public Set<String> roomMates(String userId) {
+		return locked(() -> {
+			Set<String> mates = new HashSet<>();
+			this.roomMembers.values().stream().filter((members) -> members.contains(userId)).forEach(mates::addAll);
+			mates.remove(userId);
+			return mates;
+		});
+	}
+
+	@Override
 	public Map<String, Long> reserveSeqs(SortedMap<String, Integer> counts) {
 		return locked(() -> {
 			Map<String, Long> first = new HashMap<>();

@@ -303,6 +303,19 @@ final class JdbcHubStore implements HubStore {
 		return members;
 	}
 
+	@Override
+	public Set<String> roomMembers(String room) {
+		return new HashSet<>(
+				this.jdbc.queryForList("SELECT user_id FROM hub_room_member WHERE room = ?", String.class, room));
+	}
+
+	@Override
+	public Set<String> roomMates(String userId) {
+		return new HashSet<>(this.jdbc.queryForList("SELECT DISTINCT other.user_id FROM hub_room_member own"
+				+ " JOIN hub_room_member other ON other.room = own.room"
+				+ " WHERE own.user_id = ? AND other.user_id <> own.user_id", String.class, userId));
+	}
+
 	private JsonNode parse(@Nullable String json) {
 		return (json != null) ? this.mapper.readTree(json) : JsonNodeFactory.instance.objectNode();
 	}

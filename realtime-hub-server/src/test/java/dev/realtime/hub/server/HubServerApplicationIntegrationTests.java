@@ -97,6 +97,10 @@ class HubServerApplicationIntegrationTests {
 		assertThat(health.path("components").path("realtimeHub").path("status").stringValue()).isEqualTo("UP");
 		// the server's settings show components, not their details
 		assertThat(health.path("components").path("realtimeHub").has("details")).isFalse();
+		// one node (realtime.hub.bus=local): Redis is on the classpath for the bus but
+		// not
+		// reported
+		assertThat(health.path("components").has("redis")).isFalse();
 	}
 
 	private CompletableFuture<WebSocket> connect(String clientId, String token, Frames frames) {

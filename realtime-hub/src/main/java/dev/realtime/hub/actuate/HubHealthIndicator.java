@@ -10,9 +10,9 @@ import dev.realtime.hub.HubNode;
 /**
  * Health of this hub node: {@code DOWN} when its database does not answer (nothing can be
  * accepted or resumed then), {@code OUT_OF_SERVICE} once its shutdown began (a load
- * balancer stops sending it clients), else {@code UP}. Details: {@code database},
- * {@code sessions} (open connections of every transport), {@code users} (users with a
- * connection) and {@code accepting}.
+ * balancer stops sending it clients), else {@code UP}. Details: {@code node} (its id),
+ * {@code database}, {@code sessions} (open connections of every transport), {@code users}
+ * (users with a connection) and {@code accepting}.
  */
 public class HubHealthIndicator extends AbstractHealthIndicator {
 
@@ -37,7 +37,8 @@ public class HubHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		boolean accepting = this.node.isAccepting();
-		builder.withDetail("sessions", this.node.openSessions())
+		builder.withDetail("node", this.node.id())
+			.withDetail("sessions", this.node.openSessions())
 			.withDetail("users", this.node.connectedUsers())
 			.withDetail("accepting", accepting);
 		try {
