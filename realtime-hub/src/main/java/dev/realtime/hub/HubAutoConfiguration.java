@@ -46,7 +46,7 @@ public final class HubAutoConfiguration {
 	private static final long SOCKJS_HEARTBEAT_MILLIS = 25_000;
 
 	/** The container's receive buffer for text, in characters: a part of a message. */
-	private static final int RECEIVE_BUFFER_CHARACTERS = 2048;
+	private static final int RECEIVE_BUFFER_CHARACTERS = 1024;
 
 	/** The container's receive buffer for binary messages, which the hub refuses. */
 	private static final int BINARY_BUFFER_BYTES = 1024;
