@@ -47,6 +47,12 @@ public final class HubAutoConfiguration {
 	 */
 	private static final long SOCKJS_HEARTBEAT_MILLIS = 25_000;
 
+	/** The container's receive buffer for text, in characters: a part of a message. */
+	private static final int RECEIVE_BUFFER_CHARACTERS = 1024;
+
+	/** The container's receive buffer for binary messages, which the hub refuses. */
+	private static final int BINARY_BUFFER_BYTES = 1024;
+
 	/** How long a SockJS session lives on without a receive request. */
 	private static final long SOCKJS_DISCONNECT_DELAY_MILLIS = 5_000;
 
@@ -145,7 +151,7 @@ public final class HubAutoConfiguration {
 			HubHandshakeInterceptor interceptor = new HubHandshakeInterceptor(handshake);
 			registry.addHandler(handler, properties.getPath()).addInterceptors(interceptor);
 			int maxFrameSize = (int) properties.getMaxFrameSize().toBytes();
-			registry.addHandler(new HubSockJsFrameLimit(handler, maxFrameSize), properties.getPath() + SOCKJS_SUFFIX)
+			registry.addHandler(handler, properties.getPath() + SOCKJS_SUFFIX)
 				.addInterceptors(interceptor)
 				.withSockJS()
 				// HTTP only: WebSocket clients use the WebSocket endpoint
@@ -162,12 +168,13 @@ public final class HubAutoConfiguration {
 	}
 
 	@Bean
-	ServletServerContainerFactoryBean hubWebSocketContainer(HubProperties properties) {
-		// containers accept 8 KiB text messages by default; the protocol allows 1 MiB
+	ServletServerContainerFactoryBean hubWebSocketContainer() {
+		// Tomcat gives every connection these buffers up front (two bytes a character):
+		// the handler takes a longer text message in parts and joins them up to the frame
+		// limit, and refuses binary messages whatever their size
 		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-		int maxFrameSize = (int) properties.getMaxFrameSize().toBytes();
-		container.setMaxTextMessageBufferSize(maxFrameSize);
-		container.setMaxBinaryMessageBufferSize(maxFrameSize);
+		container.setMaxTextMessageBufferSize(RECEIVE_BUFFER_CHARACTERS);
+		container.setMaxBinaryMessageBufferSize(BINARY_BUFFER_BYTES);
 		return container;
 	}
 

@@ -1,5 +1,6 @@
 package dev.realtime.hub;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -34,9 +35,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * are about ids and frames, not about who may join
  * ({@link RoomMembershipIntegrationTests}).
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "realtime.auto-connect=false",
-		"realtime.hub.tokens.mallory-token=mallory", "realtime.hub.max-bad-frames=1000", "realtime.hub.rooms.open=*" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "realtime.auto-connect=false", "realtime.hub.tokens.mallory-token=mallory",
+				"realtime.hub.tokens.trudy-token=trudy", "realtime.hub.max-bad-frames=1000",
+				"realtime.hub.rooms.open=*" })
 class HubHostileInputIntegrationTests extends PostgresSchemaSupport {
+
+	/**
+	 * Nine bytes in four characters, 62,991 bytes: within the payload limit of 64 KiB.
+	 */
+	private static final String MULTIBYTE_TEXT = "\u00E9\u20AC\uD83D\uDE00".repeat(6999);
 
 	@LocalServerPort
 	int port;
@@ -176,6 +184,55 @@ class HubHostileInputIntegrationTests extends PostgresSchemaSupport {
 			mallory.send(new ResumeFrame(clientId, 0));
 			assertThat(mallory.next(ResumeResponseFrame.class).ackSeq()).isZero();
 		}
+	}
+
+	@Test
+	void aMessageOfManyContainerPartsIsJoinedUpToTheFrameLimitInUtf8Bytes() throws Exception {
+		// the container hands the hub a long message in parts of its small buffer: a
+		// batch
+		// of exactly 1 MiB, most of it two-, three- and four-byte characters, is accepted
+		// whole; one byte more closes with 1009 and stores nothing
+		// a user of its own: a resume of this user's stream would page these events
+		String clientId = UUID.randomUUID().toString();
+		try (RawHubConnection trudy = RawHubConnection.open(this.port, "trudy", clientId, "trudy-token")) {
+			trudy.send(new ResumeFrame(clientId, 0));
+			trudy.next(ResumeResponseFrame.class);
+			trudy.send(batchOfBytes(1024 * 1024));
+			assertThat(trudy.next(AckFrame.class).ackSeq()).isEqualTo(17);
+		}
+		assertThat(this.hub.acceptedEvents(clientId)).hasSize(17)
+			.first()
+			.satisfies((event) -> assertThat(event.payload().get("text").stringValue()).isEqualTo(MULTIBYTE_TEXT));
+		String overId = UUID.randomUUID().toString();
+		try (RawHubConnection mallory = RawHubConnection.open(this.port, "mallory", overId, "mallory-token")) {
+			mallory.send(new ResumeFrame(overId, 0));
+			mallory.next(ResumeResponseFrame.class);
+			mallory.send(batchOfBytes(1024 * 1024 + 1));
+			assertThat(mallory.awaitClose().getCode()).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode());
+		}
+		assertThat(this.hub.acceptedEvents(overId)).isEmpty();
+	}
+
+	/**
+	 * A batch of 17 events: 16 with {@link #MULTIBYTE_TEXT}, and one of ASCII that makes
+	 * the batch the given number of UTF-8 bytes.
+	 */
+	private static String batchOfBytes(int bytes) {
+		StringBuilder batch = new StringBuilder("[");
+		for (int seq = 1; seq <= 16; seq++) {
+			batch.append(event(seq, MULTIBYTE_TEXT)).append(',');
+		}
+		int rest = bytes - utf8Length(batch + event(17, "") + "]");
+		return batch.append(event(17, "x".repeat(rest))).append(']').toString();
+	}
+
+	private static String event(int seq, String text) {
+		return "{\"type\":\"event\",\"seq\":" + seq + ",\"idempotency_key\":\"big" + seq
+				+ "\",\"event\":\"note.saved\",\"payload\":{\"text\":\"" + text + "\"}}";
+	}
+
+	private static int utf8Length(String text) {
+		return text.getBytes(StandardCharsets.UTF_8).length;
 	}
 
 	private static String event(String seq, String key) {

@@ -1,5 +1,6 @@
 package dev.realtime.hub.server;
 
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,6 +86,15 @@ class HubServerApplicationIntegrationTests {
 			.havingCause()
 			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(401));
+	}
+
+	@Test
+	void tomcatGivesEachWebSocketConnectionBuffersOfTwoKilobytes() throws Exception {
+		// the size Tomcat read when its WebSocket classes loaded (the main method sets it
+		// first): a size set any later would be ignored
+		Field size = Class.forName("org.apache.tomcat.websocket.Constants").getDeclaredField("DEFAULT_BUFFER_SIZE");
+		size.setAccessible(true);
+		assertThat(size.getInt(null)).isEqualTo(2048);
 	}
 
 	@Test

@@ -26,7 +26,8 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import dev.realtime.client.spi.HandshakeRejectedException;
 import dev.realtime.client.spi.Transport;
-import dev.realtime.protocol.FrameSizes;
+import dev.realtime.protocol.TextMessageJoiner;
+import dev.realtime.protocol.TextMessageJoiner.MessageTooBigException;
 import dev.realtime.transport.ConnectionLoss;
 import dev.realtime.transport.OrderedWriter;
 import dev.realtime.transport.TlsHandshakeFailure;
@@ -218,25 +219,14 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 
 		private final URI uri;
 
-		private final int maxMessageSize;
-
 		/** What broke the connection, if the container reported it. */
 		private volatile @Nullable Throwable error;
 
 		/** Whether the client closed the connection: its end is no loss. */
 		private volatile boolean closing;
 
-		/** The parts of the message under way, {@code null} between messages. */
-		private @Nullable StringBuilder message;
-
-		/** UTF-8 bytes of the message under way. */
-		private long messageBytes;
-
-		/** Whether the last part ended with the first half of a surrogate pair. */
-		private boolean splitSurrogate;
-
-		/** Whether the message under way is too big, and its remaining parts dropped. */
-		private boolean tooBig;
+		/** Joins the parts the container delivers a long message in. */
+		private final TextMessageJoiner joiner;
 
 		/** The open connection's writer, which knows when the hub stopped reading. */
 		volatile @Nullable OrderedWriter writer;
@@ -244,7 +234,7 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 		Handler(TransportListener listener, URI uri, int maxMessageSize) {
 			this.listener = listener;
 			this.uri = uri;
-			this.maxMessageSize = maxMessageSize;
+			this.joiner = new TextMessageJoiner(maxMessageSize);
 		}
 
 		@Override
@@ -254,50 +244,18 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 
 		@Override
 		protected void handleTextMessage(WebSocketSession session, TextMessage part) throws IOException {
-			String text = part.getPayload();
-			boolean last = part.isLast();
-			if (this.tooBig) {
-				this.tooBig = !last;
-				return;
+			String message;
+			try {
+				message = this.joiner.add(part.getPayload(), part.isLast());
 			}
-			if (this.message == null && last && (long) text.length() * 3 <= this.maxMessageSize) {
-				// a whole message that fits: the common case, no copy
-				this.listener.onText(text);
-				return;
-			}
-			this.messageBytes += FrameSizes.utf8Length(text);
-			if (this.splitSurrogate && !text.isEmpty() && Character.isLowSurrogate(text.charAt(0))) {
-				// a pair split between two parts: four bytes, counted as two lone ones
-				this.messageBytes += 2;
-			}
-			this.splitSurrogate = !text.isEmpty() && Character.isHighSurrogate(text.charAt(text.length() - 1));
-			if (this.messageBytes > this.maxMessageSize) {
-				long bytes = this.messageBytes;
-				reset();
-				this.tooBig = !last;
-				logger.debug("Closing the connection: the hub sent a text message of more than " + bytes
-						+ " bytes, the limit is " + this.maxMessageSize);
+			catch (MessageTooBigException ex) {
+				logger.debug("Closing the connection: the hub sent " + ex.getMessage());
 				session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big"));
 				return;
 			}
-			StringBuilder joined = this.message;
-			if (last) {
-				String whole = (joined != null) ? joined.append(text).toString() : text;
-				reset();
-				this.listener.onText(whole);
-				return;
+			if (message != null) {
+				this.listener.onText(message);
 			}
-			if (joined == null) {
-				joined = new StringBuilder(text.length() * 2);
-				this.message = joined;
-			}
-			joined.append(text);
-		}
-
-		private void reset() {
-			this.message = null;
-			this.messageBytes = 0;
-			this.splitSurrogate = false;
 		}
 
 		@Override
@@ -308,7 +266,6 @@ public final class WebSocketTransport implements Transport, AutoCloseable {
 
 		@Override
 		public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-			reset();
 			// a write the hub did not take makes the container close the connection
 			// itself: say why
 			OrderedWriter current = this.writer;
