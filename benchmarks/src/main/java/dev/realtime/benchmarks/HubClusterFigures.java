@@ -210,7 +210,8 @@ final class HubClusterFigures {
 				cluster.add(ReferenceHub.onSchema(this.database, schema, tokens, "realtime.hub.rooms.open=*",
 						"realtime.hub.bus=redis", "realtime.hub.node-id=bench-" + i,
 						"spring.data.redis.url=" + this.windows.options().redisUrl(),
-						// the Redis may be shared with other hubs: channels and keys of this cluster only
+						// the Redis may be shared with other hubs: channels and keys of
+						// this cluster only
 						"realtime.hub.redis.key-prefix=" + schema));
 			}
 			return cluster;

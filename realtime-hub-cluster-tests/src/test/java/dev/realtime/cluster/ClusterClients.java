@@ -123,8 +123,7 @@ public final class ClusterClients {
 		}
 		await().atMost(Duration.ofMinutes(2)).until(() -> this.clients.connectedUsers().size() == userCount);
 		// joining by sending to the room: once acked, the membership is committed, so
-		// every
-		// member is in its room before the first counted event
+		// every member is in its room before the first counted event
 		List<CompletableFuture<?>> hellos = new ArrayList<>();
 		for (RealtimeClient client : this.users) {
 			hellos.add(client.sendEvent(HELLO, Map.of("room", this.roomOf.get(client.userId()))).acknowledged());
