@@ -75,9 +75,11 @@ class HubClusterIntegrationTests {
 	private static final Duration WALL_TIME = Duration.ofMinutes(5);
 
 	/**
-	 * Starting three JVMs at once and migrating the database, on a busy 2-core machine.
+	 * Starting three JVMs at once and migrating the database: well under a minute on 2
+	 * quiet cores, about 3 minutes measured on 2 cores shared with other builds (load
+	 * average 26). The wall time asserted is the real limit.
 	 */
-	private static final Duration NODE_START = Duration.ofSeconds(150);
+	private static final Duration NODE_START = Duration.ofMinutes(4);
 
 	private static final Duration REDIS_CUT = Duration.ofSeconds(20);
 
@@ -299,10 +301,11 @@ class HubClusterIntegrationTests {
 	}
 
 	private void awaitUp(HubNode node) {
-		await().atMost(NODE_START)
+		await().alias(node + ", /actuator/health")
+			.atMost(NODE_START)
 			.pollInterval(Duration.ofMillis(500))
-			.failFast(node + " exited", () -> !node.isAlive())
-			.until(() -> "UP".equals(node.status("")));
+			.failFast("a node exited: " + this.nodes, () -> this.nodes.stream().anyMatch((any) -> !any.isAlive()))
+			.until(() -> node.status(""), "UP"::equals);
 	}
 
 	private void sampleHealth(Map<String, List<String>> redisStatuses, Map<String, List<String>> probeFailures) {
