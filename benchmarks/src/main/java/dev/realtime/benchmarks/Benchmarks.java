@@ -39,11 +39,14 @@ public final class Benchmarks {
 
 	private final HubFigures hub;
 
+	private final HubClusterFigures cluster;
+
 	private Benchmarks(Options options, RawBaselines raw, StarterFigures starter, BenchSocketIoEndpoint socketIo,
-			HubFlood hubFlood, HubFigures hub) {
+			HubFlood hubFlood, HubFigures hub, HubClusterFigures cluster) {
 		this.options = options;
 		this.hubFlood = hubFlood;
 		this.hub = hub;
+		this.cluster = cluster;
 		this.raw = raw;
 		this.starter = starter;
 		this.socketIo = socketIo;
@@ -55,7 +58,7 @@ public final class Benchmarks {
 	static final List<String> ROWS = List.of("ws-1", "ws-100", "ping", "pg-commit", "pg-batch", "cycle", "alo-1",
 			"alo-16", "tx-1", "tx-4", "batch-16", "socketio-16", "http-16", "amo", "ack-latency", "reconnect",
 			"catch-up", "tx-overhead", "drain", "flood-isolation", "hub-ingest-16", "hub-ingest-1", "hub-fanout",
-			"hub-idle-heap");
+			"hub-idle-heap", "hub-cross-node", "hub-fanout-3nodes");
 
 	private void defineRows() {
 		row("ws-1", () -> List.of(rawOnly("WebSocket pipelined, 1 event per frame, ack per event",
@@ -184,6 +187,23 @@ public final class Benchmarks {
 			return List.of(new Line("reference hub: heap per idle connection (vs raw Spring WebSocket on Tomcat, "
 					+ "same 1 MiB frame limit)", heap[0], heap[1], "target <= 40 KiB"));
 		});
+		row("hub-cross-node", () -> {
+			Figure[] added = this.cluster.crossNode();
+			return List.of(new Line(
+					"reference hub, 2 nodes over Redis: delivery latency crossing nodes adds, p50 "
+							+ "(cross-node minus same-node, vs a raw Redis pub/sub round trip through Lettuce)",
+					added[0], added[2], "target <= 2x"), new Line("the same, p99", added[1], added[3], "-"));
+		});
+		row("hub-fanout-3nodes", () -> {
+			int connections = this.options.hubConnections();
+			int rooms = this.options.hubRooms();
+			Figure three = this.cluster.fanOut(3, connections, rooms);
+			Figure one = this.cluster.fanOut(1, connections, rooms);
+			return List.of(new Line(String.format(Locale.ROOT,
+					"reference hub over Redis: fan-out deliveries to "
+							+ "%,d connections in %d rooms, 3 nodes in this JVM (vs 1 node, same bus)",
+					connections, rooms), three, one, "-"));
+		});
 	}
 
 	private Figure[] pgCommit1() {
@@ -265,7 +285,8 @@ public final class Benchmarks {
 			}
 			else {
 				Benchmarks benchmarks = new Benchmarks(options, new RawBaselines(hub, database, windows), starter,
-						socketIo, new HubFlood(database), new HubFigures(database, windows, hub));
+						socketIo, new HubFlood(database), new HubFigures(database, windows, hub),
+						new HubClusterFigures(database, windows));
 				String before = header(options);
 				benchmarks.print(before, benchmarks.run());
 			}

@@ -327,7 +327,7 @@ final class HubFigures {
 	 * @param counted what it did so far
 	 * @return the figure with its counts, or a note of what is missing
 	 */
-	private static Figure settle(Figure figure, long expected, AtomicLong counted) {
+	static Figure settle(Figure figure, long expected, AtomicLong counted) {
 		if (!Windows.await(() -> counted.get() >= expected, SETTLE)) {
 			return figure.note((expected - counted.get()) + " of " + expected + " still missing " + SETTLE.toSeconds()
 					+ " s after the load stopped");
@@ -335,7 +335,7 @@ final class HubFigures {
 		return figure.counted(0, counted.get() - expected);
 	}
 
-	private static long sent(List<HubClient> clients) {
+	static long sent(List<HubClient> clients) {
 		return clients.stream().mapToLong(HubClient::sent).sum();
 	}
 
@@ -345,7 +345,7 @@ final class HubFigures {
 	 * @param connections how many
 	 * @return each token mapped to the user of its connection
 	 */
-	private static Map<String, String> tokens(String prefix, int connections) {
+	static Map<String, String> tokens(String prefix, int connections) {
 		Map<String, String> tokens = new LinkedHashMap<>();
 		for (int i = 0; i < connections; i++) {
 			tokens.put(token(prefix, i), user(clientId(prefix, i)));
@@ -363,7 +363,7 @@ final class HubFigures {
 	 * @param index the connection's number
 	 * @return the client id
 	 */
-	private static String clientId(String prefix, int index) {
+	static String clientId(String prefix, int index) {
 		return String.format(Locale.ROOT, "%s%0" + (8 - prefix.length()) + "d", prefix, index) + "-"
 				+ RawConnection.newClientId();
 	}
@@ -372,11 +372,11 @@ final class HubFigures {
 		return "raw-" + clientId.substring(0, 8);
 	}
 
-	private static String token(String prefix, int index) {
+	static String token(String prefix, int index) {
 		return "t" + prefix + index;
 	}
 
-	private static String room(int index) {
+	static String room(int index) {
 		return String.format(Locale.ROOT, "r%03d", index);
 	}
 

@@ -24,10 +24,11 @@ import org.jspecify.annotations.Nullable;
  * @param jdbcUrl PostgreSQL server (a fresh schema is created in it and dropped after)
  * @param user database user
  * @param password database password
+ * @param redisUrl Redis of the hub cluster rows and of their raw pub/sub baseline
  */
 record Options(List<String> scenarios, Duration warmUp, Duration window, int windows, int drain, Duration drainTimeout,
 		@Nullable Duration sustained, Duration flood, int hubConnections, int hubRooms, String jdbcUrl, String user,
-		String password) {
+		String password, String redisUrl) {
 
 	static final String USAGE = """
 			usage: java -jar benchmarks/target/realtime-benchmarks.jar [row...] [--option=value...]
@@ -38,6 +39,7 @@ record Options(List<String> scenarios, Duration warmUp, Duration window, int win
 			  --flood=30s                              the flood of the flood-isolation row
 			  --hub-connections=1000 --hub-rooms=100   the reference hub's fan-out and idle-heap rows
 			  --jdbc-url=jdbc:postgresql://127.0.0.1:5432/test --user=postgres --password=
+			  --redis=redis://127.0.0.1:6379          the hub cluster rows' Redis (hub-cross-node, hub-fanout-3nodes)
 			""";
 
 	static Options parse(String[] args, List<String> known) {
@@ -54,6 +56,7 @@ record Options(List<String> scenarios, Duration warmUp, Duration window, int win
 		String url = "jdbc:postgresql://127.0.0.1:5432/test";
 		String user = "postgres";
 		String password = "";
+		String redisUrl = "redis://127.0.0.1:6379";
 		for (String arg : args) {
 			if (!arg.startsWith("--")) {
 				if (!known.contains(arg)) {
@@ -78,6 +81,7 @@ record Options(List<String> scenarios, Duration warmUp, Duration window, int win
 				case "jdbc-url" -> url = value;
 				case "user" -> user = value;
 				case "password" -> password = value;
+				case "redis" -> redisUrl = value;
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE.formatted(known));
 			}
 		}
@@ -89,7 +93,7 @@ record Options(List<String> scenarios, Duration warmUp, Duration window, int win
 					"--hub-connections must be a multiple of --hub-rooms: each room gets as " + "many members");
 		}
 		return new Options(List.copyOf(scenarios), warmUp, window, windows, drain, drainTimeout, sustained, flood,
-				hubConnections, hubRooms, url, user, password);
+				hubConnections, hubRooms, url, user, password, redisUrl);
 	}
 
 	/** Parse {@code 500ms}, {@code 3s}, {@code 10m} or an ISO-8601 duration. */

@@ -37,14 +37,11 @@ final class ReferenceHub implements AutoCloseable {
 	 */
 	ReferenceHub(Database database, String name, Map<String, String> tokens, boolean rewriteBatchedInserts,
 			String... settings) {
-		List<String> properties = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off",
-				"logging.level.root=WARN", "logging.level.dev.realtime.hub=ERROR",
-				// a client's writes that fail when the hub closes it
-				"logging.level.org.apache.tomcat.websocket=ERROR", "realtime.enabled=false"));
-		tokens.forEach((token, user) -> properties.add("realtime.hub.tokens." + token + "=" + user));
-		String schema = database.createSchema(name);
-		properties.addAll(List.of(database.springProperties(schema, rewriteBatchedInserts)));
-		properties.addAll(List.of(settings));
+		this(properties(tokens, database.springProperties(database.createSchema(name), rewriteBatchedInserts),
+				settings));
+	}
+
+	private ReferenceHub(List<String> properties) {
 		this.context = new SpringApplicationBuilder(HubApplication.class).web(WebApplicationType.SERVLET)
 			.properties(properties.toArray(String[]::new))
 			.run();
@@ -54,6 +51,30 @@ final class ReferenceHub implements AutoCloseable {
 			throw new IllegalStateException("The hub's web server is not running");
 		}
 		this.uri = URI.create("ws://127.0.0.1:" + server.getPort() + "/realtime");
+	}
+
+	/**
+	 * Start a hub on a schema that exists, as one more node of a cluster of hubs sharing
+	 * it (the first node migrates it).
+	 * @param database where the schema is
+	 * @param schema the schema
+	 * @param tokens the development tokens, each mapped to the user it authenticates
+	 * @param settings further {@code name=value} properties
+	 * @return the running hub
+	 */
+	static ReferenceHub onSchema(Database database, String schema, Map<String, String> tokens, String... settings) {
+		return new ReferenceHub(properties(tokens, database.springProperties(schema, true), settings));
+	}
+
+	private static List<String> properties(Map<String, String> tokens, String[] datasource, String... settings) {
+		List<String> properties = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off",
+				"logging.level.root=WARN", "logging.level.dev.realtime.hub=ERROR",
+				// a client's writes that fail when the hub closes it
+				"logging.level.org.apache.tomcat.websocket=ERROR", "realtime.enabled=false"));
+		tokens.forEach((token, user) -> properties.add("realtime.hub.tokens." + token + "=" + user));
+		properties.addAll(List.of(datasource));
+		properties.addAll(List.of(settings));
+		return properties;
 	}
 
 	URI uri() {
