@@ -5,13 +5,17 @@ import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * Every {@code realtime.hub.redis.catch-up-interval}, on its own thread: sends each open
  * session what it missed of its user's stream (live fan-out lost while Redis was
  * unreachable, or a pub/sub message dropped), and has the {@link RedisHubBus} refresh
  * this node's users in Redis. The catch-up reads the database only, so it goes on while
- * Redis is down.
+ * Redis is down. It also starts the node's Redis subscription, and tries again each round
+ * until it holds: a listener container started by the context would fail the node's start
+ * when Redis is unreachable or slow, and a node must start and serve from the database
+ * then (once subscribed, Lettuce re-subscribes after a lost connection).
  */
 final class HubBusKeeper extends HubPeriodicTask {
 
@@ -21,10 +25,35 @@ final class HubBusKeeper extends HubPeriodicTask {
 
 	private final RedisHubBus bus;
 
-	HubBusKeeper(DefaultHub hub, RedisHubBus bus, Duration interval) {
+	private final RedisMessageListenerContainer subscription;
+
+	private volatile boolean subscribed;
+
+	HubBusKeeper(DefaultHub hub, RedisHubBus bus, RedisMessageListenerContainer subscription, Duration interval) {
 		super("hub-bus-keeper", Math.max(100, interval.toMillis()));
 		this.hub = hub;
 		this.bus = bus;
+		this.subscription = subscription;
+	}
+
+	/**
+	 * Subscribe to the bus's channel unless subscribed; a failure leaves the container
+	 * stopped for the next round.
+	 */
+	private void subscribe() {
+		if (this.subscribed) {
+			return;
+		}
+		try {
+			this.subscription.start();
+			this.subscribed = true;
+		}
+		catch (RuntimeException ex) {
+			this.subscription.stop();
+			logger.warn("Subscribing to Redis channel " + this.bus.channel() + " failed; live fan-out from other"
+					+ " nodes waits for it, the catch-up serves meanwhile; trying again in " + intervalMillis()
+					+ " ms (" + ex.getMessage() + ")");
+		}
 	}
 
 	@Override
@@ -32,11 +61,20 @@ final class HubBusKeeper extends HubPeriodicTask {
 		if (!isRunning()) {
 			logger.info("Hub node " + this.bus.nodeId() + " shares its work over Redis channel " + this.bus.channel());
 		}
+		subscribe();
 		super.start();
 	}
 
 	@Override
+	public synchronized void stop() {
+		super.stop();
+		this.subscription.stop();
+		this.subscribed = false;
+	}
+
+	@Override
 	void runOnce() {
+		subscribe();
 		Set<String> users = this.hub.sessions().connectedUsers();
 		this.bus.refresh(users);
 		try {

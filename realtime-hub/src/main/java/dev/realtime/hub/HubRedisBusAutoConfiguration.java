@@ -1,5 +1,6 @@
 package dev.realtime.hub;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -44,12 +45,16 @@ public final class HubRedisBusAutoConfiguration {
 		// in-order arrival spares it the read
 		container.setTaskExecutor(bus::dispatch);
 		container.addMessageListener(bus, new ChannelTopic(bus.channel()));
+		// started by the hub's bus keeper, which retries while Redis is unreachable
+		container.setAutoStartup(false);
 		return container;
 	}
 
 	@Bean
-	HubBusKeeper hubBusKeeper(DefaultHub hub, RedisHubBus bus, HubBusProperties properties) {
-		return new HubBusKeeper(hub, bus, properties.getRedis().getCatchUpInterval());
+	HubBusKeeper hubBusKeeper(DefaultHub hub, RedisHubBus bus,
+			@Qualifier("hubRedisListenerContainer") RedisMessageListenerContainer hubRedisListenerContainer,
+			HubBusProperties properties) {
+		return new HubBusKeeper(hub, bus, hubRedisListenerContainer, properties.getRedis().getCatchUpInterval());
 	}
 
 }
