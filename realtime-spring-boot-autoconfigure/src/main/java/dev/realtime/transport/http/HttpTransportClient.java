@@ -14,6 +14,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.client.ClientHttpRequestFactory;
@@ -55,7 +56,13 @@ final class HttpTransportClient {
 		PoolingHttpClientConnectionManagerBuilder connections = PoolingHttpClientConnectionManagerBuilder.create()
 			.setTlsSocketStrategy((sslContext != null) ? new DefaultClientTlsStrategy(sslContext)
 					: DefaultClientTlsStrategy.createSystemDefault())
-			.setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).build())
+			// a pooled connection the network or the hub dropped while idle is replaced
+			// before use, as the JDK's client notices at once: a SockJS request on it
+			// would fail the connect
+			.setDefaultConnectionConfig(ConnectionConfig.custom()
+				.setConnectTimeout(timeout)
+				.setValidateAfterInactivity(TimeValue.ofMilliseconds(1))
+				.build())
 			.setDefaultTlsConfig(TlsConfig.custom().setHandshakeTimeout(timeout).build())
 			// every session holds a receive request open, and one transport serves all
 			// the application's users: no pool limit to wait on (the JDK's client had
@@ -69,10 +76,10 @@ final class HttpTransportClient {
 			// the hub is never offered the proxy's credentials: its token goes in the
 			// Authorization header, and its 401 or 403 is the answer to the connect
 			.setTargetAuthenticationStrategy((challengeType, challenges, context) -> List.of())
-			// as the JDK's client did: the connection supervisor retries and reconnects,
-			// SockJS needs no redirects, cookies would be shared by all users, and
-			// decompression would hold back streamed frames
-			.disableAutomaticRetries()
+			// retries: the default's, idempotent requests only (the SockJS info request,
+			// not a send); as the JDK's client did: SockJS needs no redirects, cookies
+			// would be shared by all users, and decompression would hold back streamed
+			// frames
 			.disableRedirectHandling()
 			.disableCookieManagement()
 			.disableContentCompression()

@@ -41,12 +41,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The HTTP transport through a real HTTP proxy that wants basic authentication (Debian's
+ * The HTTP transport through a real HTTP proxy that wants credentials (Debian's
  * {@code squid}, started by the test), to a hub on {@code http://} (the proxy forwards
  * each request) and on {@code https://} with the service's own CA (the proxy opens a
  * {@code CONNECT} tunnel, which must carry the credentials too): with the configured
- * credentials every SockJS request goes through it and the events arrive; with wrong ones
- * the connect fails with the 407 named.
+ * credentials (Basic, and Digest over {@code https://}) every SockJS request goes through
+ * it and the events arrive; with wrong ones the connect fails with the 407 named.
  */
 class HttpTransportProxyIntegrationTests {
 
@@ -88,9 +88,7 @@ class HttpTransportProxyIntegrationTests {
 		try (SquidProxy squid = SquidProxy.withBasicAuthentication("bob", "s3cret")) {
 			DefaultRealtimeClient client = client(TransportProxy.of("127.0.0.1", squid.port(), "bob", "s3cret"));
 			try {
-				client.connect();
-				await().atMost(Duration.ofSeconds(30))
-					.until(() -> client.connectionState() == ConnectionState.CONNECTED);
+				awaitConnected(client);
 				IntStream.rangeClosed(1, 20)
 					.mapToObj((i) -> client.sendEvent("proxied", Map.of("i", i)))
 					.toList()
@@ -130,13 +128,10 @@ class HttpTransportProxyIntegrationTests {
 			hub.store("alice", "hub.pushed", Map.of("i", i));
 		}
 		try (SquidProxy squid = SquidProxy.withBasicAuthentication("bob", "s3cret")) {
-			DefaultRealtimeClient client = client(hub.uri(), trustingTheAuthority(),
-					TransportProxy.of("127.0.0.1", squid.port(), "bob", "s3cret"));
+			DefaultRealtimeClient client = httpsClient(hub, squid, "s3cret");
 			List<InboundMessage> inbox = TestClients.inbox(client);
 			try {
-				client.connect();
-				await().atMost(Duration.ofSeconds(30))
-					.until(() -> client.connectionState() == ConnectionState.CONNECTED);
+				awaitConnected(client);
 				List<SendHandle> first = send(client, 1, EVENTS / 2);
 				await().atMost(Duration.ofSeconds(60)).until(() -> accepted(hub, client).size() >= EVENTS / 4);
 				// the hub restarts: the client reconnects through a new tunnel
@@ -156,33 +151,66 @@ class HttpTransportProxyIntegrationTests {
 			finally {
 				client.close();
 			}
-			// squid logs a tunnel when it ends: the closed session's (the client's
-			// pooled connections stay open)
-			await("the proxy's access log").atMost(Duration.ofSeconds(30))
-				.until(squid::accessLog,
-						(log) -> log.stream()
-							.anyMatch((line) -> line.contains("TCP_TUNNEL/200")
-									&& line.contains(" CONNECT localhost:" + hub.uri().getPort() + " bob ")));
+			awaitTunnel(squid, hub);
+		}
+	}
+
+	@Test
+	void connectsOverHttpsThroughAProxyWithDigestCredentials() throws Exception {
+		TestHub hub = startTlsHub();
+		try (SquidProxy squid = SquidProxy.withDigestAuthentication("bob", "s3cret")) {
+			try (DefaultRealtimeClient client = httpsClient(hub, squid, "s3cret")) {
+				awaitConnected(client);
+				send(client, 1, 20).forEach((handle) -> handle.acknowledged().orTimeout(30, TimeUnit.SECONDS).join());
+				assertThat(accepted(hub, client))
+					.containsExactlyElementsOf(IntStream.rangeClosed(1, 20).boxed().toList());
+			}
+			awaitTunnel(squid, hub);
 		}
 	}
 
 	@Test
 	void wrongProxyCredentialsFailTheHttpsConnectWith407() throws Exception {
 		TestHub hub = startTlsHub();
-		try (SquidProxy squid = SquidProxy.withBasicAuthentication("bob", "s3cret")) {
-			DefaultRealtimeClient client = client(hub.uri(), trustingTheAuthority(),
-					TransportProxy.of("127.0.0.1", squid.port(), "bob", "wrong"));
-			try {
-				client.connect();
-				String error = await().atMost(Duration.ofSeconds(30)).until(client::lastError, (last) -> last != null);
-				assertThat(error).contains("proxy", "HTTP 407", "realtime.proxy.username").doesNotContain("wrong");
-				assertThat(client.connectionState()).isNotEqualTo(ConnectionState.CONNECTED);
-				assertThat(hub.handshakes()).isZero();
-			}
-			finally {
-				client.close();
-			}
+		try (SquidProxy squid = SquidProxy.withBasicAuthentication("bob", "s3cret");
+				DefaultRealtimeClient client = httpsClient(hub, squid, "wrong")) {
+			client.connect();
+			String error = await().atMost(Duration.ofSeconds(30)).until(client::lastError, (last) -> last != null);
+			assertThat(error).contains("proxy", "HTTP 407", "realtime.proxy.username").doesNotContain("wrong");
+			assertThat(client.connectionState()).isNotEqualTo(ConnectionState.CONNECTED);
+			assertThat(hub.handshakes()).isZero();
 		}
+	}
+
+	/**
+	 * Wait for the proxy's log of a tunnel to the hub that the user opened. Squid logs a
+	 * tunnel when it ends: the closed session's (the client's pooled connections stay
+	 * open).
+	 * @param squid the proxy
+	 * @param hub the hub
+	 */
+	private static void awaitTunnel(SquidProxy squid, TestHub hub) {
+		await("the proxy's access log").atMost(Duration.ofSeconds(30))
+			.until(squid::accessLog,
+					(log) -> log.stream()
+						.anyMatch((line) -> line.contains("TCP_TUNNEL/200")
+								&& line.contains(" CONNECT localhost:" + hub.uri().getPort() + " bob ")));
+	}
+
+	private static void awaitConnected(DefaultRealtimeClient client) {
+		client.connect();
+		await().atMost(Duration.ofSeconds(30)).until(() -> client.connectionState() == ConnectionState.CONNECTED);
+	}
+
+	/**
+	 * Create a client of the {@code https://} hub through the proxy as {@code bob}.
+	 * @param hub the hub
+	 * @param squid the proxy
+	 * @param password bob's password as the client has it
+	 * @return the client
+	 */
+	private static DefaultRealtimeClient httpsClient(TestHub hub, SquidProxy squid, String password) throws Exception {
+		return client(hub.uri(), trustingTheAuthority(), TransportProxy.of("127.0.0.1", squid.port(), "bob", password));
 	}
 
 	private static DefaultRealtimeClient client(TransportProxy proxy) {
