@@ -19,12 +19,13 @@ public class ProxyProperties {
 	private int port = 3128;
 
 	/**
-	 * User name for the proxy's basic authentication.
+	 * User name for the proxy's authentication (Basic, or Digest on the WebSocket and
+	 * HTTP transports).
 	 */
 	private @Nullable String username;
 
 	/**
-	 * Password for the proxy's basic authentication.
+	 * Password for the proxy's authentication.
 	 */
 	private @Nullable String password;
 

@@ -6,9 +6,7 @@ import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP proxy between the client and the hub: a configured one (host, port and
- * optional basic credentials), or whatever the JVM's {@link ProxySelector} picks
+ * optional credentials), or whatever the JVM's {@link ProxySelector} picks
  * ({@code http.proxyHost}, {@code https.proxyHost}, {@code http.nonProxyHosts}). The
  * password never appears in {@link #toString()}.
  */
@@ -52,8 +50,7 @@ public final class TransportProxy {
 	 * A proxy, or the JVM's proxy settings when no host is given.
 	 * @param host the proxy's host, or {@code null} for the JVM's settings
 	 * @param port the proxy's port
-	 * @param username the user for the proxy's basic authentication, or {@code null} for
-	 * none
+	 * @param username the user for the proxy's authentication, or {@code null} for none
 	 * @param password the password, required with a user name
 	 * @return the proxy
 	 * @throws IllegalArgumentException if the port is out of range, or a user name comes
@@ -82,7 +79,7 @@ public final class TransportProxy {
 	}
 
 	/**
-	 * Return the user name for the proxy's basic authentication.
+	 * Return the user name for the proxy's authentication.
 	 * @return the user name, or {@code null} for none
 	 */
 	public @Nullable String username() {
@@ -90,23 +87,11 @@ public final class TransportProxy {
 	}
 
 	/**
-	 * Return the password for the proxy's basic authentication.
+	 * Return the password for the proxy's authentication.
 	 * @return the password, or {@code null} for none
 	 */
 	public @Nullable String password() {
 		return this.password;
-	}
-
-	/**
-	 * Return the value of a {@code Proxy-Authorization} header with the credentials.
-	 * @return {@code Basic …}, or {@code null} without credentials
-	 */
-	public @Nullable String basicAuthorization() {
-		if (this.username == null || this.password == null) {
-			return null;
-		}
-		byte[] credentials = (this.username + ":" + this.password).getBytes(StandardCharsets.UTF_8);
-		return "Basic " + Base64.getEncoder().encodeToString(credentials);
 	}
 
 	/**

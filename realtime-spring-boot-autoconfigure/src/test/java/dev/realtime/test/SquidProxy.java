@@ -22,7 +22,8 @@ import static org.awaitility.Awaitility.await;
  * access rules are the test's; {@link #reconfigure(String)} swaps them while it runs. A
  * machine without squid fails the test with what to do: {@code ./test.sh} installs it.
  * <p>
- * A proxy with basic authentication: {@link #withBasicAuthentication(String, String)}.
+ * A proxy with basic authentication: {@link #withBasicAuthentication(String, String)},
+ * with digest authentication: {@link #withDigestAuthentication(String, String)}.
  */
 public final class SquidProxy implements AutoCloseable {
 
@@ -30,6 +31,9 @@ public final class SquidProxy implements AutoCloseable {
 
 	/** Debian's helper for basic authentication against an htpasswd file. */
 	public static final Path NCSA_AUTH = Path.of("/usr/lib/squid/basic_ncsa_auth");
+
+	/** Debian's helper for digest authentication against a file of passwords. */
+	private static final Path DIGEST_FILE_AUTH = Path.of("/usr/lib/squid/digest_file_auth");
 
 	private final Path dir;
 
@@ -91,6 +95,35 @@ public final class SquidProxy implements AutoCloseable {
 				"auth_param basic realm realtime-test", "acl authenticated proxy_auth REQUIRED",
 				"http_upgrade_request_protocols websocket allow all", "http_access allow authenticated",
 				"http_access deny all"));
+	}
+
+	/**
+	 * Start squid allowing only the given user, with digest authentication, WebSocket
+	 * upgrades and tunnels included.
+	 * @param user the proxy user
+	 * @param password the user's password
+	 * @return the running proxy
+	 */
+	public static SquidProxy withDigestAuthentication(String user, String password) {
+		if (!Files.isExecutable(DIGEST_FILE_AUTH)) {
+			throw new IllegalStateException("The digest proxy tests need Debian's squid (" + DIGEST_FILE_AUTH
+					+ "): run ./test.sh, which installs it, or apt-get install squid");
+		}
+		try {
+			Path file = Files.createDirectories(Path.of("target", "squid"))
+				.toAbsolutePath()
+				.resolve("digest-" + UUID.randomUUID());
+			// the helper's plain-text format: user:password
+			Files.writeString(file, user + ":" + password + "\n");
+			Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+			return start(String.join("\n", "auth_param digest program " + DIGEST_FILE_AUTH + " " + file,
+					"auth_param digest realm realtime-test", "acl authenticated proxy_auth REQUIRED",
+					"http_upgrade_request_protocols websocket allow all", "http_access allow authenticated",
+					"http_access deny all"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**

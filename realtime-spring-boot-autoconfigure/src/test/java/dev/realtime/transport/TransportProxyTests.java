@@ -4,8 +4,6 @@ import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,15 +17,6 @@ class TransportProxyTests {
 		TransportProxy proxy = TransportProxy.of("proxy.example", 3128, "svc", "s3cr3t-pass");
 		assertThat(proxy).hasToString("proxy proxy.example:3128 (user svc, password ******)");
 		assertThat(TransportProxy.of(null, 3128, null, null)).hasToString("proxy the JVM's proxy settings");
-	}
-
-	@Test
-	void basicAuthorizationEncodesTheCredentials() {
-		String header = TransportProxy.of("proxy.example", 3128, "svc", "pass:word").basicAuthorization();
-		assertThat(header).startsWith("Basic ");
-		assertThat(new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8))
-			.isEqualTo("svc:pass:word");
-		assertThat(TransportProxy.jvm().basicAuthorization()).isNull();
 	}
 
 	@Test

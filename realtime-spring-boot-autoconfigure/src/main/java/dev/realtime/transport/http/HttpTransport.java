@@ -2,7 +2,6 @@ package dev.realtime.transport.http;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -17,8 +16,6 @@ import javax.net.ssl.SSLContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.HttpStatusCodeException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.socket.CloseStatus;
@@ -39,9 +36,14 @@ import dev.realtime.transport.TransportProxy;
 /**
  * The HTTP transport: the protocol's text frames, unchanged, over SockJS with Spring's
  * {@link SockJsClient} restricted to HTTP ({@link RestClientXhrTransport}: XHR streaming,
- * then XHR polling if streaming fails), on the JDK's {@link HttpClient} (HTTP/1.1). For
- * networks whose proxies or firewalls refuse WebSocket upgrades.
+ * then XHR polling if streaming fails), on Apache HttpClient 5 (HTTP/1.1, see
+ * {@link HttpTransportClient} for why not the JDK's client). For networks whose proxies
+ * or firewalls refuse WebSocket upgrades.
  * <ul>
+ * <li>Through an HTTP proxy with credentials (Basic or Digest) to {@code http://} and to
+ * {@code https://} hubs, whose {@code CONNECT} tunnel is authenticated too; a refusal of
+ * the proxy (HTTP 407) fails the connect with a message naming it, never the
+ * password.</li>
  * <li>Every request (SockJS info, receive and send) carries the handshake headers, so the
  * token goes in the {@code Authorization} header of each; a refused token (HTTP 401 or
  * 403) completes the connect with {@link HandshakeRejectedException}, as on
@@ -99,7 +101,7 @@ public final class HttpTransport implements Transport {
 	 * closes; each session's receive loop runs on a thread of its own
 	 * @param sslContext the trust store (and client certificate, if any) for
 	 * {@code https}, or {@code null} for the JVM's defaults
-	 * @param proxy the HTTP proxy, or the JVM's proxy settings
+	 * @param proxy the HTTP proxy and its credentials, or the JVM's proxy settings
 	 */
 	public HttpTransport(@Nullable URI httpUrl, int maxMessageSize, Duration connectTimeout, Executor executor,
 			@Nullable SSLContext sslContext, TransportProxy proxy) {
@@ -109,23 +111,9 @@ public final class HttpTransport implements Transport {
 		this.httpUrl = httpUrl;
 		this.maxMessageSize = maxMessageSize;
 		this.executor = executor;
-		// HTTP/1.1: an HTTP/2 client asks plain-HTTP servers for an h2c upgrade
-		HttpClient.Builder httpClient = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(connectTimeout)
-			.proxy(proxy.selector());
-		if (sslContext != null) {
-			httpClient.sslContext(sslContext);
-		}
-		RestClient.Builder restClient = RestClient.builder()
-			.requestFactory(new JdkClientHttpRequestFactory(httpClient.build()));
-		String proxyAuthorization = proxy.basicAuthorization();
-		if (proxyAuthorization != null) {
-			// sent with each request through the proxy (and on CONNECT for https);
-			// the JDK drops it on connections that do not go through a proxy
-			restClient.defaultHeader(HttpHeaders.PROXY_AUTHORIZATION, proxyAuthorization);
-		}
-		this.restClient = restClient.build();
+		this.restClient = RestClient.builder()
+			.requestFactory(HttpTransportClient.requestFactory(connectTimeout, sslContext, proxy))
+			.build();
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.http.HttpHeaders;
@@ -243,7 +244,14 @@ final class SockJsReceives implements TaskExecutor, ClientHttpRequestInterceptor
 		void abort() {
 			this.aborted = true;
 			try {
-				this.in.close();
+				if (this.in instanceof EofSensorInputStream body) {
+					// drops the connection: closing would read the rest of a streaming
+					// body first, which ends only with the hub's next flush or never
+					body.abort();
+				}
+				else {
+					this.in.close();
+				}
 			}
 			catch (IOException ex) {
 				logger.debug("Closing an HTTP receive stream failed", ex);
