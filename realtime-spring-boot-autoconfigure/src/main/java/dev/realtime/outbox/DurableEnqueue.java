@@ -53,8 +53,8 @@ final class DurableEnqueue {
 	 * @return whether it was written, {@code false} if its idempotency key was pending
 	 */
 	boolean enqueue(OutboundMessage message, boolean numbered, EnqueueOutcome outcome) {
-		this.counts.reserveDurable();
 		NewRow row = this.rows.toRow(message, numbered);
+		this.counts.reserveDurable();
 		boolean joined;
 		boolean inserted;
 		try {
@@ -64,8 +64,8 @@ final class DurableEnqueue {
 			}
 			else {
 				// as a resend reads it from the row, so both send the same time
-				OutboundMessage kept = new OutboundMessage(message.idempotencyKey(), message.event(), message.payload(),
-						OutboxRepository.instant(row.createdAtMicros()));
+				OutboundMessage kept = new OutboundMessage(message.idempotencyKey(), message.event(),
+						message.payloadJson(), OutboxRepository.instant(row.createdAtMicros()));
 				Stored stored = this.writer.write(row, (seq) -> handOver(seq, kept));
 				inserted = stored.inserted();
 				if (stored.equals(Stored.NEW)) {
