@@ -614,11 +614,13 @@ final class RawBaselines {
 	}
 
 	/**
-	 * Raw cost of writing an outbox row inside a caller's transaction: a transaction with
-	 * the caller's own insert, with and without one more insert into the outbox table.
+	 * Raw cost of writing outbox rows inside a caller's transaction: a transaction with
+	 * the caller's own insert, with and without that many more inserts into the outbox
+	 * table, in one JDBC batch.
+	 * @param rows outbox rows written in the transaction
 	 * @return microseconds added per transaction
 	 */
-	Figure txOverhead() {
+	Figure txOverhead(int rows) {
 		try (Connection db = this.database.connect(this.schema)) {
 			db.setAutoCommit(false);
 			PreparedStatement app = db.prepareStatement("insert into bench_app (body) values (?)");
@@ -629,10 +631,13 @@ final class RawBaselines {
 			return Overhead.measure(this.windows, (withEvent) -> {
 				app.setString(1, "order");
 				app.executeUpdate();
-				if (withEvent) {
+				for (int i = 0; withEvent && i < rows; i++) {
 					outbox.setString(1, clientId);
 					bindEvent(outbox, 2, BenchHub.KEY_PREFIX + keys.incrementAndGet());
-					outbox.executeUpdate();
+					outbox.addBatch();
+				}
+				if (withEvent) {
+					outbox.executeBatch();
 				}
 				db.commit();
 			});

@@ -196,17 +196,18 @@ final class StarterFigures {
 	}
 
 	/**
-	 * What {@code sendEvent} adds to a caller's transaction (one insert of its own).
+	 * What {@code sendEvent} adds to a caller's transaction, its commit included.
+	 * @param sends events sent in the transaction
 	 * @return microseconds added per transaction
 	 */
-	Figure txOverhead() {
+	Figure txOverhead(int sends) {
 		try (Starter starter = Starter.start(this.hub, this.database)) {
 			starter.jdbc().execute("create table bench_app (id bigserial primary key, body text not null)");
 			Senders senders = new Senders(starter.client(), null);
 			TransactionTemplate transactions = starter.transactions();
 			return Overhead.measure(this.windows, (withEvent) -> transactions.executeWithoutResult((status) -> {
 				starter.jdbc().update("insert into bench_app (body) values (?)", "order");
-				if (withEvent) {
+				for (int i = 0; withEvent && i < sends; i++) {
 					senders.sendOne();
 				}
 			}));

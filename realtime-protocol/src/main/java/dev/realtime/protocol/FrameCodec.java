@@ -16,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * Encodes frames to JSON text and decodes JSON text to frames, validating strictly what
@@ -70,6 +71,31 @@ public final class FrameCodec {
 			return node.deepCopy();
 		}
 		return this.mapper.valueToTree(payload);
+	}
+
+	/**
+	 * Convert an application payload to its JSON text, serializing it once.
+	 * @param payload the payload: a {@link JsonNode}, a JSON-mappable object, or
+	 * {@code null} for an empty object
+	 * @return the JSON text
+	 * @see #rawPayload(String)
+	 */
+	public String toPayloadJson(@Nullable Object payload) {
+		if (payload == null) {
+			return "{}";
+		}
+		return this.mapper.writeValueAsString(payload);
+	}
+
+	/**
+	 * Return a payload that is already JSON text, to put in a frame: it is encoded as is,
+	 * never parsed nor serialized again. Only for text this codec's mapper wrote (see
+	 * {@link #toPayloadJson(Object)}): the frame is only as valid as the text.
+	 * @param json the payload's JSON text
+	 * @return a node that writes the text as is
+	 */
+	public static JsonNode rawPayload(String json) {
+		return NODES.rawValueNode(new RawValue(json));
 	}
 
 	/**

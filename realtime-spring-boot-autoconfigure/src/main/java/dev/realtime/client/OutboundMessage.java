@@ -2,15 +2,15 @@ package dev.realtime.client;
 
 import java.time.Instant;
 
-import tools.jackson.databind.JsonNode;
-
 /**
- * An outbound event as accepted by {@code sendEvent}, before it has a seq.
+ * An outbound event as accepted by {@code sendEvent}, before it has a seq. Its payload is
+ * the JSON text {@code sendEvent} serialized it to, once: the outbox stores that text and
+ * the frame carries it as is.
  *
  * @param idempotencyKey the idempotency key, unique per user
  * @param event the event name
- * @param payload the JSON payload
+ * @param payloadJson the payload as JSON text
  * @param createdAt when the application handed it over
  */
-public record OutboundMessage(String idempotencyKey, String event, JsonNode payload, Instant createdAt) {
+public record OutboundMessage(String idempotencyKey, String event, String payloadJson, Instant createdAt) {
 }

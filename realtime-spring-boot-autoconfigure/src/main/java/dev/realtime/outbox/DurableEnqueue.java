@@ -11,7 +11,8 @@ import dev.realtime.client.spi.EnqueueOutcome;
 /**
  * Writes a user's durable events as rows of {@code realtime_outbox}: in the caller's
  * transaction when {@code sendEvent} runs in one, so the event commits or rolls back with
- * the caller's data, or else by the instance's group commit.
+ * the caller's data (held until just before the commit and written in one batch,
+ * {@link CallerTransactionSends}), or else by the instance's group commit.
  * <p>
  * Rows from a caller's transaction cannot take a seq as they are written (the counter
  * would stay locked until the caller commits): they are new rows that the relay numbers
@@ -50,22 +51,23 @@ final class DurableEnqueue {
 	 * @param numbered whether it may take its seq as it is written
 	 * @param outcome told when the event may be claimed, or that a caller's transaction
 	 * discarded it
-	 * @return whether it was written, {@code false} if its idempotency key was pending
+	 * @return whether it was written, or held for the caller's commit; {@code false} if
+	 * its idempotency key was pending, or held already
 	 */
 	boolean enqueue(OutboundMessage message, boolean numbered, EnqueueOutcome outcome) {
-		this.counts.reserveDurable();
 		NewRow row = this.rows.toRow(message, numbered);
+		this.counts.reserveDurable();
 		boolean joined;
 		boolean inserted;
 		try {
 			joined = inCallersTransaction();
 			if (joined) {
-				inserted = insertInCallersTransaction(row, outcome);
+				inserted = callersTransactionSends().add(row, outcome);
 			}
 			else {
 				// as a resend reads it from the row, so both send the same time
-				OutboundMessage kept = new OutboundMessage(message.idempotencyKey(), message.event(), message.payload(),
-						OutboxRepository.instant(row.createdAtMicros()));
+				OutboundMessage kept = new OutboundMessage(message.idempotencyKey(), message.event(),
+						message.payloadJson(), OutboxRepository.instant(row.createdAtMicros()));
 				Stored stored = this.writer.write(row, (seq) -> handOver(seq, kept));
 				inserted = stored.inserted();
 				if (stored.equals(Stored.NEW)) {
@@ -111,37 +113,20 @@ final class DurableEnqueue {
 		return true;
 	}
 
-	private boolean insertInCallersTransaction(NewRow row, EnqueueOutcome outcome) {
-		boolean inserted = this.rows.repository().insertIfAbsent(row);
-		if (inserted) {
-			TransactionSynchronizationManager.registerSynchronization(new Completion(outcome));
-		}
-		return inserted;
-	}
-
 	/**
-	 * Tells the sender what became of its event once the caller's transaction completes.
+	 * Return this queue's sends of the current transaction: those of a transaction that
+	 * suspended it ({@code REQUIRES_NEW}) are not among its synchronizations.
+	 * @return the sends, registered with the transaction on the first one
 	 */
-	private final class Completion implements TransactionSynchronization {
-
-		private final EnqueueOutcome outcome;
-
-		Completion(EnqueueOutcome outcome) {
-			this.outcome = outcome;
-		}
-
-		@Override
-		public void afterCompletion(int status) {
-			if (status == STATUS_COMMITTED) {
-				DurableEnqueue.this.unnumbered.committed();
-				this.outcome.claimable();
-			}
-			else {
-				DurableEnqueue.this.counts.release();
-				this.outcome.discarded();
+	private CallerTransactionSends callersTransactionSends() {
+		for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+			if (synchronization instanceof CallerTransactionSends sends && sends.of(this)) {
+				return sends;
 			}
 		}
-
+		CallerTransactionSends sends = new CallerTransactionSends(this, this.rows, this.counts, this.unnumbered);
+		TransactionSynchronizationManager.registerSynchronization(sends);
+		return sends;
 	}
 
 }

@@ -79,7 +79,7 @@ public class JdbcOutboundQueueFactory implements OutboundQueueFactory, Disposabl
 	public JdbcOutboundQueue create(String userId) {
 		return this.queues.computeIfAbsent(userId, (id) -> {
 			Parts shared = parts();
-			UserRows rows = new UserRows(id, shared.repository, shared.transaction, this.mapper);
+			UserRows rows = new UserRows(id, shared.repository, shared.transaction);
 			return new JdbcOutboundQueue(rows, shared.writer, shared.vacuum, this.dataSource, this.clock, this.maxSize,
 					lease(id), this.handOff);
 		});

@@ -18,7 +18,6 @@ import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
-import org.springframework.jdbc.core.SqlParameterValue;
 
 /**
  * The SQL of the outbox tables over plain JDBC. Every method runs in the caller's
@@ -32,12 +31,6 @@ import org.springframework.jdbc.core.SqlParameterValue;
  * million rows to a few events a second).
  */
 class OutboxRepository {
-
-	/**
-	 * A null seq with its type: an untyped null makes the driver ask the database for the
-	 * parameter's type, one more round trip in the caller's transaction.
-	 */
-	private static final SqlParameterValue NO_SEQ = new SqlParameterValue(Types.BIGINT, null);
 
 	private static final String FIND_CLIENT = "select client_id from realtime_client where user_id = ?";
 
@@ -138,14 +131,34 @@ class OutboxRepository {
 	}
 
 	/**
-	 * Insert a new event unless the user already has a pending event with its idempotency
-	 * key; the relay numbers it once it is committed.
-	 * @param row the event to insert
-	 * @return whether a row was inserted
+	 * Insert events in one JDBC batch, each unless the user already has a pending event
+	 * with its idempotency key, in the current transaction; the relay numbers them once
+	 * they are committed.
+	 * @param rows the events to insert, of one user, each key once
+	 * @return how many rows were inserted
 	 */
-	boolean insertIfAbsent(NewRow row) {
-		return this.jdbc.update(this.dialect.insertIfAbsent, row.userId(), row.key(), row.event(), row.payload(),
-				row.createdAtMicros(), "NEW", NO_SEQ) > 0;
+	int insertAllIfAbsent(List<NewRow> rows) {
+		int[][] counts = this.jdbc.batchUpdate(this.dialect.insertIfAbsent, rows, rows.size(), (statement, row) -> {
+			statement.setString(1, row.userId());
+			statement.setString(2, row.key());
+			statement.setString(3, row.event());
+			statement.setString(4, row.payload());
+			statement.setLong(5, row.createdAtMicros());
+			statement.setString(6, "NEW");
+			// typed: an untyped null makes the driver ask the database for its type
+			statement.setNull(7, Types.BIGINT);
+		});
+		int inserted = 0;
+		for (int[] batch : counts) {
+			for (int count : batch) {
+				// SUCCESS_NO_INFO (-2): the driver inserted without counting; a duplicate
+				// reports 0
+				if (count != 0) {
+					inserted++;
+				}
+			}
+		}
+		return inserted;
 	}
 
 	/**

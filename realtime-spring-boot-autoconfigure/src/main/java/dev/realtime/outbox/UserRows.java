@@ -1,7 +1,6 @@
 package dev.realtime.outbox;
 
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.ObjectMapper;
 
 import dev.realtime.client.OutboundMessage;
 
@@ -14,17 +13,16 @@ import dev.realtime.client.OutboundMessage;
  * @param userId the user
  * @param repository the outbox's statements
  * @param transaction the relay's own transactions
- * @param mapper converts payloads to and from their stored JSON text
  */
-record UserRows(String userId, OutboxRepository repository, TransactionTemplate transaction, ObjectMapper mapper) {
+record UserRows(String userId, OutboxRepository repository, TransactionTemplate transaction) {
 
 	/**
 	 * Return the event a row holds.
 	 * @param row a row of the user
-	 * @return its event, with the payload read back from its JSON text
+	 * @return its event, with the payload's JSON text as stored
 	 */
 	OutboundMessage toMessage(OutboxRow row) {
-		return new OutboundMessage(row.key(), row.event(), this.mapper.readTree(row.payload()),
+		return new OutboundMessage(row.key(), row.event(), row.payload(),
 				OutboxRepository.instant(row.createdAtMicros()));
 	}
 
@@ -32,12 +30,11 @@ record UserRows(String userId, OutboxRepository repository, TransactionTemplate 
 	 * Return the row to insert for an event.
 	 * @param message the event
 	 * @param numbered whether it may take its seq as it is inserted
-	 * @return the row, its payload as JSON text
+	 * @return the row, with the payload's JSON text as {@code sendEvent} serialized it
 	 */
 	NewRow toRow(OutboundMessage message, boolean numbered) {
-		return new NewRow(this.userId, message.idempotencyKey(), message.event(),
-				this.mapper.writeValueAsString(message.payload()), OutboxRepository.micros(message.createdAt()),
-				numbered);
+		return new NewRow(this.userId, message.idempotencyKey(), message.event(), message.payloadJson(),
+				OutboxRepository.micros(message.createdAt()), numbered);
 	}
 
 }

@@ -259,7 +259,7 @@ class OwnClientAutoConfigurationTests {
 		public SendHandle sendEvent(String event, @Nullable Object payload, SendOptions options) {
 			String key = Objects.requireNonNullElseGet(options.idempotencyKey(), () -> UUID.randomUUID().toString());
 			Instant createdAt = this.clock.instant();
-			OutboundMessage message = new OutboundMessage(key, event, this.codec.toPayload(payload), createdAt);
+			OutboundMessage message = new OutboundMessage(key, event, this.codec.toPayloadJson(payload), createdAt);
 			SendHandle handle = new SendHandle(key,
 					Objects.requireNonNullElse(options.deliveryStrategy(), DeliveryStrategy.AT_LEAST_ONCE),
 					new CompletableFuture<>());

@@ -28,11 +28,13 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 import dev.realtime.autoconfigure.RealtimeOutboxAutoConfiguration;
 import dev.realtime.client.OutboundMessage;
@@ -162,7 +164,7 @@ abstract class AbstractJdbcOutboundQueueIntegrationTests {
 	}
 
 	private static OutboundMessage message(String key) {
-		return new OutboundMessage(key, "chat.message", JsonNodeFactory.instance.objectNode().put("text", key),
+		return new OutboundMessage(key, "chat.message", "{\"text\":\"" + key + "\"}",
 				Instant.parse("2025-11-21T14:48:02.123456Z"));
 	}
 
@@ -198,6 +200,136 @@ abstract class AbstractJdbcOutboundQueueIntegrationTests {
 		assertThat(rows()).isZero();
 		assertThat(queue.pendingCount()).isZero();
 		assertThat(queue.claim(10)).isEmpty();
+	}
+
+	@Test
+	void sendsInATransactionAreHeldUntilJustBeforeTheCommitAndCountedAsPending() {
+		JdbcOutboundQueue queue = leader("a");
+		RecordingOutcome outcome = new RecordingOutcome();
+		this.transaction.executeWithoutResult((status) -> {
+			for (int i = 1; i <= 100; i++) {
+				assertThat(queue.enqueue(message("k" + i), true, outcome)).isTrue();
+			}
+			assertThat(rows()).as("in the caller's transaction, before its commit").isZero();
+			assertThat(queue.pendingCount()).isEqualTo(100);
+		});
+		assertThat(rows()).isEqualTo(100);
+		assertThat(outcome.claimable).hasValue(100);
+		assertThat(queue.pendingCount()).isEqualTo(100);
+		List<SequencedMessage> claimed = new ArrayList<>();
+		for (List<SequencedMessage> batch = queue.claim(64); !batch.isEmpty(); batch = queue.claim(64)) {
+			claimed.addAll(batch);
+		}
+		assertThat(claimed).extracting(SequencedMessage::seq).isEqualTo(seqList(1, 100));
+		assertThat(claimed).extracting((m) -> m.message().idempotencyKey())
+			.isEqualTo(java.util.stream.IntStream.rangeClosed(1, 100).mapToObj((i) -> "k" + i).toList());
+	}
+
+	@Test
+	void aKeySentTwiceInOneTransactionIsOneEvent() {
+		JdbcOutboundQueue queue = leader("a");
+		RecordingOutcome outcome = new RecordingOutcome();
+		this.transaction.executeWithoutResult((status) -> {
+			assertThat(queue.enqueue(message("k1"), true, outcome)).isTrue();
+			assertThat(queue.enqueue(message("k1"), true, outcome)).isFalse();
+			assertThat(queue.pendingCount()).isEqualTo(1);
+		});
+		assertThat(rows()).isEqualTo(1);
+		assertThat(queue.pendingCount()).isEqualTo(1);
+		assertThat(queue.claim(10)).extracting(SequencedMessage::seq).containsExactly(1L);
+	}
+
+	@Test
+	void aSendFromASynchronizationThatRunsAfterTheHeldSendsWereWrittenIsWrittenInTheTransaction() {
+		JdbcOutboundQueue queue = leader("a");
+		RecordingOutcome outcome = new RecordingOutcome();
+		this.transaction.executeWithoutResult((status) -> {
+			queue.enqueue(message("k1"), true, outcome);
+			// registered after the queue's own: its beforeCommit runs after the batch
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+				@Override
+				public void beforeCommit(boolean readOnly) {
+					assertThat(queue.enqueue(message("k2"), true, outcome)).isTrue();
+					assertThat(queue.enqueue(message("k1"), true, outcome)).as("held and written").isFalse();
+				}
+
+			});
+		});
+		assertThat(outcome.claimable).hasValue(2);
+		assertThat(queue.pendingCount()).isEqualTo(2);
+		assertThat(queue.claim(10)).extracting((m) -> m.message().idempotencyKey()).containsExactly("k1", "k2");
+	}
+
+	@Test
+	void aRolledBackSavepointDiscardsOnlyTheSendsMadeInsideIt() {
+		JdbcOutboundQueue queue = leader("a");
+		// JDBC savepoints: the JPA transaction manager allows no nested transactions by
+		// default
+		JdbcTransactionManager savepoints = new JdbcTransactionManager(context.getBean(DataSource.class));
+		TransactionTemplate outerTransaction = new TransactionTemplate(savepoints);
+		TransactionTemplate nested = new TransactionTemplate(savepoints);
+		nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+		RecordingOutcome outer = new RecordingOutcome();
+		RecordingOutcome rolledBack = new RecordingOutcome();
+		RecordingOutcome kept = new RecordingOutcome();
+		outerTransaction.executeWithoutResult((status) -> {
+			queue.enqueue(message("k1"), true, outer);
+			nested.executeWithoutResult((savepoint) -> {
+				queue.enqueue(message("k2"), true, rolledBack);
+				queue.enqueue(message("k3"), true, rolledBack);
+				savepoint.setRollbackOnly();
+			});
+			assertThat(rolledBack.discarded).hasValue(2);
+			assertThat(queue.pendingCount()).isEqualTo(1);
+			nested.executeWithoutResult((savepoint) -> queue.enqueue(message("k4"), true, kept));
+			// sent again after its savepoint rolled back: a new event
+			queue.enqueue(message("k2"), true, outer);
+			assertThat(queue.pendingCount()).isEqualTo(3);
+		});
+		assertThat(queue.claim(10)).extracting((m) -> m.message().idempotencyKey()).containsExactly("k1", "k4", "k2");
+		assertThat(outer.claimable).hasValue(2);
+		assertThat(kept.claimable).hasValue(1);
+		assertThat(rolledBack.claimable).hasValue(0);
+		assertThat(queue.pendingCount()).isEqualTo(3);
+	}
+
+	@Test
+	void aRequiresNewTransactionWritesItsOwnSendsWhateverBecomesOfTheOuterOne() {
+		JdbcOutboundQueue queue = leader("a");
+		TransactionTemplate requiresNew = new TransactionTemplate(this.transaction.getTransactionManager());
+		requiresNew.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		RecordingOutcome outer = new RecordingOutcome();
+		RecordingOutcome inner = new RecordingOutcome();
+		assertThatRuntimeException().isThrownBy(() -> this.transaction.executeWithoutResult((status) -> {
+			queue.enqueue(message("outer"), true, outer);
+			requiresNew.executeWithoutResult((own) -> queue.enqueue(message("inner"), true, inner));
+			assertThat(inner.claimable).as("committed with its own transaction").hasValue(1);
+			assertThat(queue.pendingCount()).isEqualTo(2);
+			throw new IllegalStateException("business failure");
+		}));
+		assertThat(outer.discarded).hasValue(1);
+		assertThat(queue.pendingCount()).isEqualTo(1);
+		assertThat(queue.claim(10)).extracting((m) -> m.message().idempotencyKey()).containsExactly("inner");
+	}
+
+	@Test
+	void aRolledBackRequiresNewTransactionLeavesTheOuterOnesSends() {
+		JdbcOutboundQueue queue = leader("a");
+		TransactionTemplate requiresNew = new TransactionTemplate(this.transaction.getTransactionManager());
+		requiresNew.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		RecordingOutcome inner = new RecordingOutcome();
+		this.transaction.executeWithoutResult((status) -> {
+			queue.enqueue(message("outer"), true, new RecordingOutcome());
+			requiresNew.executeWithoutResult((own) -> {
+				queue.enqueue(message("inner"), true, inner);
+				own.setRollbackOnly();
+			});
+			queue.enqueue(message("after"), true, new RecordingOutcome());
+		});
+		assertThat(inner.discarded).hasValue(1);
+		assertThat(queue.pendingCount()).isEqualTo(2);
+		assertThat(queue.claim(10)).extracting((m) -> m.message().idempotencyKey()).containsExactly("outer", "after");
 	}
 
 	@Test
@@ -256,7 +388,8 @@ abstract class AbstractJdbcOutboundQueueIntegrationTests {
 		assertThat(queue.enqueue(message("k1"), true, new RecordingOutcome())).isFalse();
 		RecordingOutcome inside = new RecordingOutcome();
 		this.transaction.executeWithoutResult((status) -> {
-			assertThat(queue.enqueue(message("k1"), true, inside)).isFalse();
+			// held for the commit, where the pending key keeps its row: one event
+			assertThat(queue.enqueue(message("k1"), true, inside)).isTrue();
 			// the caller's transaction is intact: its own work still commits
 			this.jdbc.update("insert into realtime_client (user_id, client_id, relay_epoch) values (?, 'c', 0)",
 					this.userId + "-x");
@@ -276,12 +409,14 @@ abstract class AbstractJdbcOutboundQueueIntegrationTests {
 		Future<Boolean> first = enqueueInOpenTransaction(queue, "shared", secondStarted);
 		Boolean second = this.transaction.execute((status) -> {
 			secondStarted.countDown();
-			// waits for the first transaction's unique key, then finds the key pending
+			// both held for their commits: the later commit finds the key pending
 			return queue.enqueue(message("shared"), true, new RecordingOutcome());
 		});
 		assertThat(first.get()).isTrue();
-		assertThat(second).isFalse();
+		assertThat(second).isTrue();
 		assertThat(rows()).isEqualTo(1);
+		queue.recount();
+		assertThat(queue.pendingCount()).isEqualTo(1);
 	}
 
 	/**
@@ -323,7 +458,7 @@ abstract class AbstractJdbcOutboundQueueIntegrationTests {
 		List<SequencedMessage> first = queue.claim(3);
 		assertThat(first).extracting(SequencedMessage::seq).containsExactly(1L, 2L, 3L);
 		assertThat(first).extracting((m) -> m.message().idempotencyKey()).containsExactly("k1", "k2", "k3");
-		assertThat(first.get(0).message().payload().get("text").asString()).isEqualTo("k1");
+		assertThat(first.get(0).message().payloadJson()).isEqualTo("{\"text\":\"k1\"}");
 		assertThat(first.get(0).message().createdAt()).isEqualTo(Instant.parse("2025-11-21T14:48:02.123456Z"));
 		assertThat(queue.claim(10)).extracting(SequencedMessage::seq).containsExactly(4L, 5L);
 		assertThat(queue.claim(10)).as("claimed rows are not claimed again").isEmpty();
@@ -455,8 +590,7 @@ abstract class AbstractJdbcOutboundQueueIntegrationTests {
 		JdbcOutboundQueue queue = leader("a");
 		// the relay's first claim after taking the lease reads the database
 		assertThat(queue.claim(10)).isEmpty();
-		ObjectNode payload = JsonNodeFactory.instance.objectNode().put("text", "héllo \"quoted\"");
-		payload.putArray("items").add(1).add(2.5).addNull();
+		String payload = "{\"text\":\"héllo \\\"quoted\\\"\",\"items\":[1,2.5,null]}";
 		queue.enqueue(new OutboundMessage("k1", "e", payload, Instant.parse("2025-11-21T14:48:02.123456789Z")), true,
 				new RecordingOutcome());
 		List<SequencedMessage> first = queue.claim(10);
@@ -486,10 +620,10 @@ abstract class AbstractJdbcOutboundQueueIntegrationTests {
 	void oldestPendingCreatedAtFollowsTheBacklog() {
 		JdbcOutboundQueue queue = leader("a");
 		assertThat(queue.oldestPendingCreatedAt()).isEmpty();
-		queue.enqueue(new OutboundMessage("old", "e", JsonNodeFactory.instance.objectNode(),
-				Instant.parse("2025-11-21T10:00:00.000001Z")), true, new RecordingOutcome());
-		queue.enqueue(new OutboundMessage("new", "e", JsonNodeFactory.instance.objectNode(),
-				Instant.parse("2025-11-21T11:00:00Z")), true, new RecordingOutcome());
+		queue.enqueue(new OutboundMessage("old", "e", "{}", Instant.parse("2025-11-21T10:00:00.000001Z")), true,
+				new RecordingOutcome());
+		queue.enqueue(new OutboundMessage("new", "e", "{}", Instant.parse("2025-11-21T11:00:00Z")), true,
+				new RecordingOutcome());
 		assertThat(queue.oldestPendingCreatedAt()).contains(Instant.parse("2025-11-21T10:00:00.000001Z"));
 		queue.claim(1);
 		queue.acknowledge(1);
@@ -504,10 +638,10 @@ abstract class AbstractJdbcOutboundQueueIntegrationTests {
 		JdbcOutboundQueue queue = leader("a");
 		queue.enqueue(message("durable-1"), true, new RecordingOutcome());
 		RecordingOutcome outcome = new RecordingOutcome();
-		queue.enqueue(new OutboundMessage("memory-1", "typing", JsonNodeFactory.instance.objectNode(),
-				Instant.parse("2025-11-21T14:48:03Z")), false, outcome);
-		queue.enqueue(new OutboundMessage("durable-2", "e", JsonNodeFactory.instance.objectNode(),
-				Instant.parse("2025-11-21T14:48:04Z")), true, new RecordingOutcome());
+		queue.enqueue(new OutboundMessage("memory-1", "typing", "{}", Instant.parse("2025-11-21T14:48:03Z")), false,
+				outcome);
+		queue.enqueue(new OutboundMessage("durable-2", "e", "{}", Instant.parse("2025-11-21T14:48:04Z")), true,
+				new RecordingOutcome());
 		assertThat(outcome.claimable).hasValue(1);
 		assertThat(rows()).isEqualTo(2);
 		assertThat(queue.pendingCount()).isEqualTo(3);

@@ -22,6 +22,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
@@ -43,8 +44,10 @@ import dev.realtime.test.TestDatabases;
  * same name continues after its last committed chunk), at most {@code delivery.rate}
  * events a second per thread if set; its listener records every inbound event, in the
  * order it gets them, in the listener's transaction; and it reports its connection state
- * every 200 ms; it joins the room {@code delivery.room}, if set, at every connect. The
- * tables are created by {@link #createTables}, so the test can read them.
+ * every 200 ms; it joins the room {@code delivery.room}, if set, at every connect; with
+ * {@code delivery.hold-at}, it sends the chunk of that event and then keeps its
+ * transaction open, uncommitted, until the process is killed. The tables are created by
+ * {@link #createTables}, so the test can read them.
  */
 @EnableAutoConfiguration
 @Import(DeliveryService.Worker.class)
@@ -142,12 +145,18 @@ public class DeliveryService {
 
 		private final int rate;
 
+		/**
+		 * The event whose chunk is sent and then held uncommitted until the process is
+		 * killed, 0 for none.
+		 */
+		private final int holdAt;
+
 		private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
 
 		Worker(RealtimeClient client, JdbcTemplate jdbc, TransactionTemplate transactions,
 				@Value("${delivery.instance}") String instance, @Value("${delivery.count}") int count,
 				@Value("${delivery.threads}") int threads, @Value("${delivery.rate:0}") int rate,
-				@Value("${delivery.room:}") String room) {
+				@Value("${delivery.room:}") String room, @Value("${delivery.hold-at:0}") int holdAt) {
 			this.client = client;
 			if (!room.isEmpty()) {
 				// a room's events reach its members only: join it at every connect
@@ -164,6 +173,7 @@ public class DeliveryService {
 			this.count = count;
 			this.threads = threads;
 			this.rate = rate;
+			this.holdAt = holdAt;
 		}
 
 		@EventListener(ApplicationReadyEvent.class)
@@ -206,9 +216,28 @@ public class DeliveryService {
 					}
 					this.jdbc.update("update delivery_progress set last_sent = ? where instance = ? and thread = ?", to,
 							this.instance, thread);
+					if (from <= this.holdAt && this.holdAt <= to) {
+						holdUncommitted();
+					}
 				});
 			}
 			logger.info("Thread " + thread + " of " + this.instance + " committed all " + this.count + " events");
+		}
+
+		/**
+		 * Say so in a transaction of its own, then keep the sender's transaction open
+		 * until the process is killed.
+		 */
+		private void holdUncommitted() {
+			TransactionTemplate own = new TransactionTemplate(this.transactions.getTransactionManager());
+			own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+			own.executeWithoutResult((status) -> this.jdbc.update(
+					"insert into delivery_instance (instance, state) values (?, 'HOLDING')", this.instance + "-held"));
+			logger.info("Holding the transaction of events up to " + this.holdAt + " open until killed");
+			while (true) {
+				// not a wait for a result: the process is killed while it parks here
+				LockSupport.park(this);
+			}
 		}
 
 		@Override

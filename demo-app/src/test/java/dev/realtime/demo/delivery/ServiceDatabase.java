@@ -68,6 +68,35 @@ final class ServiceDatabase implements AutoCloseable {
 	}
 
 	/**
+	 * Return whether an instance sent a chunk and holds its transaction open
+	 * ({@code delivery.hold-at}).
+	 * @param instance the instance
+	 * @return whether it does
+	 */
+	boolean holding(String instance) {
+		return state(instance + "-held") != null;
+	}
+
+	/**
+	 * Return the payloads of the rows in the service's outbox, pending or dead.
+	 * @return the payloads' JSON text
+	 */
+	List<String> outboxPayloads() {
+		List<String> payloads = new ArrayList<>();
+		try (Connection connection = this.database.connect();
+				PreparedStatement statement = connection.prepareStatement("select payload from realtime_outbox");
+				ResultSet rs = statement.executeQuery()) {
+			while (rs.next()) {
+				payloads.add(rs.getString(1));
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return payloads;
+	}
+
+	/**
 	 * Return the last event number each sending thread of an instance committed.
 	 * @param instance the instance
 	 * @return the number by thread

@@ -36,7 +36,7 @@ final class FramePacker {
 		for (SequencedMessage claimedMessage : claimed) {
 			OutboundMessage message = claimedMessage.message();
 			encoded.add(codec.encode(new EventFrame(claimedMessage.seq(), clientId, message.idempotencyKey(),
-					message.event(), message.payload(), message.createdAt())));
+					message.event(), FrameCodec.rawPayload(message.payloadJson()), message.createdAt())));
 		}
 		return pack(encoded, maxFrames, maxBytes).stream().map(Packed::text).toList();
 	}

@@ -5,7 +5,6 @@ import java.util.Objects;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
 import dev.realtime.client.ClientSettings;
 import dev.realtime.client.DeliveryStrategy;
@@ -23,9 +22,10 @@ import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.FrameSizes;
 
 /**
- * Where the application's events enter the client: checks and encodes them, and puts them
- * into the outbound queue, from which the relay sends them, or, at most once, straight to
- * the {@link AtMostOnceSender}. Runs on the sender's thread.
+ * Where the application's events enter the client: checks them, serializes each payload
+ * to JSON text once (the size check, the outbox row and the frame all use that text), and
+ * puts them into the outbound queue, from which the relay sends them, or, at most once,
+ * straight to the {@link AtMostOnceSender}. Runs on the sender's thread.
  */
 final class OutboundEvents {
 
@@ -77,9 +77,11 @@ final class OutboundEvents {
 			throw new IllegalArgumentException(
 					"Idempotency key of event '" + event + "' is not valid: use " + EventFields.IDEMPOTENCY_KEY_RULE);
 		}
-		JsonNode json;
+		// serialized here, once: the size check, the outbox row and the frame use this
+		// text
+		String json;
 		try {
-			json = this.codec.toPayload(payload);
+			json = this.codec.toPayloadJson(payload);
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalArgumentException(
@@ -92,7 +94,8 @@ final class OutboundEvents {
 		String clientId = this.queue.clientId();
 		if (strategy == DeliveryStrategy.AT_MOST_ONCE) {
 			// no seq: the frame as it will be sent, encoded once
-			String frame = this.codec.encode(new EventFrame(null, clientId, key, event, json, message.createdAt()));
+			String frame = this.codec
+				.encode(new EventFrame(null, clientId, key, event, FrameCodec.rawPayload(json), message.createdAt()));
 			checkFrameSize(event, FrameSizes.utf8Length(frame));
 			// held by the queue until sent or dropped, which is soon: nothing to track
 			SendOutcome outcome = new SendOutcome((requested) -> {
@@ -101,8 +104,8 @@ final class OutboundEvents {
 			this.atMostOnce.send(key, frame, outcome);
 			return handle;
 		}
-		checkFrameSize(event,
-				FrameSizes.maxEventFrameBytes(this.codec, clientId, key, event, json, message.createdAt()));
+		checkFrameSize(event, FrameSizes.maxEventFrameBytes(this.codec, clientId, key, event,
+				FrameCodec.rawPayload(json), message.createdAt()));
 		SendTracker.Handle tracked = this.tracker.track(key);
 		boolean added;
 		try {
