@@ -30,8 +30,10 @@ import dev.realtime.protocol.UserProfiles;
  * loaded at first use; when several nodes share the store ({@link HubBus#shared()}) a
  * room event's members are read from the store in the fan-out's transaction, so a join
  * made on another node is never missed, and the cache learns other nodes' joins through
- * the bus. Presence lives in the {@link HubBus} (memory, or Redis with a TTL); privacy is
- * kept in this node's memory only: clients announce both again at connect.
+ * the bus. Presence lives in the {@link HubBus} (memory, or Redis with a TTL); clients
+ * announce it again at connect. Privacy settings are stored (written through on update):
+ * one node caches them, loaded at first use; several nodes read them from the store at
+ * each use (see {@link #privacyOf(String)}).
  * <p>
  * Meta signals the hub understands from clients (others are ignored):
  * <ul>
@@ -71,6 +73,7 @@ final class HubRooms implements HubBus.Inbound {
 
 	private final Object loadLock = new Object();
 
+	/** Each user's privacy settings, as stored; used by a single node only. */
 	private final Map<String, PrivacySettings> privacy = new ConcurrentHashMap<>();
 
 	/**
@@ -125,7 +128,7 @@ final class HubRooms implements HubBus.Inbound {
 			case MetaFrame.TYPING_START, MetaFrame.TYPING_STOP -> {
 				return onTyping(userId, meta.event(), payload);
 			}
-			case MetaFrame.PRIVACY_UPDATE -> this.privacy.put(userId, PrivacySettings.fromPayload(payload));
+			case MetaFrame.PRIVACY_UPDATE -> updatePrivacy(userId, payload);
 			default -> logger.trace("Ignoring meta signal '" + meta.event() + "' of " + session);
 		}
 		return null;
@@ -240,7 +243,7 @@ final class HubRooms implements HubBus.Inbound {
 		String userId = session.userId();
 		JsonNode privacySettings = payload.path(UserProfiles.PRIVACY);
 		if (privacySettings.isObject()) {
-			this.privacy.put(userId, PrivacySettings.fromPayload(privacySettings));
+			updatePrivacy(userId, privacySettings);
 		}
 		JsonNode custom = payload.path(UserProfiles.CUSTOM);
 		if (custom.isObject()) {
@@ -312,7 +315,42 @@ final class HubRooms implements HubBus.Inbound {
 	 * @return whether the user shares read receipts
 	 */
 	boolean sharesReadReceipts(String userId) {
-		return this.privacy.getOrDefault(userId, PrivacySettings.SHARE_ALL).readReceipts();
+		return privacyOf(userId).readReceipts();
+	}
+
+	private void updatePrivacy(String userId, JsonNode payload) {
+		PrivacySettings settings = PrivacySettings.fromPayload(payload);
+		this.store.savePrivacy(userId, settings, this.clock.instant());
+		this.privacy.put(userId, settings);
+	}
+
+	/**
+	 * Return a user's privacy settings. Several nodes read them from the store at each
+	 * use rather than keep caches in step over the bus: a change then applies on every
+	 * node at once, and still while the bus (Redis) is unreachable, when a missed
+	 * invalidation would leak what the user keeps private. The cost is one primary-key
+	 * read per typing signal or receipt, next to the read of the room's members those
+	 * already make. One node caches them, loading a user's from the store at first use
+	 * (after a restart).
+	 * @param userId the user
+	 * @return the user's settings, sharing all when the user never sent any
+	 */
+	private PrivacySettings privacyOf(String userId) {
+		if (this.bus.shared()) {
+			return stored(userId);
+		}
+		PrivacySettings known = this.privacy.get(userId);
+		if (known != null) {
+			return known;
+		}
+		PrivacySettings loaded = stored(userId);
+		PrivacySettings raced = this.privacy.putIfAbsent(userId, loaded);
+		return (raced != null) ? raced : loaded;
+	}
+
+	private PrivacySettings stored(String userId) {
+		PrivacySettings stored = this.store.findPrivacy(userId);
+		return (stored != null) ? stored : PrivacySettings.SHARE_ALL;
 	}
 
 	/**
@@ -358,7 +396,7 @@ final class HubRooms implements HubBus.Inbound {
 			logger.debug("Dropping " + event + " of '" + userId + "': its channel_id is not " + ChannelFields.ID_RULE);
 			return null;
 		}
-		if (!this.privacy.getOrDefault(userId, PrivacySettings.SHARE_ALL).typingIndicators()) {
+		if (!privacyOf(userId).typingIndicators()) {
 			logger.debug("Dropping " + event + " of '" + userId + "': typing indicators are private");
 			return null;
 		}

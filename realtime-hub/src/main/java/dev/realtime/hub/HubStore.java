@@ -10,6 +10,8 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.realtime.protocol.PrivacySettings;
+
 /**
  * Durable state of the hub. Methods that change several rows expect to run inside the
  * caller's transaction; the rest are single statements.
@@ -127,6 +129,22 @@ interface HubStore {
 	 * sent a profile
 	 */
 	@Nullable String findProfile(String userId);
+
+	/**
+	 * Store a user's privacy settings, replacing what the user had. Runs outside a
+	 * transaction.
+	 * @param userId the user
+	 * @param settings the settings
+	 * @param now the time recorded as the update's
+	 */
+	void savePrivacy(String userId, PrivacySettings settings, Instant now);
+
+	/**
+	 * Return a user's privacy settings as last stored.
+	 * @param userId the user
+	 * @return the settings, {@code null} when the user never sent any
+	 */
+	@Nullable PrivacySettings findPrivacy(String userId);
 
 	/**
 	 * Make a user a member of a room unless it is one. Runs outside a transaction (a

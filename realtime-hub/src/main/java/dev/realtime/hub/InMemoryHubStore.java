@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -24,6 +25,7 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.PrivacySettings;
 
 /**
  * {@link HubStore} in the heap, for tests and a throwaway hub (selected with
@@ -50,6 +52,8 @@ public final class InMemoryHubStore implements HubStore {
 	private final Map<String, TreeMap<Long, NewAcceptedEvent>> accepted = new HashMap<>();
 
 	private final Map<String, String> profiles = new HashMap<>();
+
+	private final Map<String, PrivacySettings> privacy = new HashMap<>();
 
 	private final Map<String, Set<String>> roomMembers = new HashMap<>();
 
@@ -85,6 +89,7 @@ public final class InMemoryHubStore implements HubStore {
 			this.streams.clear();
 			this.accepted.clear();
 			this.profiles.clear();
+			this.privacy.clear();
 			this.userKeys.clear();
 			this.roomMembers.clear();
 			return null;
@@ -321,6 +326,16 @@ public final class InMemoryHubStore implements HubStore {
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	@Override
+	public void savePrivacy(String userId, PrivacySettings settings, Instant now) {
+		locked(() -> this.privacy.put(userId, settings));
+	}
+
+	@Override
+	public @Nullable PrivacySettings findPrivacy(String userId) {
+		return locked(() -> Optional.ofNullable(this.privacy.get(userId))).orElse(null);
 	}
 
 	private ClientRow client(String clientId) {

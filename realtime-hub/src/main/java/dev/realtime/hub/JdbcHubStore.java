@@ -26,6 +26,7 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import dev.realtime.protocol.EventFrame;
+import dev.realtime.protocol.PrivacySettings;
 
 /**
  * {@link HubStore} over plain JDBC. The SQL is portable between PostgreSQL and H2.
@@ -261,17 +262,45 @@ final class JdbcHubStore implements HubStore {
 
 	@Override
 	public void saveProfile(String userId, String customJson, Instant now) {
-		String update = "UPDATE hub_user_profile SET custom = ?, updated_at = ? WHERE user_id = ?";
-		if (this.jdbc.update(update, customJson, timestamp(now), userId) > 0) {
+		saveUserRow("hub_user_profile", userId, now, List.of("custom"), customJson);
+	}
+
+	@Override
+	public void savePrivacy(String userId, PrivacySettings settings, Instant now) {
+		saveUserRow("hub_user_privacy", userId, now, List.of("typing_indicators", "read_receipts"),
+				settings.typingIndicators(), settings.readReceipts());
+	}
+
+	/**
+	 * Replace a user's row of a table keyed by {@code user_id} with an
+	 * {@code updated_at}, inserting it when the user has none (an update then an insert:
+	 * portable, where an upsert's syntax is not).
+	 * @param table the table, one of this class's constants
+	 * @param userId the user
+	 * @param now the time recorded as the update's
+	 * @param columns the columns set, besides {@code user_id} and {@code updated_at}
+	 * @param values their values, in order
+	 */
+	private void saveUserRow(String table, String userId, Instant now, List<String> columns, Object... values) {
+		List<Object> updateArgs = new ArrayList<>(List.of(values));
+		updateArgs.add(timestamp(now));
+		updateArgs.add(userId);
+		String update = "UPDATE " + table + " SET " + String.join(" = ?, ", columns)
+				+ " = ?, updated_at = ? WHERE user_id = ?";
+		if (this.jdbc.update(update, updateArgs.toArray()) > 0) {
 			return;
 		}
+		List<Object> insertArgs = new ArrayList<>();
+		insertArgs.add(userId);
+		insertArgs.addAll(List.of(values));
+		insertArgs.add(timestamp(now));
 		try {
-			this.jdbc.update("INSERT INTO hub_user_profile (user_id, custom, updated_at) VALUES (?, ?, ?)", userId,
-					customJson, timestamp(now));
+			this.jdbc.update("INSERT INTO " + table + " (user_id, " + String.join(", ", columns) + ", updated_at)"
+					+ " VALUES (?" + ", ?".repeat(columns.size() + 1) + ")", insertArgs.toArray());
 		}
 		catch (DuplicateKeyException ex) {
 			// inserted concurrently by another connection of the user: the last one wins
-			this.jdbc.update(update, customJson, timestamp(now), userId);
+			this.jdbc.update(update, updateArgs.toArray());
 		}
 	}
 
@@ -280,6 +309,14 @@ final class JdbcHubStore implements HubStore {
 		List<String> custom = this.jdbc.queryForList("SELECT custom FROM hub_user_profile WHERE user_id = ?",
 				String.class, userId);
 		return custom.isEmpty() ? null : custom.get(0);
+	}
+
+	@Override
+	public @Nullable PrivacySettings findPrivacy(String userId) {
+		List<PrivacySettings> settings = this.jdbc.query(
+				"SELECT typing_indicators, read_receipts FROM hub_user_privacy WHERE user_id = ?",
+				(rs, row) -> new PrivacySettings(rs.getBoolean(1), rs.getBoolean(2)), userId);
+		return settings.isEmpty() ? null : settings.get(0);
 	}
 
 	@Override

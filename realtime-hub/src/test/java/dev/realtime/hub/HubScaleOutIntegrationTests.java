@@ -42,7 +42,8 @@ import static org.awaitility.Awaitility.await;
  * that it can cut it; the machine's Redis is never touched). Nodes A and B check for
  * missed events only once an hour, so what reaches B's users in the first tests came by
  * live fan-out over Redis; node C keeps the default catch-up interval, so what reaches
- * its users while Redis is down came from the database.
+ * its users while Redis is down came from the database. Privacy settings sent to one node
+ * apply on the others, and on a single node started later on the same database.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HubScaleOutIntegrationTests {
@@ -113,7 +114,7 @@ class HubScaleOutIntegrationTests {
 	@Order(2)
 	void aRoomMemberOnAnotherNodeReceivesTheRoomsEvent() throws Exception {
 		try (RawHubConnection alice = connect(nodeA, "alice"); RawHubConnection bob = connect(nodeB, "bob")) {
-			join(bob, "team");
+			join("team", bob);
 			sendToRoom(alice, 1, "team-1", "team", "hello team");
 			assertThat(next(alice, AckFrame.class, (ack) -> true).ackSeq()).isEqualTo(1);
 			EventFrame received = next(bob, EventFrame.class, (event) -> true);
@@ -126,8 +127,7 @@ class HubScaleOutIntegrationTests {
 	@Order(3)
 	void presenceOfAUserOnOneNodeIsSeenOnAnother() throws Exception {
 		try (RawHubConnection alice = connect(nodeA, "alice"); RawHubConnection bob = connect(nodeB, "bob")) {
-			join(alice, "design");
-			join(bob, "design");
+			join("design", alice, bob);
 			alice.send(meta(MetaFrame.PRESENCE_UPDATE, "{\"status\":\"online\",\"metadata\":{\"on\":\"A\"}}"));
 			// live: A's update reaches bob on B
 			MetaFrame live = next(bob, MetaFrame.class, presenceOf("alice", "online"));
@@ -141,9 +141,66 @@ class HubScaleOutIntegrationTests {
 
 	@Test
 	@Order(4)
+	void readReceiptsTurnedOffOnOneNodeAreFannedOutToNobodyFromAnother() throws Exception {
+		try (RawHubConnection aliceOnB = connect(nodeB, "alice"); RawHubConnection bob = connect(nodeB, "bob")) {
+			join("general", aliceOnB, bob);
+			updatePrivacy(nodeA, "alice", true, false);
+			aliceOnB.send(receipt(1, "off-1", "general"));
+			assertThat(next(aliceOnB, AckFrame.class, (ack) -> true).ackSeq()).isEqualTo(1);
+			sendToRoom(aliceOnB, 2, "general-2", "general", "after the receipt");
+			// a receipt fanned out to bob would come before the message in his stream
+			assertThat(nextReceiptOr(bob, "after the receipt").event()).isEqualTo("chat.message");
+		}
+	}
+
+	@Test
+	@Order(5)
+	void typingTurnedOffOnOneNodeIsFannedOutToNobodyFromAnother() throws Exception {
+		try (RawHubConnection aliceOnB = connect(nodeB, "alice"); RawHubConnection bob = connect(nodeB, "bob")) {
+			updatePrivacy(nodeA, "alice", true, false);
+			join("lobby", aliceOnB, bob);
+			aliceOnB.send(meta(MetaFrame.TYPING_START, "{\"channel_id\":\"lobby\"}"));
+			next(bob, MetaFrame.class, typingOf("alice"));
+
+			updatePrivacy(nodeA, "alice", false, false);
+			aliceOnB.send(meta(MetaFrame.TYPING_START, "{\"channel_id\":\"lobby\"}"));
+			aliceOnB.send(meta(MetaFrame.PRESENCE_UPDATE, "{\"status\":\"away\",\"metadata\":{\"marker\":\"off\"}}"));
+			// a typing signal sent to bob would come before alice's presence, on the same
+			// node
+			assertThat(next(bob, MetaFrame.class, typingOf("alice").or(marker("off"))).event())
+				.isEqualTo(MetaFrame.PRESENCE_UPDATE);
+		}
+	}
+
+	@Test
+	@Order(6)
+	void aSingleNodeStartedOnTheSameDatabaseAppliesTheStoredSettings() throws Exception {
+		// as a restart of a single node: its memory holds nothing of alice's settings
+		ConfigurableApplicationContext single = new SpringApplicationBuilder(HubTestApplication.class)
+			.properties(schema.springProperties())
+			.properties("server.port=0", "realtime.hub.bus=local")
+			.run();
+		try (RawHubConnection alice = connect(single, "alice"); RawHubConnection bob = connect(single, "bob")) {
+			assertThat(single.getBean(DefaultHub.class).bus()).isInstanceOf(LocalHubBus.class);
+			alice.send(meta(MetaFrame.TYPING_START, "{\"channel_id\":\"lobby\"}"));
+			alice.send(receipt(1, "single-1", "general"));
+			assertThat(next(alice, AckFrame.class, (ack) -> true).ackSeq()).isEqualTo(1);
+			alice.send(meta(MetaFrame.PRESENCE_UPDATE, "{\"status\":\"online\",\"metadata\":{\"marker\":\"single\"}}"));
+			assertThat(next(bob, MetaFrame.class, typingOf("alice").or(marker("single"))).event())
+				.isEqualTo(MetaFrame.PRESENCE_UPDATE);
+			sendToRoom(alice, 2, "single-2", "general", "on the single node");
+			assertThat(nextReceiptOr(bob, "on the single node").event()).isEqualTo("chat.message");
+		}
+		finally {
+			single.close();
+		}
+	}
+
+	@Test
+	@Order(7)
 	void withRedisCutEventsAreStillAcceptedAndReachAnotherNodeThroughTheCatchUp() throws Exception {
 		try (RawHubConnection alice = connect(nodeA, "alice"); RawHubConnection carol = connect(nodeC, "carol")) {
-			join(carol, "ops");
+			join("ops", carol);
 			assertThat(health(nodeA, "redis")).isEqualTo("UP");
 
 			stopRedis();
@@ -166,12 +223,59 @@ class HubScaleOutIntegrationTests {
 	}
 
 	/**
-	 * Join a room and wait for the ping's answer, which says the node processed the join.
+	 * Join a room on each connection and wait for the ping's answer, which says the node
+	 * processed the join.
 	 */
-	private static void join(RawHubConnection connection, String room) throws Exception {
-		connection.send(meta(MetaFrame.ROOM_JOIN, "{\"room\":\"" + room + "\"}"));
+	private static void join(String room, RawHubConnection... connections) throws Exception {
+		for (RawHubConnection connection : connections) {
+			connection.send(meta(MetaFrame.ROOM_JOIN, "{\"room\":\"" + room + "\"}"));
+			ping(connection);
+		}
+	}
+
+	/**
+	 * Wait for the answer to a ping, which says the node processed what came before it.
+	 */
+	private static void ping(RawHubConnection connection) throws Exception {
 		connection.send(meta(MetaFrame.PING, "null"));
 		next(connection, MetaFrame.class, (frame) -> frame.event().equals(MetaFrame.PONG));
+	}
+
+	/**
+	 * Send a user's privacy settings on a connection to a node, and wait until the node
+	 * processed (stored) them.
+	 */
+	private static void updatePrivacy(ConfigurableApplicationContext node, String user, boolean typingIndicators,
+			boolean readReceipts) throws Exception {
+		try (RawHubConnection connection = connect(node, user)) {
+			connection.send(meta(MetaFrame.PRIVACY_UPDATE,
+					"{\"typing_indicators\":" + typingIndicators + ",\"read_receipts\":" + readReceipts + "}"));
+			ping(connection);
+		}
+	}
+
+	/**
+	 * Wait for the next read receipt or room event with the text, whichever comes first.
+	 */
+	private static EventFrame nextReceiptOr(RawHubConnection connection, String text) throws InterruptedException {
+		return next(connection, EventFrame.class, (event) -> event.event().equals(EventFrame.RECEIPT_READ)
+				|| text.equals(event.payload().path("text").asString("")));
+	}
+
+	private static String receipt(long seq, String key, String channel) {
+		return "{\"type\":\"event\",\"seq\":" + seq + ",\"idempotency_key\":\"" + key
+				+ "\",\"event\":\"receipt.read\",\"payload\":{\"message_id\":\"m-1\",\"channel_id\":\"" + channel
+				+ "\"}}";
+	}
+
+	private static Predicate<MetaFrame> typingOf(String user) {
+		return (frame) -> frame.event().equals(MetaFrame.TYPING_START)
+				&& frame.payload().path("user_id").asString("").equals(user);
+	}
+
+	private static Predicate<MetaFrame> marker(String marker) {
+		return (frame) -> frame.event().equals(MetaFrame.PRESENCE_UPDATE)
+				&& frame.payload().path("metadata").path("marker").asString("").equals(marker);
 	}
 
 	private static void sendToRoom(RawHubConnection connection, long seq, String key, String room, String text)

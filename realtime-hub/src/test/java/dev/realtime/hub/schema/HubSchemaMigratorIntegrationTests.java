@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HubSchemaMigratorIntegrationTests {
 
 	/** How many scripts the hub has: a new migration makes this test fail until added. */
-	private static final int SCRIPTS = 5;
+	private static final int SCRIPTS = 6;
 
 	/**
 	 * The last script an earlier hub ran from {@code classpath:db/migration}, before the
@@ -56,7 +56,8 @@ class HubSchemaMigratorIntegrationTests {
 	void createsTheHubsTablesWithTheirOwnHistoryOnAnEmptySchema() {
 		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).isEqualTo(SCRIPTS);
 		assertThat(tables())
-			.contains("hub_user", "hub_client", "hub_accepted_event", "hub_user_profile", HubSchemaMigrator.TABLE)
+			.contains("hub_user", "hub_client", "hub_accepted_event", "hub_user_profile", "hub_user_privacy",
+					HubSchemaMigrator.TABLE)
 			.doesNotContain(HubSchemaMigrator.LEGACY_TABLE, "demo_burst_progress");
 		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).isZero();
 	}
@@ -90,15 +91,15 @@ class HubSchemaMigratorIntegrationTests {
 			.migrate();
 		this.jdbc.update("INSERT INTO hub_user (user_id, last_seq, created_at) VALUES ('alice', 7, now())");
 
-		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).as("V3, V4 and V5.1 run, V1 and V2 do not")
-			.isEqualTo(3);
+		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).as("V3, V4, V5.1 and V6 run, V1 and V2 do not")
+			.isEqualTo(4);
 		assertThat(tables()).contains("hub_user_profile").doesNotContain("demo_burst_progress");
 		assertThat(this.jdbc.queryForObject("SELECT last_seq FROM hub_user WHERE user_id = 'alice'", Long.class))
 			.isEqualTo(7);
 		assertThat(this.jdbc.queryForList(
 				"SELECT version FROM " + HubSchemaMigrator.TABLE + " WHERE success ORDER BY installed_rank",
 				String.class))
-			.containsExactly("2", "3", "4", "5.1");
+			.containsExactly("2", "3", "4", "5.1", "6");
 		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).isZero();
 	}
 
@@ -111,11 +112,11 @@ class HubSchemaMigratorIntegrationTests {
 			.load()
 			.migrate();
 
-		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).as("V5.1 runs").isOne();
+		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).as("V5.1 and V6 run").isEqualTo(2);
 		assertThat(this.jdbc.queryForList(
 				"SELECT version FROM " + HubSchemaMigrator.TABLE + " WHERE success ORDER BY installed_rank",
 				String.class))
-			.containsExactly(LAST_LEGACY, "5.1");
+			.containsExactly(LAST_LEGACY, "5.1", "6");
 		assertThat(new HubSchemaMigrator(this.dataSource).migrate()).isZero();
 	}
 
