@@ -127,9 +127,11 @@ class ThunderingHerdTests {
 				delays[0] / 1_000_000, delays[CLIENTS - 1] / 1_000_000, Arrays.toString(buckets));
 
 		// no attempt before the jitter window opens; scheduling under load may only delay
-		// them
+		// them: a busy 2-core CI machine delayed the last timer 1.4 s past the window, so
+		// the upper bound only catches a timer that never honoured the window
+		// (ExponentialBackoffTests holds the delays to the window exactly)
 		assertThat(delays[0]).isGreaterThanOrEqualTo(windowStart);
-		assertThat(delays[CLIENTS - 1]).isLessThan(windowEnd + millis(1000));
+		assertThat(delays[CLIENTS - 1]).isLessThan(windowEnd + millis(5000));
 		// most of the window is covered, and no 50 ms bucket holds more than a fifth of
 		// the herd
 		assertThat(delays[CLIENTS - 1] - delays[0]).isGreaterThanOrEqualTo((windowEnd - windowStart) * 3 / 4);
