@@ -129,7 +129,10 @@ class HubOperationsIntegrationTests {
 			catch (IOException ex) {
 				// closed by the hub mid-flood: expected
 			}
-			assertThat(flooder.awaitClose().getCode()).isEqualTo(CloseCodes.RATE_LIMITED);
+			// the hub's counter below is what this test is about; the code on the wire is
+			// HubRateLimitIntegrationTests'. On a loaded machine the hub's TCP close can
+			// overtake its unread close frame at this client, which then sees 1006
+			assertThat(flooder.awaitClose().getCode()).isIn(CloseCodes.RATE_LIMITED, 1006);
 		}
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(count("realtime.hub.rate.limited")).isEqualTo(rateLimited + 1));
