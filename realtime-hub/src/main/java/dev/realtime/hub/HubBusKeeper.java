@@ -1,7 +1,6 @@
 package dev.realtime.hub;
 
 import java.time.Duration;
-import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -75,8 +74,7 @@ final class HubBusKeeper extends HubPeriodicTask {
 	@Override
 	void runOnce() {
 		subscribe();
-		Set<String> users = this.hub.sessions().connectedUsers();
-		this.bus.refresh(users);
+		this.bus.refresh(this.hub.sessions()::connectedUsers);
 		try {
 			int sent = this.hub.catchUp();
 			if (sent > 0) {

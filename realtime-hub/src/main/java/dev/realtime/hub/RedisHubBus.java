@@ -228,19 +228,23 @@ final class RedisHubBus implements HubBus, MessageListener, AutoCloseable {
 	 * Refresh what this node owns in Redis: the presence and node entry of each user
 	 * connected to it, and forget (announcing them offline to this node's sessions) the
 	 * users of other nodes whose presence expired, their node having died.
-	 * @param localUsers the users connected to this node
+	 * @param localUsers the users connected to this node, asked again before forgetting
+	 * anyone: a user who connected since the refresh began has its presence in this
+	 * node's memory while its key may not be written yet, and forgetting it would let the
+	 * key expire for good
 	 */
-	void refresh(Set<String> localUsers) {
+	void refresh(Supplier<Set<String>> localUsers) {
 		this.writer.submitOnce("refresh", () -> {
-			register(localUsers);
-			for (String user : localUsers) {
+			Set<String> local = localUsers.get();
+			register(local);
+			for (String user : local) {
 				JsonNode own = this.presence.get(user);
 				if (own != null) {
 					this.redis.opsForValue()
 						.set(presenceKey(user), this.mapper.writeValueAsString(own), this.presenceTtl);
 				}
 			}
-			expireRemote(localUsers);
+			expireRemote(local, localUsers);
 		});
 	}
 
@@ -253,15 +257,16 @@ final class RedisHubBus implements HubBus, MessageListener, AutoCloseable {
 		}
 	}
 
-	private void expireRemote(Set<String> localUsers) {
-		List<String> remote = this.presence.keySet().stream().filter((user) -> !localUsers.contains(user)).toList();
+	private void expireRemote(Set<String> local, Supplier<Set<String>> localUsers) {
+		List<String> remote = this.presence.keySet().stream().filter((user) -> !local.contains(user)).toList();
 		if (remote.isEmpty()) {
 			return;
 		}
 		List<String> stored = this.redis.opsForValue().multiGet(remote.stream().map(this::presenceKey).toList());
+		Set<String> localNow = localUsers.get();
 		for (int i = 0; i < remote.size(); i++) {
-			if (stored == null || stored.get(i) == null) {
-				String user = remote.get(i);
+			String user = remote.get(i);
+			if ((stored == null || stored.get(i) == null) && !localNow.contains(user)) {
 				JsonNode last = this.presence.remove(user);
 				if (last != null && !"offline".equals(last.path("status").asString(""))) {
 					this.inbound.expired(user);
