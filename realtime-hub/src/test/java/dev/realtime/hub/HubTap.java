@@ -25,6 +25,7 @@ import dev.realtime.protocol.Frame;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MetaFrame;
 import dev.realtime.protocol.ProtocolException;
+import dev.realtime.protocol.TextMessageJoiner;
 
 /**
  * Sits between the network and the real hub's handler in a test: measures each text
@@ -170,12 +171,17 @@ public final class HubTap implements WebSocketHandlerDecoratorFactory {
 				super.handleMessage(session, message);
 				return;
 			}
-			String payload = text.getPayload();
+			String payload = tapped.parts.add(text.getPayload(), text.isLast());
+			if (payload == null) {
+				// a part of a longer message: the tap measures and holds the whole one
+				return;
+			}
+			TextMessage whole = new TextMessage(payload);
 			tapped.traffic.messageBytes.add(payload.getBytes(StandardCharsets.UTF_8).length);
 			List<ProtocolException> problems = new ArrayList<>();
 			List<Frame> frames = HubTap.this.codec.decode(payload, problems::add);
 			if (!problems.isEmpty()) {
-				super.handleMessage(tapped, message);
+				super.handleMessage(tapped, whole);
 				return;
 			}
 			List<Frame> passed = new ArrayList<>(frames.size());
@@ -189,7 +195,7 @@ public final class HubTap implements WebSocketHandlerDecoratorFactory {
 				passed.add(frame);
 			}
 			if (passed.size() == frames.size()) {
-				super.handleMessage(tapped, message);
+				super.handleMessage(tapped, whole);
 			}
 			else if (!passed.isEmpty()) {
 				super.handleMessage(tapped, new TextMessage(HubTap.this.codec.encodeAll(passed)));
@@ -235,6 +241,12 @@ public final class HubTap implements WebSocketHandlerDecoratorFactory {
 
 		/** Only touched by the container's thread reading this connection. */
 		private boolean holding;
+
+		/**
+		 * Joins the parts of a long message (the hub takes messages in parts); the hub's
+		 * handler holds the joined message to the frame limit.
+		 */
+		private final TextMessageJoiner parts = new TextMessageJoiner(Long.MAX_VALUE);
 
 		TappedSession(WebSocketSession delegate, Traffic traffic, String userId) {
 			super(delegate);

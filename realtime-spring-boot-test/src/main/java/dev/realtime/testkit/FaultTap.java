@@ -26,6 +26,7 @@ import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.Frame;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.ProtocolException;
+import dev.realtime.protocol.TextMessageJoiner;
 
 /**
  * Sits between the network and the embedded hub's WebSocket handler, as a decorator the
@@ -86,11 +87,17 @@ final class FaultTap implements WebSocketHandlerDecoratorFactory {
 				super.handleMessage(session, message);
 				return;
 			}
+			String payload = connection.parts.add(text.getPayload(), text.isLast());
+			if (payload == null) {
+				// a part of a longer message: the faults act on the whole one
+				return;
+			}
+			TextMessage whole = new TextMessage(payload);
 			List<ProtocolException> problems = new ArrayList<>();
-			List<Frame> frames = FaultTap.this.codec.decode(text.getPayload(), problems::add);
+			List<Frame> frames = FaultTap.this.codec.decode(payload, problems::add);
 			if (!problems.isEmpty()) {
 				// the hub answers malformed input itself
-				super.handleMessage(session, message);
+				super.handleMessage(session, whole);
 				return;
 			}
 			List<Frame> passed = new ArrayList<>(frames.size());
@@ -117,7 +124,7 @@ final class FaultTap implements WebSocketHandlerDecoratorFactory {
 				}
 				passed.add(frame);
 			}
-			forward(session, frames, passed, message, rejected);
+			forward(session, frames, passed, whole, rejected);
 			if (drop) {
 				logger.debug("Dropping " + session + " as the test asked");
 				session.close(new CloseStatus(CloseCodes.GOING_AWAY, "dropped by the test"));
@@ -174,6 +181,12 @@ final class FaultTap implements WebSocketHandlerDecoratorFactory {
 
 		/** Only touched by the container's thread reading this connection. */
 		private boolean holding;
+
+		/**
+		 * Joins the parts of a long message (the hub takes messages in parts); the hub's
+		 * handler holds the joined message to the frame limit.
+		 */
+		private final TextMessageJoiner parts = new TextMessageJoiner(Long.MAX_VALUE);
 
 		Connection(@Nullable String userId, @Nullable String clientId) {
 			this.userId = String.valueOf(userId);
