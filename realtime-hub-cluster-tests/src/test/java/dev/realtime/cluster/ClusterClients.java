@@ -42,8 +42,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The child JVM of {@link HubClusterIntegrationTests}: one Spring Boot application with
  * the starter that connects every user of the run through {@link RealtimeClients} to the
- * balancer's address, then obeys commands on its standard input, one a line:
+ * balancer's address; it obeys commands on its standard input, one a line:
  * <ul>
+ * <li>{@code connect}: connect every user, each joining its room (the JVM starts while
+ * the hub nodes start, and connects once they are up);</li>
  * <li>{@code send COUNT PER_SECOND}: the next COUNT events, round-robin over the users,
  * each to its user's room with the sender's next number {@code n};</li>
  * <li>{@code verify SECONDS}: wait up to that long for every event to be acked and
@@ -98,11 +100,14 @@ public final class ClusterClients {
 			.run(properties)) {
 			ClusterClients run = new ClusterClients(context.getBean(RealtimeClients.class),
 					context.getBean(MeterRegistry.class));
-			run.connect(userCount, roomCount);
+			say("STARTED");
 			BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 			for (String line = commands.readLine(); line != null && !line.equals("quit"); line = commands.readLine()) {
 				String[] command = line.trim().split(" ");
-				if (command[0].equals("send")) {
+				if (command[0].equals("connect")) {
+					run.connect(userCount, roomCount);
+				}
+				else if (command[0].equals("send")) {
 					run.send(Integer.parseInt(command[1]), Integer.parseInt(command[2]));
 				}
 				else if (command[0].equals("verify")) {

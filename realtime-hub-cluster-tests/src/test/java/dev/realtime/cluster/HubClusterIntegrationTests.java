@@ -41,7 +41,9 @@ import static org.awaitility.Awaitility.await;
  * rooms, sending 3,000 events in three batches:
  * <ol>
  * <li>during the first, one node is SIGKILLed and restarted: its clients reconnect
- * through the balancer to the others and resume;</li>
+ * through the balancer to the others and resume, and each other node must tell its
+ * connections that a user connected to the dead node alone is offline within the
+ * documented time ({@code presence-ttl} and a catch-up round);</li>
  * <li>during the second, Redis is cut for 20 s by a {@link FaultProxy} in front of the
  * test's own redis-server (connections reset, new ones refused): every node's
  * {@code redis} health component goes DOWN and back UP while liveness and readiness stay
@@ -83,6 +85,20 @@ class HubClusterIntegrationTests {
 
 	private static final Duration REDIS_CUT = Duration.ofSeconds(20);
 
+	/**
+	 * The presence of a dead node's user expires within {@code presence-ttl} (30 s) of
+	 * its node's last refresh, which came before the death; each other node notices at
+	 * its next round, {@code catch-up-interval} (5 s) after the end of the previous one
+	 * (docs/hub.md): a second interval is the margin for the rounds' own work on a loaded
+	 * machine.
+	 */
+	private static final Duration GHOST_OFFLINE_WITHIN = Duration.ofSeconds(30 + 5 + 5);
+
+	/** A user connected to the node the test kills, and to no other. */
+	private static final String GHOST = "ghost";
+
+	private static final String GHOST_ROOM = "room-ghost";
+
 	private static final String JDBC = System.getProperty("realtime.cluster.jdbc-url",
 			"jdbc:postgresql://127.0.0.1:5432/test");
 
@@ -114,6 +130,8 @@ class HubClusterIntegrationTests {
 				this.clients.destroyForcibly();
 			}
 		}
+		// every node stops at once; closing waits for each
+		this.nodes.forEach(HubNode::terminate);
 		for (int i = this.resources.size() - 1; i >= 0; i--) {
 			this.resources.get(i).close();
 		}
@@ -135,20 +153,30 @@ class HubClusterIntegrationTests {
 			this.nodes.add(closeLater(
 					new HubNode(i, RedisServer.freePort(), this.directory, LARGE ? "1g" : "512m", arguments)));
 		}
-		this.nodes.forEach(this::awaitUp);
 		Balancer balancer = closeLater(new Balancer(this.nodes.stream().map(HubNode::port).toList()));
+		// the clients' JVM starts its context while the nodes start theirs, and connects
+		// once every node is up
 		startClients(balancer.port());
+		this.nodes.forEach(this::awaitUp);
+		Duration nodesUp = Duration.ofNanos(System.nanoTime() - started);
+		command("connect");
 		awaitClients("READY", Duration.ofMinutes(2));
 		long streamStarted = System.nanoTime();
 
-		// phase 1: a node dies mid-stream (SIGKILL) and comes back
+		// phase 1: a node dies mid-stream (SIGKILL) and comes back; a user connected to
+		// it alone (a probe that does not reconnect) must be told offline by the others
 		HubNode victim = this.nodes.get(1);
+		Map<String, PresenceProbe> watchers = watchersOfTheGhost(victim);
 		int third = EVENTS / 3;
 		command("send " + third + " " + PER_SECOND);
 		awaitClients("SENT " + (third / 3 / 100 * 100), Duration.ofMinutes(1));
+		long killed = System.nanoTime();
 		victim.kill();
 		victim.restart();
 		awaitClients("BATCH-DONE " + third, Duration.ofMinutes(2));
+		// before the Redis cut, which would hold up what the nodes tell; the victim
+		// restarts meanwhile
+		Map<String, Duration> ghostOffline = ghostToldOffline(watchers, killed);
 		awaitUp(victim);
 
 		// phase 2: Redis cut for 20 s mid-stream
@@ -184,11 +212,12 @@ class HubClusterIntegrationTests {
 		long[] accepted = acceptedEvents();
 		Duration wallTime = Duration.ofNanos(System.nanoTime() - started);
 		String summary = String.format(
-				"Hub cluster run: %d users, %d rooms, %d events over %d nodes; wall time %d s (stream and checks %d s);"
-						+ " clients: %s; accepted by the hub: %d rows (%d distinct keys); balancer skipped a dead "
-						+ "node %d time(s); redis health seen per node %s; liveness/readiness not UP %s",
-				USERS, ROOMS, EVENTS, NODES, wallTime.toSeconds(), stream.toSeconds(), report, accepted[0], accepted[1],
-				balancer.skipped(), condensed(redisStatuses), probeFailures);
+				"Hub cluster run: %d users, %d rooms, %d events over %d nodes; wall time %d s (nodes up after %d s, "
+						+ "stream and checks %d s); clients: %s; accepted by the hub: %d rows (%d distinct keys); "
+						+ "balancer skipped a dead node %d time(s); redis health seen per node %s; liveness/readiness "
+						+ "not UP %s; presence of the killed node's own user told offline after %s",
+				USERS, ROOMS, EVENTS, NODES, wallTime.toSeconds(), nodesUp.toSeconds(), stream.toSeconds(), report,
+				accepted[0], accepted[1], balancer.skipped(), condensed(redisStatuses), probeFailures, ghostOffline);
 		System.out.println(summary);
 		Files.writeString(Path.of("target", "hub-cluster-report.txt"), summary + System.lineSeparator());
 
@@ -226,11 +255,68 @@ class HubClusterIntegrationTests {
 		Map<String, String> everyoneOnline = IntStream.range(0, USERS)
 			.mapToObj(ClusterClients::userId)
 			.collect(Collectors.toMap((user) -> user, (user) -> "online"));
+		ghostOffline.forEach((node, after) -> softly.assertThat(after)
+			.as("time from the SIGKILL until %s told its connection that the dead node's user %s is offline", node,
+					GHOST)
+			.isLessThanOrEqualTo(GHOST_OFFLINE_WITHIN));
+		softly.assertThat(ghostOffline).as("nodes that told the dead node's user offline").hasSize(NODES - 1);
 		presence.forEach((node, seen) -> softly.assertThat(seen)
 			.as("presence of the users as %s tells it", node)
 			.containsAllEntriesOf(everyoneOnline));
 		softly.assertThat(wallTime).as("wall time").isLessThanOrEqualTo(WALL_TIME);
 		softly.assertAll();
+	}
+
+	/**
+	 * Connect the ghost, a user connected to the victim alone (a probe that never
+	 * reconnects), and a watcher on each other node, all in a room of their own; wait
+	 * until every watcher was told the ghost is online.
+	 * @param victim the node to be killed
+	 * @return per node's name, its watcher, open until the test ends
+	 */
+	private Map<String, PresenceProbe> watchersOfTheGhost(HubNode victim) throws Exception {
+		Map<String, PresenceProbe> watchers = new LinkedHashMap<>();
+		for (HubNode node : this.nodes) {
+			if (node != victim) {
+				String watcher = watcher(node.index());
+				watchers.put(node.name(),
+						closeLater(new PresenceProbe(node.port(), watcher, tokenOf(watcher), List.of(GHOST_ROOM))));
+			}
+		}
+		// the ghost's node tells its presence to the room's members it reads from the
+		// database: the watchers' joins must be committed first
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> count("select count(*) from hub_room_member where room = '" + GHOST_ROOM + "'"),
+					(members) -> members == watchers.size());
+		closeLater(new PresenceProbe(victim.port(), GHOST, tokenOf(GHOST), List.of(GHOST_ROOM)));
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> watchers.values()
+				.stream()
+				.allMatch((watcher) -> "online".equals(watcher.statuses().get(GHOST))));
+		return watchers;
+	}
+
+	/**
+	 * Wait until every watcher was told the ghost is offline, or for at most twice the
+	 * time it may take.
+	 * @param watchers per surviving node's name, its watcher
+	 * @param killed when the ghost's node was killed ({@link System#nanoTime()})
+	 * @return per node that told it, the time from the kill to the watcher's receipt
+	 */
+	private Map<String, Duration> ghostToldOffline(Map<String, PresenceProbe> watchers, long killed) {
+		Duration left = GHOST_OFFLINE_WITHIN.multipliedBy(2).minusNanos(System.nanoTime() - killed);
+		awaitQuietly(left.isNegative() ? Duration.ofSeconds(1) : left,
+				() -> watchers.values()
+					.stream()
+					.allMatch((watcher) -> "offline".equals(watcher.statuses().get(GHOST))));
+		Map<String, Duration> told = new LinkedHashMap<>();
+		watchers.forEach((node, watcher) -> {
+			Long at = watcher.changedAt(GHOST);
+			if ("offline".equals(watcher.statuses().get(GHOST)) && at != null) {
+				told.put(node, Duration.ofNanos(at - killed));
+			}
+		});
+		return told;
 	}
 
 	private List<String> hubArguments(int redisPort) throws IOException {
@@ -243,13 +329,20 @@ class HubClusterIntegrationTests {
 				.append('=')
 				.append(user)
 				.append('\n'));
+		List<String> probes = new ArrayList<>(List.of(GHOST));
 		for (int i = 0; i < NODES; i++) {
-			tokens.append("realtime.hub.tokens.").append(tokenOf(probe(i))).append('=').append(probe(i)).append('\n');
+			probes.add(probe(i));
+			probes.add(watcher(i));
 		}
+		probes.forEach((probe) -> tokens.append("realtime.hub.tokens.")
+			.append(tokenOf(probe))
+			.append('=')
+			.append(probe)
+			.append('\n'));
 		Path tokenFile = this.directory.resolve("tokens.properties");
 		Files.writeString(tokenFile, tokens);
 		arguments.add("--spring.config.import=file:" + tokenFile);
-		arguments.add("--spring.datasource.url=" + JDBC.substring(0, JDBC.lastIndexOf('/') + 1) + this.database);
+		arguments.add("--spring.datasource.url=" + runDatabase());
 		arguments.add("--spring.datasource.username=" + System.getProperty("realtime.cluster.jdbc-user", "postgres"));
 		arguments.add("--spring.datasource.password=" + System.getProperty("realtime.cluster.jdbc-password", ""));
 		arguments.add("--realtime.hub.bus=redis");
@@ -320,18 +413,43 @@ class HubClusterIntegrationTests {
 		}
 	}
 
+	/**
+	 * Ask every node at once what it believes of the users' presence.
+	 * @return per node, what it told its probe
+	 */
 	private Map<String, Map<String, String>> presenceSeenByEachNode() throws Exception {
 		List<String> rooms = IntStream.range(0, ROOMS).mapToObj((room) -> "room-" + room).toList();
-		Map<String, Map<String, String>> seen = new LinkedHashMap<>();
-		for (HubNode node : this.nodes) {
-			String probe = probe(node.index());
-			try (PresenceProbe connection = new PresenceProbe(node.port(), probe, tokenOf(probe), rooms)) {
-				awaitQuietly(Duration.ofSeconds(30), () -> connection.statuses().size() >= USERS
-						&& connection.statuses().values().stream().allMatch("online"::equals));
-				seen.put(node.toString(), connection.statuses());
+		Map<String, PresenceProbe> probes = new LinkedHashMap<>();
+		try {
+			for (HubNode node : this.nodes) {
+				String probe = probe(node.index());
+				probes.put(node.toString(), new PresenceProbe(node.port(), probe, tokenOf(probe), rooms));
 			}
+			awaitQuietly(Duration.ofSeconds(30),
+					() -> probes.values()
+						.stream()
+						.allMatch((probe) -> probe.statuses().size() >= USERS
+								&& probe.statuses().values().stream().allMatch("online"::equals)));
+			Map<String, Map<String, String>> seen = new LinkedHashMap<>();
+			probes.forEach((node, probe) -> seen.put(node, probe.statuses()));
+			return seen;
 		}
-		return seen;
+		finally {
+			probes.values().forEach(PresenceProbe::close);
+		}
+	}
+
+	private long count(String sql) throws SQLException {
+		try (Connection connection = connect(runDatabase());
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery(sql)) {
+			rows.next();
+			return rows.getLong(1);
+		}
+	}
+
+	private String runDatabase() {
+		return JDBC.substring(0, JDBC.lastIndexOf('/') + 1) + this.database;
 	}
 
 	/**
@@ -339,8 +457,7 @@ class HubClusterIntegrationTests {
 	 * distinct idempotency keys.
 	 */
 	private long[] acceptedEvents() throws SQLException {
-		String url = JDBC.substring(0, JDBC.lastIndexOf('/') + 1) + this.database;
-		try (Connection connection = connect(url);
+		try (Connection connection = connect(runDatabase());
 				Statement statement = connection.createStatement();
 				ResultSet rows = statement.executeQuery("select count(*), count(distinct (user_id, idempotency_key)) "
 						+ "from hub_accepted_event where event_name = '" + ClusterClients.EVENT + "'")) {
@@ -375,6 +492,10 @@ class HubClusterIntegrationTests {
 
 	private static String probe(int node) {
 		return "probe-" + node;
+	}
+
+	private static String watcher(int node) {
+		return "watcher-" + node;
 	}
 
 	private static void execute(String sql) throws SQLException {

@@ -147,9 +147,17 @@ final class HubNode implements AutoCloseable {
 		return name() + " (port " + this.port + ", started " + this.starts + " time(s), log " + log() + ")";
 	}
 
+	/**
+	 * Ask the node to stop (SIGTERM) without waiting for it, so that several nodes stop
+	 * at once; {@link #close()} waits.
+	 */
+	void terminate() {
+		this.process.destroy();
+	}
+
 	@Override
 	public void close() throws InterruptedException {
-		this.process.destroy();
+		terminate();
 		if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
 			this.process.destroyForcibly();
 		}

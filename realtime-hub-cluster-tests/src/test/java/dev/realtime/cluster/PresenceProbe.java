@@ -12,6 +12,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.realtime.protocol.Frame;
 import dev.realtime.protocol.FrameCodec;
 import dev.realtime.protocol.MetaFrame;
@@ -27,6 +29,9 @@ final class PresenceProbe implements AutoCloseable {
 	private final FrameCodec codec = new FrameCodec();
 
 	private final Map<String, String> statuses = new ConcurrentHashMap<>();
+
+	/** Per user, when ({@link System#nanoTime()}) its status last changed. */
+	private final Map<String, Long> changed = new ConcurrentHashMap<>();
 
 	private final WebSocket socket;
 
@@ -62,6 +67,17 @@ final class PresenceProbe implements AutoCloseable {
 		return Map.copyOf(this.statuses);
 	}
 
+	/**
+	 * Return when the node last told the probe a new status of a user, as the receipt
+	 * happened rather than when the test looks.
+	 * @param user the user
+	 * @return the {@link System#nanoTime()} of the change, or {@code null} if the node
+	 * never told a status
+	 */
+	@Nullable Long changedAt(String user) {
+		return this.changed.get(user);
+	}
+
 	@Override
 	public void close() {
 		this.socket.sendClose(WebSocket.NORMAL_CLOSURE, "probe done")
@@ -85,8 +101,11 @@ final class PresenceProbe implements AutoCloseable {
 				for (Frame frame : PresenceProbe.this.codec.decode(message, (ex) -> {
 				})) {
 					if (frame instanceof MetaFrame meta && MetaFrame.PRESENCE_UPDATE.equals(meta.event())) {
-						PresenceProbe.this.statuses.put(meta.payload().path("user_id").asString(),
-								meta.payload().path("status").asString());
+						String user = meta.payload().path("user_id").asString();
+						String status = meta.payload().path("status").asString();
+						if (!status.equals(PresenceProbe.this.statuses.put(user, status))) {
+							PresenceProbe.this.changed.put(user, System.nanoTime());
+						}
 					}
 				}
 			}
