@@ -207,10 +207,18 @@ public final class Benchmarks {
 			int rooms = this.options.hubRooms();
 			Figure three = this.cluster.fanOut(3, connections, rooms);
 			Figure one = this.cluster.fanOut(1, connections, rooms);
-			return List.of(new Line(String.format(Locale.ROOT,
-					"reference hub over Redis: fan-out deliveries to "
-							+ "%,d connections in %d rooms, 3 nodes in this JVM (vs 1 node, same bus)",
-					connections, rooms), three, one, "-"));
+			Figure[] bounds = this.cluster.sharedBounds(3, connections, rooms);
+			return List.of(
+					new Line(String.format(Locale.ROOT,
+							"reference hub over Redis: fan-out deliveries to "
+									+ "%,d connections in %d rooms, 3 nodes in this JVM (vs 1 node, same bus)",
+							connections, rooms), three, one, "-"),
+					new Line(
+							"the same 3 nodes (vs raw batched inserts of the same stream rows, "
+									+ 3 * HubFigures.DEFAULT_POOL + " database connections: PostgreSQL's write bound)",
+							three, bounds[0], "-"),
+					new Line("the same 3 nodes (vs raw Redis: the same frames' bus messages published to one channel "
+							+ "with 3 subscribers, deliveries carried to every node)", three, bounds[1], "-"));
 		});
 	}
 

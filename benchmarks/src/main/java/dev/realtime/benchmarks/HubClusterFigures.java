@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -37,9 +38,12 @@ final class HubClusterFigures {
 
 	private final Windows windows;
 
+	private final HubRows rows;
+
 	HubClusterFigures(Database database, Windows windows) {
 		this.database = database;
 		this.windows = windows;
+		this.rows = new HubRows(database, windows);
 	}
 
 	/**
@@ -187,6 +191,105 @@ final class HubClusterFigures {
 		finally {
 			cluster.forEach(ReferenceHub::close);
 		}
+	}
+
+	/**
+	 * The raw bounds that the shared parts set on a cluster's fan-out, for the fan-out
+	 * rows' shape: PostgreSQL committing the stream rows of the same frames on as many
+	 * database connections as the nodes' pools hold, and Redis carrying the bus message
+	 * of each such frame (every member's events, as a node publishes them) to every node.
+	 * @param nodes the nodes (Redis subscribers, and pools of database connections)
+	 * @param connections the connections (and users)
+	 * @param rooms the rooms
+	 * @return deliveries per second PostgreSQL commits, then deliveries per second Redis
+	 * carries to every node
+	 */
+	Figure[] sharedBounds(int nodes, int connections, int rooms) {
+		List<List<String>> members = IntStream.range(0, rooms)
+			.mapToObj((room) -> IntStream.iterate(room, (i) -> i < connections, (i) -> i + rooms)
+				.mapToObj((i) -> "u" + i)
+				.toList())
+			.toList();
+		Figure inserts = this.rows.commits("cluster_raw", nodes * HubFigures.DEFAULT_POOL, members,
+				HubFigures.FANOUT_BATCH, true);
+		return new Figure[] { inserts, redisFanOut(nodes, connections / rooms) };
+	}
+
+	/**
+	 * Publish, from one thread and connection per node (as each node's bus writer does),
+	 * the bus message of a frame of 10 events to a room of {@code members} on one channel
+	 * that every node subscribes to, and count what the subscribers receive.
+	 * @param nodes the publishers and subscribers
+	 * @param members the room's members: each message carries 10 deliveries to each
+	 * @return deliveries per second carried to every node
+	 */
+	private Figure redisFanOut(int nodes, int members) {
+		String message = busMessage(members);
+		long deliveriesPerMessage = (long) members * HubFigures.FANOUT_BATCH;
+		AtomicLong received = new AtomicLong();
+		String channel = "realtime-bench-" + RawConnection.newClientId();
+		RedisClient client = RedisClient.create(this.windows.options().redisUrl());
+		List<AutoCloseable> open = new ArrayList<>();
+		try {
+			List<StatefulRedisConnection<String, String>> publishers = new ArrayList<>();
+			for (int i = 0; i < nodes; i++) {
+				StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub();
+				open.add(subscriber);
+				subscriber.addListener(new RedisPubSubAdapter<>() {
+
+					@Override
+					public void message(String from, String text) {
+						received.incrementAndGet();
+					}
+
+				});
+				subscriber.sync().subscribe(channel);
+				StatefulRedisConnection<String, String> publisher = client.connect();
+				open.add(publisher);
+				publishers.add(publisher);
+			}
+			try (Load load = new Load("raw-redis-fanout", nodes,
+					(thread) -> publishers.get(thread).sync().publish(channel, message))) {
+				return this.windows.throughput(() -> received.get() / nodes * deliveriesPerMessage)
+					.note(String.format(Locale.ROOT, "messages of %,d bytes, %d deliveries each, to %d subscribers",
+							message.length(), deliveriesPerMessage, nodes));
+			}
+		}
+		finally {
+			for (AutoCloseable connection : open) {
+				try {
+					connection.close();
+				}
+				catch (Exception ex) {
+					// closing the others anyway
+				}
+			}
+			client.shutdown();
+		}
+	}
+
+	/**
+	 * Build a bus message as a node publishes it after committing a frame of 10 events to
+	 * a room: each member's events as whole frames.
+	 * @param members the room's members
+	 * @return the message's JSON
+	 */
+	private static String busMessage(int members) {
+		StringBuilder message = new StringBuilder("{\"n\":\"bench-0\",\"k\":\"e\",\"d\":{");
+		for (int m = 0; m < members; m++) {
+			message.append((m > 0) ? "," : "").append("\"u").append(m).append("\":[");
+			for (int i = 0; i < HubFigures.FANOUT_BATCH; i++) {
+				String frame = Frames.event(HubFigures.clientId("n", m), i + 1, i + 1);
+				message.append((i > 0) ? "," : "")
+					.append("{\"l\":")
+					.append(Frames.PAYLOAD.length())
+					.append(",\"f\":\"")
+					.append(frame.replace("\"", "\\\""))
+					.append("\"}");
+			}
+			message.append(']');
+		}
+		return message.append("}}").toString();
 	}
 
 	private void awaitMembers(String schema, long members) {
