@@ -104,8 +104,8 @@ final class OutboundEvents {
 			this.atMostOnce.send(key, frame, outcome);
 			return handle;
 		}
-		checkFrameSize(event, FrameSizes.maxEventFrameBytes(this.codec, clientId, key, event,
-				FrameCodec.rawPayload(json), message.createdAt()));
+		checkFrameSize(event,
+				FrameSizes.maxEventFrameBytes(this.codec, clientId, key, event, json, message.createdAt()));
 		SendTracker.Handle tracked = this.tracker.track(key);
 		boolean added;
 		try {
