@@ -14,7 +14,6 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.conditions.ArchConditions;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
@@ -26,6 +25,8 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.Configuration;
+
+import dev.realtime.test.ArchitectureRules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -217,13 +218,14 @@ class ArchitectureTests {
 
 	@Test
 	void noConstructorTakesMoreThanEightParameters() {
-		MAX_EIGHT_CONSTRUCTOR_PARAMETERS.check(LIBRARY);
+		ArchitectureRules.MAX_EIGHT_CONSTRUCTOR_PARAMETERS.check(LIBRARY);
 	}
 
 	@Test
 	void constructorRuleFailsOnAConstructorOfNineParameters() {
 		JavaClasses wide = new ClassFileImporter().importClasses(NineParameters.class);
-		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> MAX_EIGHT_CONSTRUCTOR_PARAMETERS.check(wide))
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> ArchitectureRules.MAX_EIGHT_CONSTRUCTOR_PARAMETERS.check(wide))
 			.withMessageContaining(NineParameters.class.getName());
 	}
 
@@ -251,19 +253,6 @@ class ArchitectureTests {
 							&& target.getPackageName().equals(internal.substring(0, internal.length() - 1))))
 			.check(LIBRARY);
 	}
-
-	/**
-	 * A constructor over eight parameters is a class with too many jobs, or collaborators
-	 * that belong together in a record or port with a name. Records and enums are exempt:
-	 * their parameters are their values, named by their components.
-	 */
-	private static final ArchRule MAX_EIGHT_CONSTRUCTOR_PARAMETERS = ArchRuleDefinition.constructors()
-		.that()
-		.areDeclaredInClassesThat(DescribedPredicate.describe("are neither records nor enums",
-				(JavaClass owner) -> !owner.isRecord() && !owner.isEnum()))
-		.should()
-		.haveRawParameterTypes(
-				DescribedPredicate.describe("at most 8 parameters", (List<JavaClass> types) -> types.size() <= 8));
 
 	/**
 	 * What the constructor rule must reject.
