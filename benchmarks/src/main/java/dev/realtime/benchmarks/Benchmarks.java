@@ -57,8 +57,8 @@ public final class Benchmarks {
 	/** Row names, in table order. */
 	static final List<String> ROWS = List.of("ws-1", "ws-100", "ping", "pg-commit", "pg-batch", "cycle", "alo-1",
 			"alo-16", "tx-1", "tx-4", "batch-16", "socketio-16", "http-16", "amo", "ack-latency", "reconnect",
-			"catch-up", "tx-overhead", "tx-overhead-100", "drain", "flood-isolation", "hub-ingest-16", "hub-ingest-1",
-			"hub-fanout", "hub-idle-heap", "hub-cross-node", "hub-fanout-3nodes");
+			"catch-up", "live-inbound", "users-1000", "tx-overhead", "tx-overhead-100", "drain", "flood-isolation",
+			"hub-ingest-16", "hub-ingest-1", "hub-fanout", "hub-idle-heap", "hub-cross-node", "hub-fanout-3nodes");
 
 	private void defineRows() {
 		row("ws-1", () -> List.of(rawOnly("WebSocket pipelined, 1 event per frame, ack per event",
@@ -87,7 +87,11 @@ public final class Benchmarks {
 					new Line("at-least-once, 1 thread, no transaction (vs PostgreSQL 1-connection commit)", starter,
 							pgCommit1()[0], "target >= 0.80"),
 					new Line("the same (vs single-row commits of a row shaped as the outbox's, seq counter included)",
-							starter, raw("outbox-row", () -> one(this.raw.outboxRowCommits()))[0], "-"));
+							starter, raw("outbox-row", () -> one(this.raw.outboxRow().direct()))[0], "target >= 0.85"),
+					new Line(
+							"the same (vs those commits made by a committer thread the sender hands each row to and "
+									+ "waits for: the bound of a hand-off)",
+							starter, raw("outbox-row-handed", () -> one(this.raw.outboxRow().handedOff()))[0], "-"));
 		});
 		row("alo-16", () -> {
 			Figure starter = this.starter.throughput(16, 1, null);
@@ -136,6 +140,33 @@ public final class Benchmarks {
 		row("catch-up",
 				() -> List.of(new Line("resume catch-up of 10,000 missed inbound events into inbox and listener",
 						this.starter.catchUp(10_000), raw("catch-up", () -> one(this.raw.catchUp(10_000)))[0], "-")));
+		row("live-inbound", () -> {
+			LiveInbound live = this.starter.liveInbound();
+			Figure rawInbox = raw("inbox-cycle", () -> one(live.raw()))[0];
+			return List.of(new Line("live inbound: events pushed by the hub at full speed, 100 per frame, into the "
+					+ "durable inbox and a listener (vs raw inbox cycle: insert 100 rows and move the cursor, commit, "
+					+ "delete the 100, commit)", live.starter(100), rawInbox, "target >= 0.6"),
+					new Line("the same, 1 event per frame", live.starter(1), rawInbox, "-"));
+		});
+		row("users-1000", () -> {
+			ManyUsers many = this.starter.manyUsers();
+			Figure[] users = many.starter(1000);
+			Figure[] sockets = many.raw(1000);
+			Figure clientSide = Figure.single(users[1].median() - sockets[1].median(), "KiB", null);
+			return List.of(
+					new Line(
+							"1,000 users connected through RealtimeClients: time to connect all (vs 1,000 "
+									+ "raw sockets, handshake and resume one after another)",
+							users[0], sockets[0], "-"),
+					new Line("heap per idle connected user, the bench hub's side included (vs a raw socket's "
+							+ "connection: the hub's side alone)", users[1], sockets[1], "-"),
+					new Line("heap per idle connected user, client's side (the difference of the two above)",
+							clientSide, null, "ThousandUsersIntegrationTests: 57 KB"),
+					new Line("threads added by 1,000 users", users[2], null, "ThousandUsersIntegrationTests: 15"),
+					new Line("one event pushed to each user in turn, to its listener through the inbox, p50 (vs "
+							+ "to a raw socket)", users[3], sockets[2], "-"),
+					new Line("the same, p99", users[4], sockets[3], "-"));
+		});
 		row("tx-overhead",
 				() -> List.of(new Line(
 						"sendEvent overhead inside a caller's transaction, 1 send (time added, vs 1 raw insert)",

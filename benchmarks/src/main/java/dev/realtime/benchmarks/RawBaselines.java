@@ -179,39 +179,12 @@ final class RawBaselines {
 	}
 
 	/**
-	 * Single-row commits of a row shaped as the outbox's (a user's seq counter advanced
-	 * in the same statement, the unique idempotency key and the relay's index), one
-	 * connection: what the row a durable send must write costs, beside a bare row.
-	 * @return commits per second
+	 * The single-row commits of a row shaped as the outbox's, with the same database and
+	 * windows.
+	 * @return the measurements
 	 */
-	Figure outboxRowCommits() {
-		this.database.execute(this.schema,
-				"create table raw_seq (user_id varchar(128) primary key, next_seq bigint not null)",
-				"insert into raw_seq values ('bench', 1)",
-				"create table raw_shaped (id bigserial primary key, user_id varchar(128) not null,"
-						+ " idempotency_key varchar(255) not null, event varchar(255) not null, payload text not null,"
-						+ " created_at bigint not null, seq bigint, status varchar(16) not null,"
-						+ " unique (user_id, idempotency_key))",
-				"create index raw_shaped_relay_ix on raw_shaped (user_id, status, seq, id)");
-		AtomicLong committed = new AtomicLong();
-		try (Connection connection = this.database.connect(this.schema);
-				PreparedStatement insert = connection.prepareStatement("with s as (update raw_seq"
-						+ " set next_seq = next_seq + 1 where user_id = 'bench' returning next_seq - 1 as seq)"
-						+ " insert into raw_shaped (user_id, idempotency_key, event, payload, created_at, status, seq)"
-						+ " select 'bench', ?, ?, ?, ?, 'SEQUENCED', s.seq from s")) {
-			Figure figure;
-			try (Load load = new Load("raw-shaped", 1, (thread) -> {
-				bindEvent(insert, 1, BenchHub.KEY_PREFIX + committed.get());
-				insert.executeUpdate();
-				committed.incrementAndGet();
-			})) {
-				figure = this.windows.throughput(committed::get);
-			}
-			return countedRows(figure, "raw_shaped", committed.get());
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
+	RawOutboxRow outboxRow() {
+		return new RawOutboxRow(this.database, this.windows);
 	}
 
 	/**

@@ -50,6 +50,19 @@ final class Starter implements AutoCloseable {
 	 * @return the running starter
 	 */
 	static Starter start(BenchHub hub, Database database, String... properties) {
+		return start(hub, database, new Class<?>[0], properties);
+	}
+
+	/**
+	 * Start a context with configuration classes of the application's own beside the
+	 * auto-configuration, and wait as {@link #start(BenchHub, Database, String...)} does.
+	 * @param hub the hub
+	 * @param database the database
+	 * @param sources the application's configuration classes
+	 * @param properties further {@code key=value} properties
+	 * @return the running starter
+	 */
+	static Starter start(BenchHub hub, Database database, Class<?>[] sources, String... properties) {
 		String schema = database.createSchema("starter");
 		String userId = "bench-" + users.incrementAndGet();
 		List<String> args = new ArrayList<>(List.of("spring.main.web-application-type=none",
@@ -64,7 +77,7 @@ final class Starter implements AutoCloseable {
 		}
 		ConfigurableApplicationContext context;
 		try {
-			context = new SpringApplicationBuilder(Application.class)
+			context = new SpringApplicationBuilder(Application.class).sources(sources)
 				.run(args.stream().map((property) -> "--" + property).toArray(String[]::new));
 		}
 		catch (RuntimeException ex) {
@@ -86,8 +99,21 @@ final class Starter implements AutoCloseable {
 		return new TransactionTemplate(this.context.getBean(PlatformTransactionManager.class));
 	}
 
+	<T> T bean(Class<T> type) {
+		return this.context.getBean(type);
+	}
+
 	JdbcTemplate jdbc() {
 		return this.context.getBean(JdbcTemplate.class);
+	}
+
+	/**
+	 * Events stored in the client's inbox: each leaves it once its listeners handled it.
+	 * @return the rows of the inbox table
+	 */
+	long inboxRows() {
+		Long rows = jdbc().queryForObject("select count(*) from realtime_inbox_event", Long.class);
+		return (rows != null) ? rows : -1;
 	}
 
 	String userId() {

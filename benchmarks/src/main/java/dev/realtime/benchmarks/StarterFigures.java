@@ -2,7 +2,6 @@ package dev.realtime.benchmarks;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.BitSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -49,6 +48,22 @@ final class StarterFigures {
 		this.hub = hub;
 		this.database = database;
 		this.windows = windows;
+	}
+
+	/**
+	 * The live-inbound row's figures, with the same hub, database and windows.
+	 * @return the row's measurements
+	 */
+	LiveInbound liveInbound() {
+		return new LiveInbound(this.hub, this.database, this.windows);
+	}
+
+	/**
+	 * The many-users row's figures, with the same hub, database and windows.
+	 * @return the row's measurements
+	 */
+	ManyUsers manyUsers() {
+		return new ManyUsers(this.hub, this.database, this.windows);
 	}
 
 	/**
@@ -154,31 +169,20 @@ final class StarterFigures {
 	Figure catchUp(int events) {
 		try (Starter starter = Starter.start(this.hub, this.database, "realtime.auto-connect=false")) {
 			RealtimeClient client = starter.client();
-			AtomicLong received = new AtomicLong();
-			AtomicLong duplicates = new AtomicLong();
+			Arrivals arrivals = new Arrivals();
 			AtomicLong stored = new AtomicLong();
-			BitSet seen = new BitSet();
-			client.onMessage((message) -> {
-				synchronized (seen) {
-					if (seen.get(Math.toIntExact(message.seq()))) {
-						duplicates.incrementAndGet();
-						return;
-					}
-					seen.set(Math.toIntExact(message.seq()));
-				}
-				received.incrementAndGet();
-			});
+			client.onMessage((message) -> arrivals.record(message.seq()));
 			AtomicLong incomplete = new AtomicLong();
 			double[] rates = this.windows.repeated(() -> {
 				this.hub.storeInbound(starter.userId(), events, Frames.PAYLOAD);
 				long target = stored.addAndGet(events);
-				long before = received.get();
+				long before = arrivals.received();
 				long start = System.nanoTime();
 				client.connect();
-				if (!Windows.await(() -> received.get() >= target, CATCH_UP_WAIT)) {
+				if (!Windows.await(() -> arrivals.received() >= target, CATCH_UP_WAIT)) {
 					incomplete.incrementAndGet();
 				}
-				double rate = (received.get() - before) * 1e9 / (System.nanoTime() - start);
+				double rate = (arrivals.received() - before) * 1e9 / (System.nanoTime() - start);
 				client.disconnect();
 				starter.awaitState(ConnectionState.DISCONNECTED);
 				return rate;
@@ -187,8 +191,8 @@ final class StarterFigures {
 			// run that
 			// did not finish arrives now)
 			client.connect();
-			Figure figure = Figure.settle(Figure.of(rates, "/s"), stored.get(), received::get, duplicates::get,
-					CATCH_UP_WAIT);
+			Figure figure = Figure.settle(Figure.of(rates, "/s"), stored.get(), arrivals::received,
+					arrivals::duplicates, CATCH_UP_WAIT);
 			return (incomplete.get() > 0)
 					? figure.note(incomplete.get() + " runs did not finish within " + CATCH_UP_WAIT.toSeconds() + " s")
 					: figure;

@@ -29,6 +29,12 @@ import dev.realtime.protocol.MessageElement;
  */
 public class DefaultHub implements Hub {
 
+	/**
+	 * Transactions accepting events at once: few, so that each commits the runs of many
+	 * connections (leaving the rest of the database pool to acks and resumes).
+	 */
+	private static final int INGEST_WRITERS = 4;
+
 	private final HubStore store;
 
 	private final HubSessionRegistry sessions;
@@ -47,7 +53,7 @@ public class DefaultHub implements Hub {
 
 	private final HubStreamFanOut fanOut;
 
-	private final HubEventAcceptor acceptor;
+	private final HubGroupCommit ingest;
 
 	private final HubResumePager resumePager;
 
@@ -66,8 +72,8 @@ public class DefaultHub implements Hub {
 		this.clock = clock;
 		// the collaborators report to the metrics set at the time, not at construction
 		this.fanOut = new HubStreamFanOut(store, rooms, this::metrics);
-		this.acceptor = new HubEventAcceptor(store, new HubEventValidator(rooms, codec, properties), this.fanOut,
-				this.transactions, clock);
+		this.ingest = new HubGroupCommit(new HubEventAcceptor(store, new HubEventValidator(rooms, codec, properties),
+				this.fanOut, this.transactions, clock), INGEST_WRITERS);
 		this.resumePager = new HubResumePager(store, properties, this::metrics);
 	}
 
@@ -191,14 +197,15 @@ public class DefaultHub implements Hub {
 	}
 
 	/**
-	 * Accept a run of events received on one connection, in one transaction.
+	 * Accept a run of events received on one connection, in one transaction with what
+	 * other connections sent meanwhile.
 	 * @param clientId the sending client's {@code client_id}
 	 * @param userId the sending user
 	 * @param events the events as received, each decoded or with the seq to reject
 	 * @return the ack, the rejections and the deliveries to push
 	 */
 	Accepted accept(String clientId, String userId, List<MessageElement> events) {
-		return this.acceptor.accept(clientId, userId, events);
+		return this.ingest.accept(clientId, userId, events);
 	}
 
 	/**

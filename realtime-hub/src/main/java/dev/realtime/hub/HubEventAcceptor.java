@@ -3,24 +3,30 @@ package dev.realtime.hub;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.realtime.hub.HubStreamFanOut.Sent;
 import dev.realtime.protocol.ErrorFrame;
 import dev.realtime.protocol.EventFrame;
 import dev.realtime.protocol.MessageElement;
 
 /**
- * Accepts a run of events received on one connection in one transaction: moves the
- * client's cumulative ack past every new seq, accepts each event at most once (a resent
- * seq or a known idempotency key stores nothing again, a seq reused for another event is
- * a conflict) and fans the new events out before the transaction commits.
+ * Accepts runs of events received on connections, several connections' runs in one
+ * transaction (a group commit): moves each client's cumulative ack past every new seq,
+ * accepts each event at most once (a resent seq or a known idempotency key stores nothing
+ * again, a seq reused for another event is a conflict) and fans the new events out before
+ * the transaction commits.
  */
 class HubEventAcceptor {
 
@@ -44,29 +50,85 @@ class HubEventAcceptor {
 	}
 
 	/**
-	 * Accept a run of events received on one connection, in one transaction.
+	 * Validate a run of events received on one connection, before it is accepted.
 	 * @param clientId the sending client's {@code client_id}
 	 * @param userId the sending user
 	 * @param events the events as received, each decoded or with the seq to reject
-	 * @return the ack, the rejections and the deliveries to push
+	 * @return the run, to accept
 	 */
-	Accepted accept(String clientId, String userId, List<MessageElement> events) {
+	Run validate(String clientId, String userId, List<MessageElement> events) {
 		List<ValidatedEvent> candidates = new ArrayList<>(events.size());
 		for (MessageElement element : events) {
 			candidates.add(this.validator.validate(clientId, userId, element));
 		}
+		return new Run(clientId, userId, candidates);
+	}
+
+	/**
+	 * Accept runs of distinct users in one transaction.
+	 * @param runs the runs, no two of them from the same user
+	 * @return the outcome of each run, in order
+	 */
+	List<Accepted> accept(List<Run> runs) {
 		try {
-			return this.transactions.execute((status) -> acceptInTransaction(clientId, userId, candidates));
+			return Objects.requireNonNull(this.transactions.execute((status) -> acceptInTransaction(runs)));
 		}
 		catch (DuplicateKeyException ex) {
-			// another connection of the user stored the same key concurrently: the retry
+			// another connection of a user stored the same key concurrently: the retry
 			// sees it
-			return this.transactions.execute((status) -> acceptInTransaction(clientId, userId, candidates));
+			return Objects.requireNonNull(this.transactions.execute((status) -> acceptInTransaction(runs)));
 		}
 	}
 
-	private Accepted acceptInTransaction(String clientId, String userId, List<ValidatedEvent> candidates) {
+	private List<Accepted> acceptInTransaction(List<Run> runs) {
 		Instant now = this.clock.instant();
+		// clients locked in the order of their ids, so that concurrent groups cannot
+		// deadlock
+		List<Integer> order = new ArrayList<>(runs.size());
+		for (int i = 0; i < runs.size(); i++) {
+			order.add(i);
+		}
+		order.sort(Comparator.comparing((Integer i) -> runs.get(i).clientId()));
+		Checked[] checked = new Checked[runs.size()];
+		for (int i : order) {
+			checked[i] = check(runs.get(i));
+		}
+		List<Sent> toStore = new ArrayList<>();
+		List<Integer> storing = new ArrayList<>();
+		SortedMap<String, Long> acceptedSeqs = new TreeMap<>();
+		for (int i = 0; i < runs.size(); i++) {
+			Run run = runs.get(i);
+			if (!checked[i].toStore().isEmpty()) {
+				toStore.add(new Sent(run.clientId(), run.userId(), checked[i].toStore()));
+				storing.add(i);
+			}
+			Long ackSeq = checked[i].ackSeq();
+			if (ackSeq != null) {
+				acceptedSeqs.put(run.clientId(), ackSeq);
+			}
+		}
+		List<Map<String, List<StreamEvent>>> deliveries = toStore.isEmpty() ? List.of()
+				: this.fanOut.accepted(toStore, now);
+		if (!acceptedSeqs.isEmpty()) {
+			this.store.updateAcceptedSeqs(acceptedSeqs);
+		}
+		List<Accepted> outcomes = new ArrayList<>(runs.size());
+		for (int i = 0; i < runs.size(); i++) {
+			int stored = storing.indexOf(i);
+			outcomes.add(new Accepted(checked[i].ackSeq(), checked[i].errors(),
+					(stored >= 0) ? deliveries.get(stored) : Map.of()));
+		}
+		return outcomes;
+	}
+
+	/**
+	 * Lock a run's client and sort its events into those to store and those to reject.
+	 * @param run the run
+	 * @return what to store, the rejections and the cumulative ack
+	 */
+	private Checked check(Run run) {
+		String clientId = run.clientId();
+		List<ValidatedEvent> candidates = run.candidates();
 		boolean sequenced = candidates.stream().anyMatch((c) -> c.frame().seq() != null);
 		long accepted = sequenced ? this.store.lockClient(clientId) : 0;
 		Set<String> keys = new HashSet<>();
@@ -82,7 +144,7 @@ class HubEventAcceptor {
 				}
 			}
 		}
-		Set<String> known = keys.isEmpty() ? Set.of() : this.store.existingKeys(userId, keys);
+		Set<String> known = keys.isEmpty() ? Set.of() : this.store.existingKeys(run.userId(), keys);
 		Map<Long, String> resentKeys = resent.isEmpty() ? Map.of() : this.store.acceptedKeys(clientId, resent);
 		Set<String> batchKeys = new HashSet<>();
 		List<ErrorFrame> errors = new ArrayList<>();
@@ -122,12 +184,20 @@ class HubEventAcceptor {
 			}
 			toStore.add(candidate);
 		}
-		Map<String, List<StreamEvent>> deliveries = toStore.isEmpty() ? Map.of()
-				: this.fanOut.accepted(toStore, clientId, userId, now);
-		if (sequenced) {
-			this.store.updateAcceptedSeq(clientId, accepted);
-		}
-		return new Accepted(sequenced ? accepted : null, errors, deliveries);
+		return new Checked(toStore, errors, sequenced ? accepted : null);
+	}
+
+	/**
+	 * A run of events received on one connection, validated.
+	 *
+	 * @param clientId the sending client's {@code client_id}
+	 * @param userId the sending user
+	 * @param candidates the events, each to accept or with its rejection
+	 */
+	record Run(String clientId, String userId, List<ValidatedEvent> candidates) {
+	}
+
+	private record Checked(List<ValidatedEvent> toStore, List<ErrorFrame> errors, @Nullable Long ackSeq) {
 	}
 
 	/**

@@ -43,7 +43,11 @@ interface HubStore {
 	 */
 	long lockClient(String clientId);
 
-	void updateAcceptedSeq(String clientId, long acceptedSeq);
+	/**
+	 * Move clients' accepted seqs forward (never back), in the order of their ids.
+	 * @param acceptedSeqs the new accepted seq of each client
+	 */
+	void updateAcceptedSeqs(SortedMap<String, Long> acceptedSeqs);
 
 	/**
 	 * Return the highest outbound seq accepted from a client.

@@ -79,68 +79,88 @@ class HubStreamFanOut {
 	 * @return each recipient's new events, in order
 	 */
 	Map<String, List<StreamEvent>> pushed(List<String> recipients, List<ValidatedEvent> events, Instant now) {
-		return fanOut(List.of(recipients), events, null, now, null);
+		List<Outgoing> outgoing = new ArrayList<>(events.size());
+		for (ValidatedEvent event : events) {
+			outgoing.add(new Outgoing(event, recipients, null, null, 0));
+		}
+		return fanOut(outgoing, 1, now).get(0);
 	}
 
 	/**
-	 * Store events a client sent, record them as accepted from it, and append each to its
-	 * recipients' streams.
-	 * @param events the validated events
-	 * @param clientId the sending client's {@code client_id}
-	 * @param userId the sending user
+	 * Store events clients sent, record them as accepted from their clients, and append
+	 * each to its recipients' streams, all in one go (a group commit of several
+	 * connections' runs).
+	 * @param runs each client's events to store
 	 * @param now the time the events are stored at
-	 * @return each recipient's new events, in order
+	 * @return for each run, in order, each recipient's new events
 	 */
-	Map<String, List<StreamEvent>> accepted(List<ValidatedEvent> events, String clientId, String userId, Instant now) {
-		return fanOut(recipientsOf(userId, events), events, clientId, now, userId);
+	List<Map<String, List<StreamEvent>>> accepted(List<Sent> runs, Instant now) {
+		List<Outgoing> outgoing = new ArrayList<>();
+		for (int run = 0; run < runs.size(); run++) {
+			Sent sent = runs.get(run);
+			List<List<String>> recipients = recipientsOf(sent.userId(), sent.events());
+			for (int i = 0; i < sent.events().size(); i++) {
+				outgoing
+					.add(new Outgoing(sent.events().get(i), recipients.get(i), sent.clientId(), sent.userId(), run));
+			}
+		}
+		return fanOut(outgoing, runs.size(), now);
 	}
 
 	/**
-	 * Store each event once and append it to each of its recipients' streams.
-	 * @param recipients the recipients of each event, or a single list for all of them
-	 * @param events the validated events
-	 * @param clientId the sending client's {@code client_id}, or {@code null} to keep the
-	 * one each event carries
+	 * Store each event once and append it to each of its recipients' streams, the seqs of
+	 * every recipient reserved at once (in the users' order, so that concurrent fan-outs
+	 * cannot deadlock).
+	 * @param outgoing the events in the order they take their recipients' seqs
+	 * @param owners how many runs the events belong to
 	 * @param now the time the events are stored at
-	 * @param senderUserId the user whose accepted events these are, or {@code null} for a
-	 * push
-	 * @return each recipient's new events, in order
+	 * @return for each run, each recipient's new events, in order
 	 */
-	private Map<String, List<StreamEvent>> fanOut(List<List<String>> recipients, List<ValidatedEvent> events,
-			@Nullable String clientId, Instant now, @Nullable String senderUserId) {
+	private List<Map<String, List<StreamEvent>>> fanOut(List<Outgoing> outgoing, int owners, Instant now) {
 		SortedMap<String, Integer> counts = new TreeMap<>();
-		for (int i = 0; i < events.size(); i++) {
-			for (String user : recipientsAt(recipients, i)) {
+		for (Outgoing event : outgoing) {
+			for (String user : event.recipients()) {
 				counts.merge(user, 1, Integer::sum);
 			}
 		}
 		Map<String, Long> next = new HashMap<>(this.store.reserveSeqs(counts));
-		List<NewMessage> messages = new ArrayList<>(events.size());
+		List<NewMessage> messages = new ArrayList<>(outgoing.size());
 		List<NewStreamEvent> entries = new ArrayList<>();
 		List<NewAcceptedEvent> acceptedEvents = new ArrayList<>();
-		Map<String, List<StreamEvent>> deliveries = new LinkedHashMap<>();
-		for (int i = 0; i < events.size(); i++) {
-			ValidatedEvent event = events.get(i);
-			EventFrame frame = event.frame();
+		List<Map<String, List<StreamEvent>>> deliveries = new ArrayList<>(owners);
+		for (int i = 0; i < owners; i++) {
+			deliveries.add(new LinkedHashMap<>());
+		}
+		for (Outgoing event : outgoing) {
+			EventFrame frame = event.event().frame();
+			String payloadJson = event.event().payloadJson();
 			UUID messageId = UUID.randomUUID();
+			String clientId = event.clientId();
+			String senderUserId = event.senderUserId();
+			Long sentSeq = frame.seq();
 			String originClient = (clientId != null) ? clientId : frame.clientId();
-			messages.add(new NewMessage(messageId, frame.event(), event.payloadJson(), originClient,
-					frame.idempotencyKey(), now));
-			if (senderUserId != null && clientId != null && frame.seq() != null) {
-				acceptedEvents.add(new NewAcceptedEvent(clientId, frame.seq(), senderUserId, frame.idempotencyKey(),
+			messages
+				.add(new NewMessage(messageId, frame.event(), payloadJson, originClient, frame.idempotencyKey(), now));
+			if (senderUserId != null && clientId != null && sentSeq != null) {
+				acceptedEvents.add(new NewAcceptedEvent(clientId, sentSeq, senderUserId, frame.idempotencyKey(),
 						frame.event(), messageId, frame.timestamp(), now));
 			}
-			for (String user : recipientsAt(recipients, i)) {
+			for (String user : event.recipients()) {
 				long seq = next.merge(user, 1L, Long::sum) - 1;
 				entries.add(new NewStreamEvent(user, seq, messageId, now));
 				EventFrame delivered = new EventFrame(seq, originClient, frame.idempotencyKey(), frame.event(),
 						frame.payload(), now);
-				deliveries.computeIfAbsent(user, (u) -> new ArrayList<>())
-					.add(new StreamEvent(delivered, event.payloadJson().length()));
+				deliveries.get(event.owner())
+					.computeIfAbsent(user, (u) -> new ArrayList<>())
+					.add(new StreamEvent(delivered, payloadJson.length()));
 			}
 		}
-		this.store.insertMessages(messages);
-		this.store.insertStreamEvents(entries);
+		if (!messages.isEmpty()) {
+			this.store.insertMessages(messages);
+		}
+		if (!entries.isEmpty()) {
+			this.store.insertStreamEvents(entries);
+		}
 		if (!acceptedEvents.isEmpty()) {
 			this.store.insertAcceptedEvents(acceptedEvents);
 			countAcceptedOnCommit(acceptedEvents.size());
@@ -158,8 +178,28 @@ class HubStreamFanOut {
 		});
 	}
 
-	private static List<String> recipientsAt(List<List<String>> recipients, int index) {
-		return (recipients.size() == 1) ? recipients.get(0) : recipients.get(index);
+	/**
+	 * Events one client sent, to store.
+	 *
+	 * @param clientId the sending client's {@code client_id}
+	 * @param userId the sending user
+	 * @param events the validated events, in order
+	 */
+	record Sent(String clientId, String userId, List<ValidatedEvent> events) {
+	}
+
+	/**
+	 * One event to store, with its recipients.
+	 *
+	 * @param event the validated event
+	 * @param recipients who receives it
+	 * @param clientId the sending client's {@code client_id}, or {@code null} to keep the
+	 * one the event carries (a push)
+	 * @param senderUserId the user whose accepted event it is, or {@code null} for a push
+	 * @param owner the index of the run it belongs to
+	 */
+	private record Outgoing(ValidatedEvent event, List<String> recipients, @Nullable String clientId,
+			@Nullable String senderUserId, int owner) {
 	}
 
 }

@@ -112,10 +112,12 @@ public final class InMemoryHubStore implements HubStore {
 	}
 
 	@Override
-	public void updateAcceptedSeq(String clientId, long acceptedSeq) {
+	public void updateAcceptedSeqs(SortedMap<String, Long> acceptedSeqs) {
 		locked(() -> {
-			ClientRow client = client(clientId);
-			client.acceptedSeq = Math.max(client.acceptedSeq, acceptedSeq);
+			acceptedSeqs.forEach((clientId, acceptedSeq) -> {
+				ClientRow client = client(clientId);
+				client.acceptedSeq = Math.max(client.acceptedSeq, acceptedSeq);
+			});
 			return null;
 		});
 	}

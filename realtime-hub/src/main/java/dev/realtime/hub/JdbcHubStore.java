@@ -97,9 +97,11 @@ final class JdbcHubStore implements HubStore {
 	}
 
 	@Override
-	public void updateAcceptedSeq(String clientId, long acceptedSeq) {
-		this.jdbc.update("UPDATE hub_client SET accepted_seq = ? WHERE client_id = ? AND accepted_seq < ?", acceptedSeq,
-				clientId, acceptedSeq);
+	public void updateAcceptedSeqs(SortedMap<String, Long> acceptedSeqs) {
+		List<Object[]> updates = new ArrayList<>(acceptedSeqs.size());
+		acceptedSeqs.forEach((client, seq) -> updates.add(new Object[] { seq, client, seq }));
+		this.jdbc.batchUpdate("UPDATE hub_client SET accepted_seq = ? WHERE client_id = ? AND accepted_seq < ?",
+				updates);
 	}
 
 	@Override

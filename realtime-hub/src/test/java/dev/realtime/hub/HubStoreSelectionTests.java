@@ -119,7 +119,7 @@ class HubStoreSelectionTests {
 		store.insertMessages(List.of(new NewMessage(message, "order.shipped", "{}", "c1", "k1", then)));
 		store.insertAcceptedEvents(
 				List.of(new NewAcceptedEvent("c1", 1, "alice", "k1", "order.shipped", message, null, then)));
-		store.updateAcceptedSeq("c1", 1);
+		store.updateAcceptedSeqs(new TreeMap<>(Map.of("c1", 1L)));
 		assertThat(store.existingKeys("alice", List.of("k1", "k2"))).isEqualTo(Set.of("k1"));
 		assertThat(store.existingKeys("bob", List.of("k1"))).isEmpty();
 		assertThat(store.acceptedKeys("c1", List.of(1L, 2L))).isEqualTo(Map.of(1L, "k1"));

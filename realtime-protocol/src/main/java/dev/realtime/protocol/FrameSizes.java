@@ -3,7 +3,6 @@ package dev.realtime.protocol;
 import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Sizes of frames as they go over the wire: the frame limit of the protocol counts the
@@ -19,19 +18,21 @@ public final class FrameSizes {
 
 	/**
 	 * Return the largest size the event frame of an outbound event can have, whatever seq
-	 * it is given: its size encoded with the widest seq.
+	 * it is given: the envelope encoded with the widest seq and an empty payload, plus
+	 * the payload's bytes (the payload text is not copied into a frame to be measured).
 	 * @param codec the codec that will encode it
 	 * @param clientId the client id the frame carries
 	 * @param idempotencyKey the idempotency key
 	 * @param event the event name
-	 * @param payload the payload
+	 * @param payloadJson the payload's JSON text, as the frame will carry it
 	 * @param timestamp the timestamp the frame carries
 	 * @return the size in bytes
 	 */
 	public static long maxEventFrameBytes(FrameCodec codec, String clientId, String idempotencyKey, String event,
-			JsonNode payload, @Nullable Instant timestamp) {
-		return utf8Length(
-				codec.encode(new EventFrame(WIDEST_SEQ, clientId, idempotencyKey, event, payload, timestamp)));
+			String payloadJson, @Nullable Instant timestamp) {
+		String envelope = codec
+			.encode(new EventFrame(WIDEST_SEQ, clientId, idempotencyKey, event, FrameCodec.rawPayload(""), timestamp));
+		return utf8Length(envelope) + utf8Length(payloadJson);
 	}
 
 	/**

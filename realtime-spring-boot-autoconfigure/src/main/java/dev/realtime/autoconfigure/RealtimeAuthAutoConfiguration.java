@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
-import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -137,20 +137,9 @@ public final class RealtimeAuthAutoConfiguration {
 			HttpClientSettings settings = beanFactory.getBeanProvider(HttpClientSettings.class)
 				.getIfAvailable(HttpClientSettings::defaults)
 				.withTimeouts(properties.getTimeout(), properties.getTimeout());
-			String bundle = properties.getSslBundle();
+			SslBundle bundle = SslBundleLookup.find("realtime.auth.ssl-bundle", properties.getSslBundle(), sslBundles);
 			if (bundle != null) {
-				SslBundles bundles = sslBundles.getIfAvailable();
-				if (bundles == null) {
-					throw new InvalidConfigurationPropertyValueException("realtime.auth.ssl-bundle", bundle,
-							"no SSL bundles are configured (spring.ssl.bundle.*)");
-				}
-				try {
-					settings = settings.withSslBundle(bundles.getBundle(bundle));
-				}
-				catch (NoSuchSslBundleException ex) {
-					throw new InvalidConfigurationPropertyValueException("realtime.auth.ssl-bundle", bundle,
-							ex.getMessage());
-				}
+				settings = settings.withSslBundle(bundle);
 			}
 			return ClientHttpRequestFactoryBuilder.jdk()
 				.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1))

@@ -1,7 +1,5 @@
 package dev.realtime.autoconfigure;
 
-import java.util.List;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
@@ -45,10 +43,7 @@ public final class RealtimeEndpointAutoConfiguration {
 			ObjectProvider<FailedInboundEvents> failedInbound, ObjectProvider<OutboxDeadLetters> deadLetters,
 			ObjectProvider<DefaultRealtimeClients> users, RealtimeEndpointProperties properties) {
 		return new RealtimeEndpoint(client.getIfUnique(), failedInbound.getIfUnique(), deadLetters.getIfUnique(),
-				() -> {
-					DefaultRealtimeClients registry = users.getIfUnique();
-					return (registry != null) ? registry.clients() : List.of();
-				}, properties.getShowValues());
+				UserClients.of(users), properties.getShowValues());
 	}
 
 	@Bean

@@ -10,7 +10,6 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 
@@ -80,21 +79,7 @@ final class RealtimeTransportSetup {
 	 * @return the bundle, or {@code null} when none is named
 	 */
 	@Nullable SslBundle sslBundle() {
-		String bundle = this.properties.getSsl().getBundle();
-		if (bundle == null) {
-			return null;
-		}
-		SslBundles bundles = this.sslBundles.getIfAvailable();
-		if (bundles == null) {
-			throw new InvalidConfigurationPropertyValueException("realtime.ssl.bundle", bundle,
-					"no SSL bundles are configured (spring.ssl.bundle.*)");
-		}
-		try {
-			return bundles.getBundle(bundle);
-		}
-		catch (NoSuchSslBundleException ex) {
-			throw new InvalidConfigurationPropertyValueException("realtime.ssl.bundle", bundle, ex.getMessage());
-		}
+		return SslBundleLookup.find("realtime.ssl.bundle", this.properties.getSsl().getBundle(), this.sslBundles);
 	}
 
 	/**

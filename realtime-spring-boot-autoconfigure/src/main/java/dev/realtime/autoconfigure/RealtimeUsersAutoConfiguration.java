@@ -1,6 +1,5 @@
 package dev.realtime.autoconfigure;
 
-import java.util.List;
 import java.util.function.Function;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -137,9 +136,8 @@ public final class RealtimeUsersAutoConfiguration {
 		RealtimeUsersMeterBinder realtimeUsersMeterBinder(ObjectProvider<DefaultRealtimeClients> clients,
 				RealtimeMetricsProperties properties) {
 			DefaultRealtimeClients registry = clients.getIfUnique();
-			RealtimeUsersMeterBinder binder = new RealtimeUsersMeterBinder(
-					() -> (registry != null) ? registry.clients() : List.of(), properties.isUserTag(),
-					properties.getMaxTaggedUsers(), properties.getStoreCountsTtl());
+			RealtimeUsersMeterBinder binder = new RealtimeUsersMeterBinder(UserClients.of(clients)::get,
+					properties.isUserTag(), properties.getMaxTaggedUsers(), properties.getStoreCountsTtl());
 			if (registry != null) {
 				registry.addObserver(new DefaultRealtimeClients.Observer() {
 
@@ -169,10 +167,7 @@ public final class RealtimeUsersAutoConfiguration {
 		@ConditionalOnMissingBean(name = "realtimeUsersHealthIndicator")
 		RealtimeUsersHealthIndicator realtimeUsersHealthIndicator(ObjectProvider<DefaultRealtimeClients> clients,
 				RealtimeHealthProperties properties) {
-			return new RealtimeUsersHealthIndicator(() -> {
-				DefaultRealtimeClients registry = clients.getIfUnique();
-				return (registry != null) ? registry.clients() : List.of();
-			}, properties.thresholds());
+			return new RealtimeUsersHealthIndicator(UserClients.of(clients), properties.thresholds());
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.realtime.autoconfigure;
 
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 
 import javax.net.ssl.TrustManager;
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.realtime.client.spi.Transport;
+import dev.realtime.transport.TransportProxy;
 import dev.realtime.transport.socketio.HttpProxy;
 import dev.realtime.transport.socketio.SocketIoTransport;
 
@@ -47,21 +49,25 @@ class SocketIoTransportConfiguration {
 		Transport realtimeTransport(RealtimeProperties properties, ObjectProvider<SslBundles> sslBundles) {
 			RealtimePropertiesValidator.requireUrl(properties);
 			String bundle = properties.getSsl().getBundle();
-			SslBundle ssl = new RealtimeTransportSetup(properties, sslBundles).sslBundle();
+			RealtimeTransportSetup setup = new RealtimeTransportSetup(properties, sslBundles);
+			SslBundle ssl = setup.sslBundle();
 			return new SocketIoTransport(RealtimePropertiesValidator.validateMaxFrameSize(properties),
 					properties.getConnectTimeout(),
-					SocketIoTransport.httpClient(properties.getConnectTimeout(), proxy(properties),
+					SocketIoTransport.httpClient(properties.getConnectTimeout(), httpProxy(setup.proxy()),
 							(ssl != null) ? ssl.createSslContext() : null,
 							(ssl != null) ? trustManager(bundle, ssl) : null));
 		}
 
-		private static HttpProxy proxy(RealtimeProperties properties) {
-			ProxyProperties proxy = properties.getProxy();
-			if (proxy.getHost() != null && (proxy.getPort() < 1 || proxy.getPort() > 65535)) {
-				throw new InvalidConfigurationPropertyValueException("realtime.proxy.port", proxy.getPort(),
-						"must be a TCP port (1 to 65535)");
-			}
-			return new HttpProxy(proxy.getHost(), proxy.getPort(), proxy.getUsername(), proxy.getPassword());
+		/**
+		 * Map the proxy the other transports use, checked the same way, to the form the
+		 * Socket.IO client's HTTP client takes.
+		 * @param proxy the proxy of {@code realtime.proxy.*}
+		 * @return the same proxy for the HTTP client
+		 */
+		private static HttpProxy httpProxy(TransportProxy proxy) {
+			InetSocketAddress address = proxy.address();
+			return new HttpProxy((address != null) ? address.getHostString() : null,
+					(address != null) ? address.getPort() : 0, proxy.username(), proxy.password());
 		}
 
 		private static X509TrustManager trustManager(@Nullable String bundle, SslBundle ssl) {

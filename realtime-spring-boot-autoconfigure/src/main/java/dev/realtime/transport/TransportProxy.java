@@ -79,6 +79,15 @@ public final class TransportProxy {
 	}
 
 	/**
+	 * Return the configured proxy's address, unresolved, for a client that takes a host
+	 * and a port.
+	 * @return the address, or {@code null} when the JVM's settings apply
+	 */
+	public @Nullable InetSocketAddress address() {
+		return this.address;
+	}
+
+	/**
 	 * Return the user name for the proxy's authentication.
 	 * @return the user name, or {@code null} for none
 	 */

@@ -127,7 +127,7 @@ class FrameLimitIntegrationTests extends ClientAgainstHubSupport {
 
 	private long frameBytes(String text, String clientId, String key, String event) {
 		return FrameSizes.maxEventFrameBytes(this.codec, clientId, key, event,
-				this.codec.toPayload(Map.of("text", text)), STAMP);
+				this.codec.toPayloadJson(Map.of("text", text)), STAMP);
 	}
 
 	private static Instant stampAsWideAsTheClock() {

@@ -328,8 +328,12 @@ final class InboundSequencer {
 		if (!connection.isOpen() || this.storeProbing) {
 			return;
 		}
-		logger.error("Could not store inbound events of user '" + this.userId + "'; pausing inbound until the store "
-				+ "works again", ex);
+		String what = "Could not store inbound events of user '" + this.userId + "'; pausing inbound until the "
+				+ "store works again";
+		// an expected, recoverable fault (the database is away): one line, the trace at
+		// debug
+		logger.warn(what + ": " + ReconnectPolicy.describe(ex));
+		logger.debug(what, ex);
 		this.errors.accept("inbound store failed: " + ReconnectPolicy.describe(ex));
 		this.paused = true;
 		this.storeProbing = true;

@@ -39,7 +39,12 @@ final class OutboundEvents {
 
 	private final SendTracker tracker;
 
-	/** Wakes the relay: the one way an event becomes claimable is told. */
+	/**
+	 * Wakes the relay when an event sent here becomes claimable
+	 * ({@link EnqueueOutcome#claimable()}); events that become claimable elsewhere (a
+	 * retried dead letter, another instance's commit) wake it through the queue's
+	 * {@code onClaimable} instead.
+	 */
 	private final Runnable wakeRelay;
 
 	private final ListenerRegistry listeners;
@@ -104,8 +109,8 @@ final class OutboundEvents {
 			this.atMostOnce.send(key, frame, outcome);
 			return handle;
 		}
-		checkFrameSize(event, FrameSizes.maxEventFrameBytes(this.codec, clientId, key, event,
-				FrameCodec.rawPayload(json), message.createdAt()));
+		checkFrameSize(event,
+				FrameSizes.maxEventFrameBytes(this.codec, clientId, key, event, json, message.createdAt()));
 		SendTracker.Handle tracked = this.tracker.track(key);
 		boolean added;
 		try {

@@ -484,11 +484,11 @@ final class OutboundRelay {
 		long now = System.nanoTime();
 		if (now - this.lastFailureLog >= FAILURE_LOG_INTERVAL_NANOS || this.lastFailureLog == 0) {
 			this.lastFailureLog = now;
-			logger.error(what + ": " + ex.getMessage(), ex);
+			// an expected, recoverable fault (the database is away): one line, the trace
+			// at debug
+			logger.warn(what + ": " + ReconnectPolicy.describe(ex));
 		}
-		else {
-			logger.debug(what, ex);
-		}
+		logger.debug(what, ex);
 	}
 
 	private record Rejection(String code, String message) {
