@@ -86,6 +86,9 @@ public final class TestHub implements AutoCloseable {
 
 	private volatile boolean acking = true;
 
+	/** The {@code ack_seq} of each ack clients sent for their inbound events. */
+	private final List<Long> clientAcks = new CopyOnWriteArrayList<>();
+
 	private volatile UnaryOperator<ResumeResponseFrame> resumeAnswers = UnaryOperator.identity();
 
 	/** Pages of 500 keep a resume answer within the frame limit. */
@@ -246,6 +249,14 @@ public final class TestHub implements AutoCloseable {
 	}
 
 	/**
+	 * Return the {@code ack_seq} of each ack clients sent for the events this hub pushed.
+	 * @return the acks, in the order they arrived
+	 */
+	public List<Long> clientAcks() {
+		return List.copyOf(this.clientAcks);
+	}
+
+	/**
 	 * Return how many handshakes succeeded.
 	 * @return the count
 	 */
@@ -391,6 +402,9 @@ public final class TestHub implements AutoCloseable {
 						this.highestAccepted.getOrDefault(resume.clientId(), 0L), page, hasMore, reset,
 						reset ? after : stream.size());
 				session.sendMessage(new TextMessage(this.codec.encode(this.resumeAnswers.apply(answer))));
+			}
+			else if (frame instanceof AckFrame ack) {
+				this.clientAcks.add(ack.ackSeq());
 			}
 			else if (frame instanceof MetaFrame meta && MetaFrame.PING.equals(meta.event())) {
 				this.pings.incrementAndGet();

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.realtime.client.InboundMessage;
 import dev.realtime.client.SyncResetEvent;
@@ -24,7 +25,8 @@ import dev.realtime.protocol.ResumeResponseFrame;
  * resume, resets the store when the hub's retention window has moved past the client, and
  * acks what is stored. When the store fails or falls behind, it takes no more events
  * until the store works again and then resumes after what is stored. Confined to the
- * client's loop; the store's writes run on a strand of their own.
+ * client's loop; the store's writes run on a strand of their own, and the events of
+ * frames that arrive while the store writes share its next write.
  */
 final class InboundSequencer {
 
@@ -84,6 +86,12 @@ final class InboundSequencer {
 	private boolean paused;
 
 	private boolean storeProbing;
+
+	/**
+	 * The last append queued on the store's strand: later events join it until the strand
+	 * takes it.
+	 */
+	private @Nullable AppendBatch appending;
 
 	/**
 	 * The wait before asking again after the next resume page that brings nothing new.
@@ -184,6 +192,8 @@ final class InboundSequencer {
 	 */
 	private void reset(Connection connection, long lastSeq) {
 		this.inboundCursor = lastSeq;
+		// events after the reset must not join an append queued before it
+		this.appending = null;
 		logger.warn("Realtime client '" + this.userId + "' was behind the hub's retention window: inbound store "
 				+ "reset, continuing after seq " + lastSeq);
 		this.storeExecutor.execute(() -> {
@@ -276,7 +286,7 @@ final class InboundSequencer {
 			}
 			this.inboundCursor = cursor;
 			this.counters.received.addAndGet(fresh.size());
-			append(connection, fresh, cursor);
+			append(connection, fresh);
 		}
 		if (gap) {
 			this.counters.gaps.incrementAndGet();
@@ -285,24 +295,36 @@ final class InboundSequencer {
 	}
 
 	/**
-	 * Store events on the store's strand; the hub gets the ack once they are stored.
+	 * Store events on the store's strand, with the events of later frames that arrive
+	 * before the strand gets to them, in one append; the hub gets the ack once they are
+	 * stored.
 	 * @param connection the connection the events arrived on, which sends the ack
 	 * @param fresh the events that continue the stream
-	 * @param lastSeq the seq of the last of them
 	 */
-	private void append(Connection connection, List<InboundMessage> fresh, long lastSeq) {
-		this.storeExecutor.execute(() -> {
-			try {
-				this.store.append(fresh);
-			}
-			catch (RuntimeException ex) {
-				this.post.execute(() -> storeFailed(connection, ex));
-				return;
-			}
-			// handed on as parsed: listeners get them without a read of the store
-			this.dispatcher.stored(fresh);
-			this.post.execute(() -> stored(connection, lastSeq));
-		});
+	private void append(Connection connection, List<InboundMessage> fresh) {
+		AppendBatch queued = this.appending;
+		if (queued != null && queued.add(connection, fresh)) {
+			return;
+		}
+		AppendBatch batch = new AppendBatch(connection, fresh);
+		this.storeExecutor.execute(() -> append(batch));
+		this.appending = batch;
+	}
+
+	private void append(AppendBatch batch) {
+		List<InboundMessage> messages = batch.take();
+		Connection connection = batch.connection();
+		try {
+			this.store.append(messages);
+		}
+		catch (RuntimeException ex) {
+			this.post.execute(() -> storeFailed(connection, ex));
+			return;
+		}
+		// handed on as parsed: listeners get them without a read of the store
+		this.dispatcher.stored(messages);
+		long lastSeq = messages.get(messages.size() - 1).seq();
+		this.post.execute(() -> stored(connection, lastSeq));
 	}
 
 	private void stored(Connection connection, long seq) {
