@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -94,13 +95,11 @@ class HubEventAcceptor {
 			checked[i] = check(runs.get(i));
 		}
 		List<Sent> toStore = new ArrayList<>();
-		List<Integer> storing = new ArrayList<>();
 		SortedMap<String, Long> acceptedSeqs = new TreeMap<>();
 		for (int i = 0; i < runs.size(); i++) {
 			Run run = runs.get(i);
 			if (!checked[i].toStore().isEmpty()) {
 				toStore.add(new Sent(run.clientId(), run.userId(), checked[i].toStore()));
-				storing.add(i);
 			}
 			Long ackSeq = checked[i].ackSeq();
 			if (ackSeq != null) {
@@ -112,11 +111,12 @@ class HubEventAcceptor {
 		if (!acceptedSeqs.isEmpty()) {
 			this.store.updateAcceptedSeqs(acceptedSeqs);
 		}
+		// the deliveries come in the order of the runs that stored something
+		Iterator<Map<String, List<StreamEvent>>> delivered = deliveries.iterator();
 		List<Accepted> outcomes = new ArrayList<>(runs.size());
-		for (int i = 0; i < runs.size(); i++) {
-			int stored = storing.indexOf(i);
-			outcomes.add(new Accepted(checked[i].ackSeq(), checked[i].errors(),
-					(stored >= 0) ? deliveries.get(stored) : Map.of()));
+		for (Checked run : checked) {
+			outcomes
+				.add(new Accepted(run.ackSeq(), run.errors(), run.toStore().isEmpty() ? Map.of() : delivered.next()));
 		}
 		return outcomes;
 	}
